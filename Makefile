@@ -1,0 +1,75 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test bench setup system-deps deps deps-dev db messages static demo makemessages clean
+
+run: setup demo
+	@echo ""
+	@echo "  Dealer portal:  http://127.0.0.1:$(PORT)/      admin: http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Demo logins are listed above. Ctrl-C stops web, worker and beat."
+	@echo ""
+	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+test: system-deps deps-dev db messages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+setup: system-deps deps db messages static
+
+# Debian packages the portal needs on this machine kind: fonts for PDFs in every language,
+# gettext for translations, Chromium for the browser tests. Installed only when missing and root.
+system-deps:
+	@missing=""; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -q "DejaVu Sans" || missing="$$missing fonts-dejavu-core"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Please install these Debian packages:$$missing"; exit 1; fi; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.deps-dev: requirements.txt requirements-dev.txt $(VENV)/.deps
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+deps: $(VENV)/.deps
+deps-dev: $(VENV)/.deps-dev
+
+db: deps
+	$(BIN)/python manage.py ensure_database
+	$(BIN)/python manage.py migrate --noinput -v 0
+
+messages: deps
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+
+# Refresh the .po files after changing user-facing strings (then translate the new entries).
+makemessages: deps
+	$(BIN)/python manage.py makemessages --no-location --no-obsolete --ignore=.venv --ignore=staticfiles \
+	  --ignore=var -l en -l tr -l bg -l vi -l zh_Hans
+
+static: deps
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+
+demo: db
+	$(BIN)/python manage.py load_demo_data
+
+clean:
+	rm -rf $(VENV) staticfiles var test-artifacts

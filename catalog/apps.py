@@ -1,0 +1,8 @@
+"""Categories, product cards, images, documents, units, stock, search and ERP import."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "catalog"
+    verbose_name = _("Catalog")

@@ -1,0 +1,1 @@
+"""Error codes of catalog (DomainError subclasses)."""

@@ -1,0 +1,1 @@
+"""HTML forms of catalog: field validation only, then a service."""

@@ -1,0 +1,1 @@
+"""Reads of catalog shared by pages and API."""

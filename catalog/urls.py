@@ -1,0 +1,3 @@
+"""URLs of catalog."""
+app_name = "catalog"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""HTML forms of dealers: field validation only, then a service."""

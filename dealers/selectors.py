@@ -1,0 +1,1 @@
+"""Reads of dealers shared by pages and API."""

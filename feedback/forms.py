@@ -1,0 +1,1 @@
+"""HTML forms of feedback: field validation only, then a service."""

@@ -1,0 +1,1 @@
+"""Reads of feedback shared by pages and API."""

@@ -1,0 +1,3 @@
+"""URLs of feedback."""
+app_name = "feedback"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""HTML forms of orders: field validation only, then a service."""

@@ -1,0 +1,1 @@
+"""Reads of orders shared by pages and API."""

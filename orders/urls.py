@@ -1,0 +1,3 @@
+"""URLs of orders."""
+app_name = "orders"
+urlpatterns: list = []

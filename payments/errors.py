@@ -1,0 +1,1 @@
+"""Error codes of payments (DomainError subclasses)."""

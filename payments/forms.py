@@ -1,0 +1,1 @@
+"""HTML forms of payments: field validation only, then a service."""

@@ -1,0 +1,1 @@
+"""Reads of payments shared by pages and API."""

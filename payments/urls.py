@@ -1,0 +1,3 @@
+"""URLs of payments."""
+app_name = "payments"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""The dealer portal project package and shared kernel."""
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,29 @@
+"""The audit log helper every service calls: who did what, for which dealer, on which object, when."""
+from django.contrib.contenttypes.models import ContentType
+
+from .models import AuditEntry
+
+
+def record(*, actor, action, target=None, dealer=None, data=None, ip_address=None) -> AuditEntry:
+    """Write one audit row. Call it inside the service's transaction so it exists exactly when the change does.
+
+    `dealer` defaults to the target's dealer (or the target itself when it is a dealer), so a row
+    written by an agent acting for a dealer names both.
+    """
+    if dealer is None and target is not None:
+        if target._meta.label == "dealers.Dealer":
+            dealer = target
+        else:
+            dealer = getattr(target, "dealer", None)
+    actor_user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor_user,
+        actor_repr=(actor.email if actor_user else str(actor or "system"))[:255],
+        dealer=dealer,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:255] if target is not None else "",
+        data=data or {},
+        ip_address=ip_address,
+    )

@@ -1,0 +1,9 @@
+"""Template context shared by every page."""
+from django.conf import settings
+
+
+def portal(request):
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "company": settings.COMPANY,
+    }

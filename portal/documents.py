@@ -1,0 +1,151 @@
+"""PDF documents: one service renders a template under templates/pdf/ with WeasyPrint in a Celery task
+and stores the file on a Document row that belongs to its owner (a quote revision, a waybill, ...)."""
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Callable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Document
+from .queue import enqueue, enqueue_on_commit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """How to render one kind of document. Apps register theirs in AppConfig.ready()."""
+
+    name: str
+    template: str
+    context: Callable[[object], dict]
+    title: Callable[[object], str]
+    dealer: Callable[[object], object] = lambda owner: None
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def register_kind(kind: DocumentKind) -> None:
+    _KINDS[kind.name] = kind
+
+
+def get_kind(name: str) -> DocumentKind:
+    return _KINDS[name]
+
+
+def static_root() -> Path:
+    return Path(settings.BASE_DIR) / "static"
+
+
+def render_pdf(*, template: str, context: dict, language: str) -> bytes:
+    """Render an HTML template to PDF bytes in `language`. Fonts come from fontconfig: DejaVu covers
+    Latin (Turkish, Vietnamese) and Cyrillic, Noto CJK covers Chinese."""
+    from weasyprint import HTML  # heavy import, only where PDFs are made
+
+    full = {
+        **context,
+        "company": settings.COMPANY,
+        "portal_name": settings.PORTAL_NAME,
+        "language": language,
+        "generated_at": timezone.now(),
+    }
+    with translation.override(language):
+        html = render_to_string(template, full)
+    return HTML(string=html, base_url=str(static_root())).write_pdf()
+
+
+def request_document(*, owner, kind: str, language: str | None = None) -> Document:
+    """Ask for a PDF of `owner`; it is rendered by a worker after the transaction commits."""
+    spec = get_kind(kind)
+    with transaction.atomic():
+        doc = Document.objects.create(
+            kind=kind,
+            owner_type=ContentType.objects.get_for_model(owner),
+            owner_id=str(owner.pk),
+            dealer=spec.dealer(owner),
+            language=language or settings.LANGUAGE_CODE,
+            title=str(spec.title(owner))[:200],
+        )
+        from .tasks import render_document_task
+
+        enqueue_on_commit(render_document_task, doc.pk)
+    return doc
+
+
+def render_document(*, document_id) -> bool:
+    """Render a pending document and store its file. Safe to run twice: a ready one is left alone."""
+    with transaction.atomic():
+        doc = (
+            Document.objects.select_for_update(skip_locked=True)
+            .filter(pk=document_id, status=Document.Status.PENDING)
+            .first()
+        )
+        if doc is None:
+            return False
+        spec = get_kind(doc.kind)
+        doc.attempts += 1
+        try:
+            owner = doc.owner
+            if owner is None:
+                raise LookupError("The document's owner no longer exists.")
+            pdf = render_pdf(template=spec.template, context=spec.context(owner), language=doc.language)
+        except Exception as exc:  # a broken template or owner is recorded, not retried forever
+            doc.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if doc.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                doc.status = Document.Status.FAILED
+            doc.save(update_fields=["attempts", "last_error", "status"])
+            log.exception("Document %s failed to render", doc.pk)
+            return False
+        doc.file.save(f"{doc.kind}.pdf", ContentFile(pdf), save=False)
+        doc.status = Document.Status.READY
+        doc.rendered_at = timezone.now()
+        doc.last_error = ""
+        doc.save(update_fields=["file", "status", "rendered_at", "attempts", "last_error"])
+    return True
+
+
+def requeue_pending_documents(*, older_than_seconds=300) -> int:
+    from .tasks import render_document_task
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        Document.objects.filter(status=Document.Status.PENDING, created_at__lte=cutoff).values_list("pk", flat=True)[
+            :500
+        ]
+    )
+    for pk in ids:
+        enqueue(render_document_task, pk)
+    return len(ids)
+
+
+def documents_of(owner, kind: str | None = None):
+    qs = Document.objects.filter(owner_type=ContentType.objects.get_for_model(owner), owner_id=str(owner.pk))
+    return qs.filter(kind=kind) if kind else qs
+
+
+# The kernel's own kind: a specimen page staff render to check the letterhead and the fonts in every language.
+SPECIMEN_LINES = [
+    ("en", "Quotation for your order: thank you for your business."),
+    ("tr", "Sipariş özeti: ÇELİK IŞIK ığdır şişe — teşekkür ederiz."),
+    ("bg", "Оферта за вашата поръчка: благодарим ви за доверието."),
+    ("vi", "Báo giá cho đơn hàng của bạn: cảm ơn quý khách."),
+    ("zh-hans", "您的订单报价：感谢您的惠顾。"),
+]
+
+register_kind(
+    DocumentKind(
+        name="portal.specimen",
+        template="pdf/specimen.html",
+        context=lambda owner: {"requested_by": owner, "lines": SPECIMEN_LINES},
+        title=lambda owner: _("Letterhead and font specimen"),
+    )
+)

@@ -1,0 +1,61 @@
+"""One application error (DomainError with a stable code) and its one mapping to HTTP."""
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class DomainError(Exception):
+    """Something the user can fix. `code` is stable ("payments.over_credit_limit"); `message` is translated.
+
+    `conflict=True` marks a refusal caused by the current state (409 in the API) rather than by
+    invalid input (400). `field` names the input the message belongs to, if any.
+    """
+
+    code = "portal.error"
+    conflict = False
+
+    def __init__(self, message, *, code=None, field=None, conflict=None, params=None):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code or self.code
+        self.field = field
+        self.params = params or {}
+        if conflict is not None:
+            self.conflict = conflict
+
+    @property
+    def http_status(self):
+        return status.HTTP_409_CONFLICT if self.conflict else status.HTTP_400_BAD_REQUEST
+
+    def as_dict(self):
+        body = {"code": self.code, "detail": str(self.message)}
+        if self.field:
+            body["fields"] = {self.field: [str(self.message)]}
+        return body
+
+
+class Conflict(DomainError):
+    code = "portal.conflict"
+    conflict = True
+
+
+def api_exception_handler(exc, context):
+    """DRF exception handler: DomainError → 400/409 JSON with a code; the rest as DRF does it."""
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "message_dict"):
+            return Response({"code": "invalid", "fields": exc.message_dict}, status=400)
+        return Response({"code": "invalid", "detail": exc.messages}, status=400)
+    if isinstance(exc, (Http404, PermissionDenied)):
+        pass  # DRF turns these into 404/403 itself
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "code" not in response.data:
+        code = getattr(getattr(exc, "default_code", None), "__str__", lambda: "error")()
+        if "detail" in response.data:
+            response.data = {"code": code, "detail": response.data["detail"]}
+        else:
+            response.data = {"code": "invalid", "fields": response.data}
+    return response

@@ -1,0 +1,21 @@
+"""Load the demo data of every app, in the order of the trade. Running it twice creates nothing new."""
+from django.core.management.base import BaseCommand
+
+from portal import demo as portal_demo
+
+# Each app with demo data exposes demo.load() -> list of (role, e-mail, password[, dealer code]).
+LOADERS = [portal_demo.load]
+
+
+class Command(BaseCommand):
+    help = "Create demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        logins = []
+        for load in LOADERS:
+            logins.extend(load())
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins:"))
+        for row in logins:
+            role, email, password, *rest = row
+            code = f"  dealer code {rest[0]}" if rest and rest[0] else ""
+            self.stdout.write(f"  {role:<24} {email:<34} {password}{code}")

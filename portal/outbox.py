@@ -1,0 +1,151 @@
+"""The notification outbox: a row per mail written with the business change, delivered after commit, at most once."""
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Notification
+from .queue import enqueue, enqueue_on_commit
+
+log = logging.getLogger(__name__)
+
+
+def notify(*, to, template, context=None, language=None, user=None) -> Notification:
+    """Write one outbox row; its delivery is enqueued when the surrounding transaction commits.
+
+    `to` is an e-mail address or a user (whose address and language are used). Call it inside the
+    service's transaction so the mail exists exactly when the change does.
+    """
+    if hasattr(to, "email"):
+        user = to
+        to = user.email
+        language = language or getattr(user, "language", None)
+    row = Notification.objects.create(
+        recipient=to,
+        user=user,
+        template=template,
+        context=context or {},
+        language=language or settings.LANGUAGE_CODE,
+    )
+    from .tasks import deliver_notification_task
+
+    enqueue_on_commit(deliver_notification_task, row.pk)
+    return row
+
+
+def notify_staff(*, template, context=None) -> list[Notification]:
+    """One row per address in STAFF_NOTIFY_EMAILS (in the default language)."""
+    return [notify(to=address, template=template, context=context) for address in settings.STAFF_NOTIFY_EMAILS]
+
+
+def render_notification(row: Notification) -> tuple[str, str, str]:
+    """Subject, text and HTML of a row, in the row's language."""
+    context = {
+        **row.context,
+        "company": settings.COMPANY,
+        "portal_name": settings.PORTAL_NAME,
+        "site_url": settings.SITE_URL,
+        "recipient": row.recipient,
+    }
+    with translation.override(row.language):
+        subject = render_to_string(f"emails/{row.template}.subject.txt", context).strip()
+        text = render_to_string(f"emails/{row.template}.txt", context)
+        html = render_to_string(f"emails/{row.template}.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def _claim(notification_id) -> Notification | None:
+    """Take the row for sending. Two workers racing for it: one gets it, the other gets None."""
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .first()
+        )
+        if row is None:
+            return None
+        if row.next_attempt_at and row.next_attempt_at > timezone.now():
+            return None
+        row.status = Notification.Status.SENDING
+        row.claimed_at = timezone.now()
+        row.attempts += 1
+        row.save(update_fields=["status", "claimed_at", "attempts"])
+        return row
+
+
+def deliver_notification(*, notification_id) -> bool:
+    """Send one pending row. Returns True when this call sent it; a row already sent or being sent
+    by another worker is left alone, so a row becomes at most one mail."""
+    row = _claim(notification_id)
+    if row is None:
+        return False
+    try:
+        subject, text, html = render_notification(row)
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [row.recipient])
+        message.attach_alternative(html, "text/html")
+        message.send()
+    except Exception as exc:  # SMTP, template and network errors alike are recorded on the row
+        failed = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        backoff = timedelta(seconds=30 * 2 ** (row.attempts - 1))
+        Notification.objects.filter(pk=row.pk).update(
+            status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=None if failed else timezone.now() + backoff,
+        )
+        log.warning("Notification %s failed (attempt %s): %s", row.pk, row.attempts, exc)
+        return False
+    Notification.objects.filter(pk=row.pk).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), subject=subject[:255], last_error=""
+    )
+    return True
+
+
+def requeue_pending(*, older_than_seconds=None) -> int:
+    """Re-enqueue rows still pending a while after they were written (a broker outage, a lost task).
+
+    Rows stuck in `sending` (a worker died mid-send) are not re-sent blindly, which could mail twice:
+    they are marked failed for staff to look at and resend.
+    """
+    wait = settings.OUTBOX_REQUEUE_AFTER_SECONDS if older_than_seconds is None else older_than_seconds
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=wait)
+    Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=now - timedelta(hours=1)).update(
+        status=Notification.Status.FAILED, last_error="Delivery state unknown: the worker stopped while sending."
+    )
+    from .tasks import deliver_notification_task
+
+    ids = list(
+        Notification.objects.filter(status=Notification.Status.PENDING, created_at__lte=cutoff)
+        .exclude(next_attempt_at__gt=now)
+        .values_list("pk", flat=True)[:1000]
+    )
+    for pk in ids:
+        enqueue(deliver_notification_task, pk)
+    return len(ids)
+
+
+def resend(*, notification: Notification, by=None) -> Notification:
+    """Staff: try a failed (or sent) row again as a fresh pending row attempt."""
+    from .audit import record
+    from .tasks import deliver_notification_task
+
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().get(pk=notification.pk)
+        row.status = Notification.Status.PENDING
+        row.attempts = 0
+        row.next_attempt_at = None
+        row.last_error = ""
+        row.save(update_fields=["status", "attempts", "next_attempt_at", "last_error"])
+        record(actor=by, action="notification.resend", target=row)
+        enqueue_on_commit(deliver_notification_task, row.pk)
+    return row
+
+
+def purge_sent(*, older_than_days=90) -> int:
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = Notification.objects.filter(status=Notification.Status.SENT, sent_at__lt=cutoff).delete()
+    return deleted

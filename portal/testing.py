@@ -1,0 +1,220 @@
+"""pytest plugin shared by every app's tests: a real Redis broker, real Celery workers, a real Chromium.
+
+Loaded from pytest.ini (`-p portal.testing`), so each app's tests can use these fixtures.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from email import message_from_binary_file
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ARTIFACTS = BASE_DIR / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _port_open(host, port) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex((host, port)) == 0
+
+
+def _wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"Timed out after {timeout}s waiting for {what}")
+
+
+class RedisBroker:
+    """A real redis-server dedicated to the suite's Celery broker, so a test can take it down and back up."""
+
+    def __init__(self, port):
+        self.port = port
+        self.proc = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        if self.proc and self.proc.poll() is None:
+            return
+        exe = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.proc = subprocess.Popen(
+            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        _wait_for(lambda: _port_open("127.0.0.1", self.port), 10, "the Redis broker")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        _wait_for(lambda: not _port_open("127.0.0.1", self.port), 10, f"the Redis broker to stop (pid {self.proc and self.proc.pid})")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_broker():
+    port = int(settings.CELERY_BROKER_URL.rsplit(":", 1)[1].split("/")[0])
+    broker = RedisBroker(port)
+    if not _port_open("127.0.0.1", port):
+        broker.start()
+    yield broker
+    broker.stop()
+
+
+class CeleryProcess:
+    """A real `celery worker` (or `beat`) process pointed at the test database and the test broker."""
+
+    def __init__(self, kind, env, log_path, extra=()):
+        self.kind = kind
+        self.log_path = log_path
+        cmd = [sys.executable, "-m", "celery", "-A", "portal", kind, "--loglevel", "INFO", *extra]
+        if kind == "worker":
+            cmd += ["--concurrency", "2", "--without-gossip", "--without-mingle", "--hostname", f"test-{os.getpid()}@%h"]
+        self.log = open(log_path, "w")
+        self.proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        marker = "ready." if kind == "worker" else "beat: Starting"
+        _wait_for(lambda: marker in Path(log_path).read_text() or self.proc.poll() is not None, 60, f"celery {kind}")
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"celery {kind} exited:\n{Path(log_path).read_text()[-3000:]}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+    def output(self):
+        return Path(self.log_path).read_text()
+
+
+@pytest.fixture(scope="session")
+def mail_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("mail")
+
+
+@pytest.fixture(scope="session")
+def worker_env(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
+    """Environment for Celery processes: the test database (created by pytest-django), file-based mail."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings_test",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        DB_CONN_MAX_AGE="0",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def celery_worker(worker_env, tmp_path_factory, redis_broker):
+    """One real worker for the session. Tests that use it need `transactional_db` so it sees their rows."""
+    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    worker = CeleryProcess("worker", worker_env, log)
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def start_celery(worker_env, tmp_path):
+    """Start extra Celery processes (e.g. beat with a short schedule) for one test; all stopped afterwards."""
+    started = []
+
+    def start(kind, extra_env=None, extra_args=()):
+        env = {**worker_env, **(extra_env or {})}
+        proc = CeleryProcess(kind, env, tmp_path / f"{kind}-{len(started)}.log", extra_args)
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        proc.stop()
+
+
+def read_mail_dir(path):
+    """Messages written by Django's file-based mail backend (one file per connection, messages split by dashes)."""
+    messages = []
+    for file in sorted(Path(path).glob("*.log")):
+        raw = file.read_bytes()
+        for chunk in raw.split(b"-" * 79):
+            chunk = chunk.strip()
+            if chunk:
+                from io import BytesIO
+
+                messages.append(message_from_binary_file(BytesIO(chunk)))
+    return messages
+
+
+def mail_subject(message) -> str:
+    from email.header import decode_header, make_header
+
+    return str(make_header(decode_header(message["Subject"])))
+
+
+def wait_until(predicate, timeout=30, what="a condition"):
+    _wait_for(predicate, timeout, what)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (Playwright's own browser downloads are not used)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser context per test; a failing test leaves a screenshot under test-artifacts/."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    yield pg
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)

@@ -1,0 +1,30 @@
+"""Root URLs."""
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+admin.site.site_header = _("Dealer Portal administration")
+admin.site.site_title = _("Dealer Portal admin")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("documents/<int:pk>/download/", views.download_document, name="document_download"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("dealers/", include("dealers.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("pricing/", include("pricing.urls")),
+    path("orders/", include("orders.urls")),
+    path("payments/", include("payments.urls")),
+    path("shipping/", include("shipping.urls")),
+    path("support/", include("support.urls")),
+    path("feedback/", include("feedback.urls")),
+]

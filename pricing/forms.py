@@ -1,0 +1,1 @@
+"""HTML forms of pricing: field validation only, then a service."""

@@ -1,0 +1,1 @@
+"""Reads of pricing shared by pages and API."""

@@ -1,0 +1,3 @@
+"""URLs of pricing."""
+app_name = "pricing"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""HTML forms of shipping: field validation only, then a service."""

@@ -1,0 +1,1 @@
+"""Reads of shipping shared by pages and API."""

@@ -1,0 +1,3 @@
+"""URLs of shipping."""
+app_name = "shipping"
+urlpatterns: list = []

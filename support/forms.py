@@ -1,0 +1,1 @@
+"""HTML forms of support: field validation only, then a service."""

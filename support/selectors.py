@@ -1,0 +1,1 @@
+"""Reads of support shared by pages and API."""

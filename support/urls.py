@@ -1,0 +1,3 @@
+"""URLs of support."""
+app_name = "support"
+urlpatterns: list = []
