@@ -19,9 +19,11 @@ test: system-deps deps-dev db messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "Please install wrk"; exit 1; }
+	$(BIN)/python bench/run.py $(BENCH)
 
 setup: system-deps deps db messages static
+	@mkdir -p var
 
 # Debian packages the portal needs on this machine kind: fonts for PDFs in every language,
 # gettext for translations, Chromium for the browser tests. Installed only when missing and root.

@@ -1,0 +1,20 @@
+# The portal's image: web, worker and beat all run from it (see docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# WeasyPrint needs Pango; PDFs need fonts for Latin, Cyrillic and Chinese; gettext compiles translations.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-cjk gettext \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+RUN python manage.py compilemessages -v 0 \
+ && DEBUG=False SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0
+
+RUN useradd --create-home portal && mkdir -p /app/media /app/var && chown -R portal /app/media /app/var
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,93 @@
+"""Shared bench machinery: a bench database, the production server (gunicorn) and wrk as load generator."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+PY = sys.executable
+
+
+def manage(*args):
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL)
+
+
+def setup_database():
+    manage("ensure_database")
+    manage("migrate", "--noinput", "-v", "0")
+    manage("collectstatic", "--noinput", "-v", "0")
+
+
+def django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.update({k: v for k, v in ENV.items() if k not in os.environ or k == "DJANGO_SETTINGS_MODULE"})
+    import django as dj
+
+    dj.setup()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(workers=None):
+    """The production server as `make run` starts it, on a free loopback port."""
+    port = free_port()
+    workers = workers or (os.cpu_count() or 2) * 2
+    proc = subprocess.Popen(
+        [PY, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--log-level", "warning"],
+        cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+
+
+def _ms(value, unit):
+    factor = {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    return round(float(value) * factor, 3)
+
+
+def wrk(url, *, seconds=8, connections=32, threads=2, warmup=2):
+    """Run wrk against url; returns requests/s and latency percentiles in ms. Bounded in time, loopback only."""
+    exe = shutil.which("wrk")
+    if not exe:
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench does it)")
+    subprocess.run([exe, "-t1", "-c4", f"-d{warmup}s", url], capture_output=True)
+    out = subprocess.run(
+        [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    result = {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    for pct in ("50", "90", "99"):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        result[f"p{pct}_ms"] = _ms(*m.groups()) if m else None
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["non_2xx"] = int(errors.group(1)) if errors else 0
+    result["connections"] = connections
+    result["seconds"] = seconds
+    return result
+
+
+def emit(name, figures):
+    print(json.dumps({"bench": name, **figures}, ensure_ascii=False))

@@ -1,0 +1,13 @@
+"""Production settings for benchmarks: DEBUG off, full middleware, its own database, plain HTTP on loopback."""
+import os
+
+os.environ.setdefault("DEBUG", "False")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from portal.settings import *  # noqa: E402,F401,F403
+
+ROOT_URLCONF = "bench.urls"
