@@ -1,1 +1,57 @@
-"""Who may do what in dealers."""
+"""Who may do what: the roles table of design.md, for dealer users and for agents acting for a dealer."""
+from portal.actors import Actor
+
+from .models import Role
+
+# Abilities, in the trade's words. Later stages check the same table.
+BROWSE = "browse"            # catalog and prices
+CART = "cart"                # cart and quote requests
+ORDER = "order"              # place orders (buyers up to their limit)
+APPROVE_ORDERS = "approve_orders"
+PAY = "pay"                  # invoices, statements, payments
+CHANGE_ORDERS = "change_orders"
+CHANGE_OWN_ORDERS = "change_own_orders"
+MANAGE_COMPANY = "manage_company"  # company profile and users
+MANAGE_ADDRESSES = "manage_addresses"
+
+ROLE_ABILITIES = {
+    Role.OWNER: {BROWSE, CART, ORDER, APPROVE_ORDERS, PAY, CHANGE_ORDERS, CHANGE_OWN_ORDERS, MANAGE_COMPANY,
+                 MANAGE_ADDRESSES},
+    Role.BUYER: {BROWSE, CART, ORDER, CHANGE_OWN_ORDERS},
+    Role.APPROVER: {BROWSE, CART, ORDER, APPROVE_ORDERS, CHANGE_ORDERS, CHANGE_OWN_ORDERS},
+    Role.FINANCE: {BROWSE, PAY},
+    Role.VIEWER: {BROWSE},
+}
+# A sales agent acting for an assigned dealer: quotes, orders, carts, addresses (to check out for the
+# dealer); sees invoices. Never the dealer's users.
+AGENT_ABILITIES = {BROWSE, CART, ORDER, CHANGE_ORDERS, CHANGE_OWN_ORDERS, PAY, MANAGE_ADDRESSES}
+
+
+def abilities(actor: Actor) -> set:
+    if actor is None or actor.dealer is None:
+        return set()
+    if actor.on_behalf:
+        return AGENT_ABILITIES
+    if not actor.user.is_active or actor.user.dealer_id != actor.dealer.pk:
+        return set()
+    return ROLE_ABILITIES.get(actor.user.role, set())
+
+
+def can(actor: Actor, ability: str) -> bool:
+    """May this actor do this for its dealer? Only approved dealers do anything beyond their status page."""
+    return actor is not None and actor.dealer is not None and actor.dealer.is_approved and ability in abilities(actor)
+
+
+def can_manage_users(actor: Actor) -> bool:
+    return not actor.on_behalf and can(actor, MANAGE_COMPANY)
+
+
+def can_act_for(user, dealer) -> bool:
+    """Sales agents act only for the dealers assigned to them."""
+    return bool(user.is_staff and dealer.agents.filter(pk=user.pk).exists())
+
+
+def can_read_dealer_document(user, document) -> bool:
+    if user.is_staff:
+        return True
+    return user.is_authenticated and user.dealer_id == document.dealer_id

@@ -1,12 +1,14 @@
-"""Admin of the kernel: the outbox (with resend), the read-only audit log, rendered documents."""
+"""Admin of the kernel: the outbox (with resend), the read-only audit log, rendered documents, API tokens."""
+from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from . import documents, outbox
-from .models import AuditEntry, Document, Notification
+from . import api_tokens, documents, outbox
+from .errors import DomainError
+from .models import ApiToken, AuditEntry, Document, Notification
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -90,3 +92,81 @@ class DocumentAdmin(ReadOnlyAdmin):
         documents.request_document(owner=request.user, kind="portal.specimen", language=request.LANGUAGE_CODE)
         self.message_user(request, _("The specimen PDF is being rendered; reload this page in a moment."))
         return redirect("admin:portal_document_changelist")
+
+
+class ApiTokenForm(forms.ModelForm):
+    """Issuing a token: a name, the user it acts as, its scopes. The key is made by the service."""
+
+    scopes = forms.MultipleChoiceField(label=_("scopes"), choices=ApiToken.Scope.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "user", "scopes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        user, scopes = cleaned.get("user"), cleaned.get("scopes")
+        if user is not None and scopes:
+            try:
+                cleaned["scopes"] = api_tokens.check_scopes(user=user, scopes=scopes)
+            except DomainError as exc:
+                self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+        return cleaned
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued (key shown once) and revoked through the services; never edited nor deleted."""
+
+    form = ApiTokenForm
+    list_display = ["name", "user", "prefix", "scope_list", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["name", "prefix", "user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    actions = ["revoke_selected"]
+    # key_hash is never shown: not in the form, not among these.
+    readonly_fields = ["name", "user", "prefix", "scope_list", "created_at", "last_used_at", "revoked_at"]
+
+    @admin.display(description=_("scopes"))
+    def scope_list(self, obj):
+        return ", ".join(obj.scopes or [])
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else ["name", "user", "scopes"]
+
+    def has_change_permission(self, request, obj=None):
+        # The list and the revoke action need it; a token's own page stays read-only.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the audit log keeps naming the token
+
+    def save_model(self, request, obj, form, change):
+        token, key = api_tokens.create_api_token(name=obj.name, user=obj.user, scopes=form.cleaned_data["scopes"],
+                                                 by=request.user)
+        # The admin goes on with `obj` (log entry, redirect): make it the saved token.
+        for field in ApiToken._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(token, field.attname))
+        obj._state.adding = False
+        self.message_user(request, format_html(
+            "{} <code>{}</code>",
+            _("Copy the key now; it is not shown again:"),
+            key,
+        ), messages.SUCCESS)
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_tokens.revoke_api_token(token=token, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d API token revoked.", "%(count)d API tokens revoked.", count) % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,9 +1,5 @@
 """One application error (DomainError with a stable code) and its one mapping to HTTP."""
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import status
-from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from django.core.exceptions import ValidationError as DjangoValidationError
 
 
 class DomainError(Exception):
@@ -27,7 +23,7 @@ class DomainError(Exception):
 
     @property
     def http_status(self):
-        return status.HTTP_409_CONFLICT if self.conflict else status.HTTP_400_BAD_REQUEST
+        return 409 if self.conflict else 400
 
     def as_dict(self):
         body = {"code": self.code, "detail": str(self.message)}
@@ -43,14 +39,16 @@ class Conflict(DomainError):
 
 def api_exception_handler(exc, context):
     """DRF exception handler: DomainError → 400/409 JSON with a code; the rest as DRF does it."""
+    # Imported here: this module is imported by models and services, which must not load DRF's settings.
+    from rest_framework.response import Response
+    from rest_framework.views import exception_handler
+
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
             return Response({"code": "invalid", "fields": exc.message_dict}, status=400)
         return Response({"code": "invalid", "detail": exc.messages}, status=400)
-    if isinstance(exc, (Http404, PermissionDenied)):
-        pass  # DRF turns these into 404/403 itself
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "code" not in response.data:
         code = getattr(getattr(exc, "default_code", None), "__str__", lambda: "error")()

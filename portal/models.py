@@ -114,3 +114,42 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title or f"{self.kind} #{self.pk}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A key for an integration (ERP) or a dealer user's script. Only a hash is stored; the key is shown once."""
+
+    class Scope(models.TextChoices):
+        DEALERS_READ = "dealers:read", _("Read dealers")
+        DEALERS_WRITE = "dealers:write", _("Create dealers")
+        DEALERS_APPROVE = "dealers:approve", _("Approve and reject dealers")
+        ACCOUNT = "account", _("A dealer user's own company, addresses and users")
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("Who uses it, e.g. 'ERP production'."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("acts as user"), on_delete=models.CASCADE, related_name="api_tokens",
+    )
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(max_length=128, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def has_scope(self, scope) -> bool:
+        return scope in (self.scopes or [])

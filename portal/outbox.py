@@ -37,6 +37,15 @@ def notify(*, to, template, context=None, language=None, user=None) -> Notificat
     return row
 
 
+# Mails rendered by a library (allauth's password reset) arrive finished; the outbox only delivers them.
+PRERENDERED = "_prerendered"
+
+
+def notify_rendered(*, to, subject, text, html="", language=None, user=None) -> Notification:
+    return notify(to=to, user=user, template=PRERENDERED, language=language,
+                  context={"subject": subject, "text": text, "html": html})
+
+
 def notify_staff(*, template, context=None) -> list[Notification]:
     """One row per address in STAFF_NOTIFY_EMAILS (in the default language)."""
     return [notify(to=address, template=template, context=context) for address in settings.STAFF_NOTIFY_EMAILS]
@@ -44,6 +53,8 @@ def notify_staff(*, template, context=None) -> list[Notification]:
 
 def render_notification(row: Notification) -> tuple[str, str, str]:
     """Subject, text and HTML of a row, in the row's language."""
+    if row.template == PRERENDERED:
+        return row.context["subject"], row.context["text"], row.context.get("html") or ""
     context = {
         **row.context,
         "company": settings.COMPANY,
@@ -86,7 +97,8 @@ def deliver_notification(*, notification_id) -> bool:
     try:
         subject, text, html = render_notification(row)
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [row.recipient])
-        message.attach_alternative(html, "text/html")
+        if html:
+            message.attach_alternative(html, "text/html")
         message.send()
     except Exception as exc:  # SMTP, template and network errors alike are recorded on the row
         failed = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS

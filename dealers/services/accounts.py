@@ -1,0 +1,202 @@
+"""A dealer's own account: company profile, addresses, users and invitations, terms acceptance."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from portal import audit, outbox
+from portal.actors import Actor
+
+from .. import permissions
+from ..errors import DuplicateEmail, InvalidPassword, LastOwner, NotAllowed
+from ..models import Address, Dealer, Role, TermsAcceptance, TermsVersion, User
+
+# What the owner may change on the company; legal name and tax number are for staff only.
+OWNER_EDITABLE_FIELDS = ["trade_name", "phone", "email", "website", "address_line", "city", "postal_code",
+                         "sector", "employees", "annual_revenue"]
+STAFF_ONLY_FIELDS = ["legal_name", "tax_number", "tax_office"]
+
+
+def _require(actor: Actor, allowed: bool):
+    if not allowed:
+        raise NotAllowed(_("Your role does not allow this."))
+
+
+def update_company_profile(*, actor: Actor, changes: dict, ip_address=None) -> Dealer:
+    """The owner edits contact fields; staff may also change legal name, tax office and tax number."""
+    staff = actor.is_staff and not actor.on_behalf
+    if not staff:
+        _require(actor, permissions.can(actor, permissions.MANAGE_COMPANY))
+    allowed = set(OWNER_EDITABLE_FIELDS) | (set(STAFF_ONLY_FIELDS) if staff else set())
+    refused = set(changes) - allowed
+    if refused:
+        raise NotAllowed(_("Only staff may change: %(fields)s.") % {"fields": ", ".join(sorted(refused))},
+                         field=sorted(refused)[0])
+    with transaction.atomic():
+        dealer = Dealer.objects.select_for_update().get(pk=actor.dealer.pk)
+        before = {k: getattr(dealer, k) for k in changes}
+        for field, value in changes.items():
+            setattr(dealer, field, value)
+        dealer.save(update_fields=list(changes) or None)
+        audit.record(actor=actor.user, action="dealer.profile_changed", target=dealer, ip_address=ip_address,
+                     data=actor.audit_data(before=before, after=changes))
+    return dealer
+
+
+def save_address(*, actor: Actor, data: dict, address: Address | None = None) -> Address:
+    """Create or change an address of the actor's dealer; making it default unsets the previous default."""
+    _require(actor, permissions.can(actor, permissions.MANAGE_ADDRESSES))
+    if address is not None and address.dealer_id != actor.dealer.pk:
+        raise NotAllowed(_("Your role does not allow this."))
+    with transaction.atomic():
+        # Lock the dealer so two default changes at once cannot both win.
+        Dealer.objects.select_for_update().filter(pk=actor.dealer.pk).first()
+        address = address or Address(dealer=actor.dealer)
+        for field, value in data.items():
+            setattr(address, field, value)
+        siblings = Address.objects.filter(dealer=actor.dealer, kind=address.kind).exclude(pk=address.pk)
+        if not siblings.filter(is_default=True).exists():
+            address.is_default = True  # the first address of a kind is the default
+        if address.is_default:
+            siblings.filter(is_default=True).update(is_default=False)
+        created = address.pk is None
+        address.save()
+        audit.record(actor=actor.user, action="address.created" if created else "address.changed", target=address,
+                     dealer=actor.dealer, data=actor.audit_data(**{k: str(v) for k, v in data.items()}))
+    return address
+
+
+def delete_address(*, actor: Actor, address: Address) -> None:
+    _require(actor, permissions.can(actor, permissions.MANAGE_ADDRESSES) and address.dealer_id == actor.dealer.pk)
+    with transaction.atomic():
+        Dealer.objects.select_for_update().filter(pk=actor.dealer.pk).first()
+        was_default, kind = address.is_default, address.kind
+        audit.record(actor=actor.user, action="address.deleted", target=address, dealer=actor.dealer,
+                     data=actor.audit_data(label=address.label))
+        address.delete()
+        if was_default:
+            successor = Address.objects.filter(dealer=actor.dealer, kind=kind).order_by("pk").first()
+            if successor:
+                successor.is_default = True
+                successor.save(update_fields=["is_default"])
+
+
+def _check_role(role, order_limit):
+    if role not in Role.values:
+        raise NotAllowed(_("Unknown role."), field="role", conflict=False)
+    if order_limit is not None and Decimal(order_limit) < 0:
+        raise NotAllowed(_("The order limit cannot be negative."), field="order_limit", conflict=False)
+
+
+def invitation_url(user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return settings.SITE_URL + reverse("dealers:invitation", args=[uid, default_token_generator.make_token(user)])
+
+
+def invite_user(*, actor: Actor, email, first_name, last_name, role, order_limit=None, language=None) -> User:
+    """The owner invites a colleague: a user without a password and a mail with a link to set one."""
+    _require(actor, permissions.can_manage_users(actor))
+    _check_role(role, order_limit)
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            user = User(email=email, first_name=first_name, last_name=last_name, dealer=actor.dealer, role=role,
+                        order_limit=order_limit if role == Role.BUYER else None,
+                        language=language or actor.user.language, invited_by=actor.user, invited_at=timezone.now())
+            user.set_unusable_password()
+            user.save()
+            audit.record(actor=actor.user, action="user.invited", target=user, dealer=actor.dealer,
+                         data={"email": email, "role": role, "order_limit": str(order_limit) if order_limit else None})
+            outbox.notify(to=user, template="dealers/user_invited", context={
+                "dealer_name": actor.dealer.legal_name, "dealer_code": actor.dealer.code,
+                "inviter": actor.user.get_full_name() or actor.user.email, "first_name": first_name,
+                "role": role, "invitation_url": invitation_url(user)})
+    except IntegrityError as exc:
+        raise DuplicateEmail(_("A user with this e-mail address already exists."), field="email") from exc
+    return user
+
+
+def change_user(*, actor: Actor, user: User, role=None, order_limit=None, is_active=None,
+                clear_order_limit=False) -> User:
+    """The owner changes a colleague's role, order limit or deactivates it; the last active owner stays."""
+    _require(actor, permissions.can_manage_users(actor) and user.dealer_id == actor.dealer.pk)
+    if role is not None or order_limit is not None:
+        _check_role(role or user.role, order_limit)
+    with transaction.atomic():
+        # Lock every owner of the dealer so two owners cannot demote each other at the same moment.
+        owners = list(User.objects.select_for_update().filter(dealer=actor.dealer, role=Role.OWNER, is_active=True)
+                      .order_by("pk"))
+        target = User.objects.select_for_update().get(pk=user.pk)
+        before = {"role": target.role, "order_limit": str(target.order_limit), "is_active": target.is_active}
+        if role is not None:
+            target.role = role
+        if order_limit is not None or clear_order_limit:
+            target.order_limit = order_limit
+        if target.role != Role.BUYER:
+            target.order_limit = None
+        if is_active is not None:
+            target.is_active = is_active
+        stays_owner = target.role == Role.OWNER and target.is_active
+        if any(o.pk == target.pk for o in owners) and not stays_owner and len(owners) == 1:
+            raise LastOwner(_("The company needs at least one active owner; make someone else owner first."))
+        target.save(update_fields=["role", "order_limit", "is_active"])
+        audit.record(actor=actor.user, action="user.changed", target=target, dealer=actor.dealer,
+                     data={"before": before, "after": {"role": target.role, "order_limit": str(target.order_limit),
+                                                       "is_active": target.is_active}})
+    return target
+
+
+def user_for_invitation(uidb64, token) -> User | None:
+    from django.utils.http import urlsafe_base64_decode
+
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    return user if default_token_generator.check_token(user, token) else None
+
+
+def accept_invitation(*, user: User, password: str, accept_terms_version=None, ip_address=None) -> User:
+    """The invitee (or an owner whose company was created through the API) sets a password."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidPassword(" ".join(exc.messages), field="password") from exc
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        terms = TermsVersion.objects.current()
+        if terms is not None and accept_terms_version == terms.version:
+            TermsAcceptance.objects.get_or_create(user=user, terms=terms, defaults={"ip_address": ip_address})
+        audit.record(actor=user, action="user.password_set", target=user, ip_address=ip_address)
+    return user
+
+
+def needs_terms_acceptance(user) -> TermsVersion | None:
+    """The current terms, if this dealer user has not accepted them yet (staff never need to)."""
+    if not user.is_authenticated or user.dealer_id is None:
+        return None
+    terms = TermsVersion.objects.current()
+    if terms is None or TermsAcceptance.objects.filter(user=user, terms=terms).exists():
+        return None
+    return terms
+
+
+def accept_terms(*, user, terms: TermsVersion, ip_address=None) -> TermsAcceptance:
+    if terms.published_at is None:
+        raise NotAllowed(_("These terms are not published."))
+    with transaction.atomic():
+        acceptance, created = TermsAcceptance.objects.get_or_create(user=user, terms=terms,
+                                                                    defaults={"ip_address": ip_address})
+        if created:
+            audit.record(actor=user, action="terms.accepted", target=terms, dealer=user.dealer,
+                         ip_address=ip_address, data={"version": terms.version})
+    return acceptance

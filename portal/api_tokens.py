@@ -1,0 +1,86 @@
+"""API tokens: issued and revoked only here, audited; the key is shown once and only its hash is kept."""
+import hashlib
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .errors import DomainError
+from .models import ApiToken
+
+PREFIX_BYTES = 6   # token_urlsafe(6) → 8 url-safe characters, never a "."
+SECRET_BYTES = 32  # token_urlsafe(32) → 43 url-safe characters
+
+# Scopes that reach every dealer: only a staff user (an integration's user or an admin) may carry them.
+STAFF_SCOPES = {ApiToken.Scope.DEALERS_READ, ApiToken.Scope.DEALERS_WRITE, ApiToken.Scope.DEALERS_APPROVE}
+# Scopes that act for the user's own dealer: only a dealer user may carry them.
+DEALER_SCOPES = {ApiToken.Scope.ACCOUNT}
+
+
+class InvalidApiToken(DomainError):
+    code = "portal.invalid_api_token"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def split_key(key: str) -> tuple[str, str] | None:
+    """`<prefix>.<secret>` → (prefix, secret); None for anything else."""
+    prefix, dot, secret = (key or "").partition(".")
+    if not dot or not prefix or not secret:
+        return None
+    return prefix, secret
+
+
+def check_scopes(*, user, scopes) -> list[str]:
+    """The scopes as a sorted list, or InvalidApiToken: known scopes only, and fitting the user they act as."""
+    scopes = sorted(set(scopes or []))
+    if not scopes:
+        raise InvalidApiToken(_("Choose at least one scope."), field="scopes")
+    unknown = [s for s in scopes if s not in ApiToken.Scope.values]
+    if unknown:
+        raise InvalidApiToken(_("Unknown scope: %(scopes)s.") % {"scopes": ", ".join(unknown)}, field="scopes")
+    if set(scopes) & STAFF_SCOPES and not user.is_staff:
+        raise InvalidApiToken(_("Only a staff user's token may read, create or approve dealers."), field="scopes")
+    if set(scopes) & DEALER_SCOPES and getattr(user, "dealer_id", None) is None:
+        raise InvalidApiToken(_("Only a dealer user's token may act on its own company."), field="scopes")
+    return scopes
+
+
+def create_api_token(*, name, user, scopes, by) -> tuple[ApiToken, str]:
+    """Issue a token acting as `user`. Returns the token and the raw key, which is never stored nor shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidApiToken(_("Give the token a name that says who uses it."), field="name")
+    scopes = check_scopes(user=user, scopes=scopes)
+    for attempt in range(5):
+        prefix = secrets.token_urlsafe(PREFIX_BYTES)
+        key = f"{prefix}.{secrets.token_urlsafe(SECRET_BYTES)}"
+        try:
+            with transaction.atomic():
+                token = ApiToken.objects.create(name=name, user=user, prefix=prefix, key_hash=hash_key(key),
+                                                scopes=scopes)
+                audit.record(actor=by, action="api_token.created", target=token, dealer=user.dealer,
+                             data={"name": name, "user": user.email, "prefix": prefix, "scopes": scopes})
+            return token, key
+        except IntegrityError:
+            # Two tokens drew the same 48-bit prefix: draw again rather than fail.
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def revoke_api_token(*, token, by) -> ApiToken:
+    """Revoke a token for good; revoking it again changes nothing."""
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+        if locked.revoked_at is not None:
+            return locked
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit.record(actor=by, action="api_token.revoked", target=locked, dealer=locked.user.dealer,
+                     data={"name": locked.name, "user": locked.user.email, "prefix": locked.prefix})
+    return locked
