@@ -126,8 +126,9 @@ def invite_user(*, actor: Actor, email, first_name, last_name, role, order_limit
 
 def change_user(*, actor: Actor, user: User, role=None, order_limit=None, is_active=None,
                 clear_order_limit=False) -> User:
-    """The owner changes a colleague's role, order limit or deactivates it; the last active owner stays."""
-    _require(actor, permissions.can_manage_users(actor) and user.dealer_id == actor.dealer.pk)
+    """The owner (or staff) changes a dealer user's role, order limit or deactivates it; the last active owner stays."""
+    staff = actor.is_staff and not actor.on_behalf
+    _require(actor, (staff or permissions.can_manage_users(actor)) and user.dealer_id == actor.dealer.pk)
     if role is not None or order_limit is not None:
         _check_role(role or user.role, order_limit)
     with transaction.atomic():
@@ -144,14 +145,51 @@ def change_user(*, actor: Actor, user: User, role=None, order_limit=None, is_act
             target.order_limit = None
         if is_active is not None:
             target.is_active = is_active
-        stays_owner = target.role == Role.OWNER and target.is_active
-        if any(o.pk == target.pk for o in owners) and not stays_owner and len(owners) == 1:
-            raise LastOwner(_("The company needs at least one active owner; make someone else owner first."))
+        check_keeps_an_owner(user=target, role=target.role, is_active=target.is_active, owners=owners)
         target.save(update_fields=["role", "order_limit", "is_active"])
         audit.record(actor=actor.user, action="user.changed", target=target, dealer=actor.dealer,
                      data={"before": before, "after": {"role": target.role, "order_limit": str(target.order_limit),
                                                        "is_active": target.is_active}})
     return target
+
+
+# Fields of a dealer that staff edit in the admin; status moves have their own services in lifecycle.py.
+STAFF_DEALER_FIELDS = [*STAFF_ONLY_FIELDS, *OWNER_EDITABLE_FIELDS, "country", "segment", "account_manager",
+                       "is_key_account"]
+
+
+def staff_update_dealer(*, dealer, by, changes: dict, agents=None, ip_address=None) -> Dealer:
+    """Staff edit a dealer's data, segment, account manager or agents; each edit leaves an audit row."""
+    if by is None or not by.is_staff:
+        raise NotAllowed(_("Your role does not allow this."))
+    refused = set(changes) - set(STAFF_DEALER_FIELDS)
+    if refused:
+        raise NotAllowed(_("Only staff may change: %(fields)s.") % {"fields": ", ".join(sorted(refused))})
+    with transaction.atomic():
+        locked = Dealer.objects.select_for_update().get(pk=dealer.pk)
+        before = {k: str(getattr(locked, k)) for k in changes}
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.save()
+        data = {"before": before, "after": {k: str(v) for k, v in changes.items()}}
+        if agents is not None:
+            previous = sorted(locked.agents.values_list("email", flat=True))
+            locked.agents.set(agents)
+            data["agents"] = {"before": previous, "after": sorted(a.email for a in agents)}
+        if changes or agents is not None:
+            audit.record(actor=by, action="dealer.changed_by_staff", target=locked, ip_address=ip_address, data=data)
+    return locked
+
+
+def check_keeps_an_owner(*, user, role, is_active, owners=None) -> None:
+    """A dealer always keeps one active owner: refuse a change that would take away the last one."""
+    if user.dealer_id is None:
+        return
+    if owners is None:
+        owners = list(User.objects.filter(dealer_id=user.dealer_id, role=Role.OWNER, is_active=True))
+    stays_owner = role == Role.OWNER and is_active
+    if any(o.pk == user.pk for o in owners) and not stays_owner and len(owners) == 1:
+        raise LastOwner(_("The company needs at least one active owner; make someone else owner first."))
 
 
 def user_for_invitation(uidb64, token) -> User | None:

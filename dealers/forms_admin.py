@@ -1,0 +1,127 @@
+"""Forms of the dealers admin: the confirmation pages of status moves, and users by e-mail address."""
+from django import forms
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from portal.errors import DomainError
+
+from .services.accounts import check_keeps_an_owner
+
+from .models import Segment, User
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} <{obj.email}>" if name else obj.email
+
+
+class MoveForm(forms.Form):
+    """A confirmation page's form; labels capitalised as the admin shows model fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
+
+
+class ApproveDealerForm(MoveForm):
+    segment = forms.ModelChoiceField(
+        label=_("segment"), queryset=Segment.objects.all(), required=False,
+        empty_label=_("The default segment"),
+        help_text=_("Decides the dealer's prices."),
+    )
+    account_manager = StaffChoiceField(
+        label=_("account manager"), queryset=User.objects.none(), required=False,
+        help_text=_("Optional. Empty: keep the dealer's current account manager, if any."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].initial = Segment.objects.filter(is_default=True).first()
+        self.fields["account_manager"].queryset = User.objects.filter(is_staff=True, is_active=True).order_by(
+            "first_name", "last_name", "email")
+
+
+class RejectDealerForm(MoveForm):
+    reason = forms.CharField(
+        label=_("reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("The applicant is told this reason in the rejection e-mail."),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Please give the reason for the rejection; the applicant is told."))
+        return reason
+
+
+class SuspendDealerForm(MoveForm):
+    reason = forms.CharField(
+        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("Optional; the dealer's owner is told this reason."),
+    )
+
+
+def _check_dealer_role(form, cleaned):
+    # The database refuses a dealer's user without a role; say so next to the field instead of a 500.
+    dealer, role = cleaned.get("dealer"), cleaned.get("role")
+    if dealer is not None and not role and "role" in form.fields:
+        form.add_error("role", _("A user of a dealer needs a role."))
+
+
+class AdminUserAddForm(BaseUserCreationForm):
+    """A user made by staff: e-mail address and password; for a dealer's user also its dealer and role."""
+
+    class Meta:
+        model = User
+        fields = ("email", "dealer", "role")
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("A user with this e-mail address already exists."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_dealer_role(self, cleaned)
+        return cleaned
+
+
+class AdminUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A user with this e-mail address already exists."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_dealer_role(self, cleaned)
+        if self.instance.pk and self.instance.dealer_id and not self.errors:
+            try:
+                check_keeps_an_owner(user=self.instance, role=cleaned.get("role"), is_active=cleaned.get("is_active"))
+            except DomainError as exc:
+                raise forms.ValidationError(str(exc.message)) from exc
+        return cleaned
+
+
+class SegmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Segment
+        fields = "__all__"
+
+    def clean_is_default(self):
+        is_default = self.cleaned_data["is_default"]
+        if is_default:
+            other = Segment.objects.filter(is_default=True).exclude(pk=self.instance.pk).first()
+            if other is not None:
+                raise forms.ValidationError(
+                    _("“%(name)s” is the default segment; untick it there first.") % {"name": other.name})
+        return is_default
