@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _, ngettext, ngettext_lazy
 from portal.actors import Actor
 from portal.admin import ReadOnlyAdmin
 from portal.errors import DomainError
+from portal.http import client_ip
 from portal.models import AuditEntry
 
 from .forms_admin import (
@@ -237,7 +238,7 @@ class DealerAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         agents = list(form.cleaned_data["agents"]) if "agents" in form.changed_data else None
         services.staff_update_dealer(dealer=form.instance, by=request.user, changes=self._pending_changes,
-                                     agents=agents, ip_address=request.META.get("REMOTE_ADDR"))
+                                     agents=agents, ip_address=client_ip(request))
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
@@ -281,7 +282,7 @@ class DealerAdmin(admin.ModelAdmin):
         done, skipped = 0, []
         for dealer in dealers:
             try:
-                move.service(dealer=dealer, by=request.user, ip_address=request.META.get("REMOTE_ADDR"), **data)
+                move.service(dealer=dealer, by=request.user, ip_address=client_ip(request), **data)
             except DomainError as exc:
                 skipped.append(f"{dealer}: {exc.message}")
             else:
@@ -340,7 +341,7 @@ class DealerAdmin(admin.ModelAdmin):
         if request.method == "POST" and (form is None or form.is_valid()):
             data = form.cleaned_data if form is not None else {}
             try:
-                move.service(dealer=dealer, by=request.user, ip_address=request.META.get("REMOTE_ADDR"), **data)
+                move.service(dealer=dealer, by=request.user, ip_address=client_ip(request), **data)
             except DomainError as exc:
                 if form is not None and exc.field in form.fields:
                     form.add_error(exc.field, str(exc.message))

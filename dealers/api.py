@@ -14,6 +14,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from portal.actors import Actor
+from portal.http import client_ip
 from portal.api_auth import HasScope, token_of
 from portal.models import ApiToken
 
@@ -25,10 +26,6 @@ from .services.application import COMPANY_FIELDS, Contact
 Scope = ApiToken.Scope
 
 DOCUMENT_FIELD_PREFIX = "document_"
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 # --- errors shown in the schema --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.errors import DomainError
+from portal.http import client_ip
 
 from . import permissions, selectors, services
 from .forms import (
@@ -26,10 +27,6 @@ from .forms import (
 from .models import Address, Dealer, TermsVersion
 from .selectors import ACTING_SESSION_KEY
 from .services.application import Contact
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _form_error(form, exc: DomainError):
