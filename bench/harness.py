@@ -68,20 +68,22 @@ def _ms(value, unit):
     return round(float(value) * factor, 3)
 
 
-def wrk(url, *, seconds=8, connections=32, threads=2, warmup=2):
+def wrk(url, *, seconds=8, connections=32, threads=2, warmup=2, headers=None):
     """Run wrk against url; returns requests/s and latency percentiles in ms. Bounded in time, loopback only."""
     exe = shutil.which("wrk")
     if not exe:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does it)")
-    subprocess.run([exe, "-t1", "-c4", f"-d{warmup}s", url], capture_output=True)
+    extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
+    subprocess.run([exe, "-t1", "-c4", f"-d{warmup}s", *extra, url], capture_output=True)
     out = subprocess.run(
-        [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", str(Path(__file__).with_name("percentiles.lua")),
+         *extra, url],
         capture_output=True, text=True, check=True,
     ).stdout
     result = {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
-    for pct in ("50", "90", "99"):
-        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        result[f"p{pct}_ms"] = _ms(*m.groups()) if m else None
+    for pct in ("50", "90", "95", "99"):
+        m = re.search(rf"^P{pct} (\d+)$", out, re.M)
+        result[f"p{pct}_ms"] = round(int(m.group(1)) / 1000, 3) if m else None
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     result["non_2xx"] = int(errors.group(1)) if errors else 0
     result["connections"] = connections

@@ -1,1 +1,117 @@
-"""Django admin of catalog."""
+"""Django admin of catalog: the category tree, product cards with images, documents and specifications,
+attributes. Saving goes through the services (save_category, save_product, make_thumbnail)."""
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from portal.errors import DomainError
+
+from . import services
+from .forms import CategoryAdminForm, ProductAdminForm
+from .models import Attribute, Category, Product, ProductAttribute, ProductDocument, ProductImage
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryAdminForm
+    list_display = ["indented_name", "slug", "ordering", "active", "erp_code"]
+    list_filter = ["active", "depth"]
+    list_editable = ["ordering", "active"]
+    search_fields = ["name", "slug", "erp_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    ordering = ["path"]
+    list_per_page = 200
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj):
+        return format_html('<span style="padding-left:{}em">{}{}</span>', obj.depth * 1.5,
+                           "└ " if obj.depth else "", obj.name)
+
+    def save_model(self, request, obj, form, change):
+        services.save_category(category=obj)
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    fields = ["preview", "image", "alt", "ordering"]
+    readonly_fields = ["preview"]
+    extra = 1
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        picture = obj.thumbnail or obj.image if obj and obj.pk else None
+        if not picture:
+            return "—"
+        return format_html('<img src="{}" alt="" style="max-width:80px;max-height:80px">', picture.url)
+
+
+class ProductDocumentInline(admin.TabularInline):
+    model = ProductDocument
+    fields = ["title", "file", "ordering"]
+    extra = 0
+
+
+class ProductAttributeInline(admin.TabularInline):
+    model = ProductAttribute
+    fields = ["attribute", "value_text", "value_number", "value_bool"]
+    autocomplete_fields = ["attribute"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("attribute")
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    form = ProductAdminForm
+    change_list_template = "admin/catalog/product/change_list.html"
+    list_display = ["sku", "name", "category", "stock_quantity", "active"]
+    list_filter = ["active", "unit", "allow_backorder", ("category", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["sku", "name", "barcode", "erp_code"]
+    list_select_related = ["category"]
+    autocomplete_fields = ["category", "variant_of", "related"]
+    inlines = [ProductImageInline, ProductDocumentInline, ProductAttributeInline]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["sku", "name", "category", "active", "short_description", "description", "highlights"]}),
+        (_("Codes"), {"fields": ["barcode", "manufacturer_code", "erp_code"]}),
+        (_("Sale"), {"fields": ["unit", "pack_size", "min_order_quantity", "order_multiple", "vat_rate"]}),
+        (_("Stock"), {"fields": ["stock_quantity", "lead_time_days", "allow_backorder"]}),
+        (_("Variants and related products"), {"fields": ["variant_of", "variant_label", "related"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"]}),
+    ]
+    actions = ["refresh_search_action"]
+
+    def save_model(self, request, obj, form, change):
+        # The form already ran the service's checks (ProductAdminForm), so a refusal here is unexpected.
+        services.save_product(product=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save()
+        if formset.model is ProductImage:
+            changed = {obj.pk for obj in instances}
+            for inline_form in formset.forms:
+                obj = inline_form.instance
+                if obj.pk and ("image" in inline_form.changed_data or not obj.thumbnail) and obj.image:
+                    changed.add(obj.pk)
+            for image in ProductImage.objects.filter(pk__in=changed):
+                try:
+                    services.make_thumbnail(image=image)
+                except DomainError as exc:
+                    messages.warning(request, exc.message)
+
+    @admin.action(description=_("Refresh the search text of the selected products"))
+    def refresh_search_action(self, request, queryset):
+        count = services.refresh_search(products=queryset)
+        self.message_user(request, _("Search text refreshed for %(count)d products.") % {"count": count},
+                          messages.SUCCESS)
+
+
+@admin.register(Attribute)
+class AttributeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "unit", "filterable", "ordering"]
+    list_filter = ["kind", "filterable"]
+    list_editable = ["filterable", "ordering"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}

@@ -1,1 +1,173 @@
-"""REST API of catalog."""
+"""REST API of the catalog: categories, products (search, filters, detail with the caller's own price)."""
+from decimal import Decimal, InvalidOperation
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dealers.api import NotApproved, api_actor
+from portal.api_auth import HasScope
+from portal.models import ApiToken
+
+from . import selectors
+from .permissions import can_see_prices
+from .prices import prices_for
+
+
+class RuleSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    detail = serializers.CharField()
+
+
+class CampaignRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    ends_at = serializers.DateTimeField()
+
+
+class BreakSerializer(serializers.Serializer):
+    min_quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class PriceSerializer(serializers.Serializer):
+    """The caller's price of one product (never another dealer's)."""
+
+    currency = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    market_price = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    saving = serializers.DecimalField(max_digits=14, decimal_places=2)
+    priced = serializers.BooleanField()
+    campaign = serializers.SerializerMethodField()
+    breaks = serializers.SerializerMethodField()
+    rules = RuleSerializer(many=True)
+
+    @extend_schema_field(CampaignRefSerializer(allow_null=True))
+    def get_campaign(self, line):
+        return {"name": line.campaign.name, "ends_at": line.campaign.ends_at} if line.campaign else None
+
+    @extend_schema_field(BreakSerializer(many=True))
+    def get_breaks(self, line):
+        return [{"min_quantity": str(b[0]), "unit_price": str(b[1])} for b in line.breaks]
+
+
+class ProductListSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    barcode = serializers.CharField()
+    category = serializers.CharField(source="category.slug")
+    unit = serializers.CharField()
+    min_order_quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+    order_multiple = serializers.DecimalField(max_digits=12, decimal_places=3)
+    stock_quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    lead_time_days = serializers.IntegerField()
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    price = serializers.SerializerMethodField()
+
+    @extend_schema_field(PriceSerializer(allow_null=True))
+    def get_price(self, product):
+        line = getattr(product, "price", None)
+        return PriceSerializer(line).data if line is not None else None
+
+
+class ProductDetailSerializer(ProductListSerializer):
+    short_description = serializers.CharField()
+    description = serializers.CharField()
+    highlights = serializers.ListField(source="highlight_lines", child=serializers.CharField())
+    manufacturer_code = serializers.CharField()
+    erp_code = serializers.CharField()
+    pack_size = serializers.DecimalField(max_digits=12, decimal_places=3)
+    allow_backorder = serializers.BooleanField()
+    variant_label = serializers.CharField()
+    specifications = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField(child=serializers.CharField())))
+    def get_specifications(self, product):
+        return [{"code": v.attribute.code, "name": v.attribute.name, "value": str(v.display_value)}
+                for v in product.attributes.all()]
+
+
+class CategorySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    depth = serializers.IntegerField()
+    parent = serializers.CharField(source="parent.slug", allow_null=True, default=None)
+
+
+class CatalogView(APIView):
+    """A session, or a token with scope `catalog:read`. An unapproved dealer's users are refused (403);
+    staff without a dealer read products without prices."""
+
+    permission_classes = [HasScope(ApiToken.Scope.CATALOG_READ)]
+
+    def actor(self):
+        actor = api_actor(self.request)
+        if actor.dealer is not None and not actor.dealer.is_approved:
+            raise NotApproved()
+        return actor
+
+
+def _decimal(value):
+    try:
+        return Decimal(value) if value not in (None, "") else None
+    except InvalidOperation:
+        raise serializers.ValidationError({"price": ["Not a number."]}) from None
+
+
+class CategoryListView(CatalogView):
+    @extend_schema(responses={200: CategorySerializer(many=True)})
+    def get(self, request):
+        self.actor()
+        return Response(CategorySerializer(selectors.list_categories(), many=True).data)
+
+
+class ProductListView(CatalogView):
+    @extend_schema(
+        parameters=[OpenApiParameter(name, str, required=False) for name in
+                    ("q", "category", "sort", "in_stock", "on_campaign", "price_min", "price_max", "page")],
+        responses={200: ProductListSerializer(many=True)},
+    )
+    def get(self, request):
+        actor = self.actor()
+        params = request.query_params
+        category = selectors.get_category(slug=params["category"]) if params.get("category") else None
+        if params.get("category") and category is None:
+            raise Http404
+        filters = {
+            "attrs": {key[5:]: params.getlist(key) for key in params if key.startswith("attr_")},
+            "in_stock": params.get("in_stock") in ("1", "true"),
+            "on_campaign": params.get("on_campaign") in ("1", "true"),
+            "price_min": _decimal(params.get("price_min")),
+            "price_max": _decimal(params.get("price_max")),
+        }
+        try:
+            page_number = max(1, int(params.get("page", 1)))
+        except ValueError:
+            raise serializers.ValidationError({"page": ["Not a page number."]}) from None
+        page, _facets, total = selectors.search_products(
+            actor=actor, query=params.get("q", ""), category=category, filters=filters,
+            sort=params.get("sort", "relevance"), page=page_number, per_page=50)
+        return Response({"count": total, "page": page_number,
+                         "results": ProductListSerializer(list(page), many=True).data})
+
+
+class ProductDetailView(CatalogView):
+    @extend_schema(
+        parameters=[OpenApiParameter("quantity", str, required=False)],
+        responses={200: ProductDetailSerializer},
+    )
+    def get(self, request, sku):
+        actor = self.actor()
+        product = selectors.get_product(sku=sku)
+        if product is None:
+            raise Http404
+        quantity = _decimal(request.query_params.get("quantity")) or product.min_order_quantity
+        product.price = None
+        if can_see_prices(actor):
+            product.price = prices_for(actor=actor, products=[product], quantities={product.pk: quantity}).get(
+                product.pk)
+        return Response(ProductDetailSerializer(product).data)

@@ -1,1 +1,230 @@
-"""Tables of catalog."""
+"""Tables of the catalog: categories, product cards, images, documents, attributes, stock."""
+import uuid
+from pathlib import Path
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.TextChoices):
+    PIECE = "piece", _("piece")
+    BOX = "box", _("box")
+    PACK = "pack", _("pack")
+    SET = "set", _("set")
+    LITRE = "litre", _("litre")
+    KG = "kg", _("kg")
+    METRE = "metre", _("metre")
+    SQUARE_METRE = "m2", _("square metre")
+
+    @classmethod
+    def fractional(cls):
+        """Units sold in fractions (2.5 litres); the rest only in whole numbers."""
+        return {cls.LITRE, cls.KG, cls.METRE, cls.SQUARE_METRE}
+
+
+class CategoryQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+
+class Category(models.Model):
+    """A node of the category tree, of any depth. `path` (ids joined by '/') finds a subtree in one query."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    ordering = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    erp_code = models.CharField(_("ERP code"), max_length=50, blank=True, db_index=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The path is derived data of the tree; recomputed for this node here, for descendants by the service.
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path}{self.pk}/" if self.parent_id else f"{self.pk}/"
+        depth = self.parent.depth + 1 if self.parent_id else 0
+        if (path, depth) != (self.path, self.depth):
+            self.path, self.depth = path, depth
+            type(self).objects.filter(pk=self.pk).update(path=path, depth=depth)
+
+    def subtree(self):
+        return Category.objects.filter(path__startswith=self.path)
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def in_category(self, category):
+        return self.filter(category__path__startswith=category.path)
+
+    def in_stock(self):
+        return self.filter(stock_quantity__gt=0)
+
+
+class Product(models.Model):
+    """A product card: one SKU. Variants of one model point to the same `variant_of` parent card."""
+
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    barcode = models.CharField(_("barcode (EAN-13)"), max_length=13, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=255)
+    short_description = models.CharField(_("short description"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("HTML; sanitised when saved."))
+    highlights = models.TextField(_("highlights"), blank=True, help_text=_("One advantage per line."))
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT,
+                                 related_name="products")
+    unit = models.CharField(_("unit of sale"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
+    pack_size = models.DecimalField(_("pack size"), max_digits=12, decimal_places=3, default=1,
+                                    validators=[MinValueValidator(0)],
+                                    help_text=_("How many base items one unit of sale holds."))
+    min_order_quantity = models.DecimalField(_("minimum order quantity"), max_digits=12, decimal_places=3, default=1)
+    order_multiple = models.DecimalField(_("order multiple"), max_digits=12, decimal_places=3, default=1)
+    manufacturer_code = models.CharField(_("manufacturer code"), max_length=64, blank=True)
+    erp_code = models.CharField(_("ERP code"), max_length=64, blank=True, db_index=True)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=20)
+    stock_quantity = models.DecimalField(_("stock"), max_digits=14, decimal_places=3, default=0)
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=0)
+    allow_backorder = models.BooleanField(_("may be ordered beyond stock"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    variant_of = models.ForeignKey("self", verbose_name=_("variant of"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="variants")
+    variant_label = models.CharField(_("variant"), max_length=100, blank=True, help_text=_("e.g. Red / XL"))
+    related = models.ManyToManyField("self", verbose_name=_("related products"), blank=True, symmetrical=True)
+    # Turkish-folded text of name, SKU, codes and descriptions, and its tsvector: see services.fold().
+    search_text = models.TextField(editable=False, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="product_search_vector"),
+            GinIndex(fields=["search_text"], name="product_search_trgm", opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["category", "active"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_order_quantity__gt=0), name="moq_positive"),
+            models.CheckConstraint(condition=Q(order_multiple__gt=0), name="order_multiple_positive"),
+            models.CheckConstraint(condition=Q(stock_quantity__gte=0), name="stock_not_negative"),
+            models.CheckConstraint(condition=Q(vat_rate__gte=0) & Q(vat_rate__lte=100), name="vat_rate_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.sku} · {self.name}"
+
+    @property
+    def in_stock(self):
+        return self.stock_quantity > 0
+
+    @property
+    def highlight_lines(self):
+        return [line.strip() for line in self.highlights.splitlines() if line.strip()]
+
+
+def product_image_upload_to(instance, filename):
+    return f"products/{uuid.uuid4().hex}{Path(filename).suffix.lower() or '.jpg'}"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("image"), upload_to=product_image_upload_to)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=product_image_upload_to, blank=True, editable=False)
+    alt = models.CharField(_("alternative text"), max_length=200, blank=True)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["ordering", "pk"]
+
+
+def product_document_upload_to(instance, filename):
+    return f"product-documents/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class ProductDocument(models.Model):
+    """A manual or data sheet; product documents are public to every signed-in dealer user."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=product_document_upload_to)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("product document")
+        verbose_name_plural = _("product documents")
+        ordering = ["ordering", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Attribute(models.Model):
+    """A technical specification key (Power, Colour, IP rating …), typed so it can be filtered."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("text")
+        NUMBER = "number", _("number")
+        BOOLEAN = "boolean", _("yes/no")
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("e.g. W, mm, V"))
+    filterable = models.BooleanField(_("filterable"), default=True)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
+        ordering = ["ordering", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
+
+class ProductAttribute(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attributes")
+    attribute = models.ForeignKey(Attribute, verbose_name=_("attribute"), on_delete=models.CASCADE,
+                                  related_name="values")
+    value_text = models.CharField(_("value"), max_length=200, blank=True)
+    value_number = models.DecimalField(_("number"), max_digits=14, decimal_places=4, null=True, blank=True)
+    value_bool = models.BooleanField(_("yes/no"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("specification")
+        verbose_name_plural = _("specifications")
+        constraints = [models.UniqueConstraint(fields=["product", "attribute"], name="one_value_per_attribute")]
+        indexes = [models.Index(fields=["attribute", "value_text"]), models.Index(fields=["attribute", "value_number"])]
+
+    @property
+    def display_value(self):
+        if self.attribute.kind == Attribute.Kind.NUMBER and self.value_number is not None:
+            return f"{self.value_number.normalize():f} {self.attribute.unit}".strip()
+        if self.attribute.kind == Attribute.Kind.BOOLEAN and self.value_bool is not None:
+            return _("yes") if self.value_bool else _("no")
+        return self.value_text

@@ -1,1 +1,367 @@
-"""Reads of catalog shared by pages and API."""
+"""Reads of catalog shared by pages and API: the category tree, product search with facets, the product card.
+
+Search folds the query like the stored text (catalog.search.fold) and matches a product by its weighted
+tsvector, by a substring of its text (partial SKUs; the trigram GIN index serves LIKE) or by trigram word
+similarity (typos). Every read here runs a fixed number of queries, whatever the number of products."""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from .models import Attribute, Category, Product, ProductAttribute, ProductImage
+from .permissions import can_see_prices
+from .prices import prices_for
+from .search import fold
+
+SORTS = ("relevance", "name", "price", "price_desc", "newest")
+# Up to this many matches the whole candidate set is priced, so campaign counts show without asking.
+PRICE_ALL_LIMIT = 1000
+
+
+@dataclass
+class CategoryNode:
+    category: Category
+    children: list = field(default_factory=list)
+    active: bool = False      # the current category or one of its ancestors
+    current: bool = False
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class AttributeFacet:
+    attribute: Attribute
+    values: list
+
+
+@dataclass
+class Facets:
+    categories: list          # [(Category, count)] children of the current category (roots without one)
+    attributes: list          # [AttributeFacet]
+    in_stock: int
+    on_campaign: int | None   # None when prices are not available
+    prices_available: bool
+    price_range: tuple | None = None  # (lowest, highest) unit price among the candidates, when known
+
+
+# --- Category tree ------------------------------------------------------------------------------
+
+def list_category_tree(*, current: Category | None = None) -> list[CategoryNode]:
+    """Active categories as a tree of CategoryNode, in one query."""
+    nodes, roots = {}, []
+    for category in Category.objects.active().order_by("depth", "ordering", "name"):
+        node = CategoryNode(category=category)
+        nodes[category.pk] = node
+        parent = nodes.get(category.parent_id)
+        if category.parent_id is None:
+            roots.append(node)
+        elif parent is not None:
+            parent.children.append(node)
+    if current is not None:
+        for pk in filter(None, current.path.split("/")):
+            if int(pk) in nodes:
+                nodes[int(pk)].active = True
+        if current.pk in nodes:
+            nodes[current.pk].current = True
+    return roots
+
+
+def get_category(*, slug: str) -> Category | None:
+    return Category.objects.active().filter(slug=slug).first() if slug else None
+
+
+def list_ancestors(*, category: Category) -> list[Category]:
+    ids = [int(pk) for pk in category.path.split("/") if pk]
+    found = {c.pk: c for c in Category.objects.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+def _attribute_value_q(attribute: Attribute, values: list[str]) -> Q | None:
+    """Q on ProductAttribute for one attribute's selected URL values; None when no value parses."""
+    q = Q()
+    any_value = False
+    for raw in values:
+        if attribute.kind == Attribute.Kind.NUMBER:
+            try:
+                number = Decimal(raw)
+            except ArithmeticError:
+                continue
+            if not number.is_finite():
+                continue
+            q |= Q(value_number=number)
+        elif attribute.kind == Attribute.Kind.BOOLEAN:
+            if raw not in ("true", "false"):
+                continue
+            q |= Q(value_bool=(raw == "true"))
+        else:
+            q |= Q(value_text=raw)
+        any_value = True
+    return q if any_value else None
+
+
+def _has_attribute(attribute: Attribute, value_q: Q, ref="pk"):
+    return Exists(ProductAttribute.objects.filter(value_q, product_id=OuterRef(ref), attribute_id=attribute.pk))
+
+
+def _value_key(kind, text, number, flag) -> tuple[str, str] | None:
+    if kind == Attribute.Kind.NUMBER:
+        if number is None:
+            return None
+        return f"{number.normalize():f}", f"{number.normalize():f}"
+    if kind == Attribute.Kind.BOOLEAN:
+        if flag is None:
+            return None
+        return ("true", str(_("yes"))) if flag else ("false", str(_("no")))
+    return (text, text) if text else None
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told the count it would otherwise ask the database for."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count
+
+
+def _attach_images(products):
+    return products.prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("ordering", "pk")))
+
+
+def search_products(*, actor, query: str = "", category: Category | None = None, filters: dict | None = None,
+                    sort: str = "relevance", page=1, per_page: int = 24):
+    """(page of products, facets, total) for the catalog list.
+
+    `filters`: {"attrs": {code: [value, …]}, "in_stock": bool, "on_campaign": bool, "price_min": Decimal|None,
+    "price_max": Decimal|None}. Each product of the page carries `.price` (PricedLine or None) and `.thumb`
+    (its first image or None). Price filters and sorting by price price the whole filtered set in one engine call.
+    """
+    filters = filters or {}
+    folded = fold(query or "").strip()
+    sort = sort if sort in SORTS else "relevance"
+    if sort == "relevance" and not folded:
+        sort = "name"
+    show_prices = can_see_prices(actor)
+
+    products = Product.objects.active().filter(category__active=True)
+    if category is not None:
+        products = products.in_category(category)
+    ts_query = None
+    if folded:
+        ts_query = SearchQuery(folded, config="simple", search_type="plain")
+        match = Q(search_vector=ts_query) | Q(search_text__contains=folded)
+        if not any(ch.isdigit() for ch in folded):
+            # Typos in words: `<%` (word similarity above pg_trgm.word_similarity_threshold, 0.6) uses the GIN
+            # index. Not for codes: "AB-0012" must not bring every "AB-001x".
+            match |= Q(search_text__trigram_word_similar=folded)
+        products = products.filter(match)
+
+    # Attribute filters: only filterable attributes named in the URL (one query reads them).
+    selected = {code: [v for v in values if v] for code, values in (filters.get("attrs") or {}).items()}
+    selected = {code: values for code, values in selected.items() if values}
+    attributes = {a.code: a for a in Attribute.objects.filter(filterable=True)}
+    attr_values = {}
+    for code, values in selected.items():
+        attribute = attributes.get(code)
+        value_q = _attribute_value_q(attribute, values) if attribute else None
+        if value_q is not None:
+            attr_values[code] = (attribute, value_q)
+
+    without_attrs = products
+    for attribute, value_q in attr_values.values():
+        products = products.filter(_has_attribute(attribute, value_q))
+
+    # Counts: all matches, and in stock, before the stock filter (one query).
+    counts = products.aggregate(total=Count("pk"), in_stock=Count("pk", filter=Q(stock_quantity__gt=0)))
+    in_stock_count = counts["in_stock"]
+    if filters.get("in_stock"):
+        products = products.in_stock()
+        without_attrs = without_attrs.in_stock()
+    total = in_stock_count if filters.get("in_stock") else counts["total"]
+
+    # Category facet: children of the current category (roots without one), counted over their subtrees.
+    by_path = dict(products.values_list("category__path").annotate(n=Count("pk")).order_by())
+    if category is not None:
+        children = [c for c in Category.objects.active().filter(parent=category).order_by("ordering", "name")]
+    else:
+        children = [c for c in Category.objects.active().roots().order_by("ordering", "name")]
+    category_facets = []
+    for child in children:
+        n = sum(count for path, count in by_path.items() if path.startswith(child.path))
+        if n:
+            category_facets.append((child, n))
+
+    attribute_facets = _attribute_facets(base=without_attrs, attr_values=attr_values,
+                                         attributes=attributes, selected=selected)
+
+    # Prices: the whole candidate set when a price filter / sort asks for it or the set is small, else the page.
+    wants_prices = bool(filters.get("on_campaign") or filters.get("price_min") is not None
+                        or filters.get("price_max") is not None or sort in ("price", "price_desc"))
+    on_campaign = None
+    prices_available = False
+    price_range = None
+    order = {
+        "relevance": ["-relevance", "name", "pk"], "name": ["name", "pk"], "newest": ["-created_at", "-pk"],
+        "price": ["name", "pk"], "price_desc": ["name", "pk"],
+    }[sort]
+    if sort == "relevance":
+        # Ranked only here, so the counting queries above do not compute it for every match.
+        products = products.annotate(relevance=Coalesce(SearchRank(F("search_vector"), ts_query), Value(0.0))
+                                     + TrigramWordSimilarity(folded, "search_text"))
+    products = products.order_by(*order)
+    prices = {}
+    if show_prices and (wants_prices or total <= PRICE_ALL_LIMIT) and total:
+        ids = list(products.values_list("pk", flat=True))
+        prices = prices_for(actor=actor, products=ids) or {}
+        prices_available = bool(prices)
+        if prices_available:
+            priced = [line.unit_price for line in prices.values() if getattr(line, "priced", True)
+                      and line.unit_price is not None]
+            price_range = (min(priced), max(priced)) if priced else None
+            on_campaign = sum(1 for pk in ids if getattr(prices.get(pk), "campaign", None))
+            ids = _filter_by_price(ids, prices, filters)
+            if sort in ("price", "price_desc"):
+                ids = _sort_by_price(ids, prices, descending=sort == "price_desc")
+            total = len(ids)
+        paginator = _CountedPaginator(ids, per_page, count=total)
+        page_obj = paginator.get_page(page)
+        page_ids = list(page_obj.object_list)
+        found = {p.pk: p for p in _attach_images(Product.objects.filter(pk__in=page_ids).select_related("category"))}
+        page_obj.object_list = [found[pk] for pk in page_ids if pk in found]
+    else:
+        paginator = _CountedPaginator(_attach_images(products.select_related("category")), per_page, count=total)
+        page_obj = paginator.get_page(page)
+        page_obj.object_list = list(page_obj.object_list)
+        if show_prices and page_obj.object_list:
+            prices = prices_for(actor=actor, products=page_obj.object_list) or {}
+            prices_available = bool(prices)
+    for product in page_obj.object_list:
+        product.price = prices.get(product.pk)
+        images = list(product.images.all())
+        product.thumb = images[0] if images else None
+
+    facets = Facets(categories=category_facets, attributes=attribute_facets, in_stock=in_stock_count,
+                    on_campaign=on_campaign, prices_available=prices_available, price_range=price_range)
+    return page_obj, facets, total
+
+
+def _filter_by_price(ids, prices, filters):
+    low, high = filters.get("price_min"), filters.get("price_max")
+    result = []
+    for pk in ids:
+        line = prices.get(pk)
+        unit_price = getattr(line, "unit_price", None)
+        if filters.get("on_campaign") and not getattr(line, "campaign", None):
+            continue
+        if (low is not None or high is not None) and unit_price is None:
+            continue
+        if low is not None and unit_price < low:
+            continue
+        if high is not None and unit_price > high:
+            continue
+        result.append(pk)
+    return result
+
+
+def _sort_by_price(ids, prices, *, descending):
+    priced = [pk for pk in ids if getattr(prices.get(pk), "unit_price", None) is not None]
+    unpriced = [pk for pk in ids if getattr(prices.get(pk), "unit_price", None) is None]
+    priced.sort(key=lambda pk: prices[pk].unit_price, reverse=descending)  # stable: ties keep name order
+    return priced + unpriced
+
+
+def _attribute_facets(*, base, attr_values, attributes, selected):
+    """Value counts of filterable attributes in one query. A value of an attribute is counted with every
+    filter applied except that attribute's own, so choosing a second value of it still shows the others."""
+    codes = list(attr_values)
+
+    def all_but(skip):
+        q = Q()
+        for code in codes:
+            if code != skip:
+                attribute, value_q = attr_values[code]
+                q &= Q(_has_attribute(attribute, value_q, ref="product_id"))
+        return q
+
+    rows = ProductAttribute.objects.filter(product__in=base.values("pk"), attribute__filterable=True)
+    if codes:
+        conditions = ~Q(attribute__code__in=codes) & all_but(None)
+        for code in codes:
+            conditions |= Q(attribute__code=code) & all_but(code)
+        rows = rows.filter(conditions)
+    rows = (rows.values("attribute_id", "value_text", "value_number", "value_bool")
+            .annotate(n=Count("product_id", distinct=True)).order_by())
+    by_attribute = {}
+    for row in rows:
+        by_attribute.setdefault(row["attribute_id"], []).append(row)
+    facets = []
+    for attribute in attributes.values():
+        values = []
+        chosen = set(selected.get(attribute.code, []))
+        for row in by_attribute.get(attribute.pk, []):
+            key = _value_key(attribute.kind, row["value_text"], row["value_number"], row["value_bool"])
+            if key is None:
+                continue
+            values.append(FacetValue(value=key[0], label=key[1], count=row["n"], selected=key[0] in chosen))
+        if attribute.kind == Attribute.Kind.NUMBER:
+            values.sort(key=lambda v: Decimal(v.value))
+        else:
+            values.sort(key=lambda v: fold(v.label))
+        if values:
+            facets.append(AttributeFacet(attribute=attribute, values=values))
+    facets.sort(key=lambda f: (f.attribute.ordering, f.attribute.name))
+    return facets
+
+
+# --- The product card ---------------------------------------------------------------------------
+
+def get_product(*, sku: str) -> Product | None:
+    """An active product card with its images, documents and specifications (4 queries)."""
+    return (
+        Product.objects.active().filter(sku=sku, category__active=True)
+        .select_related("category", "variant_of")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("ordering", "pk")),
+            "documents",
+            Prefetch("attributes", queryset=ProductAttribute.objects.select_related("attribute")
+                     .order_by("attribute__ordering", "attribute__name")),
+        )
+        .first()
+    )
+
+
+def list_variants(*, product: Product) -> list[Product]:
+    """Cards of the same model (the parent and its variants), this one included, when there are several."""
+    root = product.variant_of_id or product.pk
+    variants = list(Product.objects.active().filter(Q(pk=root) | Q(variant_of_id=root)).order_by("variant_label", "sku"))
+    return variants if len(variants) > 1 else []
+
+
+def list_related(*, product: Product) -> list[Product]:
+    related = list(_attach_images(product.related.active().filter(category__active=True)).order_by("name")[:12])
+    for item in related:
+        images = list(item.images.all())
+        item.thumb = images[0] if images else None
+    return related
+
+
+def get_document(*, pk: int):
+    from .models import ProductDocument
+
+    return ProductDocument.objects.filter(pk=pk, product__active=True).first()
+
+
+def list_categories() -> list[Category]:
+    """Every active category in tree order (the API's full tree)."""
+    return list(Category.objects.active().select_related("parent").order_by("path"))

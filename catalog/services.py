@@ -1,1 +1,214 @@
-"""Every write and every rule of catalog."""
+"""Every write and every rule of catalog: saving product cards (barcode, safe HTML, search text), the one
+order-quantity rule (minimum, multiples, whole numbers), thumbnails and the category tree."""
+import html
+import io
+from decimal import Decimal, InvalidOperation
+
+import nh3
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from .errors import BelowMinimum, CategoryCycle, InvalidBarcode, InvalidImage, InvalidQuantity, NotAMultiple, NotWhole
+from .models import Category, Product, ProductImage, Unit
+from .search import fold
+
+ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h3", "h4", "table", "thead", "tbody", "tr",
+                "th", "td", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+THUMBNAIL_SIZE = (400, 400)
+SEARCH_BATCH = 1000
+SEARCH_FIELDS = ("id", "sku", "barcode", "name", "manufacturer_code", "erp_code", "short_description", "description")
+
+
+# --- Product cards ------------------------------------------------------------------------------
+
+def is_valid_ean13(code: str) -> bool:
+    if len(code) != 13 or not code.isascii() or not code.isdigit():
+        return False
+    digits = [int(c) for c in code]
+    check = (10 - (sum(digits[0:12:2]) + 3 * sum(digits[1:12:2])) % 10) % 10
+    return check == digits[12]
+
+
+def sanitize_description(text: str) -> str:
+    """The description HTML with only the tags a product card needs; scripts, styles and handlers removed."""
+    return nh3.clean(text or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def plain_text(text: str) -> str:
+    return html.unescape(nh3.clean(text or "", tags=set())).strip()
+
+
+def clean_product(*, product: Product) -> Product:
+    """Check and normalise a card before it is saved (the admin form calls this to show errors by field)."""
+    product.barcode = (product.barcode or "").strip()
+    if product.barcode and not is_valid_ean13(product.barcode):
+        raise InvalidBarcode(_("“%(barcode)s” is not a valid EAN-13 barcode: 13 digits with a correct check digit.")
+                             % {"barcode": product.barcode}, field="barcode")
+    product.description = sanitize_description(product.description)
+    return product
+
+
+def save_product(*, product: Product, by=None) -> Product:
+    """Validate the barcode, sanitise the description, save the card and refresh its search text."""
+    clean_product(product=product)
+    with transaction.atomic():
+        product.save()
+        refresh_search(products=[product])
+    return product
+
+
+def _search_parts(product) -> tuple[str, str, str, str]:
+    """(full folded text, weight A, weight B, weight C) of one card."""
+    description = plain_text(product.description)
+    full = fold(" ".join(filter(None, [product.sku, product.barcode, product.name, product.manufacturer_code,
+                                        product.erp_code, product.short_description, description])))
+    a = fold(f"{product.sku} {product.name}")
+    b = fold(" ".join(filter(None, [product.barcode, product.manufacturer_code, product.erp_code])))
+    c = fold(f"{product.short_description} {description}")
+    return full, a, b, c
+
+
+def refresh_search(*, products) -> int:
+    """Fill `search_text` and the weighted `search_vector` of `products` (instances, ids or a queryset):
+    one UPDATE … FROM (VALUES …) per batch of SEARCH_BATCH cards. Returns the number of cards updated."""
+    if hasattr(products, "model"):
+        items = products.only(*SEARCH_FIELDS).order_by("pk").iterator(chunk_size=SEARCH_BATCH)
+    else:
+        products = list(products)
+        ids = [p for p in products if not isinstance(p, Product)]
+        items = [p for p in products if isinstance(p, Product)]
+        if ids:
+            items += list(Product.objects.filter(pk__in=ids).only(*SEARCH_FIELDS))
+    done = 0
+    batch = []
+    for product in items:
+        batch.append(product)
+        if len(batch) >= SEARCH_BATCH:
+            done += _update_search_batch(batch)
+            batch = []
+    if batch:
+        done += _update_search_batch(batch)
+    return done
+
+
+def _update_search_batch(products) -> int:
+    params = []
+    for product in products:
+        full, a, b, c = _search_parts(product)
+        params += [product.pk, full, a, b, c]
+        product.search_text = full
+    rows = ", ".join(["(%s::bigint, %s, %s, %s, %s)"] * len(products))
+    table = Product._meta.db_table
+    sql = (
+        f"UPDATE {table} AS p SET search_text = v.full_text, search_vector = "
+        "setweight(to_tsvector('simple', v.a), 'A') || setweight(to_tsvector('simple', v.b), 'B') || "
+        "setweight(to_tsvector('simple', v.c), 'C') "
+        f"FROM (VALUES {rows}) AS v(id, full_text, a, b, c) WHERE p.id = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+# --- Quantities ---------------------------------------------------------------------------------
+
+def _qty(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def validate_quantity(*, product: Product, quantity) -> Decimal:
+    """The one order-quantity rule (cart, quick order, quotes use it): a positive number, whole for units not
+    sold in fractions, at least the minimum order quantity, and a multiple of the order multiple."""
+    unit = product.get_unit_display()
+    if isinstance(quantity, float) or isinstance(quantity, bool):
+        quantity = None
+    try:
+        value = Decimal(str(quantity).strip().replace(",", ".")) if quantity is not None else None
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite() or value <= 0 or value.as_tuple().exponent < -3 or value >= 10 ** 9:
+        raise InvalidQuantity(_("Enter a quantity greater than zero (up to three decimals)."), field="quantity")
+    if product.unit not in Unit.fractional() and value != value.to_integral_value():
+        raise NotWhole(_("%(unit)s is sold in whole numbers only, not %(quantity)s.")
+                       % {"unit": unit, "quantity": _qty(value)}, field="quantity")
+    minimum = product.min_order_quantity
+    if value < minimum:
+        raise BelowMinimum(_("The minimum order quantity is %(minimum)s %(unit)s.")
+                           % {"minimum": _qty(minimum), "unit": unit}, field="quantity")
+    multiple = product.order_multiple
+    if value % multiple != 0:
+        lower = (value // multiple) * multiple
+        upper = lower + multiple
+        if lower >= minimum and lower > 0:
+            message = _("Order in multiples of %(multiple)s %(unit)s: %(lower)s or %(upper)s, not %(quantity)s.") % {
+                "multiple": _qty(multiple), "unit": unit, "lower": _qty(lower), "upper": _qty(upper),
+                "quantity": _qty(value)}
+        else:
+            message = _("Order in multiples of %(multiple)s %(unit)s: %(upper)s, not %(quantity)s.") % {
+                "multiple": _qty(multiple), "unit": unit, "upper": _qty(upper), "quantity": _qty(value)}
+        raise NotAMultiple(message, field="quantity")
+    return value
+
+
+# --- Images -------------------------------------------------------------------------------------
+
+def make_thumbnail(*, image: ProductImage) -> ProductImage:
+    """A JPEG of at most 400 px on the longer side, stored beside the image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image.image.open("rb")
+        with Image.open(image.image) as source:
+            source.load()
+            picture = source.convert("RGB") if source.mode != "RGB" else source.copy()
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise InvalidImage(_("The file is not an image that can be read."), field="image") from exc
+    finally:
+        try:
+            image.image.close()
+        except (OSError, ValueError):
+            pass
+    picture.thumbnail(THUMBNAIL_SIZE)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=85, optimize=True)
+    old = image.thumbnail.name if image.thumbnail else None
+    image.thumbnail.save("thumbnail.jpg", ContentFile(buffer.getvalue()), save=False)
+    ProductImage.objects.filter(pk=image.pk).update(thumbnail=image.thumbnail.name)
+    if old and old != image.thumbnail.name:
+        image.thumbnail.storage.delete(old)
+    return image
+
+
+# --- Category tree ------------------------------------------------------------------------------
+
+def check_category_parent(*, category: Category, parent: Category | None) -> None:
+    if parent is None or category.pk is None:
+        return
+    if parent.pk == category.pk or (category.path and parent.path.startswith(category.path)):
+        raise CategoryCycle(_("A category cannot be moved under itself or one of its subcategories."),
+                            field="parent")
+
+
+def save_category(*, category: Category) -> Category:
+    """Save a category; when its parent changed, recompute `path` and `depth` of its whole subtree."""
+    with transaction.atomic():
+        old = None
+        if category.pk:
+            old = Category.objects.select_for_update().filter(pk=category.pk).values("path", "depth").first()
+        if category.parent_id:
+            category.parent = Category.objects.get(pk=category.parent_id)
+        if old:
+            category.path = old["path"]
+        check_category_parent(category=category, parent=category.parent)
+        category.save()
+        if old and old["path"] and old["path"] != category.path:
+            Category.objects.filter(path__startswith=old["path"]).exclude(pk=category.pk).update(
+                path=Concat(Value(category.path), Substr("path", len(old["path"]) + 1)),
+                depth=F("depth") + (category.depth - old["depth"]),
+            )
+    return category

@@ -1,1 +1,185 @@
-"""HTML views of catalog."""
+"""HTML views of catalog: the list with search and facets, the product card, the quantity check (htmx)."""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dealers import permissions as dealer_permissions
+from dealers.views import dealer_page
+from portal.errors import DomainError
+
+from . import selectors, services
+from .forms import ATTR_PREFIX, parse_list_params
+from .permissions import can_browse_catalog, can_see_prices
+from .prices import prices_for
+
+VIEW_MODES = ("list", "grid")
+
+
+def catalog_page(fn):
+    """Staff without a dealer browse the catalog (no prices); everyone else through dealers' `dealer_page`
+    (a dealer to act for, approved, allowed to browse)."""
+    dealer_view = dealer_page(ability=dealer_permissions.BROWSE)(fn)
+
+    @wraps(fn)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        actor = request.actor
+        if actor.dealer is None and can_browse_catalog(actor):
+            return fn(request, *args, **kwargs)
+        return dealer_view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _url(params, **changes) -> str:
+    """The current query string with `changes` (None removes a key; a list sets several values)."""
+    query = params.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        elif isinstance(value, list):
+            query.setlist(key, value)
+        else:
+            query[key] = value
+    if "page" not in changes:
+        query.pop("page", None)  # a new filter or sort starts at the first page
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@catalog_page
+def product_list(request, slug=None):
+    actor = request.actor
+    category = None
+    if slug:
+        category = selectors.get_category(slug=slug)
+        if category is None:
+            raise Http404
+    params = parse_list_params(request.GET)
+    page, facets, total = selectors.search_products(actor=actor, category=category, **params)
+    view_mode = request.GET.get("view") if request.GET.get("view") in VIEW_MODES else "list"
+    get = request.GET
+
+    # Links that keep the other filters: toggles of facet values, sorting, view mode, pages.
+    for facet in facets.attributes:
+        key = ATTR_PREFIX + facet.attribute.code
+        chosen = get.getlist(key)
+        for value in facet.values:
+            values = [v for v in chosen if v != value.value] if value.selected else chosen + [value.value]
+            value.url = _url(get, **{key: values or None})
+    facets_categories = [(child, count, _category_url(child, get)) for child, count in facets.categories]
+    sorts = [("relevance", _("Relevance")), ("name", _("Name")), ("price", _("Price: low to high")),
+             ("price_desc", _("Price: high to low")), ("newest", _("Newest"))]
+    if not facets.prices_available:
+        sorts = [s for s in sorts if not s[0].startswith("price")]
+    if not params["query"]:
+        sorts = [s for s in sorts if s[0] != "relevance"]
+    active_sort = params["sort"] if params["sort"] != "relevance" or params["query"] else "name"
+    context = {
+        "category": category,
+        "ancestors": selectors.list_ancestors(category=category) if category else [],
+        "tree": selectors.list_category_tree(current=category),
+        "page": page,
+        "products": page.object_list,
+        "facets": facets,
+        "facets_categories": facets_categories,
+        "total": total,
+        "query": params["query"],
+        "filters": params["filters"],
+        "sorts": [(key, label, _url(get, sort=key), key == active_sort) for key, label in sorts],
+        "view_mode": view_mode,
+        "grid_url": _url(get, view="grid"),
+        "list_url": _url(get, view=None),
+        "in_stock_url": _url(get, in_stock=None if params["filters"]["in_stock"] else "1"),
+        "on_campaign_url": _url(get, on_campaign=None if params["filters"]["on_campaign"] else "1"),
+        "clear_url": _url(get, **{k: None for k in get if k not in ("q", "view", "sort")}),
+        "prev_url": _url(get, page=str(page.previous_page_number())) if page.has_previous() else None,
+        "next_url": _url(get, page=str(page.next_page_number())) if page.has_next() else None,
+        "show_prices": can_see_prices(actor),
+        "hidden_params": [(k, v) for k in get for v in get.getlist(k) if k not in ("q", "page", "price_min",
+                                                                                  "price_max")],
+    }
+    return render(request, "catalog/list.html", context)
+
+
+def _category_url(category, get) -> str:
+    """A subcategory keeps the search and stock filters; attribute values belong to the old category."""
+    query = get.copy()
+    for key in list(query):
+        if key.startswith(ATTR_PREFIX) or key == "page":
+            query.pop(key)
+    encoded = query.urlencode()
+    return reverse("catalog:category", args=[category.slug]) + (f"?{encoded}" if encoded else "")
+
+
+def _get_product_or_404(sku):
+    product = selectors.get_product(sku=sku)
+    if product is None:
+        raise Http404
+    return product
+
+
+@catalog_page
+def product_detail(request, sku):
+    actor = request.actor
+    product = _get_product_or_404(sku)
+    variants = selectors.list_variants(product=product)
+    related = selectors.list_related(product=product)
+    show_prices = can_see_prices(actor)
+    prices = prices_for(actor=actor, products=[product, *related]) if show_prices else {}
+    for item in related:
+        item.price = prices.get(item.pk)
+    price = prices.get(product.pk)
+    images = list(product.images.all())
+    return render(request, "catalog/product.html", {
+        "product": product,
+        "images": images,
+        "documents": list(product.documents.all()),
+        # Sanitised when saved; again here because imports may write the column directly.
+        "description": services.sanitize_description(product.description),
+        "specifications": list(product.attributes.all()),
+        "variants": variants,
+        "related": related,
+        "ancestors": selectors.list_ancestors(category=product.category),
+        "price": price,
+        "show_prices": show_prices,
+        "quantity": product.min_order_quantity,
+    })
+
+
+@catalog_page
+def check_quantity(request, sku):
+    """htmx: the quantity checked against the minimum and multiples, with the line total when priced."""
+    actor = request.actor
+    product = _get_product_or_404(sku)
+    error, line, quantity = None, None, None
+    try:
+        quantity = services.validate_quantity(product=product, quantity=request.GET.get("quantity"))
+    except DomainError as exc:
+        error = str(exc.message)
+    else:
+        if can_see_prices(actor):
+            line = prices_for(actor=actor, products=[product], quantities={product.pk: quantity}).get(product.pk)
+            if line is not None and not getattr(line, "priced", True):
+                line = None
+    return render(request, "catalog/_quantity_check.html", {
+        "product": product, "error": error, "line": line, "quantity": quantity,
+        "quantity_text": f"{quantity.normalize():f}" if quantity is not None else "",
+    })
+
+
+@catalog_page
+def download_document(request, pk):
+    document = selectors.get_document(pk=pk)
+    if document is None or not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    name = document.file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=f"{document.title}{name[name.rfind('.'):] if '.' in name else ''}")

@@ -233,7 +233,9 @@ def api_actor(request) -> Actor:
         if token_of(request) is not None:
             actor = selectors.actor_for(request.user, None)
         else:
-            actor = getattr(request._request, "actor", None) or selectors.actor_for(request.user, request.session)
+            actor = getattr(request._request, "actor", None)
+            if actor is None or actor.user != request.user:  # DRF authenticated someone the middleware did not see
+                actor = selectors.actor_for(request.user, request.session)
         request._api_actor = actor
     return actor
 

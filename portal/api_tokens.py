@@ -14,7 +14,8 @@ PREFIX_BYTES = 6   # token_urlsafe(6) → 8 url-safe characters, never a "."
 SECRET_BYTES = 32  # token_urlsafe(32) → 43 url-safe characters
 
 # Scopes that reach every dealer: only a staff user (an integration's user or an admin) may carry them.
-STAFF_SCOPES = {ApiToken.Scope.DEALERS_READ, ApiToken.Scope.DEALERS_WRITE, ApiToken.Scope.DEALERS_APPROVE}
+STAFF_SCOPES = {ApiToken.Scope.DEALERS_READ, ApiToken.Scope.DEALERS_WRITE, ApiToken.Scope.DEALERS_APPROVE,
+                ApiToken.Scope.CATALOG_WRITE}
 # Scopes that act for the user's own dealer: only a dealer user may carry them.
 DEALER_SCOPES = {ApiToken.Scope.ACCOUNT}
 

@@ -129,6 +129,8 @@ class ApiToken(models.Model):
         DEALERS_WRITE = "dealers:write", _("Create dealers")
         DEALERS_APPROVE = "dealers:approve", _("Approve and reject dealers")
         ACCOUNT = "account", _("A dealer user's own company, addresses and users")
+        CATALOG_WRITE = "catalog:write", _("Upsert products, prices and stock")
+        CATALOG_READ = "catalog:read", _("Read products, categories and prices")
 
     name = models.CharField(_("name"), max_length=100, help_text=_("Who uses it, e.g. 'ERP production'."))
     user = models.ForeignKey(

@@ -1,6 +1,8 @@
 """Root URLs."""
 from django.contrib import admin
-from django.urls import include, path
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve as static_serve
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -21,6 +23,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("portal.api_urls")),
     path("", include("dealers.urls")),
+    # Product pictures are public to every visitor of a product page; private files (dealer documents,
+    # PDFs) live under media/private/ and are served only by views that check who asks.
+    re_path(r"^media/(?P<path>products/[\w.-]+)$", static_serve, {"document_root": settings.MEDIA_ROOT}),
+    path("catalog/import/", include("catalog.import_urls")),
     path("catalog/", include("catalog.urls")),
     path("pricing/", include("pricing.urls")),
     path("orders/", include("orders.urls")),

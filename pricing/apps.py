@@ -6,3 +6,12 @@ from django.utils.translation import gettext_lazy as _
 class PricingConfig(AppConfig):
     name = "pricing"
     verbose_name = _("Pricing")
+
+    def ready(self):
+        # The catalog is an earlier stage and must not import pricing: the engine registers itself as its
+        # price provider instead (catalog/prices.py).
+        from catalog.prices import register_price_provider
+
+        from .engine import price_products
+
+        register_price_provider(price_products)

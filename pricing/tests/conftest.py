@@ -1,0 +1,41 @@
+"""Fixtures of the pricing tests: a Gold dealer, another dealer, a product in a sub-category."""
+import pytest
+
+from dealers.tests.factories import DealerFactory, SegmentFactory
+
+from .factories import CatalogCategoryFactory, CatalogProductFactory
+
+
+@pytest.fixture
+def gold(db):
+    return SegmentFactory(code="gold-test", name="Gold")
+
+
+@pytest.fixture
+def silver(db):
+    return SegmentFactory(code="silver-test", name="Silver")
+
+
+@pytest.fixture
+def dealer(gold):
+    return DealerFactory(segment=gold)
+
+
+@pytest.fixture
+def other_dealer(gold):
+    return DealerFactory(segment=gold)
+
+
+@pytest.fixture
+def root_category(db):
+    return CatalogCategoryFactory(name="Lighting")
+
+
+@pytest.fixture
+def sub_category(root_category):
+    return CatalogCategoryFactory(name="LED panels", parent=root_category)
+
+
+@pytest.fixture
+def product(sub_category):
+    return CatalogProductFactory(category=sub_category, sku="LED-600")

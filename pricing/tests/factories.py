@@ -1,0 +1,93 @@
+"""Factories of pricing: price lists and their rows, campaigns, payment adjustments, and minimal catalog
+factories (named Catalog* so they never clash with catalog/tests/factories.py)."""
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from catalog.models import Category, Product
+from pricing.models import Campaign, PaymentAdjustment, PriceList, PriceListItem
+
+
+class CatalogCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Pricing category {n}")
+    slug = factory.Sequence(lambda n: f"pricing-category-{n}")
+    parent = None
+
+
+class CatalogProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    sku = factory.Sequence(lambda n: f"PRC-{n:05d}")
+    name = factory.Sequence(lambda n: f"Pricing product {n}")
+    category = factory.SubFactory(CatalogCategoryFactory)
+    vat_rate = Decimal("20")
+
+
+class PriceListFactory(factory.django.DjangoModelFactory):
+    """A market list unless kind= says otherwise (pass segment= or dealer= to match)."""
+
+    class Meta:
+        model = PriceList
+
+    name = factory.Sequence(lambda n: f"Price list {n}")
+    kind = PriceList.Kind.MARKET
+
+
+class PriceListItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriceListItem
+
+    price_list = factory.SubFactory(PriceListFactory)
+    product = factory.SubFactory(CatalogProductFactory)
+    min_quantity = Decimal("1")
+    unit_price = Decimal("100.00")
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A 10 % campaign running from yesterday to in ten days; pass products=[...], categories=[...] etc."""
+
+    class Meta:
+        model = Campaign
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    kind = Campaign.Kind.PERCENT
+    value = Decimal("10")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+
+    @factory.post_generation
+    def products(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.products.add(*extracted)
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.categories.add(*extracted)
+
+    @factory.post_generation
+    def segments(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.segments.add(*extracted)
+
+    @factory.post_generation
+    def dealers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.dealers.add(*extracted)
+
+
+class PaymentAdjustmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaymentAdjustment
+        django_get_or_create = ("method", "installments")
+
+    method = PaymentAdjustment.Method.WIRE
+    installments = 1
+    percent = Decimal("-2")
