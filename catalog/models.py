@@ -125,6 +125,7 @@ class Product(models.Model):
             GinIndex(fields=["search_vector"], name="product_search_vector"),
             GinIndex(fields=["search_text"], name="product_search_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["category", "active"]),
+            models.Index(fields=["name", "id"], name="product_name_order"),  # the list's default order
         ]
         constraints = [
             models.CheckConstraint(condition=Q(min_order_quantity__gt=0), name="moq_positive"),

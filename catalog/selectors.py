@@ -3,11 +3,13 @@
 Search folds the query like the stored text (catalog.search.fold) and matches a product by its weighted
 tsvector, by a substring of its text (partial SKUs; the trigram GIN index serves LIKE) or by trigram word
 similarity (typos). Every read here runs a fixed number of queries, whatever the number of products."""
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from .models import Attribute, Category, Product, ProductAttribute, ProductImage
 from .permissions import can_see_prices
 from .prices import prices_for
-from .search import fold
+from .search import catalog_version, fold
 
 SORTS = ("relevance", "name", "price", "price_desc", "newest")
 # Up to this many matches the whole candidate set is priced, so campaign counts show without asking.
@@ -182,28 +184,22 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     for attribute, value_q in attr_values.values():
         products = products.filter(_has_attribute(attribute, value_q))
 
-    # Counts: all matches, and in stock, before the stock filter (one query).
-    counts = products.aggregate(total=Count("pk"), in_stock=Count("pk", filter=Q(stock_quantity__gt=0)))
-    in_stock_count = counts["in_stock"]
+    # Counts and facets do not depend on the dealer: without a search text they are cached per catalog version.
+    cache_key = None
+    if not folded:
+        wanted = repr(sorted((code, sorted(values)) for code, values in selected.items()))
+        cache_key = "catalog:facets:%s:%s:%s:%s" % (
+            catalog_version(), category.pk if category else "-", int(bool(filters.get("in_stock"))),
+            hashlib.sha1(wanted.encode()).hexdigest())
+    cached = cache.get(cache_key) if cache_key else None
+    if cached is None:
+        cached = _count_facets(products=products, without_attrs=without_attrs, category=category,
+                               filters=filters, attr_values=attr_values, attributes=attributes, selected=selected)
+        if cache_key:
+            cache.set(cache_key, cached, FACET_CACHE_SECONDS)
+    total, in_stock_count, category_facets, attribute_facets = cached
     if filters.get("in_stock"):
         products = products.in_stock()
-        without_attrs = without_attrs.in_stock()
-    total = in_stock_count if filters.get("in_stock") else counts["total"]
-
-    # Category facet: children of the current category (roots without one), counted over their subtrees.
-    by_path = dict(products.values_list("category__path").annotate(n=Count("pk")).order_by())
-    if category is not None:
-        children = [c for c in Category.objects.active().filter(parent=category).order_by("ordering", "name")]
-    else:
-        children = [c for c in Category.objects.active().roots().order_by("ordering", "name")]
-    category_facets = []
-    for child in children:
-        n = sum(count for path, count in by_path.items() if path.startswith(child.path))
-        if n:
-            category_facets.append((child, n))
-
-    attribute_facets = _attribute_facets(base=without_attrs, attr_values=attr_values,
-                                         attributes=attributes, selected=selected)
 
     # Prices: the whole candidate set when a price filter / sort asks for it or the set is small, else the page.
     wants_prices = bool(filters.get("on_campaign") or filters.get("price_min") is not None
@@ -365,3 +361,34 @@ def get_document(*, pk: int):
 def list_categories() -> list[Category]:
     """Every active category in tree order (the API's full tree)."""
     return list(Category.objects.active().select_related("parent").order_by("path"))
+
+
+FACET_CACHE_SECONDS = 300
+
+
+def _count_facets(*, products, without_attrs, category, filters, attr_values, attributes, selected):
+    """(total, in stock, category facets, attribute facets) of a filtered product set: four queries."""
+    # Counts: all matches, and in stock, before the stock filter (one query).
+    counts = products.aggregate(total=Count("pk"), in_stock=Count("pk", filter=Q(stock_quantity__gt=0)))
+    in_stock_count = counts["in_stock"]
+    if filters.get("in_stock"):
+        products = products.in_stock()
+        without_attrs = without_attrs.in_stock()
+    total = in_stock_count if filters.get("in_stock") else counts["total"]
+
+    # Category facet: children of the current category (roots without one), counted over their subtrees.
+    by_path = dict(products.values_list("category__path").annotate(n=Count("pk")).order_by())
+    if category is not None:
+        children = [c for c in Category.objects.active().filter(parent=category).order_by("ordering", "name")]
+    else:
+        children = [c for c in Category.objects.active().roots().order_by("ordering", "name")]
+    category_facets = []
+    for child in children:
+        n = sum(count for path, count in by_path.items() if path.startswith(child.path))
+        if n:
+            category_facets.append((child, n))
+
+    attribute_facets = _attribute_facets(base=without_attrs, attr_values=attr_values,
+                                         attributes=attributes, selected=selected)
+
+    return total, in_stock_count, category_facets, attribute_facets

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .errors import BelowMinimum, CategoryCycle, InvalidBarcode, InvalidImage, InvalidQuantity, NotAMultiple, NotWhole
 from .models import Category, Product, ProductImage, Unit
-from .search import fold
+from .search import bump_catalog_version, fold
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h3", "h4", "table", "thead", "tbody", "tr",
                 "th", "td", "a"}
@@ -93,6 +93,7 @@ def refresh_search(*, products) -> int:
             batch = []
     if batch:
         done += _update_search_batch(batch)
+    bump_catalog_version()
     return done
 
 
@@ -211,4 +212,5 @@ def save_category(*, category: Category) -> Category:
                 path=Concat(Value(category.path), Substr("path", len(old["path"]) + 1)),
                 depth=F("depth") + (category.depth - old["depth"]),
             )
+    bump_catalog_version()
     return category

@@ -214,6 +214,14 @@ def page(browser, request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the suite's own Redis database): no counts leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests empty every table afterwards, migration data included: write it back first."""
     marker = request.node.get_closest_marker("django_db")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from catalog.search import bump_catalog_version
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -522,6 +523,7 @@ def import_table(*, kind, table, by, progress=None, source="file", header_checke
             # Raising inside the block rolls back whatever a handler wrote before it saw the error.
             raise ImportInvalid(sorted(errors, key=lambda e: e["row"]))
         tick("writing", len(parsed), force=True)
+        bump_catalog_version()
         audit.record(actor=by, action="catalog.import", data={
             "kind": kind, "source": source, "total": result.total, "created": result.created,
             "updated": result.updated, "unchanged": result.unchanged})

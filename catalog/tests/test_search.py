@@ -204,3 +204,16 @@ def test_a_code_query_does_not_fuzzy_match_other_codes(actor):
     ProductFactory(category=category, sku="AB-001299", name="Beta")
     page, _, total = search(actor, query="AB-00123")
     assert skus(page) == ["AB-001234"] and total == 1
+
+
+def test_cached_facet_counts_follow_a_product_change(actor, django_capture_on_commit_callbacks):
+    """Facet counts are cached per catalog version; saving a product through the service bumps it."""
+    from catalog.services import save_product
+
+    category = CategoryFactory()
+    ProductFactory(category=category, stock_quantity=Decimal("5"))
+    assert search_products(actor=actor)[1].in_stock == 1
+    new = ProductFactory.build(category=category, stock_quantity=Decimal("3"), sku="NEW-1", barcode="")
+    with django_capture_on_commit_callbacks(execute=True):
+        save_product(product=new)
+    assert search_products(actor=actor)[1].in_stock == 2
