@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from .models import Attribute, Category, Product, ProductAttribute, ProductDocument, ProductImage, Unit
 from .search import fold
+from .services import refresh_search
 
 # root → child → leaf categories, and per leaf: (SKU prefix, name pattern, unit, attributes generator)
 TREE = {
@@ -83,7 +84,8 @@ def _leaf_products(leaf: Category, index: int, rng: random.Random):
         for variant in range(4):
             sku = f"{prefix}-{index:02d}{model}{variant}-{100 + model * 10 + variant}"
             size = variant + 1
-            name = f"{brand} {leaf.name.rstrip('ler').rstrip('lar')} {model + 1}{'ABCD'[variant]}"
+            singular = leaf.name[:-3] if leaf.name.endswith(("ler", "lar")) else leaf.name
+            name = f"{brand} {singular} {model + 1}{'ABCD'[variant]}"
             yield {
                 "sku": sku, "name": name, "model": model, "variant": variant, "size": size, "brand": brand,
                 "variant_label": COLOURS[variant] if index % 2 else f"{size * 10} mm",
@@ -96,6 +98,7 @@ def _leaf_products(leaf: Category, index: int, rng: random.Random):
 def load():
     rng = random.Random(2026)  # the same demo every time
     if Product.objects.filter(sku__contains="-").count() >= 300:
+        refresh_search(products=Product.objects.filter(search_text=""))
         return []
     with transaction.atomic():
         attributes = {}
@@ -175,13 +178,5 @@ def load():
             doc.save()
         for first, second in zip(created[::7], created[3::7]):
             first.related.add(second)
-        _refresh_search(created)
+        refresh_search(products=created)
     return []
-
-
-def _refresh_search(products):
-    try:
-        from .services import refresh_search
-    except ImportError:  # pragma: no cover - the catalog services always provide it
-        return
-    refresh_search(products=products)

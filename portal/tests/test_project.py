@@ -86,3 +86,22 @@ def test_po_files_hold_every_string_in_the_code(tmp_path):
     fresh = {e[0] for e in _parse_po((work / "locale/tr/LC_MESSAGES/django.po").read_text()) if e[0]}
     committed = {e[0] for e in _parse_po((BASE / "locale/tr/LC_MESSAGES/django.po").read_text()) if e[0]}
     assert sorted(fresh - committed) == []
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_twice_without_duplicates(settings, tmp_path):
+    from django.core.management import call_command
+
+    from catalog.models import Product
+    from dealers.models import Dealer, User
+    from pricing.models import PriceListItem
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo_data", stdout=open(os.devnull, "w"))
+    counts = (User.objects.count(), Dealer.objects.count(), Product.objects.count(), PriceListItem.objects.count())
+    call_command("load_demo_data", stdout=open(os.devnull, "w"))
+    assert (User.objects.count(), Dealer.objects.count(), Product.objects.count(),
+            PriceListItem.objects.count()) == counts
+    assert counts[2] >= 300 and set(Dealer.objects.values_list("status", flat=True)) == {
+        "applied", "approved", "rejected", "suspended"}
+    assert not Product.objects.filter(search_text="").exists()
