@@ -1,32 +1,22 @@
-"""Factories of pricing: price lists and their rows, campaigns, payment adjustments, and minimal catalog
-factories (named Catalog* so they never clash with catalog/tests/factories.py)."""
+"""Factories of pricing: price lists and their rows, campaigns, payment adjustments; the catalog's own
+factories with pricing's SKU and slug sequences."""
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
-from catalog.models import Category, Product
+from catalog.tests.factories import CategoryFactory, ProductFactory
 from pricing.models import Campaign, PaymentAdjustment, PriceList, PriceListItem
 
 
-class CatalogCategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Category
-
-    name = factory.Sequence(lambda n: f"Pricing category {n}")
+class CatalogCategoryFactory(CategoryFactory):
     slug = factory.Sequence(lambda n: f"pricing-category-{n}")
-    parent = None
 
 
-class CatalogProductFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Product
-
+class CatalogProductFactory(ProductFactory):
     sku = factory.Sequence(lambda n: f"PRC-{n:05d}")
-    name = factory.Sequence(lambda n: f"Pricing product {n}")
     category = factory.SubFactory(CatalogCategoryFactory)
-    vat_rate = Decimal("20")
 
 
 class PriceListFactory(factory.django.DjangoModelFactory):
