@@ -2,7 +2,7 @@
 it: the pricing app registers its price engine here when it starts (pricing.apps.PricingConfig.ready).
 
 A provider is `provider(*, actor, products, quantities=None, on=None) -> dict[product_id, PricedLine]`,
-see pricing/engine.py for PricedLine."""
+see pricing/engine/lines.py for PricedLine."""
 
 _provider = None
 

@@ -8,3 +8,11 @@ def import_file_task(job_id):
     from catalog.imports.service import run_import_job
 
     run_import_job(job_id=job_id)
+
+
+@shared_task
+def delete_finished_import_uploads_task():
+    """Beat job (daily): delete uploaded import files of jobs finished longer ago than the retention; idempotent."""
+    from catalog.imports.service import delete_finished_import_uploads
+
+    return delete_finished_import_uploads()

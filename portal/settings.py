@@ -228,12 +228,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.purge_sent_notifications_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    "delete-finished-import-uploads": {
+        "task": "catalog.tasks.delete_finished_import_uploads_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
 
 # Outbox: how long a pending row waits before beat re-enqueues it, and how often it is tried.
 OUTBOX_REQUEUE_AFTER_SECONDS = CELERY_BEAT_SCHEDULE["requeue-pending-notifications"]["kwargs"]["older_than_seconds"]
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
+
+# ERP import: days an uploaded file is kept after its job finished (the report stays readable without it).
+IMPORT_UPLOAD_RETENTION_DAYS = env.int("IMPORT_UPLOAD_RETENTION_DAYS", default=7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

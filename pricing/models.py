@@ -1,5 +1,5 @@
 """Tables of pricing: price lists (market, segment, contract) with quantity breaks, campaigns and
-payment-method adjustments. Prices are computed only by the price engine (pricing/engine.py)."""
+payment-method adjustments. Prices are computed only by the price engine (pricing/engine/)."""
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q

@@ -1,0 +1,63 @@
+"""Import one table all-or-nothing, in this process: a CSV/XLSX file (command, Celery task) or the bulk API's rows.
+
+Every row is validated first and every bad cell reported as (row, column, message); only a clean table is
+written, in one transaction, with bulk upserts keyed by category code, SKU and (price list, SKU, from-quantity).
+Rows equal to what is stored are not written, so importing the same file twice changes nothing.
+"""
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from catalog.search import bump_catalog_version
+from portal import audit
+from portal.errors import DomainError
+
+from . import readers
+from .apply import HANDLERS
+from .rows import ImportInvalid, ImportResult, Progress, parse_rows
+from .schema import KINDS
+
+
+def check_kind(kind):
+    if kind not in KINDS:
+        raise DomainError(_("Unknown import kind “%(kind)s”; use one of: %(kinds)s.")
+                          % {"kind": kind, "kinds": ", ".join(KINDS)}, code="catalog.import_kind", field="kind")
+
+
+def import_table(*, kind, table, by, progress=None, source="file", header_checked=True) -> ImportResult:
+    """Validate every row of `table`, then write all of it or (on any bad row) raise ImportInvalid."""
+    check_kind(kind)
+    tick = Progress(progress, table.total)
+    parsed, errors = parse_rows(kind, table, tick, header_checked=header_checked)
+    result = ImportResult(kind=kind, total=len(parsed))
+    if errors and not parsed:
+        raise ImportInvalid(errors)
+    tick.total = len(parsed)
+    with transaction.atomic():
+        # The handler adds the errors that need the database (unknown codes, duplicates) to the cell errors,
+        # so one run reports every bad row; it writes only when there are none.
+        HANDLERS[kind](parsed, errors, result, tick)
+        if errors:
+            # Raising inside the block rolls back whatever a handler wrote before it saw the error.
+            raise ImportInvalid(sorted(errors, key=lambda e: e["row"]))
+        tick("writing", len(parsed), force=True)
+        bump_catalog_version()
+        audit.record(actor=by, action="catalog.import", data={
+            "kind": kind, "source": source, "total": result.total, "created": result.created,
+            "updated": result.updated, "unchanged": result.unchanged})
+    return result
+
+
+def import_rows(*, kind, rows, by, progress=None) -> ImportResult:
+    """The bulk API's entry: `rows` is a list of dicts with the file's columns; row numbers count from 1."""
+    return import_table(kind=kind, table=readers.json_rows(rows), by=by, progress=progress, source="api",
+                        header_checked=False)
+
+
+def import_file(*, kind, path, by, progress=None) -> ImportResult:
+    """Import a CSV or XLSX file in-process (management command, Celery task)."""
+    check_kind(kind)
+    try:
+        table = readers.read_table(path)
+    except readers.UnreadableFile as exc:
+        raise ImportInvalid([{"row": 0, "column": "", "message": str(exc)}], message=str(exc))
+    return import_table(kind=kind, table=table, by=by, progress=progress)

@@ -1,0 +1,144 @@
+"""The price engine's rules for one line: which list wins, which quantity break, which campaign, the payment
+adjustment; in the order docs/pricing.md writes them down."""
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from portal.money import DEFAULT_CURRENCY, quantize, vat_amount
+
+from ..models import Campaign, PriceList
+from .lines import HUNDRED, ZERO, AppliedCampaign, Break, PricedLine, Rule, format_quantity
+
+# Precedence of list kinds: a dealer's contract over its segment's list over the market list.
+KIND_RANK = {PriceList.Kind.CONTRACT.value: 3, PriceList.Kind.SEGMENT.value: 2, PriceList.Kind.MARKET.value: 1}
+
+
+def _list_rank(plist):
+    # Kind first, then priority, then the newer list (later valid_from, then later created).
+    return (KIND_RANK[plist.kind], plist.priority, plist.valid_from or datetime.date.min, plist.pk)
+
+
+def _row_for(rows, quantity):
+    """The quantity break: the row with the largest min_quantity ≤ quantity (rows sorted ascending)."""
+    chosen = None
+    for row in rows:
+        if row.min_quantity <= quantity:
+            chosen = row
+        else:
+            break
+    return chosen
+
+
+def _campaign_price(campaign, price):
+    if campaign.kind == Campaign.Kind.PERCENT:
+        return max(quantize(price * (HUNDRED - campaign.value) / HUNDRED), ZERO)
+    return max(quantize(price - campaign.value), ZERO)
+
+
+def _campaign_applies(campaign, product, quantity):
+    if quantity < campaign.min_quantity:
+        return False
+    if product.pk in campaign.scope_products:
+        return True
+    # A category path is its ancestors' ids joined by "/", so "inside category C" = one of the path's prefixes
+    # at a "/" boundary equals C's path.
+    return bool(campaign.scope_paths) and not campaign.scope_paths.isdisjoint(_ancestor_paths(product.path))
+
+
+def _ancestor_paths(path, _cache={}):
+    prefixes = _cache.get(path)
+    if prefixes is None:
+        parts = path.split("/")[:-1]
+        prefixes = frozenset("/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
+        if len(_cache) < 10_000:
+            _cache[path] = prefixes
+    return prefixes
+
+
+class Words:
+    """Translated labels and details, made once per call rather than once per line."""
+
+    def __init__(self, campaigns, adjustment):
+        self.market = _("Market price")
+        self.base = {PriceList.Kind.MARKET.value: self.market, PriceList.Kind.SEGMENT.value: _("Segment price"),
+                     PriceList.Kind.CONTRACT.value: _("Contract price")}
+        self.break_ = _("Quantity break")
+        self.from_ = _("from %(quantity)s")
+        self.campaign = _("Campaign")
+        self.payment = _("Payment method")
+        self.payment_detail = str(adjustment) if adjustment is not None else ""
+        self.campaign_detail = {}
+        for campaign in campaigns:
+            if campaign.kind == Campaign.Kind.PERCENT:
+                detail = _("%(name)s: %(value)s %% off") % {"name": campaign.name,
+                                                            "value": format_quantity(campaign.value)}
+            else:
+                detail = _("%(name)s: %(value)s off per unit") % {"name": campaign.name,
+                                                                   "value": quantize(campaign.value)}
+            self.campaign_detail[campaign.pk] = detail
+
+
+def price_one(*, product, quantity, per_list, plists, campaigns, adjustment, words):
+    ranked = sorted((plists[list_id] for list_id in per_list), key=_list_rank, reverse=True)
+    base_list = base_row = market_row = None
+    for plist in ranked:
+        row = _row_for(per_list[plist.pk], quantity)
+        if row is None:
+            continue  # this list has prices for the product only from a larger quantity on
+        if base_row is None:
+            base_list, base_row = plist, row
+        if plist.kind == PriceList.Kind.MARKET and market_row is None:
+            market_row = row
+        if base_row is not None and market_row is not None:
+            break
+    vat_rate = product.vat_rate
+    market_price = market_row.unit_price if market_row is not None else None
+    if base_row is None:
+        return PricedLine(product_id=product.pk, sku=product.sku, name=product.name, quantity=quantity,
+                          currency=DEFAULT_CURRENCY, unit_price=None, market_price=None, vat_rate=vat_rate,
+                          priced=False)
+
+    rows = per_list[base_list.pk]
+    rules = []
+    if base_list.kind != PriceList.Kind.MARKET and market_row is not None:
+        rules.append(Rule("market", words.market, market_price, market_row.price_list.name))
+    headline = rows[0]
+    rules.append(Rule(base_list.kind, words.base[base_list.kind], headline.unit_price, base_list.name))
+    price = base_row.unit_price
+    if base_row is not headline:
+        detail = words.from_ % {"quantity": format_quantity(base_row.min_quantity)}
+        rules.append(Rule("break", words.break_, price, detail))
+
+    applied = None
+    best = None
+    for campaign in campaigns:
+        if not _campaign_applies(campaign, product, quantity):
+            continue
+        candidate = _campaign_price(campaign, price)
+        key = (candidate, campaign.ends_at, campaign.pk)
+        if best is None or key < best[0]:
+            best = (key, campaign)
+    if best is not None:
+        campaign = best[1]
+        price = best[0][0]
+        rules.append(Rule("campaign", words.campaign, price, words.campaign_detail[campaign.pk]))
+        applied = AppliedCampaign(campaign.name, campaign.ends_at)
+
+    if adjustment is not None and adjustment.percent:
+        price = max(quantize(price * (HUNDRED + adjustment.percent) / HUNDRED), ZERO)
+        rules.append(Rule("payment", words.payment, price, words.payment_detail))
+
+    line_net = quantize(price * quantity)
+    vat = vat_amount(line_net, vat_rate)
+    saving = ZERO
+    if market_price is not None:
+        saving = max(quantize(market_price * quantity) - line_net, ZERO)
+    return PricedLine(
+        product_id=product.pk, sku=product.sku, name=product.name, quantity=quantity,
+        currency=base_list.currency, unit_price=price, market_price=market_price, rules=rules, campaign=applied,
+        breaks=[Break(row.min_quantity, row.unit_price) for row in rows], line_net=line_net, vat_rate=vat_rate,
+        vat_amount=vat, line_gross=line_net + vat, saving=saving, priced=True, price_list_id=base_list.pk,
+    )
+
