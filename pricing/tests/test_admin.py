@@ -80,6 +80,17 @@ def test_price_as_dealer_without_dealer_shows_market_prices(staff_client, produc
     assert response.context["lines"][0].unit_price == Decimal("120.00")
 
 
+@pytest.mark.parametrize("typed", ["LED-MIXED-1", "led-mixed-1", "Led-Mixed-1"])
+def test_price_as_dealer_finds_a_mixed_case_sku_however_it_is_typed(typed, staff_client, sub_category, lists):
+    from .factories import CatalogProductFactory
+
+    product = CatalogProductFactory(sku="Led-Mixed-1", category=sub_category)
+    PriceListItemFactory(price_list=lists[0], product=product, unit_price=Decimal("7.50"))
+    response = staff_client.get(reverse(PREVIEW), {"dealer": "", "lines": f"{typed} 2", "installments": "1"})
+    assert response.status_code == 200
+    assert [(line.sku, line.unit_price) for line in response.context["lines"]] == [("Led-Mixed-1", Decimal("7.50"))]
+
+
 def test_price_as_dealer_marks_a_product_without_price(staff_client, dealer, sub_category):
     from .factories import CatalogProductFactory
 
