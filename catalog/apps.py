@@ -6,3 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self):
+        from .search import connect_version_signals
+
+        connect_version_signals()

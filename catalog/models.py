@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .search import product_url
+
 
 class Unit(models.TextChoices):
     PIECE = "piece", _("piece")
@@ -24,6 +26,9 @@ class Unit(models.TextChoices):
     def fractional(cls):
         """Units sold in fractions (2.5 litres); the rest only in whole numbers."""
         return {cls.LITRE, cls.KG, cls.METRE, cls.SQUARE_METRE}
+
+
+UNIT_LABELS = dict(Unit.choices)
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -140,6 +145,14 @@ class Product(models.Model):
     @property
     def in_stock(self):
         return self.stock_quantity > 0
+
+    @property
+    def unit_label(self):
+        """The unit's name (get_unit_display rebuilds a dict of every choice on each call)."""
+        return UNIT_LABELS.get(self.unit, self.unit)
+
+    def get_absolute_url(self):
+        return product_url(self.sku)
 
     @property
     def highlight_lines(self):

@@ -1,5 +1,7 @@
-"""Search text folding: Turkish case rules and diacritics, the same for stored text and queries."""
+"""Search text folding (Turkish case rules and diacritics, the same for stored text and queries), the catalog
+version that cached pages and facets hang on, and product links built without a reverse() per card."""
 import unicodedata
+from urllib.parse import quote
 
 # Turkish: I ↔ ı and İ ↔ i. str.lower() would turn "İ" into "i̇" and "I" into "i".
 _TURKISH_UPPER = str.maketrans({"I": "ı", "İ": "i"})
@@ -35,3 +37,35 @@ def bump_catalog_version() -> None:
             cache.set(VERSION_KEY, 2, None)
 
     transaction.on_commit(bump)
+
+
+def connect_version_signals() -> None:
+    """Any saved or deleted catalog row bumps the version, whatever path wrote it (services, admin, shell).
+    Bulk writes (QuerySet.update, bulk_create) send no signal: their callers bump the version themselves."""
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import Attribute, Category, Product, ProductAttribute, ProductImage
+
+    def bump(sender, **kwargs):
+        bump_catalog_version()
+
+    for model in (Attribute, Category, Product, ProductAttribute, ProductImage):
+        post_save.connect(bump, sender=model, weak=False, dispatch_uid=f"catalog-version-save-{model.__name__}")
+        post_delete.connect(bump, sender=model, weak=False, dispatch_uid=f"catalog-version-delete-{model.__name__}")
+
+
+_url_parts = {}
+# What reverse() leaves unquoted in a path argument (django.urls.resolvers).
+_SAFE = "!$&'()*+,;=/~:@"
+
+
+def product_url(sku: str) -> str:
+    """The product page of `sku`: the same as reverse("catalog:product", args=[sku]), computed once per
+    script prefix (a list page links 24 to 48 cards twice each)."""
+    from django.urls import get_script_prefix, reverse
+
+    prefix = get_script_prefix()
+    parts = _url_parts.get(prefix)
+    if parts is None:
+        parts = _url_parts[prefix] = reverse("catalog:product", args=["SKU"]).split("SKU", 1)
+    return f"{parts[0]}{quote(sku, safe=_SAFE)}{parts[1]}"

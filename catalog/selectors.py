@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.paginator import Paginator
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
 from .models import Attribute, Category, Product, ProductAttribute, ProductImage
@@ -19,6 +19,7 @@ from .permissions import can_see_prices
 from .prices import prices_for
 from .search import catalog_version, fold
 
+_IMAGE_STORAGE = ProductImage._meta.get_field("image").storage
 SORTS = ("relevance", "name", "price", "price_desc", "newest")
 # Up to this many matches the whole candidate set is priced, so campaign counts show without asking.
 PRICE_ALL_LIMIT = 1000
@@ -113,6 +114,10 @@ def _attribute_value_q(attribute: Attribute, values: list[str]) -> Q | None:
     return q if any_value else None
 
 
+def _filterable_attributes() -> dict:
+    return {a.code: a for a in Attribute.objects.filter(filterable=True)}
+
+
 def _has_attribute(attribute: Attribute, value_q: Q, ref="pk"):
     return Exists(ProductAttribute.objects.filter(value_q, product_id=OuterRef(ref), attribute_id=attribute.pk))
 
@@ -137,8 +142,31 @@ class _CountedPaginator(Paginator):
         self.__dict__["count"] = count
 
 
-def _attach_images(products):
-    return products.prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("ordering", "pk")))
+@dataclass(frozen=True)
+class Thumb:
+    """A card's picture: the first image's thumbnail (or the image itself when it has none)."""
+    url: str
+    alt: str
+
+
+# What a product card shows and the price engine needs; the long description and search columns stay behind.
+CARD_FIELDS = ("sku", "name", "unit", "stock_quantity", "lead_time_days", "min_order_quantity", "order_multiple",
+               "vat_rate", "category__path", "created_at")
+
+
+def _with_thumbs(products):
+    """Products with `thumb_file`/`thumb_alt` of their first image, read in the same query."""
+    first = ProductImage.objects.filter(product_id=OuterRef("pk")).order_by("ordering", "pk")
+    return products.only(*CARD_FIELDS).select_related("category").annotate(
+        thumb_file=Subquery(first.annotate(file=Coalesce(NullIf("thumbnail", Value("")), "image", output_field=CharField()))
+                            .values("file")[:1]),
+        thumb_alt=Subquery(first.values("alt")[:1]),
+    )
+
+
+def _set_thumb(product) -> None:
+    name = getattr(product, "thumb_file", None)
+    product.thumb = Thumb(url=_IMAGE_STORAGE.url(name), alt=product.thumb_alt or "") if name else None
 
 
 def search_products(*, actor, query: str = "", category: Category | None = None, filters: dict | None = None,
@@ -172,7 +200,7 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     # Attribute filters: only filterable attributes named in the URL (one query reads them).
     selected = {code: [v for v in values if v] for code, values in (filters.get("attrs") or {}).items()}
     selected = {code: values for code, values in selected.items() if values}
-    attributes = {a.code: a for a in Attribute.objects.filter(filterable=True)}
+    attributes = _filterable_attributes() if selected else None
     attr_values = {}
     for code, values in selected.items():
         attribute = attributes.get(code)
@@ -193,6 +221,7 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
             hashlib.sha1(wanted.encode()).hexdigest())
     cached = cache.get(cache_key) if cache_key else None
     if cached is None:
+        attributes = attributes if attributes is not None else _filterable_attributes()
         cached = _count_facets(products=products, without_attrs=without_attrs, category=category,
                                filters=filters, attr_values=attr_values, attributes=attributes, selected=selected)
         if cache_key:
@@ -233,10 +262,10 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
         paginator = _CountedPaginator(ids, per_page, count=total)
         page_obj = paginator.get_page(page)
         page_ids = list(page_obj.object_list)
-        found = {p.pk: p for p in _attach_images(Product.objects.filter(pk__in=page_ids).select_related("category"))}
+        found = {p.pk: p for p in _with_thumbs(Product.objects.filter(pk__in=page_ids))}
         page_obj.object_list = [found[pk] for pk in page_ids if pk in found]
     else:
-        paginator = _CountedPaginator(_attach_images(products.select_related("category")), per_page, count=total)
+        paginator = _CountedPaginator(_with_thumbs(products), per_page, count=total)
         page_obj = paginator.get_page(page)
         page_obj.object_list = list(page_obj.object_list)
         if show_prices and page_obj.object_list:
@@ -244,8 +273,7 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
             prices_available = bool(prices)
     for product in page_obj.object_list:
         product.price = prices.get(product.pk)
-        images = list(product.images.all())
-        product.thumb = images[0] if images else None
+        _set_thumb(product)
 
     facets = Facets(categories=category_facets, attributes=attribute_facets, in_stock=in_stock_count,
                     on_campaign=on_campaign, prices_available=prices_available, price_range=price_range)
@@ -345,10 +373,9 @@ def list_variants(*, product: Product) -> list[Product]:
 
 
 def list_related(*, product: Product) -> list[Product]:
-    related = list(_attach_images(product.related.active().filter(category__active=True)).order_by("name")[:12])
+    related = list(_with_thumbs(product.related.active().filter(category__active=True)).order_by("name")[:12])
     for item in related:
-        images = list(item.images.all())
-        item.thumb = images[0] if images else None
+        _set_thumb(item)
     return related
 
 

@@ -15,6 +15,7 @@ from . import selectors, services
 from .forms import ATTR_PREFIX, parse_list_params
 from .permissions import can_browse_catalog, can_see_prices
 from .prices import prices_for
+from .search import catalog_version
 
 VIEW_MODES = ("list", "grid")
 
@@ -82,7 +83,10 @@ def product_list(request, slug=None):
     context = {
         "category": category,
         "ancestors": selectors.list_ancestors(category=category) if category else [],
-        "tree": selectors.list_category_tree(current=category),
+        # The sidebar tree is a cached fragment: read only when the cache misses (the template calls it).
+        "tree": lambda: selectors.list_category_tree(current=category),
+        "tree_version": catalog_version(),
+        "tree_current": category.pk if category else "-",
         "page": page,
         "products": page.object_list,
         "facets": facets,

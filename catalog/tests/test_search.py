@@ -217,3 +217,38 @@ def test_cached_facet_counts_follow_a_product_change(actor, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         save_product(product=new)
     assert search_products(actor=actor)[1].in_stock == 2
+
+
+@pytest.mark.parametrize("write", ["delete", "attribute", "category"])
+def test_cached_facet_counts_follow_writes_outside_the_services(write, actor, django_capture_on_commit_callbacks):
+    """Admin deletes, inline edits and shell writes bump the catalog version too (signals), so no count is stale."""
+    category = CategoryFactory()
+    product = ProductFactory(category=category, stock_quantity=Decimal("5"))
+    ProductFactory(category=category, stock_quantity=Decimal("5"))
+    before = search_products(actor=actor)[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        if write == "delete":
+            product.delete()
+        elif write == "attribute":
+            ProductAttributeFactory(product=product, attribute=AttributeFactory(code="ip", filterable=True,
+                                                                                kind=Attribute.Kind.TEXT),
+                                    value_text="IP65")
+        else:
+            category.active = False
+            category.save()
+    after = search_products(actor=actor)[1]
+    if write == "delete":
+        assert (before.in_stock, after.in_stock) == (2, 1)
+    elif write == "attribute":
+        assert not before.attributes and [v.label for f in after.attributes for v in f.values] == ["IP65"]
+    else:
+        assert before.in_stock == 2 and after.in_stock == 0
+
+
+@pytest.mark.parametrize("sku", ["ABC-1", "a b%c", "Ç-ŞİĞ", "x:y@z", "10,5;3"])
+def test_product_links_equal_reverse(sku):
+    from django.urls import reverse
+
+    from catalog.search import product_url
+
+    assert product_url(sku) == reverse("catalog:product", args=[sku])

@@ -5,11 +5,12 @@ import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from catalog.models import Product
+from catalog.models import Category, Product
 
 from ..errors import InvalidPaymentMethod, UnknownProduct
 from ..models import Campaign, PaymentAdjustment, PriceList, PriceListItem
@@ -59,19 +60,46 @@ def load_products(ids):
     return found
 
 
+def products_from_cards(items):
+    """Engine products from catalog Product instances that already carry what pricing needs (the catalog list
+    loads its cards with CARD_FIELDS), so pricing a page does not read the products again; None otherwise."""
+    found = {}
+    for item in items:
+        if not isinstance(item, Product):
+            return None
+        values = item.__dict__
+        category = item._state.fields_cache.get("category") if item.category_id else None
+        if any(name not in values for name in ("sku", "name", "vat_rate", "min_order_quantity")) or (
+                item.category_id and (category is None or "path" not in category.__dict__)):
+            return None
+        found[item.pk] = _Product(item.pk, item.sku, item.name, item.vat_rate, item.min_order_quantity,
+                                  category.path if category is not None else "")
+    return found
+
+
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Plain SQL: the ORM spends longer building these two queries than PostgreSQL spends answering them, and a
+# catalog page prices every card. The conditions are PriceListQuerySet.valid_on and CampaignQuerySet.running_on
+# written out; the engine's table-driven tests (docs/pricing.md) pin both.
+ROWS_SQL = f"""
+SELECT i.product_id, i.min_quantity, i.unit_price, l.id, l.name, l.kind, l.currency, l.priority, l.valid_from
+FROM {PriceListItem._meta.db_table} i JOIN {PriceList._meta.db_table} l ON l.id = i.price_list_id
+WHERE i.product_id = ANY(%(ids)s) AND l.active
+  AND (l.valid_from IS NULL OR l.valid_from <= %(day)s) AND (l.valid_to IS NULL OR l.valid_to >= %(day)s)
+  AND (l.kind = 'market' OR (l.kind = 'contract' AND l.dealer_id = %(dealer)s)
+       OR (l.kind = 'segment' AND l.segment_id = %(segment)s))
+"""
+
+
 def load_rows(*, dealer, ids, day):
     """Every price row of these products in lists that may price them for this dealer on this day."""
-    owners = Q(kind=PriceList.Kind.MARKET)
-    if dealer is not None:
-        owners |= Q(kind=PriceList.Kind.CONTRACT, dealer_id=dealer.pk)
-        if dealer.segment_id:
-            owners |= Q(kind=PriceList.Kind.SEGMENT, segment_id=dealer.segment_id)
-    lists = PriceList.objects.valid_on(day).filter(owners)
-    table = PriceListItem._meta.db_table
-    rows = PriceListItem.objects.filter(_id_in(f'"{table}"."product_id"', ids), price_list__in=lists)
-    rows = rows.order_by().values_list(
-        "product_id", "min_quantity", "unit_price", "price_list_id", "price_list__name", "price_list__kind",
-        "price_list__currency", "price_list__priority", "price_list__valid_from")
+    rows = _fetch(ROWS_SQL, {"ids": list(ids), "day": day, "dealer": dealer.pk if dealer is not None else None,
+                             "segment": dealer.segment_id if dealer is not None else None})
     by_product: dict[int, dict[int, list]] = {}
     plists: dict[int, _List] = {}
     for product_id, min_quantity, unit_price, *list_fields in rows:
@@ -85,35 +113,36 @@ def load_rows(*, dealer, ids, day):
     return by_product, plists
 
 
+def _campaigns_sql():
+    segments, dealers = Campaign.segments.through._meta.db_table, Campaign.dealers.through._meta.db_table
+    products, categories = Campaign.products.through._meta.db_table, Campaign.categories.through._meta.db_table
+    return f"""
+SELECT c.id, c.name, c.kind, c.value, c.ends_at, c.min_quantity,
+  ARRAY(SELECT p.product_id FROM {products} p WHERE p.campaign_id = c.id AND p.product_id = ANY(%(ids)s)),
+  ARRAY(SELECT cat.path FROM {categories} k JOIN {Category._meta.db_table} cat ON cat.id = k.category_id
+        WHERE k.campaign_id = c.id AND cat.path <> '')
+FROM {Campaign._meta.db_table} c
+WHERE c.active AND c.starts_at <= %(on)s AND c.ends_at > %(on)s
+  AND (NOT EXISTS (SELECT 1 FROM {segments} s WHERE s.campaign_id = c.id)
+       OR EXISTS (SELECT 1 FROM {segments} s WHERE s.campaign_id = c.id AND s.segment_id = %(segment)s))
+  AND (NOT EXISTS (SELECT 1 FROM {dealers} d WHERE d.campaign_id = c.id)
+       OR EXISTS (SELECT 1 FROM {dealers} d WHERE d.campaign_id = c.id AND d.dealer_id = %(dealer)s))
+ORDER BY c.id
+"""
+
+
 def load_campaigns(*, dealer, ids, on):
-    """Running campaigns open to this dealer, with the products (of these lines) and category paths they cover."""
+    """Running campaigns open to this dealer, with the products (of these lines) and category paths they cover:
+    one query."""
     if dealer is None:
         # No dealer: market price only (docs/pricing.md), so no campaign either.
         return []
-    campaigns = Campaign.objects.running_on(on)
-    seg_through = Campaign.segments.through
-    dealer_through = Campaign.dealers.through
-    campaigns = campaigns.filter(
-        ~Exists(seg_through.objects.filter(campaign_id=OuterRef("pk")))
-        | Exists(seg_through.objects.filter(campaign_id=OuterRef("pk"), segment_id=dealer.segment_id)),
-        ~Exists(dealer_through.objects.filter(campaign_id=OuterRef("pk")))
-        | Exists(dealer_through.objects.filter(campaign_id=OuterRef("pk"), dealer_id=dealer.pk)),
-    ).order_by().only("id", "name", "kind", "value", "min_quantity", "ends_at")
-    campaigns = list(campaigns)
-    if not campaigns:
-        return []
-    by_id = {c.pk: c for c in campaigns}
-    for campaign in campaigns:
-        campaign.scope_products, campaign.scope_paths = set(), set()
-    through = Campaign.products.through
-    product_scope = through.objects.filter(_id_in(f'"{through._meta.db_table}"."product_id"', ids),
-                                           campaign_id__in=list(by_id))
-    for campaign_id, product_id in product_scope.order_by().values_list("campaign_id", "product_id"):
-        by_id[campaign_id].scope_products.add(product_id)
-    category_scope = Campaign.categories.through.objects.filter(campaign_id__in=by_id)
-    for campaign_id, path in category_scope.order_by().values_list("campaign_id", "category__path"):
-        if path:
-            by_id[campaign_id].scope_paths.add(path)
+    campaigns = []
+    for pk, name, kind, value, ends_at, min_quantity, products, paths in _fetch(
+            _campaigns_sql(), {"ids": list(ids), "on": on, "segment": dealer.segment_id, "dealer": dealer.pk}):
+        campaign = Campaign(pk=pk, name=name, kind=kind, value=value, ends_at=ends_at, min_quantity=min_quantity)
+        campaign.scope_products, campaign.scope_paths = set(products), set(paths)
+        campaigns.append(campaign)
     return campaigns
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from django.utils import timezone
 
 from .lines import PricedLine, to_product_id, to_quantity
-from .loading import load_adjustment, load_campaigns, load_products, load_rows
+from .loading import load_adjustment, load_campaigns, load_products, load_rows, products_from_cards
 from .rules import Words, price_one
 
 
-def _price(*, dealer, lines, on, payment_method, installments):
+def _price(*, dealer, lines, on, payment_method, installments, products=None):
     on = on or timezone.now()
     if timezone.is_naive(on):
         on = timezone.make_aware(on)
@@ -17,7 +17,7 @@ def _price(*, dealer, lines, on, payment_method, installments):
     if not wanted:
         return []
     ids = list(dict.fromkeys(pk for pk, _q in wanted))
-    products = load_products(ids)
+    products = products if products is not None else load_products(ids)
     by_product, plists = load_rows(dealer=dealer, ids=ids, day=timezone.localdate(on))
     campaigns = load_campaigns(dealer=dealer, ids=ids, on=on)
     words = Words(campaigns, adjustment)
@@ -58,4 +58,4 @@ def price_products(*, actor, products, quantities=None, on=None) -> dict:
         pk = to_product_id(item)
         lines.append((pk, quantities.get(pk)))
     return {line.product_id: line for line in _price(dealer=dealer, lines=lines, on=on, payment_method=None,
-                                                       installments=1)}
+                                                       installments=1, products=products_from_cards(products))}
