@@ -60,7 +60,11 @@ def gunicorn(workers=None):
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
 
 
 def _ms(value, unit):
@@ -68,17 +72,21 @@ def _ms(value, unit):
     return round(float(value) * factor, 3)
 
 
-def wrk(url, *, seconds=8, connections=32, threads=2, warmup=2, headers=None):
-    """Run wrk against url; returns requests/s and latency percentiles in ms. Bounded in time, loopback only."""
+def wrk(url, *, seconds=8, connections=32, threads=2, warmup=2, headers=None, script="percentiles.lua", env=None):
+    """Run wrk against url; returns requests/s and latency percentiles in ms. Bounded in time, loopback only.
+    `script`: a Lua file beside this one that reports the percentiles (and may vary the requests)."""
     exe = shutil.which("wrk")
     if not exe:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does it)")
     extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
-    subprocess.run([exe, "-t1", "-c4", f"-d{warmup}s", *extra, url], capture_output=True)
+    run_env = {**os.environ, **(env or {})}
+    script_path = str(Path(__file__).with_name(script))
+    subprocess.run([exe, "-t1", "-c4", f"-d{warmup}s", "-s", script_path, *extra, url], capture_output=True,
+                   env=run_env)
     out = subprocess.run(
-        [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", str(Path(__file__).with_name("percentiles.lua")),
+        [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script_path,
          *extra, url],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env=run_env,
     ).stdout
     result = {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
     for pct in ("50", "90", "95", "99"):

@@ -28,3 +28,8 @@ class InvalidImage(DomainError):
 
 class CategoryCycle(DomainError):
     code = "catalog.category_cycle"
+
+
+class OutOfStock(DomainError):
+    code = "catalog.out_of_stock"
+    conflict = True

@@ -2,14 +2,15 @@
 import uuid
 from pathlib import Path
 
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Left, Upper
 from django.utils.translation import gettext_lazy as _
 
-from .search import product_url
+from .search import HEAD_CHARS, product_url
 
 
 class Unit(models.TextChoices):
@@ -129,8 +130,10 @@ class Product(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="product_search_vector"),
             GinIndex(fields=["search_text"], name="product_search_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(OpClass(Left("search_text", HEAD_CHARS), name="gin_trgm_ops"), name="product_search_head_trgm"),
             models.Index(fields=["category", "active"]),
             models.Index(fields=["name", "id"], name="product_name_order"),  # the list's default order
+            models.Index(Upper("sku"), name="product_sku_upper"),  # SKUs typed in any case (quick order)
         ]
         constraints = [
             models.CheckConstraint(condition=Q(min_order_quantity__gt=0), name="moq_positive"),

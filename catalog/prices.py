@@ -5,11 +5,19 @@ A provider is `provider(*, actor, products, quantities=None, on=None) -> dict[pr
 see pricing/engine/lines.py for PricedLine."""
 
 _provider = None
+_context_key = None
 
 
-def register_price_provider(provider) -> None:
-    global _provider
-    _provider = provider
+def register_price_provider(provider, *, context_key=None) -> None:
+    """`context_key(*, actor, version) -> str`: changes whenever a price the actor sees may change, apart from the
+    catalog version (which every price write bumps); pages cache a dealer's prices under it."""
+    global _provider, _context_key
+    _provider, _context_key = provider, context_key
+
+
+def price_context_key(*, actor, version) -> str | None:
+    """None: prices cannot be cached (no provider says what they depend on). `version`: the catalog version."""
+    return _context_key(actor=actor, version=version) if _context_key is not None else None
 
 
 def prices_for(*, actor, products, quantities=None, on=None) -> dict:

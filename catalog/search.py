@@ -15,6 +15,18 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# The head of the search text: SKU, barcode, name and codes come first (catalog.services._search_parts), so
+# typo matching and ranking look at these characters only, through their own trigram index
+# (Product.Meta.indexes "product_search_head_trgm" is this same expression).
+HEAD_CHARS = 160
+
+
+def search_head():
+    from django.db.models.functions import Left
+
+    return Left("search_text", HEAD_CHARS)
+
+
 # Facet counts of the unsearched catalog are the same for every dealer and change only when products
 # change: they are cached under a version that every catalog write bumps (after its commit).
 VERSION_KEY = "catalog:version"

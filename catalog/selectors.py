@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from .models import Attribute, Category, Product, ProductAttribute, ProductImage
 from .permissions import can_see_prices
 from .prices import prices_for
-from .search import catalog_version, fold
+from .search import catalog_version, fold, search_head
 
 _IMAGE_STORAGE = ProductImage._meta.get_field("image").storage
 SORTS = ("relevance", "name", "price", "price_desc", "newest")
@@ -194,7 +194,10 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
         if not any(ch.isdigit() for ch in folded):
             # Typos in words: `<%` (word similarity above pg_trgm.word_similarity_threshold, 0.6) uses the GIN
             # index. Not for codes: "AB-0012" must not bring every "AB-001x".
-            match |= Q(search_text__trigram_word_similar=folded)
+            # Over the head of the text only (its own trigram index): a typo should match a name or code, and
+            # rechecking whole descriptions made a word found in every product take seconds.
+            match |= Q(search_head__trigram_word_similar=folded)
+            products = products.alias(search_head=search_head())
         products = products.filter(match)
 
     # Attribute filters: only filterable attributes named in the URL (one query reads them).
@@ -242,8 +245,10 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     }[sort]
     if sort == "relevance":
         # Ranked only here, so the counting queries above do not compute it for every match.
+        # Similarity over the head of the text (SKU, barcode, name and codes come first): as good for ranking
+        # typos and several times cheaper than over whole descriptions when a word matches every product.
         products = products.annotate(relevance=Coalesce(SearchRank(F("search_vector"), ts_query), Value(0.0))
-                                     + TrigramWordSimilarity(folded, "search_text"))
+                                     + TrigramWordSimilarity(folded, search_head()))
     products = products.order_by(*order)
     prices = {}
     if show_prices and (wants_prices or total <= PRICE_ALL_LIMIT) and total:
@@ -265,9 +270,13 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
         found = {p.pk: p for p in _with_thumbs(Product.objects.filter(pk__in=page_ids))}
         page_obj.object_list = [found[pk] for pk in page_ids if pk in found]
     else:
-        paginator = _CountedPaginator(_with_thumbs(products), per_page, count=total)
+        # The page's ids first, then its cards: PostgreSQL would compute the thumbnail subqueries of every
+        # match before sorting them.
+        paginator = _CountedPaginator(products.values_list("pk", flat=True), per_page, count=total)
         page_obj = paginator.get_page(page)
-        page_obj.object_list = list(page_obj.object_list)
+        page_ids = list(page_obj.object_list)
+        found = {p.pk: p for p in _with_thumbs(Product.objects.filter(pk__in=page_ids))}
+        page_obj.object_list = [found[pk] for pk in page_ids if pk in found]
         if show_prices and page_obj.object_list:
             prices = prices_for(actor=actor, products=page_obj.object_list) or {}
             prices_available = bool(prices)

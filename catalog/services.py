@@ -11,7 +11,8 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from .errors import BelowMinimum, CategoryCycle, InvalidBarcode, InvalidImage, InvalidQuantity, NotAMultiple, NotWhole
+from .errors import (BelowMinimum, CategoryCycle, InvalidBarcode, InvalidImage, InvalidQuantity, NotAMultiple, NotWhole,
+                     OutOfStock)
 from .models import Category, Product, ProductImage, Unit
 from .search import bump_catalog_version, fold
 
@@ -214,3 +215,42 @@ def save_category(*, category: Category) -> Category:
             )
     bump_catalog_version()
     return category
+
+
+# --- Stock ------------------------------------------------------------------------------------------
+
+def take_stock(*, quantities: dict) -> dict:
+    """Take `{product_id: quantity}` from stock, all or nothing, inside the caller's transaction; returns what was
+    taken of each (less than asked for a backorder: the rest was not in stock).
+
+    The products are locked in primary-key order (so two orders never wait on each other crosswise) and
+    checked after the lock: stock never goes below zero for a product that does not allow backorders,
+    whatever the number of parallel orders. Raises OutOfStock naming every short product."""
+    wanted = {pk: Decimal(q) for pk, q in quantities.items() if Decimal(q) > 0}
+    if not wanted:
+        return {}
+    products = list(Product.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+                    .only("pk", "sku", "name", "stock_quantity", "allow_backorder", "unit"))
+    short = [p for p in products if not p.allow_backorder and p.stock_quantity < wanted[p.pk]]
+    if short:
+        raise OutOfStock(_("Not enough stock: %(items)s.") % {"items": "; ".join(
+            _("%(sku)s (%(available)s %(unit)s available)") % {
+                "sku": p.sku, "available": _qty(max(p.stock_quantity, Decimal(0))), "unit": p.unit_label}
+            for p in short)}, field="lines", params={"skus": [p.sku for p in short]})
+    taken = {}
+    for product in products:
+        # What a backorder takes beyond the stock is not in the warehouse: the stock stops at zero.
+        taken[product.pk] = min(wanted[product.pk], max(product.stock_quantity, Decimal(0)))
+        Product.objects.filter(pk=product.pk).update(stock_quantity=F("stock_quantity") - taken[product.pk])
+    bump_catalog_version()
+    return taken
+
+
+def release_stock(*, quantities: dict) -> None:
+    """Give `{product_id: quantity}` back to stock: what take_stock took for a cancelled or changed order."""
+    wanted = {pk: Decimal(q) for pk, q in quantities.items() if Decimal(q) > 0}
+    if not wanted:
+        return
+    for pk in sorted(wanted):
+        Product.objects.filter(pk=pk).update(stock_quantity=F("stock_quantity") + wanted[pk])
+    bump_catalog_version()

@@ -1,10 +1,15 @@
 """HTML views of catalog: the list with search and facets, the product card, the quantity check (htmx)."""
+import hashlib
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
+from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dealers import permissions as dealer_permissions
@@ -14,7 +19,7 @@ from portal.errors import DomainError
 from . import selectors, services
 from .forms import ATTR_PREFIX, parse_list_params
 from .permissions import can_browse_catalog, can_see_prices
-from .prices import prices_for
+from .prices import price_context_key, prices_for
 from .search import catalog_version
 
 VIEW_MODES = ("list", "grid")
@@ -60,6 +65,39 @@ def product_list(request, slug=None):
         category = selectors.get_category(slug=slug)
         if category is None:
             raise Http404
+    # The results (filters, counts, cards with the dealer's prices) are cached per user and query under the
+    # catalog version (every product and price write bumps it) and the price context (dealer, segment, day,
+    # next campaign edge). Per user: the fragment may hold forms with the user's CSRF token.
+    key = _results_cache_key(request, category)
+    results = cache.get(key) if key else None
+    if results is None:
+        results = render_to_string("catalog/_results.html", _results_context(request, category), request=request)
+        if key:
+            cache.set(key, results, RESULTS_CACHE_SECONDS)
+    return render(request, "catalog/list.html", {
+        "category": category,
+        "ancestors": selectors.list_ancestors(category=category) if category else [],
+        "results": mark_safe(results),  # noqa: S308 (rendered by our own template above)
+    })
+
+
+RESULTS_CACHE_SECONDS = 300
+
+
+def _results_cache_key(request, category) -> str | None:
+    actor = request.actor
+    version = catalog_version()
+    prices = price_context_key(actor=actor, version=version) if can_see_prices(actor) else "-"
+    if prices is None:
+        return None
+    query = hashlib.sha1(repr(sorted(request.GET.lists())).encode()).hexdigest()
+    return "catalog:results:%s:%s:%s:%s:%s:%s:%s" % (
+        version, request.user.pk, actor.dealer.pk if actor.dealer else "-", prices,
+        get_language(), category.pk if category else "-", query)
+
+
+def _results_context(request, category) -> dict:
+    actor = request.actor
     params = parse_list_params(request.GET)
     page, facets, total = selectors.search_products(actor=actor, category=category, **params)
     view_mode = request.GET.get("view") if request.GET.get("view") in VIEW_MODES else "list"
@@ -80,9 +118,9 @@ def product_list(request, slug=None):
     if not params["query"]:
         sorts = [s for s in sorts if s[0] != "relevance"]
     active_sort = params["sort"] if params["sort"] != "relevance" or params["query"] else "name"
-    context = {
+    return {
         "category": category,
-        "ancestors": selectors.list_ancestors(category=category) if category else [],
+        "language": get_language(),
         # The sidebar tree is a cached fragment: read only when the cache misses (the template calls it).
         "tree": lambda: selectors.list_category_tree(current=category),
         "tree_version": catalog_version(),
@@ -104,10 +142,17 @@ def product_list(request, slug=None):
         "prev_url": _url(get, page=str(page.previous_page_number())) if page.has_previous() else None,
         "next_url": _url(get, page=str(page.next_page_number())) if page.has_next() else None,
         "show_prices": can_see_prices(actor),
+        "cart_add_url": _cart_add_url(actor),
         "hidden_params": [(k, v) for k in get for v in get.getlist(k) if k not in ("q", "page", "price_min",
                                                                                   "price_max")],
     }
-    return render(request, "catalog/list.html", context)
+
+
+
+def _cart_add_url(actor) -> str | None:
+    """Where a card's or the product page's "Add to cart" posts (the orders app serves it): computed once per page,
+    never per card, and only for those who may fill a cart."""
+    return reverse("orders:cart_add") if dealer_permissions.can(actor, dealer_permissions.CART) else None
 
 
 def _category_url(category, get) -> str:
@@ -152,6 +197,7 @@ def product_detail(request, sku):
         "price": price,
         "show_prices": show_prices,
         "quantity": product.min_order_quantity,
+        "cart_add_url": _cart_add_url(actor),
     })
 
 

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext, ngettext_lazy
 
 from portal.actors import Actor
-from portal.admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin, summary_level, summary_message
 from portal.errors import DomainError
 from portal.http import client_ip
 from portal.models import AuditEntry
@@ -52,23 +52,6 @@ STATUS_COLOURS = {
     Dealer.Status.REJECTED: "#c62828",
     Dealer.Status.SUSPENDED: "#616161",
 }
-
-
-def summary_message(done_text, skipped: list[str]) -> str:
-    """One message for a whole batch: "3 dealers approved; 1 skipped: Acme: <why>"."""
-    if not skipped:
-        return str(done_text)
-    return ngettext(
-        "%(done)s; %(count)d skipped: %(skipped)s",
-        "%(done)s; %(count)d skipped: %(skipped)s",
-        len(skipped),
-    ) % {"done": done_text, "count": len(skipped), "skipped": "; ".join(skipped)}
-
-
-def summary_level(done: int, skipped: list) -> int:
-    if not skipped:
-        return messages.SUCCESS
-    return messages.WARNING if done else messages.ERROR
 
 
 # --- Status moves -------------------------------------------------------------------------------

@@ -11,6 +11,23 @@ from .errors import DomainError
 from .models import ApiToken, AuditEntry, Document, Notification
 
 
+def summary_message(done_text, skipped: list[str]) -> str:
+    """One message for a whole batch: "3 dealers approved; 1 skipped: Acme: <why>"."""
+    if not skipped:
+        return str(done_text)
+    return ngettext(
+        "%(done)s; %(count)d skipped: %(skipped)s",
+        "%(done)s; %(count)d skipped: %(skipped)s",
+        len(skipped),
+    ) % {"done": done_text, "count": len(skipped), "skipped": "; ".join(skipped)}
+
+
+def summary_level(done: int, skipped: list) -> int:
+    if not skipped:
+        return messages.SUCCESS
+    return messages.WARNING if done else messages.ERROR
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False

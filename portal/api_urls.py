@@ -4,7 +4,9 @@ from rest_framework.routers import SimpleRouter
 
 from catalog import api as catalog_api
 from dealers import api as dealers_api
+from orders import api as orders_api
 from pricing import api as pricing_api
+from pricing import quote_api
 
 app_name = "api"
 
@@ -12,9 +14,25 @@ router = SimpleRouter(use_regex_path=False)  # path converters: `{id}` is an int
 router.register("dealers", dealers_api.DealerViewSet, basename="dealers")
 router.register("me/addresses", dealers_api.AddressViewSet, basename="me-addresses")
 router.register("me/users", dealers_api.DealerUserViewSet, basename="me-users")
+router.register("me/lists", orders_api.SavedListViewSet, basename="me-lists")
 
 urlpatterns = [
     path("me/company/", dealers_api.CompanyView.as_view(), name="me-company"),
+    path("me/orders/", orders_api.OrdersView.as_view(), name="me-orders"),
+    path("me/orders/<str:number>/", orders_api.OrderView.as_view(), name="me-order"),
+    path("me/orders/<str:number>/returns/", orders_api.OrderReturnsView.as_view(), name="me-order-returns"),
+    *[path(f"me/orders/<str:number>/{action}/", orders_api.OrderActionView.as_view(), {"action": action},
+           name=f"me-order-{action}") for action in ("approve", "reject", "cancel", "change")],
+    path("me/cart/", orders_api.CartView.as_view(), name="me-cart"),
+    path("me/cart/lines/", orders_api.CartLinesView.as_view(), name="me-cart-lines"),
+    path("me/cart/lines/<int:pk>/", orders_api.CartLineView.as_view(), name="me-cart-line"),
+    path("me/cart/quick-order/", orders_api.QuickOrderView.as_view(), name="me-cart-quick-order"),
+    path("me/cart/save-as-list/", orders_api.SaveCartAsListView.as_view(), name="me-cart-save-as-list"),
+    path("me/lists/<int:pk>/lines/<int:line_pk>/", orders_api.SavedListLineView.as_view(), name="me-list-line"),
+    path("me/quotes/", quote_api.QuoteListView.as_view(), name="me-quotes"),
+    path("me/quotes/<str:number>/", quote_api.QuoteDetailView.as_view(), name="me-quote"),
+    path("me/quotes/<str:number>/accept/", quote_api.QuoteAcceptView.as_view(), name="me-quote-accept"),
+    path("me/quotes/<str:number>/reject/", quote_api.QuoteRejectView.as_view(), name="me-quote-reject"),
     *router.urls,
     path("", include("catalog.api_bulk")),
     path("categories/", catalog_api.CategoryListView.as_view(), name="categories"),

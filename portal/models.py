@@ -155,3 +155,17 @@ class ApiToken(models.Model):
 
     def has_scope(self, scope) -> bool:
         return scope in (self.scopes or [])
+
+
+class NumberSequence(models.Model):
+    """The last number given in a series (`ORD-2026`): human document numbers apart from primary keys."""
+
+    key = models.CharField(max_length=40, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self):
+        return f"{self.key}: {self.value}"

@@ -232,6 +232,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.delete_finished_import_uploads_task",
         "schedule": crontab(hour=3, minute=45),
     },
+    # A quote is valid through its valid_until day: expired just after midnight, reminded in the morning.
+    "expire-quotes": {
+        "task": "pricing.tasks.expire_quotes_task",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "remind-expiring-quotes": {
+        "task": "pricing.tasks.remind_expiring_quotes_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
 
@@ -241,6 +250,9 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 
 # ERP import: days an uploaded file is kept after its job finished (the report stays readable without it).
 IMPORT_UPLOAD_RETENTION_DAYS = env.int("IMPORT_UPLOAD_RETENTION_DAYS", default=7)
+
+# Quotes: the dealer is reminded once per revision when a sent quote is valid for at most this many more days.
+QUOTE_REMINDER_DAYS = env.int("QUOTE_REMINDER_DAYS", default=3)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -271,6 +283,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a `status` and a `payment_method`: each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DealerStatusEnum": "dealers.models.Dealer.Status",
+        "OrderStatusEnum": "orders.models.order.OrderStatus",
+        "ReturnStatusEnum": "orders.models.order.ReturnStatus",
+        "OrderPaymentMethodEnum": "orders.models.order.PaymentMethod",
+        "PricingPaymentMethodEnum": "pricing.models.PaymentAdjustment.Method",
+    },
 }
 
 LOGGING = {

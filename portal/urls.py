@@ -29,6 +29,7 @@ urlpatterns = [
     path("catalog/import/", include("catalog.import_urls")),
     path("catalog/", include("catalog.urls")),
     path("pricing/", include("pricing.urls")),
+    path("quotes/", include("pricing.quote_urls")),
     path("orders/", include("orders.urls")),
     path("payments/", include("payments.urls")),
     path("shipping/", include("shipping.urls")),

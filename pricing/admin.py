@@ -188,3 +188,6 @@ class PaymentAdjustmentAdmin(admin.ModelAdmin):
     list_display_links = ["method"]
     list_editable = ["percent", "active"]
     list_filter = ["method", "active"]
+
+
+from . import quote_admin  # noqa: E402,F401  (quotes: their own module, registered with the admin here)

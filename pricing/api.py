@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from catalog.api import CatalogView, PriceSerializer
-from catalog.models import Product
+from catalog.skus import find_products
 from dealers.models import Dealer
 from portal.errors import DomainError
 
@@ -56,7 +56,9 @@ class PriceCalculatorView(CatalogView):
             if dealer is None:
                 raise serializers.ValidationError({"dealer_code": ["No dealer has this code."]})
         skus = [line["sku"] for line in body["lines"]]
-        ids = dict(Product.objects.active().filter(sku__in=skus).values_list("sku", "pk"))
+        found = find_products(skus, fields=["pk", "sku", "active"])  # whatever case the ERP writes SKUs in
+        ids = {sku: found[sku.strip().upper()].pk for sku in skus
+               if sku.strip().upper() in found and found[sku.strip().upper()].active}
         unknown = [sku for sku in skus if sku not in ids]
         if unknown:
             raise UnknownSku(f"Unknown SKU: {', '.join(unknown[:20])}", field="lines")

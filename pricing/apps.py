@@ -12,6 +12,10 @@ class PricingConfig(AppConfig):
         # price provider instead (catalog/prices.py).
         from catalog.prices import register_price_provider
 
-        from .engine import price_products
+        from .engine import connect_version_signals, price_context_key, price_products
 
-        register_price_provider(price_products)
+        register_price_provider(price_products, context_key=price_context_key)
+        connect_version_signals()
+
+        # The quote PDF's document kind, known to every process (the worker renders it).
+        from .services import quote_pdf  # noqa: F401

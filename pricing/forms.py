@@ -1,1 +1,89 @@
-"""HTML forms of pricing: field validation only, then a service."""
+"""HTML forms of pricing: field validation only, then a service (quotes: request, accept, reject, the staff editor)."""
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from catalog import skus as sku_lines
+from portal.errors import DomainError
+
+from .models import DeliveryMethod, PaymentAdjustment
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_REQUEST_LINES = 500
+
+
+class QuoteRequestForm(forms.Form):
+    lines = forms.CharField(
+        label=_("Products"), widget=forms.Textarea(attrs={"rows": 8, "placeholder": "LED-600 10\nCAB-3X25 250"}),
+        help_text=_("One line per product: the SKU, a space, the quantity (empty: the minimum order quantity)."))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Anything we should know: project, target price, alternatives."))
+    requested_delivery_date = forms.DateField(label=_("Requested delivery date"), required=False, widget=DATE)
+
+    def clean_lines(self):
+        """[(sku, quantity text or None), …] — every bad line is reported at once."""
+        try:
+            parsed = sku_lines.parse_lines(self.cleaned_data["lines"], max_lines=MAX_REQUEST_LINES)
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
+        errors = [_("Line %(line)s: %(error)s") % {"line": line.number, "error": line.error.message}
+                  for line in parsed if line.error is not None]
+        if errors:
+            raise forms.ValidationError(errors)
+        if not parsed:
+            raise forms.ValidationError(_("Enter at least one line “SKU quantity”."))
+        return [(line.sku, line.quantity) for line in parsed]
+
+
+class AcceptQuoteForm(forms.Form):
+    # Made when the confirmation page is shown: a double click or a reload sends the same key, so one order.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+
+class RejectQuoteForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you reject the quote?"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class QuoteHeaderForm(forms.Form):
+    quote_date = forms.DateField(label=_("Quote date"), required=False, widget=DATE,
+                                 help_text=_("Empty: the day it is sent."))
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DATE)
+    delivery_date = forms.DateField(label=_("Delivery date"), required=False, widget=DATE)
+    payment_method = forms.ChoiceField(label=_("Payment method"), required=False,
+                                       choices=[("", "—")] + list(PaymentAdjustment.Method.choices))
+    delivery_method = forms.ChoiceField(label=_("Delivery method"), required=False,
+                                        choices=[("", "—")] + list(DeliveryMethod.choices))
+    terms = forms.CharField(label=_("Warranty and support terms"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=_("Notes to the dealer"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QuoteLineForm(forms.Form):
+    """An existing line of the editor: quantity and either a net unit price or a discount; or remove it."""
+
+    product = forms.IntegerField(widget=forms.HiddenInput)
+    quantity = forms.CharField(label=_("Quantity"), max_length=32)
+    unit_price = forms.CharField(label=_("Net unit price"), max_length=32, required=False)
+    discount = forms.CharField(label=_("Discount (%)"), max_length=32, required=False)
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+
+class NewQuoteLineForm(forms.Form):
+    """A line to add by SKU; all empty: nothing to add."""
+
+    sku = forms.CharField(label=_("SKU"), max_length=64, required=False)
+    quantity = forms.CharField(label=_("Quantity"), max_length=32, required=False)
+    unit_price = forms.CharField(label=_("Net unit price"), max_length=32, required=False)
+    discount = forms.CharField(label=_("Discount (%)"), max_length=32, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("sku") and any(data.get(f) for f in ("quantity", "unit_price", "discount")):
+            self.add_error("sku", _("Enter the SKU of the product to add."))
+        return data
+
+
+QuoteLineFormSet = formset_factory(QuoteLineForm, extra=0)
+NewQuoteLineFormSet = formset_factory(NewQuoteLineForm, extra=3)

@@ -1,1 +1,37 @@
-"""Who may do what in pricing."""
+"""Who may do what in pricing: views call these to decide what to show, the quote services call them again."""
+from dealers import permissions as dealer_permissions
+
+
+def can_see_quotes(actor) -> bool:
+    """The dealer's quotes (list, detail, PDFs): roles that may ask for quotes or order, and agents acting for it."""
+    return dealer_permissions.can(actor, dealer_permissions.CART) or dealer_permissions.can(
+        actor, dealer_permissions.ORDER)
+
+
+def can_request_quote(actor) -> bool:
+    """Ask for a quote: roles with CART (owner, buyer, approver) and agents acting for an approved dealer."""
+    return dealer_permissions.can(actor, dealer_permissions.CART)
+
+
+def can_decide_quote(actor) -> bool:
+    """Accept (→ an order) or reject a sent quote: roles that may order, and agents acting for the dealer."""
+    return dealer_permissions.can(actor, dealer_permissions.ORDER)
+
+
+def can_edit_quotes(user) -> bool:
+    """Staff who edit and send quotes at all: admins, and sales agents (for their assigned dealers only)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_staff or not user.is_active:
+        return False
+    return user.is_superuser or user.is_sales_agent or user.has_perm("pricing.change_quote")
+
+
+def can_edit_quotes_of(user, dealer) -> bool:
+    """Edit and send this dealer's quotes: admins (superuser, or the change-quote permission) any dealer's; sales
+    agents only those of the dealers assigned to them (dealers.permissions.can_act_for)."""
+    if not can_edit_quotes(user):
+        return False
+    if user.is_superuser:
+        return True
+    if user.is_sales_agent:
+        return dealer_permissions.can_act_for(user, dealer)
+    return user.has_perm("pricing.change_quote")

@@ -1,13 +1,12 @@
 """Reads of pricing shared by pages and API."""
 from decimal import Decimal
 
-from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
-from catalog.models import Product
+from catalog import skus as sku_lines
 from dealers.models import Dealer
 
-from .engine import price_lines, summarize, to_quantity
+from .engine import price_lines, summarize
 from .errors import InvalidQuantity, UnknownProduct
 from .models import Campaign, PriceList
 
@@ -22,39 +21,31 @@ def list_running_campaigns(*, on):
 
 
 def parse_sku_lines(text: str) -> list[tuple[str, Decimal]]:
-    """`SKU quantity` one per line (quantity defaults to 1; `,` accepted as decimal mark) → [(sku, quantity)].
+    """`SKU quantity` one per line (quantity defaults to 1) → [(sku, quantity)], read by the one SKU-line parser
+    (catalog.skus: tab, space, comma or semicolon between SKU and quantity, `,` as decimal mark where unambiguous).
 
-    Raises InvalidQuantity naming the line for a bad quantity; blank lines are skipped.
+    Raises InvalidQuantity naming the line for the first bad line; blank and `#` comment lines are skipped.
     """
     parsed = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        parts = raw.replace("\t", " ").split()
-        if not parts:
-            continue
-        if len(parts) > 2:
-            raise InvalidQuantity(_("Line %(line)s: write “SKU quantity”, e.g. “ABC-1 10”.") % {"line": number},
-                                  field="lines")
-        sku, quantity = parts[0], parts[1] if len(parts) == 2 else "1"
-        try:
-            parsed.append((sku, to_quantity(quantity.replace(",", "."))))
-        except InvalidQuantity as exc:
+    for line in sku_lines.parse_lines(text):
+        if line.error is not None:
+            if type(line.error) is sku_lines.BadLine:  # not "SKU quantity" at all
+                raise InvalidQuantity(_("Line %(line)s: write “SKU quantity”, e.g. “ABC-1 10”.") % {
+                    "line": line.number}, field="lines")
             raise InvalidQuantity(_("Line %(line)s (%(sku)s): %(error)s") % {
-                "line": number, "sku": sku, "error": exc.message}, field="lines") from exc
+                "line": line.number, "sku": line.sku, "error": line.error.message}, field="lines")
+        parsed.append((line.sku, line.quantity if line.quantity is not None else Decimal(1)))
     return parsed
 
 
 def get_products_by_sku(skus) -> dict:
-    """{sku: product id} of these SKUs (case-insensitive match to the stored SKU); raises UnknownProduct."""
-    wanted = {sku.upper() for sku in skus}
-    found = {}
-    rows = Product.objects.annotate(sku_upper=Upper("sku")).filter(sku_upper__in=wanted)  # an index serves it
-    for pk, sku in rows.values_list("pk", "sku"):
-        found[sku.upper()] = pk
+    """{sku: product id} of these SKUs (case-insensitive match to the stored SKU, catalog.skus); raises UnknownProduct."""
+    found = sku_lines.find_products(skus, fields=["pk", "sku"])
     missing = [sku for sku in skus if sku.upper() not in found]
     if missing:
         raise UnknownProduct(_("Unknown SKU: %(skus)s") % {"skus": ", ".join(dict.fromkeys(missing))},
                              field="lines")
-    return {sku: found[sku.upper()] for sku in skus}
+    return {sku: found[sku.upper()].pk for sku in skus}
 
 
 def get_price_preview(*, dealer: Dealer | None, text: str, on=None, payment_method=None, installments=1):

@@ -78,19 +78,19 @@ class FakeProvider:
 @pytest.fixture
 def fake_prices():
     provider = FakeProvider()
-    previous = prices._provider
+    previous = prices._provider, prices._context_key
     prices.register_price_provider(provider)
     yield provider
-    prices.register_price_provider(previous)
+    prices.register_price_provider(previous[0], context_key=previous[1])
 
 
 @pytest.fixture
 def no_prices():
     """No price provider at all (pricing not installed yet): the catalog hides prices."""
-    previous = prices._provider
+    previous = prices._provider, prices._context_key
     prices.register_price_provider(lambda **kwargs: {})
     yield
-    prices.register_price_provider(previous)
+    prices.register_price_provider(previous[0], context_key=previous[1])
 
 
 @pytest.fixture

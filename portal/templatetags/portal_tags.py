@@ -15,3 +15,15 @@ def get_field(form, name):
 @register.filter
 def money(amount, currency="TRY"):
     return format_money(amount, currency) if amount is not None else "—"
+
+
+@register.filter
+def qty(value):
+    """A quantity as a form value: `10`, `2.5`, `0.335` (never `1E+1`, never a locale's decimal comma)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{value.normalize():f}"
+    except AttributeError:
+        return str(value)
+

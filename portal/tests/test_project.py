@@ -94,14 +94,17 @@ def test_demo_data_loads_twice_without_duplicates(settings, tmp_path):
 
     from catalog.models import Product
     from dealers.models import Dealer, User
+    from orders.models import Order
     from pricing.models import PriceListItem
 
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo_data", stdout=open(os.devnull, "w"))
-    counts = (User.objects.count(), Dealer.objects.count(), Product.objects.count(), PriceListItem.objects.count())
+    counts = (User.objects.count(), Dealer.objects.count(), Product.objects.count(), PriceListItem.objects.count(),
+              Order.objects.count())
     call_command("load_demo_data", stdout=open(os.devnull, "w"))
     assert (User.objects.count(), Dealer.objects.count(), Product.objects.count(),
-            PriceListItem.objects.count()) == counts
+            PriceListItem.objects.count(), Order.objects.count()) == counts
+    assert counts[4] >= 4 and Order.objects.filter(status="delivered").exists()
     assert counts[2] >= 300 and set(Dealer.objects.values_list("status", flat=True)) == {
         "applied", "approved", "rejected", "suspended"}
     assert not Product.objects.filter(search_text="").exists()

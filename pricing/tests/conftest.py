@@ -39,3 +39,6 @@ def sub_category(root_category):
 @pytest.fixture
 def product(sub_category):
     return CatalogProductFactory(category=sub_category, sku="LED-600")
+
+
+from .quote_fixtures import *  # noqa: E402,F401,F403  (the quote tests' fixtures)

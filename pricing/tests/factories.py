@@ -81,3 +81,28 @@ class PaymentAdjustmentFactory(factory.django.DjangoModelFactory):
     method = PaymentAdjustment.Method.WIRE
     installments = 1
     percent = Decimal("-2")
+
+
+# --- quotes -----------------------------------------------------------------------------------------------------
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    """A bare requested quote (tests of reads); the lifecycle itself is made through the services (see
+    quote_fixtures.make_sent_quote)."""
+
+    class Meta:
+        model = "pricing.Quote"
+
+    number = factory.Sequence(lambda n: f"QUO-T-{n:06d}")
+    dealer = factory.SubFactory("dealers.tests.factories.DealerFactory")
+    status = "requested"
+
+
+class QuoteLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pricing.QuoteLine"
+
+    quote = factory.SubFactory(QuoteFactory)
+    product = factory.SubFactory(CatalogProductFactory)
+    quantity = Decimal("1")
+    engine_unit_price = Decimal("100.00")
+    position = factory.Sequence(lambda n: n)

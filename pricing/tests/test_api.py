@@ -126,3 +126,16 @@ def test_categories_are_listed_as_a_tree(priced, root_category, sub_category):
 
 def test_unknown_product_is_404(priced, dealer):
     assert client_for(DealerUserFactory(dealer=dealer)).get("/api/v1/products/NOPE/").status_code == 404
+
+
+def test_calculator_finds_skus_whatever_their_case(client, dealer, product):
+    from django.urls import reverse
+
+    from dealers.tests.factories import DealerUserFactory
+    from .factories import PriceListFactory, PriceListItemFactory
+
+    PriceListItemFactory(price_list=PriceListFactory(kind="market"), product=product, unit_price="120.00")
+    client.force_login(DealerUserFactory(dealer=dealer))
+    response = client.post(reverse("api:price-calculator"), {"lines": [{"sku": product.sku.lower(), "quantity": "1"}]},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["lines"][0]["unit_price"] == "120.00"

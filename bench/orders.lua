@@ -1,0 +1,23 @@
+-- wrk: each request places an order for one of the bench dealers (a token each, chosen in turn), with a fresh
+-- Idempotency-Key, through the API; plus the percentile reporter. Tokens and the body come from the environment.
+local tokens = {}
+for token in string.gmatch(os.getenv("WRK_TOKENS") or "", "[^,]+") do tokens[#tokens + 1] = token end
+local body = os.getenv("WRK_BODY") or "{}"
+local counter = 0
+local thread_id = 0
+setup = function(thread)
+  thread_id = thread_id + 1
+  thread:set("id", thread_id)
+end
+request = function()
+  counter = counter + 1
+  local token = tokens[(counter % #tokens) + 1]
+  local headers = {["Authorization"] = "Token " .. token, ["Content-Type"] = "application/json",
+                   ["Idempotency-Key"] = string.format("bench-%d-%d-%d", id or 0, counter, math.random(1, 1000000000))}
+  return wrk.format("POST", nil, headers, body)
+end
+done = function(summary, latency, requests)
+  for _, p in ipairs({50, 90, 95, 99}) do
+    io.write(string.format("P%d %d\n", p, latency:percentile(p)))
+  end
+end

@@ -1,0 +1,216 @@
+"""Orders through the API: place (from the cart or from lines) with an `Idempotency-Key`, list with the page's
+filters, read one, approve or reject, change quantities, cancel, ask for a return. The same services as the pages."""
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dealers import permissions
+from dealers.api import DealerAccountMixin
+
+from .. import selectors
+from ..models import Order, OrderLine, OrderStatus, PaymentMethod, ReturnRequest, ShippingMethod
+from ..services import changes, ordering, returns
+from .common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, QuantityField, product_of
+
+IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                               description="The same key again returns the order it placed instead of another.")
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    line_gross = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        model = OrderLine
+        fields = ["id", "sku", "name", "unit", "quantity", "unit_price", "market_price", "vat_rate", "line_net",
+                  "line_vat", "line_gross", "returned_quantity", "rules"]
+
+
+class HistorySerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    status = serializers.CharField(source="to_status")
+    sub_status = serializers.SerializerMethodField()
+    by = serializers.CharField(allow_null=True)
+    on_behalf = serializers.BooleanField()
+    note = serializers.CharField()
+
+    def get_sub_status(self, change) -> str | None:
+        return change.sub_status.label() if change.sub_status else None
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    placed_by = serializers.CharField()
+    sub_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = ["number", "status", "sub_status", "placed_by", "on_behalf", "po_number", "quote_number",
+                  "shipping_method", "payment_method", "requested_delivery_date", "notes", "currency", "total_net",
+                  "total_vat", "total_gross", "created_at"]
+
+    def get_sub_status(self, order) -> str | None:
+        return order.sub_status.label() if order.sub_status and order.sub_status.visible_to_dealer else None
+
+
+class OrderDetailSerializer(OrderSerializer):
+    lines = OrderLineSerializer(many=True)
+    history = serializers.SerializerMethodField()
+    shipping_address = serializers.CharField()
+    billing_address = serializers.CharField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = OrderSerializer.Meta.fields + ["lines", "history", "shipping_address", "billing_address"]
+
+    def get_history(self, order) -> list:
+        return HistorySerializer(selectors.dealer_history(order), many=True).data
+
+
+class OrderLineInSerializer(serializers.Serializer):
+    product = serializers.IntegerField(required=False)
+    sku = serializers.CharField(required=False, max_length=64)
+    quantity = QuantityField()
+
+    def validate(self, attrs):
+        if ("product" in attrs) == bool(attrs.get("sku")):
+            raise serializers.ValidationError({"sku": ["Give either a product id or a SKU."]})
+        return attrs
+
+
+class PlaceOrderSerializer(serializers.Serializer):
+    lines = OrderLineInSerializer(many=True, required=False,
+                                  help_text="The lines to order; leave out to order your cart (which is then emptied).")
+    shipping_address = serializers.IntegerField(required=False, help_text="Default: the default shipping address.")
+    billing_address = serializers.IntegerField(required=False, help_text="Default: the default billing address.")
+    shipping_method = serializers.ChoiceField(ShippingMethod.choices, default=ShippingMethod.STANDARD)
+    payment_method = serializers.ChoiceField(PaymentMethod.choices, default=PaymentMethod.ON_ACCOUNT)
+    po_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    requested_delivery_date = serializers.DateField(required=False, allow_null=True, default=None)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ChangeSerializer(serializers.Serializer):
+    lines = serializers.DictField(child=QuantityField(), help_text="{line id: new quantity}; 0 removes a line.")
+
+
+class ReturnInSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    quantity = QuantityField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    order = serializers.CharField(source="order.number")
+    sku = serializers.CharField(source="line.sku")
+
+    class Meta:
+        model = ReturnRequest
+        fields = ["number", "order", "sku", "quantity", "reason", "status", "decision_note", "created_at"]
+
+
+class OrderAccessMixin(DealerAccountMixin):
+    def get_order(self, number) -> Order:
+        return selectors.get_order(actor=self.actor, number=number)
+
+
+class OrderPagination(PageNumberPagination):
+    page_size = 25
+
+
+class OrdersView(OrderAccessMixin, APIView):
+    @extend_schema(parameters=[OpenApiParameter(name, str, required=False) for name in selectors.ORDER_FILTERS],
+                   responses={200: OrderSerializer(many=True), 403: FORBIDDEN})
+    def get(self, request):
+        filters = {name: request.query_params.get(name) for name in selectors.ORDER_FILTERS}
+        paginator = OrderPagination()
+        page = paginator.paginate_queryset(selectors.list_orders(actor=self.actor, filters=filters), request, view=self)
+        return paginator.get_paginated_response(OrderSerializer(page, many=True).data)
+
+    @extend_schema(request=PlaceOrderSerializer, parameters=[IDEMPOTENCY],
+                   responses={201: OrderDetailSerializer, 200: OrderDetailSerializer, 400: INVALID, 403: FORBIDDEN,
+                              409: CONFLICT},
+                   description="Places an order (201), or returns the order the same `Idempotency-Key` placed (200). "
+                               "A buyer's order above its limit waits for approval (`pending_approval`). "
+                               "Refusals: `catalog.out_of_stock` (409), `orders.unpriced_product` (409), quantity "
+                               "rules (400).")
+    def post(self, request):
+        self.require(permissions.can(self.actor, permissions.ORDER))
+        data = PlaceOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        lines = values.pop("lines", None)
+        checkout = ordering.Checkout(**values)
+        key = request.headers.get("Idempotency-Key")
+        existed = bool(key) and Order.objects.filter(dealer=self.actor.dealer, idempotency_key=key.strip()[:100]).exists()
+        if lines is None:
+            order = ordering.checkout_cart(actor=self.actor, checkout=checkout, idempotency_key=key)
+        else:
+            order = ordering.place_order(actor=self.actor, checkout=checkout, idempotency_key=key,
+                                         lines=[(product_of(line), line["quantity"]) for line in lines])
+        order = self.get_order(order.number)
+        return Response(OrderDetailSerializer(order).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+
+class OrderView(OrderAccessMixin, APIView):
+    @extend_schema(responses={200: OrderDetailSerializer, 404: NOT_FOUND})
+    def get(self, request, number):
+        return Response(OrderDetailSerializer(self.get_order(number)).data)
+
+
+class OrderActionView(OrderAccessMixin, APIView):
+    """POST /me/orders/{number}/{action}/ with action approve, reject, cancel or change."""
+
+    @extend_schema(request=NoteSerializer, responses={200: OrderDetailSerializer, 400: INVALID, 403: FORBIDDEN,
+                                                      404: NOT_FOUND, 409: CONFLICT})
+    def post(self, request, number, action):
+        order = self.get_order(number)
+        if action == "change":
+            data = ChangeSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            from decimal import Decimal, InvalidOperation
+
+            from catalog.errors import InvalidQuantity
+
+            quantities = {}
+            for pk, text in data.validated_data["lines"].items():
+                try:
+                    quantities[int(pk)] = Decimal(str(text).replace(",", "."))
+                except (InvalidOperation, ValueError):
+                    raise InvalidQuantity(f"{text}", field="lines") from None
+            changes.change_order_quantities(actor=self.actor, order=order, quantities=quantities)
+        else:
+            data = NoteSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            note = data.validated_data["note"]
+            act = {"approve": ordering.approve_order, "reject": ordering.reject_order,
+                   "cancel": changes.cancel_order}.get(action)
+            if act is None:
+                raise Http404
+            act(actor=self.actor, order=order, note=note)
+        return Response(OrderDetailSerializer(self.get_order(number)).data)
+
+
+class OrderReturnsView(OrderAccessMixin, APIView):
+    @extend_schema(responses={200: ReturnSerializer(many=True), 404: NOT_FOUND})
+    def get(self, request, number):
+        order = self.get_order(number)
+        return Response(ReturnSerializer(selectors.list_returns(actor=self.actor, order=order), many=True).data)
+
+    @extend_schema(request=ReturnInSerializer, responses={201: ReturnSerializer, 400: INVALID, 404: NOT_FOUND,
+                                                          409: CONFLICT})
+    def post(self, request, number):
+        order = self.get_order(number)
+        data = ReturnInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        line = selectors.get_order_line(actor=self.actor, order=order, pk=data.validated_data["line"])
+        rma = returns.request_return(actor=self.actor, line=line, quantity=data.validated_data["quantity"],
+                                     reason=data.validated_data["reason"])
+        return Response(ReturnSerializer(rma).data, status=status.HTTP_201_CREATED)
+
+
+__all__ = ["OrdersView", "OrderView", "OrderActionView", "OrderReturnsView", "OrderStatus"]

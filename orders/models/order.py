@@ -1,0 +1,273 @@
+"""Orders with their lines, status history and admin-defined sub-statuses; returns (RMA) of delivered lines."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .cart import QUANTITY_DIGITS, QUANTITY_PLACES
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+QUANTITY = {"max_digits": QUANTITY_DIGITS, "decimal_places": QUANTITY_PLACES}
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", _("Waiting for approval")
+    PLACED = "placed", _("Placed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    PROCESSING = "processing", _("Processing")
+    PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    REJECTED = "rejected", _("Rejected by approver")
+
+
+S = OrderStatus
+# The only moves an order makes (design.md); orders.services.set_status checks every move against it.
+TRANSITIONS = {
+    S.PENDING_APPROVAL: {S.PLACED, S.REJECTED, S.CANCELLED},
+    S.PLACED: {S.CONFIRMED, S.PROCESSING, S.CANCELLED},
+    S.CONFIRMED: {S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED},
+    S.PROCESSING: {S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED},
+    S.PARTIALLY_SHIPPED: {S.SHIPPED, S.DELIVERED},
+    S.SHIPPED: {S.DELIVERED},
+    S.DELIVERED: set(),
+    S.CANCELLED: set(),
+    S.REJECTED: set(),
+}
+# While an order holds stock (taken when placed, given back when cancelled).
+HOLDS_STOCK = {S.PLACED, S.CONFIRMED, S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED}
+# A dealer may change quantities or cancel only before processing starts.
+CHANGEABLE = {S.PENDING_APPROVAL, S.PLACED, S.CONFIRMED}
+
+
+class ShippingMethod(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    EXPRESS = "express", _("Express")
+    FREIGHT = "freight", _("Freight")
+
+
+class PaymentMethod(models.TextChoices):
+    """The methods checkout offers now; the same codes as pricing's payment adjustments."""
+    ON_ACCOUNT = "on_account", _("On account")
+    WIRE = "wire", _("Wire transfer")
+
+
+class SubStatus(models.Model):
+    """An admin-defined step inside a status ("Waiting for stock", "Packed"): named in every language, shown to
+    dealers or not, mailed to dealers or not."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    status = models.CharField(_("within status"), max_length=20, choices=OrderStatus.choices, blank=True,
+                              help_text=_("Empty: usable with any status."))
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_tr = models.CharField(_("name (Turkish)"), max_length=100, blank=True)
+    name_bg = models.CharField(_("name (Bulgarian)"), max_length=100, blank=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=100, blank=True)
+    name_zh_hans = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
+    visible_to_dealer = models.BooleanField(_("shown to dealers"), default=True)
+    notify_dealer = models.BooleanField(_("mails the dealer"), default=False)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("order sub-status")
+        verbose_name_plural = _("order sub-statuses")
+        ordering = ["ordering", "code"]
+
+    def __str__(self):
+        return self.label()
+
+    def label(self, language=None) -> str:
+        language = (language or get_language() or "en").replace("-", "_").lower()
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class OrderQuerySet(models.QuerySet):
+    def of_dealer(self, dealer):
+        return self.filter(dealer=dealer)
+
+    def open(self):
+        return self.exclude(status__in=[S.DELIVERED, S.CANCELLED, S.REJECTED])
+
+
+class Order(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
+                               related_name="orders")
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("placed by"), on_delete=models.PROTECT,
+                                  related_name="placed_orders")
+    on_behalf = models.BooleanField(_("placed by an agent"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=S.PLACED)
+    sub_status = models.ForeignKey(SubStatus, verbose_name=_("sub-status"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    quote_number = models.CharField(_("from quote"), max_length=20, blank=True, db_index=True)
+    # Addresses are copied: later edits of the address book must not change a placed order.
+    shipping_address = models.TextField(_("shipping address"))
+    billing_address = models.TextField(_("billing address"))
+    shipping_method = models.CharField(_("shipping method"), max_length=10, choices=ShippingMethod.choices,
+                                       default=ShippingMethod.STANDARD)
+    payment_method = models.CharField(_("payment method"), max_length=12, choices=PaymentMethod.choices,
+                                      default=PaymentMethod.ON_ACCOUNT)
+    po_number = models.CharField(_("your PO number"), max_length=50, blank=True, db_index=True)
+    requested_delivery_date = models.DateField(_("requested delivery date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="TRY")
+    total_net = models.DecimalField(_("net total"), **MONEY, default=Decimal("0.00"))
+    total_vat = models.DecimalField(_("VAT"), **MONEY, default=Decimal("0.00"))
+    total_gross = models.DecimalField(_("total"), **MONEY, default=Decimal("0.00"))
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved or rejected by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    decision_note = models.TextField(_("approval note"), blank=True)
+    created_at = models.DateTimeField(_("placed at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A double submit or an API retry with the same key is the same order.
+            models.UniqueConstraint(fields=["dealer", "idempotency_key"], condition=Q(idempotency_key__isnull=False),
+                                    name="one_order_per_idempotency_key"),
+            # A quote becomes at most one order, whoever accepts it and however often.
+            models.UniqueConstraint(fields=["quote_number"], condition=~Q(quote_number=""),
+                                    name="one_order_per_quote"),
+            models.CheckConstraint(condition=Q(total_net__gte=0) & Q(total_vat__gte=0) & Q(total_gross__gte=0),
+                                   name="order_totals_not_negative"),
+        ]
+        indexes = [models.Index(fields=["dealer", "status", "-created_at"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_changeable(self) -> bool:
+        return self.status in CHANGEABLE
+
+    @property
+    def holds_stock(self) -> bool:
+        return self.status in HOLDS_STOCK
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("orders:order", args=[self.number])
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT,
+                                related_name="+")
+    # What was sold, as it was then.
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("name"), max_length=255)
+    unit = models.CharField(_("unit"), max_length=20)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    market_price = models.DecimalField(_("market price"), **MONEY, null=True, blank=True)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    line_net = models.DecimalField(_("net"), **MONEY)
+    line_vat = models.DecimalField(_("VAT"), **MONEY)
+    rules = models.JSONField(_("why this price"), default=list, blank=True)
+    returned_quantity = models.DecimalField(_("returned"), **QUANTITY, default=Decimal("0"))
+    # What the order took from stock for this line (less than the quantity when part is on backorder).
+    stock_taken = models.DecimalField(_("taken from stock"), **QUANTITY, default=Decimal("0"))
+    ordering = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["ordering", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="order_line_price_not_negative"),
+            models.CheckConstraint(condition=Q(returned_quantity__gte=0) & Q(returned_quantity__lte=F("quantity")),
+                                   name="order_line_returned_within_quantity"),
+        ]
+
+    def __str__(self):
+        return f"{self.sku} × {self.quantity}"
+
+    @property
+    def line_gross(self):
+        return self.line_net + self.line_vat
+
+
+class OrderStatusChange(models.Model):
+    """One move of an order, and who made it: the history shown on the order page."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(_("from"), max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices)
+    sub_status = models.ForeignKey(SubStatus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    on_behalf = models.BooleanField(default=False)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["created_at", "pk"]
+
+    def visible_to_dealer(self) -> bool:
+        return self.sub_status is None or self.sub_status.visible_to_dealer
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ReturnRequest(models.Model):
+    """A dealer asks to send back part of a delivered line (RMA); staff approve or reject it. Approved returns
+    become credit notes in payments."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="returns")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=ReturnStatus.choices,
+                              default=ReturnStatus.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    on_behalf = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="return_quantity_positive")]
+
+    def __str__(self):
+        return self.number
+
+
+def return_photo_upload_to(instance, filename):
+    import uuid
+    from pathlib import Path
+
+    return f"private/returns/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class ReturnPhoto(models.Model):
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to=return_photo_upload_to)
+
+    class Meta:
+        verbose_name = _("return photo")
+        verbose_name_plural = _("return photos")

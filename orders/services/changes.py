@@ -1,0 +1,182 @@
+"""Moves of placed orders: staff along the lifecycle (with admin-defined sub-statuses), dealers' changes of
+quantities and cancellations until processing starts. Every move locks the order, checks the transitions table
+and writes a history row; stock follows (see ordering._take / _release)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from catalog.services import validate_quantity
+from dealers import permissions
+from portal import audit, outbox
+
+from ..errors import InvalidCheckout, NoLines, NotAllowed, OrderNotChangeable, OverOrderLimit, StatusNotAllowed
+from ..models import CHANGEABLE, HOLDS_STOCK, TRANSITIONS, Order, OrderStatus, SubStatus
+from .ordering import (
+    FixedPrice,
+    _dealer_users_who,
+    _history,
+    _mail_context,
+    _needs_approval,
+    _priced,
+    _release,
+    _take,
+    _totals,
+    lock_order,
+)
+
+S = OrderStatus
+
+
+# --- status moves (staff) ------------------------------------------------------------------------------
+
+def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="") -> Order:
+    """Staff move an order along design.md's lifecycle (and/or set an admin-defined sub-status). Cancelling gives
+    the stock back. The dealer is mailed when the move is a main status or a sub-status that says so."""
+    if not getattr(by, "is_staff", False):
+        raise NotAllowed(_("Only staff set order statuses."))
+    if status not in S.values:
+        raise StatusNotAllowed(_("Unknown status."), field="status")
+    with transaction.atomic():
+        order = lock_order(order)
+        previous = order.status
+        if status != previous and status not in TRANSITIONS[previous]:
+            raise StatusNotAllowed(_("An order cannot go from “%(from)s” to “%(to)s”.") % {
+                "from": S(previous).label, "to": S(status).label}, field="status")
+        if sub_status is not None and sub_status.status and sub_status.status != status:
+            raise StatusNotAllowed(_("This sub-status belongs to “%(status)s”.") % {
+                "status": S(sub_status.status).label}, field="sub_status")
+        if status == previous and sub_status == order.sub_status:
+            return order
+        if status == S.CANCELLED and previous in HOLDS_STOCK:
+            _release(order)
+        order.status = status
+        order.sub_status = sub_status if status == previous or sub_status is not None else None
+        order.save(update_fields=["status", "sub_status", "updated_at"])
+        _history(order, by=by, from_status=previous, to_status=status, sub_status=sub_status, note=note)
+        audit.record(actor=by, action="order.status", target=order, dealer=order.dealer,
+                     data={"number": order.number, "from": previous, "to": status,
+                           "sub_status": sub_status.code if sub_status else None, "note": note})
+        mails_sub_status = sub_status is not None and sub_status.visible_to_dealer and sub_status.notify_dealer
+        if status != previous or mails_sub_status:
+            _notify_status(order, sub_status if sub_status and sub_status.visible_to_dealer else None, note)
+    return order
+
+
+def _notify_status(order, sub_status, note):
+    recipients = {order.placed_by.pk: order.placed_by} if order.placed_by.dealer_id == order.dealer_id else {}
+    for user in _dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
+        recipients.setdefault(user.pk, user)
+    for user in recipients.values():
+        with translation.override(user.language or None):
+            label = str(S(order.status).label)
+        outbox.notify(to=user, template="orders/status_changed", context=_mail_context(
+            order, first_name=user.first_name, status_label=label,
+            sub_status=sub_status.label(user.language) if sub_status else "", note=note))
+
+
+# --- changes and cancellation by the dealer -------------------------------------------------------------
+
+def _require_change(actor, order):
+    if actor is None or actor.dealer is None or order.dealer_id != actor.dealer.pk:
+        raise NotAllowed(_("This order is not your company's."))
+    if permissions.can(actor, permissions.CHANGE_ORDERS):
+        return
+    if permissions.can(actor, permissions.CHANGE_OWN_ORDERS) and order.placed_by_id == actor.user.pk:
+        return
+    raise NotAllowed(_("Your role does not allow changing this order."))
+
+
+def can_change(actor, order) -> bool:
+    try:
+        _require_change(actor, order)
+    except NotAllowed:
+        return False
+    return order.status in CHANGEABLE
+
+
+def cancel_order(*, actor, order, note="") -> Order:
+    """The dealer cancels an order that is not yet processing; its stock goes back."""
+    _require_change(actor, order)
+    with transaction.atomic():
+        order = lock_order(order)
+        if order.status not in CHANGEABLE:
+            raise OrderNotChangeable(_("Order %(number)s is already being processed; ask us to cancel it.")
+                                     % {"number": order.number})
+        previous = order.status
+        if previous in HOLDS_STOCK:
+            _release(order)
+        order.status, order.sub_status = S.CANCELLED, None
+        order.save(update_fields=["status", "sub_status", "updated_at"])
+        _history(order, by=actor.user, from_status=previous, to_status=S.CANCELLED, note=note,
+                 on_behalf=actor.on_behalf)
+        audit.record(actor=actor.user, action="order.cancelled", target=order, dealer=order.dealer,
+                     data=actor.audit_data(number=order.number, note=note))
+        outbox.notify_staff(template="orders/staff_cancelled", context=_mail_context(order, note=note))
+    return order
+
+
+def change_order_quantities(*, actor, order, quantities: dict) -> Order:
+    """New quantities `{line id: quantity}` (0 removes the line) while the order is not yet processing. Lines
+    are re-priced by the engine (a quoted order keeps its quoted unit prices), stock follows the difference,
+    and a buyer may not take the order past its own limit."""
+    _require_change(actor, order)
+    with transaction.atomic():
+        order = lock_order(order)
+        if order.status not in CHANGEABLE:
+            raise OrderNotChangeable(_("Order %(number)s is already being processed; it cannot be changed.")
+                                     % {"number": order.number})
+        lines = {line.pk: line for line in order.lines.select_related("product")}
+        wanted = {}
+        for pk, quantity in quantities.items():
+            line = lines.get(int(pk))
+            if line is None:
+                raise InvalidCheckout(_("This line is not in the order."), field="lines")
+            quantity = Decimal(str(quantity)) if not isinstance(quantity, Decimal) else quantity
+            wanted[line.pk] = quantity
+        new = [(line.product, wanted.get(line.pk, line.quantity)) for line in lines.values()]
+        kept = [(product, quantity) for product, quantity in new if quantity != 0]
+        if not kept:
+            raise NoLines(_("An order needs at least one line; cancel it instead."), field="lines")
+        for product, quantity in kept:
+            if quantity < 0:
+                raise InvalidCheckout(_("A quantity cannot be negative."), field="lines")
+            validate_quantity(product=product, quantity=quantity)
+        fixed = None
+        if order.quote_number:
+            fixed = {line.product_id: FixedPrice(line.unit_price, line.market_price, line.rules)
+                     for line in lines.values()}
+        rows = _priced(actor, kept, payment_method=order.payment_method, fixed=fixed)
+        net, vat, gross = _totals(rows)
+        if order.status != S.PENDING_APPROVAL and _needs_approval(actor, gross):
+            raise OverOrderLimit(_("The new total %(total)s is above your order limit; ask an approver to change it.")
+                                 % {"total": gross}, field="lines")
+        holds = order.status in HOLDS_STOCK
+        if holds:
+            _release(order)  # and take the new quantities below, under the same locks
+        by_product = {r["product"].pk: r for r in rows}
+        changes = []
+        for line in lines.values():
+            row = by_product.get(line.product_id)
+            if row is None:
+                changes.append([line.sku, str(line.quantity), "0"])
+                line.delete()
+                continue
+            if row["quantity"] != line.quantity or row["unit_price"] != line.unit_price:
+                changes.append([line.sku, str(line.quantity), str(row["quantity"])])
+            for name in ("quantity", "unit_price", "market_price", "line_net", "line_vat", "rules"):
+                setattr(line, name, row[name])
+            line.save()
+        if holds:
+            _take(order)
+        order.total_net, order.total_vat, order.total_gross = net, vat, gross
+        order.save(update_fields=["total_net", "total_vat", "total_gross", "updated_at"])
+        note = "; ".join(f"{sku}: {old} → {new}" for sku, old, new in changes)
+        _history(order, by=actor.user, from_status=order.status, to_status=order.status,
+                 note=_("Changed: %(changes)s") % {"changes": note}, on_behalf=actor.on_behalf)
+        audit.record(actor=actor.user, action="order.changed", target=order, dealer=order.dealer,
+                     data=actor.audit_data(number=order.number, changes=changes, total=str(gross)))
+    return order

@@ -1,0 +1,350 @@
+"""Placing orders (checkout, API, quotes, agents) and in-company approval. Later moves: changes.py.
+
+Every order is placed by `place_order`: one set of checks (role, dealer, addresses, methods, quantities, stock,
+the buyer's order limit), one price source (the engine, or the accepted quote's prices), one number series, one
+idempotency rule. Stock is taken when the order is placed (or when an approver approves a waiting order) and
+given back when it is cancelled; see catalog.services.take_stock for the locking.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Product
+from catalog.services import release_stock, take_stock, validate_quantity
+from dealers import permissions
+from dealers.models import Address, User
+from portal import audit, outbox
+from portal.money import quantize, vat_amount
+from portal.numbering import next_number
+from pricing.engine import price_lines
+
+from ..errors import (
+    DealerNotApproved,
+    InvalidCheckout,
+    NoDealer,
+    NoLines,
+    NotAllowed,
+    ProductUnavailable,
+    StatusNotAllowed,
+    UnpricedProduct,
+)
+from ..models import (
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    PaymentMethod,
+    ShippingMethod,
+)
+
+S = OrderStatus
+
+
+@dataclass
+class Checkout:
+    """What checkout asks besides the lines. Addresses are the dealer's own (ids or objects)."""
+    shipping_address: Address | int | None = None
+    billing_address: Address | int | None = None
+    shipping_method: str = ShippingMethod.STANDARD
+    payment_method: str = PaymentMethod.ON_ACCOUNT
+    po_number: str = ""
+    requested_delivery_date: datetime.date | None = None
+    notes: str = ""
+
+
+@dataclass
+class FixedPrice:
+    """A price agreed outside the engine (an accepted quote's net unit price), with the words to show for it."""
+    unit_price: Decimal
+    market_price: Decimal | None = None
+    rules: list = field(default_factory=list)
+
+
+# --- who may ---------------------------------------------------------------------------------------
+
+def _require(actor, ability, message=None):
+    if actor is None or actor.dealer is None:
+        raise NoDealer(_("Choose a dealer to act for first."))
+    if not actor.dealer.is_approved:
+        raise DealerNotApproved(_("Your company is not approved; it cannot order yet."))
+    if not permissions.can(actor, ability):
+        raise NotAllowed(message or _("Your role does not allow this."))
+
+
+def _needs_approval(actor, total_gross: Decimal) -> bool:
+    """A buyer's order above its order limit waits for an approver (agents' and approvers' orders do not)."""
+    if actor.on_behalf or permissions.can(actor, permissions.APPROVE_ORDERS):
+        return False
+    limit = actor.user.order_limit
+    return limit is not None and total_gross > limit
+
+
+def _address_text(address: Address) -> str:
+    parts = [address.label, address.contact_name, address.line1, address.line2,
+             " ".join(filter(None, [address.postal_code, address.district, address.city])), address.country,
+             address.phone]
+    return "\n".join(p for p in parts if p)
+
+
+def _dealer_address(actor, value, kind) -> Address:
+    if isinstance(value, Address):
+        value = value.pk
+    if value in (None, ""):
+        address = Address.objects.filter(dealer=actor.dealer, kind=kind, is_default=True).first()
+    else:
+        try:
+            address = Address.objects.filter(dealer=actor.dealer, kind=kind, pk=int(value)).first()
+        except (TypeError, ValueError):
+            address = None
+    if address is None:
+        field_name = "shipping_address" if kind == Address.Kind.SHIPPING else "billing_address"
+        raise InvalidCheckout(_("Choose one of your company's addresses."), field=field_name)
+    return address
+
+
+def _clean_checkout(actor, checkout: Checkout) -> dict:
+    if checkout.shipping_method not in ShippingMethod.values:
+        raise InvalidCheckout(_("Choose a shipping method."), field="shipping_method")
+    if checkout.payment_method not in PaymentMethod.values:
+        raise InvalidCheckout(_("Choose a payment method."), field="payment_method")
+    if checkout.requested_delivery_date and checkout.requested_delivery_date < timezone.localdate():
+        raise InvalidCheckout(_("The requested delivery date is in the past."), field="requested_delivery_date")
+    po_number = (checkout.po_number or "").strip()
+    if len(po_number) > 50:
+        raise InvalidCheckout(_("A PO number has at most 50 characters."), field="po_number")
+    notes = (checkout.notes or "").strip()
+    if len(notes) > 2000:
+        raise InvalidCheckout(_("Notes have at most 2000 characters."), field="notes")
+    return {
+        "shipping_address": _address_text(_dealer_address(actor, checkout.shipping_address, Address.Kind.SHIPPING)),
+        "billing_address": _address_text(_dealer_address(actor, checkout.billing_address, Address.Kind.BILLING)),
+        "shipping_method": checkout.shipping_method, "payment_method": checkout.payment_method,
+        "po_number": po_number, "requested_delivery_date": checkout.requested_delivery_date, "notes": notes,
+    }
+
+
+# --- lines and prices ------------------------------------------------------------------------------
+
+def _checked_lines(lines) -> list[tuple[Product, Decimal]]:
+    """[(product or id, quantity)] → [(product, quantity)] obeying each product's rules; merged by product."""
+    if not lines:
+        raise NoLines(_("There is nothing to order."))
+    ids = [item.pk if isinstance(item, Product) else item for item, _q in lines]
+    products = Product.objects.in_bulk(ids)
+    merged: dict[int, Decimal] = {}
+    for pk, (_item, quantity) in zip(ids, lines):
+        product = products.get(pk)
+        if product is None or not product.active:
+            raise ProductUnavailable(_("A product of this order is no longer sold."), field="lines")
+        merged[pk] = merged.get(pk, Decimal(0)) + Decimal(quantity)
+    for pk, quantity in merged.items():
+        validate_quantity(product=products[pk], quantity=quantity)
+    return [(products[pk], quantity) for pk, quantity in merged.items()]
+
+
+def _rule_dicts(rules) -> list[dict]:
+    return [{"kind": r.kind, "label": str(r.label), "amount": str(r.amount), "detail": str(r.detail)}
+            for r in rules]
+
+
+def _priced(actor, lines, *, payment_method, fixed=None) -> list[dict]:
+    """Order line values: from the engine for these quantities, this dealer, today and the payment method
+    (the wire-transfer adjustment), or the fixed (quoted) unit prices."""
+    rows = []
+    if fixed is None:
+        priced = price_lines(dealer=actor.dealer, lines=[(p.pk, q) for p, q in lines], payment_method=payment_method)
+        for (product, quantity), line in zip(lines, priced):
+            if not line.priced or line.unit_price is None:
+                raise UnpricedProduct(_("%(sku)s has no price for your company yet; ask for a quote.")
+                                      % {"sku": product.sku}, field="lines")
+            rows.append({"product": product, "quantity": quantity, "unit_price": line.unit_price,
+                         "market_price": line.market_price, "rules": _rule_dicts(line.rules)})
+    else:
+        for product, quantity in lines:
+            price = fixed[product.pk]
+            rows.append({"product": product, "quantity": quantity, "unit_price": quantize(price.unit_price),
+                         "market_price": price.market_price, "rules": price.rules})
+    for row in rows:
+        product = row["product"]
+        row.update(sku=product.sku, name=product.name, unit=str(product.unit_label), vat_rate=product.vat_rate,
+                   line_net=quantize(row["unit_price"] * row["quantity"]))
+        row["line_vat"] = vat_amount(row["line_net"], product.vat_rate)
+    return rows
+
+
+def _totals(rows) -> tuple[Decimal, Decimal, Decimal]:
+    net = sum((r["line_net"] for r in rows), Decimal("0.00"))
+    vat = sum((r["line_vat"] for r in rows), Decimal("0.00"))
+    return net, vat, net + vat
+
+
+def _stock_check_unlocked(rows) -> None:
+    """An early, friendly refusal for a waiting order (nothing is taken until it is approved)."""
+    from catalog.errors import OutOfStock
+
+    short = [r for r in rows if not r["product"].allow_backorder and r["product"].stock_quantity < r["quantity"]]
+    if short:
+        raise OutOfStock(_("Not enough stock: %(items)s.") % {"items": ", ".join(r["sku"] for r in short)},
+                         field="lines")
+
+
+# --- placing -----------------------------------------------------------------------------------------
+
+def _history(order, *, by, to_status, from_status="", note="", sub_status=None, on_behalf=False):
+    OrderStatusChange.objects.create(order=order, from_status=from_status, to_status=to_status, by=by, note=note,
+                                     sub_status=sub_status, on_behalf=on_behalf)
+
+
+def _dealer_users_who(dealer, ability):
+    return [u for u in User.objects.filter(dealer=dealer, is_active=True)
+            if ability in permissions.ROLE_ABILITIES.get(u.role, set())]
+
+
+def _mail_context(order, **extra):
+    from django.conf import settings
+
+    return {"number": order.number, "dealer_name": str(order.dealer), "total": str(order.total_gross),
+            "currency": order.currency, "status": order.status, "url": settings.SITE_URL + order.get_absolute_url(),
+            **extra}
+
+
+def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None = None,
+                fixed_prices: dict | None = None, quote_number: str = "") -> Order:
+    """Place an order of `lines` [(product or id, quantity)] for the actor's dealer. The same idempotency key
+    (a double click, a reload, an API retry) returns the first order instead of placing another."""
+    _require(actor, permissions.ORDER, _("Your role does not allow placing orders."))
+    key = (idempotency_key or "").strip()[:100] or None
+    if key:
+        existing = Order.objects.filter(dealer=actor.dealer, idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    values = _clean_checkout(actor, checkout)
+    checked = _checked_lines(lines)
+    rows = _priced(actor, checked, payment_method=values["payment_method"], fixed=fixed_prices)
+    net, vat, gross = _totals(rows)
+    waiting = _needs_approval(actor, gross)
+    if waiting:
+        _stock_check_unlocked(rows)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                number=next_number("ORD"), dealer=actor.dealer, placed_by=actor.user, on_behalf=actor.on_behalf,
+                status=S.PENDING_APPROVAL if waiting else S.PLACED, quote_number=quote_number,
+                total_net=net, total_vat=vat, total_gross=gross, idempotency_key=key, **values)
+            OrderLine.objects.bulk_create([
+                OrderLine(order=order, ordering=i, product=r["product"], sku=r["sku"], name=r["name"], unit=r["unit"],
+                          quantity=r["quantity"], unit_price=r["unit_price"], market_price=r["market_price"],
+                          vat_rate=r["vat_rate"], line_net=r["line_net"], line_vat=r["line_vat"], rules=r["rules"])
+                for i, r in enumerate(rows)])
+            if not waiting:
+                _take(order)
+            _history(order, by=actor.user, to_status=order.status, on_behalf=actor.on_behalf,
+                     note=_("From quote %(number)s") % {"number": quote_number} if quote_number else "")
+            audit.record(actor=actor.user, action="order.placed", target=order, dealer=actor.dealer,
+                         data=actor.audit_data(number=order.number, total=str(gross), status=order.status))
+            _notify_placed(order, actor)
+    except IntegrityError:
+        # The same key placed in parallel: the other transaction won; this submit is that order.
+        if key:
+            existing = Order.objects.filter(dealer=actor.dealer, idempotency_key=key).first()
+            if existing is not None:
+                return existing
+        raise
+    return order
+
+
+def checkout_cart(*, actor, checkout: Checkout, idempotency_key: str | None = None) -> Order:
+    """Place the actor's cart as an order and empty the cart, in one transaction. A second submit with the same
+    key (a double click, a reload) waits for the first on the cart's lock and then returns its order."""
+    from ..models import Cart, CartLine
+
+    _require(actor, permissions.ORDER, _("Your role does not allow placing orders."))
+    key = (idempotency_key or "").strip()[:100] or None
+    with transaction.atomic():
+        cart = Cart.objects.select_for_update().filter(user=actor.user, dealer=actor.dealer).first()
+        if key:
+            existing = Order.objects.filter(dealer=actor.dealer, idempotency_key=key).first()
+            if existing is not None:
+                return existing
+        lines = list(CartLine.objects.filter(cart=cart).order_by("pk").values_list("product_id", "quantity")) \
+            if cart else []
+        order = place_order(actor=actor, lines=lines, checkout=checkout, idempotency_key=key)
+        CartLine.objects.filter(cart=cart).delete()
+    return order
+
+
+def _notify_placed(order, actor):
+    placer = order.placed_by
+    if order.status == S.PENDING_APPROVAL:
+        for user in _dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
+            outbox.notify(to=user, template="orders/awaiting_approval",
+                          context=_mail_context(order, buyer=str(placer), first_name=user.first_name))
+    if not actor.on_behalf and placer.email:
+        outbox.notify(to=placer, template="orders/received", context=_mail_context(order, first_name=placer.first_name))
+    else:
+        for user in _dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
+            outbox.notify(to=user, template="orders/received", context=_mail_context(order, first_name=user.first_name))
+    outbox.notify_staff(template="orders/staff_new_order", context=_mail_context(order))
+
+
+def _take(order) -> None:
+    """Take the order's quantities from stock and remember what was taken per line."""
+    lines = list(order.lines.all())
+    taken = take_stock(quantities={line.product_id: line.quantity for line in lines})
+    for line in lines:
+        line.stock_taken = taken.get(line.product_id, Decimal(0))
+    OrderLine.objects.bulk_update(lines, ["stock_taken"])
+
+
+def _release(order) -> None:
+    lines = list(order.lines.all())
+    release_stock(quantities={line.product_id: line.stock_taken for line in lines})
+    for line in lines:
+        line.stock_taken = Decimal(0)
+    OrderLine.objects.bulk_update(lines, ["stock_taken"])
+
+
+# --- approval ------------------------------------------------------------------------------------------
+
+def lock_order(order) -> Order:
+    return Order.objects.select_for_update().select_related("dealer", "placed_by").get(pk=order.pk)
+
+
+def _decide(*, actor, order, approve: bool, note: str) -> Order:
+    _require(actor, permissions.APPROVE_ORDERS, _("Only approvers and owners decide on orders."))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise InvalidCheckout(_("Say why the order is rejected."), field="note")
+    with transaction.atomic():
+        order = lock_order(order)
+        if order.dealer_id != actor.dealer.pk:
+            raise NotAllowed(_("This order is not your company's."))
+        if order.status != S.PENDING_APPROVAL:
+            raise StatusNotAllowed(_("This order is not waiting for approval any more."))
+        to_status = S.PLACED if approve else S.REJECTED
+        if approve:
+            _take(order)
+        order.status, order.decided_by, order.decision_note = to_status, actor.user, note
+        order.save(update_fields=["status", "decided_by", "decision_note", "updated_at"])
+        _history(order, by=actor.user, from_status=S.PENDING_APPROVAL, to_status=to_status, note=note,
+                 on_behalf=actor.on_behalf)
+        audit.record(actor=actor.user, action="order.approved" if approve else "order.rejected", target=order,
+                     dealer=order.dealer, data=actor.audit_data(number=order.number, note=note))
+        outbox.notify(to=order.placed_by, template="orders/approved" if approve else "orders/rejected",
+                      context=_mail_context(order, note=note, approver=str(actor.user),
+                                            first_name=order.placed_by.first_name))
+    return order
+
+
+def approve_order(*, actor, order, note="") -> Order:
+    return _decide(actor=actor, order=order, approve=True, note=note)
+
+
+def reject_order(*, actor, order, note) -> Order:
+    return _decide(actor=actor, order=order, approve=False, note=note)

@@ -1,0 +1,122 @@
+"""Returns (RMA): a dealer asks to send back part of a delivered line; staff approve or reject it.
+
+What may still be returned of a line = delivered − already returned − asked in requests still open; the line
+row is locked while a request is checked, so two parallel requests cannot return more than was delivered.
+Approved returns become credit notes in payments (a later stage hooks in through `return_approved`)."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dealers import permissions
+from portal import audit, outbox
+from portal.numbering import next_number
+
+from ..errors import InvalidReturn, NotAllowed, StatusNotAllowed
+from ..models import OrderLine, OrderStatus, ReturnPhoto, ReturnRequest, ReturnStatus
+from .ordering import _mail_context
+
+MAX_PHOTOS = 5
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+# Later stages (payments: credit notes) register a callable(return_request) run inside the approval.
+_approved_hooks = []
+
+
+def on_return_approved(hook) -> None:
+    _approved_hooks.append(hook)
+
+
+def returnable_quantity(line: OrderLine) -> Decimal:
+    if line.order.status != OrderStatus.DELIVERED:
+        return Decimal(0)
+    open_requests = line.returns.filter(status=ReturnStatus.REQUESTED).aggregate(n=Sum("quantity"))["n"] or 0
+    return max(line.quantity - line.returned_quantity - open_requests, Decimal(0))
+
+
+def _check_photos(photos) -> list:
+    photos = [p for p in (photos or []) if p]
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidReturn(_("At most %(n)s photos.") % {"n": MAX_PHOTOS}, field="photos")
+    for photo in photos:
+        if photo.size > MAX_PHOTO_BYTES:
+            raise InvalidReturn(_("A photo may be at most 10 MB."), field="photos")
+        head = photo.read(8)
+        photo.seek(0)
+        if not head.startswith(PHOTO_SIGNATURES):
+            raise InvalidReturn(_("Photos must be JPEG or PNG images."), field="photos")
+    return photos
+
+
+def request_return(*, actor, line: OrderLine, quantity, reason, photos=None) -> ReturnRequest:
+    if actor is None or actor.dealer is None or line.order.dealer_id != actor.dealer.pk:
+        raise NotAllowed(_("This order is not your company's."))
+    if not (permissions.can(actor, permissions.CHANGE_ORDERS) or permissions.can(actor, permissions.ORDER)):
+        raise NotAllowed(_("Your role does not allow returns."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidReturn(_("Say why you return it."), field="reason")
+    try:
+        quantity = Decimal(str(quantity).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise InvalidReturn(_("Enter a quantity."), field="quantity") from None
+    if not quantity.is_finite() or quantity <= 0:
+        raise InvalidReturn(_("Enter a quantity above zero."), field="quantity")
+    photos = _check_photos(photos)
+    with transaction.atomic():
+        line = OrderLine.objects.select_for_update().select_related("order").get(pk=line.pk)
+        if line.order.status != OrderStatus.DELIVERED:
+            raise StatusNotAllowed(_("Only delivered orders can be returned."))
+        available = returnable_quantity(line)
+        if quantity > available:
+            raise InvalidReturn(_("At most %(n)s of %(sku)s can still be returned.") % {
+                "n": f"{available.normalize():f}", "sku": line.sku}, field="quantity")
+        rma = ReturnRequest.objects.create(number=next_number("RMA"), order=line.order, line=line, quantity=quantity,
+                                           reason=reason, requested_by=actor.user, on_behalf=actor.on_behalf)
+        for photo in photos:
+            ReturnPhoto.objects.create(return_request=rma, image=photo)
+        audit.record(actor=actor.user, action="return.requested", target=rma, dealer=line.order.dealer,
+                     data=actor.audit_data(number=rma.number, order=line.order.number, sku=line.sku,
+                                           quantity=str(quantity)))
+        outbox.notify_staff(template="orders/staff_return_requested", context=_mail_context(
+            line.order, rma=rma.number, sku=line.sku, quantity=str(quantity), reason=reason))
+    return rma
+
+
+def _decide(*, by, rma, approve: bool, note: str) -> ReturnRequest:
+    if not getattr(by, "is_staff", False):
+        raise NotAllowed(_("Only staff decide on returns."))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise InvalidReturn(_("Say why the return is rejected."), field="note")
+    with transaction.atomic():
+        rma = ReturnRequest.objects.select_for_update().select_related("order", "line", "requested_by").get(pk=rma.pk)
+        if rma.status != ReturnStatus.REQUESTED:
+            raise StatusNotAllowed(_("This return has already been decided."))
+        rma.status = ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED
+        rma.decided_by, rma.decided_at, rma.decision_note = by, timezone.now(), note
+        rma.save()
+        if approve:
+            line = OrderLine.objects.select_for_update().get(pk=rma.line_id)
+            line.returned_quantity += rma.quantity
+            line.save(update_fields=["returned_quantity"])
+            for hook in _approved_hooks:
+                hook(rma)
+        audit.record(actor=by, action="return.approved" if approve else "return.rejected", target=rma,
+                     dealer=rma.order.dealer, data={"number": rma.number, "note": note})
+        outbox.notify(to=rma.requested_by, template="orders/return_decided", context=_mail_context(
+            rma.order, rma=rma.number, approved=approve, note=note, first_name=rma.requested_by.first_name))
+    return rma
+
+
+def approve_return(*, by, rma, note="") -> ReturnRequest:
+    return _decide(by=by, rma=rma, approve=True, note=note)
+
+
+def reject_return(*, by, rma, note) -> ReturnRequest:
+    return _decide(by=by, rma=rma, approve=False, note=note)

@@ -1,0 +1,26 @@
+"""The header's cart link: the line count for those who may fill a cart, no query for anyone else."""
+from django import template
+
+from portal.templatetags.portal_tags import qty as portal_qty
+
+from ..permissions import can_use_cart
+from ..selectors import count_cart_lines
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def cart_line_count(context):
+    """The number of lines in the actor's cart, or None when the actor may not use a cart (then nothing is read)."""
+    request = context.get("request")
+    actor = getattr(request, "actor", None)
+    if actor is None or not can_use_cart(actor):
+        return None
+    count = getattr(request, "_cart_line_count", None)
+    if count is None:
+        count = request._cart_line_count = count_cart_lines(actor=actor)
+    return count
+
+
+# `qty` lives in portal_tags: catalog pages need it too.
+register.filter("qty", portal_qty)

@@ -1,0 +1,132 @@
+"""The cart page (htmx: quantity changes and removals re-render the cart without a full reload) and the add-to-cart
+endpoint of product pages and cards."""
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from catalog import skus as sku_lines
+from dealers import permissions
+from catalog.services import validate_quantity
+from portal.errors import DomainError
+from pricing.engine import format_quantity
+
+from .. import selectors, services
+from ..forms import ListNameForm
+from ..services.lines import PRODUCT_FIELDS
+from .common import cart_page, form_error, is_htmx, redirect_back
+
+
+def _items(view, errors=None, typed=None):
+    """Rows with what the template shows beside them: a quantity error just made, the quantity as typed."""
+    errors, typed = errors or {}, typed or {}
+    return [{"row": row, "pk": row.line.pk, "error": errors.get(row.line.pk),
+             "value": typed.get(row.line.pk, format_quantity(row.line.quantity)),
+             "vat_rate": format_quantity(row.price.vat_rate)} for row in view.rows]
+
+
+def _context(request, *, errors=None, typed=None, save_form=None):
+    view = selectors.get_cart_view(actor=request.actor)
+    request._cart_line_count = view.count  # the header's count, without asking again
+    return {"view": view, "items": _items(view, errors, typed), "totals": view.totals,
+            "can_order": permissions.can(request.actor, permissions.ORDER),
+            "save_form": save_form or ListNameForm(prefix="save"), "cart_count": view.count}
+
+
+def _body(request, **kwargs):
+    """The cart's body fragment for htmx, with the header's cart link swapped out of band."""
+    return render(request, "orders/_cart_body.html", {**_context(request, **kwargs), "oob": True})
+
+
+@cart_page
+def cart(request):
+    return render(request, "orders/cart.html", _context(request))
+
+
+@require_POST
+@cart_page
+def cart_line(request, pk):
+    """Change a line's quantity."""
+    line = selectors.get_cart_line(actor=request.actor, pk=pk)
+    quantity = request.POST.get("quantity", "")
+    try:
+        services.set_cart_line_quantity(actor=request.actor, line=line, quantity=quantity)
+    except DomainError as exc:
+        if is_htmx(request):
+            return _body(request, errors={line.pk: str(exc.message)}, typed={line.pk: quantity})
+        messages.error(request, f"{line.product.sku}: {exc.message}")
+        return redirect("orders:cart")
+    if is_htmx(request):
+        return _body(request)
+    messages.success(request, _("Quantity of %(sku)s changed.") % {"sku": line.product.sku})
+    return redirect("orders:cart")
+
+
+@require_POST
+@cart_page
+def cart_line_remove(request, pk):
+    line = selectors.get_cart_line(actor=request.actor, pk=pk)
+    services.remove_cart_line(actor=request.actor, line=line)
+    if is_htmx(request):
+        return _body(request)
+    messages.success(request, _("%(sku)s removed from the cart.") % {"sku": line.product.sku})
+    return redirect("orders:cart")
+
+
+@require_POST
+@cart_page
+def cart_clear(request):
+    services.clear_cart(actor=request.actor)
+    if is_htmx(request):
+        return _body(request)
+    messages.success(request, _("The cart is empty now."))
+    return redirect("orders:cart")
+
+
+@require_POST
+@cart_page
+def cart_save_as_list(request):
+    form = ListNameForm(request.POST, prefix="save")
+    if form.is_valid():
+        try:
+            saved_list = services.save_cart_as_list(actor=request.actor, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The cart was saved as the list “%(name)s”.") % {"name": saved_list.name})
+            return redirect("orders:list_detail", saved_list.pk)
+    return render(request, "orders/cart.html", _context(request, save_form=form), status=400)
+
+
+@require_POST
+@cart_page
+def cart_add(request):
+    """Add one product by SKU (product pages, catalog cards). htmx gets a short result and the new line count."""
+    sku = request.POST.get("sku", "").strip()
+    product = sku_lines.find_products([sku], fields=PRODUCT_FIELDS).get(sku.upper()) if sku else None
+    error = line = None
+    added = ""
+    if product is None:
+        error = _("Unknown SKU: %(skus)s") % {"skus": sku or "—"}
+    else:
+        quantity = request.POST.get("quantity", "").strip() or product.min_order_quantity
+        try:
+            line = services.add_to_cart(actor=request.actor, product=product, quantity=quantity)
+        except DomainError as exc:
+            error = str(exc.message)
+        else:
+            added = format_quantity(validate_quantity(product=product, quantity=quantity))
+    count = selectors.count_cart_lines(actor=request.actor) if line is not None else None
+    if is_htmx(request):
+        return render(request, "orders/_add_result.html", {
+            "error": error, "line": line, "product": product, "added": added, "cart_count": count,
+            "oob": line is not None})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, ngettext(
+            "%(quantity)s %(unit)s of %(sku)s added; your cart has %(count)s line.",
+            "%(quantity)s %(unit)s of %(sku)s added; your cart has %(count)s lines.", count) % {
+            "quantity": added, "unit": product.unit_label, "sku": product.sku, "count": count})
+    return redirect_back(request, "orders:cart")

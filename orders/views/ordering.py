@@ -1,0 +1,219 @@
+"""Checkout (the cart → review → place, with a token that makes a double submit one order), the dealer's order
+list and order page, and what can be done from it: approve or reject, change, cancel, order again, return."""
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dealers import permissions
+from dealers.views import dealer_page
+from portal.errors import DomainError
+
+from .. import selectors, services
+from ..forms import CheckoutForm, DecisionForm, OrderFilterForm, ReturnForm
+from ..models import OrderStatus
+from ..services import changes, ordering, quote_orders, returns
+from .common import form_error
+
+order_page = dealer_page(ability=permissions.BROWSE)
+checkout_page = dealer_page(ability=permissions.ORDER)
+
+
+# --- checkout ------------------------------------------------------------------------------------------
+
+def _summary(request, payment_method=None):
+    return selectors.get_cart_view(actor=request.actor, payment_method=payment_method or None)
+
+
+@checkout_page
+def checkout(request):
+    """GET: the questions. POST (step=review): the review page with the prices for the chosen payment method.
+    POST (step=place): place the order; the token from the first page makes a repeated submit the same order."""
+    actor = request.actor
+    data = request.POST if request.method == "POST" else None
+    form = CheckoutForm(data, dealer=actor.dealer, initial={"token": uuid.uuid4().hex})
+    step = "form" if not data or "back" in request.POST else request.POST.get("step", "review")
+    if data and step != "form" and form.is_valid():
+        if step == "place":
+            try:
+                order = ordering.checkout_cart(actor=actor, checkout=form.checkout(),
+                                               idempotency_key=form.cleaned_data["token"])
+            except DomainError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, _("Thank you: order %(number)s is placed.") % {"number": order.number})
+                return redirect(order.get_absolute_url())
+        else:
+            view = _summary(request, form.cleaned_data["payment_method"])
+            if view.is_empty:
+                return redirect("orders:cart")
+            return render(request, "orders/checkout_review.html", {
+                "form": form, "view": view, "totals": view.totals, "checkout": form.checkout(),
+                "shipping_label": dict(form.fields["shipping_address"].choices).get(form.cleaned_data["shipping_address"]),
+                "billing_label": dict(form.fields["billing_address"].choices).get(form.cleaned_data["billing_address"]),
+            })
+    view = _summary(request, form.data.get("payment_method") if data else None)
+    if view.is_empty and not data:
+        messages.info(request, _("Your cart is empty."))
+        return redirect("orders:cart")
+    return render(request, "orders/checkout.html", {"form": form, "view": view, "totals": view.totals})
+
+
+# --- the dealer's orders ---------------------------------------------------------------------------------
+
+@order_page
+def order_list(request):
+    form = OrderFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    orders = selectors.list_orders(actor=request.actor, filters=filters)
+    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "orders/order_list.html", {
+        "form": form, "page": page, "orders": page.object_list, "query": query.urlencode(),
+        "can_approve": permissions.can(request.actor, permissions.APPROVE_ORDERS),
+    })
+
+
+def _detail_context(request, order, **extra):
+    actor = request.actor
+    lines = list(order.lines.all())
+    for line in lines:
+        line.returnable = returns.returnable_quantity(line) if order.status == OrderStatus.DELIVERED else 0
+    return {
+        "order": order, "lines": lines, "history": selectors.dealer_history(order),
+        "returns": list(selectors.list_returns(actor=actor, order=order)),
+        "can_change": changes.can_change(actor, order),
+        "can_decide": order.status == OrderStatus.PENDING_APPROVAL
+        and permissions.can(actor, permissions.APPROVE_ORDERS),
+        "can_reorder": permissions.can(actor, permissions.CART),
+        "can_return": order.status == OrderStatus.DELIVERED and permissions.can(actor, permissions.ORDER),
+        "decision_form": DecisionForm(), **extra,
+    }
+
+
+@order_page
+def order_detail(request, number):
+    order = selectors.get_order(actor=request.actor, number=number)
+    return render(request, "orders/order_detail.html", _detail_context(request, order))
+
+
+def _act(request, number, act, success):
+    order = selectors.get_order(actor=request.actor, number=number)
+    try:
+        act(order)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, success % {"number": order.number})
+    return redirect("orders:order", number=order.number)
+
+
+@require_POST
+@order_page
+def order_approve(request, number):
+    note = request.POST.get("note", "")
+    return _act(request, number, lambda order: ordering.approve_order(actor=request.actor, order=order, note=note),
+                _("Order %(number)s is approved."))
+
+
+@require_POST
+@order_page
+def order_reject(request, number):
+    note = request.POST.get("note", "")
+    return _act(request, number, lambda order: ordering.reject_order(actor=request.actor, order=order, note=note),
+                _("Order %(number)s is rejected."))
+
+
+@require_POST
+@order_page
+def order_cancel(request, number):
+    note = request.POST.get("note", "")
+    return _act(request, number, lambda order: changes.cancel_order(actor=request.actor, order=order, note=note),
+                _("Order %(number)s is cancelled."))
+
+
+@require_POST
+@order_page
+def order_change(request, number):
+    quantities = {key.removeprefix("line-"): value.strip() for key, value in request.POST.items()
+                  if key.startswith("line-") and value.strip() != ""}
+
+    def change(order):
+        from catalog.errors import InvalidQuantity
+        from decimal import Decimal, InvalidOperation
+
+        parsed = {}
+        for pk, text in quantities.items():
+            try:
+                parsed[int(pk)] = Decimal(text.replace(",", "."))
+            except (InvalidOperation, ValueError):
+                raise InvalidQuantity(_("“%(value)s” is not a quantity.") % {"value": text}) from None
+        changes.change_order_quantities(actor=request.actor, order=order, quantities=parsed)
+
+    return _act(request, number, change, _("Order %(number)s is changed."))
+
+
+@require_POST
+@order_page
+def order_again(request, number):
+    order = selectors.get_order(actor=request.actor, number=number)
+    try:
+        added, problems = services.add_lines_to_cart(
+            actor=request.actor, lines=[(line.product_id, line.quantity) for line in order.lines.all()])
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("orders:order", number=order.number)
+    if added:
+        messages.success(request, _("%(count)s lines of %(number)s are in your cart.") % {
+            "count": len(added), "number": order.number})
+    for problem in problems:
+        messages.warning(request, str(problem))
+    return redirect("orders:cart")
+
+
+@order_page
+def order_return(request, number, line_pk):
+    order = selectors.get_order(actor=request.actor, number=number)
+    line = selectors.get_order_line(actor=request.actor, order=order, pk=line_pk)
+    form = ReturnForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rma = returns.request_return(actor=request.actor, line=line, quantity=form.cleaned_data["quantity"],
+                                         reason=form.cleaned_data["reason"], photos=request.FILES.getlist("photos"))
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Return %(number)s is requested; we will answer soon.") % {
+                "number": rma.number})
+            return redirect("orders:order", number=order.number)
+    if order.status != OrderStatus.DELIVERED:
+        raise Http404
+    return render(request, "orders/return_form.html", {
+        "order": order, "line": line, "form": form, "available": returns.returnable_quantity(line)})
+
+
+@dealer_page(ability=permissions.CART)
+def cart_quote(request):
+    """Ask for a quote for the cart: a note and a requested delivery date, then pricing's quote request."""
+    from ..forms import QuoteRequestForm
+
+    form = QuoteRequestForm(request.POST or None)
+    view = _summary(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            quote = quote_orders.request_quote_from_cart(actor=request.actor, note=form.cleaned_data["note"],
+                                                     requested_delivery_date=form.cleaned_data["requested_delivery_date"])
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Quote request %(number)s sent. We will prepare your quote and let you know "
+                                        "by e-mail.") % {"number": quote.number})
+            return redirect("quotes:detail", number=quote.number)
+    if view.is_empty and request.method != "POST":
+        return redirect("orders:cart")
+    return render(request, "orders/cart_quote.html", {"form": form, "view": view, "totals": view.totals})

@@ -1,0 +1,137 @@
+"""Django admin of quotes: read-only lists and pages (lines, revisions with their PDFs, history inline) with a link to
+the staff editor, where quotes are changed; the admin's actions call the quote services."""
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal.errors import DomainError
+
+from . import services
+from .models import Quote, QuoteLine, QuoteRevision, QuoteStatusChange
+from .services.quote_figures import line_figures
+
+
+class ReadOnlyInline:
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class QuoteLineInline(ReadOnlyInline, admin.TabularInline):
+    model = QuoteLine
+    fields = ["position", "product", "quantity", "engine_unit_price", "negotiated_unit_price", "discount_percent",
+              "net_unit", "line_net_amount"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+    @admin.display(description=_("net unit price"))
+    def net_unit(self, obj):
+        return line_figures(obj).net_unit_price
+
+    @admin.display(description=_("line net"))
+    def line_net_amount(self, obj):
+        return line_figures(obj).line_net
+
+
+class QuoteRevisionInline(ReadOnlyInline, admin.TabularInline):
+    model = QuoteRevision
+    fields = ["number", "sent_at", "sent_by", "valid", "gross", "pdf", "reminder_sent_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("sent_by", "document", "quote")
+
+    @admin.display(description=_("valid until"))
+    def valid(self, obj):
+        return obj.valid_until
+
+    @admin.display(description=_("total incl. VAT"))
+    def gross(self, obj):
+        return f"{obj.totals.get('gross')} {obj.snapshot.get('currency', '')}"
+
+    @admin.display(description=_("PDF"))
+    def pdf(self, obj):
+        if obj.document is None or obj.document.status != "ready":
+            return obj.document.get_status_display() if obj.document else "—"
+        return format_html('<a href="{}">{}</a>', reverse("quotes:revision_pdf", args=[obj.quote.number, obj.number]),
+                           gettext("Download"))
+
+
+class QuoteStatusChangeInline(ReadOnlyInline, admin.TabularInline):
+    model = QuoteStatusChange
+    fields = ["created_at", "from_status", "to_status", "by", "on_behalf", "revision", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["number", "dealer", "status", "revision", "valid_until", "order_number", "placed_by", "created_at",
+                    "editor_link"]
+    list_filter = ["status", "payment_method", "delivery_method", "dealer__segment", "created_at"]
+    search_fields = ["number", "order_number", "dealer__legal_name", "dealer__trade_name", "dealer__code",
+                     "lines__product__sku"]
+    list_select_related = ["dealer", "placed_by"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["number", "dealer", "status", "revision", "currency", "requested_by", "placed_by",
+                       "request_note", "requested_delivery_date", "quote_date", "delivery_date", "payment_method",
+                       "delivery_method", "valid_until", "terms", "notes", "sent_at", "decided_by", "decided_at",
+                       "rejection_reason", "order_number", "created_at", "updated_at", "editor_link"]
+    fieldsets = (
+        (None, {"fields": ("number", "dealer", "status", "revision", "editor_link")}),
+        (_("Request"), {"fields": ("requested_by", "placed_by", "request_note", "requested_delivery_date",
+                                   "created_at")}),
+        (_("Terms"), {"fields": ("quote_date", "valid_until", "delivery_date", "payment_method", "delivery_method",
+                                 "currency", "terms", "notes", "sent_at")}),
+        (_("Decision"), {"fields": ("decided_by", "decided_at", "rejection_reason", "order_number", "updated_at")}),
+    )
+    inlines = [QuoteLineInline, QuoteRevisionInline, QuoteStatusChangeInline]
+    actions = ["send_selected", "expire_overdue"]
+
+    def has_add_permission(self, request):
+        return False  # dealers (or their agents) ask for quotes; staff prepare them in the editor
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # quotes are business records: they expire or are rejected, never vanish
+
+    @admin.display(description=_("editor"))
+    def editor_link(self, obj):
+        if obj is None or not obj.pk or not obj.is_editable:
+            return "—"
+        return format_html('<a class="button" href="{}">{}</a>', reverse("quotes:edit", args=[obj.number]),
+                           gettext("Open the editor"))
+
+    @admin.action(description=_("Send the selected quotes (as their next revision)"), permissions=["change"])
+    def send_selected(self, request, queryset):
+        done, skipped = 0, []
+        for quote in queryset.select_related("dealer"):
+            try:
+                services.send_quote(by=request.user, quote=quote)
+            except DomainError as exc:
+                skipped.append(f"{quote.number}: {exc.message}")
+            else:
+                done += 1
+        message = ngettext("%(count)d quote sent", "%(count)d quotes sent", done) % {"count": done}
+        if skipped:
+            message = f"{message}; " + gettext("skipped: %(skipped)s") % {"skipped": "; ".join(skipped)}
+        self.message_user(request, message, messages.SUCCESS if not skipped else
+                          (messages.WARNING if done else messages.ERROR))
+
+    @admin.action(description=_("Expire every sent quote past its validity now"), permissions=["change"])
+    def expire_overdue(self, request, queryset):
+        count = services.expire_quotes()
+        self.message_user(request, ngettext("%(count)d quote expired.", "%(count)d quotes expired.", count)
+                          % {"count": count}, messages.SUCCESS)

@@ -1,0 +1,89 @@
+"""The quote PDF: a portal document kind rendered by a Celery worker from templates/pdf/quote.html, only from the
+revision's frozen snapshot (so the PDF says exactly what the revision says), in the dealer's language."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from catalog.models import UNIT_LABELS
+from portal.documents import DocumentKind, register_kind
+
+from ..models import DeliveryMethod, PaymentAdjustment
+
+QUOTE_PDF = "pricing.quote"
+PAYMENT_LABELS = dict(PaymentAdjustment.Method.choices)  # lazy labels: translated when the template renders
+DELIVERY_LABELS = dict(DeliveryMethod.choices)
+
+
+def quote_language(dealer) -> str:
+    """The dealer's language: its (first) owner's, else the portal's default. Each mail still goes out in its own
+    recipient's language."""
+    from dealers.models import Role
+
+    language = (dealer.users.filter(role=Role.OWNER, is_active=True).order_by("pk")
+                .values_list("language", flat=True).first())
+    return language or settings.LANGUAGE_CODE
+
+
+def _decimal(value):
+    return None if value in (None, "") else Decimal(value)
+
+
+def _day(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def snapshot_context(snapshot: dict) -> dict:
+    """The snapshot with Decimals and dates restored and codes turned into (lazily translated) labels; the quote
+    pages read revisions through this too."""
+    header = snapshot.get("header", {})
+    return {
+        "number": snapshot["number"],
+        "revision": snapshot["revision"],
+        "currency": snapshot["currency"],
+        "sent_at": datetime.datetime.fromisoformat(snapshot["sent_at"]),
+        "sent_by": snapshot.get("sent_by", {}),
+        "dealer": snapshot.get("dealer", {}),
+        "header": {
+            **header,
+            "quote_date": _day(header.get("quote_date")),
+            "delivery_date": _day(header.get("delivery_date")),
+            "valid_until": _day(header.get("valid_until")),
+            "requested_delivery_date": _day(header.get("requested_delivery_date")),
+            "payment_method_label": PAYMENT_LABELS.get(header.get("payment_method"), header.get("payment_method")),
+            "delivery_method_label": DELIVERY_LABELS.get(header.get("delivery_method"),
+                                                         header.get("delivery_method")),
+        },
+        "lines": [{
+            **line,
+            "unit_label": UNIT_LABELS.get(line.get("unit"), line.get("unit")),
+            **{key: _decimal(line.get(key)) for key in ("list_price", "discount_percent", "net_unit_price",
+                                                        "line_net", "vat_rate", "vat")},
+        } for line in snapshot.get("lines", [])],
+        "totals": {key: _decimal(value) for key, value in snapshot.get("totals", {}).items()},
+    }
+
+
+def _context(revision) -> dict:
+    return {
+        **snapshot_context(revision.snapshot),
+        "accept_url": settings.SITE_URL + reverse("quotes:detail", args=[revision.quote.number]),
+    }
+
+
+def _title(revision) -> str:
+    return gettext("Quote %(number)s, revision %(revision)s") % {"number": revision.quote.number,
+                                                                 "revision": revision.number}
+
+
+register_kind(DocumentKind(
+    name=QUOTE_PDF,
+    template="pdf/quote.html",
+    context=_context,
+    title=_title,
+    dealer=lambda revision: revision.quote.dealer,
+))

@@ -1,0 +1,277 @@
+"""The quote lifecycle, one service per act: a dealer requests (request_quote, here), staff or the dealer's agent
+prepare and send revisions (start_draft, update_quote, send_quote in quote_drafts.py), the dealer accepts (accept_quote →
+an order through the order maker that the orders stage registers, here) or rejects (reject_quote). Every move goes
+through `_move`, which runs on the locked row, checks QUOTE_TRANSITIONS and writes the history row; audit rows and mails
+(outbox) are written in the same transaction as the change."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dealers.permissions import ORDER, ROLE_ABILITIES
+from portal import audit, outbox
+from portal.numbering import next_number
+
+from .. import permissions
+from ..engine import format_quantity, price_lines
+from ..errors import (
+    DealerNotApproved,
+    InvalidQuoteHeader,
+    NoDealer,
+    OrderingUnavailable,
+    QuoteAlreadyAccepted,
+    QuoteExpired,
+    QuoteInvalidTransition,
+    QuoteNoLines,
+    QuoteNotAllowed,
+    QuoteTooManyLines,
+    ReasonRequired,
+)
+from ..models import QUOTE_TRANSITIONS, Quote, QuoteLine, QuoteStatus, QuoteStatusChange
+from .quote_inputs import (  # noqa: F401  (QuoteLineInput and HEADER_FIELDS are part of this module's interface)
+    HEADER_FIELDS,
+    MAX_LINES,
+    QuoteLineInput,
+    checked_quantity,
+    clean_date,
+    load_products,
+    plain_quantity,
+    product_id_of,
+)
+
+S = QuoteStatus
+NUMBER_SERIES = "QUO"
+# Dealer roles that may accept a quote (and so are mailed about it): the roles table of design.md.
+ORDER_ROLES = [role for role, abilities in ROLE_ABILITIES.items() if ORDER in abilities]
+
+
+# --- the order maker hook -------------------------------------------------------------------------------------------
+#
+# Pricing is an earlier stage than orders and must not import it. The orders app registers the function that turns an
+# accepted quote into an order (orders/apps.py ready()):
+#
+#     register_order_maker(fn)   where   fn(*, actor, quote, revision) -> order   (anything with `.number`)
+#
+# accept_quote calls it inside its own (durable) transaction, with the quote row locked (select_for_update) and still
+# `sent`; the order must be made at the prices of `revision.snapshot` (the revision the dealer accepts) for
+# `quote.dealer`, placed by `actor.user` (on behalf when `actor.on_behalf`). The maker may raise a DomainError (credit
+# limit, stock): the transaction rolls back and the quote stays sent. It must not commit on its own (no
+# `atomic(durable=True)` inside); its `on_commit` work runs after the acceptance commits. Afterwards the quote is
+# accepted → ordered with `order_number = order.number`.
+
+OrderMaker = Callable[..., object]
+_order_maker: OrderMaker | None = None
+
+
+def register_order_maker(fn: OrderMaker | None) -> OrderMaker | None:
+    """Register the order maker (None unregisters). Returns `fn`, so it can decorate the function."""
+    global _order_maker
+    _order_maker = fn
+    return fn
+
+
+def get_order_maker() -> OrderMaker | None:
+    return _order_maker
+
+
+def ordering_available() -> bool:
+    return _order_maker is not None
+
+
+# --- who may, and moves ---------------------------------------------------------------------------------------------
+
+def _require_dealer_actor(actor, allowed: Callable) -> None:
+    if actor is None or actor.dealer is None:
+        raise NoDealer(_("Choose a dealer to act for first."))
+    if not actor.dealer.is_approved:
+        raise DealerNotApproved(_("Your company is not approved; it cannot ask for quotes or order yet."))
+    if not allowed(actor):
+        raise QuoteNotAllowed(_("Your role does not allow this."))
+
+
+def _require_own(actor, quote) -> None:
+    if quote.dealer_id != actor.dealer.pk:
+        raise QuoteNotAllowed(_("This quote is not one of yours."))
+
+
+def _require_editor(by, dealer) -> None:
+    if not permissions.can_edit_quotes_of(by, dealer):
+        raise QuoteNotAllowed(_("Only staff, or a sales agent assigned to this dealer, may prepare its quotes."))
+
+
+def _lock(quote) -> Quote:
+    return Quote.objects.select_for_update().select_related("dealer").get(pk=quote.pk)
+
+
+def _move(locked: Quote, *, to, by, on_behalf=False, note="") -> None:
+    """Check the transitions table and write the history row; the caller saves the locked row."""
+    current = S(locked.status)
+    if to not in QUOTE_TRANSITIONS[current]:
+        raise QuoteInvalidTransition(_("A quote that is “%(current)s” cannot become “%(target)s”.")
+                                     % {"current": current.label, "target": S(to).label})
+    locked.status = to
+    QuoteStatusChange.objects.create(quote=locked, from_status=current, to_status=to, by=by, on_behalf=on_behalf,
+                                     revision=locked.revision, note=note)
+
+
+def _site_url(name, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _mail_context(quote, **extra) -> dict:
+    return {"number": quote.number, "dealer_name": str(quote.dealer), "dealer_code": quote.dealer.code or "",
+            "revision": quote.revision, "quote_url": _site_url("quotes:detail", quote.number), **extra}
+
+
+def order_recipients(dealer):
+    """The dealer's active users who may accept quotes (mailed when one is sent, about to expire or expired)."""
+    from dealers.models import User
+
+    return list(User.objects.filter(dealer=dealer, is_active=True, role__in=ORDER_ROLES).order_by("pk"))
+
+
+def notify_dealer(quote, template, **extra) -> int:
+    recipients = order_recipients(quote.dealer)
+    for user in recipients:
+        outbox.notify(to=user, template=template, context=_mail_context(quote, first_name=user.first_name, **extra))
+    return len(recipients)
+
+
+def _who(actor) -> str:
+    if actor.on_behalf:
+        return _("%(agent)s for %(dealer)s") % {"agent": actor.user, "dealer": actor.dealer}
+    return str(actor.user)
+
+
+# --- request --------------------------------------------------------------------------------------------------------
+
+def request_quote(*, actor, lines, note="", requested_delivery_date=None) -> Quote:
+    """A dealer (or its agent) asks for a quote for `lines` [(product or product id, quantity), …]. Quantities obey
+    the one quantity rule (a product given twice is one line with the summed quantity); lines start at the price
+    engine's price for the dealer. Staff are mailed. Returns the quote (status requested, a QUO-… number)."""
+    _require_dealer_actor(actor, permissions.can_request_quote)
+    lines = list(lines or [])
+    if not lines:
+        raise QuoteNoLines(_("Add at least one product to ask for a quote."), field="lines")
+    if len(lines) > MAX_LINES:
+        raise QuoteTooManyLines(_("A quote may have at most %(count)s lines.") % {"count": MAX_LINES}, field="lines")
+    requested_delivery_date = clean_date(requested_delivery_date, "requested_delivery_date")
+    if requested_delivery_date is not None and requested_delivery_date < timezone.localdate():
+        raise InvalidQuoteHeader(_("The requested delivery date is in the past."), field="requested_delivery_date")
+    wanted = [(product_id_of(item), quantity) for item, quantity in lines]
+    products = load_products([pk for pk, _q in wanted])
+    given: dict[int, list] = {}
+    for pk, quantity in wanted:
+        given.setdefault(pk, []).append(quantity)
+    # A product given twice is one line: the summed quantity obeys the one quantity rule.
+    quantities = {pk: checked_quantity(products[pk], values[0] if len(values) == 1 else
+                                       sum((plain_quantity(products[pk], v) for v in values), Decimal(0)))
+                  for pk, values in given.items()}
+    priced = price_lines(dealer=actor.dealer, lines=list(quantities.items()))
+    currency = next((line.currency for line in priced if line.priced), None)
+
+    with transaction.atomic():
+        quote = Quote.objects.create(
+            number=next_number(NUMBER_SERIES), dealer=actor.dealer, status=S.REQUESTED,
+            requested_by=None if actor.on_behalf else actor.user, placed_by=actor.user,
+            request_note=(note or "").strip(), requested_delivery_date=requested_delivery_date,
+            **({"currency": currency} if currency else {}))
+        QuoteLine.objects.bulk_create([
+            QuoteLine(quote=quote, product_id=line.product_id, quantity=line.quantity, position=position,
+                      engine_unit_price=line.unit_price if line.priced else None)
+            for position, line in enumerate(priced, start=1)])
+        QuoteStatusChange.objects.create(quote=quote, from_status="", to_status=S.REQUESTED, by=actor.user,
+                                         on_behalf=actor.on_behalf, note=quote.request_note)
+        audit.record(actor=actor.user, action="quote.requested", target=quote, dealer=actor.dealer,
+                     data=actor.audit_data(lines=[[products[pk].sku, format_quantity(q)]
+                                                  for pk, q in quantities.items()]))
+        outbox.notify_staff(template="quote_requested", context=_mail_context(
+            quote, placed_by=_who(actor), lines=len(quantities), note=quote.request_note,
+            requested_delivery_date=requested_delivery_date,
+            edit_url=_site_url("quotes:edit", quote.number)))
+    return quote
+
+
+# --- the dealer's decision ------------------------------------------------------------------------------------------
+
+def accept_quote(*, actor, quote, idempotency_key=None) -> Quote:
+    """Accept the latest revision of a sent, still valid quote (valid_until ≥ today): the order maker makes the order
+    at its prices, the quote becomes accepted → ordered with the order's number; staff are mailed.
+
+    Only roles that may order (and agents acting for the dealer). The quote row is locked first, so two people
+    accepting at the same moment make one order: the second waits for the first and then gets
+    QuoteAlreadyAccepted (409, naming the order) — unless it repeats the first one's `idempotency_key`, which returns
+    the accepted quote unchanged (a double click, a reload, an API retry). Raises OrderingUnavailable when no order
+    maker is registered."""
+    _require_dealer_actor(actor, permissions.can_decide_quote)
+    _require_own(actor, quote)
+    key = (idempotency_key or "").strip()[:100]
+    maker = _order_maker
+    if maker is None:
+        raise OrderingUnavailable(_("Ordering is not available yet; please contact your sales representative."))
+    today = timezone.localdate()
+    # Durable: it makes an order, so when it returns the order is committed (never part of a caller's transaction).
+    with transaction.atomic(durable=True):
+        locked = _lock(quote)
+        if locked.status in (S.ACCEPTED, S.ORDERED):
+            if key and key == locked.accept_idempotency_key:
+                return locked
+            raise QuoteAlreadyAccepted(_("Quote %(number)s was already accepted: order %(order)s.")
+                                       % {"number": locked.number, "order": locked.order_number or "—"})
+        if locked.status == S.EXPIRED or (locked.status == S.SENT and not locked.is_acceptable_on(today)):
+            raise QuoteExpired(_("Quote %(number)s expired on %(date)s; ask for a new revision.")
+                               % {"number": locked.number, "date": locked.valid_until})
+        if locked.status != S.SENT:
+            raise QuoteInvalidTransition(_("Only a sent quote can be accepted; this one is “%(status)s”.")
+                                         % {"status": locked.get_status_display()})
+        revision = locked.revisions.get(number=locked.revision)
+        order = maker(actor=actor, quote=locked, revision=revision)
+        order_number = str(getattr(order, "number", "") or "")
+        if not order_number:
+            raise RuntimeError("The order maker must return an order with a `number`.")
+        _move(locked, to=S.ACCEPTED, by=actor.user, on_behalf=actor.on_behalf, note=f"rev. {locked.revision}")
+        _move(locked, to=S.ORDERED, by=actor.user, on_behalf=actor.on_behalf, note=order_number)
+        locked.order_number = order_number
+        locked.decided_by = actor.user
+        locked.decided_at = timezone.now()
+        locked.accept_idempotency_key = key
+        locked.save()
+        audit.record(actor=actor.user, action="quote.accepted", target=locked, dealer=locked.dealer,
+                     data=actor.audit_data(revision=locked.revision, order=order_number, gross=revision.totals.get(
+                         "gross"), currency=locked.currency))
+        outbox.notify_staff(template="quote_accepted", context=_mail_context(
+            locked, by=_who(actor), order_number=order_number, gross=revision.totals.get("gross"),
+            currency=locked.currency))
+    return locked
+
+
+def reject_quote(*, actor, quote, reason) -> Quote:
+    """The dealer rejects the sent quote with a reason (required); staff are mailed and may send a new revision."""
+    _require_dealer_actor(actor, permissions.can_decide_quote)
+    _require_own(actor, quote)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Please say why you reject the quote; it helps us make a better offer."),
+                             field="reason")
+    reason = reason[:2000]
+    with transaction.atomic():
+        locked = _lock(quote)
+        if locked.status != S.SENT:
+            raise QuoteInvalidTransition(_("Only a sent quote can be rejected; this one is “%(status)s”.")
+                                         % {"status": locked.get_status_display()})
+        _move(locked, to=S.REJECTED, by=actor.user, on_behalf=actor.on_behalf, note=reason)
+        locked.rejection_reason = reason
+        locked.decided_by = actor.user
+        locked.decided_at = timezone.now()
+        locked.save()
+        audit.record(actor=actor.user, action="quote.rejected", target=locked, dealer=locked.dealer,
+                     data=actor.audit_data(revision=locked.revision, reason=reason))
+        outbox.notify_staff(template="quote_rejected", context=_mail_context(
+            locked, by=_who(actor), reason=reason, edit_url=_site_url("quotes:edit", locked.number)))
+    return locked
