@@ -2,19 +2,19 @@
 
 Search folds the query like the stored text (catalog.search.fold) and matches a product by its weighted
 tsvector, by a substring of its text (partial SKUs; the trigram GIN index serves LIKE) or by trigram word
-similarity (typos). Every read here runs a fixed number of queries, whatever the number of products."""
+similarity (typos); the facet counts are in facets.py. Every read here runs a fixed number of queries, whatever the
+number of products."""
 import hashlib
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.paginator import Paginator
 from django.core.cache import cache
-from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import CharField, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import gettext as _
 
-from .models import Attribute, Category, Product, ProductAttribute, ProductImage
+from .models import Category, Product, ProductAttribute, ProductImage
+from .facets import FACET_CACHE_SECONDS, Facets, attribute_value_q, count_facets, filterable_attributes, has_attribute
 from .permissions import can_see_prices
 from .prices import prices_for
 from .search import catalog_version, fold, search_head
@@ -31,30 +31,6 @@ class CategoryNode:
     children: list = field(default_factory=list)
     active: bool = False      # the current category or one of its ancestors
     current: bool = False
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool = False
-
-
-@dataclass
-class AttributeFacet:
-    attribute: Attribute
-    values: list
-
-
-@dataclass
-class Facets:
-    categories: list          # [(Category, count)] children of the current category (roots without one)
-    attributes: list          # [AttributeFacet]
-    in_stock: int
-    on_campaign: int | None   # None when prices are not available
-    prices_available: bool
-    price_range: tuple | None = None  # (lowest, highest) unit price among the candidates, when known
 
 
 # --- Category tree ------------------------------------------------------------------------------
@@ -90,49 +66,6 @@ def list_ancestors(*, category: Category) -> list[Category]:
 
 
 # --- Search -------------------------------------------------------------------------------------
-
-def _attribute_value_q(attribute: Attribute, values: list[str]) -> Q | None:
-    """Q on ProductAttribute for one attribute's selected URL values; None when no value parses."""
-    q = Q()
-    any_value = False
-    for raw in values:
-        if attribute.kind == Attribute.Kind.NUMBER:
-            try:
-                number = Decimal(raw)
-            except ArithmeticError:
-                continue
-            if not number.is_finite():
-                continue
-            q |= Q(value_number=number)
-        elif attribute.kind == Attribute.Kind.BOOLEAN:
-            if raw not in ("true", "false"):
-                continue
-            q |= Q(value_bool=(raw == "true"))
-        else:
-            q |= Q(value_text=raw)
-        any_value = True
-    return q if any_value else None
-
-
-def _filterable_attributes() -> dict:
-    return {a.code: a for a in Attribute.objects.filter(filterable=True)}
-
-
-def _has_attribute(attribute: Attribute, value_q: Q, ref="pk"):
-    return Exists(ProductAttribute.objects.filter(value_q, product_id=OuterRef(ref), attribute_id=attribute.pk))
-
-
-def _value_key(kind, text, number, flag) -> tuple[str, str] | None:
-    if kind == Attribute.Kind.NUMBER:
-        if number is None:
-            return None
-        return f"{number.normalize():f}", f"{number.normalize():f}"
-    if kind == Attribute.Kind.BOOLEAN:
-        if flag is None:
-            return None
-        return ("true", str(_("yes"))) if flag else ("false", str(_("no")))
-    return (text, text) if text else None
-
 
 class _CountedPaginator(Paginator):
     """A paginator told the count it would otherwise ask the database for."""
@@ -203,17 +136,17 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     # Attribute filters: only filterable attributes named in the URL (one query reads them).
     selected = {code: [v for v in values if v] for code, values in (filters.get("attrs") or {}).items()}
     selected = {code: values for code, values in selected.items() if values}
-    attributes = _filterable_attributes() if selected else None
+    attributes = filterable_attributes() if selected else None
     attr_values = {}
     for code, values in selected.items():
         attribute = attributes.get(code)
-        value_q = _attribute_value_q(attribute, values) if attribute else None
+        value_q = attribute_value_q(attribute, values) if attribute else None
         if value_q is not None:
             attr_values[code] = (attribute, value_q)
 
     without_attrs = products
     for attribute, value_q in attr_values.values():
-        products = products.filter(_has_attribute(attribute, value_q))
+        products = products.filter(has_attribute(attribute, value_q))
 
     # Counts and facets do not depend on the dealer: without a search text they are cached per catalog version.
     cache_key = None
@@ -224,8 +157,8 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
             hashlib.sha1(wanted.encode()).hexdigest())
     cached = cache.get(cache_key) if cache_key else None
     if cached is None:
-        attributes = attributes if attributes is not None else _filterable_attributes()
-        cached = _count_facets(products=products, without_attrs=without_attrs, category=category,
+        attributes = attributes if attributes is not None else filterable_attributes()
+        cached = count_facets(products=products, without_attrs=without_attrs, category=category,
                                filters=filters, attr_values=attr_values, attributes=attributes, selected=selected)
         if cache_key:
             cache.set(cache_key, cached, FACET_CACHE_SECONDS)
@@ -314,49 +247,6 @@ def _sort_by_price(ids, prices, *, descending):
     return priced + unpriced
 
 
-def _attribute_facets(*, base, attr_values, attributes, selected):
-    """Value counts of filterable attributes in one query. A value of an attribute is counted with every
-    filter applied except that attribute's own, so choosing a second value of it still shows the others."""
-    codes = list(attr_values)
-
-    def all_but(skip):
-        q = Q()
-        for code in codes:
-            if code != skip:
-                attribute, value_q = attr_values[code]
-                q &= Q(_has_attribute(attribute, value_q, ref="product_id"))
-        return q
-
-    rows = ProductAttribute.objects.filter(product__in=base.values("pk"), attribute__filterable=True)
-    if codes:
-        conditions = ~Q(attribute__code__in=codes) & all_but(None)
-        for code in codes:
-            conditions |= Q(attribute__code=code) & all_but(code)
-        rows = rows.filter(conditions)
-    rows = (rows.values("attribute_id", "value_text", "value_number", "value_bool")
-            .annotate(n=Count("product_id", distinct=True)).order_by())
-    by_attribute = {}
-    for row in rows:
-        by_attribute.setdefault(row["attribute_id"], []).append(row)
-    facets = []
-    for attribute in attributes.values():
-        values = []
-        chosen = set(selected.get(attribute.code, []))
-        for row in by_attribute.get(attribute.pk, []):
-            key = _value_key(attribute.kind, row["value_text"], row["value_number"], row["value_bool"])
-            if key is None:
-                continue
-            values.append(FacetValue(value=key[0], label=key[1], count=row["n"], selected=key[0] in chosen))
-        if attribute.kind == Attribute.Kind.NUMBER:
-            values.sort(key=lambda v: Decimal(v.value))
-        else:
-            values.sort(key=lambda v: fold(v.label))
-        if values:
-            facets.append(AttributeFacet(attribute=attribute, values=values))
-    facets.sort(key=lambda f: (f.attribute.ordering, f.attribute.name))
-    return facets
-
-
 # --- The product card ---------------------------------------------------------------------------
 
 def get_product(*, sku: str) -> Product | None:
@@ -399,32 +289,3 @@ def list_categories() -> list[Category]:
     return list(Category.objects.active().select_related("parent").order_by("path"))
 
 
-FACET_CACHE_SECONDS = 300
-
-
-def _count_facets(*, products, without_attrs, category, filters, attr_values, attributes, selected):
-    """(total, in stock, category facets, attribute facets) of a filtered product set: four queries."""
-    # Counts: all matches, and in stock, before the stock filter (one query).
-    counts = products.aggregate(total=Count("pk"), in_stock=Count("pk", filter=Q(stock_quantity__gt=0)))
-    in_stock_count = counts["in_stock"]
-    if filters.get("in_stock"):
-        products = products.in_stock()
-        without_attrs = without_attrs.in_stock()
-    total = in_stock_count if filters.get("in_stock") else counts["total"]
-
-    # Category facet: children of the current category (roots without one), counted over their subtrees.
-    by_path = dict(products.values_list("category__path").annotate(n=Count("pk")).order_by())
-    if category is not None:
-        children = [c for c in Category.objects.active().filter(parent=category).order_by("ordering", "name")]
-    else:
-        children = [c for c in Category.objects.active().roots().order_by("ordering", "name")]
-    category_facets = []
-    for child in children:
-        n = sum(count for path, count in by_path.items() if path.startswith(child.path))
-        if n:
-            category_facets.append((child, n))
-
-    attribute_facets = _attribute_facets(base=without_attrs, attr_values=attr_values,
-                                         attributes=attributes, selected=selected)
-
-    return total, in_stock_count, category_facets, attribute_facets

@@ -39,10 +39,13 @@ class ListNameForm(forms.Form):
 
 # --- Checkout and orders ----------------------------------------------------------------------------
 
+NEW_ADDRESS = "new"
+
+
 class CheckoutForm(forms.Form):
     """Checkout's questions; the choices of addresses are the dealer's own (set by the view)."""
 
-    shipping_address = forms.TypedChoiceField(label=gettext_lazy("Ship to"), coerce=int)
+    shipping_address = forms.ChoiceField(label=gettext_lazy("Ship to"))
     billing_address = forms.TypedChoiceField(label=gettext_lazy("Invoice to"), coerce=int)
     shipping_method = forms.ChoiceField(label=gettext_lazy("Shipping method"))
     payment_method = forms.ChoiceField(label=gettext_lazy("Payment method"))
@@ -52,6 +55,15 @@ class CheckoutForm(forms.Form):
     notes = forms.CharField(label=gettext_lazy("Notes"), max_length=2000, required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
     token = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    # A one-off delivery address (when "A new address" is chosen above).
+    new_contact_name = forms.CharField(label=gettext_lazy("Contact name"), max_length=150, required=False)
+    new_phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40, required=False)
+    new_line1 = forms.CharField(label=gettext_lazy("Address"), max_length=255, required=False)
+    new_line2 = forms.CharField(label=gettext_lazy("Address (continued)"), max_length=255, required=False)
+    new_district = forms.CharField(label=gettext_lazy("District"), max_length=100, required=False)
+    new_city = forms.CharField(label=gettext_lazy("City"), max_length=100, required=False)
+    new_postal_code = forms.CharField(label=gettext_lazy("Postal code"), max_length=20, required=False)
+    new_country = forms.CharField(label=gettext_lazy("Country"), max_length=2, required=False, initial="TR")
 
     def __init__(self, *args, dealer, **kwargs):
         from dealers.models import Address
@@ -62,17 +74,30 @@ class CheckoutForm(forms.Form):
         addresses = list(Address.objects.filter(dealer=dealer))
         for name, kind in (("shipping_address", Address.Kind.SHIPPING), ("billing_address", Address.Kind.BILLING)):
             own = [a for a in addresses if a.kind == kind]
-            self.fields[name].choices = [(a.pk, f"{a.label} · {a.line1}, {a.city}") for a in own]
+            self.fields[name].choices = [(str(a.pk), f"{a.label} · {a.line1}, {a.city}") for a in own]
             default = next((a.pk for a in own if a.is_default), own[0].pk if own else None)
             self.fields[name].initial = default
+        self.fields["shipping_address"].choices += [(NEW_ADDRESS, _("A new address for this order…"))]
         self.fields["shipping_method"].choices = ShippingMethod.choices
         self.fields["payment_method"].choices = PaymentMethod.choices
 
+    @property
+    def address_fields(self):
+        return [self[name] for name in self.fields if name.startswith("new_")]
+
+    @property
+    def main_fields(self):
+        return [field for field in self.visible_fields() if not field.name.startswith("new_")]
+
     def checkout(self):
-        from .services.ordering import Checkout
+        from .services.ordering import NEW_ADDRESS_FIELDS, Checkout
 
         data = self.cleaned_data
-        return Checkout(shipping_address=data["shipping_address"], billing_address=data["billing_address"],
+        new_address = None
+        if data["shipping_address"] == NEW_ADDRESS:
+            new_address = {key: data[f"new_{key}"] for key in NEW_ADDRESS_FIELDS}
+        return Checkout(shipping_address=None if new_address else data["shipping_address"],
+                        new_shipping_address=new_address, billing_address=data["billing_address"],
                         shipping_method=data["shipping_method"], payment_method=data["payment_method"],
                         po_number=data["po_number"], requested_delivery_date=data["requested_delivery_date"],
                         notes=data["notes"])

@@ -82,6 +82,10 @@ class PlaceOrderSerializer(serializers.Serializer):
     lines = OrderLineInSerializer(many=True, required=False,
                                   help_text="The lines to order; leave out to order your cart (which is then emptied).")
     shipping_address = serializers.IntegerField(required=False, help_text="Default: the default shipping address.")
+    new_shipping_address = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, allow_null=True, default=None,
+        help_text="A one-off delivery address instead: contact_name, phone, line1, line2, district, city, "
+                  "postal_code, country (line1 and city required). Not saved in the address book.")
     billing_address = serializers.IntegerField(required=False, help_text="Default: the default billing address.")
     shipping_method = serializers.ChoiceField(ShippingMethod.choices, default=ShippingMethod.STANDARD)
     payment_method = serializers.ChoiceField(PaymentMethod.choices, default=PaymentMethod.ON_ACCOUNT)

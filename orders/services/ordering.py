@@ -56,6 +56,12 @@ class Checkout:
     po_number: str = ""
     requested_delivery_date: datetime.date | None = None
     notes: str = ""
+    # A one-off delivery address for this order instead of one of the dealer's (not saved in its address book):
+    # {"contact_name", "phone", "line1", "line2", "district", "city", "postal_code", "country"}.
+    new_shipping_address: dict | None = None
+
+
+NEW_ADDRESS_FIELDS = ("contact_name", "phone", "line1", "line2", "district", "city", "postal_code", "country")
 
 
 @dataclass
@@ -108,6 +114,28 @@ def _dealer_address(actor, value, kind) -> Address:
     return address
 
 
+def _new_address_text(values: dict) -> str:
+    values = {key: str(values.get(key) or "").strip() for key in NEW_ADDRESS_FIELDS}
+    for key in ("line1", "city"):
+        if not values[key]:
+            raise InvalidCheckout(_("A new delivery address needs at least a street and a city."),
+                                  field="new_shipping_address")
+    for key in NEW_ADDRESS_FIELDS:
+        limit = Address._meta.get_field(key).max_length
+        if len(values[key]) > limit:
+            raise InvalidCheckout(_("%(field)s has at most %(count)s characters.") % {
+                "field": Address._meta.get_field(key).verbose_name, "count": limit}, field="new_shipping_address")
+    values["country"] = values["country"].upper() or "TR"
+    return _address_text(Address(label=_("Delivery address of this order"), **values))
+
+
+def describe_shipping(actor, checkout: Checkout) -> str:
+    """The delivery address as the order will carry it (checked): for the review page."""
+    if checkout.new_shipping_address:
+        return _new_address_text(checkout.new_shipping_address)
+    return _address_text(_dealer_address(actor, checkout.shipping_address, Address.Kind.SHIPPING))
+
+
 def _clean_checkout(actor, checkout: Checkout) -> dict:
     if checkout.shipping_method not in ShippingMethod.values:
         raise InvalidCheckout(_("Choose a shipping method."), field="shipping_method")
@@ -122,7 +150,7 @@ def _clean_checkout(actor, checkout: Checkout) -> dict:
     if len(notes) > 2000:
         raise InvalidCheckout(_("Notes have at most 2000 characters."), field="notes")
     return {
-        "shipping_address": _address_text(_dealer_address(actor, checkout.shipping_address, Address.Kind.SHIPPING)),
+        "shipping_address": describe_shipping(actor, checkout),
         "billing_address": _address_text(_dealer_address(actor, checkout.billing_address, Address.Kind.BILLING)),
         "shipping_method": checkout.shipping_method, "payment_method": checkout.payment_method,
         "po_number": po_number, "requested_delivery_date": checkout.requested_delivery_date, "notes": notes,

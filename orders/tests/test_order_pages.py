@@ -214,3 +214,27 @@ def test_api_lists_filters_reads_and_cancels(signed_in, owner, addresses, panel)
 def test_api_orders_the_cart_when_no_lines_are_given(signed_in, addresses, cart):
     response = signed_in.post(reverse("api:me-orders"), {}, content_type="application/json")
     assert response.status_code == 201 and response.json()["lines"][0]["quantity"] == "2.000"
+
+
+def test_checkout_to_a_new_one_off_address(signed_in, addresses, cart, dealer):
+    form = _form(addresses, shipping_address="new", new_line1="Şantiye 4. Blok", new_city="İzmir",
+                 new_contact_name="Murat Usta", new_phone="0532 000 00 00")
+    review = signed_in.post(reverse("orders:checkout"), {**form, "step": "review"})
+    assert "Şantiye 4. Blok" in review.content.decode() and "İzmir" in review.content.decode()
+    incomplete = signed_in.post(reverse("orders:checkout"), {**form, "new_city": "", "step": "review"})
+    assert "needs at least a street and a city" in incomplete.content.decode()
+    signed_in.post(reverse("orders:checkout"), {**form, "step": "place"})
+    order = Order.objects.get()
+    assert "Şantiye 4. Blok" in order.shipping_address and "Murat Usta" in order.shipping_address
+    assert dealer.addresses.count() == 2  # not saved in the address book
+
+
+def test_api_takes_a_new_delivery_address(signed_in, addresses, panel):
+    response = signed_in.post(reverse("api:me-orders"), {
+        "lines": [{"sku": "LED-600", "quantity": "1"}],
+        "new_shipping_address": {"line1": "Liman Cad. 9", "city": "Mersin"}}, content_type="application/json")
+    assert response.status_code == 201 and "Liman Cad. 9" in response.json()["shipping_address"]
+    bad = signed_in.post(reverse("api:me-orders"), {
+        "lines": [{"sku": "LED-600", "quantity": "1"}], "new_shipping_address": {"line1": "x"}},
+        content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["code"] == "orders.invalid_checkout"

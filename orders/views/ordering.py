@@ -51,9 +51,14 @@ def checkout(request):
             view = _summary(request, form.cleaned_data["payment_method"])
             if view.is_empty:
                 return redirect("orders:cart")
+            try:
+                shipping = ordering.describe_shipping(actor, form.checkout())
+            except DomainError as exc:
+                form_error(form, exc)
+                return render(request, "orders/checkout.html", {"form": form, "view": view, "totals": view.totals})
             return render(request, "orders/checkout_review.html", {
                 "form": form, "view": view, "totals": view.totals, "checkout": form.checkout(),
-                "shipping_label": dict(form.fields["shipping_address"].choices).get(form.cleaned_data["shipping_address"]),
+                "shipping_label": shipping,
                 "billing_label": dict(form.fields["billing_address"].choices).get(form.cleaned_data["billing_address"]),
             })
     view = _summary(request, form.data.get("payment_method") if data else None)
