@@ -28,7 +28,7 @@ def load():
                 status=status, name_en=en, name_tr=tr, name_bg=bg, name_vi=vi, name_zh_hans=zh,
                 visible_to_dealer=visible, notify_dealer=notify))
     staff = User.objects.filter(is_superuser=True).order_by("pk").first()
-    products = list(Product.objects.filter(active=True, stock_quantity__gt=50).order_by("sku")[:12])
+    products = list(Product.objects.filter(active=True, stock_quantity__gt=50).order_by("sku")[:16])
     for dealer in Dealer.objects.filter(status=Dealer.Status.APPROVED).order_by("pk")[:2]:
         owner = User.objects.filter(dealer=dealer, role=Role.OWNER, is_active=True).first()
         if owner is None or not products or not Address.objects.filter(dealer=dealer).exists():
@@ -48,7 +48,33 @@ def load():
             for status in moves:
                 if staff is not None:
                     order = changes.set_status(by=staff, order=order, status=status)
+        _demo_quotes(actor, products[8:12], staff)
     return []
+
+
+def _demo_quotes(actor, products, staff):
+    """A quote request waiting for the sales side, and a quote sent as revision 1 (its PDF is rendered by the
+    worker `make run` starts)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from pricing.models import Quote
+    from pricing.services import QuoteLineInput, request_quote, send_quote, update_quote
+
+    if staff is None or len(products) < 4 or Quote.objects.filter(dealer=actor.dealer,
+                                                                  request_note__startswith="Demo:").exists():
+        return
+    request_quote(actor=actor, lines=[(p, _fit(p, p.min_order_quantity * 20)) for p in products[:2]],
+                  note="Demo: prices for the new Ankara warehouse, please.")
+    quote = request_quote(actor=actor, lines=[(p, _fit(p, p.min_order_quantity * 50)) for p in products[2:4]],
+                          note="Demo: hotel project, 50 rooms.")
+    lines = [QuoteLineInput(product=line.product, quantity=line.quantity, discount_percent=Decimal("12"))
+             for line in quote.lines.select_related("product")]
+    update_quote(by=staff, quote=quote, lines=lines, header={
+        "valid_until": timezone.localdate() + datetime.timedelta(days=14),
+        "terms": "24 ay garanti / 24 months warranty"})
+    send_quote(by=staff, quote=quote)
 
 
 def _fit(product, quantity):

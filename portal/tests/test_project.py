@@ -99,12 +99,15 @@ def test_demo_data_loads_twice_without_duplicates(settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo_data", stdout=open(os.devnull, "w"))
+    from pricing.models import Quote
+
     counts = (User.objects.count(), Dealer.objects.count(), Product.objects.count(), PriceListItem.objects.count(),
-              Order.objects.count())
+              Order.objects.count(), Quote.objects.count())
     call_command("load_demo_data", stdout=open(os.devnull, "w"))
     assert (User.objects.count(), Dealer.objects.count(), Product.objects.count(),
-            PriceListItem.objects.count(), Order.objects.count()) == counts
+            PriceListItem.objects.count(), Order.objects.count(), Quote.objects.count()) == counts
     assert counts[4] >= 4 and Order.objects.filter(status="delivered").exists()
+    assert set(Quote.objects.values_list("status", flat=True)) == {"requested", "sent"}
     assert counts[2] >= 300 and set(Dealer.objects.values_list("status", flat=True)) == {
         "applied", "approved", "rejected", "suspended"}
     assert not Product.objects.filter(search_text="").exists()
