@@ -81,8 +81,9 @@ def wrk(url, *, seconds=8, connections=32, threads=2, warmup=2, headers=None, sc
     extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     run_env = {**os.environ, **(env or {})}
     script_path = str(Path(__file__).with_name(script))
-    subprocess.run([exe, "-t1", "-c4", f"-d{warmup}s", "-s", script_path, *extra, url], capture_output=True,
-                   env=run_env)
+    if warmup:
+        subprocess.run([exe, "-t1", "-c4", f"-d{warmup}s", "-s", script_path, *extra, url], capture_output=True,
+                       env=run_env)
     out = subprocess.run(
         [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script_path,
          *extra, url],

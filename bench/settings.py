@@ -7,6 +7,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# The checkout benchmark places thousands of on-account orders for its dealers.
+os.environ.setdefault("DEFAULT_CREDIT_LIMIT", "1000000000")
 
 from portal.settings import *  # noqa: E402,F401,F403
 

@@ -6,3 +6,12 @@ from django.utils.translation import gettext_lazy as _
 class DealersConfig(AppConfig):
     name = "dealers"
     verbose_name = _("Dealers")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import TermsVersion
+        from .services.accounts import forget_current_terms
+
+        post_save.connect(forget_current_terms, sender=TermsVersion, dispatch_uid="dealers-forget-terms-save")
+        post_delete.connect(forget_current_terms, sender=TermsVersion, dispatch_uid="dealers-forget-terms-delete")

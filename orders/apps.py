@@ -14,3 +14,11 @@ class OrdersConfig(AppConfig):
         from .services.quote_orders import order_from_quote
 
         register_order_maker(order_from_quote)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import CartLine
+        from .selectors import forget_cart_count
+
+        post_save.connect(forget_cart_count, sender=CartLine, dispatch_uid="orders-forget-cart-count-save")
+        post_delete.connect(forget_cart_count, sender=CartLine, dispatch_uid="orders-forget-cart-count-delete")

@@ -98,9 +98,46 @@ def get_cart_view(*, actor, on=None, payment_method=None, installments=1) -> Car
     return CartView(rows=priced.rows, totals=priced.totals, cart=lines[0].cart if lines else None)
 
 
+def cart_count_key(user_id, dealer_id) -> str:
+    return f"orders:cart-count:{user_id}:{dealer_id}"
+
+
 def count_cart_lines(*, actor) -> int:
-    """The number of lines in the actor's cart (one query; the header shows it on every page)."""
-    return CartLine.objects.of(actor).count()
+    """The number of lines in the actor's cart: the header shows it on every page, so it is kept in the cache
+    and forgotten whenever a line of that cart is saved or deleted (orders.apps connects the signals)."""
+    from django.core.cache import cache
+
+    key = cart_count_key(actor.user.pk, actor.dealer.pk)
+    count = cache.get(key)
+    if count is None:
+        count = CartLine.objects.of(actor).count()
+        cache.set(key, count, 3600)
+    return count
+
+
+def forget_cart_count(sender, instance, **kwargs) -> None:
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cart = instance._state.fields_cache.get("cart")
+    owner = (cart.user_id, cart.dealer_id) if cart is not None else cache.get(cart_owner_key(instance.cart_id))
+    if owner is None:
+        owner = Cart.objects.filter(pk=instance.cart_id).values_list("user_id", "dealer_id").first()
+    if owner:
+        key = cart_count_key(*owner)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
+
+
+def cart_owner_key(cart_id) -> str:
+    return f"orders:cart-owner:{cart_id}"
+
+
+def remember_cart_owner(cart) -> None:
+    """Which user and dealer a cart belongs to never changes: kept so forgetting its count needs no query."""
+    from django.core.cache import cache
+
+    cache.set(cart_owner_key(cart.pk), (cart.user_id, cart.dealer_id), None)
 
 
 def get_cart_line(*, actor, pk) -> CartLine:

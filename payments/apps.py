@@ -6,3 +6,28 @@ from django.utils.translation import gettext_lazy as _
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Payments")
+
+    def ready(self):
+        # Orders (an earlier stage) ask every later stage before an order commits to an amount: credit is ours.
+        from orders.services.hooks import on_order_commitment
+
+        from .services.credit import check_order_credit
+
+        on_order_commitment(check_order_credit)
+
+        # Invoices when an order ships (or is confirmed, settings.INVOICE_ON); credit notes from approved returns.
+        from orders.services.hooks import on_status_changed
+        from orders.services.returns import on_return_approved
+
+        from .services.allocation import credit_note_from_return
+        from .services.invoices import invoice_on_status_changed
+
+        on_status_changed(invoice_on_status_changed)
+        if credit_note_from_return not in _return_hooks():
+            on_return_approved(credit_note_from_return)
+
+
+def _return_hooks():
+    from orders.services import returns
+
+    return returns._approved_hooks

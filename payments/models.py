@@ -1,1 +1,238 @@
-"""Tables of payments."""
+"""Tables of payments: a credit account per dealer, invoices (with installments), payments and their allocation
+to invoices, credit notes. Money is Decimal(14, 2); what must never happen is a database constraint."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+class PaymentMethod(models.TextChoices):
+    """How a dealer may pay for orders (checkout) — the same codes as orders' and pricing's."""
+    ON_ACCOUNT = "on_account", _("On account")
+    WIRE = "wire", _("Wire transfer")
+    CARD = "card", _("Card")
+
+
+class CreditAccount(models.Model):
+    """A dealer's account with the manufacturer: how much it may owe (limit), in what currency, how long it has to
+    pay (net days), how it may pay, and whether it is on hold (no new on-account orders)."""
+
+    dealer = models.OneToOneField("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.CASCADE,
+                                  related_name="credit_account")
+    credit_limit = models.DecimalField(_("credit limit"), **MONEY, default=ZERO)
+    currency = models.CharField(_("currency"), max_length=3, default="TRY")
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (net days)"), default=30)
+    allowed_methods = models.JSONField(_("allowed payment methods"), default=list, blank=True,
+                                       help_text=_("Codes among on_account, wire, card; empty: all."))
+    on_hold = models.BooleanField(_("on hold"), default=False)
+    hold_reason = models.CharField(_("hold reason"), max_length=255, blank=True)
+    # "Notify once per crossing": set when usage crossed the threshold, cleared when it falls below again.
+    threshold_notified = models.BooleanField(default=False, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("credit account")
+        verbose_name_plural = _("credit accounts")
+        constraints = [models.CheckConstraint(condition=Q(credit_limit__gte=0), name="credit_limit_not_negative")]
+
+    def __str__(self):
+        return f"{self.dealer} · {self.credit_limit} {self.currency}"
+
+    def allows(self, method: str) -> bool:
+        return not self.allowed_methods or method in self.allowed_methods
+
+
+class InvoiceStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+    VOID = "void", _("Void")
+
+
+class Invoice(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
+                               related_name="invoices")
+    order = models.OneToOneField("orders.Order", verbose_name=_("order"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="invoice")
+    status = models.CharField(_("status"), max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN)
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"))
+    currency = models.CharField(_("currency"), max_length=3, default="TRY")
+    total_net = models.DecimalField(_("net total"), **MONEY)
+    total_vat = models.DecimalField(_("VAT"), **MONEY)
+    total_gross = models.DecimalField(_("total"), **MONEY)
+    # What payments and credit notes have settled so far (kept in step by the allocation service).
+    settled = models.DecimalField(_("settled"), **MONEY, default=ZERO)
+    installments = models.PositiveSmallIntegerField(_("installments"), default=1)
+    # The card installment surcharge (pricing's PaymentAdjustment for card × n) added to the order's total incl. VAT:
+    # total_gross = order total incl. VAT + surcharge (a financing charge, not a sale of goods: no VAT on it).
+    surcharge = models.DecimalField(_("installment surcharge"), **MONEY, default=ZERO)
+    void_reason = models.CharField(_("void reason"), max_length=255, blank=True)
+    document = models.ForeignKey("portal.Document", verbose_name=_("PDF"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    last_reminder = models.CharField(max_length=20, blank=True, editable=False,
+                                     help_text="The last reminder step sent (e.g. before-3, due, after-7).")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-issue_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_gross__gte=0) & Q(settled__gte=0), name="invoice_amounts"),
+            models.CheckConstraint(condition=Q(settled__lte=F("total_gross")), name="invoice_not_over_settled"),
+        ]
+        indexes = [models.Index(fields=["dealer", "status", "due_date"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def balance(self) -> Decimal:
+        return ZERO if self.status == InvoiceStatus.VOID else self.total_gross - self.settled
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("name"), max_length=255)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    line_net = models.DecimalField(_("net"), **MONEY)
+    line_vat = models.DecimalField(_("VAT"), **MONEY)
+    ordering = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["ordering", "pk"]
+
+
+class InvoiceInstallment(models.Model):
+    """One due date of an invoice split into installments; the amounts add up to the invoice total."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="installment_plan")
+    number = models.PositiveSmallIntegerField(_("installment"))
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("installment")
+        verbose_name_plural = _("installments")
+        ordering = ["invoice", "number"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "number"], name="one_installment_number"),
+                       models.CheckConstraint(condition=Q(amount__gt=0), name="installment_amount_positive")]
+
+
+class PaymentKind(models.TextChoices):
+    WIRE = "wire", _("Wire transfer")
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Card")
+    CHEQUE = "cheque", _("Cheque")
+
+
+class Payment(models.Model):
+    """Money received from a dealer. What is not allocated to invoices is the dealer's credit balance."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
+                               related_name="payments")
+    kind = models.CharField(_("method"), max_length=10, choices=PaymentKind.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default="TRY")
+    received_on = models.DateField(_("received on"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    order = models.ForeignKey("orders.Order", verbose_name=_("for order"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="payments",
+                              help_text=_("A wire transfer an order waits for."))
+    allocated = models.DecimalField(_("allocated"), **MONEY, default=ZERO)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=Q(allocated__gte=0) & Q(allocated__lte=F("amount")),
+                                   name="payment_not_over_allocated"),
+            models.UniqueConstraint(fields=["dealer", "idempotency_key"], condition=Q(idempotency_key__isnull=False),
+                                    name="one_payment_per_idempotency_key"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.amount - self.allocated
+
+
+class CreditNote(models.Model):
+    """Money the manufacturer owes back (an approved return, or by hand): it settles invoices like a payment."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
+                               related_name="credit_notes")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default="TRY")
+    issued_on = models.DateField(_("issued on"))
+    reason = models.CharField(_("reason"), max_length=255)
+    return_request = models.OneToOneField("orders.ReturnRequest", verbose_name=_("return"), null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="credit_note")
+    allocated = models.DecimalField(_("allocated"), **MONEY, default=ZERO)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive"),
+            models.CheckConstraint(condition=Q(allocated__gte=0) & Q(allocated__lte=F("amount")),
+                                   name="credit_note_not_over_allocated"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.amount - self.allocated
+
+
+class Allocation(models.Model):
+    """A part of a payment or of a credit note that settles a part of an invoice."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
+    credit_note = models.ForeignKey(CreditNote, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="allocations")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            models.CheckConstraint(condition=Q(payment__isnull=False, credit_note__isnull=True)
+                                   | Q(payment__isnull=True, credit_note__isnull=False), name="allocation_one_source"),
+        ]

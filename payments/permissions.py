@@ -1,1 +1,27 @@
-"""Who may do what in payments."""
+"""Who may do what in payments: a dealer's invoices and statement (owners, finance users, agents acting for the
+dealer), and the staff's finance work (recording payments, allocating, credit notes, voiding, exports)."""
+from dealers import permissions as dealer_permissions
+
+
+def can_see_invoices(actor) -> bool:
+    """Owners and finance users of an approved dealer, and agents acting for it (the roles table's PAY)."""
+    return dealer_permissions.can(actor, dealer_permissions.PAY)
+
+
+def can_record_payments(user) -> bool:
+    """Finance staff: staff holding the Django permission to add payments (superusers hold every permission)."""
+    return bool(user is not None and getattr(user, "is_active", False) and getattr(user, "is_staff", False)
+                and user.has_perm("payments.add_payment"))
+
+
+def can_issue_credit_notes(user) -> bool:
+    return bool(user is not None and getattr(user, "is_staff", False) and user.has_perm("payments.add_creditnote"))
+
+
+def can_void_invoices(user) -> bool:
+    return bool(user is not None and getattr(user, "is_staff", False) and user.has_perm("payments.change_invoice"))
+
+
+def can_read_invoice(user, invoice) -> bool:
+    """The PDF download: staff, or the invoice's dealer's users who may see invoices (checked by the view)."""
+    return bool(user.is_staff or (user.is_authenticated and user.dealer_id == invoice.dealer_id))

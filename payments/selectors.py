@@ -1,1 +1,142 @@
-"""Reads of payments shared by pages and API."""
+"""Reads of payments shared by pages and API. Every read of a dealer's invoices goes through `invoices_of(actor)`, so
+another dealer's invoice is simply not found (404)."""
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F, Prefetch, Sum
+from django.http import Http404
+
+from .models import ZERO, Allocation, CreditNote, Invoice, InvoiceStatus, Payment
+
+OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
+
+
+# --- a dealer's invoices ---------------------------------------------------------------------------------------------
+
+def invoices_of(actor):
+    """The invoices the actor may see: its dealer's (none without a dealer)."""
+    if actor is None or actor.dealer is None:
+        return Invoice.objects.none()
+    return Invoice.objects.filter(dealer=actor.dealer)
+
+
+def _date(value):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip()) if value else None
+    except ValueError:
+        return None
+
+
+def list_invoices(actor, filters: dict | None = None):
+    """Newest first. Filters: status (a status or "unpaid": open, partially paid, overdue), date_from, date_to
+    (issue date, YYYY-MM-DD; unreadable dates are ignored)."""
+    filters = filters or {}
+    rows = invoices_of(actor).select_related("order", "document")
+    status = filters.get("status") or ""
+    if status == "unpaid":
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif status in InvoiceStatus.values:
+        rows = rows.filter(status=status)
+    if _date(filters.get("date_from")):
+        rows = rows.filter(issue_date__gte=_date(filters["date_from"]))
+    if _date(filters.get("date_to")):
+        rows = rows.filter(issue_date__lte=_date(filters["date_to"]))
+    return rows.order_by("-issue_date", "-pk")
+
+
+def get_invoice(actor, number) -> Invoice:
+    """One of the actor's dealer's invoices with its lines, installments and allocations, or 404."""
+    invoice = (invoices_of(actor).select_related("order", "document", "dealer")
+               .prefetch_related("lines", "installment_plan",
+                                 Prefetch("allocations", queryset=Allocation.objects.select_related(
+                                     "payment", "credit_note")))
+               .filter(number=number).first())
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+def get_invoice_for_staff(number) -> Invoice:
+    invoice = Invoice.objects.select_related("document", "dealer").filter(number=number).first()
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+def open_balance(dealer):
+    return (Invoice.objects.filter(dealer=dealer, status__in=OPEN_STATUSES)
+            .aggregate(owed=Sum(F("total_gross") - F("settled")))["owed"] or ZERO)
+
+
+def credit_balance(dealer):
+    """Money received or credited and not yet allocated to invoices."""
+    paid = Payment.objects.filter(dealer=dealer).aggregate(left=Sum(F("amount") - F("allocated")))["left"] or ZERO
+    noted = CreditNote.objects.filter(dealer=dealer).aggregate(left=Sum(F("amount") - F("allocated")))["left"] or ZERO
+    return paid + noted
+
+
+# --- statements -------------------------------------------------------------------------------------------------------
+
+def balance_before(dealer, day: datetime.date):
+    """Invoices − payments − credit notes dated before `day` (void invoices excluded): three aggregates."""
+    invoiced = (Invoice.objects.filter(dealer=dealer, issue_date__lt=day).exclude(status=InvoiceStatus.VOID)
+                .aggregate(s=Sum("total_gross"))["s"] or ZERO)
+    paid = Payment.objects.filter(dealer=dealer, received_on__lt=day).aggregate(s=Sum("amount"))["s"] or ZERO
+    credited = CreditNote.objects.filter(dealer=dealer, issued_on__lt=day).aggregate(s=Sum("amount"))["s"] or ZERO
+    return invoiced - paid - credited
+
+
+def statement_invoices(dealer, date_from, date_to):
+    return (Invoice.objects.filter(dealer=dealer, issue_date__range=(date_from, date_to))
+            .exclude(status=InvoiceStatus.VOID).select_related("order").order_by("issue_date", "pk"))
+
+
+def statement_payments(dealer, date_from, date_to):
+    return (Payment.objects.filter(dealer=dealer, received_on__range=(date_from, date_to))
+            .order_by("received_on", "pk"))
+
+
+def statement_credit_notes(dealer, date_from, date_to):
+    return CreditNote.objects.filter(dealer=dealer, issued_on__range=(date_from, date_to)).order_by("issued_on", "pk")
+
+
+# --- staff: export and reconciliation ----------------------------------------------------------------------------------
+
+def export_invoices(date_from, date_to):
+    return (Invoice.objects.filter(issue_date__range=(date_from, date_to)).select_related("dealer", "order")
+            .order_by("issue_date", "pk"))
+
+
+def export_payments(date_from, date_to):
+    return (Payment.objects.filter(received_on__range=(date_from, date_to)).select_related("dealer")
+            .order_by("received_on", "pk"))
+
+
+def export_credit_notes(date_from, date_to):
+    return (CreditNote.objects.filter(issued_on__range=(date_from, date_to)).select_related("dealer")
+            .order_by("issued_on", "pk"))
+
+
+def export_allocations(date_from, date_to):
+    return (Allocation.objects.filter(created_at__date__range=(date_from, date_to))
+            .select_related("invoice__dealer", "payment", "credit_note").order_by("created_at", "pk"))
+
+
+def unmatched_payments():
+    return (Payment.objects.filter(allocated__lt=F("amount")).select_related("dealer")
+            .order_by("dealer__legal_name", "received_on", "pk"))
+
+
+def unmatched_credit_notes():
+    return (CreditNote.objects.filter(allocated__lt=F("amount")).select_related("dealer")
+            .order_by("dealer__legal_name", "issued_on", "pk"))
+
+
+def open_invoices(dealer_ids=None):
+    rows = Invoice.objects.filter(status__in=OPEN_STATUSES, settled__lt=F("total_gross")).select_related("dealer")
+    if dealer_ids is not None:
+        rows = rows.filter(dealer_id__in=dealer_ids)
+    return rows.order_by("dealer__legal_name", "due_date", "pk")

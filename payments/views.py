@@ -1,1 +1,171 @@
-"""HTML views of payments."""
+"""HTML views of payments: a dealer's invoices (list, detail, PDF) and statement (page, CSV, PDF) for owners, finance
+users and agents acting for the dealer; the staff's reconciliation page and accounting export. Another dealer's
+invoice is 404 (selectors.invoices_of)."""
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from dealers.permissions import PAY
+from dealers.views import dealer_page
+from portal.errors import DomainError
+from portal.models import Document
+
+from . import permissions, selectors
+from .forms import AllocateForm, InvoiceFilterForm, PeriodForm
+from .models import CreditNote, Invoice, Payment
+from .services import allocation, statements
+
+PER_PAGE = 25
+pay_page = dealer_page(ability=PAY)
+
+
+@pay_page
+def invoice_list(request):
+    form = InvoiceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.list_invoices(request.actor, filters), PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "payments/invoice_list.html", {
+        "form": form, "page": page, "invoices": list(page), "query": query.urlencode(),
+        "open_balance": selectors.open_balance(request.actor.dealer),
+        "credit_balance": selectors.credit_balance(request.actor.dealer)})
+
+
+@pay_page
+def invoice_detail(request, number):
+    invoice = selectors.get_invoice(request.actor, number)
+    return render(request, "payments/invoice_detail.html", {
+        "invoice": invoice, "lines": list(invoice.lines.all()), "plan": list(invoice.installment_plan.all()),
+        "allocations": list(invoice.allocations.all())})
+
+
+@login_required
+def invoice_pdf(request, number):
+    """The invoice's PDF: the dealer's users who pay (and agents acting for it), and staff."""
+    actor = getattr(request, "actor", None)
+    if actor is not None and actor.dealer is not None:
+        if not permissions.can_see_invoices(actor):
+            raise Http404
+        invoice = selectors.get_invoice(actor, number)
+        back = ("payments:invoice", number)
+    elif request.user.is_staff:
+        invoice = selectors.get_invoice_for_staff(number)
+        back = ("admin:payments_invoice_changelist",)
+    else:
+        raise Http404
+    document = invoice.document
+    if document is None or document.status != Document.Status.READY:
+        messages.info(request, _("The PDF of invoice %(number)s is being prepared; try again in a moment.")
+                      % {"number": invoice.number})
+        return redirect(*back)
+    return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{invoice.number}.pdf")
+
+
+def _statement_of(request):
+    form = PeriodForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    try:
+        return form, statements.build_statement(dealer=request.actor.dealer, date_from=data.get("date_from"),
+                                                date_to=data.get("date_to"))
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+        return form, statements.build_statement(dealer=request.actor.dealer, date_from=None, date_to=None)
+
+
+@pay_page
+def statement(request):
+    form, found = _statement_of(request)
+    period = f"date_from={found.date_from.isoformat()}&date_to={found.date_to.isoformat()}"
+    return render(request, "payments/statement.html", {"form": form, "statement": found, "period": period})
+
+
+@pay_page
+def statement_csv(request):
+    _form, found = _statement_of(request)
+    response = HttpResponse(statements.statement_csv(found), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (f'attachment; filename="statement-{request.actor.dealer.code or "dealer"}-'
+                                       f'{found.date_from}-{found.date_to}.csv"')
+    return response
+
+
+@pay_page
+def statement_pdf(request):
+    _form, found = _statement_of(request)
+    pdf = statements.statement_pdf(found, language=request.LANGUAGE_CODE)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; filename="statement-{request.actor.dealer.code or "dealer"}-'
+                                       f'{found.date_from}-{found.date_to}.pdf"')
+    return response
+
+
+# --- staff ------------------------------------------------------------------------------------------------------------
+
+def _source_by_number(number):
+    number = (number or "").strip()
+    return (Payment.objects.filter(number=number).first() or CreditNote.objects.filter(number=number).first())
+
+
+@staff_member_required
+def reconciliation(request):
+    """Unmatched payments and credit notes, and open invoices, per dealer; allocate by hand or oldest first."""
+    if not permissions.can_record_payments(request.user):
+        return render(request, "dealers/forbidden.html", status=403)
+    form = AllocateForm(request.POST if request.POST.get("action") == "allocate" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "allocate_credit":
+                from dealers.models import Dealer
+
+                dealer = Dealer.objects.filter(pk=request.POST.get("dealer") or 0).first()
+                if dealer is None:
+                    raise Http404
+                made = allocation.allocate_credit(by=request.user, dealer=dealer)
+                messages.success(request, _("%(count)s allocations made for %(dealer)s.")
+                                 % {"count": len(made), "dealer": dealer})
+                return redirect("payments:reconciliation")
+            if form.is_valid():
+                source = _source_by_number(form.cleaned_data["source"])
+                invoice = Invoice.objects.filter(number=form.cleaned_data["invoice"].strip()).first()
+                if source is None:
+                    form.add_error("source", _("No payment or credit note has this number."))
+                elif invoice is None:
+                    form.add_error("invoice", _("No invoice has this number."))
+                else:
+                    allocation.allocate(by=request.user, source=source, invoice=invoice,
+                                        amount=form.cleaned_data["amount"])
+                    messages.success(request, _("%(amount)s of %(source)s allocated to %(invoice)s.") % {
+                        "amount": form.cleaned_data["amount"], "source": source.number, "invoice": invoice.number})
+                    return redirect("payments:reconciliation")
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    dealers = {}
+    for row in [*selectors.unmatched_payments(), *selectors.unmatched_credit_notes()]:
+        dealers.setdefault(row.dealer_id, {"dealer": row.dealer, "sources": [], "invoices": []})["sources"].append(row)
+    for invoice in selectors.open_invoices():
+        dealers.setdefault(invoice.dealer_id, {"dealer": invoice.dealer, "sources": [], "invoices": []})[
+            "invoices"].append(invoice)
+    groups = sorted(dealers.values(), key=lambda group: group["dealer"].legal_name)
+    return render(request, "payments/reconciliation.html", {"form": form, "groups": groups,
+                                                            "period_form": PeriodForm()})
+
+
+@staff_member_required
+def accounting_export(request):
+    if not permissions.can_record_payments(request.user):
+        return render(request, "dealers/forbidden.html", status=403)
+    form = PeriodForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    try:
+        start, end = statements.clean_period(data.get("date_from"), data.get("date_to"))
+    except DomainError as exc:
+        return HttpResponse(str(exc.message), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(statements.accounting_export_csv(date_from=start, date_to=end),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="accounting-{start}-{end}.csv"'
+    return response

@@ -5,6 +5,8 @@ from rest_framework.routers import SimpleRouter
 from catalog import api as catalog_api
 from dealers import api as dealers_api
 from orders import api as orders_api
+from payments import api as payments_api
+from payments.api_credit import CreditStatusView
 from pricing import api as pricing_api
 from pricing import quote_api
 
@@ -18,6 +20,13 @@ router.register("me/lists", orders_api.SavedListViewSet, basename="me-lists")
 
 urlpatterns = [
     path("me/company/", dealers_api.CompanyView.as_view(), name="me-company"),
+    path("me/credit/", CreditStatusView.as_view(), name="me-credit"),
+    path("me/invoices/", payments_api.InvoiceListView.as_view(), name="me-invoices"),
+    path("me/invoices/<str:number>/", payments_api.InvoiceDetailView.as_view(), name="me-invoice"),
+    path("me/statement/", payments_api.StatementView.as_view(), name="me-statement"),
+    path("payments/", payments_api.PaymentsView.as_view(), name="payments"),
+    path("payments/<str:number>/allocations/", payments_api.PaymentAllocationsView.as_view(),
+         name="payment-allocations"),
     path("me/orders/", orders_api.OrdersView.as_view(), name="me-orders"),
     path("me/orders/<str:number>/", orders_api.OrderView.as_view(), name="me-order"),
     path("me/orders/<str:number>/returns/", orders_api.OrderReturnsView.as_view(), name="me-order-returns"),

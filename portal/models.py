@@ -131,6 +131,7 @@ class ApiToken(models.Model):
         ACCOUNT = "account", _("A dealer user's own company, addresses and users")
         CATALOG_WRITE = "catalog:write", _("Upsert products, prices and stock")
         CATALOG_READ = "catalog:read", _("Read products, categories and prices")
+        PAYMENTS_WRITE = "payments:write", _("Record payments and allocate them to invoices (accounting system)")
 
     name = models.CharField(_("name"), max_length=100, help_text=_("Who uses it, e.g. 'ERP production'."))
     user = models.ForeignKey(

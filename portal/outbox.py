@@ -161,3 +161,35 @@ def purge_sent(*, older_than_days=90) -> int:
     cutoff = timezone.now() - timedelta(days=older_than_days)
     deleted, _ = Notification.objects.filter(status=Notification.Status.SENT, sent_at__lt=cutoff).delete()
     return deleted
+
+
+def notify_independently(*, to: str, template, context=None, language=None) -> None:
+    """Write an outbox row that survives the caller's rollback (an "autonomous transaction"): for telling staff
+    about a refusal whose own transaction is rolled back. The row is written and committed on another database
+    connection (a short-lived thread), then delivered like any other. `to` is an address: rows written this way
+    carry no foreign key to rows the caller may not have committed yet."""
+    import threading
+
+    from django.db import connection as _unused  # noqa: F401  (the thread opens its own)
+    from django.db import transaction
+
+    error = []
+
+    def write():
+        from django.db import connection
+
+        try:
+            with transaction.atomic():
+                notify(to=to, template=template, context=context, language=language)
+        except Exception as exc:  # noqa: BLE001 - reported to the caller's log below
+            error.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=write, name="outbox-independent")
+    thread.start()
+    thread.join(10)
+    if error:
+        import logging
+
+        logging.getLogger(__name__).warning("Could not record the notification %s to %s: %s", template, to, error[0])

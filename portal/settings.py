@@ -186,6 +186,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Dealer Portal <portal@ex
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Staff who hear about new applications and other events that need a person.
 STAFF_NOTIFY_EMAILS = env.list("STAFF_NOTIFY_EMAILS", default=["sales@example.com"])
+# Finance staff hear of refused on-account orders and of dealers crossing CREDIT_THRESHOLD_PERCENT of their limit.
+FINANCE_NOTIFY_EMAILS = env.list("FINANCE_NOTIFY_EMAILS", default=["finance@example.com"])
+CREDIT_THRESHOLD_PERCENT = env.int("CREDIT_THRESHOLD_PERCENT", default=90)
+# A dealer's credit account until finance sets it: no credit unless configured otherwise.
+DEFAULT_CREDIT_LIMIT = env("DEFAULT_CREDIT_LIMIT", default="0")
+DEFAULT_PAYMENT_TERMS_DAYS = env.int("DEFAULT_PAYMENT_TERMS_DAYS", default=30)
 
 # The company that runs the portal, as printed on documents and mails.
 COMPANY = {
@@ -241,6 +247,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pricing.tasks.remind_expiring_quotes_task",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Invoices: overdue marks, reminders and automatic holds, once a day.
+    "run-overdue-invoices": {
+        "task": "payments.tasks.run_overdue_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
 
@@ -253,6 +264,16 @@ IMPORT_UPLOAD_RETENTION_DAYS = env.int("IMPORT_UPLOAD_RETENTION_DAYS", default=7
 
 # Quotes: the dealer is reminded once per revision when a sent quote is valid for at most this many more days.
 QUOTE_REMINDER_DAYS = env.int("QUOTE_REMINDER_DAYS", default=3)
+
+# Invoices: issued when an order ships ("shipped") or already when it is confirmed ("confirmed"); the bank account
+# printed on invoices under "How to pay".
+INVOICE_ON = env("INVOICE_ON", default="shipped")
+INVOICE_BANK_ACCOUNT = env("INVOICE_BANK_ACCOUNT", default="Demo Bank A.Ş. · IBAN TR00 0000 0000 0000 0000 0000 00")
+
+# Invoices: reminder days relative to the due date (negative: before), and days overdue after which the
+# dealer's account goes on hold by itself (0: never).
+INVOICE_REMINDER_DAYS = [int(day) for day in env.list("INVOICE_REMINDER_DAYS", default=["-3", "0", "7", "14"])]
+AUTO_HOLD_AFTER_DAYS = env.int("AUTO_HOLD_AFTER_DAYS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

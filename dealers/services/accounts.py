@@ -222,10 +222,34 @@ def needs_terms_acceptance(user) -> TermsVersion | None:
     """The current terms, if this dealer user has not accepted them yet (staff never need to)."""
     if not user.is_authenticated or user.dealer_id is None:
         return None
-    terms = TermsVersion.objects.current()
+    terms = current_terms()
     if terms is None or TermsAcceptance.objects.filter(user=user, terms=terms).exists():
         return None
     return terms
+
+
+CURRENT_TERMS_KEY = "dealers:current-terms"
+
+
+def current_terms() -> TermsVersion | None:
+    """The newest published terms, from the cache (every request of every dealer user asks): saving or deleting
+    any terms version forgets it (dealers.apps connects the signals)."""
+    from django.core.cache import cache
+
+    cached = cache.get(CURRENT_TERMS_KEY)
+    if cached is None:
+        terms = TermsVersion.objects.current()
+        cached = terms if terms is not None else False
+        cache.set(CURRENT_TERMS_KEY, cached, 3600)
+    return cached or None
+
+
+def forget_current_terms(**kwargs) -> None:
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.delete(CURRENT_TERMS_KEY)
+    transaction.on_commit(lambda: cache.delete(CURRENT_TERMS_KEY))
 
 
 def accept_terms(*, user, terms: TermsVersion, ip_address=None) -> TermsAcceptance:

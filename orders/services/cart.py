@@ -11,6 +11,7 @@ from portal import audit
 
 from ..errors import NotAllowed
 from ..models import Cart, CartLine
+from ..selectors import remember_cart_owner
 from .lines import (
     AddedLine,
     CheckedLine,
@@ -26,6 +27,7 @@ from .lines import (
 def _lock_cart(actor) -> Cart:
     """The actor's cart for its dealer, created when missing, locked until the transaction ends."""
     cart, _created = Cart.objects.select_for_update().get_or_create(user=actor.user, dealer=actor.dealer)
+    remember_cart_owner(cart)
     return cart
 
 

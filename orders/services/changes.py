@@ -15,6 +15,7 @@ from portal import audit, outbox
 
 from ..errors import InvalidCheckout, NoLines, NotAllowed, OrderNotChangeable, OverOrderLimit, StatusNotAllowed
 from ..models import CHANGEABLE, HOLDS_STOCK, TRANSITIONS, Order, OrderStatus, SubStatus
+from . import hooks
 from .ordering import (
     FixedPrice,
     _dealer_users_who,
@@ -57,6 +58,8 @@ def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="
         order.sub_status = sub_status if status == previous or sub_status is not None else None
         order.save(update_fields=["status", "sub_status", "updated_at"])
         _history(order, by=by, from_status=previous, to_status=status, sub_status=sub_status, note=note)
+        if status != previous:
+            hooks.status_changed(order=order, previous=previous, by=by)
         audit.record(actor=by, action="order.status", target=order, dealer=order.dealer,
                      data={"number": order.number, "from": previous, "to": status,
                            "sub_status": sub_status.code if sub_status else None, "note": note})
@@ -172,8 +175,11 @@ def change_order_quantities(*, actor, order, quantities: dict) -> Order:
             line.save()
         if holds:
             _take(order)
+        previous_total = order.total_gross
         order.total_net, order.total_vat, order.total_gross = net, vat, gross
         order.save(update_fields=["total_net", "total_vat", "total_gross", "updated_at"])
+        if holds and gross > previous_total:
+            hooks.order_commits(order=order, actor=actor, previous_total=previous_total)
         note = "; ".join(f"{sku}: {old} → {new}" for sku, old, new in changes)
         _history(order, by=actor.user, from_status=order.status, to_status=order.status,
                  note=_("Changed: %(changes)s") % {"changes": note}, on_behalf=actor.on_behalf)

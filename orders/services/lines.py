@@ -154,6 +154,8 @@ def merge_lines(*, model, parent_field: str, parent, checked) -> tuple[list[Adde
         added.append(AddedLine(line.line, line.product, line.quantity, total))
     if new:
         model.objects.bulk_create(new.values())
+        # bulk_create sends no post_save: tell the header's cached count of this cart (or list) itself.
+        post_save_bulk(model, next(iter(new.values())))
     if changed:
         fields = ["quantity"]
         if any(f.name == "updated_at" for f in model._meta.fields):
@@ -163,6 +165,12 @@ def merge_lines(*, model, parent_field: str, parent, checked) -> tuple[list[Adde
             fields.append("updated_at")
         model.objects.bulk_update(changed.values(), fields)
     return added, problems
+
+
+def post_save_bulk(model, instance) -> None:
+    from django.db.models.signals import post_save
+
+    post_save.send(sender=model, instance=instance, created=True, raw=False, using="default", update_fields=None)
 
 
 def quantity_text(value: Decimal) -> str:

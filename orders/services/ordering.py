@@ -8,6 +8,7 @@ given back when it is cancelled; see catalog.services.take_stock for the locking
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from portal.money import quantize, vat_amount
 from portal.numbering import next_number
 from pricing.engine import price_lines
 
+from . import hooks
 from ..errors import (
     DealerNotApproved,
     InvalidCheckout,
@@ -261,8 +263,10 @@ def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None
         _stock_check_unlocked(rows)
     try:
         with transaction.atomic():
+            # The number is taken last: its counter row is locked until commit, so it is held for a moment
+            # rather than for the whole order (every order of every dealer waits on that row).
             order = Order.objects.create(
-                number=next_number("ORD"), dealer=actor.dealer, placed_by=actor.user, on_behalf=actor.on_behalf,
+                number=f"TMP-{uuid.uuid4().hex[:16]}", dealer=actor.dealer, placed_by=actor.user, on_behalf=actor.on_behalf,
                 status=S.PENDING_APPROVAL if waiting else S.PLACED, quote_number=quote_number,
                 total_net=net, total_vat=vat, total_gross=gross, idempotency_key=key, **values)
             OrderLine.objects.bulk_create([
@@ -271,7 +275,11 @@ def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None
                           vat_rate=r["vat_rate"], line_net=r["line_net"], line_vat=r["line_vat"], rules=r["rules"])
                 for i, r in enumerate(rows)])
             if not waiting:
+                hooks.order_commits(order=order, actor=actor, previous_total=Decimal("0.00"))
+                # Stock rows are shared by every dealer's orders: locked as late as possible.
                 _take(order)
+            order.number = next_number("ORD")
+            order.save(update_fields=["number"])
             _history(order, by=actor.user, to_status=order.status, on_behalf=actor.on_behalf,
                      note=_("From quote %(number)s") % {"number": quote_number} if quote_number else "")
             audit.record(actor=actor.user, action="order.placed", target=order, dealer=actor.dealer,
@@ -358,6 +366,7 @@ def _decide(*, actor, order, approve: bool, note: str) -> Order:
         to_status = S.PLACED if approve else S.REJECTED
         if approve:
             _take(order)
+            hooks.order_commits(order=order, actor=actor, previous_total=Decimal("0.00"))
         order.status, order.decided_by, order.decision_note = to_status, actor.user, note
         order.save(update_fields=["status", "decided_by", "decision_note", "updated_at"])
         _history(order, by=actor.user, from_status=S.PENDING_APPROVAL, to_status=to_status, note=note,

@@ -433,3 +433,16 @@ def test_parallel_additions_to_a_list_end_in_one_line_with_the_sum():
     errors = _in_parallel(4, lambda i: services.add_lines_to_list(actor=actor, saved_list=saved,
                                                                    lines=[(product, 2)]))
     assert errors == [] and SavedListLine.objects.get().quantity == D(8)
+
+
+def test_the_headers_cart_count_follows_every_change(actor, panel, boxed):
+    from orders import selectors
+
+    assert selectors.count_cart_lines(actor=actor) == 0
+    services.add_lines_to_cart(actor=actor, lines=[(panel, 1), (boxed, 10)])
+    assert selectors.count_cart_lines(actor=actor) == 2
+    line = selectors.list_cart_lines(actor=actor).get(product=panel)
+    services.remove_cart_line(actor=actor, line=line)
+    assert selectors.count_cart_lines(actor=actor) == 1
+    services.clear_cart(actor=actor)
+    assert selectors.count_cart_lines(actor=actor) == 0

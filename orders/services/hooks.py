@@ -1,0 +1,31 @@
+"""Hooks later stages register with orders (orders must not import them): payments checks credit before an order
+commits to an amount and issues invoices when an order moves."""
+
+# fn(*, order, actor, previous_total) inside the order's transaction, when `order` (already saved with its new
+# total and status) starts to count or counts more: placed at checkout/API/quote, approved, changed upwards.
+# It may raise a DomainError to refuse; everything rolls back.
+_order_commitment_checks = []
+# fn(*, order, previous, by) inside the status move's transaction, after the move is saved.
+_status_listeners = []
+
+
+def on_order_commitment(fn):
+    if fn not in _order_commitment_checks:
+        _order_commitment_checks.append(fn)
+    return fn
+
+
+def on_status_changed(fn):
+    if fn not in _status_listeners:
+        _status_listeners.append(fn)
+    return fn
+
+
+def order_commits(*, order, actor, previous_total):
+    for fn in list(_order_commitment_checks):
+        fn(order=order, actor=actor, previous_total=previous_total)
+
+
+def status_changed(*, order, previous, by):
+    for fn in list(_status_listeners):
+        fn(order=order, previous=previous, by=by)

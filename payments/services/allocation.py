@@ -1,0 +1,360 @@
+"""Payments, credit notes and their allocation to invoices.
+
+Every allocation locks what it decides on, always in one order: payments (by primary key), then credit notes (by
+primary key), then invoices (by primary key) — so two allocations touching the same rows wait for each other
+instead of deadlocking. Nothing is ever over-settled or over-allocated (checked here under the locks, and by the
+database's check constraints). What a payment or credit note does not settle stays unallocated: the dealer's credit
+balance, used later by `allocate_credit` or by hand."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import audit
+from portal.money import quantize, to_decimal
+from portal.numbering import next_number
+
+from .. import permissions
+from ..errors import (
+    IdempotencyKeyReused,
+    InvalidAmount,
+    InvalidPayment,
+    InvoiceNotOpen,
+    NotAllowed,
+    OverAllocation,
+    ReasonRequired,
+    WrongDealer,
+)
+from ..models import ZERO, Allocation, CreditNote, Invoice, InvoiceStatus, Payment, PaymentKind
+
+__all__ = ["OLDEST", "allocate", "allocate_credit", "clean_amount", "issue_credit_note", "record_payment",
+           "credit_note_from_return"]
+
+OLDEST = "oldest"
+# Invoices that still take money.
+OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
+
+
+# --- input ---------------------------------------------------------------------------------------------------------
+
+def clean_amount(value, *, field="amount") -> Decimal:
+    """A positive amount in cents. Floats are refused: they cannot hold money exactly."""
+    if isinstance(value, float):
+        raise InvalidAmount(_("Amounts must be given as text or Decimal, never as a floating-point number."),
+                            field=field)
+    try:
+        amount = to_decimal(value)
+    except (TypeError, ValueError):
+        raise InvalidAmount(_("Enter an amount."), field=field) from None
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidAmount(_("Enter an amount above zero."), field=field)
+    if quantize(amount) != amount:
+        raise InvalidAmount(_("Enter an amount with at most two decimals."), field=field)
+    if amount >= Decimal("1e12"):
+        raise InvalidAmount(_("This amount is too large."), field=field)
+    return quantize(amount)
+
+
+def _require_finance(by):
+    if not permissions.can_record_payments(by):
+        raise NotAllowed(_("Only finance staff record payments and allocations."))
+
+
+def _clean_date(value, field) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidPayment(_("Enter a date as YYYY-MM-DD."), field=field) from None
+    if not isinstance(value, datetime.date):
+        raise InvalidPayment(_("Enter a date."), field=field)
+    if value > timezone.localdate():
+        raise InvalidPayment(_("A payment cannot be received in the future."), field=field)
+    return value
+
+
+# --- locking and the one place an allocation is written ------------------------------------------------------------
+
+def lock_rows(*, payments=(), credit_notes=(), invoices=()):
+    """Lock the given rows (ids or objects) in the module's one order; returns ({pk: payment}, {pk: credit note},
+    {pk: invoice})."""
+    def ids(rows):
+        return sorted({getattr(row, "pk", row) for row in rows})
+
+    locked_payments = {p.pk: p for p in Payment.objects.select_for_update().filter(pk__in=ids(payments)).order_by("pk")}
+    locked_notes = {c.pk: c for c in
+                    CreditNote.objects.select_for_update().filter(pk__in=ids(credit_notes)).order_by("pk")}
+    locked_invoices = {i.pk: i for i in Invoice.objects.select_for_update().filter(pk__in=ids(invoices)).order_by("pk")}
+    return locked_payments, locked_notes, locked_invoices
+
+
+def _current_due_date(invoice, plan) -> datetime.date:
+    """With installments: the due date of the first installment not yet covered by what is settled."""
+    covered = ZERO
+    for installment in plan:
+        covered += installment.amount
+        if covered > invoice.settled:
+            return installment.due_date
+    return plan[-1].due_date if plan else invoice.due_date
+
+
+def _settle_status(invoice) -> None:
+    """open → partially_paid → paid. A paid overdue invoice is paid; a partly paid overdue one stays overdue unless
+    its installment plan moved the next due date into the future."""
+    if invoice.settled >= invoice.total_gross:
+        invoice.status = InvoiceStatus.PAID
+        return
+    if invoice.installments > 1:
+        invoice.due_date = _current_due_date(invoice, list(invoice.installment_plan.all()))
+    if invoice.status == InvoiceStatus.OVERDUE and invoice.due_date < timezone.localdate():
+        return
+    invoice.status = InvoiceStatus.PARTIALLY_PAID if invoice.settled > 0 else InvoiceStatus.OPEN
+
+
+def _apply_locked(*, source, invoice, amount: Decimal, by) -> Allocation:
+    """Write one allocation of `amount` from `source` (a locked payment or credit note) to `invoice` (locked)."""
+    if source.dealer_id != invoice.dealer_id:
+        raise WrongDealer(_("Invoice %(invoice)s is not of the same dealer as %(source)s.")
+                          % {"invoice": invoice.number, "source": source.number}, field="invoice")
+    if invoice.status not in OPEN_STATUSES:
+        raise InvoiceNotOpen(_("Invoice %(number)s is %(status)s; it takes no more payments.")
+                             % {"number": invoice.number, "status": invoice.get_status_display()}, field="invoice")
+    if amount > source.unallocated:
+        raise OverAllocation(_("%(source)s has only %(left)s left to allocate.")
+                             % {"source": source.number, "left": source.unallocated}, field="amount")
+    if amount > invoice.total_gross - invoice.settled:
+        raise OverAllocation(_("Invoice %(number)s owes only %(left)s.")
+                             % {"number": invoice.number, "left": invoice.total_gross - invoice.settled},
+                             field="amount")
+    is_payment = isinstance(source, Payment)
+    allocation = Allocation.objects.create(invoice=invoice, payment=source if is_payment else None,
+                                           credit_note=None if is_payment else source, amount=amount,
+                                           created_by=by if getattr(by, "pk", None) else None)
+    source.allocated += amount
+    source.save(update_fields=["allocated"])
+    invoice.settled += amount
+    _settle_status(invoice)
+    invoice.save(update_fields=["settled", "status", "due_date"])
+    audit.record(actor=by, action="payment.allocated", target=invoice, dealer=invoice.dealer, data={
+        "invoice": invoice.number, "source": source.number, "amount": str(amount), "status": invoice.status})
+    return allocation
+
+
+def _open_invoice_ids(dealer, *, first=None) -> list[int]:
+    """The dealer's open invoices, oldest due first (`first`, an invoice id, ahead of them all)."""
+    ids = list(Invoice.objects.filter(dealer=dealer, status__in=OPEN_STATUSES, settled__lt=F("total_gross"))
+               .order_by("due_date", "issue_date", "pk").values_list("pk", flat=True))
+    if first is not None and first in ids:
+        ids.remove(first)
+        ids.insert(0, first)
+    return ids
+
+
+def _spread_locked(*, sources, invoices, order: list[int], by) -> list[Allocation]:
+    """Spread the locked sources (in the given order) over the locked invoices in `order` (invoice ids)."""
+    made = []
+    queue = [invoices[pk] for pk in order if pk in invoices]
+    for source in sources:
+        for invoice in queue:
+            left = source.unallocated
+            if left <= 0:
+                break
+            owed = invoice.total_gross - invoice.settled
+            if owed <= 0 or invoice.status not in OPEN_STATUSES:
+                continue
+            made.append(_apply_locked(source=source, invoice=invoice, amount=min(left, owed), by=by))
+    return made
+
+
+# --- payments ------------------------------------------------------------------------------------------------------
+
+def _same_payment(existing: Payment, *, amount, kind) -> Payment:
+    if existing.amount != amount or existing.kind != kind:
+        raise IdempotencyKeyReused(_("This idempotency key was already used for payment %(number)s of %(amount)s.")
+                                   % {"number": existing.number, "amount": existing.amount})
+    existing.created = False
+    return existing
+
+
+def _clean_manual(allocate, amount) -> dict[int, Decimal]:
+    wanted = {}
+    for invoice_id, value in allocate.items():
+        try:
+            invoice_id = int(getattr(invoice_id, "pk", invoice_id))
+        except (TypeError, ValueError):
+            raise InvalidPayment(_("Unknown invoice: %(id)s") % {"id": invoice_id}, field="allocations") from None
+        wanted[invoice_id] = wanted.get(invoice_id, ZERO) + clean_amount(value, field="allocations")
+    if sum(wanted.values(), ZERO) > amount:
+        raise OverAllocation(_("The allocations add up to more than the payment."), field="allocations")
+    return wanted
+
+
+def record_payment(*, by, dealer, amount, kind, received_on, reference="", idempotency_key=None, order=None,
+                   allocate=OLDEST) -> Payment:
+    """Finance staff (or the accounting system through the API) record money received from `dealer`.
+
+    `allocate`: "oldest" (default: the order's invoice first when `order` is given, then the dealer's open invoices
+    oldest due first), None (leave it all unallocated), or {invoice id: amount} by hand. What is not allocated is the
+    dealer's credit balance. The same `idempotency_key` for the dealer returns the first payment (a parallel retry
+    collides on the database's unique constraint and returns it too); the returned object's `created` says which."""
+    _require_finance(by)
+    amount = clean_amount(amount)
+    if kind not in PaymentKind.values:
+        raise InvalidPayment(_("Choose a payment method."), field="kind")
+    received_on = _clean_date(received_on, "received_on")
+    reference = (reference or "").strip()
+    if len(reference) > 100:
+        raise InvalidPayment(_("The reference may be at most 100 characters."), field="reference")
+    if order is not None and order.dealer_id != dealer.pk:
+        raise WrongDealer(_("Order %(number)s is not this dealer's.") % {"number": order.number}, field="order")
+    if allocate not in (OLDEST, None) and not isinstance(allocate, dict):
+        raise InvalidPayment(_("Allocate oldest first, by hand, or not at all."), field="allocations")
+    manual = _clean_manual(allocate, amount) if isinstance(allocate, dict) else None
+    key = (idempotency_key or "").strip()[:100] or None
+    if key:
+        existing = Payment.objects.filter(dealer=dealer, idempotency_key=key).first()
+        if existing is not None:
+            return _same_payment(existing, amount=amount, kind=kind)
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                number=next_number("PAY"), dealer=dealer, kind=kind, amount=amount, received_on=received_on,
+                reference=reference, order=order, idempotency_key=key, recorded_by=by if getattr(by, "pk", None)
+                else None, currency=getattr(getattr(dealer, "credit_account", None), "currency", "TRY"))
+            audit.record(actor=by, action="payment.recorded", target=payment, dealer=dealer, data={
+                "number": payment.number, "amount": str(amount), "kind": kind, "received_on": received_on.isoformat(),
+                "reference": reference, "order": order.number if order else None})
+            if manual:
+                payments, _notes, invoices = lock_rows(payments=[payment], invoices=list(manual))
+                payment = payments[payment.pk]
+                for invoice_id, part in manual.items():
+                    invoice = invoices.get(invoice_id)
+                    if invoice is None:
+                        raise InvalidPayment(_("Unknown invoice: %(id)s") % {"id": invoice_id}, field="allocations")
+                    _apply_locked(source=payment, invoice=invoice, amount=part, by=by)
+            elif allocate == OLDEST:
+                first = getattr(getattr(order, "invoice", None), "pk", None) if order is not None else None
+                order_ids = _open_invoice_ids(dealer, first=first)
+                payments, _notes, invoices = lock_rows(payments=[payment], invoices=order_ids)
+                payment = payments[payment.pk]
+                _spread_locked(sources=[payment], invoices=invoices, order=order_ids, by=by)
+    except IntegrityError:
+        if key:
+            existing = Payment.objects.filter(dealer=dealer, idempotency_key=key).first()
+            if existing is not None:
+                return _same_payment(existing, amount=amount, kind=kind)
+        raise
+    payment.created = True
+    return payment
+
+
+def allocate(*, by, source, invoice, amount) -> Allocation:
+    """Finance staff allocate `amount` of a payment or credit note to one invoice of the same dealer."""
+    _require_finance(by)
+    amount = clean_amount(amount)
+    if not isinstance(source, (Payment, CreditNote)):
+        raise InvalidPayment(_("Choose a payment or a credit note."), field="source")
+    with transaction.atomic():
+        is_payment = isinstance(source, Payment)
+        payments, notes, invoices = lock_rows(payments=[source] if is_payment else [],
+                                              credit_notes=[] if is_payment else [source], invoices=[invoice])
+        locked = (payments if is_payment else notes)[source.pk]
+        return _apply_locked(source=locked, invoice=invoices[invoice.pk], amount=amount, by=by)
+
+
+def allocate_credit(*, by, dealer) -> list[Allocation]:
+    """Spend the dealer's credit balance (unallocated payments, then credit notes, oldest first) on its open invoices,
+    oldest due first."""
+    _require_finance(by)
+    return _allocate_credit_unchecked(by=by, dealer=dealer)
+
+
+def _allocate_credit_unchecked(*, by, dealer, first_invoice=None) -> list[Allocation]:
+    with transaction.atomic():
+        payment_ids = list(Payment.objects.filter(dealer=dealer, allocated__lt=F("amount"))
+                           .values_list("pk", flat=True))
+        note_ids = list(CreditNote.objects.filter(dealer=dealer, allocated__lt=F("amount"))
+                        .values_list("pk", flat=True))
+        invoice_ids = _open_invoice_ids(dealer, first=first_invoice)
+        if not invoice_ids or not (payment_ids or note_ids):
+            return []
+        payments, notes, invoices = lock_rows(payments=payment_ids, credit_notes=note_ids, invoices=invoice_ids)
+        sources = sorted(payments.values(), key=lambda p: (p.received_on, p.pk)) + \
+            sorted(notes.values(), key=lambda c: (c.issued_on, c.pk))
+        return _spread_locked(sources=sources, invoices=invoices, order=invoice_ids, by=by)
+
+
+def settle_order_payments_unchecked(*, invoice, by=None) -> list[Allocation]:
+    """A just-issued invoice takes what was paid for its order beforehand (a wire transfer the order waited for)."""
+    if invoice.order_id is None or invoice.status not in OPEN_STATUSES:
+        return []
+    payment_ids = list(Payment.objects.filter(order_id=invoice.order_id, allocated__lt=F("amount"))
+                       .values_list("pk", flat=True))
+    if not payment_ids:
+        return []
+    payments, _notes, invoices = lock_rows(payments=payment_ids, invoices=[invoice.pk])
+    return _spread_locked(sources=sorted(payments.values(), key=lambda p: p.pk), invoices=invoices,
+                          order=[invoice.pk], by=by)
+
+
+# --- credit notes --------------------------------------------------------------------------------------------------
+
+def issue_credit_note(*, by, dealer, amount, reason, return_request=None) -> CreditNote:
+    """Finance staff credit a dealer by hand (or for a return); it settles the dealer's open invoices oldest first,
+    the rest stays as credit balance."""
+    if not permissions.can_issue_credit_notes(by):
+        raise NotAllowed(_("Only finance staff issue credit notes."))
+    return _issue_credit_note_unchecked(by=by, dealer=dealer, amount=amount, reason=reason,
+                                        return_request=return_request)
+
+
+def _issue_credit_note_unchecked(*, by, dealer, amount, reason, return_request=None) -> CreditNote:
+    amount = clean_amount(amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Say why the dealer is credited."), field="reason")
+    with transaction.atomic():
+        if return_request is not None:
+            existing = CreditNote.objects.filter(return_request=return_request).first()
+            if existing is not None:
+                return existing
+        note = CreditNote.objects.create(
+            number=next_number("CN"), dealer=dealer, amount=amount, issued_on=timezone.localdate(),
+            reason=reason[:255], return_request=return_request, created_by=by if getattr(by, "pk", None) else None,
+            currency=getattr(getattr(dealer, "credit_account", None), "currency", "TRY"))
+        audit.record(actor=by, action="credit_note.issued", target=note, dealer=dealer, data={
+            "number": note.number, "amount": str(amount), "reason": reason,
+            "return": return_request.number if return_request is not None else None})
+        first = None
+        if return_request is not None:
+            first = Invoice.objects.filter(order_id=return_request.order_id).values_list("pk", flat=True).first()
+        invoice_ids = _open_invoice_ids(dealer, first=first)
+        if invoice_ids:
+            _payments, notes, invoices = lock_rows(credit_notes=[note], invoices=invoice_ids)
+            note = notes[note.pk]
+            _spread_locked(sources=[note], invoices=invoices, order=invoice_ids, by=by)
+    return note
+
+
+def credit_note_from_return(return_request) -> CreditNote:
+    """Registered with orders.services.returns.on_return_approved: the returned quantity at the line's unit price
+    incl. VAT (rounded like every line: net, then VAT on it), credited inside the approval's transaction."""
+    from portal.money import vat_amount
+
+    line = return_request.line
+    net = quantize(return_request.quantity * line.unit_price)
+    amount = net + vat_amount(net, line.vat_rate)
+    if amount <= 0:
+        return None
+    reason = _("Return %(rma)s of order %(order)s: %(quantity)s × %(sku)s") % {
+        "rma": return_request.number, "order": return_request.order.number,
+        "quantity": f"{return_request.quantity.normalize():f}", "sku": line.sku}
+    return _issue_credit_note_unchecked(by=return_request.decided_by, dealer=return_request.order.dealer,
+                                        amount=amount, reason=reason, return_request=return_request)

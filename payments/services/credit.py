@@ -1,0 +1,229 @@
+"""Credit: one account per dealer, its exposure and what is still available, and the one check every order
+passes before it commits to an amount on account.
+
+Exposure = open invoice balances + on-account orders not yet invoiced (placed to delivered).
+Available = limit − exposure.
+
+The check (`check_order_credit`) is registered with orders (orders.services.hooks.on_order_commitment) and so runs
+inside the transaction of every path that makes an order count: checkout, the API, quote acceptance, an
+approver's approval, a change upwards, and agents acting for the dealer. It locks the dealer's credit account
+row first: two orders of one dealer are decided one after the other, so no number of parallel orders can pass
+the limit. A cancelled order never comes back (orders' transitions), so it cannot be reopened around the check.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from dealers import permissions
+from dealers.models import User
+from portal import audit, outbox
+from portal.errors import DomainError
+from portal.money import format_money, quantize
+
+from ..models import ZERO, CreditAccount, Invoice, InvoiceStatus
+
+__all__ = ["AccountOnHold", "CreditStatus", "InvalidCreditAccount", "MethodNotAllowed", "OverCreditLimit", "check_order_credit",
+           "credit_status", "exposure", "get_account", "lock_account", "put_on_hold", "update_credit_account"]
+
+# Orders that count until they are invoiced (then their invoice counts instead).
+COUNTING_STATUSES = ("placed", "confirmed", "processing", "partially_shipped", "shipped", "delivered")
+OPEN_INVOICE_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
+
+
+class OverCreditLimit(DomainError):
+    code = "payments.over_credit_limit"
+    conflict = True
+
+
+class AccountOnHold(DomainError):
+    code = "payments.account_on_hold"
+    conflict = True
+
+
+class MethodNotAllowed(DomainError):
+    code = "payments.method_not_allowed"
+    conflict = True
+
+
+class InvalidCreditAccount(DomainError):
+    code = "payments.invalid_credit_account"
+
+
+@dataclass(frozen=True)
+class CreditStatus:
+    limit: Decimal
+    exposure: Decimal
+    available: Decimal
+    currency: str
+    on_hold: bool
+    hold_reason: str
+    payment_terms_days: int
+
+    @property
+    def used_percent(self) -> int:
+        if not self.limit:
+            return 100 if self.exposure > 0 else 0
+        return int(self.exposure * 100 / self.limit)
+
+
+def get_account(dealer) -> CreditAccount:
+    """The dealer's account; a dealer without one gets settings.DEFAULT_CREDIT_LIMIT (0 unless configured: no
+    orders on account until finance sets a limit)."""
+    account, _created = CreditAccount.objects.get_or_create(dealer=dealer, defaults={
+        "credit_limit": quantize(getattr(settings, "DEFAULT_CREDIT_LIMIT", "0")),
+        "payment_terms_days": getattr(settings, "DEFAULT_PAYMENT_TERMS_DAYS", 30)})
+    return account
+
+
+def lock_account(dealer) -> CreditAccount:
+    """The dealer's credit account, locked until the transaction ends (created first when missing)."""
+    get_account(dealer)
+    return CreditAccount.objects.select_for_update().get(dealer=dealer)
+
+
+def exposure(dealer, *, exclude_order=None) -> Decimal:
+    """Open invoice balances + on-account orders not yet invoiced (two queries)."""
+    from orders.models import Order
+
+    invoices = Invoice.objects.filter(dealer=dealer, status__in=OPEN_INVOICE_STATUSES).aggregate(
+        owed=Sum(F("total_gross") - F("settled")))["owed"] or ZERO
+    orders = Order.objects.filter(dealer=dealer, payment_method="on_account", status__in=COUNTING_STATUSES,
+                                  invoice__isnull=True)
+    if exclude_order is not None:
+        orders = orders.exclude(pk=exclude_order.pk)
+    uninvoiced = orders.aggregate(total=Sum("total_gross"))["total"] or ZERO
+    return quantize(invoices + uninvoiced)
+
+
+def credit_status(dealer) -> CreditStatus:
+    account = get_account(dealer)
+    owed = exposure(dealer)
+    return CreditStatus(limit=account.credit_limit, exposure=owed, available=account.credit_limit - owed,
+                        currency=account.currency, on_hold=account.on_hold, hold_reason=account.hold_reason,
+                        payment_terms_days=account.payment_terms_days)
+
+
+def can_see_credit(actor) -> bool:
+    return permissions.can(actor, permissions.PAY)
+
+
+# --- the check ----------------------------------------------------------------------------------------------
+
+def check_order_credit(*, order, actor, previous_total) -> None:
+    """Refuse, with a message in the dealer's language, an on-account order that would take the dealer past
+    its limit or that comes while the account is on hold. Runs inside the order's transaction (orders' hook)."""
+    account = lock_account(order.dealer)
+    if not account.allows(order.payment_method):
+        raise MethodNotAllowed(_("Your company cannot pay by %(method)s; choose another payment method.")
+                               % {"method": order.get_payment_method_display()}, field="payment_method")
+    if order.payment_method != "on_account":
+        return
+    if account.on_hold:
+        _report_refusal(account, order, "hold")
+        raise AccountOnHold(_("Your account is on hold, so orders on account are not possible now. Please contact "
+                              "our finance team.") + (f" ({account.hold_reason})" if account.hold_reason else ""))
+    others = exposure(order.dealer, exclude_order=order)
+    available = account.credit_limit - others
+    if order.total_gross > available:
+        _report_refusal(account, order, "limit", available=available)
+        raise OverCreditLimit(_("Order total %(total)s exceeds your available credit of %(available)s.") % {
+            "total": format_money(order.total_gross, account.currency),
+            "available": format_money(max(available, ZERO), account.currency)})
+    _watch_threshold(account, others + order.total_gross)
+
+
+def _finance_addresses(dealer) -> list[str]:
+    """Finance staff (settings.FINANCE_NOTIFY_EMAILS) and the dealer's account managers (its sales agents)."""
+    addresses = list(getattr(settings, "FINANCE_NOTIFY_EMAILS", []) or [])
+    addresses += [email for email in dealer.agents.filter(is_active=True).values_list("email", flat=True) if email]
+    return list(dict.fromkeys(addresses))
+
+
+def _report_refusal(account, order, why, available=None):
+    """Finance and the account manager hear of every refusal. The order's transaction is rolled back by the
+    refusal, so the mail is written on its own transaction (outbox.notify_independently)."""
+    context = {"dealer_name": str(account.dealer), "dealer_code": account.dealer.code or "", "why": why,
+               "total": str(order.total_gross), "currency": account.currency,
+               "available": str(available if available is not None else ""), "limit": str(account.credit_limit),
+               "placed_by": str(order.placed_by)}
+    for address in _finance_addresses(account.dealer):
+        outbox.notify_independently(to=address, template="payments/credit_refused", context=context)
+
+
+def _watch_threshold(account, used: Decimal) -> None:
+    """Crossing THRESHOLD percent of the limit tells finance and the dealer's owners, once per crossing."""
+    threshold = Decimal(getattr(settings, "CREDIT_THRESHOLD_PERCENT", 90))
+    above = bool(account.credit_limit) and used * 100 >= account.credit_limit * threshold
+    if above == account.threshold_notified:
+        return
+    account.threshold_notified = above
+    account.save(update_fields=["threshold_notified", "updated_at"])
+    if not above:
+        return
+    context = {"dealer_name": str(account.dealer), "used": str(quantize(used)), "limit": str(account.credit_limit),
+               "currency": account.currency, "threshold": str(threshold)}
+    for address in _finance_addresses(account.dealer):
+        outbox.notify(to=address, template="payments/credit_threshold", context=context)
+    for user in User.objects.filter(dealer=account.dealer, is_active=True):
+        if permissions.PAY in permissions.ROLE_ABILITIES.get(user.role, set()):
+            outbox.notify(to=user, template="payments/credit_threshold", context={**context,
+                                                                                  "first_name": user.first_name})
+
+
+# --- the account itself (finance staff) --------------------------------------------------------------------
+
+ACCOUNT_FIELDS = ("credit_limit", "currency", "payment_terms_days", "allowed_methods", "on_hold", "hold_reason")
+
+
+def update_credit_account(*, by, account: CreditAccount, changes: dict) -> CreditAccount:
+    """Finance staff change an account (admin, API); every change is audited with old and new values."""
+    if not getattr(by, "is_staff", False):
+        raise InvalidCreditAccount(_("Only staff change credit accounts."))
+    unknown = set(changes) - set(ACCOUNT_FIELDS)
+    if unknown:
+        raise InvalidCreditAccount(_("Unknown field: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if "credit_limit" in changes:
+        limit = changes["credit_limit"]
+        if isinstance(limit, float) or limit is None or Decimal(limit) < 0:
+            raise InvalidCreditAccount(_("A credit limit is an amount of zero or more."), field="credit_limit")
+        changes["credit_limit"] = quantize(limit)
+    methods = changes.get("allowed_methods")
+    if methods is not None and any(m not in ("on_account", "wire", "card") for m in methods):
+        raise InvalidCreditAccount(_("Unknown payment method."), field="allowed_methods")
+    with transaction.atomic():
+        account = CreditAccount.objects.select_for_update().get(pk=account.pk)
+        before = {name: _plain(getattr(account, name)) for name in changes}
+        for name, value in changes.items():
+            setattr(account, name, value)
+        if not account.on_hold:
+            account.hold_reason = account.hold_reason if "hold_reason" in changes else ""
+        account.save()
+        after = {name: _plain(getattr(account, name)) for name in changes}
+        if before != after:
+            audit.record(actor=by, action="credit.account_changed", target=account, dealer=account.dealer,
+                         data={"before": before, "after": after})
+    return account
+
+
+def put_on_hold(*, by, account: CreditAccount, reason: str) -> CreditAccount:
+    return update_credit_account(by=by, account=account, changes={"on_hold": True, "hold_reason": reason})
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def refusal_message(dealer, amount, language=None) -> str:
+    """The refusal text for an amount, in a language (for pages that warn before checkout)."""
+    status = credit_status(dealer)
+    with translation.override(language):
+        return _("Order total %(total)s exceeds your available credit of %(available)s.") % {
+            "total": format_money(amount, status.currency),
+            "available": format_money(max(status.available, ZERO), status.currency)}

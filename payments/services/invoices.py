@@ -1,0 +1,232 @@
+"""Invoices: one per order, issued when the order ships (or at confirmation, settings.INVOICE_ON), numbered, due by
+the dealer's payment terms, optionally split into card installments with pricing's surcharge, rendered as a PDF by a
+Celery worker and mailed to the dealer's owners and finance users; voided by staff while nothing is settled."""
+from __future__ import annotations
+
+import calendar
+import datetime
+from decimal import ROUND_DOWN, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+
+from dealers import permissions as dealer_permissions
+from dealers.models import Role, User
+from portal import audit, outbox
+from portal.documents import DocumentKind, register_kind, request_document
+from portal.money import CENT, quantize
+
+from .. import permissions
+from ..errors import InvalidInstallments, InvoiceSettled, NotAllowed, NothingToInvoice, ReasonRequired
+from ..models import ZERO, Invoice, InvoiceInstallment, InvoiceLine, InvoiceStatus
+
+__all__ = ["INVOICE_PDF", "MAX_INSTALLMENTS", "installment_surcharge_percent", "invoice_on_status_changed",
+           "issue_invoice", "split_installments", "void_invoice"]
+
+INVOICE_PDF = "payments.invoice"
+MAX_INSTALLMENTS = 12
+# Orders that are not (or no longer) a sale are never invoiced.
+NOT_INVOICEABLE = ("pending_approval", "cancelled", "rejected")
+# An order reaching one of these is invoiced, per settings.INVOICE_ON; later stages count too, so an order that
+# skips the trigger status (placed → processing → shipped) is still invoiced.
+INVOICE_AT = {
+    "shipped": ("partially_shipped", "shipped", "delivered"),
+    "confirmed": ("confirmed", "processing", "partially_shipped", "shipped", "delivered"),
+}
+
+
+# --- arithmetic ----------------------------------------------------------------------------------------------------
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def installment_surcharge_percent(installments: int) -> Decimal:
+    """Pricing's card adjustment for `installments` (PaymentAdjustment method "card"); none for a single payment."""
+    if installments <= 1:
+        return ZERO
+    from pricing.models import PaymentAdjustment
+
+    adjustment = PaymentAdjustment.objects.filter(method="card", installments=installments, active=True).first()
+    return adjustment.percent if adjustment is not None else ZERO
+
+
+def split_installments(total: Decimal, installments: int, first_due: datetime.date) -> list[tuple[int, datetime.date,
+                                                                                                 Decimal]]:
+    """`installments` (number, due date, amount) rows, monthly from `first_due`, adding up to `total` exactly: each
+    gets the total / n rounded down to cents, the last takes what rounding left."""
+    if installments < 1:
+        raise InvalidInstallments(_("Choose at least one installment."), field="installments")
+    share = (total / installments).quantize(CENT, rounding=ROUND_DOWN)
+    if installments > 1 and share <= 0:
+        raise InvalidInstallments(_("The total is too small to split into %(n)s installments.")
+                                  % {"n": installments}, field="installments")
+    rows = [(i + 1, add_months(first_due, i), share) for i in range(installments - 1)]
+    rows.append((installments, add_months(first_due, installments - 1), total - share * (installments - 1)))
+    return rows
+
+
+# --- issuing -------------------------------------------------------------------------------------------------------
+
+def dealer_language(dealer) -> str:
+    """The dealer's document language: its first active owner's, else the portal's default."""
+    language = (dealer.users.filter(role=Role.OWNER, is_active=True).order_by("pk")
+                .values_list("language", flat=True).first())
+    return language or settings.LANGUAGE_CODE
+
+
+def invoice_recipients(dealer) -> list:
+    """The dealer's active users who pay (owners and finance users: the roles table's PAY)."""
+    roles = [role for role, abilities in dealer_permissions.ROLE_ABILITIES.items()
+             if dealer_permissions.PAY in abilities]
+    return list(User.objects.filter(dealer=dealer, is_active=True, role__in=roles).order_by("pk"))
+
+
+def _clean_installments(installments) -> int:
+    if isinstance(installments, bool) or not isinstance(installments, int):
+        try:
+            installments = int(str(installments))
+        except ValueError:
+            raise InvalidInstallments(_("Enter a whole number of installments."), field="installments") from None
+    if not 1 <= installments <= MAX_INSTALLMENTS:
+        raise InvalidInstallments(_("Choose between 1 and %(max)s installments.") % {"max": MAX_INSTALLMENTS},
+                                  field="installments")
+    return installments
+
+
+def issue_invoice(*, order, by=None, installments=1) -> Invoice:
+    """The order's invoice: numbered INV-YYYY-NNNNNN, issued today, due after the dealer's payment terms, lines and
+    totals copied from the order. With n > 1 installments the total carries pricing's card surcharge for n and is
+    split into n monthly due dates. One invoice per order: calling again returns the one there is."""
+    from orders.models import Order
+
+    from .credit import get_account
+
+    installments = _clean_installments(installments)
+    existing = Invoice.objects.filter(order_id=order.pk).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        # The order row lock makes two parallel issuers (a status move and staff) wait for each other.
+        order = Order.objects.select_for_update().select_related("dealer").get(pk=order.pk)
+        existing = Invoice.objects.filter(order_id=order.pk).first()
+        if existing is not None:
+            return existing
+        if order.status in NOT_INVOICEABLE:
+            raise NothingToInvoice(_("Order %(number)s is not a sale yet (or any more); it cannot be invoiced.")
+                                   % {"number": order.number})
+        account = get_account(order.dealer)
+        today = timezone.localdate()
+        first_due = today + datetime.timedelta(days=account.payment_terms_days)
+        percent = installment_surcharge_percent(installments)
+        surcharge = quantize(order.total_gross * percent / Decimal(100))
+        total = order.total_gross + surcharge
+        plan = split_installments(total, installments, first_due) if installments > 1 else []
+        invoice = Invoice.objects.create(
+            number=_next_invoice_number(), dealer=order.dealer, order=order, issue_date=today, due_date=first_due,
+            currency=order.currency, total_net=order.total_net, total_vat=order.total_vat, total_gross=total,
+            surcharge=surcharge, installments=installments,
+            status=InvoiceStatus.PAID if total == ZERO else InvoiceStatus.OPEN)
+        InvoiceLine.objects.bulk_create([
+            InvoiceLine(invoice=invoice, ordering=line.ordering, sku=line.sku, name=line.name, quantity=line.quantity,
+                        unit=line.unit, unit_price=line.unit_price, vat_rate=line.vat_rate, line_net=line.line_net,
+                        line_vat=line.line_vat)
+            for line in order.lines.all()])
+        InvoiceInstallment.objects.bulk_create([
+            InvoiceInstallment(invoice=invoice, number=number, due_date=due, amount=amount)
+            for number, due, amount in plan])
+        audit.record(actor=by, action="invoice.issued", target=invoice, dealer=order.dealer, data={
+            "number": invoice.number, "order": order.number, "total": str(total), "surcharge": str(surcharge),
+            "surcharge_percent": str(percent), "installments": installments, "due_date": first_due.isoformat()})
+        invoice.document = request_document(owner=invoice, kind=INVOICE_PDF, language=dealer_language(order.dealer))
+        invoice.save(update_fields=["document"])
+        _mail_issued(invoice)
+        # A wire transfer recorded against the order before it was invoiced settles its invoice now.
+        from .allocation import settle_order_payments_unchecked
+
+        settle_order_payments_unchecked(invoice=invoice, by=by)
+    return invoice
+
+
+def _next_invoice_number() -> str:
+    from portal.numbering import next_number
+
+    return next_number("INV")
+
+
+def invoice_url(invoice) -> str:
+    return settings.SITE_URL + reverse("payments:invoice", args=[invoice.number])
+
+
+def _mail_issued(invoice) -> None:
+    for user in invoice_recipients(invoice.dealer):
+        outbox.notify(to=user, template="payments/invoice_issued", context={
+            "first_name": user.first_name, "number": invoice.number, "dealer_name": str(invoice.dealer),
+            "total": str(invoice.total_gross), "currency": invoice.currency,
+            "due_date": invoice.due_date.isoformat(), "installments": invoice.installments,
+            "url": invoice_url(invoice),
+            "pdf_url": settings.SITE_URL + reverse("payments:invoice_pdf", args=[invoice.number])})
+
+
+def invoice_on_status_changed(*, order, previous, by) -> None:
+    """Registered with orders.services.hooks.on_status_changed: invoice an order when it ships (or is confirmed,
+    settings.INVOICE_ON), inside the status move's transaction."""
+    statuses = INVOICE_AT.get(getattr(settings, "INVOICE_ON", "shipped"), INVOICE_AT["shipped"])
+    if order.status in statuses and previous not in statuses:
+        issue_invoice(order=order, by=by)
+
+
+# --- voiding -------------------------------------------------------------------------------------------------------
+
+def void_invoice(*, by, invoice, reason) -> Invoice:
+    """Staff cancel an invoice issued in error. Only with nothing settled (reverse the allocations first); a void
+    invoice owes nothing, leaves statements and exposure, and keeps its number. Voiding twice changes nothing."""
+    if not permissions.can_void_invoices(by):
+        raise NotAllowed(_("Only finance staff void invoices."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Say why the invoice is voided."), field="reason")
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.status == InvoiceStatus.VOID:
+            return invoice
+        if invoice.settled > 0 or invoice.allocations.exists():
+            raise InvoiceSettled(_("Invoice %(number)s is partly settled; it cannot be voided.")
+                                 % {"number": invoice.number})
+        previous = invoice.status
+        invoice.status = InvoiceStatus.VOID
+        invoice.void_reason = reason[:255]
+        invoice.save(update_fields=["status", "void_reason"])
+        audit.record(actor=by, action="invoice.voided", target=invoice, dealer=invoice.dealer,
+                     data={"number": invoice.number, "from": previous, "reason": reason})
+    return invoice
+
+
+# --- the PDF -------------------------------------------------------------------------------------------------------
+
+def invoice_context(invoice) -> dict:
+    return {
+        "invoice": invoice,
+        "dealer": invoice.dealer,
+        "lines": list(invoice.lines.all()),
+        "plan": list(invoice.installment_plan.all()),
+        "currency": invoice.currency,
+        "bank_account": getattr(settings, "INVOICE_BANK_ACCOUNT", ""),
+        "invoice_url": invoice_url(invoice),
+    }
+
+
+register_kind(DocumentKind(
+    name=INVOICE_PDF,
+    template="pdf/invoice.html",
+    context=invoice_context,
+    title=lambda invoice: gettext("Invoice %(number)s") % {"number": invoice.number},
+    dealer=lambda invoice: invoice.dealer,
+))
