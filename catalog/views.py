@@ -59,7 +59,6 @@ def _url(params, **changes) -> str:
 
 @catalog_page
 def product_list(request, slug=None):
-    actor = request.actor
     category = None
     if slug:
         category = selectors.get_category(slug=slug)
