@@ -23,6 +23,13 @@ class PaymentsConfig(AppConfig):
         from .services.invoices import invoice_on_status_changed
 
         on_status_changed(invoice_on_status_changed)
+
+        # A wire-transfer order waits for its money before staff move it on.
+        from orders.services.hooks import guard_status
+
+        from .services.wire import guard_wire_order
+
+        guard_status(guard_wire_order)
         if credit_note_from_return not in _return_hooks():
             on_return_approved(credit_note_from_return)
 

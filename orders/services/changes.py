@@ -52,6 +52,8 @@ def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="
                 "status": S(sub_status.status).label}, field="sub_status")
         if status == previous and sub_status == order.sub_status:
             return order
+        if status != previous:
+            hooks.check_status_move(order=order, to_status=status)
         if status == S.CANCELLED and previous in HOLDS_STOCK:
             _release(order)
         order.status = status

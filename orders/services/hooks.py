@@ -7,6 +7,9 @@ commits to an amount and issues invoices when an order moves."""
 _order_commitment_checks = []
 # fn(*, order, previous, by) inside the status move's transaction, after the move is saved.
 _status_listeners = []
+# fn(*, order, to_status) before a staff move of a placed order; may raise a DomainError to refuse the move
+# (payments: an order paid by wire transfer waits for its money before it is confirmed).
+_status_guards = []
 
 
 def on_order_commitment(fn):
@@ -19,6 +22,17 @@ def on_status_changed(fn):
     if fn not in _status_listeners:
         _status_listeners.append(fn)
     return fn
+
+
+def guard_status(fn):
+    if fn not in _status_guards:
+        _status_guards.append(fn)
+    return fn
+
+
+def check_status_move(*, order, to_status):
+    for fn in list(_status_guards):
+        fn(order=order, to_status=to_status)
 
 
 def order_commits(*, order, actor, previous_total):

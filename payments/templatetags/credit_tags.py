@@ -16,3 +16,14 @@ def credit_summary(context, amount=None):
     status = credit_status(actor.dealer)
     return {"status": status, "amount": amount,
             "over": amount is not None and amount > status.available}
+
+
+@register.inclusion_tag("payments/_wire_instructions.html")
+def wire_instructions(order):
+    """How much of a wire-transfer order is still to be transferred, where to and with which reference."""
+    from django.conf import settings
+
+    from ..services.wire import wire_outstanding
+
+    outstanding = wire_outstanding(order) if order.status in ("placed", "pending_approval") else 0
+    return {"order": order, "outstanding": outstanding, "account": settings.INVOICE_BANK_ACCOUNT}

@@ -1,0 +1,44 @@
+"""Orders paid by wire transfer wait for their money: staff cannot confirm, process or ship one until finance has
+recorded payments for it (record_payment(order=...)) that cover its total. The dealer's order page says how much to
+transfer, where to, and with which reference."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from portal.errors import DomainError
+from portal.money import format_money
+
+from ..models import ZERO, Payment
+
+WAITING_MOVES = ("confirmed", "processing", "partially_shipped", "shipped", "delivered")
+
+
+class WirePaymentPending(DomainError):
+    code = "payments.wire_payment_pending"
+    conflict = True
+
+
+def paid_for(order) -> Decimal:
+    return Payment.objects.filter(order=order).aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def wire_outstanding(order) -> Decimal:
+    """What is still to be received for a wire-transfer order (zero for other methods)."""
+    if order.payment_method != "wire":
+        return ZERO
+    return max(order.total_gross - paid_for(order), ZERO)
+
+
+def guard_wire_order(*, order, to_status) -> None:
+    """orders' status guard (registered in payments.apps)."""
+    if to_status in WAITING_MOVES and order.payment_method == "wire":
+        outstanding = wire_outstanding(order)
+        if outstanding > 0:
+            raise WirePaymentPending(
+                _("Order %(number)s waits for its wire transfer: %(amount)s still to be received. Record the payment "
+                  "against the order first.") % {"number": order.number,
+                                                  "amount": format_money(outstanding, order.currency)},
+                field="status")
