@@ -105,3 +105,12 @@ def with_addresses(dealer, shipping="Ankara depot", billing="Head office"):
 def addresses(dealer):
     with_addresses(dealer)
     return tuple(dealer.addresses.order_by("kind").reverse())  # (shipping, billing)
+
+
+def paste_into_cart(page, base, lines):
+    """In the browser: paste `lines` into quick order, then open the cart."""
+    page.goto(base + "/orders/cart/quick/")
+    page.fill("#id_lines", lines)
+    page.click("#quick-order-form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(base + "/orders/cart/")

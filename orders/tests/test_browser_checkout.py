@@ -10,7 +10,7 @@ from dealers.tests.test_browser import log_in, log_out
 from orders.models import Order, OrderStatus
 from pricing.tests.factories import PriceListFactory
 
-from .conftest import priced, with_addresses
+from .conftest import paste_into_cart, priced, with_addresses
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +26,7 @@ def test_buyer_over_its_limit_checks_out_and_an_approver_approves(live_server, p
     base = live_server.url
 
     log_in(page, base, buyer.email, PASSWORD, dealer.code)
-    page.goto(base + "/orders/cart/quick/")
-    page.fill("#id_lines", "LED-600 10")
-    page.click("#quick-order-form button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(base + "/orders/cart/")
+    paste_into_cart(page, base, "LED-600 10")
     page.click("#to-checkout")
     page.wait_for_url("**/orders/checkout/")
     page.fill("#id_po_number", "PO-2026-7")

@@ -13,7 +13,7 @@ from portal.models import Document
 from portal.testing import wait_until
 from pricing.models import Quote
 
-from .conftest import with_addresses
+from .conftest import paste_into_cart, with_addresses
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +25,7 @@ def test_quick_order_to_quote_to_revision_to_pdf_to_order(live_server, page, cel
 
     # 1. The dealer's owner pastes a quick order and asks for a quote from the cart.
     log_in(page, base, owner.email, PASSWORD, dealer.code)
-    page.goto(base + "/orders/cart/quick/")
-    page.fill("#id_lines", "LED-600 20")
-    page.click("#quick-order-form button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(base + "/orders/cart/")
+    paste_into_cart(page, base, "LED-600 20")
     page.click("#to-quote")
     page.wait_for_url("**/orders/cart/quote/")
     page.fill("#id_note", "Hotel lobby, 20 panels")

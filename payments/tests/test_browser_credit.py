@@ -9,7 +9,7 @@ from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
 from dealers.tests.test_browser import log_in
 from orders.models import Order
 from orders.services import ordering
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.tests.conftest import actor_of, paste_into_cart, priced, with_addresses
 from payments.models import CreditAccount
 from pricing.tests.factories import PriceListFactory
 
@@ -26,11 +26,7 @@ def test_a_buyer_over_the_available_credit_sees_the_refusal_at_checkout(live_ser
     base = live_server.url
 
     log_in(page, base, buyer.email, PASSWORD, dealer.code)
-    page.goto(base + "/orders/cart/quick/")
-    page.fill("#id_lines", "LED-600 2")
-    page.click("#quick-order-form button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(base + "/orders/cart/")
+    paste_into_cart(page, base, "LED-600 2")
     page.click("#to-checkout")
     page.click("#to-review")
     page.wait_for_load_state()
