@@ -73,3 +73,12 @@ def get_dealer_document(user, pk) -> DealerDocument:
     if not user.is_staff:
         qs = qs.filter(dealer_id=user.dealer_id) if user.is_authenticated and user.dealer_id else qs.none()
     return get_object_or_404(qs, pk=pk)
+
+
+def list_users_who_may(dealer, ability) -> list[User]:
+    """The dealer's active users whose role has `ability` (permissions.py's roles table): who is mailed about
+    approvals (APPROVE_ORDERS), invoices and credit (PAY)."""
+    from .permissions import ROLE_ABILITIES
+
+    roles = [role for role, abilities in ROLE_ABILITIES.items() if ability in abilities]
+    return list(User.objects.filter(dealer=dealer, is_active=True, role__in=roles).order_by("pk"))

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from catalog.models import Product
 from catalog.services import release_stock, take_stock, validate_quantity
 from dealers import permissions
-from dealers.models import Address, User
+from dealers.models import Address
+from dealers.selectors import list_users_who_may
 from portal import audit, outbox
 from portal.money import quantize, vat_amount
 from portal.numbering import next_number
@@ -232,8 +233,7 @@ def _history(order, *, by, to_status, from_status="", note="", sub_status=None, 
 
 
 def _dealer_users_who(dealer, ability):
-    return [u for u in User.objects.filter(dealer=dealer, is_active=True)
-            if ability in permissions.ROLE_ABILITIES.get(u.role, set())]
+    return list_users_who_may(dealer, ability)
 
 
 def _mail_context(order, **extra):

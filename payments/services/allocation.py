@@ -15,7 +15,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit
+from dealers.permissions import PAY
+from dealers.selectors import list_users_who_may
+from portal import audit, outbox
 from portal.money import quantize, to_decimal
 from portal.numbering import next_number
 
@@ -340,6 +342,10 @@ def _issue_credit_note_unchecked(*, by, dealer, amount, reason, return_request=N
             _payments, notes, invoices = lock_rows(credit_notes=[note], invoices=invoice_ids)
             note = notes[note.pk]
             _spread_locked(sources=[note], invoices=invoices, order=invoice_ids, by=by)
+        for user in list_users_who_may(dealer, PAY):
+            outbox.notify(to=user, template="payments/credit_note_issued", context={
+                "first_name": user.first_name, "number": note.number, "amount": str(note.amount),
+                "currency": note.currency, "reason": note.reason})
     return note
 
 

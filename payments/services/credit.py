@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dealers import permissions
-from dealers.models import User
+from dealers.selectors import list_users_who_may
 from portal import audit, outbox
 from portal.errors import DomainError
 from portal.money import format_money, quantize
@@ -171,10 +171,9 @@ def _watch_threshold(account, used: Decimal) -> None:
                "currency": account.currency, "threshold": str(threshold)}
     for address in _finance_addresses(account.dealer):
         outbox.notify(to=address, template="payments/credit_threshold", context=context)
-    for user in User.objects.filter(dealer=account.dealer, is_active=True):
-        if permissions.PAY in permissions.ROLE_ABILITIES.get(user.role, set()):
-            outbox.notify(to=user, template="payments/credit_threshold", context={**context,
-                                                                                  "first_name": user.first_name})
+    for user in list_users_who_may(account.dealer, permissions.PAY):
+        outbox.notify(to=user, template="payments/credit_threshold", context={**context,
+                                                                              "first_name": user.first_name})
 
 
 # --- the account itself (finance staff) --------------------------------------------------------------------

@@ -15,7 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from dealers import permissions as dealer_permissions
-from dealers.models import Role, User
+from dealers.models import Role
+from dealers.selectors import list_users_who_may
 from portal import audit, outbox
 from portal.documents import DocumentKind, register_kind, request_document
 from portal.money import CENT, quantize
@@ -84,9 +85,7 @@ def dealer_language(dealer) -> str:
 
 def invoice_recipients(dealer) -> list:
     """The dealer's active users who pay (owners and finance users: the roles table's PAY)."""
-    roles = [role for role, abilities in dealer_permissions.ROLE_ABILITIES.items()
-             if dealer_permissions.PAY in abilities]
-    return list(User.objects.filter(dealer=dealer, is_active=True, role__in=roles).order_by("pk"))
+    return list_users_who_may(dealer, dealer_permissions.PAY)
 
 
 def _clean_installments(installments) -> int:
@@ -206,6 +205,9 @@ def void_invoice(*, by, invoice, reason) -> Invoice:
         invoice.save(update_fields=["status", "void_reason"])
         audit.record(actor=by, action="invoice.voided", target=invoice, dealer=invoice.dealer,
                      data={"number": invoice.number, "from": previous, "reason": reason})
+        for user in invoice_recipients(invoice.dealer):
+            outbox.notify(to=user, template="payments/invoice_voided", context={
+                "first_name": user.first_name, "number": invoice.number, "reason": invoice.void_reason})
     return invoice
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealers import permissions
-from dealers.models import User
+from dealers.selectors import list_users_who_may
 from portal import audit, outbox
 
 from ..models import CreditAccount, Invoice, InvoiceStatus
@@ -34,8 +34,7 @@ def _step(invoice, today) -> int | None:
 
 
 def _payers(dealer):
-    return [u for u in User.objects.filter(dealer=dealer, is_active=True)
-            if permissions.PAY in permissions.ROLE_ABILITIES.get(u.role, set())]
+    return list_users_who_may(dealer, permissions.PAY)
 
 
 def run_overdue(*, today: datetime.date | None = None) -> dict:

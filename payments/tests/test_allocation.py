@@ -185,10 +185,17 @@ def test_two_threads_posting_the_same_key_at_once_make_one_payment():
 # --- credit notes --------------------------------------------------------------------------------------------------
 
 def test_a_credit_note_by_hand_settles_the_oldest_invoice(staff, dealer, three):
+    from dealers.models import Role
+
+    finance = DealerUserFactory(dealer=dealer, role=Role.FINANCE)
     note = allocation.issue_credit_note(by=staff, dealer=dealer, amount="30.00", reason="Damaged box")
     assert note.number.startswith("CN-") and note.allocated == D("30.00")
     assert states(three[0]) == [(InvoiceStatus.PARTIALLY_PAID, D("30.00"))]
     assert AuditEntry.objects.filter(action="credit_note.issued").count() == 1
+    from portal.models import Notification
+
+    mail = Notification.objects.get(template="payments/credit_note_issued", recipient=finance.email)
+    assert mail.context["number"] == note.number and mail.context["reason"] == "Damaged box"
     with pytest.raises(errors.ReasonRequired):
         allocation.issue_credit_note(by=staff, dealer=dealer, amount="30.00", reason=" ")
     with pytest.raises(errors.NotAllowed):

@@ -143,6 +143,10 @@ def test_staff_void_an_unsettled_invoice_but_not_a_settled_one(owner, staff, pro
     voided = invoices.void_invoice(by=FinanceStaffFactory(), invoice=invoice, reason="Issued twice")
     assert voided.status == InvoiceStatus.VOID and voided.balance == 0
     assert AuditEntry.objects.filter(action="invoice.voided").count() == 1
+    from portal.models import Notification
+
+    assert Notification.objects.filter(template="payments/invoice_voided", recipient=owner.email,
+                                       context__reason="Issued twice").exists()
 
     other = invoices.issue_invoice(order=place(owner, product), by=staff)
     allocation.record_payment(by=staff, dealer=dealer, amount="10.00", kind="wire", received_on=timezone.localdate())
