@@ -176,16 +176,7 @@ class OrderActionView(OrderAccessMixin, APIView):
         if action == "change":
             data = ChangeSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            from decimal import Decimal, InvalidOperation
-
-            from catalog.errors import InvalidQuantity
-
-            quantities = {}
-            for pk, text in data.validated_data["lines"].items():
-                try:
-                    quantities[int(pk)] = Decimal(str(text).replace(",", "."))
-                except (InvalidOperation, ValueError):
-                    raise InvalidQuantity(f"{text}", field="lines") from None
+            quantities = data.validated_data["lines"]
             changes.change_order_quantities(actor=self.actor, order=order, quantities=quantities)
         else:
             data = NoteSerializer(data=request.data)

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from catalog.errors import InvalidQuantity
 from catalog.services import validate_quantity
+from catalog.skus import parse_quantity
 from dealers import permissions
 from portal import audit, outbox
 
@@ -124,8 +126,20 @@ def cancel_order(*, actor, order, note="") -> Order:
     return order
 
 
+def _new_quantity(value) -> Decimal:
+    """A new quantity as typed on the page or sent to the API ("3", "2,5", 0 to remove); never a float."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InvalidQuantity(_("Not a quantity: %(value)s") % {"value": value}, field="lines")
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    text = str(value or "").strip()
+    if text in ("0", "0.0", "0,0"):
+        return Decimal(0)
+    return parse_quantity(text)
+
+
 def change_order_quantities(*, actor, order, quantities: dict) -> Order:
-    """New quantities `{line id: quantity}` (0 removes the line) while the order is not yet processing. Lines
+    """New quantities `{line id: quantity as typed or Decimal}` (0 removes the line) while the order is not yet processing. Lines
     are re-priced by the engine (a quoted order keeps its quoted unit prices), stock follows the difference,
     and a buyer may not take the order past its own limit."""
     _require_change(actor, order)
@@ -137,11 +151,10 @@ def change_order_quantities(*, actor, order, quantities: dict) -> Order:
         lines = {line.pk: line for line in order.lines.select_related("product")}
         wanted = {}
         for pk, quantity in quantities.items():
-            line = lines.get(int(pk))
+            line = lines.get(int(pk)) if str(pk).isdigit() else None
             if line is None:
                 raise InvalidCheckout(_("This line is not in the order."), field="lines")
-            quantity = Decimal(str(quantity)) if not isinstance(quantity, Decimal) else quantity
-            wanted[line.pk] = quantity
+            wanted[line.pk] = _new_quantity(quantity)
         new = [(line.product, wanted.get(line.pk, line.quantity)) for line in lines.values()]
         kept = [(product, quantity) for product, quantity in new if quantity != 0]
         if not kept:

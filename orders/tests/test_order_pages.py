@@ -128,7 +128,7 @@ def test_dealer_cancels_and_changes_from_the_order_page(signed_in, owner, addres
     assert order.total_net == Decimal("300.00")
     response = signed_in.post(reverse("orders:order_change", args=[order.number]), {f"line-{line.pk}": "abc"},
                               follow=True)
-    assert "is not a quantity" in response.content.decode()
+    assert "Not a quantity: abc" in response.content.decode()
     signed_in.post(reverse("orders:order_cancel", args=[order.number]))
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED

@@ -149,16 +149,7 @@ def order_change(request, number):
                   if key.startswith("line-") and value.strip() != ""}
 
     def change(order):
-        from catalog.errors import InvalidQuantity
-        from decimal import Decimal, InvalidOperation
-
-        parsed = {}
-        for pk, text in quantities.items():
-            try:
-                parsed[int(pk)] = Decimal(text.replace(",", "."))
-            except (InvalidOperation, ValueError):
-                raise InvalidQuantity(_("“%(value)s” is not a quantity.") % {"value": text}) from None
-        changes.change_order_quantities(actor=request.actor, order=order, quantities=parsed)
+        changes.change_order_quantities(actor=request.actor, order=order, quantities=quantities)
 
     return _act(request, number, change, _("Order %(number)s is changed."))
 

@@ -21,3 +21,15 @@ def invoices_nav_link(context):
         if can_see_invoices(actor):
             return format_html('<a href="{}" class="nav-invoices">{}</a>', reverse("payments:invoices"), _("Invoices"))
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def order_invoice(context, order):
+    """The order's invoice for those who may see invoices (owners, finance users, agents), else None."""
+    request = context.get("request")
+    actor = getattr(request, "actor", None)
+    if actor is None or actor.dealer is None or not can_see_invoices(actor):
+        return None
+    from ..models import Invoice
+
+    return Invoice.objects.filter(order=order).only("number", "status").first()

@@ -64,3 +64,14 @@ def test_the_admin_reports_the_refusal(client, wire_order):
     assert "waits for its wire transfer" in response.content.decode()
     wire_order.refresh_from_db()
     assert wire_order.status == OrderStatus.PLACED and Decimal(wire_order.total_gross) == Decimal("240.00")
+
+
+def test_the_order_page_links_its_invoice_for_those_who_pay(client, wire_order):
+    from payments.services.invoices import issue_invoice
+
+    invoice = issue_invoice(order=wire_order)
+    client.force_login(wire_order.owner)
+    html = client.get(wire_order.get_absolute_url()).content.decode()
+    assert f'href="{reverse("payments:invoice", args=[invoice.number])}"' in html
+    client.force_login(DealerUserFactory(dealer=wire_order.dealer, role=Role.BUYER))
+    assert 'id="order-invoice"' not in client.get(wire_order.get_absolute_url()).content.decode()
