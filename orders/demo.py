@@ -21,6 +21,7 @@ SUB_STATUSES = [
 
 def load():
     from .services import changes, ordering
+    from .services.payment_options import payment_options
 
     with transaction.atomic():
         for code, status, en, tr, bg, vi, zh, visible, notify in SUB_STATUSES:
@@ -35,16 +36,22 @@ def load():
             continue
         actor = Actor(user=owner, dealer=dealer)
         plans = [("demo-1", products[0:3], [OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED,
-                                            OrderStatus.DELIVERED]),
-                 ("demo-2", products[3:5], [OrderStatus.CONFIRMED]),
-                 ("demo-3", products[5:8], [])]
-        for key, items, moves in plans:
-            if Order.objects.filter(dealer=dealer, idempotency_key=key).exists():
+                                            OrderStatus.DELIVERED], {}),
+                 ("demo-2", products[3:5], [OrderStatus.CONFIRMED], {}),
+                 ("demo-3", products[5:8], [], {})]
+        # An installment plan on account, and a card order waiting for its card (when card payments are on).
+        offered = {(o.method, o.installments) for o in payment_options(dealer)}
+        if ("on_account", 3) in offered:
+            plans.append(("demo-4", products[12:14], [OrderStatus.CONFIRMED], {"installments": 3}))
+        if ("card", 1) in offered:
+            plans.append(("demo-5", products[14:16], [], {"payment_method": "card"}))
+        for key, items, moves, payment in plans:
+            if not items or Order.objects.filter(dealer=dealer, idempotency_key=key).exists():
                 continue
             lines = [(p, max(p.min_order_quantity, Decimal(1)) * (i + 1)) for i, p in enumerate(items)]
             lines = [(p, _fit(p, q)) for p, q in lines]
             order = ordering.place_order(actor=actor, lines=lines, idempotency_key=key,
-                                         checkout=ordering.Checkout(po_number=f"PO-{key.upper()}"))
+                                         checkout=ordering.Checkout(po_number=f"PO-{key.upper()}", **payment))
             for status in moves:
                 if staff is not None:
                     order = changes.set_status(by=staff, order=order, status=status)

@@ -68,7 +68,8 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, dealer, **kwargs):
         from dealers.models import Address
 
-        from .models import PaymentMethod, ShippingMethod
+        from .models import ShippingMethod
+        from .services.payment_options import payment_options
 
         super().__init__(*args, **kwargs)
         addresses = list(Address.objects.filter(dealer=dealer))
@@ -79,7 +80,8 @@ class CheckoutForm(forms.Form):
             self.fields[name].initial = default
         self.fields["shipping_address"].choices += [(NEW_ADDRESS, _("A new address for this order…"))]
         self.fields["shipping_method"].choices = ShippingMethod.choices
-        self.fields["payment_method"].choices = PaymentMethod.choices
+        # One choice per method and installment plan: "on_account", "on_account:3", "card", "wire"…
+        self.fields["payment_method"].choices = [(o.value, o.label) for o in payment_options(dealer)]
 
     @property
     def address_fields(self):
@@ -89,17 +91,24 @@ class CheckoutForm(forms.Form):
     def main_fields(self):
         return [field for field in self.visible_fields() if not field.name.startswith("new_")]
 
+    def payment_choice(self) -> tuple[str, int]:
+        """(method, installments) of the chosen payment (validated against the offered choices)."""
+        from .services.payment_options import parse_choice
+
+        return parse_choice(self.cleaned_data["payment_method"])
+
     def checkout(self):
         from .services.ordering import NEW_ADDRESS_FIELDS, Checkout
 
         data = self.cleaned_data
+        method, installments = self.payment_choice()
         new_address = None
         if data["shipping_address"] == NEW_ADDRESS:
             new_address = {key: data[f"new_{key}"] for key in NEW_ADDRESS_FIELDS}
         return Checkout(shipping_address=None if new_address else data["shipping_address"],
                         new_shipping_address=new_address, billing_address=data["billing_address"],
-                        shipping_method=data["shipping_method"], payment_method=data["payment_method"],
-                        po_number=data["po_number"], requested_delivery_date=data["requested_delivery_date"],
+                        shipping_method=data["shipping_method"], payment_method=method,
+                        installments=installments, po_number=data["po_number"], requested_delivery_date=data["requested_delivery_date"],
                         notes=data["notes"])
 
 

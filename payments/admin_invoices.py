@@ -2,11 +2,11 @@
 go through the services (record_payment, issue_credit_note, void_invoice); allocations are read-only."""
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.admin import ServiceAddAdmin, ServiceAddForm
 from portal.errors import DomainError
 
 from .models import Allocation, CreditNote, Invoice, InvoiceInstallment, InvoiceLine, Payment
@@ -88,21 +88,23 @@ class InvoiceAdmin(admin.ModelAdmin):
         return None
 
 
-class PaymentAddForm(forms.ModelForm):
+class PaymentAddForm(ServiceAddForm):
     class Meta:
         model = Payment
         fields = ["dealer", "kind", "amount", "received_on", "reference", "order"]
 
-    def clean(self):
-        data = super().clean()
-        # The service decides (and allocates); its refusals are shown on the form.
-        self.instance.pk = None
-        return data
+    def perform(self, data):
+        # The service decides and allocates (oldest first, the order's invoice first).
+        return allocation_services.record_payment(
+            by=self.user, dealer=data["dealer"], amount=data["amount"], kind=data["kind"],
+            received_on=data["received_on"], reference=data.get("reference", ""), order=data.get("order"))
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["number", "dealer", "kind", "amount", "allocated", "received_on", "reference", "recorded_by"]
+class PaymentAdmin(ServiceAddAdmin):
+    add_form = PaymentAddForm
+    list_display = ["number", "dealer", "kind", "amount", "allocated", "refunded", "received_on", "reference",
+                    "recorded_by"]
     list_filter = ["kind", "received_on"]
     search_fields = ["number", "reference", "dealer__legal_name", "dealer__code"]
     date_hierarchy = "received_on"
@@ -110,101 +112,26 @@ class PaymentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["dealer", "order"]
     inlines = [AllocationInline]
 
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
 
-    def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = PaymentAddForm
-        return super().get_form(request, obj, **kwargs)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Payment._meta.fields if f.name != "id"] if obj is not None else []
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return PaymentAddForm.Meta.fields
-        return super().get_fields(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        data = form.cleaned_data
-        try:
-            payment = allocation_services.record_payment(
-                by=request.user, dealer=data["dealer"], amount=data["amount"], kind=data["kind"],
-                received_on=data["received_on"], reference=data.get("reference", ""), order=data.get("order"))
-        except DomainError as exc:
-            raise ValidationError(str(exc.message)) from exc
-        obj.pk = payment.pk
-        obj.number = payment.number
-        obj.refresh_from_db()
-
-    def add_view(self, request, form_url="", extra_context=None):
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            from django.shortcuts import redirect
-
-            return redirect(request.path)
-
-
-class CreditNoteAddForm(forms.ModelForm):
+class CreditNoteAddForm(ServiceAddForm):
     class Meta:
         model = CreditNote
         fields = ["dealer", "amount", "reason"]
 
+    def perform(self, data):
+        return allocation_services.issue_credit_note(by=self.user, dealer=data["dealer"], amount=data["amount"],
+                                                     reason=data["reason"])
+
 
 @admin.register(CreditNote)
-class CreditNoteAdmin(admin.ModelAdmin):
+class CreditNoteAdmin(ServiceAddAdmin):
+    add_form = CreditNoteAddForm
     list_display = ["number", "dealer", "amount", "allocated", "issued_on", "reason", "return_request"]
     list_filter = ["issued_on"]
     search_fields = ["number", "reason", "dealer__legal_name", "dealer__code"]
     list_select_related = ["dealer", "return_request"]
     autocomplete_fields = ["dealer"]
     inlines = [AllocationInline]
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
-
-    def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = CreditNoteAddForm
-        return super().get_form(request, obj, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        return CreditNoteAddForm.Meta.fields if obj is None else super().get_fields(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in CreditNote._meta.fields if f.name != "id"] if obj is not None else []
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        data = form.cleaned_data
-        try:
-            note = allocation_services.issue_credit_note(by=request.user, dealer=data["dealer"],
-                                                         amount=data["amount"], reason=data["reason"])
-        except DomainError as exc:
-            raise ValidationError(str(exc.message)) from exc
-        obj.pk = note.pk
-        obj.refresh_from_db()
-
-    def add_view(self, request, form_url="", extra_context=None):
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            from django.shortcuts import redirect
-
-            return redirect(request.path)
 
 
 @admin.register(Allocation)

@@ -62,7 +62,6 @@ class InvoiceSerializer(serializers.Serializer):
     currency = serializers.CharField()
     total_net = serializers.DecimalField(max_digits=14, decimal_places=2)
     total_vat = serializers.DecimalField(max_digits=14, decimal_places=2)
-    surcharge = serializers.DecimalField(max_digits=14, decimal_places=2)
     total_gross = serializers.DecimalField(max_digits=14, decimal_places=2)
     settled = serializers.DecimalField(max_digits=14, decimal_places=2)
     balance = serializers.DecimalField(max_digits=14, decimal_places=2)

@@ -30,6 +30,30 @@ class PaymentsConfig(AppConfig):
         from .services.wire import guard_wire_order
 
         guard_status(guard_wire_order)
+
+        # Checkout offers only the payment methods the dealer's credit account allows.
+        from orders.services.hooks import filter_payment_methods
+
+        from .services.credit import allowed_methods
+
+        filter_payment_methods(allowed_methods)
+
+        # Card orders wait for their authorisation, cannot grow past it, are captured when invoiced and released
+        # when cancelled.
+        from .services.cards import card_on_status_changed, check_card_commitment, guard_card_order
+
+        guard_status(guard_card_order)
+        on_order_commitment(check_card_commitment)
+        on_status_changed(card_on_status_changed)
+
+        # A newly approved dealer gets its credit account; finance is asked to set a limit when the default is 0.
+        from dealers.services.lifecycle import on_dealer_approved
+
+        from .services.credit import open_account_for_new_dealer
+
+        on_dealer_approved(open_account_for_new_dealer)
+
+        from . import checks  # noqa: F401  (registers the system checks)
         if credit_note_from_return not in _return_hooks():
             on_return_approved(credit_note_from_return)
 

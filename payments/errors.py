@@ -73,3 +73,10 @@ class InvalidPeriod(PaymentsError):
 
 class ReasonRequired(PaymentsError):
     code = "payments.reason_required"
+
+
+class NotRefundable(PaymentsError):
+    """Money that still settles an invoice cannot be paid back (issue a credit note first)."""
+
+    code = "payments.not_refundable"
+    conflict = True

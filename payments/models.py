@@ -11,13 +11,6 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
-class PaymentMethod(models.TextChoices):
-    """How a dealer may pay for orders (checkout) — the same codes as orders' and pricing's."""
-    ON_ACCOUNT = "on_account", _("On account")
-    WIRE = "wire", _("Wire transfer")
-    CARD = "card", _("Card")
-
-
 class CreditAccount(models.Model):
     """A dealer's account with the manufacturer: how much it may owe (limit), in what currency, how long it has to
     pay (net days), how it may pay, and whether it is on hold (no new on-account orders)."""
@@ -70,10 +63,8 @@ class Invoice(models.Model):
     total_gross = models.DecimalField(_("total"), **MONEY)
     # What payments and credit notes have settled so far (kept in step by the allocation service).
     settled = models.DecimalField(_("settled"), **MONEY, default=ZERO)
+    # The order's installment plan (on account): the total is due in this many monthly installments.
     installments = models.PositiveSmallIntegerField(_("installments"), default=1)
-    # The card installment surcharge (pricing's PaymentAdjustment for card × n) added to the order's total incl. VAT:
-    # total_gross = order total incl. VAT + surcharge (a financing charge, not a sale of goods: no VAT on it).
-    surcharge = models.DecimalField(_("installment surcharge"), **MONEY, default=ZERO)
     void_reason = models.CharField(_("void reason"), max_length=255, blank=True)
     document = models.ForeignKey("portal.Document", verbose_name=_("PDF"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
@@ -140,8 +131,15 @@ class PaymentKind(models.TextChoices):
     CHEQUE = "cheque", _("Cheque")
 
 
+class PaymentQuerySet(models.QuerySet):
+    def with_credit(self):
+        """Payments with money neither allocated to invoices nor refunded: the dealer's credit."""
+        return self.filter(allocated__lt=F("amount") - F("refunded"))
+
+
 class Payment(models.Model):
-    """Money received from a dealer. What is not allocated to invoices is the dealer's credit balance."""
+    """Money received from a dealer. What is neither allocated to invoices nor refunded is the dealer's credit
+    balance."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
@@ -155,10 +153,14 @@ class Payment(models.Model):
                               on_delete=models.SET_NULL, related_name="payments",
                               help_text=_("A wire transfer an order waits for."))
     allocated = models.DecimalField(_("allocated"), **MONEY, default=ZERO)
+    # Paid back to the dealer (a card refund): no longer the dealer's credit.
+    refunded = models.DecimalField(_("refunded"), **MONEY, default=ZERO)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment")
@@ -166,8 +168,8 @@ class Payment(models.Model):
         ordering = ["-received_on", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
-            models.CheckConstraint(condition=Q(allocated__gte=0) & Q(allocated__lte=F("amount")),
-                                   name="payment_not_over_allocated"),
+            models.CheckConstraint(condition=Q(allocated__gte=0) & Q(refunded__gte=0)
+                                   & Q(allocated__lte=F("amount") - F("refunded")), name="payment_not_over_allocated"),
             models.UniqueConstraint(fields=["dealer", "idempotency_key"], condition=Q(idempotency_key__isnull=False),
                                     name="one_payment_per_idempotency_key"),
         ]
@@ -177,7 +179,7 @@ class Payment(models.Model):
 
     @property
     def unallocated(self) -> Decimal:
-        return self.amount - self.allocated
+        return self.amount - self.refunded - self.allocated
 
 
 class CreditNote(models.Model):
@@ -236,3 +238,86 @@ class Allocation(models.Model):
             models.CheckConstraint(condition=Q(payment__isnull=False, credit_note__isnull=True)
                                    | Q(payment__isnull=True, credit_note__isnull=False), name="allocation_one_source"),
         ]
+
+
+class CardPaymentStatus(models.TextChoices):
+    STARTED = "started", _("Waiting for the card")
+    AUTHORISED = "authorised", _("Authorised")
+    DECLINED = "declined", _("Declined")
+    CAPTURED = "captured", _("Captured")
+    RELEASED = "released", _("Authorisation released")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class CardPayment(models.Model):
+    """One attempt to pay an order by card on the provider's hosted page. The portal never sees a card number: it
+    knows the provider's reference, the amount and what the provider answered. Authorised when the dealer pays,
+    captured when the order is invoiced (the money is then a `Payment`), released when the order is cancelled first,
+    refunded (in part) by finance afterwards."""
+
+    order = models.ForeignKey("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,
+                              related_name="card_payments")
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
+                               related_name="card_payments")
+    provider = models.CharField(_("provider"), max_length=100)
+    reference = models.CharField(_("provider reference"), max_length=100, unique=True)
+    status = models.CharField(_("status"), max_length=12, choices=CardPaymentStatus.choices,
+                              default=CardPaymentStatus.STARTED)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default="TRY")
+    installments = models.PositiveSmallIntegerField(_("installments"), default=1)
+    captured = models.DecimalField(_("captured"), **MONEY, default=ZERO)
+    refunded = models.DecimalField(_("refunded"), **MONEY, default=ZERO)
+    payment = models.OneToOneField(Payment, verbose_name=_("payment"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="card_payment")
+    message = models.CharField(_("provider message"), max_length=255, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("card payment")
+        verbose_name_plural = _("card payments")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="card_payment_amount_positive"),
+            models.CheckConstraint(condition=Q(captured__gte=0) & Q(captured__lte=F("amount"))
+                                   & Q(refunded__gte=0) & Q(refunded__lte=F("captured")), name="card_payment_amounts"),
+            # An order is paid by at most one card at a time: no second authorisation while one holds.
+            models.UniqueConstraint(fields=["order"], condition=Q(status__in=["authorised", "captured", "refunded"]),
+                                    name="one_live_card_payment_per_order"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def refundable(self) -> Decimal:
+        return self.captured - self.refunded
+
+
+class CardRefund(models.Model):
+    """Money paid back to the card of a captured card payment: a debit on the dealer's statement."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    card_payment = models.ForeignKey(CardPayment, verbose_name=_("card payment"), on_delete=models.PROTECT,
+                                     related_name="refunds")
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
+                               related_name="card_refunds")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default="TRY")
+    refunded_on = models.DateField(_("refunded on"))
+    reason = models.CharField(_("reason"), max_length=255)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("card refund")
+        verbose_name_plural = _("card refunds")
+        ordering = ["-refunded_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="card_refund_amount_positive")]
+
+    def __str__(self):
+        return self.number

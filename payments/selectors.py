@@ -7,7 +7,7 @@ import datetime
 from django.db.models import F, Prefetch, Sum
 from django.http import Http404
 
-from .models import ZERO, Allocation, CreditNote, Invoice, InvoiceStatus, Payment
+from .models import ZERO, Allocation, CardRefund, CreditNote, Invoice, InvoiceStatus, Payment
 
 OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
 
@@ -73,7 +73,8 @@ def open_balance(dealer):
 
 def credit_balance(dealer):
     """Money received or credited and not yet allocated to invoices."""
-    paid = Payment.objects.filter(dealer=dealer).aggregate(left=Sum(F("amount") - F("allocated")))["left"] or ZERO
+    paid = (Payment.objects.filter(dealer=dealer)
+            .aggregate(left=Sum(F("amount") - F("refunded") - F("allocated")))["left"] or ZERO)
     noted = CreditNote.objects.filter(dealer=dealer).aggregate(left=Sum(F("amount") - F("allocated")))["left"] or ZERO
     return paid + noted
 
@@ -81,12 +82,14 @@ def credit_balance(dealer):
 # --- statements -------------------------------------------------------------------------------------------------------
 
 def balance_before(dealer, day: datetime.date):
-    """Invoices − payments − credit notes dated before `day` (void invoices excluded): three aggregates."""
+    """Invoices − payments − credit notes + card refunds dated before `day` (void invoices excluded): four
+    aggregates."""
     invoiced = (Invoice.objects.filter(dealer=dealer, issue_date__lt=day).exclude(status=InvoiceStatus.VOID)
                 .aggregate(s=Sum("total_gross"))["s"] or ZERO)
     paid = Payment.objects.filter(dealer=dealer, received_on__lt=day).aggregate(s=Sum("amount"))["s"] or ZERO
     credited = CreditNote.objects.filter(dealer=dealer, issued_on__lt=day).aggregate(s=Sum("amount"))["s"] or ZERO
-    return invoiced - paid - credited
+    refunded = CardRefund.objects.filter(dealer=dealer, refunded_on__lt=day).aggregate(s=Sum("amount"))["s"] or ZERO
+    return invoiced - paid - credited + refunded
 
 
 def statement_invoices(dealer, date_from, date_to):
@@ -101,6 +104,11 @@ def statement_payments(dealer, date_from, date_to):
 
 def statement_credit_notes(dealer, date_from, date_to):
     return CreditNote.objects.filter(dealer=dealer, issued_on__range=(date_from, date_to)).order_by("issued_on", "pk")
+
+
+def statement_refunds(dealer, date_from, date_to):
+    return (CardRefund.objects.filter(dealer=dealer, refunded_on__range=(date_from, date_to))
+            .select_related("card_payment__order").order_by("refunded_on", "pk"))
 
 
 # --- staff: export and reconciliation ----------------------------------------------------------------------------------
@@ -120,13 +128,18 @@ def export_credit_notes(date_from, date_to):
             .order_by("issued_on", "pk"))
 
 
+def export_refunds(date_from, date_to):
+    return (CardRefund.objects.filter(refunded_on__range=(date_from, date_to))
+            .select_related("dealer", "card_payment").order_by("refunded_on", "pk"))
+
+
 def export_allocations(date_from, date_to):
     return (Allocation.objects.filter(created_at__date__range=(date_from, date_to))
             .select_related("invoice__dealer", "payment", "credit_note").order_by("created_at", "pk"))
 
 
 def unmatched_payments():
-    return (Payment.objects.filter(allocated__lt=F("amount")).select_related("dealer")
+    return (Payment.objects.with_credit().select_related("dealer")
             .order_by("dealer__legal_name", "received_on", "pk"))
 
 

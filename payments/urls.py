@@ -1,7 +1,8 @@
-"""URLs of payments: the dealer's invoices and statement, the staff's reconciliation and accounting export."""
+"""URLs of payments: the dealer's invoices and statement, card payments, the staff's reconciliation and accounting
+export."""
 from django.urls import path
 
-from . import views
+from . import views, views_cards
 
 app_name = "payments"
 urlpatterns = [
@@ -13,4 +14,7 @@ urlpatterns = [
     path("statement.pdf", views.statement_pdf, name="statement_pdf"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("export.csv", views.accounting_export, name="export"),
+    path("card/pay/<str:number>/", views_cards.card_pay, name="card_pay"),
+    path("card/return/", views_cards.card_return, name="card_return"),
+    path("card/offline-test/<str:reference>/", views_cards.offline_card_page, name="offline_card_page"),
 ]

@@ -39,6 +39,55 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ServiceAddForm(forms.ModelForm):
+    """An admin add form whose row is made by a service, called while the form is validated (inside the admin's
+    transaction): a refusal shows on the form with everything typed kept, and nothing is saved."""
+
+    user = None  # set by ServiceAddAdmin.get_form
+
+    def perform(self, data):
+        """Call the service with the cleaned data; return the row it made."""
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        self.instance.pk = None
+        if not self.errors:
+            try:
+                self.made = self.perform(data)
+            except DomainError as exc:
+                self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+        return data
+
+
+class ServiceAddAdmin(admin.ModelAdmin):
+    """Adds through `add_form` (a ServiceAddForm) and shows saved rows read-only: they change only by services."""
+
+    add_form = None
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = type(self.add_form.__name__, (self.add_form,), {"user": request.user})
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return self.add_form.Meta.fields if obj is None else super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "id"] if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.pk = form.made.pk
+            obj.refresh_from_db()
+
+
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "recipient", "template", "language", "status", "attempts", "sent_at", "short_error"]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("payments/<str:number>/allocations/", payments_api.PaymentAllocationsView.as_view(),
          name="payment-allocations"),
     path("me/orders/", orders_api.OrdersView.as_view(), name="me-orders"),
+    path("me/payment-options/", orders_api.PaymentOptionsView.as_view(), name="me-payment-options"),
     path("me/orders/<str:number>/", orders_api.OrderView.as_view(), name="me-order"),
     path("me/orders/<str:number>/returns/", orders_api.OrderReturnsView.as_view(), name="me-order-returns"),
     *[path(f"me/orders/<str:number>/{action}/", orders_api.OrderActionView.as_view(), {"action": action},

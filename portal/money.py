@@ -32,3 +32,13 @@ def vat_amount(net, rate) -> Decimal:
 def format_money(amount, currency=DEFAULT_CURRENCY) -> str:
     """`12,400.00 TRY` in the active language's number format."""
     return f"{number_format(quantize(amount), decimal_pos=2, force_grouping=True)} {currency}"
+
+
+def format_percent(value, *, signed=False) -> str:
+    """`+3 %`, `-2.5 %`: a percent in the active language's number format, trailing zeros dropped."""
+    value = to_decimal(value).normalize()
+    if value == value.to_integral():
+        value = value.quantize(Decimal(1))
+    text = number_format(abs(value))
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    return f"{sign}{text} %"

@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.run_overdue_task",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Card payments: captures and releases a broker outage left behind.
+    "settle-card-payments": {
+        "task": "payments.tasks.settle_card_payments_task",
+        "schedule": crontab(minute=40),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
 
@@ -269,6 +274,12 @@ QUOTE_REMINDER_DAYS = env.int("QUOTE_REMINDER_DAYS", default=3)
 # printed on invoices under "How to pay".
 INVOICE_ON = env("INVOICE_ON", default="shipped")
 INVOICE_BANK_ACCOUNT = env("INVOICE_BANK_ACCOUNT", default="Demo Bank A.Ş. · IBAN TR00 0000 0000 0000 0000 0000 00")
+
+# Card payments: the provider class (a payments.cards.CardProvider) by dotted path; empty turns card payments off.
+# The only provider shipped is the offline test provider (no bank, no money moves): the default while DEBUG is on,
+# refused by a system check when DEBUG is off.
+CARD_PAYMENT_PROVIDER = env("CARD_PAYMENT_PROVIDER",
+                            default="payments.cards.offline.OfflineTestProvider" if DEBUG else "")
 
 # Invoices: reminder days relative to the due date (negative: before), and days overdue after which the
 # dealer's account goes on hold by itself (0: never).
@@ -309,8 +320,7 @@ SPECTACULAR_SETTINGS = {
         "DealerStatusEnum": "dealers.models.Dealer.Status",
         "OrderStatusEnum": "orders.models.order.OrderStatus",
         "ReturnStatusEnum": "orders.models.order.ReturnStatus",
-        "OrderPaymentMethodEnum": "orders.models.order.PaymentMethod",
-        "PricingPaymentMethodEnum": "pricing.models.PaymentAdjustment.Method",
+        "PaymentMethodEnum": "pricing.models.PaymentAdjustment.Method",
     },
 }
 

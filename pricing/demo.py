@@ -67,7 +67,8 @@ def load():
                                        min_quantity=Decimal(10))
         gold.products.add(*products[40:70])
         gold.segments.add(*Segment.objects.filter(code="gold"))
-        for method, installments, percent in [("wire", 1, "-2"), ("card", 1, "0"), ("card", 3, "3"), ("card", 6, "6")]:
+        for method, installments, percent in [("wire", 1, "-2"), ("on_account", 3, "2"), ("on_account", 6, "4"),
+                                              ("card", 1, "0"), ("card", 3, "3"), ("card", 6, "6")]:
             PaymentAdjustment.objects.get_or_create(method=method, installments=installments,
                                                     defaults={"percent": Decimal(percent)})
     return []

@@ -62,6 +62,16 @@ def _owner_links(owner):
     return links
 
 
+# fn(*, dealer, by) inside the approval's transaction: later stages set a new dealer up (payments: its credit account).
+_approved_listeners = []
+
+
+def on_dealer_approved(fn):
+    if fn not in _approved_listeners:
+        _approved_listeners.append(fn)
+    return fn
+
+
 def approve_dealer(*, dealer, by, segment=None, account_manager=None, ip_address=None) -> Dealer:
     """Approve an applied dealer: a unique dealer code, a segment (the default one unless given), an optional
     account manager; the owner is mailed the code and a login link in the owner's language."""
@@ -80,6 +90,8 @@ def approve_dealer(*, dealer, by, segment=None, account_manager=None, ip_address
             except IntegrityError as exc:
                 if "code" not in str(exc) or attempt == 9:
                     raise
+        for listener in list(_approved_listeners):
+            listener(dealer=locked, by=by)
         owner = locked.owner()
         if owner is not None:
             outbox.notify(to=owner, template="dealers/dealer_approved", context={

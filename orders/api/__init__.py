@@ -8,6 +8,6 @@ from .lists import SavedListLineView, SavedListViewSet
 
 __all__ = ["CartLineView", "CartLinesView", "CartView", "QuickOrderView", "SaveCartAsListView", "SavedListLineView",
            "SavedListViewSet"]
-from .orders import OrderActionView, OrderReturnsView, OrdersView, OrderView  # noqa: E402
+from .orders import OrderActionView, OrderReturnsView, OrdersView, OrderView, PaymentOptionsView  # noqa: E402
 
-__all__ += ["OrderActionView", "OrderReturnsView", "OrdersView", "OrderView"]
+__all__ += ["OrderActionView", "OrderReturnsView", "OrdersView", "OrderView", "PaymentOptionsView"]

@@ -13,6 +13,7 @@ from dealers.api import DealerAccountMixin
 from .. import selectors
 from ..models import Order, OrderLine, OrderStatus, PaymentMethod, ReturnRequest, ShippingMethod
 from ..services import changes, ordering, returns
+from ..services.payment_options import payment_options
 from .common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, QuantityField, product_of
 
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
@@ -47,7 +48,8 @@ class OrderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Order
         fields = ["number", "status", "sub_status", "placed_by", "on_behalf", "po_number", "quote_number",
-                  "shipping_method", "payment_method", "requested_delivery_date", "notes", "currency", "total_net",
+                  "shipping_method", "payment_method", "installments", "requested_delivery_date", "notes", "currency",
+                  "total_net",
                   "total_vat", "total_gross", "created_at"]
 
     def get_sub_status(self, order) -> str | None:
@@ -89,6 +91,9 @@ class PlaceOrderSerializer(serializers.Serializer):
     billing_address = serializers.IntegerField(required=False, help_text="Default: the default billing address.")
     shipping_method = serializers.ChoiceField(ShippingMethod.choices, default=ShippingMethod.STANDARD)
     payment_method = serializers.ChoiceField(PaymentMethod.choices, default=PaymentMethod.ON_ACCOUNT)
+    installments = serializers.IntegerField(
+        default=1, help_text="1, or an installment plan offered for the method (GET /api/v1/me/payment-options/); "
+                             "its adjustment is in the prices.")
     po_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     requested_delivery_date = serializers.DateField(required=False, allow_null=True, default=None)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -160,6 +165,22 @@ class OrdersView(OrderAccessMixin, APIView):
         return Response(OrderDetailSerializer(order).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
+class PaymentOptionSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    installments = serializers.IntegerField()
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Pricing's adjustment in percent.")
+    label = serializers.CharField()
+
+
+class PaymentOptionsView(OrderAccessMixin, APIView):
+    @extend_schema(responses={200: PaymentOptionSerializer(many=True), 403: FORBIDDEN},
+                   description="The payment methods and installment plans the dealer may choose when placing an "
+                               "order.")
+    def get(self, request):
+        self.require(permissions.can(self.actor, permissions.ORDER))
+        return Response(PaymentOptionSerializer(payment_options(self.actor.dealer), many=True).data)
+
+
 class OrderView(OrderAccessMixin, APIView):
     @extend_schema(responses={200: OrderDetailSerializer, 404: NOT_FOUND})
     def get(self, request, number):
@@ -208,4 +229,4 @@ class OrderReturnsView(OrderAccessMixin, APIView):
         return Response(ReturnSerializer(rma).data, status=status.HTTP_201_CREATED)
 
 
-__all__ = ["OrdersView", "OrderView", "OrderActionView", "OrderReturnsView", "OrderStatus"]
+__all__ = ["OrdersView", "OrderView", "OrderActionView", "OrderReturnsView", "OrderStatus", "PaymentOptionsView"]

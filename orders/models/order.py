@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pricing.models.prices import PaymentAdjustment
+
 from .cart import QUANTITY_DIGITS, QUANTITY_PLACES
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -50,10 +52,9 @@ class ShippingMethod(models.TextChoices):
     FREIGHT = "freight", _("Freight")
 
 
-class PaymentMethod(models.TextChoices):
-    """The methods checkout offers now; the same codes as pricing's payment adjustments."""
-    ON_ACCOUNT = "on_account", _("On account")
-    WIRE = "wire", _("Wire transfer")
+# How an order is paid: pricing's payment methods (each may carry a price adjustment). Card is offered only when a
+# card payment provider is configured (settings.CARD_PAYMENT_PROVIDER).
+PaymentMethod = PaymentAdjustment.Method
 
 
 class SubStatus(models.Model):
@@ -112,6 +113,9 @@ class Order(models.Model):
                                        default=ShippingMethod.STANDARD)
     payment_method = models.CharField(_("payment method"), max_length=12, choices=PaymentMethod.choices,
                                       default=PaymentMethod.ON_ACCOUNT)
+    # 1, or an installment plan pricing offers for the method (its adjustment is in the line prices): on account,
+    # the invoice is split into this many monthly due dates; by card, the card issuer splits it.
+    installments = models.PositiveSmallIntegerField(_("installments"), default=1)
     po_number = models.CharField(_("your PO number"), max_length=50, blank=True, db_index=True)
     requested_delivery_date = models.DateField(_("requested delivery date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -139,6 +143,8 @@ class Order(models.Model):
             # A quote becomes at most one order, whoever accepts it and however often.
             models.UniqueConstraint(fields=["quote_number"], condition=~Q(quote_number=""),
                                     name="one_order_per_quote"),
+            models.CheckConstraint(condition=Q(installments__gte=1) & Q(installments__lte=12),
+                                   name="order_installments_range"),
             models.CheckConstraint(condition=Q(total_net__gte=0) & Q(total_vat__gte=0) & Q(total_gross__gte=0),
                                    name="order_totals_not_negative"),
         ]

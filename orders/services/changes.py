@@ -167,7 +167,8 @@ def change_order_quantities(*, actor, order, quantities: dict) -> Order:
         if order.quote_number:
             fixed = {line.product_id: FixedPrice(line.unit_price, line.market_price, line.rules)
                      for line in lines.values()}
-        rows = _priced(actor, kept, payment_method=order.payment_method, fixed=fixed)
+        rows = _priced(actor, kept, payment_method=order.payment_method, installments=order.installments,
+                       fixed=fixed)
         net, vat, gross = _totals(rows)
         if order.status != S.PENDING_APPROVAL and _needs_approval(actor, gross):
             raise OverOrderLimit(_("The new total %(total)s is above your order limit; ask an approver to change it.")

@@ -10,6 +10,8 @@ _status_listeners = []
 # fn(*, order, to_status) before a staff move of a placed order; may raise a DomainError to refuse the move
 # (payments: an order paid by wire transfer waits for its money before it is confirmed).
 _status_guards = []
+# fn(dealer) -> a set of payment method codes the dealer may use, or None for all (payments: the credit account).
+_payment_method_filters = []
 
 
 def on_order_commitment(fn):
@@ -28,6 +30,21 @@ def guard_status(fn):
     if fn not in _status_guards:
         _status_guards.append(fn)
     return fn
+
+
+def filter_payment_methods(fn):
+    if fn not in _payment_method_filters:
+        _payment_method_filters.append(fn)
+    return fn
+
+
+def allowed_payment_methods(dealer) -> set | None:
+    allowed = None
+    for fn in list(_payment_method_filters):
+        methods = fn(dealer)
+        if methods is not None:
+            allowed = set(methods) if allowed is None else allowed & set(methods)
+    return allowed
 
 
 def check_status_move(*, order, to_status):

@@ -27,6 +27,7 @@ from portal.numbering import next_number
 from pricing.engine import price_lines
 
 from . import hooks
+from .payment_options import check_choice
 from ..errors import (
     DealerNotApproved,
     InvalidCheckout,
@@ -56,6 +57,7 @@ class Checkout:
     billing_address: Address | int | None = None
     shipping_method: str = ShippingMethod.STANDARD
     payment_method: str = PaymentMethod.ON_ACCOUNT
+    installments: int = 1  # an installment plan pricing offers for the method (payment_options)
     po_number: str = ""
     requested_delivery_date: datetime.date | None = None
     notes: str = ""
@@ -142,8 +144,7 @@ def describe_shipping(actor, checkout: Checkout) -> str:
 def _clean_checkout(actor, checkout: Checkout) -> dict:
     if checkout.shipping_method not in ShippingMethod.values:
         raise InvalidCheckout(_("Choose a shipping method."), field="shipping_method")
-    if checkout.payment_method not in PaymentMethod.values:
-        raise InvalidCheckout(_("Choose a payment method."), field="payment_method")
+    installments = check_choice(actor.dealer, checkout.payment_method, checkout.installments)
     if checkout.requested_delivery_date and checkout.requested_delivery_date < timezone.localdate():
         raise InvalidCheckout(_("The requested delivery date is in the past."), field="requested_delivery_date")
     po_number = (checkout.po_number or "").strip()
@@ -156,7 +157,8 @@ def _clean_checkout(actor, checkout: Checkout) -> dict:
         "shipping_address": describe_shipping(actor, checkout),
         "billing_address": _address_text(_dealer_address(actor, checkout.billing_address, Address.Kind.BILLING)),
         "shipping_method": checkout.shipping_method, "payment_method": checkout.payment_method,
-        "po_number": po_number, "requested_delivery_date": checkout.requested_delivery_date, "notes": notes,
+        "installments": installments, "po_number": po_number,
+        "requested_delivery_date": checkout.requested_delivery_date, "notes": notes,
     }
 
 
@@ -184,12 +186,14 @@ def _rule_dicts(rules) -> list[dict]:
             for r in rules]
 
 
-def _priced(actor, lines, *, payment_method, fixed=None) -> list[dict]:
-    """Order line values: from the engine for these quantities, this dealer, today and the payment method
-    (the wire-transfer adjustment), or the fixed (quoted) unit prices."""
+def _priced(actor, lines, *, payment_method, installments=1, fixed=None) -> list[dict]:
+    """Order line values: from the engine for these quantities, this dealer, today and the payment method with
+    its installments (pricing's adjustment: wire discount, installment surcharge), or the fixed (quoted) unit
+    prices."""
     rows = []
     if fixed is None:
-        priced = price_lines(dealer=actor.dealer, lines=[(p.pk, q) for p, q in lines], payment_method=payment_method)
+        priced = price_lines(dealer=actor.dealer, lines=[(p.pk, q) for p, q in lines], payment_method=payment_method,
+                             installments=installments)
         for (product, quantity), line in zip(lines, priced):
             if not line.priced or line.unit_price is None:
                 raise UnpricedProduct(_("%(sku)s has no price for your company yet; ask for a quote.")
@@ -256,7 +260,8 @@ def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None
             return existing
     values = _clean_checkout(actor, checkout)
     checked = _checked_lines(lines)
-    rows = _priced(actor, checked, payment_method=values["payment_method"], fixed=fixed_prices)
+    rows = _priced(actor, checked, payment_method=values["payment_method"], installments=values["installments"],
+                   fixed=fixed_prices)
     net, vat, gross = _totals(rows)
     waiting = _needs_approval(actor, gross)
     if waiting:

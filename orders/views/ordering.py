@@ -15,8 +15,9 @@ from portal.errors import DomainError
 
 from .. import selectors, services
 from ..forms import CheckoutForm, DecisionForm, OrderFilterForm, ReturnForm
-from ..models import OrderStatus
+from ..models import OrderStatus, PaymentMethod
 from ..services import changes, ordering, quote_orders, returns
+from ..services.payment_options import parse_choice
 from .common import form_error
 
 order_page = dealer_page(ability=permissions.BROWSE)
@@ -25,8 +26,15 @@ checkout_page = dealer_page(ability=permissions.ORDER)
 
 # --- checkout ------------------------------------------------------------------------------------------
 
-def _summary(request, payment_method=None):
-    return selectors.get_cart_view(actor=request.actor, payment_method=payment_method or None)
+def _summary(request, payment=None):
+    """The cart priced for a payment choice ("card:3"); an unknown choice prices without an adjustment."""
+    try:
+        method, installments = parse_choice(payment) if payment else (None, 1)
+    except DomainError:
+        method, installments = None, 1
+    if method not in PaymentMethod.values or installments < 1:
+        method, installments = None, 1
+    return selectors.get_cart_view(actor=request.actor, payment_method=method, installments=installments)
 
 
 @checkout_page

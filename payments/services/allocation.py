@@ -28,6 +28,7 @@ from ..errors import (
     InvalidPayment,
     InvoiceNotOpen,
     NotAllowed,
+    NotRefundable,
     OverAllocation,
     ReasonRequired,
     WrongDealer,
@@ -207,6 +208,14 @@ def record_payment(*, by, dealer, amount, kind, received_on, reference="", idemp
     dealer's credit balance. The same `idempotency_key` for the dealer returns the first payment (a parallel retry
     collides on the database's unique constraint and returns it too); the returned object's `created` says which."""
     _require_finance(by)
+    return record_payment_unchecked(by=by, dealer=dealer, amount=amount, kind=kind, received_on=received_on,
+                                    reference=reference, idempotency_key=idempotency_key, order=order,
+                                    allocate=allocate)
+
+
+def record_payment_unchecked(*, by, dealer, amount, kind, received_on, reference="", idempotency_key=None,
+                             order=None, allocate=OLDEST) -> Payment:
+    """`record_payment` without the finance check, for money the portal itself took (a captured card payment)."""
     amount = clean_amount(amount)
     if kind not in PaymentKind.values:
         raise InvalidPayment(_("Choose a payment method."), field="kind")
@@ -280,7 +289,7 @@ def allocate_credit(*, by, dealer) -> list[Allocation]:
 
 def _allocate_credit_unchecked(*, by, dealer, first_invoice=None) -> list[Allocation]:
     with transaction.atomic():
-        payment_ids = list(Payment.objects.filter(dealer=dealer, allocated__lt=F("amount"))
+        payment_ids = list(Payment.objects.with_credit().filter(dealer=dealer)
                            .values_list("pk", flat=True))
         note_ids = list(CreditNote.objects.filter(dealer=dealer, allocated__lt=F("amount"))
                         .values_list("pk", flat=True))
@@ -297,13 +306,53 @@ def settle_order_payments_unchecked(*, invoice, by=None) -> list[Allocation]:
     """A just-issued invoice takes what was paid for its order beforehand (a wire transfer the order waited for)."""
     if invoice.order_id is None or invoice.status not in OPEN_STATUSES:
         return []
-    payment_ids = list(Payment.objects.filter(order_id=invoice.order_id, allocated__lt=F("amount"))
+    payment_ids = list(Payment.objects.with_credit().filter(order_id=invoice.order_id)
                        .values_list("pk", flat=True))
     if not payment_ids:
         return []
     payments, _notes, invoices = lock_rows(payments=payment_ids, invoices=[invoice.pk])
     return _spread_locked(sources=sorted(payments.values(), key=lambda p: p.pk), invoices=invoices,
                           order=[invoice.pk], by=by)
+
+
+def free_payment_for_refund_unchecked(*, payment, amount: Decimal, by) -> None:
+    """Make `amount` of a locked payment free to be paid back. What it lacks is taken off its allocations (newest
+    first) and the dealer's unallocated credit notes take its place on those invoices, so every invoice stays settled
+    as it was. Refused when the payment and the dealer's credit notes do not have that much credit."""
+    short = amount - payment.unallocated
+    if short <= 0:
+        return
+    note_ids = list(CreditNote.objects.filter(dealer_id=payment.dealer_id, allocated__lt=F("amount"))
+                    .values_list("pk", flat=True))
+    _payments, notes, _invoices = lock_rows(credit_notes=note_ids)
+    queue = sorted(notes.values(), key=lambda c: (c.issued_on, c.pk))
+    if sum((note.unallocated for note in queue), ZERO) < short:
+        raise NotRefundable(_("Only %(amount)s of this payment is the dealer's credit; the rest still pays its "
+                              "invoices. Issue a credit note first.")
+                            % {"amount": payment.unallocated + sum((n.unallocated for n in queue), ZERO)},
+                            field="amount")
+    moved = []
+    for allocation in payment.allocations.select_for_update().order_by("-pk"):
+        while short > 0 and allocation.amount > 0:
+            note = next(n for n in queue if n.unallocated > 0)
+            part = min(allocation.amount, short, note.unallocated)
+            allocation.amount -= part
+            Allocation.objects.create(invoice_id=allocation.invoice_id, credit_note=note, amount=part,
+                                      created_by=by if getattr(by, "pk", None) else None)
+            note.allocated += part
+            note.save(update_fields=["allocated"])
+            payment.allocated -= part
+            short -= part
+            moved.append({"invoice": allocation.invoice_id, "credit_note": note.number, "amount": str(part)})
+        if allocation.amount > 0:
+            allocation.save(update_fields=["amount"])
+        else:
+            allocation.delete()
+        if short <= 0:
+            break
+    payment.save(update_fields=["allocated"])
+    audit.record(actor=by, action="payment.reallocated", target=payment, dealer=payment.dealer,
+                 data={"payment": payment.number, "moved": moved})
 
 
 # --- credit notes --------------------------------------------------------------------------------------------------

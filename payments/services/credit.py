@@ -29,8 +29,9 @@ from portal.money import format_money, quantize
 
 from ..models import ZERO, CreditAccount, Invoice, InvoiceStatus
 
-__all__ = ["AccountOnHold", "CreditStatus", "InvalidCreditAccount", "MethodNotAllowed", "OverCreditLimit", "check_order_credit",
-           "credit_status", "exposure", "get_account", "lock_account", "put_on_hold", "update_credit_account"]
+__all__ = ["AccountOnHold", "CreditStatus", "InvalidCreditAccount", "MethodNotAllowed", "OverCreditLimit",
+           "allowed_methods", "check_order_credit", "credit_status", "exposure", "get_account", "lock_account",
+           "open_account_for_new_dealer", "put_on_hold", "update_credit_account"]
 
 # Orders that count until they are invoiced (then their invoice counts instead).
 COUNTING_STATUSES = ("placed", "confirmed", "processing", "partially_shipped", "shipped", "delivered")
@@ -80,6 +81,26 @@ def get_account(dealer) -> CreditAccount:
         "credit_limit": quantize(getattr(settings, "DEFAULT_CREDIT_LIMIT", "0")),
         "payment_terms_days": getattr(settings, "DEFAULT_PAYMENT_TERMS_DAYS", 30)})
     return account
+
+
+def open_account_for_new_dealer(*, dealer, by=None) -> CreditAccount:
+    """Registered with dealers' approval: the new dealer's account with the defaults. While its limit is 0 the
+    dealer can pay by wire transfer or card but not on account, so finance is asked to set a limit."""
+    from django.urls import reverse
+
+    account = get_account(dealer)
+    if account.credit_limit == ZERO:
+        for address in _finance_addresses(dealer):
+            outbox.notify(to=address, template="payments/set_credit_limit", context={
+                "dealer_name": str(dealer), "dealer_code": dealer.code or "",
+                "url": settings.SITE_URL + reverse("admin:payments_creditaccount_change", args=[account.pk])})
+    return account
+
+
+def allowed_methods(dealer) -> list | None:
+    """The payment methods the dealer's account allows (None: all, also while it has no account yet)."""
+    allowed = CreditAccount.objects.filter(dealer=dealer).values_list("allowed_methods", flat=True).first()
+    return allowed or None
 
 
 def lock_account(dealer) -> CreditAccount:

@@ -1,6 +1,7 @@
 """Invoices: one per order, issued when the order ships (or at confirmation, settings.INVOICE_ON), numbered, due by
-the dealer's payment terms, optionally split into card installments with pricing's surcharge, rendered as a PDF by a
-Celery worker and mailed to the dealer's owners and finance users; voided by staff while nothing is settled."""
+the dealer's payment terms, split into monthly installments when the order was placed on account with an
+installment plan, rendered as a PDF by a Celery worker and mailed to the dealer's owners and finance users; voided
+by staff while nothing is settled."""
 from __future__ import annotations
 
 import calendar
@@ -19,17 +20,15 @@ from dealers.models import Role
 from dealers.selectors import list_users_who_may
 from portal import audit, outbox
 from portal.documents import DocumentKind, register_kind, request_document
-from portal.money import CENT, quantize
+from portal.money import CENT
 
 from .. import permissions
 from ..errors import InvalidInstallments, InvoiceSettled, NotAllowed, NothingToInvoice, ReasonRequired
 from ..models import ZERO, Invoice, InvoiceInstallment, InvoiceLine, InvoiceStatus
 
-__all__ = ["INVOICE_PDF", "MAX_INSTALLMENTS", "installment_surcharge_percent", "invoice_on_status_changed",
-           "issue_invoice", "split_installments", "void_invoice"]
+__all__ = ["INVOICE_PDF", "invoice_on_status_changed", "issue_invoice", "split_installments", "void_invoice"]
 
 INVOICE_PDF = "payments.invoice"
-MAX_INSTALLMENTS = 12
 # Orders that are not (or no longer) a sale are never invoiced.
 NOT_INVOICEABLE = ("pending_approval", "cancelled", "rejected")
 # An order reaching one of these is invoiced, per settings.INVOICE_ON; later stages count too, so an order that
@@ -47,16 +46,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def installment_surcharge_percent(installments: int) -> Decimal:
-    """Pricing's card adjustment for `installments` (PaymentAdjustment method "card"); none for a single payment."""
-    if installments <= 1:
-        return ZERO
-    from pricing.models import PaymentAdjustment
-
-    adjustment = PaymentAdjustment.objects.filter(method="card", installments=installments, active=True).first()
-    return adjustment.percent if adjustment is not None else ZERO
 
 
 def split_installments(total: Decimal, installments: int, first_due: datetime.date) -> list[tuple[int, datetime.date,
@@ -88,27 +77,15 @@ def invoice_recipients(dealer) -> list:
     return list_users_who_may(dealer, dealer_permissions.PAY)
 
 
-def _clean_installments(installments) -> int:
-    if isinstance(installments, bool) or not isinstance(installments, int):
-        try:
-            installments = int(str(installments))
-        except ValueError:
-            raise InvalidInstallments(_("Enter a whole number of installments."), field="installments") from None
-    if not 1 <= installments <= MAX_INSTALLMENTS:
-        raise InvalidInstallments(_("Choose between 1 and %(max)s installments.") % {"max": MAX_INSTALLMENTS},
-                                  field="installments")
-    return installments
-
-
-def issue_invoice(*, order, by=None, installments=1) -> Invoice:
+def issue_invoice(*, order, by=None) -> Invoice:
     """The order's invoice: numbered INV-YYYY-NNNNNN, issued today, due after the dealer's payment terms, lines and
-    totals copied from the order. With n > 1 installments the total carries pricing's card surcharge for n and is
-    split into n monthly due dates. One invoice per order: calling again returns the one there is."""
+    totals copied from the order. An order placed on account with an installment plan (its surcharge is already in
+    the line prices) is split into that many monthly due dates. One invoice per order: calling again returns the
+    one there is."""
     from orders.models import Order
 
     from .credit import get_account
 
-    installments = _clean_installments(installments)
     existing = Invoice.objects.filter(order_id=order.pk).first()
     if existing is not None:
         return existing
@@ -124,14 +101,14 @@ def issue_invoice(*, order, by=None, installments=1) -> Invoice:
         account = get_account(order.dealer)
         today = timezone.localdate()
         first_due = today + datetime.timedelta(days=account.payment_terms_days)
-        percent = installment_surcharge_percent(installments)
-        surcharge = quantize(order.total_gross * percent / Decimal(100))
-        total = order.total_gross + surcharge
+        # By card the card issuer splits the payment; only an order on account owes us in installments.
+        installments = order.installments if order.payment_method == "on_account" else 1
+        total = order.total_gross
         plan = split_installments(total, installments, first_due) if installments > 1 else []
         invoice = Invoice.objects.create(
             number=_next_invoice_number(), dealer=order.dealer, order=order, issue_date=today, due_date=first_due,
             currency=order.currency, total_net=order.total_net, total_vat=order.total_vat, total_gross=total,
-            surcharge=surcharge, installments=installments,
+            installments=installments,
             status=InvoiceStatus.PAID if total == ZERO else InvoiceStatus.OPEN)
         InvoiceLine.objects.bulk_create([
             InvoiceLine(invoice=invoice, ordering=line.ordering, sku=line.sku, name=line.name, quantity=line.quantity,
@@ -142,8 +119,8 @@ def issue_invoice(*, order, by=None, installments=1) -> Invoice:
             InvoiceInstallment(invoice=invoice, number=number, due_date=due, amount=amount)
             for number, due, amount in plan])
         audit.record(actor=by, action="invoice.issued", target=invoice, dealer=order.dealer, data={
-            "number": invoice.number, "order": order.number, "total": str(total), "surcharge": str(surcharge),
-            "surcharge_percent": str(percent), "installments": installments, "due_date": first_due.isoformat()})
+            "number": invoice.number, "order": order.number, "total": str(total),
+            "installments": installments, "due_date": first_due.isoformat()})
         invoice.document = request_document(owner=invoice, kind=INVOICE_PDF, language=dealer_language(order.dealer))
         invoice.save(update_fields=["document"])
         _mail_issued(invoice)

@@ -1,8 +1,8 @@
-"""Statements: a dealer's ledger for a period (invoices debit; payments and credit notes credit) with an opening
-balance and a running balance, as rows for the page, CSV and PDF; and the staff's accounting export of every entry
-(invoices, payments, credit notes, allocations) of a period as CSV.
+"""Statements: a dealer's ledger for a period (invoices and card refunds debit; payments and credit notes credit)
+with an opening balance and a running balance, as rows for the page, CSV and PDF; and the staff's accounting export
+of every entry (invoices, payments, credit notes, refunds, allocations) of a period as CSV.
 
-Balance = invoices − payments − credit notes, void invoices excluded. The statement PDF is rendered in the request
+Balance = invoices − payments − credit notes + refunds, void invoices excluded. The statement PDF is rendered in the request
 (portal.documents.render_pdf): it is asked for on demand, for any period, and never stored."""
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ MAX_PERIOD_DAYS = 3 * 366
 @dataclass
 class StatementRow:
     date: datetime.date
-    kind: str            # invoice | payment | credit_note
+    kind: str            # invoice | payment | credit_note | refund
     number: str
     description: str
     debit: Decimal
@@ -100,7 +100,12 @@ def build_statement(*, dealer, date_from, date_to) -> Statement:
     for note in selectors.statement_credit_notes(dealer, date_from, date_to):
         rows.append(StatementRow(note.issued_on, "credit_note", note.number,
                                  _("Credit note: %(reason)s") % {"reason": note.reason}, ZERO, note.amount))
-    order = {"invoice": 0, "payment": 1, "credit_note": 2}
+    for refund in selectors.statement_refunds(dealer, date_from, date_to):
+        rows.append(StatementRow(refund.refunded_on, "refund", refund.number,
+                                 _("Card refund for order %(order)s: %(reason)s") % {
+                                     "order": refund.card_payment.order.number, "reason": refund.reason},
+                                 refund.amount, ZERO))
+    order = {"invoice": 0, "payment": 1, "credit_note": 2, "refund": 3}
     rows.sort(key=lambda row: (row.date, order[row.kind], row.number))
     balance = opening
     for row in rows:
@@ -112,7 +117,7 @@ def build_statement(*, dealer, date_from, date_to) -> Statement:
 
 
 KIND_LABELS = {"invoice": lambda: _("Invoice"), "payment": lambda: _("Payment"),
-               "credit_note": lambda: _("Credit note")}
+               "credit_note": lambda: _("Credit note"), "refund": lambda: _("Card refund")}
 
 
 def statement_csv(statement: Statement) -> str:
@@ -153,6 +158,10 @@ def accounting_export_csv(*, date_from, date_to) -> str:
     for note in selectors.export_credit_notes(date_from, date_to):
         writer.writerow(["credit_note", note.issued_on.isoformat(), note.number, note.dealer.code or "",
                          note.dealer.tax_number, "", "", f"{note.amount}", note.currency, note.reason, "", ""])
+    for refund in selectors.export_refunds(date_from, date_to):
+        writer.writerow(["refund", refund.refunded_on.isoformat(), refund.number, refund.dealer.code or "",
+                         refund.dealer.tax_number, "", f"{refund.amount}", "", refund.currency,
+                         refund.card_payment.reference, "", ""])
     for allocation in selectors.export_allocations(date_from, date_to):
         source = allocation.payment or allocation.credit_note
         writer.writerow(["allocation", timezone.localtime(allocation.created_at).date().isoformat(), "",

@@ -27,3 +27,16 @@ def wire_instructions(order):
 
     outstanding = wire_outstanding(order) if order.status in ("placed", "pending_approval") else 0
     return {"order": order, "outstanding": outstanding, "account": settings.INVOICE_BANK_ACCOUNT}
+
+
+@register.inclusion_tag("payments/_card_payment.html", takes_context=True)
+def card_payment(context, order):
+    """A card order's payment: its state, and "Pay by card" while it waits for one."""
+    if order.payment_method != "card":
+        return {}
+    from ..models import CardPayment
+    from ..services.cards import can_pay_by_card
+
+    actor = getattr(context.get("request"), "actor", None)
+    card = CardPayment.objects.filter(order=order).exclude(status="started").order_by("-pk").first()
+    return {"order": order, "card": card, "can_pay": actor is not None and can_pay_by_card(actor, order)}

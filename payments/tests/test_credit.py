@@ -294,3 +294,21 @@ def test_admin_changes_go_through_the_audited_service(client, dealer):
                       "allowed_methods": "[]", "hold_reason": ""})
     account.refresh_from_db()
     assert account.credit_limit == D("3000.00") and AuditEntry.objects.filter(action="credit.account_changed").exists()
+
+
+@pytest.mark.parametrize("default_limit, finance_mailed", [("0", True), ("25000", False)])
+def test_an_approved_dealer_gets_its_account_and_finance_is_asked_for_a_limit(db, settings, default_limit,
+                                                                              finance_mailed):
+    from dealers.models import Dealer
+    from dealers.services import approve_dealer
+
+    settings.DEFAULT_CREDIT_LIMIT = default_limit
+    settings.FINANCE_NOTIFY_EMAILS = ["credit-desk@example.com"]
+    dealer = DealerFactory(status=Dealer.Status.APPLIED)
+    approve_dealer(dealer=dealer, by=StaffFactory())
+    account = CreditAccount.objects.get(dealer=dealer)
+    assert account.credit_limit == Decimal(default_limit)
+    mails = Notification.objects.filter(template="payments/set_credit_limit", recipient="credit-desk@example.com")
+    assert mails.exists() is finance_mailed
+    if finance_mailed:
+        assert f"/admin/payments/creditaccount/{account.pk}/change/" in mails.get().context["url"]

@@ -1,5 +1,6 @@
 """Invoices: issued when an order ships (or at confirmation with INVOICE_ON), once per order, due by the dealer's
-terms, with lines and totals of the order; installments add up exactly with pricing's card surcharge; voiding."""
+terms, with lines and totals of the order; an installment plan chosen at checkout splits the invoice into due dates
+that add up exactly; voiding."""
 import datetime
 from decimal import Decimal
 
@@ -45,8 +46,9 @@ def product(db):
     return priced(PriceListFactory(kind="market"), "100.00", sku="INV-1", name="Invoice lamp", stock_quantity=1000)
 
 
-def place(owner, product, quantity=3):
-    return ordering.place_order(actor=actor_of(owner), lines=[(product, quantity)], checkout=ordering.Checkout())
+def place(owner, product, quantity=3, **checkout):
+    return ordering.place_order(actor=actor_of(owner), lines=[(product, quantity)],
+                                checkout=ordering.Checkout(**checkout))
 
 
 def test_shipping_an_order_issues_its_invoice_due_by_the_dealers_terms(owner, dealer, staff, product,
@@ -103,11 +105,12 @@ def test_a_cancelled_order_is_not_invoiced(owner, staff, product):
     assert getattr(exc.value, "code", "") == "payments.nothing_to_invoice"
 
 
-def test_installments_add_up_to_the_total_with_the_card_surcharge(owner, staff, product):
-    PaymentAdjustment.objects.create(method="card", installments=3, percent=D("4.50"))
-    order = place(owner, product, quantity=1)  # 120.00 incl. VAT
-    invoice = invoices.issue_invoice(order=order, by=staff, installments=3)
-    assert invoice.surcharge == D("5.40") and invoice.total_gross == D("125.40") and invoice.installments == 3
+def test_an_installment_plan_chosen_on_account_splits_the_invoice_with_pricings_surcharge(owner, staff, product):
+    PaymentAdjustment.objects.create(method="on_account", installments=3, percent=D("4.50"))
+    order = place(owner, product, quantity=1, installments=3)  # 100.00 net + 4.5 % = 104.50, incl. VAT 125.40
+    assert order.installments == 3 and order.total_gross == D("125.40")
+    invoice = invoices.issue_invoice(order=order, by=staff)
+    assert invoice.total_gross == order.total_gross and invoice.installments == 3
     plan = list(invoice.installment_plan.all())
     assert [row.amount for row in plan] == [D("41.80"), D("41.80"), D("41.80")]
     assert sum(row.amount for row in plan) == invoice.total_gross
@@ -126,8 +129,9 @@ def test_the_last_installment_takes_the_rounding():
 
 
 def test_paying_the_first_installment_moves_the_invoice_to_the_next_due_date(owner, staff, product, dealer):
-    order = place(owner, product, quantity=1)
-    invoice = invoices.issue_invoice(order=order, by=staff, installments=2)
+    PaymentAdjustment.objects.create(method="on_account", installments=2, percent=D("0"))
+    order = place(owner, product, quantity=1, installments=2)
+    invoice = invoices.issue_invoice(order=order, by=staff)
     plan = list(invoice.installment_plan.all())
     allocation.record_payment(by=staff, dealer=dealer, amount=str(plan[0].amount), kind="card",
                               received_on=timezone.localdate())

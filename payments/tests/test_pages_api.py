@@ -219,3 +219,19 @@ def test_admin_records_a_payment_through_the_service(client, dealer, invoice):
     assert invoice.status == InvoiceStatus.PAID
     assert client.get(reverse("admin:payments_invoice_changelist")).status_code == 200
     assert client.get(reverse("admin:payments_allocation_changelist")).status_code == 200
+
+
+def test_a_refused_admin_payment_keeps_what_was_typed_and_saves_nothing(client, dealer, invoice):
+    client.force_login(StaffFactory())
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(reverse("admin:payments_payment_add"), {
+        "dealer": dealer.pk, "kind": "wire", "amount": "240.00", "received_on": tomorrow,
+        "reference": "EFT 778899"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "cannot be received in the future" in html
+    assert 'value="EFT 778899"' in html and 'value="240.00"' in html and tomorrow in html
+    assert not Payment.objects.exists()
+    refused_note = client.post(reverse("admin:payments_creditnote_add"), {
+        "dealer": dealer.pk, "amount": "0.00", "reason": "Rounding"})
+    assert refused_note.status_code == 200 and "Enter an amount above zero." in refused_note.content.decode()
+    assert 'value="Rounding"' in refused_note.content.decode()

@@ -107,6 +107,9 @@ def test_demo_data_loads_twice_without_duplicates(settings, tmp_path):
     assert (User.objects.count(), Dealer.objects.count(), Product.objects.count(),
             PriceListItem.objects.count(), Order.objects.count(), Quote.objects.count()) == counts
     assert counts[4] >= 4 and Order.objects.filter(status="delivered").exists()
+    # An installment plan on account and a card order waiting for its card.
+    assert Order.objects.filter(payment_method="on_account", installments=3).exists()
+    assert Order.objects.filter(payment_method="card", status="placed").exists()
     assert set(Quote.objects.values_list("status", flat=True)) == {"requested", "sent"}
     assert counts[2] >= 300 and set(Dealer.objects.values_list("status", flat=True)) == {
         "applied", "approved", "rejected", "suspended"}

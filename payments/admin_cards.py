@@ -1,0 +1,59 @@
+"""Admin of card payments: read-only (the provider and the services change them); finance refunds a captured one
+through refund_card_payment. Card refunds are listed read-only."""
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.admin import ReadOnlyAdmin
+from portal.errors import DomainError
+
+from .models import CardPayment, CardRefund
+from .services import cards as card_services
+
+
+class RefundForm(forms.Form):
+    amount = forms.CharField(label=gettext_lazy("Amount to refund"), max_length=20)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255)
+
+
+@admin.register(CardPayment)
+class CardPaymentAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "order", "dealer", "status", "amount", "installments", "captured", "refunded",
+                    "provider", "created_at"]
+    list_filter = ["status", "provider", "created_at"]
+    search_fields = ["reference", "order__number", "dealer__legal_name", "dealer__code"]
+    list_select_related = ["order", "dealer"]
+    actions = ["refund_selected"]
+
+    @admin.action(description=gettext_lazy("Refund the selected card payment to the card"))
+    def refund_selected(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select one card payment to refund."), messages.ERROR)
+            return None
+        card = queryset.get()
+        form = RefundForm(request.POST if "reason" in request.POST else None,
+                          initial={"amount": card.refundable})
+        if form.is_valid():
+            try:
+                refund = card_services.refund_card_payment(by=request.user, card_payment=card,
+                                                           amount=form.cleaned_data["amount"].strip(),
+                                                           reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                form.add_error("amount" if exc.field == "amount" else None, str(exc.message))
+            else:
+                self.message_user(request, _("%(amount)s refunded to the card (%(number)s).") % {
+                    "amount": refund.amount, "number": refund.number}, messages.SUCCESS)
+                return None
+        return render(request, "payments/admin_refund.html", {
+            **self.admin_site.each_context(request), "card": card, "form": form, "action": "refund_selected",
+            "opts": self.model._meta, "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)})
+
+
+@admin.register(CardRefund)
+class CardRefundAdmin(ReadOnlyAdmin):
+    list_display = ["number", "card_payment", "dealer", "amount", "refunded_on", "reason", "created_by"]
+    list_filter = ["refunded_on"]
+    search_fields = ["number", "card_payment__reference", "dealer__legal_name", "reason"]
+    list_select_related = ["card_payment", "dealer", "created_by"]

@@ -1,0 +1,315 @@
+"""Card payments of orders, through the configured provider's hosted page (payments.cards): the portal never sees a
+card number.
+
+* The dealer places an order with payment method card; its page offers "Pay by card": `start_card_payment` opens
+  the provider's hosted page for what the order still owes, and the dealer comes back to
+  `complete_card_authorisation`, which asks the provider (by its reference) what happened.
+* Like a wire-transfer order, a card order waits: staff cannot confirm, process or ship it until its card payment is
+  authorised (`guard_card_order`), and it cannot be changed upwards past what was authorised.
+* When the order is invoiced, a Celery task captures the invoice amount and records it as a card `Payment`, which
+  settles the invoice. When the order is cancelled or rejected first, a task releases the authorisation.
+* Finance refunds captured money (`refund_card_payment`) from the admin: at most what was captured and not yet
+  refunded, and only money that no longer settles an invoice (after a return's credit note, say: the credit note
+  takes the card payment's place on the invoice). A refund is a debit on the dealer's statement.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dealers import permissions as dealer_permissions
+from dealers.selectors import list_users_who_may
+from portal import audit, outbox
+from portal.errors import DomainError
+from portal.money import format_money
+from portal.numbering import next_number
+from portal.queue import enqueue, enqueue_on_commit
+
+from .. import permissions
+from ..cards import ProviderError, get_provider
+from ..errors import NotAllowed, ReasonRequired
+from ..models import ZERO, CardPayment, CardPaymentStatus, CardRefund, Invoice, PaymentKind
+from .allocation import clean_amount, free_payment_for_refund_unchecked, lock_rows, record_payment_unchecked
+
+__all__ = ["CardPaymentPending", "CardPaymentsOff", "card_outstanding", "can_pay_by_card", "capture_card_payment",
+           "complete_card_authorisation", "guard_card_order", "refund_card_payment", "release_card_payment",
+           "start_card_payment"]
+
+CP = CardPaymentStatus
+LIVE = (CP.AUTHORISED, CP.CAPTURED, CP.REFUNDED)
+# An order that can still be paid by card: placed, or confirmed by staff without waiting.
+PAYABLE_ORDER_STATUSES = ("placed", "confirmed")
+WAITING_MOVES = ("confirmed", "processing", "partially_shipped", "shipped", "delivered")
+ENDED_ORDER_STATUSES = ("cancelled", "rejected")
+
+
+class CardPaymentsOff(DomainError):
+    code = "payments.card_payments_off"
+    conflict = True
+
+
+class CardPaymentPending(DomainError):
+    code = "payments.card_payment_pending"
+    conflict = True
+
+
+class CardNotPayable(DomainError):
+    code = "payments.card_not_payable"
+    conflict = True
+
+
+class CardProviderFailed(DomainError):
+    code = "payments.card_provider_failed"
+    conflict = True
+
+
+class OverRefund(DomainError):
+    code = "payments.over_refund"
+    conflict = True
+
+
+def _provider():
+    provider = get_provider()
+    if provider is None:
+        raise CardPaymentsOff(_("Card payments are not available."))
+    return provider
+
+
+def live_card_payment(order) -> CardPayment | None:
+    return CardPayment.objects.filter(order=order, status__in=LIVE).first()
+
+
+def card_outstanding(order) -> Decimal:
+    """What a card order still has to have authorised (zero for other methods, or once authorised)."""
+    if order.payment_method != "card" or order.status in ENDED_ORDER_STATUSES:
+        return ZERO
+    if live_card_payment(order) is not None:
+        return ZERO
+    return order.total_gross
+
+
+def _may_pay(actor) -> bool:
+    """Who orders may pay for the order: buyers, approvers, owners, finance users (and agents acting for them)."""
+    return (dealer_permissions.can(actor, dealer_permissions.PAY)
+            or dealer_permissions.can(actor, dealer_permissions.ORDER))
+
+
+def can_pay_by_card(actor, order) -> bool:
+    return (order.payment_method == "card" and order.status in PAYABLE_ORDER_STATUSES
+            and get_provider() is not None and card_outstanding(order) > 0 and _may_pay(actor))
+
+
+# --- authorising on the hosted page --------------------------------------------------------------------------------
+
+def start_card_payment(*, actor, order, return_url: str) -> tuple[CardPayment, str]:
+    """Open the provider's hosted page for the order's total; returns the card payment and the page's address."""
+    from orders.models import Order
+
+    if not _may_pay(actor):
+        raise NotAllowed(_("Your role does not allow paying orders."))
+    provider = _provider()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk, dealer=actor.dealer)
+        if order.payment_method != "card":
+            raise CardNotPayable(_("Order %(number)s is not paid by card.") % {"number": order.number})
+        if order.status not in PAYABLE_ORDER_STATUSES:
+            raise CardNotPayable(_("Order %(number)s is %(status)s; it cannot be paid now.")
+                                 % {"number": order.number, "status": order.get_status_display()})
+        if live_card_payment(order) is not None:
+            raise CardNotPayable(_("Order %(number)s is already paid by card.") % {"number": order.number})
+        try:
+            page = provider.authorise(amount=order.total_gross, currency=order.currency,
+                                      installments=order.installments, order_number=order.number,
+                                      return_url=return_url)
+        except ProviderError as exc:
+            raise CardProviderFailed(_("The card payment page could not be opened; try again in a moment.")) \
+                from exc
+        card = CardPayment.objects.create(
+            order=order, dealer=order.dealer, provider=provider.name, reference=page.reference,
+            amount=order.total_gross, currency=order.currency, installments=order.installments,
+            started_by=actor.user)
+        audit.record(actor=actor.user, action="card.started", target=order, dealer=order.dealer,
+                     data=actor.audit_data(reference=card.reference, amount=str(card.amount)))
+    return card, page.url
+
+
+def complete_card_authorisation(*, reference: str) -> CardPayment:
+    """The dealer is back from the hosted page (or the provider notifies us): ask the provider what happened and
+    record it. Safe to call again: a decided card payment is returned as it is."""
+    reference = (reference or "").strip()[:100]
+    with transaction.atomic():
+        card = CardPayment.objects.select_for_update().select_related("order").filter(reference=reference).first()
+        if card is None:
+            raise CardNotPayable(_("Unknown card payment."))
+        if card.status != CP.STARTED:
+            return card
+        try:
+            result = _provider().authorisation_result(reference=reference)
+        except ProviderError as exc:
+            raise CardProviderFailed(_("The card payment provider did not answer; try again in a moment.")) \
+                from exc
+        if result.status == "authorised" and result.amount >= card.amount:
+            if live_card_payment(card.order) is not None:
+                # Paid twice (two tabs): the first stands; this authorisation is released at once.
+                try:
+                    _provider().refund(reference=card.reference, amount=card.amount)
+                except ProviderError as exc:
+                    raise CardProviderFailed(_("The card payment provider did not answer; try again in a moment.")) \
+                        from exc
+                card.status, card.message = CP.RELEASED, "The order was already paid by another card payment."
+                card.save(update_fields=["status", "message", "updated_at"])
+                return card
+            card.status = CP.AUTHORISED
+        elif result.status in ("authorised", "declined"):
+            card.status = CP.DECLINED
+        else:
+            return card
+        card.message = result.message[:255]
+        card.save(update_fields=["status", "message", "updated_at"])
+        audit.record(actor=card.started_by, action=f"card.{card.status}", target=card.order, dealer=card.dealer,
+                     data={"reference": card.reference, "amount": str(card.amount), "message": card.message})
+        if card.status == CP.AUTHORISED:
+            outbox.notify_staff(template="payments/card_authorised", context={
+                "number": card.order.number, "amount": str(card.amount), "currency": card.currency})
+    return card
+
+
+# --- the order's life ----------------------------------------------------------------------------------------------
+
+def guard_card_order(*, order, to_status) -> None:
+    """orders' status guard (registered in payments.apps): a card order waits for its authorisation."""
+    if to_status in WAITING_MOVES and order.payment_method == "card" and live_card_payment(order) is None:
+        raise CardPaymentPending(
+            _("Order %(number)s waits for its card payment (%(amount)s); the dealer pays it from the order page.")
+            % {"number": order.number, "amount": format_money(order.total_gross, order.currency)}, field="status")
+
+
+def check_card_commitment(*, order, actor, previous_total) -> None:
+    """orders' commitment check: an authorised card order cannot grow past what the card authorised."""
+    if order.payment_method != "card":
+        return
+    card = live_card_payment(order)
+    if card is not None and order.total_gross > card.amount:
+        raise CardNotPayable(_("Order %(number)s is paid by card for %(amount)s; it cannot grow past that. Place "
+                               "another order for more.") % {"number": order.number,
+                                                             "amount": format_money(card.amount, card.currency)},
+                             field="lines")
+
+
+def card_on_status_changed(*, order, previous, by) -> None:
+    """orders' status listener: capture once the order is invoiced; release when it ends unpaid."""
+    if order.payment_method != "card":
+        return
+    from ..tasks import capture_card_payment_task, release_card_payment_task
+
+    card = CardPayment.objects.filter(order=order, status=CP.AUTHORISED).first()
+    if card is None:
+        return
+    if order.status in ENDED_ORDER_STATUSES:
+        enqueue_on_commit(release_card_payment_task, card.pk)
+    elif Invoice.objects.filter(order=order).exists():
+        enqueue_on_commit(capture_card_payment_task, card.pk)
+
+
+def settle_authorised_card_payments() -> dict:
+    """Beat's sweep for what a broker outage may have left: authorised card payments of invoiced orders are
+    captured, those of cancelled or rejected orders released. Returns the counts."""
+    from ..tasks import capture_card_payment_task, release_card_payment_task
+
+    counts = {"capture": 0, "release": 0}
+    waiting = CardPayment.objects.filter(status=CP.AUTHORISED).select_related("order")
+    for card in waiting:
+        if card.order.status in ENDED_ORDER_STATUSES:
+            counts["release"] += enqueue(release_card_payment_task, card.pk)
+        elif Invoice.objects.filter(order_id=card.order_id).exists():
+            counts["capture"] += enqueue(capture_card_payment_task, card.pk)
+    return counts
+
+
+def capture_card_payment(card_payment_id: int) -> CardPayment:
+    """Capture what the order's invoice owes (at most the authorised amount) and record it as a card payment that
+    settles the invoice. Idempotent: a captured card payment is left as it is. ProviderError propagates (the
+    task retries)."""
+    with transaction.atomic():
+        card = CardPayment.objects.select_for_update().select_related("order", "dealer").get(pk=card_payment_id)
+        if card.status != CP.AUTHORISED:
+            return card
+        invoice = Invoice.objects.filter(order=card.order).first()
+        if invoice is None:
+            return card
+        amount = min(card.amount, invoice.balance)
+        if amount <= 0:
+            return card
+        _provider().capture(reference=card.reference, amount=amount)
+        payment = record_payment_unchecked(
+            by=None, dealer=card.dealer, amount=amount, kind=PaymentKind.CARD, received_on=timezone.localdate(),
+            reference=card.reference, idempotency_key=f"card:{card.reference}", order=card.order)
+        card.status, card.captured, card.payment = CP.CAPTURED, amount, payment
+        card.save(update_fields=["status", "captured", "payment", "updated_at"])
+        audit.record(actor=None, action="card.captured", target=card.order, dealer=card.dealer,
+                     data={"reference": card.reference, "amount": str(amount), "payment": payment.number,
+                           "invoice": invoice.number})
+    return card
+
+
+def release_card_payment(card_payment_id: int) -> CardPayment:
+    """Release the authorisation of a cancelled or rejected order (nothing was captured). Idempotent.
+    ProviderError propagates (the task retries)."""
+    with transaction.atomic():
+        card = CardPayment.objects.select_for_update().select_related("order").get(pk=card_payment_id)
+        if card.status != CP.AUTHORISED or card.order.status not in ENDED_ORDER_STATUSES:
+            return card
+        _provider().refund(reference=card.reference, amount=card.amount)
+        card.status = CP.RELEASED
+        card.save(update_fields=["status", "updated_at"])
+        audit.record(actor=None, action="card.released", target=card.order, dealer=card.dealer,
+                     data={"reference": card.reference, "amount": str(card.amount)})
+    return card
+
+
+# --- refunds -------------------------------------------------------------------------------------------------------
+
+def refund_card_payment(*, by, card_payment, amount, reason) -> CardRefund:
+    """Finance pays `amount` of a captured card payment back to the card. Refused beyond what was captured and not
+    yet refunded, and beyond the dealer's credit (money that still settles an invoice is not the dealer's to get
+    back: issue a credit note first)."""
+    if not permissions.can_record_payments(by):
+        raise NotAllowed(_("Only finance staff refund card payments."))
+    amount = clean_amount(amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Say why the money is refunded."), field="reason")
+    with transaction.atomic():
+        card = CardPayment.objects.select_for_update().select_related("order", "dealer").get(pk=card_payment.pk)
+        if card.status not in (CP.CAPTURED, CP.REFUNDED) or card.payment_id is None:
+            raise OverRefund(_("Only a captured card payment can be refunded."))
+        if amount > card.refundable:
+            raise OverRefund(_("At most %(amount)s of this card payment can still be refunded.")
+                             % {"amount": format_money(card.refundable, card.currency)}, field="amount")
+        payments, _notes, _invoices = lock_rows(payments=[card.payment_id])
+        payment = payments[card.payment_id]
+        free_payment_for_refund_unchecked(payment=payment, amount=amount, by=by)
+        try:
+            _provider().refund(reference=card.reference, amount=amount)
+        except ProviderError as exc:
+            raise CardProviderFailed(_("The card payment provider refused the refund: %(error)s")
+                                     % {"error": exc}) from exc
+        payment.refunded += amount
+        payment.save(update_fields=["refunded"])
+        card.refunded += amount
+        card.status = CP.REFUNDED
+        card.save(update_fields=["refunded", "status", "updated_at"])
+        refund = CardRefund.objects.create(
+            number=next_number("RFD"), card_payment=card, dealer=card.dealer, amount=amount, currency=card.currency,
+            refunded_on=timezone.localdate(), reason=reason[:255], created_by=by)
+        audit.record(actor=by, action="card.refunded", target=card.order, dealer=card.dealer, data={
+            "reference": card.reference, "amount": str(amount), "refund": refund.number, "reason": reason})
+        for user in list_users_who_may(card.dealer, dealer_permissions.PAY):
+            outbox.notify(to=user, template="payments/card_refunded", context={
+                "first_name": user.first_name, "number": refund.number, "order": card.order.number,
+                "amount": str(amount), "currency": card.currency, "reason": refund.reason})
+    return refund
+
