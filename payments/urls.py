@@ -16,5 +16,6 @@ urlpatterns = [
     path("export.csv", views.accounting_export, name="export"),
     path("card/pay/<str:number>/", views_cards.card_pay, name="card_pay"),
     path("card/return/", views_cards.card_return, name="card_return"),
+    path("card/notify/", views_cards.card_notify, name="card_notify"),
     path("card/offline-test/<str:reference>/", views_cards.offline_card_page, name="offline_card_page"),
 ]

@@ -1,10 +1,11 @@
 """Card payment pages: "Pay by card" from an order (to the provider's hosted page), the return from it, and the
 offline test provider's stand-in page (only while that provider is configured). No card number is ever asked here."""
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from dealers.permissions import BROWSE
@@ -55,6 +56,21 @@ def card_return(request):
     elif card.status == CardPaymentStatus.DECLINED:
         messages.error(request, _("Your card payment was declined; nothing was charged. You can try again."))
     return redirect(card.order.get_absolute_url())
+
+
+@csrf_exempt
+@require_POST
+def card_notify(request):
+    """The provider's server-to-server notification that a hosted page was finished. It carries nothing we trust
+    but the reference: the provider is asked what happened, exactly as when the dealer comes back."""
+    reference = request.POST.get("reference", "")
+    if not CardPayment.objects.filter(reference=reference).exists():
+        return HttpResponse(status=404)
+    try:
+        card = cards.complete_card_authorisation(reference=reference)
+    except DomainError:
+        return HttpResponse(status=503)  # the provider did not answer: it notifies again
+    return HttpResponse(card.status, content_type="text/plain")
 
 
 def offline_card_page(request, reference):

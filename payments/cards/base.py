@@ -4,7 +4,8 @@ reference. Money moves in three steps:
 
 * `authorise` opens a hosted payment page for an amount and returns its address and the provider's reference;
   `authorisation_result` tells, by that reference, whether the dealer's card was authorised (asked by the portal
-  when the dealer comes back, so a forged return address proves nothing);
+  when the dealer comes back, when the provider posts its reference to /payments/card/notify/, and by beat's
+  sweep; so a forged return or notification proves nothing);
 * `capture` takes (part of) the authorised amount, when the order is invoiced;
 * `refund` pays captured money back, or releases an authorisation that was never captured.
 

@@ -3,7 +3,9 @@ card number.
 
 * The dealer places an order with payment method card; its page offers "Pay by card": `start_card_payment` opens
   the provider's hosted page for what the order still owes, and the dealer comes back to
-  `complete_card_authorisation`, which asks the provider (by its reference) what happened.
+  `complete_card_authorisation`, which asks the provider (by its reference) what happened. The provider's
+  server-to-server notification (`/payments/card/notify/`) and beat's sweep ask the same way, for a dealer who paid
+  and closed the browser.
 * Like a wire-transfer order, a card order waits: staff cannot confirm, process or ship it until its card payment is
   authorised (`guard_card_order`), and it cannot be changed upwards past what was authorised.
 * When the order is invoiced, a Celery task captures the invoice amount and records it as a card `Payment`, which
@@ -14,6 +16,7 @@ card number.
 """
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -214,12 +217,24 @@ def card_on_status_changed(*, order, previous, by) -> None:
         enqueue_on_commit(capture_card_payment_task, card.pk)
 
 
-def settle_authorised_card_payments() -> dict:
-    """Beat's sweep for what a broker outage may have left: authorised card payments of invoiced orders are
-    captured, those of cancelled or rejected orders released. Returns the counts."""
+def settle_authorised_card_payments(*, asked_after_minutes: int = 15) -> dict:
+    """Beat's sweep for what a broker outage or a closed browser may have left: card payments started more than
+    `asked_after_minutes` ago and never completed are asked of the provider (the dealer paid but did not come
+    back); authorised card payments of invoiced orders are captured, those of cancelled or rejected orders
+    released. Returns the counts."""
     from ..tasks import capture_card_payment_task, release_card_payment_task
 
-    counts = {"capture": 0, "release": 0}
+    counts = {"asked": 0, "capture": 0, "release": 0}
+    now = timezone.now()
+    # A hosted page left alone for two days was abandoned: it is not asked about any more.
+    started = CardPayment.objects.filter(status=CP.STARTED, created_at__lt=now - datetime.timedelta(
+        minutes=asked_after_minutes), created_at__gt=now - datetime.timedelta(days=2))
+    for reference in started.values_list("reference", flat=True)[:500]:
+        try:
+            complete_card_authorisation(reference=reference)
+            counts["asked"] += 1
+        except DomainError:
+            continue
     waiting = CardPayment.objects.filter(status=CP.AUTHORISED).select_related("order")
     for card in waiting:
         if card.order.status in ENDED_ORDER_STATUSES:

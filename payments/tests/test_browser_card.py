@@ -50,3 +50,4 @@ def test_a_dealer_pays_an_order_by_card_in_three_installments(live_server, page,
     assert "Authorised" in page.locator("#card-payment-status").inner_text()
     assert page.locator("#pay-by-card").count() == 0
     assert CardPayment.objects.get(order=order).status == CardPaymentStatus.AUTHORISED
+

@@ -294,3 +294,26 @@ def test_finance_refunds_from_the_admin_and_a_refusal_keeps_the_form(setup, clie
     allocation.issue_credit_note(by=admin, dealer=dealer, amount="50.00", reason="Goodwill")
     done = client.post(url, data, follow=True)
     assert "refunded to the card" in done.content.decode() and CardRefund.objects.get().amount == D("50.00")
+
+
+def test_the_providers_notification_and_the_sweep_complete_a_payment_the_dealer_never_came_back_from(setup, client):
+    from django.utils import timezone
+
+    dealer, owner, product = setup
+    notified_order, swept_order, abandoned_order = (card_order(owner, product) for _ in range(3))
+    started = {}
+    for name, order in (("notified", notified_order), ("swept", swept_order), ("abandoned", abandoned_order)):
+        started[name], _url = cards.start_card_payment(actor=actor_of(owner), order=order,
+                                                       return_url="http://testserver/back/")
+        get_provider().decide(started[name].reference, approve=True)
+    url = reverse("payments:card_notify")
+    assert client.post(url, {"reference": "offline-test-forged"}).status_code == 404
+    assert client.get(url, {"reference": started["notified"].reference}).status_code == 405
+    answer = client.post(url, {"reference": started["notified"].reference})
+    assert answer.status_code == 200 and answer.content == b"authorised"
+    now = timezone.now()
+    CardPayment.objects.filter(pk=started["swept"].pk).update(created_at=now - datetime.timedelta(minutes=20))
+    CardPayment.objects.filter(pk=started["abandoned"].pk).update(created_at=now - datetime.timedelta(days=3))
+    assert cards.settle_authorised_card_payments()["asked"] == 1
+    statuses = {name: CardPayment.objects.get(pk=card.pk).status for name, card in started.items()}
+    assert statuses == {"notified": CP.AUTHORISED, "swept": CP.AUTHORISED, "abandoned": CP.STARTED}
