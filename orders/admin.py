@@ -144,9 +144,9 @@ class OrderAdmin(admin.ModelAdmin):
     inlines = [OrderLineInline, OrderHistoryInline]
     actions = ["confirm_selected", "cancel_selected", "set_status_selected"]
     readonly_fields = ["number", "dealer", "placed_by", "on_behalf", "status", "sub_status", "quote_number",
-                       "shipping_address", "billing_address", "shipping_method", "payment_method", "po_number",
-                       "requested_delivery_date", "notes", "currency", "total_net", "total_vat", "total_gross",
-                       "decided_by", "decision_note", "created_at", "updated_at"]
+                       "shipping_address", "billing_address", "shipping_method", "payment_method", "installments",
+                       "po_number", "requested_delivery_date", "notes", "currency", "total_net", "total_vat",
+                       "total_gross", "decided_by", "decision_note", "created_at", "updated_at"]
     fields = readonly_fields
 
     def has_add_permission(self, request):

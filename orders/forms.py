@@ -108,7 +108,8 @@ class CheckoutForm(forms.Form):
         return Checkout(shipping_address=None if new_address else data["shipping_address"],
                         new_shipping_address=new_address, billing_address=data["billing_address"],
                         shipping_method=data["shipping_method"], payment_method=method,
-                        installments=installments, po_number=data["po_number"], requested_delivery_date=data["requested_delivery_date"],
+                        installments=installments, po_number=data["po_number"],
+                        requested_delivery_date=data["requested_delivery_date"],
                         notes=data["notes"])
 
 

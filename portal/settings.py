@@ -252,7 +252,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.run_overdue_task",
         "schedule": crontab(hour=6, minute=30),
     },
-    # Card payments: captures and releases a broker outage left behind.
+    # Card payments: hosted pages a dealer never came back from, captures and releases a broker outage left behind.
     "settle-card-payments": {
         "task": "payments.tasks.settle_card_payments_task",
         "schedule": crontab(minute=40),

@@ -55,6 +55,8 @@ class ShippingMethod(models.TextChoices):
 # How an order is paid: pricing's payment methods (each may carry a price adjustment). Card is offered only when a
 # card payment provider is configured (settings.CARD_PAYMENT_PROVIDER).
 PaymentMethod = PaymentAdjustment.Method
+# The longest installment plan an order may have.
+MAX_INSTALLMENTS = 12
 
 
 class SubStatus(models.Model):
@@ -143,7 +145,7 @@ class Order(models.Model):
             # A quote becomes at most one order, whoever accepts it and however often.
             models.UniqueConstraint(fields=["quote_number"], condition=~Q(quote_number=""),
                                     name="one_order_per_quote"),
-            models.CheckConstraint(condition=Q(installments__gte=1) & Q(installments__lte=12),
+            models.CheckConstraint(condition=Q(installments__gte=1) & Q(installments__lte=MAX_INSTALLMENTS),
                                    name="order_installments_range"),
             models.CheckConstraint(condition=Q(total_net__gte=0) & Q(total_vat__gte=0) & Q(total_gross__gte=0),
                                    name="order_totals_not_negative"),

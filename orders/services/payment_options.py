@@ -5,7 +5,7 @@ plans are what pricing offers: an active `PaymentAdjustment` for (method, n), it
 prices (pricing's engine), so the order total is what the dealer owes. On account, the invoice is then split into
 n monthly due dates (payments.services.invoices); by card, the card issuer splits it. A wire transfer is one
 payment. Card is offered only when a card payment provider is configured (settings.CARD_PAYMENT_PROVIDER), and a
-dealer's credit account may narrow the methods (payments registers `hooks.allowed_payment_methods`).
+dealer's credit account may narrow the methods (payments registers with `hooks.filter_payment_methods`).
 """
 from __future__ import annotations
 
@@ -19,9 +19,7 @@ from portal.money import format_percent
 
 from . import hooks
 from ..errors import InvalidCheckout
-from ..models import PaymentMethod
-
-MAX_INSTALLMENTS = 12
+from ..models.order import MAX_INSTALLMENTS, PaymentMethod
 # Methods that may be split into installments (a wire transfer is one payment).
 SPLITTABLE = (PaymentMethod.ON_ACCOUNT, PaymentMethod.CARD)
 
