@@ -36,8 +36,19 @@ class SavedListLineInline(_ReadOnlyInline):
     model = SavedListLine
 
 
+class WithLineCount(ReadOnlyAdmin):
+    """A read-only list of carts or saved lists with how many lines each holds (one annotated query)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(line_count=Count("lines"))
+
+    @admin.display(description=_("lines"), ordering="line_count")
+    def line_count(self, obj):
+        return obj.line_count
+
+
 @admin.register(Cart)
-class CartAdmin(ReadOnlyAdmin):
+class CartAdmin(WithLineCount):
     list_display = ["dealer", "user", "acting_agent", "line_count", "updated_at"]
     list_filter = ["updated_at"]
     search_fields = ["dealer__legal_name", "dealer__trade_name", "dealer__code", "user__email"]
@@ -46,33 +57,19 @@ class CartAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     inlines = [CartLineInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(line_count=Count("lines"))
-
-    @admin.display(description=_("lines"), ordering="line_count")
-    def line_count(self, obj):
-        return obj.line_count
-
     @admin.display(description=_("agent's cart"), boolean=True)
     def acting_agent(self, obj):
         return obj.on_behalf
 
 
 @admin.register(SavedList)
-class SavedListAdmin(ReadOnlyAdmin):
+class SavedListAdmin(WithLineCount):
     list_display = ["name", "dealer", "created_by", "line_count", "updated_at"]
     search_fields = ["name", "dealer__legal_name", "dealer__trade_name", "dealer__code"]
     list_select_related = ["dealer", "created_by"]
     fields = ["dealer", "name", "created_by", "created_at", "updated_at"]
     readonly_fields = fields
     inlines = [SavedListLineInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(line_count=Count("lines"))
-
-    @admin.display(description=_("lines"), ordering="line_count")
-    def line_count(self, obj):
-        return obj.line_count
 
 
 # --- Orders, sub-statuses and returns ---------------------------------------------------------------------------

@@ -4,7 +4,6 @@ invoice is 404 (selectors.invoices_of)."""
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from dealers.permissions import PAY
 from dealers.views import dealer_page
 from portal.errors import DomainError
 from portal.models import Document
+from portal.paging import paginate
 
 from . import permissions, selectors
 from .forms import AllocateForm, InvoiceFilterForm, PeriodForm
@@ -27,11 +27,9 @@ pay_page = dealer_page(ability=PAY)
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.list_invoices(request.actor, filters), PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    paging = paginate(request, selectors.list_invoices(request.actor, filters), PER_PAGE)
     return render(request, "payments/invoice_list.html", {
-        "form": form, "page": page, "invoices": list(page), "query": query.urlencode(),
+        "form": form, **paging, "invoices": list(paging["page"]),
         "open_balance": selectors.open_balance(request.actor.dealer),
         "credit_balance": selectors.credit_balance(request.actor.dealer)})
 

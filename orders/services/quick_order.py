@@ -13,15 +13,14 @@ saves it on Turkish systems) with tab, semicolon or comma between cells. At most
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from catalog import skus as sku_lines
+from catalog.imports.readers import cell_text
 from portal.errors import DomainError
 
 from ..errors import FileTooLarge, NoLines, TooManyLines, UnreadableFile
@@ -62,23 +61,6 @@ def read_text(text: str) -> list[sku_lines.SkuLine]:
         raise TooManyLines(exc.message, field="lines") from exc
 
 
-def _cell_text(value) -> str:
-    """A spreadsheet value as the text a person typed: 12 → "12", 2.5 → "2.5", 10.0 → "10"."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _xlsx_rows(data: bytes):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -101,7 +83,7 @@ def _xlsx_rows(data: bytes):
             if number > MAX_SHEET_ROWS:
                 raise TooManyLines(_("At most %(count)s lines at once, please.") % {"count": MAX_LINES},
                                    field="file")
-            rows.append((number, [_cell_text(v) for v in record]))
+            rows.append((number, [cell_text(v) for v in record]))
         return rows
     except DomainError:
         raise

@@ -3,7 +3,6 @@ list and order page, and what can be done from it: approve or reject, change, ca
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dealers import permissions
 from dealers.views import dealer_page
 from portal.errors import DomainError
+from portal.paging import paginate
 
 from .. import selectors, services
 from ..forms import CheckoutForm, DecisionForm, OrderFilterForm, ReturnForm
@@ -83,11 +83,9 @@ def order_list(request):
     form = OrderFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     orders = selectors.list_orders(actor=request.actor, filters=filters)
-    page = Paginator(orders, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    paging = paginate(request, orders)
     return render(request, "orders/order_list.html", {
-        "form": form, "page": page, "orders": page.object_list, "query": query.urlencode(),
+        "form": form, **paging, "orders": paging["page"].object_list,
         "can_approve": permissions.can(request.actor, permissions.APPROVE_ORDERS),
     })
 

@@ -5,13 +5,13 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from catalog import skus as sku_lines
 from portal.errors import DomainError
+from portal.paging import paginate
 
 from .. import permissions, quote_selectors, services
 from ..engine import format_quantity
@@ -40,10 +40,9 @@ def staff_quote_page(fn):
 def work_list(request):
     filters = {"status": request.GET.get("status", ""), "q": request.GET.get("q", "").strip(),
                "dealer": request.GET.get("dealer", "").strip()}
-    page = Paginator(quote_selectors.list_quotes_to_work_on(request.user, filters), PER_PAGE).get_page(
-        request.GET.get("page"))
     return render(request, "pricing/quotes/work.html", {
-        "page": page, "filters": filters,
+        **paginate(request, quote_selectors.list_quotes_to_work_on(request.user, filters), PER_PAGE),
+        "filters": filters,
         "statuses": [("", _("To prepare")), ("open", _("Open"))] + list(QuoteStatus.choices)})
 
 

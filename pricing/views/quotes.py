@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from dealers.permissions import CART, ORDER
 from dealers.views import dealer_page
 from portal.errors import DomainError
 from portal.models import Document
+from portal.paging import paginate
 
 from .. import permissions, quote_selectors, services
 from ..forms import AcceptQuoteForm, QuoteRequestForm, RejectQuoteForm
@@ -46,10 +46,11 @@ def quote_list(request):
 @quote_page
 def _dealer_quote_list(request):
     filters = {"status": request.GET.get("status", ""), "q": request.GET.get("q", "").strip()}
-    page = Paginator(quote_selectors.list_quotes(request.actor, filters), PER_PAGE).get_page(request.GET.get("page"))
-    rows = [{"quote": quote, "latest": quote.revision_list[0] if quote.revision_list else None} for quote in page]
+    paging = paginate(request, quote_selectors.list_quotes(request.actor, filters), PER_PAGE)
+    rows = [{"quote": quote, "latest": quote.revision_list[0] if quote.revision_list else None}
+            for quote in paging["page"]]
     return render(request, "pricing/quotes/list.html", {
-        "page": page, "rows": rows, "filters": filters, "statuses": _status_choices(),
+        **paging, "rows": rows, "filters": filters, "statuses": _status_choices(),
         "can_request": permissions.can_request_quote(request.actor)})
 
 
