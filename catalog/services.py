@@ -123,10 +123,9 @@ def _qty(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def validate_quantity(*, product: Product, quantity) -> Decimal:
-    """The one order-quantity rule (cart, quick order, quotes use it): a positive number, whole for units not
-    sold in fractions, at least the minimum order quantity, and a multiple of the order multiple."""
-    unit = product.get_unit_display()
+def quantity_value(quantity) -> Decimal:
+    """A quantity as given ("2,5", "3", Decimal) → Decimal: positive, at most three decimals, below 10⁹. Floats,
+    text and anything else are refused with InvalidQuantity. The product's own rules: `validate_quantity`."""
     if isinstance(quantity, float) or isinstance(quantity, bool):
         quantity = None
     try:
@@ -135,6 +134,14 @@ def validate_quantity(*, product: Product, quantity) -> Decimal:
         value = None
     if value is None or not value.is_finite() or value <= 0 or value.as_tuple().exponent < -3 or value >= 10 ** 9:
         raise InvalidQuantity(_("Enter a quantity greater than zero (up to three decimals)."), field="quantity")
+    return value
+
+
+def validate_quantity(*, product: Product, quantity) -> Decimal:
+    """The one order-quantity rule (cart, quick order, quotes use it): a positive number, whole for units not
+    sold in fractions, at least the minimum order quantity, and a multiple of the order multiple."""
+    unit = product.get_unit_display()
+    value = quantity_value(quantity)
     if product.unit not in Unit.fractional() and value != value.to_integral_value():
         raise NotWhole(_("%(unit)s is sold in whole numbers only, not %(quantity)s.")
                        % {"unit": unit, "quantity": _qty(value)}, field="quantity")

@@ -103,7 +103,7 @@ class DealerApplicationForm(forms.Form):
 
     def clean_tax_number(self):
         number = "".join(self.cleaned_data["tax_number"].split())
-        if not number.isdigit() or len(number) not in (10, 11):
+        if not (number.isascii() and number.isdigit()) or len(number) not in (10, 11):
             raise forms.ValidationError(_("A tax number has 10 digits (11 for a sole proprietor's identity number), "
                                           "digits only."))
         return number

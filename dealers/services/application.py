@@ -48,7 +48,7 @@ def normalise_tax_number(value: str) -> str:
 
 def check_tax_number(value: str) -> str:
     number = normalise_tax_number(value)
-    if not number.isdigit() or len(number) not in (10, 11):
+    if not (number.isascii() and number.isdigit()) or len(number) not in (10, 11):
         raise InvalidTaxNumber(
             _("A tax number has 10 digits (11 for a sole proprietor's identity number), digits only."),
             field="tax_number",

@@ -14,7 +14,7 @@ from .. import selectors
 from ..models import Order, OrderLine, OrderStatus, PaymentMethod, ReturnRequest, ShippingMethod
 from ..services import changes, ordering, returns
 from ..services.payment_options import payment_options
-from .common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, QuantityField, product_of
+from .common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, CartLineInSerializer, QuantityField, product_of
 
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
                                description="The same key again returns the order it placed instead of another.")
@@ -69,15 +69,10 @@ class OrderDetailSerializer(OrderSerializer):
         return HistorySerializer(selectors.dealer_history(order), many=True).data
 
 
-class OrderLineInSerializer(serializers.Serializer):
-    product = serializers.IntegerField(required=False)
-    sku = serializers.CharField(required=False, max_length=64)
-    quantity = QuantityField()
+class OrderLineInSerializer(CartLineInSerializer):
+    """A cart line's fields, with the quantity required."""
 
-    def validate(self, attrs):
-        if ("product" in attrs) == bool(attrs.get("sku")):
-            raise serializers.ValidationError({"sku": ["Give either a product id or a SKU."]})
-        return attrs
+    quantity = QuantityField(help_text="Obeys the minimum, the multiples and whole units.")
 
 
 class PlaceOrderSerializer(serializers.Serializer):

@@ -49,6 +49,10 @@ def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="
         if status != previous and status not in TRANSITIONS[previous]:
             raise StatusNotAllowed(_("An order cannot go from “%(from)s” to “%(to)s”.") % {
                 "from": S(previous).label, "to": S(status).label}, field="status")
+        if previous == S.PENDING_APPROVAL and status == S.PLACED:
+            # Approval takes the stock and passes the credit check (ordering.approve_order): not a bare move.
+            raise StatusNotAllowed(_("Order %(number)s waits for its company's approver; it is placed when they "
+                                     "approve it.") % {"number": order.number}, field="status")
         if sub_status is not None and sub_status.status and sub_status.status != status:
             raise StatusNotAllowed(_("This sub-status belongs to “%(status)s”.") % {
                 "status": S(sub_status.status).label}, field="sub_status")
@@ -151,7 +155,7 @@ def change_order_quantities(*, actor, order, quantities: dict) -> Order:
         lines = {line.pk: line for line in order.lines.select_related("product")}
         wanted = {}
         for pk, quantity in quantities.items():
-            line = lines.get(int(pk)) if str(pk).isdigit() else None
+            line = lines.get(int(pk)) if str(pk).isdecimal() else None
             if line is None:
                 raise InvalidCheckout(_("This line is not in the order."), field="lines")
             wanted[line.pk] = _new_quantity(quantity)

@@ -103,7 +103,7 @@ def product_id_of(item):
         return item.pk
     if isinstance(item, int) and not isinstance(item, bool):
         return item
-    if isinstance(item, str) and item.strip().isdigit():
+    if isinstance(item, str) and item.strip().isdecimal():
         return int(item.strip())
     return None
 

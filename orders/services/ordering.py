@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
-from catalog.services import release_stock, take_stock, validate_quantity
+from catalog.services import quantity_value, release_stock, take_stock, validate_quantity
 from dealers import permissions
 from dealers.models import Address
 from dealers.selectors import list_users_who_may
@@ -35,6 +35,7 @@ from ..errors import (
     NoLines,
     NotAllowed,
     ProductUnavailable,
+    QuantityTooLarge,
     StatusNotAllowed,
     UnpricedProduct,
 )
@@ -175,7 +176,9 @@ def _checked_lines(lines) -> list[tuple[Product, Decimal]]:
         product = products.get(pk)
         if product is None or not product.active:
             raise ProductUnavailable(_("A product of this order is no longer sold."), field="lines")
-        merged[pk] = merged.get(pk, Decimal(0)) + Decimal(quantity)
+        # Each line's quantity is read as given (text from the API: "2,5", "abc"); the product's rules apply to the
+        # merged total.
+        merged[pk] = merged.get(pk, Decimal(0)) + quantity_value(quantity)
     for pk, quantity in merged.items():
         validate_quantity(product=products[pk], quantity=quantity)
     return [(products[pk], quantity) for pk, quantity in merged.items()]
@@ -213,9 +216,16 @@ def _priced(actor, lines, *, payment_method, installments=1, fixed=None) -> list
     return rows
 
 
+# What an order's money columns (Decimal 14, 2) hold.
+MAX_ORDER_TOTAL = Decimal("1e12")
+
+
 def _totals(rows) -> tuple[Decimal, Decimal, Decimal]:
     net = sum((r["line_net"] for r in rows), Decimal("0.00"))
     vat = sum((r["line_vat"] for r in rows), Decimal("0.00"))
+    if net + vat >= MAX_ORDER_TOTAL:
+        raise QuantityTooLarge(_("These quantities make an order too large for one order; split it."),
+                               field="lines")
     return net, vat, net + vat
 
 

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import Unit
 from dealers import permissions
 from portal import audit, outbox
 from portal.numbering import next_number
@@ -65,13 +66,16 @@ def request_return(*, actor, line: OrderLine, quantity, reason, photos=None) -> 
         quantity = Decimal(str(quantity).replace(",", "."))
     except (InvalidOperation, ValueError):
         raise InvalidReturn(_("Enter a quantity."), field="quantity") from None
-    if not quantity.is_finite() or quantity <= 0:
-        raise InvalidReturn(_("Enter a quantity above zero."), field="quantity")
+    if not quantity.is_finite() or quantity <= 0 or quantity.as_tuple().exponent < -3:
+        raise InvalidReturn(_("Enter a quantity above zero (up to three decimals)."), field="quantity")
     photos = _check_photos(photos)
     with transaction.atomic():
-        line = OrderLine.objects.select_for_update().select_related("order").get(pk=line.pk)
+        line = OrderLine.objects.select_for_update(of=("self", "order")).select_related("order", "product").get(pk=line.pk)
         if line.order.status != OrderStatus.DELIVERED:
             raise StatusNotAllowed(_("Only delivered orders can be returned."))
+        if line.product.unit not in Unit.fractional() and quantity != quantity.to_integral_value():
+            raise InvalidReturn(_("%(unit)s is sold in whole numbers only, not %(quantity)s.") % {
+                "unit": line.product.get_unit_display(), "quantity": f"{quantity.normalize():f}"}, field="quantity")
         available = returnable_quantity(line)
         if quantity > available:
             raise InvalidReturn(_("At most %(n)s of %(sku)s can still be returned.") % {

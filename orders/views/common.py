@@ -1,7 +1,9 @@
 """What the HTML views of orders share: the page decorator, htmx detection, safe redirects."""
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from dealers.permissions import CART
 from dealers.views import dealer_page
@@ -26,3 +28,12 @@ def redirect_back(request, default: str, *args):
 def form_error(form, exc):
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, str(exc.message))
+
+
+def problem_messages(request, problems):
+    """One warning per line that could not be added (at most 20, then how many more)."""
+    for problem in problems[:20]:
+        messages.warning(request, _("Line %(line)s (%(sku)s): %(error)s") % {
+            "line": problem.line, "sku": problem.sku, "error": problem.message})
+    if len(problems) > 20:
+        messages.warning(request, _("… and %(count)s more lines.") % {"count": len(problems) - 20})

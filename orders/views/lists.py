@@ -14,15 +14,7 @@ from .. import selectors, services
 from ..errors import InvalidListName
 from ..forms import ListNameForm, QuickOrderForm
 from ..services.lines import PRODUCT_FIELDS
-from .common import cart_page, form_error, is_htmx
-
-
-def _problem_messages(request, problems):
-    for problem in problems[:20]:
-        messages.warning(request, _("Line %(line)s (%(sku)s): %(error)s") % {
-            "line": problem.line, "sku": problem.sku, "error": problem.message})
-    if len(problems) > 20:
-        messages.warning(request, _("… and %(count)s more lines.") % {"count": len(problems) - 20})
+from .common import cart_page, form_error, is_htmx, problem_messages
 
 
 @cart_page
@@ -132,7 +124,7 @@ def list_line_remove(request, pk, line_pk):
 def list_to_cart(request, pk):
     """The chosen lines (checkboxes `line`), or all of them (button `all`), into the cart."""
     saved_list = selectors.get_saved_list(actor=request.actor, pk=pk)
-    chosen = None if "all" in request.POST else [v for v in request.POST.getlist("line") if v.isdigit()]
+    chosen = None if "all" in request.POST else [v for v in request.POST.getlist("line") if v.isdecimal()]
     try:
         added, problems = services.add_list_to_cart(actor=request.actor, saved_list=saved_list, line_ids=chosen)
     except DomainError as exc:
@@ -141,7 +133,7 @@ def list_to_cart(request, pk):
     if added:
         messages.success(request, ngettext("%(count)s line added to your cart.", "%(count)s lines added to your cart.",
                                            len(added)) % {"count": len(added)})
-    _problem_messages(request, problems)
+    problem_messages(request, problems)
     return redirect("orders:cart" if added else "orders:list_detail", *([] if added else [saved_list.pk]))
 
 
@@ -175,7 +167,7 @@ def list_add_product(request):
         list_id = request.POST.get("list", "")
         if new_name:
             saved_list = services.create_saved_list(actor=actor, name=new_name)
-        elif list_id.isdigit():
+        elif list_id.isdecimal():
             saved_list = selectors.get_saved_list(actor=actor, pk=int(list_id))
         else:
             raise InvalidListName(_("Choose a list or name a new one."), field="list")

@@ -18,7 +18,7 @@ from ..forms import CheckoutForm, DecisionForm, OrderFilterForm, ReturnForm
 from ..models import OrderStatus, PaymentMethod
 from ..services import changes, ordering, quote_orders, returns
 from ..services.payment_options import parse_choice
-from .common import form_error
+from .common import form_error, problem_messages
 
 order_page = dealer_page(ability=permissions.BROWSE)
 checkout_page = dealer_page(ability=permissions.ORDER)
@@ -173,8 +173,7 @@ def order_again(request, number):
     if added:
         messages.success(request, _("%(count)s lines of %(number)s are in your cart.") % {
             "count": len(added), "number": order.number})
-    for problem in problems:
-        messages.warning(request, str(problem))
+    problem_messages(request, problems)
     return redirect("orders:cart")
 
 

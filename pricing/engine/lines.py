@@ -115,7 +115,7 @@ def to_product_id(item) -> int:
         return item.pk
     if isinstance(item, int) and not isinstance(item, bool):
         return item
-    if isinstance(item, str) and item.strip().isdigit():
+    if isinstance(item, str) and item.strip().isdecimal():
         return int(item)
     raise UnknownProduct(_("Not a product: %(value)s") % {"value": item}, field="product")
 

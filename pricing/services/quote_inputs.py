@@ -45,7 +45,7 @@ def product_id_of(item) -> int:
         return item.pk
     if isinstance(item, int) and not isinstance(item, bool):
         return item
-    if isinstance(item, str) and item.strip().isdigit():
+    if isinstance(item, str) and item.strip().isdecimal():
         return int(item)
     raise UnknownProduct(_("Not a product: %(value)s") % {"value": item}, field="lines")
 
