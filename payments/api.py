@@ -83,7 +83,7 @@ class InvoiceDetailSerializer(InvoiceSerializer):
 
 class StatementRowSerializer(serializers.Serializer):
     date = serializers.DateField()
-    kind = serializers.CharField(help_text="invoice, payment or credit_note")
+    kind = serializers.CharField(help_text="invoice, payment, credit_note or refund")
     number = serializers.CharField()
     description = serializers.CharField()
     debit = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -183,8 +183,8 @@ class InvoiceDetailView(InvoiceAccessMixin, APIView):
 
 
 class StatementView(InvoiceAccessMixin, APIView):
-    @extend_schema(description="Your ledger for a period: opening balance, invoices (debit), payments and credit "
-                               "notes (credit) with the running balance. Default: the last 90 days.",
+    @extend_schema(description="Your ledger for a period: opening balance, invoices and card refunds (debit), payments "
+                               "and credit notes (credit) with the running balance. Default: the last 90 days.",
                    parameters=[OpenApiParameter("from", str), OpenApiParameter("to", str)],
                    responses={200: StatementSerializer, 400: INVALID, 403: FORBIDDEN})
     def get(self, request):
@@ -243,7 +243,7 @@ class PaymentsView(FinanceMixin, APIView):
 
 class PaymentAllocationsView(FinanceMixin, APIView):
     @extend_schema(description="Allocate what is left of a payment: to one invoice (`invoice`, `amount`: all that "
-                               "fits when empty) or, without an invoice, to the dealer's open invoices oldest first. "
+                               "fits when empty) or, without an invoice, to the dealer's open invoices oldest first (this payment only). "
                                "409: `payments.over_allocation`, `payments.invoice_not_open`.",
                    request=AllocateInSerializer,
                    responses={200: PaymentSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT})
@@ -262,7 +262,7 @@ class PaymentAllocationsView(FinanceMixin, APIView):
             amount = values.get("amount") or str(min(payment.unallocated, invoice.balance))
             allocation_services.allocate(by=request.user, source=payment, invoice=invoice, amount=amount)
         else:
-            allocation_services.allocate_credit(by=request.user, dealer=payment.dealer)
+            allocation_services.allocate_source(by=request.user, source=payment)
         payment = Payment.objects.select_related("dealer", "order").get(pk=payment.pk)
         return Response(PaymentSerializer(payment).data)
 

@@ -20,8 +20,3 @@ def can_issue_credit_notes(user) -> bool:
 
 def can_void_invoices(user) -> bool:
     return bool(user is not None and getattr(user, "is_staff", False) and user.has_perm("payments.change_invoice"))
-
-
-def can_read_invoice(user, invoice) -> bool:
-    """The PDF download: staff, or the invoice's dealer's users who may see invoices (checked by the view)."""
-    return bool(user.is_staff or (user.is_authenticated and user.dealer_id == invoice.dealer_id))

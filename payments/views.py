@@ -120,7 +120,8 @@ def reconciliation(request):
             if request.POST.get("action") == "allocate_credit":
                 from dealers.models import Dealer
 
-                dealer = Dealer.objects.filter(pk=request.POST.get("dealer") or 0).first()
+                dealer_id = request.POST.get("dealer", "")
+                dealer = Dealer.objects.filter(pk=dealer_id).first() if dealer_id.isdecimal() else None
                 if dealer is None:
                     raise Http404
                 made = allocation.allocate_credit(by=request.user, dealer=dealer)

@@ -35,7 +35,7 @@ from ..errors import (
 )
 from ..models import ZERO, Allocation, CreditNote, Invoice, InvoiceStatus, Payment, PaymentKind
 
-__all__ = ["OLDEST", "allocate", "allocate_credit", "clean_amount", "issue_credit_note", "record_payment",
+__all__ = ["OLDEST", "allocate", "allocate_credit", "allocate_source", "clean_amount", "issue_credit_note", "record_payment",
            "credit_note_from_return"]
 
 OLDEST = "oldest"
@@ -56,10 +56,10 @@ def clean_amount(value, *, field="amount") -> Decimal:
         raise InvalidAmount(_("Enter an amount."), field=field) from None
     if not amount.is_finite() or amount <= 0:
         raise InvalidAmount(_("Enter an amount above zero."), field=field)
-    if quantize(amount) != amount:
-        raise InvalidAmount(_("Enter an amount with at most two decimals."), field=field)
     if amount >= Decimal("1e12"):
         raise InvalidAmount(_("This amount is too large."), field=field)
+    if quantize(amount) != amount:
+        raise InvalidAmount(_("Enter an amount with at most two decimals."), field=field)
     return quantize(amount)
 
 
@@ -115,7 +115,10 @@ def _settle_status(invoice) -> None:
         invoice.status = InvoiceStatus.PAID
         return
     if invoice.installments > 1:
-        invoice.due_date = _current_due_date(invoice, list(invoice.installment_plan.all()))
+        due = _current_due_date(invoice, list(invoice.installment_plan.all()))
+        if due != invoice.due_date:
+            # The next installment is reminded afresh (before, on and after its own due date).
+            invoice.due_date, invoice.last_reminder = due, ""
     if invoice.status == InvoiceStatus.OVERDUE and invoice.due_date < timezone.localdate():
         return
     invoice.status = InvoiceStatus.PARTIALLY_PAID if invoice.settled > 0 else InvoiceStatus.OPEN
@@ -144,7 +147,7 @@ def _apply_locked(*, source, invoice, amount: Decimal, by) -> Allocation:
     source.save(update_fields=["allocated"])
     invoice.settled += amount
     _settle_status(invoice)
-    invoice.save(update_fields=["settled", "status", "due_date"])
+    invoice.save(update_fields=["settled", "status", "due_date", "last_reminder"])
     audit.record(actor=by, action="payment.allocated", target=invoice, dealer=invoice.dealer, data={
         "invoice": invoice.number, "source": source.number, "amount": str(amount), "status": invoice.status})
     return allocation
@@ -204,7 +207,7 @@ def record_payment(*, by, dealer, amount, kind, received_on, reference="", idemp
     """Finance staff (or the accounting system through the API) record money received from `dealer`.
 
     `allocate`: "oldest" (default: the order's invoice first when `order` is given, then the dealer's open invoices
-    oldest due first), None (leave it all unallocated), or {invoice id: amount} by hand. What is not allocated is the
+    oldest due first; money for an order not invoiced yet stays with the order until its invoice is issued), None (leave it all unallocated), or {invoice id: amount} by hand. What is not allocated is the
     dealer's credit balance. The same `idempotency_key` for the dealer returns the first payment (a parallel retry
     collides on the database's unique constraint and returns it too); the returned object's `created` says which."""
     _require_finance(by)
@@ -250,8 +253,11 @@ def record_payment_unchecked(*, by, dealer, amount, kind, received_on, reference
                     if invoice is None:
                         raise InvalidPayment(_("Unknown invoice: %(id)s") % {"id": invoice_id}, field="allocations")
                     _apply_locked(source=payment, invoice=invoice, amount=part, by=by)
+            elif allocate == OLDEST and order is not None and not Invoice.objects.filter(order=order).exists():
+                pass  # money for an order not yet invoiced waits for that order's invoice (wire transfers)
             elif allocate == OLDEST:
-                first = getattr(getattr(order, "invoice", None), "pk", None) if order is not None else None
+                first = Invoice.objects.filter(order=order).values_list("pk", flat=True).first() \
+                    if order is not None else None
                 order_ids = _open_invoice_ids(dealer, first=first)
                 payments, _notes, invoices = lock_rows(payments=[payment], invoices=order_ids)
                 payment = payments[payment.pk]
@@ -278,6 +284,21 @@ def allocate(*, by, source, invoice, amount) -> Allocation:
                                               credit_notes=[] if is_payment else [source], invoices=[invoice])
         locked = (payments if is_payment else notes)[source.pk]
         return _apply_locked(source=locked, invoice=invoices[invoice.pk], amount=amount, by=by)
+
+
+def allocate_source(*, by, source) -> list[Allocation]:
+    """Spread what is left of one payment or credit note over its dealer's open invoices, oldest due first (the
+    dealer's other credit stays where it is)."""
+    _require_finance(by)
+    if not isinstance(source, (Payment, CreditNote)):
+        raise InvalidPayment(_("Choose a payment or a credit note."), field="source")
+    with transaction.atomic():
+        is_payment = isinstance(source, Payment)
+        invoice_ids = _open_invoice_ids(source.dealer_id)
+        payments, notes, invoices = lock_rows(payments=[source] if is_payment else [],
+                                              credit_notes=[] if is_payment else [source], invoices=invoice_ids)
+        locked = (payments if is_payment else notes)[source.pk]
+        return _spread_locked(sources=[locked], invoices=invoices, order=invoice_ids, by=by)
 
 
 def allocate_credit(*, by, dealer) -> list[Allocation]:

@@ -142,11 +142,17 @@ def start_card_payment(*, actor, order, return_url: str) -> tuple[CardPayment, s
 def complete_card_authorisation(*, reference: str) -> CardPayment:
     """The dealer is back from the hosted page (or the provider notifies us): ask the provider what happened and
     record it. Safe to call again: a decided card payment is returned as it is."""
+    from orders.models import Order
+
     reference = (reference or "").strip()[:100]
+    order_id = CardPayment.objects.filter(reference=reference).values_list("order_id", flat=True).first()
+    if order_id is None:
+        raise CardNotPayable(_("Unknown card payment."))
     with transaction.atomic():
-        card = CardPayment.objects.select_for_update().select_related("order").filter(reference=reference).first()
-        if card is None:
-            raise CardNotPayable(_("Unknown card payment."))
+        # The order first (as start_card_payment): two card payments of one order completing at once (two tabs, a
+        # return and a notification) are decided one after the other.
+        Order.objects.select_for_update().filter(pk=order_id).first()
+        card = CardPayment.objects.select_for_update().select_related("order").get(reference=reference)
         if card.status != CP.STARTED:
             return card
         try:
@@ -257,6 +263,12 @@ def capture_card_payment(card_payment_id: int) -> CardPayment:
             return card
         amount = min(card.amount, invoice.balance)
         if amount <= 0:
+            # Nothing left to take (settled otherwise, or void): the dealer's card is not held any longer.
+            _provider().refund(reference=card.reference, amount=card.amount)
+            card.status = CP.RELEASED
+            card.save(update_fields=["status", "updated_at"])
+            audit.record(actor=None, action="card.released", target=card.order, dealer=card.dealer,
+                         data={"reference": card.reference, "amount": str(card.amount), "why": "nothing to capture"})
             return card
         _provider().capture(reference=card.reference, amount=amount)
         payment = record_payment_unchecked(

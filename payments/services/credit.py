@@ -18,7 +18,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dealers import permissions
@@ -26,6 +25,7 @@ from dealers.selectors import list_users_who_may
 from portal import audit, outbox
 from portal.errors import DomainError
 from portal.money import format_money, quantize
+from pricing.models import PaymentAdjustment
 
 from ..models import ZERO, CreditAccount, Invoice, InvoiceStatus
 
@@ -215,8 +215,10 @@ def update_credit_account(*, by, account: CreditAccount, changes: dict) -> Credi
             raise InvalidCreditAccount(_("A credit limit is an amount of zero or more."), field="credit_limit")
         changes["credit_limit"] = quantize(limit)
     methods = changes.get("allowed_methods")
-    if methods is not None and any(m not in ("on_account", "wire", "card") for m in methods):
-        raise InvalidCreditAccount(_("Unknown payment method."), field="allowed_methods")
+    if methods is not None and (not isinstance(methods, list)
+                                or any(m not in PaymentAdjustment.Method.values for m in methods)):
+        raise InvalidCreditAccount(_("Give a list of payment methods among on_account, wire and card (empty: all)."),
+                                   field="allowed_methods")
     with transaction.atomic():
         account = CreditAccount.objects.select_for_update().get(pk=account.pk)
         before = {name: _plain(getattr(account, name)) for name in changes}
@@ -238,12 +240,3 @@ def put_on_hold(*, by, account: CreditAccount, reason: str) -> CreditAccount:
 
 def _plain(value):
     return str(value) if isinstance(value, Decimal) else value
-
-
-def refusal_message(dealer, amount, language=None) -> str:
-    """The refusal text for an amount, in a language (for pages that warn before checkout)."""
-    status = credit_status(dealer)
-    with translation.override(language):
-        return _("Order total %(total)s exceeds your available credit of %(available)s.") % {
-            "total": format_money(amount, status.currency),
-            "available": format_money(max(status.available, ZERO), status.currency)}

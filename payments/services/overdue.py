@@ -44,8 +44,8 @@ def run_overdue(*, today: datetime.date | None = None) -> dict:
     with transaction.atomic():
         late = Invoice.objects.select_for_update().filter(status__in=(InvoiceStatus.OPEN,
                                                                       InvoiceStatus.PARTIALLY_PAID),
-                                                          due_date__lt=today)
-        for invoice in late:
+                                                          due_date__lt=today).order_by("pk")
+        for invoice in late:  # locked in pk order, as allocation locks invoices
             invoice.status = InvoiceStatus.OVERDUE
             invoice.save(update_fields=["status"])
             audit.record(actor=None, action="invoice.overdue", target=invoice, dealer=invoice.dealer,

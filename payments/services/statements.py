@@ -2,8 +2,8 @@
 with an opening balance and a running balance, as rows for the page, CSV and PDF; and the staff's accounting export
 of every entry (invoices, payments, credit notes, refunds, allocations) of a period as CSV.
 
-Balance = invoices − payments − credit notes + refunds, void invoices excluded. The statement PDF is rendered in the request
-(portal.documents.render_pdf): it is asked for on demand, for any period, and never stored."""
+Balance = invoices − payments − credit notes + refunds, void invoices excluded. The statement PDF is rendered in the
+request (portal.documents.render_pdf): it is asked for on demand, for any period, and never stored."""
 from __future__ import annotations
 
 import csv

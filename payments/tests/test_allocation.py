@@ -124,7 +124,7 @@ def test_another_dealers_invoice_is_refused(staff, dealer):
 
 @pytest.mark.parametrize("amount, error", [(1.5, errors.InvalidAmount), ("0", errors.InvalidAmount),
                                            ("-5", errors.InvalidAmount), ("1.005", errors.InvalidAmount),
-                                           ("abc", errors.InvalidAmount)])
+                                           ("abc", errors.InvalidAmount), ("1e30", errors.InvalidAmount)])
 def test_bad_amounts_are_refused_and_change_nothing(staff, dealer, amount, error):
     with pytest.raises(error):
         pay(staff, dealer, amount)

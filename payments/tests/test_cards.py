@@ -192,7 +192,8 @@ def test_the_invoice_captures_the_card_and_is_paid(setup):
     assert cards.capture_card_payment(card.pk).payment_id == card.payment_id
 
 
-def test_a_cancelled_card_order_releases_its_authorisation(setup):
+def test_releasing_a_cancelled_card_orders_authorisation_frees_the_card(setup):
+    """The release itself; that cancelling enqueues it is proven with a real worker (test_cards_worker)."""
     dealer, owner, product = setup
     order = card_order(owner, product)
     card, _ = authorise(owner, order)
@@ -317,3 +318,17 @@ def test_the_providers_notification_and_the_sweep_complete_a_payment_the_dealer_
     assert cards.settle_authorised_card_payments()["asked"] == 1
     statuses = {name: CardPayment.objects.get(pk=card.pk).status for name, card in started.items()}
     assert statuses == {"notified": CP.AUTHORISED, "swept": CP.AUTHORISED, "abandoned": CP.STARTED}
+
+
+def test_an_authorisation_with_nothing_left_to_capture_is_released(setup):
+    dealer, owner, product = setup
+    order = card_order(owner, product)
+    card, _ = authorise(owner, order)
+    staff = StaffFactory()
+    changes.set_status(by=staff, order=order, status=OrderStatus.CONFIRMED)
+    changes.set_status(by=staff, order=order, status=OrderStatus.SHIPPED)
+    # Finance settled the invoice another way before the capture ran.
+    allocation.issue_credit_note(by=FinanceStaffFactory(), dealer=dealer, amount="240.00", reason="Goodwill")
+    card = cards.capture_card_payment(card.pk)
+    assert card.status == CP.RELEASED and card.captured == D("0.00") and card.payment_id is None
+    assert get_provider().state(card.reference)["status"] == "released"

@@ -294,6 +294,26 @@ def test_admin_changes_go_through_the_audited_service(client, dealer):
                       "allowed_methods": "[]", "hold_reason": ""})
     account.refresh_from_db()
     assert account.credit_limit == D("3000.00") and AuditEntry.objects.filter(action="credit.account_changed").exists()
+    refused = client.post(url, {"credit_limit": "5000.00", "currency": "TRY", "payment_terms_days": 60,
+                                "allowed_methods": '["paypal"]', "hold_reason": ""})
+    assert refused.status_code == 200 and "Give a list of payment methods" in refused.content.decode()
+    assert 'value="5000.00"' in refused.content.decode()
+    account.refresh_from_db()
+    assert account.credit_limit == D("3000.00") and account.allowed_methods == []
+
+
+def test_a_credit_account_added_in_the_admin_is_audited_and_one_per_dealer(db, client):
+    client.force_login(StaffFactory())
+    dealer = with_addresses(DealerFactory())
+    data = {"dealer": dealer.pk, "credit_limit": "2500.00", "currency": "TRY", "payment_terms_days": 45,
+            "allowed_methods": "[]", "hold_reason": ""}
+    assert client.post(reverse("admin:payments_creditaccount_add"), data).status_code == 302
+    account = CreditAccount.objects.get(dealer=dealer)
+    assert account.credit_limit == D("2500.00") and account.payment_terms_days == 45
+    assert AuditEntry.objects.filter(action="credit.account_changed", dealer=dealer).exists()
+    again = client.post(reverse("admin:payments_creditaccount_add"), {**data, "credit_limit": "9.00"})
+    assert again.status_code == 200 and "already" in again.content.decode()
+    assert CreditAccount.objects.filter(dealer=dealer).count() == 1
 
 
 @pytest.mark.parametrize("default_limit, finance_mailed", [("0", True), ("25000", False)])

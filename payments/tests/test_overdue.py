@@ -112,3 +112,24 @@ def test_a_real_worker_runs_the_daily_job(celery_worker, settings):
     except TimeoutError:
         print(celery_worker.output()[-6000:])
         raise
+
+
+def test_the_next_installment_is_reminded_afresh_once_the_first_is_paid(dealer, finance, invoice):
+    from dealers.tests.factories import StaffFactory
+    from payments.models import InvoiceInstallment
+    from payments.services.allocation import record_payment
+
+    second_due = datetime.date(2026, 4, 30)
+    Invoice.objects.filter(pk=invoice.pk).update(installments=2)
+    InvoiceInstallment.objects.create(invoice=invoice, number=1, due_date=DUE, amount=Decimal("600"))
+    InvoiceInstallment.objects.create(invoice=invoice, number=2, due_date=second_due, amount=Decimal("600"))
+    with _on(DUE + datetime.timedelta(days=8)):
+        run_overdue()
+        assert reminders(finance)[-1] == ("after", 7)
+        record_payment(by=StaffFactory(), dealer=dealer, amount="600.00", kind="wire",
+                       received_on=DUE + datetime.timedelta(days=8))
+    invoice.refresh_from_db()
+    assert invoice.due_date == second_due and invoice.status == InvoiceStatus.PARTIALLY_PAID
+    with _on(second_due - datetime.timedelta(days=3)):
+        run_overdue()
+    assert reminders(finance)[-1] == ("before", 3)

@@ -174,6 +174,18 @@ def test_allocations_endpoint_allocates_a_payment_by_hand(client, token, dealer,
     assert response.status_code == 409 and response.json()["code"] == "payments.over_allocation"
 
 
+def test_allocating_a_payment_oldest_first_spends_that_payment_only(client, token, dealer, invoice):
+    other = PaymentFactory(dealer=dealer, amount=D("30.00"))
+    response = post_payment(client, token, dealer=dealer.code, amount="50.00", kind="wire",
+                            received_on=timezone.localdate().isoformat(), allocate="none")
+    url = reverse("api:payment-allocations", args=[response.json()["number"]])
+    answer = client.post(url, {}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+    assert answer.status_code == 200 and answer.json()["allocated"] == "50.00"
+    other.refresh_from_db()
+    invoice.refresh_from_db()
+    assert other.allocated == D("0.00") and invoice.settled == D("50.00")
+
+
 def test_a_token_without_the_scope_or_a_dealer_user_cannot_post_payments(client, finance, dealer):
     other = create_api_token(user=FinanceStaffFactory(), name="x", scopes=["catalog:read"], by=None)[1]
     data = {"dealer": dealer.code, "amount": "1.00", "kind": "wire", "received_on": "2026-01-01"}
@@ -193,6 +205,8 @@ def test_reconciliation_shows_unmatched_payments_and_allocates_by_hand(client, d
     assert response.status_code == 302
     invoice.refresh_from_db()
     assert invoice.settled == D("50.00") and invoice.status == InvoiceStatus.PARTIALLY_PAID
+    bad = client.post(reverse("payments:reconciliation"), {"action": "allocate_credit", "dealer": "abc"})
+    assert bad.status_code == 404
     response = client.post(reverse("payments:reconciliation"), {"action": "allocate", "source": payment.number,
                                                                  "invoice": invoice.number, "amount": "1.00"})
     assert response.status_code == 200 and "left to allocate" in response.content.decode()

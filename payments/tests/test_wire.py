@@ -75,3 +75,21 @@ def test_the_order_page_links_its_invoice_for_those_who_pay(client, wire_order):
     assert f'href="{reverse("payments:invoice", args=[invoice.number])}"' in html
     client.force_login(DealerUserFactory(dealer=wire_order.dealer, role=Role.BUYER))
     assert 'id="order-invoice"' not in client.get(wire_order.get_absolute_url()).content.decode()
+
+
+def test_a_transfer_for_an_order_waits_for_its_invoice_instead_of_paying_older_ones(wire_order):
+    from payments.models import Invoice, InvoiceStatus
+    from payments.services.invoices import issue_invoice
+    from payments.tests.factories import InvoiceFactory
+
+    older = InvoiceFactory(dealer=wire_order.dealer, total_gross=Decimal("500.00"))
+    payment = record_payment(by=StaffFactory(), dealer=wire_order.dealer, amount="240.00", kind="wire",
+                             received_on=datetime.date.today(), order=wire_order)
+    older.refresh_from_db()
+    assert payment.allocated == Decimal("0.00") and older.settled == Decimal("0.00")
+    staff = StaffFactory()
+    changes.set_status(by=staff, order=wire_order, status=OrderStatus.CONFIRMED)
+    changes.set_status(by=staff, order=wire_order, status=OrderStatus.SHIPPED)
+    invoice = Invoice.objects.get(order=wire_order)
+    assert invoice.status == InvoiceStatus.PAID and invoice.settled == Decimal("240.00")
+    assert issue_invoice(order=wire_order).pk == invoice.pk
