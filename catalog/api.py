@@ -1,7 +1,7 @@
 """REST API of the catalog: categories, products (search, filters, detail with the caller's own price)."""
-from decimal import Decimal, InvalidOperation
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,8 +12,10 @@ from portal.api_auth import HasScope
 from portal.models import ApiToken
 
 from . import selectors
+from .forms import parse_list_params
 from .permissions import can_see_prices
 from .prices import prices_for
+from .services import quantity_value
 
 
 class RuleSerializer(serializers.Serializer):
@@ -111,13 +113,6 @@ class CatalogView(APIView):
         return actor
 
 
-def _decimal(value):
-    try:
-        return Decimal(value) if value not in (None, "") else None
-    except InvalidOperation:
-        raise serializers.ValidationError({"price": ["Not a number."]}) from None
-
-
 class CategoryListView(CatalogView):
     @extend_schema(responses={200: CategorySerializer(many=True)})
     def get(self, request):
@@ -137,20 +132,15 @@ class ProductListView(CatalogView):
         category = selectors.get_category(slug=params["category"]) if params.get("category") else None
         if params.get("category") and category is None:
             raise Http404
-        filters = {
-            "attrs": {key[5:]: params.getlist(key) for key in params if key.startswith("attr_")},
-            "in_stock": params.get("in_stock") in ("1", "true"),
-            "on_campaign": params.get("on_campaign") in ("1", "true"),
-            "price_min": _decimal(params.get("price_min")),
-            "price_max": _decimal(params.get("price_max")),
-        }
+        # The list page's reading of the query string: bad values are ignored, as on the page.
+        wanted = parse_list_params(params)
         try:
             page_number = max(1, int(params.get("page", 1)))
         except ValueError:
-            raise serializers.ValidationError({"page": ["Not a page number."]}) from None
+            raise serializers.ValidationError({"page": [_("Not a page number.")]}) from None
         page, _facets, total = selectors.search_products(
-            actor=actor, query=params.get("q", ""), category=category, filters=filters,
-            sort=params.get("sort", "relevance"), page=page_number, per_page=50)
+            actor=actor, query=wanted["query"], category=category, filters=wanted["filters"], sort=wanted["sort"],
+            page=page_number, per_page=50)
         return Response({"count": total, "page": page_number,
                          "results": ProductListSerializer(list(page), many=True).data})
 
@@ -165,7 +155,8 @@ class ProductDetailView(CatalogView):
         product = selectors.get_product(sku=sku)
         if product is None:
             raise Http404
-        quantity = _decimal(request.query_params.get("quantity")) or product.min_order_quantity
+        wanted = request.query_params.get("quantity")
+        quantity = quantity_value(wanted) if wanted not in (None, "") else product.min_order_quantity
         product.price = None
         if can_see_prices(actor):
             product.price = prices_for(actor=actor, products=[product], quantities={product.pk: quantity}).get(

@@ -10,6 +10,8 @@ from .models import Attribute, Category, ProductAttribute
 from .search import fold
 
 FACET_CACHE_SECONDS = 300
+# What ProductAttribute.value_number (Decimal 14, 4) can hold.
+MAX_ATTRIBUTE_NUMBER = Decimal("1e10")
 
 
 @dataclass
@@ -46,8 +48,8 @@ def attribute_value_q(attribute: Attribute, values: list[str]) -> Q | None:
                 number = Decimal(raw)
             except ArithmeticError:
                 continue
-            if not number.is_finite():
-                continue
+            if not number.is_finite() or abs(number) >= MAX_ATTRIBUTE_NUMBER:
+                continue  # no stored value can equal it (and PostgreSQL would refuse to compare)
             q |= Q(value_number=number)
         elif attribute.kind == Attribute.Kind.BOOLEAN:
             if raw not in ("true", "false"):

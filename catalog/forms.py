@@ -13,12 +13,16 @@ from .selectors import SORTS
 ATTR_PREFIX = "attr_"
 
 
+# A price filter above any price the money columns hold is no filter.
+MAX_PRICE_FILTER = Decimal("1e12")
+
+
 def _decimal(value):
     try:
         number = Decimal((value or "").strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         return None
-    return number if number.is_finite() and number >= 0 else None
+    return number if number.is_finite() and 0 <= number < MAX_PRICE_FILTER else None
 
 
 def parse_list_params(params) -> dict:
@@ -32,8 +36,8 @@ def parse_list_params(params) -> dict:
         "query": (params.get("q") or "").strip()[:200],
         "filters": {
             "attrs": attrs,
-            "in_stock": params.get("in_stock") == "1",
-            "on_campaign": params.get("on_campaign") == "1",
+            "in_stock": params.get("in_stock") in ("1", "true"),
+            "on_campaign": params.get("on_campaign") in ("1", "true"),
             "price_min": _decimal(params.get("price_min")),
             "price_max": _decimal(params.get("price_max")),
         },

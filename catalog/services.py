@@ -123,6 +123,10 @@ def _qty(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+# No order line holds this much (Decimal 12, 3 quantities).
+MAX_QUANTITY = Decimal(10 ** 9)
+
+
 def quantity_value(quantity) -> Decimal:
     """A quantity as given ("2,5", "3", Decimal) → Decimal: positive, at most three decimals, below 10⁹. Floats,
     text and anything else are refused with InvalidQuantity. The product's own rules: `validate_quantity`."""
@@ -132,7 +136,7 @@ def quantity_value(quantity) -> Decimal:
         value = Decimal(str(quantity).strip().replace(",", ".")) if quantity is not None else None
     except (InvalidOperation, ValueError):
         value = None
-    if value is None or not value.is_finite() or value <= 0 or value.as_tuple().exponent < -3 or value >= 10 ** 9:
+    if value is None or not value.is_finite() or value <= 0 or value.as_tuple().exponent < -3 or value >= MAX_QUANTITY:
         raise InvalidQuantity(_("Enter a quantity greater than zero (up to three decimals)."), field="quantity")
     return value
 

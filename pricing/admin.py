@@ -19,6 +19,7 @@ from portal.errors import DomainError
 from . import selectors
 from .engine import format_quantity
 from .models import Campaign, PaymentAdjustment, PriceList, PriceListItem
+from .models.prices import MAX_INSTALLMENTS
 
 
 def _product_autocomplete_ready(admin_site) -> bool:
@@ -124,7 +125,8 @@ class PriceAsDealerForm(forms.Form):
     payment_method = forms.ChoiceField(
         label=_("Payment method"), required=False,
         choices=[("", _("— not chosen —"))] + list(PaymentAdjustment.Method.choices))
-    installments = forms.IntegerField(label=_("Installments"), min_value=1, max_value=36, required=False, initial=1)
+    installments = forms.IntegerField(label=_("Installments"), min_value=1, max_value=MAX_INSTALLMENTS,
+                                      required=False, initial=1)
     on = forms.SplitDateTimeField(label=_("Priced at"), required=False, widget=AdminSplitDateTime,
                                   help_text=_("Empty: now."))
 

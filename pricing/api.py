@@ -1,6 +1,7 @@
 """REST API of pricing: the price calculator for lines, through the one price engine."""
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,6 +13,8 @@ from portal.errors import DomainError
 
 from .engine import price_lines, summarize
 from .models import PaymentAdjustment
+from .models.prices import MAX_INSTALLMENTS
+from .permissions import can_price_as
 
 
 class LineInSerializer(serializers.Serializer):
@@ -22,7 +25,7 @@ class LineInSerializer(serializers.Serializer):
 class CalculateInSerializer(serializers.Serializer):
     lines = LineInSerializer(many=True, allow_empty=False, max_length=1000)
     payment_method = serializers.ChoiceField(choices=PaymentAdjustment.Method.choices, required=False)
-    installments = serializers.IntegerField(min_value=1, max_value=24, default=1)
+    installments = serializers.IntegerField(min_value=1, max_value=MAX_INSTALLMENTS, default=1)
     dealer_code = serializers.CharField(required=False, help_text="Staff only: price as this dealer.")
 
 
@@ -51,17 +54,18 @@ class PriceCalculatorView(CatalogView):
         dealer = actor.dealer
         if body.get("dealer_code"):
             if not request.user.is_staff or actor.dealer is not None:
-                raise serializers.ValidationError({"dealer_code": ["Only staff may price as another dealer."]})
-            dealer = Dealer.objects.filter(code=body["dealer_code"].upper()).first()
-            if dealer is None:
-                raise serializers.ValidationError({"dealer_code": ["No dealer has this code."]})
+                raise serializers.ValidationError({"dealer_code": [_("Only staff may price as another dealer.")]})
+            dealer = Dealer.objects.filter(code=body["dealer_code"].strip().upper()).first()
+            if dealer is None or not can_price_as(request.user, dealer):
+                # Not told apart: a dealer this user may not price as is as unknown as one that does not exist.
+                raise serializers.ValidationError({"dealer_code": [_("No dealer has this code.")]})
         skus = [line["sku"] for line in body["lines"]]
         found = find_products(skus, fields=["pk", "sku", "active"])  # whatever case the ERP writes SKUs in
         ids = {sku: found[sku.strip().upper()].pk for sku in skus
                if sku.strip().upper() in found and found[sku.strip().upper()].active}
         unknown = [sku for sku in skus if sku not in ids]
         if unknown:
-            raise UnknownSku(f"Unknown SKU: {', '.join(unknown[:20])}", field="lines")
+            raise UnknownSku(_("Unknown SKU: %(skus)s") % {"skus": ", ".join(unknown[:20])}, field="lines")
         priced = price_lines(dealer=dealer, lines=[(ids[line["sku"]], line["quantity"]) for line in body["lines"]],
                              payment_method=body.get("payment_method"), installments=body["installments"])
         totals = summarize(priced)

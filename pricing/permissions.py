@@ -35,3 +35,11 @@ def can_edit_quotes_of(user, dealer) -> bool:
     if user.is_sales_agent:
         return dealer_permissions.can_act_for(user, dealer)
     return user.has_perm("pricing.change_quote")
+
+
+def can_price_as(user, dealer) -> bool:
+    """See a dealer's own prices as that dealer (the price calculator's `dealer_code`): staff who may view price
+    lists (as the admin's price-as-dealer page asks), and sales agents for the dealers assigned to them."""
+    if not getattr(user, "is_authenticated", False) or not user.is_staff or not user.is_active:
+        return False
+    return user.has_perm("pricing.view_pricelist") or dealer_permissions.can_act_for(user, dealer)

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from pricing.models.prices import PaymentAdjustment
+from pricing.models.prices import MAX_INSTALLMENTS, PaymentAdjustment
 
 from .cart import QUANTITY_DIGITS, QUANTITY_PLACES
 
@@ -55,8 +55,6 @@ class ShippingMethod(models.TextChoices):
 # How an order is paid: pricing's payment methods (each may carry a price adjustment). Card is offered only when a
 # card payment provider is configured (settings.CARD_PAYMENT_PROVIDER).
 PaymentMethod = PaymentAdjustment.Method
-# The longest installment plan an order may have.
-MAX_INSTALLMENTS = 12
 
 
 class SubStatus(models.Model):

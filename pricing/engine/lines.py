@@ -9,6 +9,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
+from catalog.services import MAX_QUANTITY
 from portal.money import DEFAULT_CURRENCY, to_decimal
 
 from ..errors import InvalidQuantity, UnknownProduct
@@ -106,6 +107,9 @@ def to_quantity(value) -> Decimal:
     if not quantity.is_finite() or quantity <= 0:
         raise InvalidQuantity(_("The quantity must be more than zero: %(value)s") % {"value": value},
                               field="quantity")
+    if quantity >= MAX_QUANTITY or quantity.as_tuple().exponent < -3:
+        # The catalog's bounds: no order line could hold more (catalog.services.quantity_value).
+        raise InvalidQuantity(_("Enter a quantity greater than zero (up to three decimals)."), field="quantity")
     return quantity
 
 

@@ -1,6 +1,6 @@
 """Tables of pricing: price lists (market, segment, contract) with quantity breaks, campaigns and
 payment-method adjustments. Prices are computed only by the price engine (pricing/engine/)."""
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +119,10 @@ class Campaign(models.Model):
         return self.name
 
 
+# The longest installment plan the portal offers (pricing's adjustments, orders' checkout, the calculator).
+MAX_INSTALLMENTS = 12
+
+
 class PaymentAdjustment(models.Model):
     """A discount (negative) or surcharge (positive) in percent for a payment method and installment count."""
 
@@ -128,7 +132,8 @@ class PaymentAdjustment(models.Model):
         CARD = "card", _("Card")
 
     method = models.CharField(_("payment method"), max_length=12, choices=Method.choices)
-    installments = models.PositiveSmallIntegerField(_("installments"), default=1)
+    installments = models.PositiveSmallIntegerField(
+        _("installments"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_INSTALLMENTS)])
     percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2,
                                   help_text=_("Negative: discount (e.g. -2 for wire). Positive: surcharge."))
     active = models.BooleanField(_("active"), default=True)

@@ -100,6 +100,46 @@ def test_only_staff_price_as_another_dealer(priced, dealer):
     assert allowed.json()["lines"][0]["unit_price"] == "60.00"
 
 
+def test_agents_price_as_their_own_dealers_only_and_other_staff_not_at_all(priced, dealer):
+    from dealers.tests.factories import AgentFactory, UserFactory
+
+    body = {"lines": [{"sku": priced.sku, "quantity": "1"}], "dealer_code": dealer.code}
+    assigned = client_for(AgentFactory(dealers=[dealer])).post("/api/v1/prices/calculate/", body, format="json")
+    assert assigned.status_code == 200 and assigned.json()["lines"][0]["unit_price"] == "60.00"
+    for user in (AgentFactory(dealers=[DealerFactory()]), UserFactory(is_staff=True)):
+        refused = client_for(user).post("/api/v1/prices/calculate/", body, format="json")
+        assert refused.status_code == 400 and refused.json()["fields"]["dealer_code"] == ["No dealer has this code."]
+
+
+@pytest.fixture
+def number_attribute(priced):
+    from catalog.models import Attribute
+    from catalog.tests.factories import AttributeFactory, ProductAttributeFactory
+
+    watt = AttributeFactory(code="watt", name="Power", kind=Attribute.Kind.NUMBER)
+    ProductAttributeFactory(product=priced, attribute=watt, value_number=Decimal("40"))
+    return watt
+
+
+@pytest.mark.parametrize("path", ["/api/v1/products/?price_min=NaN", "/api/v1/products/?price_max=1e999",
+                                  "/api/v1/products/?attr_watt=1e999999", "/api/v1/products/?page=x",
+                                  "/api/v1/products/{sku}/?quantity=1e30", "/api/v1/products/{sku}/?quantity=abc"])
+def test_bad_catalog_query_values_are_ignored_or_refused_never_a_500(priced, dealer, path, number_attribute):
+    response = client_for(DealerUserFactory(dealer=dealer)).get(path.format(sku=priced.sku))
+    assert response.status_code in (200, 400), response.content[:300]
+    if response.status_code == 400:
+        assert response.json()["fields"]
+    else:
+        assert priced.sku in response.content.decode()
+
+
+def test_the_calculator_refuses_a_quantity_no_order_could_hold(priced, dealer):
+    client = client_for(DealerUserFactory(dealer=dealer))
+    huge = client.post("/api/v1/prices/calculate/", {"lines": [{"sku": priced.sku, "quantity": "1000000000"}]},
+                       format="json")
+    assert huge.status_code == 400
+
+
 def test_unapproved_dealer_is_refused_and_staff_see_no_prices(priced):
     applied = DealerUserFactory(dealer=DealerFactory(status=Dealer.Status.APPLIED))
     assert client_for(applied).get("/api/v1/products/").status_code == 403
