@@ -309,7 +309,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dealer Portal API",
-    "DESCRIPTION": "Products, prices, stock, dealers, orders, invoices, payments and shipments.",
+    "DESCRIPTION": "Products, prices, stock, dealers, quotes, orders, credit, invoices, payments and statements.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
