@@ -95,9 +95,11 @@ def test_order_pages_take_a_fixed_number_of_queries(n, signed_in, owner, address
                                                     django_assert_max_num_queries):
     orders = _orders(owner, panel, n)
     with django_assert_max_num_queries(9):
-        assert signed_in.get(reverse("orders:orders")).status_code == 200
+        listed = signed_in.get(reverse("orders:orders")).content.decode()
+    assert all(f'data-number="{order.number}"' in listed for order in orders)
     with django_assert_max_num_queries(12):
-        assert signed_in.get(orders[0].get_absolute_url()).status_code == 200
+        detail = signed_in.get(orders[0].get_absolute_url()).content.decode()
+    assert orders[0].number in detail and "LED-600" in detail
 
 
 def test_order_page_shows_lines_history_and_the_agent(client, agent, dealer, addresses, panel):

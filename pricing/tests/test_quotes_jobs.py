@@ -91,7 +91,9 @@ def test_jobs_leave_quotes_that_are_not_sent_alone(requested, agent):
 
 
 def test_an_expired_quote_may_be_revised_and_sent_again(sent, agent):
-    services.expire_quotes(today=sent.valid_until + datetime.timedelta(days=1))
+    assert services.expire_quotes(today=sent.valid_until + datetime.timedelta(days=1)) == 1
+    sent.refresh_from_db()
+    assert sent.status == "expired"
     quote = send(agent, sent, valid_days=5)
     assert quote.status == "sent" and quote.revision == 2
 

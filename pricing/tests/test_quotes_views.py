@@ -269,13 +269,15 @@ def test_admin_lists_quotes_shows_inlines_and_sends_through_the_service(client, 
 @pytest.mark.parametrize("count", [1, 12])
 def test_list_page_reads_a_fixed_number_of_queries(client, owner, agent, panel, chinese, count,
                                                    django_assert_max_num_queries):
+    numbers = []
     for _ in range(count):
         quote = services.request_quote(actor=actor_of(owner), lines=[(panel, 2), (chinese, 1)])
-        send(agent, quote)
+        numbers.append(send(agent, quote).number)
     client.force_login(owner)
     client.get(reverse("quotes:list"))  # warm the session
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("quotes:list")).status_code == 200
+        response = client.get(reverse("quotes:list"))
+    assert response.status_code == 200 and all(number in page(response) for number in numbers)
 
 
 @pytest.mark.parametrize("revisions, extra_lines", [(1, 0), (6, 10)])
@@ -290,7 +292,8 @@ def test_detail_page_reads_a_fixed_number_of_queries(client, owner, agent, reque
     client.force_login(owner)
     client.get(url("detail", requested))
     with django_assert_max_num_queries(9):
-        assert client.get(url("detail", requested)).status_code == 200
+        response = client.get(url("detail", requested))
+    assert response.status_code == 200 and all(line.product.sku in page(response) for line in requested.lines.select_related("product"))
 
 
 @pytest.mark.parametrize("count", [1, 8])
@@ -300,22 +303,27 @@ def test_editor_and_work_list_read_a_fixed_number_of_queries(client, owner, agen
     client.force_login(agent)
     client.get(reverse("quotes:work"))
     with django_assert_max_num_queries(5):
-        assert client.get(reverse("quotes:work")).status_code == 200
+        work = client.get(reverse("quotes:work"))
+    assert work.status_code == 200 and all(quote.number in page(work) for quote in quotes)
     with django_assert_max_num_queries(10):
-        assert client.get(url("edit", quotes[-1])).status_code == 200
+        editor = client.get(url("edit", quotes[-1]))
+    assert editor.status_code == 200 and quotes[-1].number in page(editor)
 
 
 def test_a_user_of_a_dealer_sees_the_quote_made_by_its_colleague(client, sent, dealer):
     colleague = DealerUserFactory(dealer=dealer, role="approver")
     client.force_login(colleague)
-    assert client.get(url("detail", sent)).status_code == 200
+    response = client.get(url("detail", sent))
+    assert response.status_code == 200 and sent.number in page(response)
+    assert all(line.product.sku in page(response) for line in sent.lines.select_related("product"))
 
 
 def test_an_agent_not_assigned_cannot_act_for_the_dealer_to_see_its_quotes(client, sent, dealer):
     stranger = AgentFactory()
     client.force_login(stranger)
     assert client.post(reverse("dealers:act_for", args=[dealer.pk])).status_code == 404
-    assert client.get(url("detail", sent)).status_code in (302, 404)
+    response = client.get(url("detail", sent))
+    assert response.status_code in (302, 404) and sent.number not in page(response)
 
 
 def test_staff_acting_for_nobody_are_sent_from_the_dealer_page_to_the_editor(client, admin_user, sent):
