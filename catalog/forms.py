@@ -2,7 +2,6 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
 
@@ -75,5 +74,3 @@ class CategoryAdminForm(forms.ModelForm):
         return data
 
 
-class QuantityForm(forms.Form):
-    quantity = forms.CharField(label=_("Quantity"), max_length=20)

@@ -145,13 +145,6 @@ def get_cart_line(*, actor, pk) -> CartLine:
         "id", "cart_id", "product_id", "quantity", "cart__user_id", "cart__dealer_id", *LINE_PRODUCT_FIELDS), pk=pk)
 
 
-def lock_cart(*, actor) -> Cart | None:
-    """The actor's cart locked until the transaction ends (checkout: call inside transaction.atomic())."""
-    if actor is None or actor.dealer is None:
-        return None
-    return Cart.objects.select_for_update().filter(user=actor.user, dealer=actor.dealer).first()
-
-
 # --- saved lists -------------------------------------------------------------------------------------------------
 
 def list_saved_lists(*, actor):

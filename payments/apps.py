@@ -53,12 +53,6 @@ class PaymentsConfig(AppConfig):
 
         on_dealer_approved(open_account_for_new_dealer)
 
+        on_return_approved(credit_note_from_return)
+
         from . import checks  # noqa: F401  (registers the system checks)
-        if credit_note_from_return not in _return_hooks():
-            on_return_approved(credit_note_from_return)
-
-
-def _return_hooks():
-    from orders.services import returns
-
-    return returns._approved_hooks

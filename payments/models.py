@@ -48,6 +48,10 @@ class InvoiceStatus(models.TextChoices):
     VOID = "void", _("Void")
 
 
+# Invoices that still take money (and count in a dealer's exposure).
+OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
+
+
 class Invoice(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
     dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,

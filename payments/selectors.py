@@ -7,9 +7,9 @@ import datetime
 from django.db.models import F, Prefetch, Sum
 from django.http import Http404
 
-from .models import ZERO, Allocation, CardRefund, CreditNote, Invoice, InvoiceStatus, Payment
+from .models import OPEN_STATUSES, ZERO, Allocation, CardRefund, CreditNote, Invoice, InvoiceStatus, Payment
 
-OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
+
 
 
 # --- a dealer's invoices ---------------------------------------------------------------------------------------------

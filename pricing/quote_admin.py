@@ -130,8 +130,8 @@ class QuoteAdmin(admin.ModelAdmin):
         self.message_user(request, message, messages.SUCCESS if not skipped else
                           (messages.WARNING if done else messages.ERROR))
 
-    @admin.action(description=_("Expire every sent quote past its validity now"), permissions=["change"])
+    @admin.action(description=_("Expire the selected sent quotes past their validity"), permissions=["change"])
     def expire_overdue(self, request, queryset):
-        count = services.expire_quotes()
+        count = services.expire_quotes(ids=queryset.values_list("pk", flat=True))
         self.message_user(request, ngettext("%(count)d quote expired.", "%(count)d quotes expired.", count)
                           % {"count": count}, messages.SUCCESS)

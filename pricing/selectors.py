@@ -8,16 +8,6 @@ from dealers.models import Dealer
 
 from .engine import price_lines, summarize
 from .errors import InvalidQuantity, UnknownProduct
-from .models import Campaign, PriceList
-
-
-def list_price_lists(*, on=None):
-    qs = PriceList.objects.select_related("segment", "dealer")
-    return qs.valid_on(on) if on else qs
-
-
-def list_running_campaigns(*, on):
-    return Campaign.objects.running_on(on).prefetch_related("products", "categories", "segments", "dealers")
 
 
 def parse_sku_lines(text: str) -> list[tuple[str, Decimal]]:

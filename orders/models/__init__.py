@@ -9,7 +9,6 @@ from .order import (  # noqa: E402,F401
     TRANSITIONS,
     Order,
     OrderLine,
-    OrderQuerySet,
     OrderStatus,
     OrderStatusChange,
     PaymentMethod,
@@ -20,6 +19,6 @@ from .order import (  # noqa: E402,F401
     SubStatus,
 )
 
-__all__ += ["CHANGEABLE", "HOLDS_STOCK", "TRANSITIONS", "Order", "OrderLine", "OrderQuerySet", "OrderStatus",
+__all__ += ["CHANGEABLE", "HOLDS_STOCK", "TRANSITIONS", "Order", "OrderLine", "OrderStatus",
             "OrderStatusChange", "PaymentMethod", "ReturnPhoto", "ReturnRequest", "ReturnStatus", "ShippingMethod",
             "SubStatus"]

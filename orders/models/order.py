@@ -87,14 +87,6 @@ class SubStatus(models.Model):
         return getattr(self, f"name_{language}", "") or self.name_en
 
 
-class OrderQuerySet(models.QuerySet):
-    def of_dealer(self, dealer):
-        return self.filter(dealer=dealer)
-
-    def open(self):
-        return self.exclude(status__in=[S.DELIVERED, S.CANCELLED, S.REJECTED])
-
-
 class Order(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
     dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
@@ -130,7 +122,6 @@ class Order(models.Model):
     created_at = models.DateTimeField(_("placed at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = OrderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order")
@@ -152,14 +143,6 @@ class Order(models.Model):
 
     def __str__(self):
         return self.number
-
-    @property
-    def is_changeable(self) -> bool:
-        return self.status in CHANGEABLE
-
-    @property
-    def holds_stock(self) -> bool:
-        return self.status in HOLDS_STOCK
 
     def get_absolute_url(self):
         from django.urls import reverse

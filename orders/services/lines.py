@@ -44,9 +44,6 @@ class LineProblem:
     def message(self) -> str:
         return str(self.error.message)
 
-    def as_dict(self) -> dict:
-        return {"line": self.line, "sku": self.sku, "code": self.code, "detail": self.message}
-
 
 @dataclass(frozen=True)
 class AddedLine:

@@ -29,8 +29,11 @@ PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 _approved_hooks = []
 
 
-def on_return_approved(hook) -> None:
-    _approved_hooks.append(hook)
+def on_return_approved(hook):
+    """Register fn(return_request), run inside the approval's transaction (payments: the credit note); once."""
+    if hook not in _approved_hooks:
+        _approved_hooks.append(hook)
+    return hook
 
 
 def returnable_quantity(line: OrderLine) -> Decimal:

@@ -33,14 +33,12 @@ from ..errors import (
     ReasonRequired,
     WrongDealer,
 )
-from ..models import ZERO, Allocation, CreditNote, Invoice, InvoiceStatus, Payment, PaymentKind
+from ..models import OPEN_STATUSES, ZERO, Allocation, CreditNote, Invoice, InvoiceStatus, Payment, PaymentKind
 
 __all__ = ["OLDEST", "allocate", "allocate_credit", "allocate_source", "clean_amount", "issue_credit_note", "record_payment",
            "credit_note_from_return"]
 
 OLDEST = "oldest"
-# Invoices that still take money.
-OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
 
 
 # --- input ---------------------------------------------------------------------------------------------------------

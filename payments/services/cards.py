@@ -36,6 +36,7 @@ from ..cards import ProviderError, get_provider
 from ..errors import NotAllowed, ReasonRequired
 from ..models import ZERO, CardPayment, CardPaymentStatus, CardRefund, Invoice, PaymentKind
 from .allocation import clean_amount, free_payment_for_refund_unchecked, lock_rows, record_payment_unchecked
+from .wire import WAITING_MOVES
 
 __all__ = ["CardPaymentPending", "CardPaymentsOff", "card_outstanding", "can_pay_by_card", "capture_card_payment",
            "complete_card_authorisation", "guard_card_order", "refund_card_payment", "release_card_payment",
@@ -45,7 +46,6 @@ CP = CardPaymentStatus
 LIVE = (CP.AUTHORISED, CP.CAPTURED, CP.REFUNDED)
 # An order that can still be paid by card: placed, or confirmed by staff without waiting.
 PAYABLE_ORDER_STATUSES = ("placed", "confirmed")
-WAITING_MOVES = ("confirmed", "processing", "partially_shipped", "shipped", "delivered")
 ENDED_ORDER_STATUSES = ("cancelled", "rejected")
 
 

@@ -27,7 +27,7 @@ from portal.errors import DomainError
 from portal.money import format_money, quantize
 from pricing.models import PaymentAdjustment
 
-from ..models import ZERO, CreditAccount, Invoice, InvoiceStatus
+from ..models import OPEN_STATUSES, ZERO, CreditAccount, Invoice
 
 __all__ = ["AccountOnHold", "CreditStatus", "InvalidCreditAccount", "MethodNotAllowed", "OverCreditLimit",
            "allowed_methods", "check_order_credit", "credit_status", "exposure", "get_account", "lock_account",
@@ -35,7 +35,6 @@ __all__ = ["AccountOnHold", "CreditStatus", "InvalidCreditAccount", "MethodNotAl
 
 # Orders that count until they are invoiced (then their invoice counts instead).
 COUNTING_STATUSES = ("placed", "confirmed", "processing", "partially_shipped", "shipped", "delivered")
-OPEN_INVOICE_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
 
 
 class OverCreditLimit(DomainError):
@@ -113,7 +112,7 @@ def exposure(dealer, *, exclude_order=None) -> Decimal:
     """Open invoice balances + on-account orders not yet invoiced (two queries)."""
     from orders.models import Order
 
-    invoices = Invoice.objects.filter(dealer=dealer, status__in=OPEN_INVOICE_STATUSES).aggregate(
+    invoices = Invoice.objects.filter(dealer=dealer, status__in=OPEN_STATUSES).aggregate(
         owed=Sum(F("total_gross") - F("settled")))["owed"] or ZERO
     orders = Order.objects.filter(dealer=dealer, payment_method="on_account", status__in=COUNTING_STATUSES,
                                   invoice__isnull=True)

@@ -10,13 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dealers import permissions
-from dealers.selectors import list_users_who_may
 from portal import audit, outbox
 
-from ..models import CreditAccount, Invoice, InvoiceStatus
+from ..models import OPEN_STATUSES, CreditAccount, Invoice, InvoiceStatus
+from .invoices import invoice_recipients
 
-UNPAID = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE)
 
 
 def reminder_days() -> list[int]:
@@ -33,10 +31,6 @@ def _step(invoice, today) -> int | None:
     return due[-1] if due else None
 
 
-def _payers(dealer):
-    return list_users_who_may(dealer, permissions.PAY)
-
-
 def run_overdue(*, today: datetime.date | None = None) -> dict:
     """Returns counts: {"overdue": n marked, "reminded": n mails' invoices, "held": n accounts put on hold}."""
     today = today or timezone.localdate()
@@ -51,20 +45,20 @@ def run_overdue(*, today: datetime.date | None = None) -> dict:
             audit.record(actor=None, action="invoice.overdue", target=invoice, dealer=invoice.dealer,
                          data={"number": invoice.number, "due_date": invoice.due_date.isoformat()})
             counts["overdue"] += 1
-    for invoice in Invoice.objects.filter(status__in=UNPAID).select_related("dealer").order_by("pk"):
+    for invoice in Invoice.objects.filter(status__in=OPEN_STATUSES).select_related("dealer").order_by("pk"):
         if _step(invoice, today) is None:
             continue
         with transaction.atomic():
             invoice = Invoice.objects.select_for_update().select_related("dealer").get(pk=invoice.pk)
             step = _step(invoice, today)
-            if step is None or invoice.status not in UNPAID:
+            if step is None or invoice.status not in OPEN_STATUSES:
                 continue
             invoice.last_reminder = str(step)
             invoice.save(update_fields=["last_reminder"])
             context = {"number": invoice.number, "due_date": invoice.due_date.isoformat(),
                        "balance": str(invoice.balance), "currency": invoice.currency, "days": abs(step),
                        "when": "before" if step < 0 else "on" if step == 0 else "after"}
-            for user in _payers(invoice.dealer):
+            for user in invoice_recipients(invoice.dealer):
                 outbox.notify(to=user, template="payments/invoice_reminder",
                               context={**context, "first_name": user.first_name})
             counts["reminded"] += 1
@@ -83,7 +77,7 @@ def run_overdue(*, today: datetime.date | None = None) -> dict:
                 account.save(update_fields=["on_hold", "hold_reason", "updated_at"])
                 audit.record(actor=None, action="credit.auto_hold", target=account, dealer=account.dealer,
                              data={"days": hold_after})
-                for user in _payers(account.dealer):
+                for user in invoice_recipients(account.dealer):
                     outbox.notify(to=user, template="payments/account_on_hold",
                                   context={"first_name": user.first_name, "days": hold_after})
                 counts["held"] += 1

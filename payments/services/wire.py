@@ -13,6 +13,7 @@ from portal.money import format_money
 
 from ..models import ZERO, Payment
 
+# The staff moves an order paid by wire transfer (or card: services.cards) waits for its money before.
 WAITING_MOVES = ("confirmed", "processing", "partially_shipped", "shipped", "delivered")
 
 

@@ -54,12 +54,6 @@ class DeliveryMethod(models.TextChoices):
 
 
 class QuoteQuerySet(models.QuerySet):
-    def of_dealer(self, dealer):
-        return self.filter(dealer=dealer)
-
-    def to_work_on(self):
-        return self.filter(status__in=TO_WORK_ON)
-
     def editable_by(self, user):
         """Quotes a staff user may edit: admins (superuser or the change permission) any, sales agents those of
         the dealers assigned to them (the same rule as
@@ -121,8 +115,6 @@ class Quote(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = QuoteQuerySet.as_manager()
-
-    TRANSITIONS = QUOTE_TRANSITIONS
 
     class Meta:
         verbose_name = _("quote")

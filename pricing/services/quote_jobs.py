@@ -16,12 +16,15 @@ from .quotes import _move, notify_dealer
 S = QuoteStatus
 
 
-def expire_quotes(*, today: datetime.date | None = None) -> int:
+def expire_quotes(*, today: datetime.date | None = None, ids=None) -> int:
     """Sent quotes whose validity ended before `today` (default: the local date) become expired; the dealer's users
-    who may order are mailed. Returns how many expired now."""
+    who may order are mailed. `ids`: only these quotes (the admin's selection). Returns how many expired now."""
     today = today or timezone.localdate()
     expired = 0
-    for pk in Quote.objects.filter(status=S.SENT, valid_until__lt=today).values_list("pk", flat=True):
+    due = Quote.objects.filter(status=S.SENT, valid_until__lt=today)
+    if ids is not None:
+        due = due.filter(pk__in=list(ids))
+    for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             # skip_locked: a quote being accepted right now is left to that acceptance (or to tomorrow's run).
             locked = (Quote.objects.select_for_update(skip_locked=True).select_related("dealer")

@@ -332,3 +332,18 @@ def test_staff_acting_for_nobody_are_sent_from_the_dealer_page_to_the_editor(cli
     assert response.status_code == 302 and response["Location"] == url("edit", sent)
     response = client.get(url("revision_pdf", sent, 1))  # staff download path: not rendered yet → back to the editor
     assert response.status_code == 302 and response["Location"] == url("edit", sent)
+
+
+def test_the_admins_expire_action_expires_only_the_selected_overdue_quotes(client, admin_user, sent, owner, agent,
+                                                                          panel):
+    import time_machine
+
+    other = send(agent, services.request_quote(actor=actor_of(owner), lines=[(panel, 1)]))
+    client.force_login(admin_user)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=20), tick=False):
+        response = client.post(reverse("admin:pricing_quote_changelist"), {
+            "action": "expire_overdue", "_selected_action": [sent.pk]}, follow=True)
+    assert "1 quote expired." in page(response)
+    sent.refresh_from_db()
+    other.refresh_from_db()
+    assert sent.status == "expired" and other.status == "sent"
