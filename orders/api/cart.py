@@ -57,7 +57,7 @@ class CartLinesView(CartAccessMixin, APIView):
         data = CartLineInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         product = product_of(data.validated_data)
-        quantity = data.validated_data.get("quantity") or product.min_order_quantity
+        quantity = data.validated_data.get("quantity")
         services.add_to_cart(actor=self.actor, product=product, quantity=quantity)
         return Response(cart_data(self.actor), status=status.HTTP_201_CREATED)
 

@@ -108,7 +108,7 @@ class SavedListViewSet(CartAccessMixin, viewsets.GenericViewSet):
         lines = []
         for item in items:
             product = product_of(item)
-            lines.append((product, item.get("quantity") or product.min_order_quantity))
+            lines.append((product, item.get("quantity")))
         return lines
 
     @extend_schema(responses={200: SavedListDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND})

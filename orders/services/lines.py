@@ -74,9 +74,12 @@ def require_cart(actor) -> None:
 
 
 def check_quantity(product: Product, quantity) -> Decimal:
-    """The product is sold and the quantity obeys its minimum, multiples and unit; the quantity as a Decimal."""
+    """The product is sold and the quantity obeys its minimum, multiples and unit; the quantity as a Decimal. No
+    quantity (None, "") means the product's minimum order quantity: the one place that default is taken."""
     if not product.active:
         raise ProductUnavailable(_("%(sku)s is no longer sold.") % {"sku": product.sku}, field="product")
+    if quantity is None or (isinstance(quantity, str) and not quantity.strip()):
+        quantity = product.min_order_quantity
     return validate_quantity(product=product, quantity=quantity)
 
 

@@ -177,7 +177,7 @@ def resolve_lines(lines: list[sku_lines.SkuLine]) -> tuple[list[CheckedLine], li
             problems.append(LineProblem.of(line.number, line.sku, sku_lines.UnknownSku(
                 _("Unknown SKU: %(skus)s") % {"skus": line.sku}, field="lines"), line.text))
             continue
-        quantity = line.quantity if line.quantity is not None else product.min_order_quantity
+        quantity = line.quantity
         try:
             value = check_quantity(product, quantity)
         except DomainError as exc:

@@ -8,13 +8,12 @@ from django.views.decorators.http import require_POST
 
 from catalog import skus as sku_lines
 from dealers import permissions
-from catalog.services import validate_quantity
 from portal.errors import DomainError
 from pricing.engine import format_quantity
 
 from .. import selectors, services
 from ..forms import ListNameForm
-from ..services.lines import PRODUCT_FIELDS
+from ..services.lines import PRODUCT_FIELDS, check_quantity
 from .common import cart_page, form_error, is_htmx, redirect_back
 
 
@@ -110,13 +109,13 @@ def cart_add(request):
     if product is None:
         error = _("Unknown SKU: %(skus)s") % {"skus": sku or "—"}
     else:
-        quantity = request.POST.get("quantity", "").strip() or product.min_order_quantity
+        quantity = request.POST.get("quantity", "")
         try:
             line = services.add_to_cart(actor=request.actor, product=product, quantity=quantity)
         except DomainError as exc:
             error = str(exc.message)
         else:
-            added = format_quantity(validate_quantity(product=product, quantity=quantity))
+            added = format_quantity(check_quantity(product, quantity))
     count = selectors.count_cart_lines(actor=request.actor) if line is not None else None
     if is_htmx(request):
         return render(request, "orders/_add_result.html", {

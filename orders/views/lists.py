@@ -161,7 +161,7 @@ def list_add_product(request):
     try:
         if product is None:
             raise sku_lines.UnknownSku(_("Unknown SKU: %(skus)s") % {"skus": request.POST.get("sku") or "—"})
-        quantity = request.POST.get("quantity", "").strip() or product.min_order_quantity
+        quantity = request.POST.get("quantity", "")
         services.check_quantity(product, quantity)  # before a new list is made for it
         new_name = request.POST.get("new_name", "").strip()
         list_id = request.POST.get("list", "")

@@ -113,15 +113,15 @@ def to_quantity(value) -> Decimal:
     return quantity
 
 
-def to_product_id(item) -> int:
-    """The product id of a Product, an int or a string of digits."""
+def to_product_id(item, *, field="product") -> int:
+    """The product id of a Product, an int or a string of digits; else UnknownProduct on `field`."""
     if isinstance(item, Product):
         return item.pk
     if isinstance(item, int) and not isinstance(item, bool):
         return item
     if isinstance(item, str) and item.strip().isdecimal():
         return int(item)
-    raise UnknownProduct(_("Not a product: %(value)s") % {"value": item}, field="product")
+    raise UnknownProduct(_("Not a product: %(value)s") % {"value": item}, field=field)
 
 
 def format_quantity(value: Decimal) -> str:

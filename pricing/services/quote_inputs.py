@@ -21,6 +21,7 @@ from ..errors import (
     QuoteTooManyLines,
     UnknownProduct,
 )
+from ..engine.lines import to_product_id
 from ..models import DeliveryMethod, PaymentAdjustment
 
 MAX_LINES = 500
@@ -41,13 +42,8 @@ class QuoteLineInput:
 
 
 def product_id_of(item) -> int:
-    if isinstance(item, Product):
-        return item.pk
-    if isinstance(item, int) and not isinstance(item, bool):
-        return item
-    if isinstance(item, str) and item.strip().isdecimal():
-        return int(item)
-    raise UnknownProduct(_("Not a product: %(value)s") % {"value": item}, field="lines")
+    """A quote line's product id (the engine's rule; an error names the quote's lines)."""
+    return to_product_id(item, field="lines")
 
 
 def load_products(ids) -> dict[int, Product]:
