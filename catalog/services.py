@@ -50,8 +50,23 @@ def clean_product(*, product: Product) -> Product:
     if product.barcode and not is_valid_ean13(product.barcode):
         raise InvalidBarcode(_("“%(barcode)s” is not a valid EAN-13 barcode: 13 digits with a correct check digit.")
                              % {"barcode": product.barcode}, field="barcode")
+    problem = whole_unit_problem(product.unit, product.min_order_quantity, product.order_multiple)
+    if problem:
+        raise NotWhole(problem[1], field=problem[0])
     product.description = sanitize_description(product.description)
     return product
+
+
+def whole_unit_problem(unit, min_order_quantity, order_multiple) -> tuple[str, str] | None:
+    """(field, message) when a unit sold in whole numbers gets a fractional minimum or multiple (no quantity could
+    then be ordered); the admin and the ERP import both ask this."""
+    if unit in Unit.fractional():
+        return None
+    for name, value in (("min_order_quantity", min_order_quantity), ("order_multiple", order_multiple)):
+        if value is not None and Decimal(value) != Decimal(value).to_integral_value():
+            return name, _("The unit “%(unit)s” is sold in whole numbers only; %(column)s is %(value)s.") % {
+                "unit": unit, "column": name, "value": value}
+    return None
 
 
 def save_product(*, product: Product, by=None) -> Product:

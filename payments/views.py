@@ -159,7 +159,11 @@ def accounting_export(request):
     if not permissions.can_record_payments(request.user):
         return render(request, "dealers/forbidden.html", status=403)
     form = PeriodForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    if request.GET and not form.is_valid():
+        # A bad date is said, not replaced by the default period (an export of the wrong months looks right).
+        errors = "; ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    data = form.cleaned_data if request.GET else {}
     try:
         start, end = statements.clean_period(data.get("date_from"), data.get("date_to"))
     except DomainError as exc:

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from catalog.models import Category, Product, Unit
+from catalog.models import Category, Product
 from catalog.search import fold
-from catalog.services import plain_text, sanitize_description
+from catalog.services import plain_text, sanitize_description, whole_unit_problem
 from pricing.models import PriceList, PriceListItem
 
 from .rows import LOOKUP_CHUNK, add_error, chunks, product_ids, report_duplicates
@@ -173,7 +173,6 @@ def _import_products(parsed, errors, result, progress):
         for row in Product.objects.filter(sku__in=chunk).values("id", "sku", *PRODUCT_FIELDS):
             existing[row["sku"]] = row
     defaults = {c.name: c.default for c in COLUMNS[PRODUCTS]}
-    fractional = Unit.fractional()
     pending = []  # merged rows to write
     for number, values in parsed:
         code = values.get("category_code")
@@ -193,12 +192,9 @@ def _import_products(parsed, errors, result, progress):
                 merged[name] = sanitize_description(value) if value else ""
             elif name != "sku":
                 merged[name] = value
-        if merged["unit"] not in fractional:
-            for name in ("min_order_quantity", "order_multiple"):
-                if merged[name] is not None and merged[name] != merged[name].to_integral_value():
-                    add_error(errors, number, name if name in values else "unit",
-                              _("The unit “%(unit)s” is sold in whole numbers only; %(column)s is %(value)s.")
-                              % {"unit": merged["unit"], "column": name, "value": merged[name]})
+        problem = whole_unit_problem(merged["unit"], merged["min_order_quantity"], merged["order_multiple"])
+        if problem:
+            add_error(errors, number, problem[0] if problem[0] in values else "unit", problem[1])
         if current is None:
             pending.append((True, values["sku"], merged))
         elif any(current[name] != merged[name] for name in PRODUCT_FIELDS):

@@ -39,6 +39,22 @@ def test_empty_barcode_is_allowed():
     assert product.pk
 
 
+def test_a_piece_with_a_fractional_minimum_or_multiple_is_refused_and_nothing_saved():
+    from decimal import Decimal
+
+    from catalog.errors import NotWhole
+
+    for fields in ({"min_order_quantity": Decimal("0.5")}, {"order_multiple": Decimal("2.5")}):
+        product = ProductFactory.build(category=CategoryFactory(), unit="piece", **fields)
+        with pytest.raises(NotWhole) as info:
+            services.save_product(product=product)
+        assert info.value.field == next(iter(fields)) and "whole numbers only" in str(info.value.message)
+    assert not Product.objects.exists()
+    metre = services.save_product(product=ProductFactory.build(category=CategoryFactory(), unit="metre",
+                                                               min_order_quantity=Decimal("0.5")))
+    assert metre.pk
+
+
 def test_description_is_sanitised_scripts_and_handlers_removed():
     product = ProductFactory.build(category=CategoryFactory(), description=(
         '<p onclick="x()">Good <strong>cable</strong></p><script>alert(1)</script>'

@@ -213,6 +213,8 @@ def test_reconciliation_shows_unmatched_payments_and_allocates_by_hand(client, d
     assert response.status_code == 200 and "left to allocate" in response.content.decode()
     export = client.get(reverse("payments:export"))
     assert export.status_code == 200 and invoice.number in export.content.decode()
+    bad = client.get(reverse("payments:export"), {"date_from": "2026-13-40"})
+    assert bad.status_code == 400 and "Enter a valid date" in bad.content.decode()
 
 
 def test_reconciliation_is_for_finance_staff_only(client, finance):
