@@ -36,6 +36,11 @@ def on_return_approved(hook):
     return hook
 
 
+def may_return(actor) -> bool:
+    """Who may ask to return delivered goods: those who order or change orders (and agents acting for them)."""
+    return permissions.can(actor, permissions.CHANGE_ORDERS) or permissions.can(actor, permissions.ORDER)
+
+
 def returnable_quantity(line: OrderLine) -> Decimal:
     if line.order.status != OrderStatus.DELIVERED:
         return Decimal(0)
@@ -60,7 +65,7 @@ def _check_photos(photos) -> list:
 def request_return(*, actor, line: OrderLine, quantity, reason, photos=None) -> ReturnRequest:
     if actor is None or actor.dealer is None or line.order.dealer_id != actor.dealer.pk:
         raise NotAllowed(_("This order is not your company's."))
-    if not (permissions.can(actor, permissions.CHANGE_ORDERS) or permissions.can(actor, permissions.ORDER)):
+    if not may_return(actor):
         raise NotAllowed(_("Your role does not allow returns."))
     reason = (reason or "").strip()
     if not reason:

@@ -102,7 +102,7 @@ def _detail_context(request, order, **extra):
         "can_decide": order.status == OrderStatus.PENDING_APPROVAL
         and permissions.can(actor, permissions.APPROVE_ORDERS),
         "can_reorder": permissions.can(actor, permissions.CART),
-        "can_return": order.status == OrderStatus.DELIVERED and permissions.can(actor, permissions.ORDER),
+        "can_return": order.status == OrderStatus.DELIVERED and returns.may_return(actor),
         "decision_form": DecisionForm(), **extra,
     }
 
