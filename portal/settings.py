@@ -192,6 +192,9 @@ CREDIT_THRESHOLD_PERCENT = env.int("CREDIT_THRESHOLD_PERCENT", default=90)
 # A dealer's credit account until finance sets it: no credit unless configured otherwise.
 DEFAULT_CREDIT_LIMIT = env("DEFAULT_CREDIT_LIMIT", default="0")
 DEFAULT_PAYMENT_TERMS_DAYS = env.int("DEFAULT_PAYMENT_TERMS_DAYS", default=30)
+# What dealers are told about stock (catalog.availability): exact figures ("12 in stock", "Low: 3 left"), bands
+# ("In stock", "Low stock") or none (only available / not available). Staff always see figures.
+STOCK_DISPLAY = env("STOCK_DISPLAY", default="exact")
 
 # The company that runs the portal, as printed on documents and mails.
 COMPANY = {

@@ -1,6 +1,8 @@
-"""Catalog template helpers: `{{ line.quantity|with_unit:line.unit }}` → "2 pieces" / "2 adet"."""
+"""Catalog template helpers: `{{ line.quantity|with_unit:line.unit }}` → "2 pieces" / "2 adet";
+`{% availability_badge product quantity %}` → the one availability badge (catalog.availability)."""
 from django import template
 
+from catalog.availability import EXACT, availability
 from catalog.units import quantity_with_unit
 
 register = template.Library()
@@ -11,3 +13,22 @@ def with_unit(quantity, unit):
     if quantity is None or quantity == "":
         return ""
     return quantity_with_unit(quantity, unit)
+
+
+def display_for(context) -> str | None:
+    """Staff (admins, agents acting for a dealer) see the stock figure; dealers see what STOCK_DISPLAY allows."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return EXACT if getattr(user, "is_staff", False) else None
+
+
+@register.simple_tag(takes_context=True)
+def product_availability(context, product, quantity=None):
+    """`{% product_availability product line.quantity as av %}`: the Availability for the reader of the page."""
+    return availability(product, quantity, display=display_for(context))
+
+
+@register.inclusion_tag("catalog/_availability.html", takes_context=True)
+def availability_badge(context, product, quantity=None, with_detail=False):
+    """The badge (and, for a quantity, what can be delivered) rendered by catalog/_availability.html."""
+    return {"av": availability(product, quantity, display=display_for(context)), "with_detail": with_detail}
