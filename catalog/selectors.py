@@ -2,8 +2,8 @@
 
 Search folds the query like the stored text (catalog.search.fold) and matches a product by its weighted
 tsvector, by a substring of its text (partial SKUs; the trigram GIN index serves LIKE) or by trigram word
-similarity (typos); the facet counts are in facets.py. Every read here runs a fixed number of queries, whatever the
-number of products."""
+and strict word similarity (typos, a missing letter); the facet counts are in facets.py. Every read here runs a
+fixed number of queries, whatever the number of products."""
 import hashlib
 from dataclasses import dataclass, field
 
@@ -129,7 +129,11 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
             # index. Not for codes: "AB-0012" must not bring every "AB-001x".
             # Over the head of the text only (its own trigram index): a typo should match a name or code, and
             # rechecking whole descriptions made a word found in every product take seconds.
-            match |= Q(search_head__trigram_word_similar=folded)
+            # `<<%` (strict word similarity over whole words, above pg_trgm.strict_word_similarity_threshold,
+            # 0.5) also takes a letter missing inside a word ("prjektör" for "projektör"), which `<%` misses
+            # because the query's trigrams cover only part of the word; the same GIN index serves both.
+            match |= (Q(search_head__trigram_word_similar=folded)
+                      | Q(search_head__trigram_strict_word_similar=folded))
             products = products.alias(search_head=search_head())
         products = products.filter(match)
 

@@ -252,3 +252,24 @@ def test_product_links_equal_reverse(sku):
     from catalog.search import product_url
 
     assert product_url(sku) == reverse("catalog:product", args=[sku])
+
+
+@pytest.mark.parametrize("query", ["prjektör", "projektr", "PROJEKTÖR", "projektor", "led prjektör"])
+def test_a_missing_letter_inside_a_turkish_word_still_finds_the_product(actor, query):
+    """A buyer who drops a letter ("prjektör") finds the projector first, as "kablolr" finds cables."""
+    category = CategoryFactory()
+    ProductFactory(category=category, sku="PR-050", name="LED Projektör 50W")
+    ProductFactory(category=category, sku="PN-060", name="LED Panel 60x60")
+    ProductFactory(category=category, sku="KB-300", name="NYM kablo 3x2.5")
+    page, _, total = search(actor, query=query)
+    assert skus(page)[0] == "PR-050"
+    assert "KB-300" not in skus(page)
+
+
+def test_a_missing_letter_does_not_bring_unrelated_words(actor):
+    category = CategoryFactory()
+    ProductFactory(category=category, sku="PR-050", name="LED Projektör 50W")
+    ProductFactory(category=category, sku="PT-010", name="Priz topraklı")
+    ProductFactory(category=category, sku="KB-300", name="NYM kablo 3x2.5")
+    assert skus(search(actor, query="prjektör")[0]) == ["PR-050"]
+    assert skus(search(actor, query="kablolr")[0]) == ["KB-300"]
