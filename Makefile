@@ -8,12 +8,14 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test bench setup system-deps deps deps-dev db messages static demo makemessages clean
 
+# honcho gives each process its own PORT (web 8000, worker 8100, beat 8200): WEB_PORT keeps the web server's
+# for all three, so SITE_URL (links in mails and PDFs the worker renders) follows PORT.
 run: setup demo
 	@echo ""
 	@echo "  Dealer portal:  http://127.0.0.1:$(PORT)/      admin: http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Demo logins are listed above. Ctrl-C stops web, worker and beat."
 	@echo ""
-	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	PORT=$(PORT) WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 test: system-deps deps-dev db messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

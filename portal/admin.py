@@ -1,4 +1,6 @@
 """Admin of the kernel: the outbox (with resend), the read-only audit log, rendered documents, API tokens."""
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
@@ -6,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from . import api_tokens, documents, outbox
+from . import api_tokens, audit, documents, outbox
 from .errors import DomainError
 from .models import ApiToken, AuditEntry, Document, Notification
 
@@ -127,7 +129,13 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["dealer"]
     readonly_fields = ["created_at", "actor", "actor_repr", "dealer", "action", "target_type", "target_id",
-                       "target_repr", "data", "ip_address"]
+                       "target_repr", "local_data", "ip_address"]
+    fields = readonly_fields  # the stored `data` only through local_data (its moments are UTC text)
+
+    @admin.display(description=_("data"))
+    def local_data(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(audit.local_data(obj.data), ensure_ascii=False, indent=2,
+                                                       default=str))
 
 
 @admin.register(Document)

@@ -1,5 +1,9 @@
 """The audit log helper every service calls: who did what, for which dealer, on which object, when."""
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import AuditEntry
 
@@ -27,3 +31,20 @@ def record(*, actor, action, target=None, dealer=None, data=None, ip_address=Non
         data=data or {},
         ip_address=ip_address,
     )
+
+
+def local_data(value):
+    """An audit row's data as staff read it: moments (stored as ISO strings in UTC by the JSON encoder) in local
+    time and the reader's date-time format, so the log never shows UTC beside the local `when`."""
+    if isinstance(value, dict):
+        return {key: local_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [local_data(item) for item in value]
+    if isinstance(value, str) and len(value) >= 16 and "T" in value:
+        try:
+            moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    return value

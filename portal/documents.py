@@ -58,7 +58,8 @@ def render_pdf(*, template: str, context: dict, language: str) -> bytes:
         "language": language,
         "generated_at": timezone.now(),
     }
-    with translation.override(language):
+    # Local time in the worker as on the web (a document shows dates of the portal's time zone, never UTC).
+    with translation.override(language), timezone.override(settings.TIME_ZONE):
         html = render_to_string(template, full)
     return HTML(string=html, base_url=str(static_root())).write_pdf()
 

@@ -1,5 +1,7 @@
 """The notification outbox: a row per mail written with the business change, delivered after commit, at most once."""
+import datetime
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -51,18 +53,38 @@ def notify_staff(*, template, context=None) -> list[Notification]:
     return [notify(to=address, template=template, context=context) for address in settings.STAFF_NOTIFY_EMAILS]
 
 
+# Context keys that hold a date or a moment (`due_date`, `valid_until`, `received_on`, `sent_at`).
+_DATE_KEY = re.compile(r"(^|_)(date|until|on|at)$")
+
+
+def _dates_of(context: dict) -> dict:
+    """The row's context with dates and moments back as date/datetime objects: the JSON column stores them as ISO
+    text, which a template would print as `2027-01-05` in every language instead of the recipient's format."""
+    restored = dict(context)
+    for key, value in context.items():
+        if not (isinstance(value, str) and _DATE_KEY.search(key)):
+            continue
+        try:
+            restored[key] = (datetime.date.fromisoformat(value) if len(value) == 10
+                             else datetime.datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            pass
+    return restored
+
+
 def render_notification(row: Notification) -> tuple[str, str, str]:
     """Subject, text and HTML of a row, in the row's language."""
     if row.template == PRERENDERED:
         return row.context["subject"], row.context["text"], row.context.get("html") or ""
     context = {
-        **row.context,
+        **_dates_of(row.context),
         "company": settings.COMPANY,
         "portal_name": settings.PORTAL_NAME,
         "site_url": settings.SITE_URL,
         "recipient": row.recipient,
     }
-    with translation.override(row.language):
+    # Local time in the worker as on the web; dates in the recipient's language's format.
+    with translation.override(row.language), timezone.override(settings.TIME_ZONE):
         subject = render_to_string(f"emails/{row.template}.subject.txt", context).strip()
         text = render_to_string(f"emails/{row.template}.txt", context)
         html = render_to_string(f"emails/{row.template}.html", context)

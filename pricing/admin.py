@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -169,8 +170,10 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("window"), ordering="starts_at")
     def window(self, obj):
-        fmt = "%Y-%m-%d %H:%M"
-        return f"{timezone.localtime(obj.starts_at):{fmt}} – {timezone.localtime(obj.ends_at):{fmt}}"
+        def local(moment):
+            return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+        return f"{local(obj.starts_at)} – {local(obj.ends_at)}"
 
     @admin.display(description=_("running now"), boolean=False)
     def running_now(self, obj):
