@@ -15,6 +15,7 @@ from .errors import (BelowMinimum, CategoryCycle, InvalidBarcode, InvalidImage, 
                      OutOfStock)
 from .models import Category, Product, ProductImage, Unit
 from .search import bump_catalog_version, fold
+from .units import quantity_with_unit
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h3", "h4", "table", "thead", "tbody", "tr",
                 "th", "td", "a"}
@@ -166,19 +167,19 @@ def validate_quantity(*, product: Product, quantity) -> Decimal:
                        % {"unit": unit, "quantity": _qty(value)}, field="quantity")
     minimum = product.min_order_quantity
     if value < minimum:
-        raise BelowMinimum(_("The minimum order quantity is %(minimum)s %(unit)s.")
-                           % {"minimum": _qty(minimum), "unit": unit}, field="quantity")
+        raise BelowMinimum(_("The minimum order quantity is %(minimum)s.")
+                           % {"minimum": quantity_with_unit(minimum, product.unit)}, field="quantity")
     multiple = product.order_multiple
     if value % multiple != 0:
         lower = (value // multiple) * multiple
         upper = lower + multiple
         if lower >= minimum and lower > 0:
-            message = _("Order in multiples of %(multiple)s %(unit)s: %(lower)s or %(upper)s, not %(quantity)s.") % {
-                "multiple": _qty(multiple), "unit": unit, "lower": _qty(lower), "upper": _qty(upper),
+            message = _("Order in multiples of %(multiple)s: %(lower)s or %(upper)s, not %(quantity)s.") % {
+                "multiple": quantity_with_unit(multiple, product.unit), "lower": _qty(lower), "upper": _qty(upper),
                 "quantity": _qty(value)}
         else:
-            message = _("Order in multiples of %(multiple)s %(unit)s: %(upper)s, not %(quantity)s.") % {
-                "multiple": _qty(multiple), "unit": unit, "upper": _qty(upper), "quantity": _qty(value)}
+            message = _("Order in multiples of %(multiple)s: %(upper)s, not %(quantity)s.") % {
+                "multiple": quantity_with_unit(multiple, product.unit), "upper": _qty(upper), "quantity": _qty(value)}
         raise NotAMultiple(message, field="quantity")
     return value
 
@@ -260,8 +261,8 @@ def take_stock(*, quantities: dict) -> dict:
     short = [p for p in products if not p.allow_backorder and p.stock_quantity < wanted[p.pk]]
     if short:
         raise OutOfStock(_("Not enough stock: %(items)s.") % {"items": "; ".join(
-            _("%(sku)s (%(available)s %(unit)s available)") % {
-                "sku": p.sku, "available": _qty(max(p.stock_quantity, Decimal(0))), "unit": p.unit_label}
+            _("%(sku)s (%(available)s available)") % {
+                "sku": p.sku, "available": quantity_with_unit(max(p.stock_quantity, Decimal(0)), p.unit)}
             for p in short)}, field="lines", params={"skus": [p.sku for p in short]})
     taken = {}
     for product in products:

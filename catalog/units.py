@@ -56,3 +56,38 @@ def quantity_with_unit(quantity, unit) -> str:
 def unit_name(unit) -> str:
     """The unit's name alone ("metre"), for column headers and "per metre"."""
     return str(UNIT_LABELS.get(unit, unit or ""))
+
+
+# What the portal once stored as an order's or an invoice's unit: the unit's name in the language active at the time
+# (en, tr, bg, vi, zh-hans), frozen here so data migrations can turn such text back into a code.
+STORED_LABELS = {
+    Unit.PIECE: ("piece", "pieces", "pcs", "pc", "adet", "брой", "броя", "бр.", "cái", "件"),
+    Unit.BOX: ("box", "boxes", "kutu", "кутия", "кутии", "hộp", "盒", "箱"),
+    Unit.PACK: ("pack", "packs", "paket", "пакет", "gói", "包"),
+    Unit.SET: ("set", "sets", "takım", "комплект", "bộ", "套"),
+    Unit.LITRE: ("litre", "litres", "liter", "l", "lt", "litr", "литър", "lít", "升"),
+    Unit.KG: ("kg", "kilogram", "kilogramme", "кг", "公斤", "千克"),
+    Unit.METRE: ("metre", "metres", "meter", "m", "метър", "mét", "米"),
+    Unit.SQUARE_METRE: ("m2", "m²", "square metre", "square metres", "metrekare", "квадратен метър", "mét vuông",
+                        "平方米"),
+}
+_CODE_OF_LABEL = {label.casefold(): str(code) for code, labels in STORED_LABELS.items() for label in labels}
+
+
+def unit_code(text) -> str | None:
+    """The unit code of a stored code or label ("adet" → "piece", "metre" → "metre"); None when it is unknown."""
+    key = str(text or "").strip().casefold()
+    if key in Unit.values:
+        return key
+    return _CODE_OF_LABEL.get(key)
+
+
+def unit_word(quantity, unit) -> str:
+    """The unit's word as it reads after this quantity ("pieces" after 2, "piece" after 1), for a quantity typed in a
+    field just before it."""
+    try:
+        count = 1 if Decimal(quantity) == 1 else 2
+    except (InvalidOperation, TypeError, ValueError):
+        count = 2
+    text = _forms(unit, count, "")
+    return text.strip() if text is not None else unit_name(unit)

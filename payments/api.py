@@ -15,6 +15,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.units import unit_name
 from dealers.api import DealerAccountMixin
 from dealers.api.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND
 from dealers.models import Dealer
@@ -46,11 +47,15 @@ class InvoiceLineSerializer(serializers.Serializer):
     sku = serializers.CharField()
     name = serializers.CharField()
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
-    unit = serializers.CharField()
+    unit = serializers.CharField(help_text="The unit's code: piece, box, pack, set, litre, kg, metre, m2.")
+    unit_label = serializers.SerializerMethodField(help_text="The unit's name in the request's language.")
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2)
     vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
     line_net = serializers.DecimalField(max_digits=14, decimal_places=2)
     line_vat = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+    def get_unit_label(self, line) -> str:
+        return unit_name(line.unit)
 
 
 class InvoiceSerializer(serializers.Serializer):

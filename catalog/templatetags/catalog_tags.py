@@ -4,6 +4,7 @@ from django import template
 
 from catalog.availability import EXACT, availability
 from catalog.units import quantity_with_unit
+from catalog.units import unit_word as _unit_word
 
 register = template.Library()
 
@@ -13,6 +14,12 @@ def with_unit(quantity, unit):
     if quantity is None or quantity == "":
         return ""
     return quantity_with_unit(quantity, unit)
+
+
+@register.filter
+def unit_word(quantity, unit):
+    """The unit alone, in the form that follows `quantity`: `<input value="2"> {{ 2|unit_word:"piece" }}` → pieces."""
+    return _unit_word(quantity, unit)
 
 
 def display_for(context) -> str | None:

@@ -58,7 +58,7 @@ def test_search_filter_open_product_and_check_quantity(live_server, page, fake_p
     # The quantity is checked by the server as it is typed / submitted.
     page.fill("#id_quantity", "12")
     page.click(".quantity-form button[type=submit]")
-    page.locator("#quantity-check", has_text="Order in multiples of 5 box: 10 or 15, not 12.").wait_for()
+    page.locator("#quantity-check", has_text="Order in multiples of 5 boxes: 10 or 15, not 12.").wait_for()
     page.fill("#id_quantity", "15")
     page.click(".quantity-form button[type=submit]")
     page.locator("#quantity-check", has_text="1,800.00 TRY").wait_for()

@@ -117,14 +117,14 @@ def test_below_minimum_is_refused_with_the_minimum():
     with pytest.raises(DomainError) as info:
         services.validate_quantity(product=_product(), quantity="5")
     assert info.value.code == "catalog.below_minimum"
-    assert str(info.value.message) == "The minimum order quantity is 10 box."
+    assert str(info.value.message) == "The minimum order quantity is 10 boxes."
 
 
 def test_not_a_multiple_is_refused_with_the_nearest_quantities():
     with pytest.raises(DomainError) as info:
         services.validate_quantity(product=_product(), quantity="12")
     assert info.value.code == "catalog.not_a_multiple"
-    assert str(info.value.message) == "Order in multiples of 5 box: 10 or 15, not 12."
+    assert str(info.value.message) == "Order in multiples of 5 boxes: 10 or 15, not 12."
 
 
 def test_fraction_of_a_whole_unit_is_refused():

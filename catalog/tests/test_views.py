@@ -93,10 +93,10 @@ def test_unknown_or_inactive_sku_is_404(signed_in, product):
 
 
 @pytest.mark.parametrize("quantity,expected", [
-    ("12", "Order in multiples of 5 box: 10 or 15, not 12."),
-    ("5", "The minimum order quantity is 10 box."),
+    ("12", "Order in multiples of 5 boxes: 10 or 15, not 12."),
+    ("5", "The minimum order quantity is 10 boxes."),
     ("abc", "Enter a quantity greater than zero"),
-    ("15", "15 box × 120.00 TRY = 1,800.00 TRY"),
+    ("15", "15 boxes × 120.00 TRY = 1,800.00 TRY"),
 ])
 def test_quantity_check_fragment(signed_in, product, quantity, expected):
     response = signed_in.get(reverse("catalog:check_quantity", args=[product.sku]), {"quantity": quantity},
@@ -187,7 +187,7 @@ def test_pages_work_with_the_real_price_engine_and_no_price_lists(signed_in):
     html = signed_in.get(reverse("catalog:product", args=[product.sku])).content.decode()
     assert "Real engine" in html and "No price for your account yet" in html
     html = signed_in.get(reverse("catalog:check_quantity", args=[product.sku]), {"quantity": "2"}).content.decode()
-    assert "2 piece can be ordered." in html
+    assert "2 pieces can be ordered." in html
 
 
 # --- admin ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.units import unit_name
 from dealers import permissions
 from dealers.api import DealerAccountMixin
 
@@ -22,11 +23,17 @@ IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, 
 
 class OrderLineSerializer(serializers.ModelSerializer):
     line_gross = serializers.DecimalField(max_digits=14, decimal_places=2)
+    unit = serializers.CharField(help_text="The unit's code: piece, box, pack, set, litre, kg, metre, m2.")
+    unit_label = serializers.SerializerMethodField(help_text="The unit's name in the request's language.")
 
     class Meta:
         model = OrderLine
-        fields = ["id", "sku", "name", "unit", "quantity", "unit_price", "market_price", "vat_rate", "line_net",
+        fields = ["id", "sku", "name", "unit", "unit_label", "quantity", "unit_price", "market_price", "vat_rate", "line_net",
                   "line_vat", "line_gross", "returned_quantity", "rules"]
+
+
+    def get_unit_label(self, line) -> str:
+        return unit_name(line.unit)
 
 
 class HistorySerializer(serializers.Serializer):

@@ -210,7 +210,7 @@ def _priced(actor, lines, *, payment_method, installments=1, fixed=None) -> list
                          "market_price": price.market_price, "rules": price.rules})
     for row in rows:
         product = row["product"]
-        row.update(sku=product.sku, name=product.name, unit=str(product.unit_label), vat_rate=product.vat_rate,
+        row.update(sku=product.sku, name=product.name, unit=product.unit, vat_rate=product.vat_rate,
                    line_net=quantize(row["unit_price"] * row["quantity"]))
         row["line_vat"] = vat_amount(row["line_net"], product.vat_rate)
     return rows

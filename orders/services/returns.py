@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Unit
+from catalog.units import quantity_with_unit
 from dealers import permissions
 from portal import audit, outbox
 from portal.numbering import next_number
@@ -87,7 +88,7 @@ def request_return(*, actor, line: OrderLine, quantity, reason, photos=None) -> 
         available = returnable_quantity(line)
         if quantity > available:
             raise InvalidReturn(_("At most %(n)s of %(sku)s can still be returned.") % {
-                "n": f"{available.normalize():f}", "sku": line.sku}, field="quantity")
+                "n": quantity_with_unit(available, line.unit), "sku": line.sku}, field="quantity")
         rma = ReturnRequest.objects.create(number=next_number("RMA"), order=line.order, line=line, quantity=quantity,
                                            reason=reason, requested_by=actor.user, on_behalf=actor.on_behalf)
         for photo in photos:
@@ -96,7 +97,7 @@ def request_return(*, actor, line: OrderLine, quantity, reason, photos=None) -> 
                      data=actor.audit_data(number=rma.number, order=line.order.number, sku=line.sku,
                                            quantity=str(quantity)))
         outbox.notify_staff(template="orders/staff_return_requested", context=_mail_context(
-            line.order, rma=rma.number, sku=line.sku, quantity=str(quantity), reason=reason))
+            line.order, rma=rma.number, sku=line.sku, quantity=str(quantity), unit=line.unit, reason=reason))
     return rma
 
 

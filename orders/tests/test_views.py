@@ -104,7 +104,7 @@ def test_htmx_bad_quantity_shows_the_error_beside_the_line_and_changes_nothing(s
     services.add_lines_to_cart(actor=actor_of(owner), lines=[(boxed, 10)])
     line = CartLine.objects.get()
     html = signed_in.post(reverse("orders:cart_line", args=[line.pk]), {"quantity": "12"}, **HTMX).content.decode()
-    assert "Order in multiples of 5 box: 10 or 15, not 12." in html and 'value="12"' in html
+    assert "Order in multiples of 5 boxes: 10 or 15, not 12." in html and 'value="12"' in html
     assert 'id="total-net">125.00 TRY' in html and cart_of(owner) == {"CAB-3X25": D(10)}
 
 
@@ -171,7 +171,7 @@ def test_product_page_adds_to_the_cart_with_htmx(signed_in, owner, boxed):
     assert 'id="add-to-cart"' in html and f'action="{ADD}"' in html and 'hx-include="#id_quantity"' in html
     response = signed_in.post(ADD, {"sku": "CAB-3X25", "quantity": "15"}, **HTMX)
     html = response.content.decode()
-    assert "15 box added to the cart." in html and '<span class="cart-count">1</span>' in html
+    assert "15 boxes added to the cart." in html and '<span class="cart-count">1</span>' in html
     html = signed_in.post(ADD, {"sku": "CAB-3X25", "quantity": "12"}, **HTMX).content.decode()
     assert "10 or 15, not 12" in html and 'hx-swap-oob' not in html
     assert cart_of(owner) == {"CAB-3X25": D(15)}

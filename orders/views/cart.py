@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from catalog import skus as sku_lines
+from catalog.units import quantity_with_unit
 from dealers import permissions
 from portal.errors import DomainError
 from pricing.engine import format_quantity
@@ -125,7 +126,7 @@ def cart_add(request):
         messages.error(request, error)
     else:
         messages.success(request, ngettext(
-            "%(quantity)s %(unit)s of %(sku)s added; your cart has %(count)s line.",
-            "%(quantity)s %(unit)s of %(sku)s added; your cart has %(count)s lines.", count) % {
-            "quantity": added, "unit": product.unit_label, "sku": product.sku, "count": count})
+            "%(quantity)s of %(sku)s added; your cart has %(count)s line.",
+            "%(quantity)s of %(sku)s added; your cart has %(count)s lines.", count) % {
+            "quantity": quantity_with_unit(added, product.unit), "sku": product.sku, "count": count})
     return redirect_back(request, "orders:cart")
