@@ -78,11 +78,42 @@ from django import forms  # noqa: E402
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME  # noqa: E402
 from django.template.response import TemplateResponse  # noqa: E402
 
-from portal.admin import summary_level, summary_message  # noqa: E402
+from django.db.models import Q  # noqa: E402
+from django.utils.translation import pgettext_lazy  # noqa: E402
+
+from portal.admin import (  # noqa: E402
+    AdminMove,
+    StatusMovesAdmin,
+    money_field,
+    quantity_field,
+    summary_level,
+    summary_message,
+)
 from portal.errors import DomainError  # noqa: E402
 
-from .models import Order, OrderLine, OrderStatus, OrderStatusChange, ReturnPhoto, ReturnRequest, SubStatus  # noqa: E402
+from .models import (  # noqa: E402
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    ReturnPhoto,
+    ReturnRequest,
+    ReturnStatus,
+    SubStatus,
+)
 from .services import changes, returns  # noqa: E402
+
+# What the button says for a move to each status (the moves themselves come from changes.staff_moves).
+MOVE_LABELS = {
+    OrderStatus.CONFIRMED: pgettext_lazy("order move", "Confirm"),
+    OrderStatus.PROCESSING: pgettext_lazy("order move", "Start processing"),
+    OrderStatus.PARTIALLY_SHIPPED: pgettext_lazy("order move", "Mark partially shipped"),
+    OrderStatus.SHIPPED: pgettext_lazy("order move", "Mark shipped"),
+    OrderStatus.DELIVERED: pgettext_lazy("order move", "Mark delivered"),
+    OrderStatus.CANCELLED: pgettext_lazy("order move", "Cancel the order"),
+    OrderStatus.REJECTED: pgettext_lazy("order move", "Reject"),
+}
+NOTE_SHOWN, NOTE_INTERNAL = "dealer", "internal"
 
 
 @admin.register(SubStatus)
@@ -95,27 +126,75 @@ class SubStatusAdmin(admin.ModelAdmin):
 
 class OrderLineInline(_ReadOnlyInline):
     model = OrderLine
-    fields = ["sku", "name", "quantity", "unit", "unit_price", "line_net", "line_vat", "returned_quantity"]
+    fields = ["sku", "name", "qty", "unit", "price", "net", "vat", "returned"]
     readonly_fields = fields
+    qty = quantity_field("quantity", _("quantity"))
+    returned = quantity_field("returned_quantity", _("returned"))
+    price = money_field("unit_price", _("unit price"), currency="order.currency")
+    net = money_field("line_net", _("net"), currency="order.currency")
+    vat = money_field("line_vat", _("VAT"), currency="order.currency")
 
     def get_queryset(self, request):
-        return admin.TabularInline.get_queryset(self, request)
+        return admin.TabularInline.get_queryset(self, request).select_related("order")
 
 
 class OrderHistoryInline(_ReadOnlyInline):
     model = OrderStatusChange
-    fields = ["created_at", "from_status", "to_status", "sub_status", "by", "on_behalf", "note"]
+    fields = ["created_at", "from_status", "to_status", "sub_status", "by", "on_behalf", "note", "note_internal"]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return admin.TabularInline.get_queryset(self, request).select_related("by", "sub_status")
 
 
-class SetStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=OrderStatus.choices)
-    sub_status = forms.ModelChoiceField(label=_("Sub-status"), queryset=SubStatus.objects.filter(active=True),
-                                        required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+class MoveNoteForm(forms.Form):
+    """A note on a move, with an explicit choice of who reads it: nothing is pre-selected."""
+
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note_visibility = forms.ChoiceField(
+        label=_("Who reads the note"), required=False, widget=forms.RadioSelect(attrs={"class": "status-move-note-visibility"}),
+        choices=[(NOTE_SHOWN, _("Shown to the dealer (order page, e-mail and API)")),
+                 (NOTE_INTERNAL, _("Internal: staff only, never shown to the dealer"))])
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("note") or "").strip() and not data.get("note_visibility"):
+            self.add_error("note_visibility", _("Choose whether the dealer may read this note."))
+        return data
+
+    def note_values(self) -> dict:
+        return {"note": (self.cleaned_data.get("note") or "").strip(),
+                "note_internal": self.cleaned_data.get("note_visibility") == NOTE_INTERNAL}
+
+
+def _sub_statuses(statuses):
+    return SubStatus.objects.filter(Q(status="") | Q(status__in=list(statuses)), active=True)
+
+
+class OrderMoveForm(MoveNoteForm):
+    """One order's move from its admin page: an optional sub-status of the new status, and the note."""
+
+    sub_status = forms.ModelChoiceField(label=_("Sub-status"), queryset=SubStatus.objects.none(), required=False)
+    field_order = ["sub_status", "note", "note_visibility"]
+
+    def __init__(self, *args, to_status, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sub_status"].queryset = _sub_statuses([to_status])
+
+
+class SetStatusForm(MoveNoteForm):
+    """The list action: only the statuses some selected order may move to, none chosen in advance."""
+
+    status = forms.ChoiceField(label=_("New status"))
+    sub_status = forms.ModelChoiceField(label=_("Sub-status"), queryset=SubStatus.objects.none(), required=False)
+    field_order = ["status", "sub_status", "note", "note_visibility"]
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = {to for order in orders for to in changes.staff_moves(order.status)}
+        self.fields["status"].choices = [("", "---------")] + [(s.value, s.label) for s in OrderStatus
+                                                               if s in allowed]
+        self.fields["sub_status"].queryset = _sub_statuses(allowed)
 
 
 class OrderLineSkuFilter(admin.SimpleListFilter):
@@ -132,8 +211,8 @@ class OrderLineSkuFilter(admin.SimpleListFilter):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "dealer", "status", "sub_status", "po_number", "total_gross", "placed_by", "created_at"]
+class OrderAdmin(StatusMovesAdmin):
+    list_display = ["number", "dealer", "status", "sub_status", "po_number", "total", "placed_by", "created_at"]
     list_filter = ["status", "sub_status", "payment_method", "shipping_method", OrderLineSkuFilter, "created_at"]
     search_fields = ["number", "dealer__legal_name", "dealer__code", "po_number", "lines__sku", "quote_number"]
     list_select_related = ["dealer", "placed_by", "sub_status"]
@@ -142,9 +221,26 @@ class OrderAdmin(admin.ModelAdmin):
     actions = ["confirm_selected", "cancel_selected", "set_status_selected"]
     readonly_fields = ["number", "dealer", "placed_by", "on_behalf", "status", "sub_status", "quote_number",
                        "shipping_address", "billing_address", "shipping_method", "payment_method", "installments",
-                       "po_number", "requested_delivery_date", "notes", "currency", "total_net", "total_vat",
-                       "total_gross", "decided_by", "decision_note", "created_at", "updated_at"]
+                       "po_number", "requested_delivery_date", "notes", "currency", "net_total", "vat_total",
+                       "total", "decided_by", "decision_note", "created_at", "updated_at"]
     fields = readonly_fields
+    net_total = money_field("total_net", _("net total"))
+    vat_total = money_field("total_vat", _("VAT"))
+    total = money_field("total_gross", _("total"))
+
+    def status_moves(self, request, obj):
+        return [AdminMove(name=to.value, label=MOVE_LABELS.get(to, to.label),
+                          intro=_("The order becomes “%(status)s”; the dealer is mailed the new status.")
+                          % {"status": to.label})
+                for to in changes.staff_moves(obj.status)]
+
+    def make_move_form(self, request, obj, move):
+        return OrderMoveForm(request.POST if request.method == "POST" else None, to_status=move.name)
+
+    def perform_move(self, request, obj, move, data):
+        changes.set_status(by=request.user, order=obj, status=move.name, sub_status=data.get("sub_status"),
+                           note=(data.get("note") or "").strip(),
+                           note_internal=data.get("note_visibility") == NOTE_INTERNAL)
 
     def has_add_permission(self, request):
         return False  # orders are placed through checkout, quotes, agents and the API
@@ -177,15 +273,17 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Set the status of the selected orders…"), permissions=["change"])
     def set_status_selected(self, request, queryset):
-        form = SetStatusForm(request.POST if "apply" in request.POST else None)
+        orders = list(queryset)
+        form = SetStatusForm(request.POST if "apply" in request.POST else None, orders=orders)
         if form.is_bound and form.is_valid():
-            self._apply(request, list(queryset), status=form.cleaned_data["status"],
-                        sub_status=form.cleaned_data["sub_status"], note=form.cleaned_data["note"])
+            self._apply(request, orders, status=form.cleaned_data["status"],
+                        sub_status=form.cleaned_data["sub_status"], **form.note_values())
             return None
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/orders/set_status.html", {
             **self.admin_site.each_context(request), "opts": self.opts, "title": _("Set the status of orders"),
-            "form": form, "objects": list(queryset), "action": "set_status_selected",
+            "form": form, "objects": [f"{o} ({o.get_status_display()})" for o in orders],
+            "action": "set_status_selected",
             "action_checkbox_name": ACTION_CHECKBOX_NAME, "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
         })
 
@@ -202,20 +300,38 @@ class ReturnPhotoInline(admin.TabularInline):
 
 
 class DecisionNoteForm(forms.Form):
-    note = forms.CharField(label=_("Note to the dealer"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note to the dealer"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Shown to the dealer: on its order page and in the e-mail about the decision."))
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(admin.ModelAdmin):
-    list_display = ["number", "order", "line", "quantity", "status", "requested_by", "created_at"]
+class ReturnRequestAdmin(StatusMovesAdmin):
+    list_display = ["number", "order", "line", "qty", "status", "requested_by", "created_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["number", "order__number", "order__dealer__legal_name", "line__sku"]
     list_select_related = ["order", "line", "requested_by"]
-    readonly_fields = ["number", "order", "line", "quantity", "reason", "status", "requested_by", "on_behalf",
+    readonly_fields = ["number", "order", "line", "qty", "reason", "status", "requested_by", "on_behalf",
                        "decided_by", "decided_at", "decision_note", "created_at"]
     fields = readonly_fields
     inlines = [ReturnPhotoInline]
     actions = ["approve_selected", "reject_selected"]
+    qty = quantity_field("quantity", _("quantity"))
+
+    # A return is decided once, from "requested" (returns._decide checks it again under its lock).
+    def status_moves(self, request, obj):
+        if obj.status != ReturnStatus.REQUESTED:
+            return []
+        return [
+            AdminMove(name="approve", label=_("Approve the return"), form=DecisionNoteForm,
+                      intro=_("The returned quantity is credited to the dealer (a credit note) and the dealer is "
+                              "mailed.")),
+            AdminMove(name="reject", label=_("Reject the return"), form=DecisionNoteForm,
+                      intro=_("Say why: the dealer reads the note.")),
+        ]
+
+    def perform_move(self, request, obj, move, data):
+        service = returns.approve_return if move.name == "approve" else returns.reject_return
+        service(by=request.user, rma=obj, note=data.get("note", ""))
 
     def has_add_permission(self, request):
         return False

@@ -1,16 +1,24 @@
-"""Admin of the kernel: the outbox (with resend), the read-only audit log, rendered documents, API tokens."""
+"""Admin of the kernel: the outbox (with resend), the read-only audit log, rendered documents, API tokens; and
+what every app's admin shares: batch summaries, money and quantity columns, status-move buttons on a change page."""
 import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import api_tokens, audit, documents, outbox
 from .errors import DomainError
 from .models import ApiToken, AuditEntry, Document, Notification
+from .money import DEFAULT_CURRENCY, format_money
 
 
 def summary_message(done_text, skipped: list[str]) -> str:
@@ -28,6 +36,153 @@ def summary_level(done: int, skipped: list) -> int:
     if not skipped:
         return messages.SUCCESS
     return messages.WARNING if done else messages.ERROR
+
+
+# --- Money and quantities as staff read them -----------------------------------------------------------------------
+
+def _attr_path(obj, dotted):
+    for name in dotted.split("."):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def admin_money(amount, currency=DEFAULT_CURRENCY) -> str:
+    """`7,640.94 TRY` (thousands separators and currency, in the admin's language); `—` for no amount."""
+    if amount is None or amount == "":
+        return "—"
+    try:
+        return format_money(Decimal(str(amount)), currency or DEFAULT_CURRENCY)
+    except (InvalidOperation, ValueError):
+        return str(amount)
+
+
+def admin_quantity(value) -> str:
+    """`1` (not `1.000`), `2.5`, `1,200`: a stored quantity without its padding zeros, grouped like money."""
+    if value is None or value == "":
+        return "—"
+    try:
+        value = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    places = max(0, -value.normalize().as_tuple().exponent)
+    return number_format(value, decimal_pos=places, force_grouping=True)
+
+
+def money_field(name, description, *, currency="currency"):
+    """An admin column or read-only field showing the amount `name` formatted with the row's currency (a dotted
+    path such as `order.currency`): `total = money_field("total_gross", _("total"))`."""
+
+    @admin.display(description=description, ordering=name if "." not in name else None)
+    def show(self, obj):
+        return admin_money(_attr_path(obj, name), _attr_path(obj, currency) or DEFAULT_CURRENCY)
+
+    return show
+
+
+def quantity_field(name, description):
+    """An admin column or read-only field showing the quantity `name` without padding zeros."""
+
+    @admin.display(description=description, ordering=name)
+    def show(self, obj):
+        return admin_quantity(_attr_path(obj, name))
+
+    return show
+
+
+# --- Status moves from an object's own admin page ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AdminMove:
+    """One button on an admin change page: a move the object's own transitions table allows from its current
+    status. Confirmed on a page of its own (with `form` when the move asks for something), then made by the app's
+    service, which checks the table again under its lock."""
+
+    name: str
+    label: str
+    intro: str = ""
+    form: type | None = None
+    initial: dict = field(default_factory=dict, hash=False)
+
+
+class StatusMovesAdmin(admin.ModelAdmin):
+    """A change page that shows the current status and one button per allowed move (`status_moves`), each through
+    a confirmation page, then `perform_move` (the service). A refusal (DomainError) is an error message, never a
+    500; a move the status no longer allows is refused the same way."""
+
+    change_form_template = "admin/status_moves/change_form.html"
+    status_moves_confirm_template = "admin/status_moves/confirm.html"
+
+    def status_moves(self, request, obj) -> list[AdminMove]:
+        raise NotImplementedError
+
+    def perform_move(self, request, obj, move: AdminMove, data: dict):
+        """Call the app's service; raise its DomainError unchanged."""
+        raise NotImplementedError
+
+    def current_status(self, obj) -> str:
+        return obj.get_status_display()
+
+    def make_move_form(self, request, obj, move: AdminMove):
+        if move.form is None:
+            return None
+        return move.form(request.POST if request.method == "POST" else None, initial=move.initial)
+
+    def _move_url_name(self):
+        return f"{self.opts.app_label}_{self.opts.model_name}_move"
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/move/<str:move_name>/", self.admin_site.admin_view(self.status_move_view),
+                 name=self._move_url_name()),
+            *super().get_urls(),
+        ]
+
+    def status_move_view(self, request, object_id, move_name):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        move = {m.name: m for m in self.status_moves(request, obj)}.get(move_name)
+        if move is None:
+            self.message_user(request, gettext("%(object)s: this move is not allowed while it is “%(status)s”.")
+                              % {"object": obj, "status": self.current_status(obj)}, messages.ERROR)
+            return redirect(change_url)
+        form = self.make_move_form(request, obj, move)
+        if request.method == "POST" and (form is None or form.is_valid()):
+            try:
+                self.perform_move(request, obj, move, form.cleaned_data if form is not None else {})
+            except DomainError as exc:
+                if form is not None and exc.field in form.fields:
+                    form.add_error(exc.field, str(exc.message))
+                else:
+                    self.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+                    return redirect(change_url)
+            else:
+                obj.refresh_from_db()
+                self.message_user(request, gettext("%(object)s is now “%(status)s”.")
+                                  % {"object": obj, "status": self.current_status(obj)}, messages.SUCCESS)
+                return redirect(change_url)
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.status_moves_confirm_template, {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": obj, "move": move,
+            "form": form, "title": f"{move.label}: {obj}", "current_status": self.current_status(obj),
+            "cancel_url": change_url, "media": self.media + form.media if form is not None else self.media,
+        })
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change:
+            allowed = self.status_moves(request, obj) if self.has_change_permission(request, obj) else []
+            context["status_panel"] = {
+                "current": self.current_status(obj),
+                "moves": [{"name": move.name, "label": move.label,
+                           "url": reverse(f"admin:{self._move_url_name()}", args=[obj.pk, move.name])}
+                          for move in allowed],
+            }
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -42,7 +42,7 @@ class HistorySerializer(serializers.Serializer):
     sub_status = serializers.SerializerMethodField()
     by = serializers.CharField(allow_null=True)
     on_behalf = serializers.BooleanField()
-    note = serializers.CharField()
+    note = serializers.CharField(source="dealer_note")
 
     def get_sub_status(self, change) -> str | None:
         return change.sub_status.label() if change.sub_status else None

@@ -182,7 +182,7 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sku} × {self.quantity}"
+        return f"{self.sku} × {self.quantity.normalize():f}"  # "× 1", not the stored "× 1.000"
 
     @property
     def line_gross(self):
@@ -200,6 +200,8 @@ class OrderStatusChange(models.Model):
                            related_name="+")
     on_behalf = models.BooleanField(default=False)
     note = models.TextField(_("note"), blank=True)
+    # Staff choose, for each note they write, whether the dealer reads it; an internal note stays in the admin.
+    note_internal = models.BooleanField(_("internal note (staff only)"), default=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -207,8 +209,19 @@ class OrderStatusChange(models.Model):
         verbose_name_plural = _("status history")
         ordering = ["created_at", "pk"]
 
+    def __str__(self):
+        from portal.captions import status_change_caption
+
+        return status_change_caption(from_label=self.get_from_status_display(),
+                                     to_label=self.get_to_status_display(), when=self.created_at, by=self.by)
+
     def visible_to_dealer(self) -> bool:
         return self.sub_status is None or self.sub_status.visible_to_dealer
+
+    @property
+    def dealer_note(self) -> str:
+        """The note as the dealer may read it: nothing when staff marked it internal."""
+        return "" if self.note_internal else self.note
 
 
 class ReturnStatus(models.TextChoices):

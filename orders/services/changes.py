@@ -36,9 +36,16 @@ S = OrderStatus
 
 # --- status moves (staff) ------------------------------------------------------------------------------
 
-def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="") -> Order:
+def staff_moves(status) -> list:
+    """The statuses staff may move an order to from `status`: the transitions table, less the move out of
+    "waiting for approval" to "placed", which only the dealer's approver makes (ordering.approve_order)."""
+    return [to for to in S if to in TRANSITIONS[S(status)] and not (status == S.PENDING_APPROVAL and to == S.PLACED)]
+
+
+def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="", note_internal=False) -> Order:
     """Staff move an order along design.md's lifecycle (and/or set an admin-defined sub-status). Cancelling gives
-    the stock back. The dealer is mailed when the move is a main status or a sub-status that says so."""
+    the stock back. The dealer is mailed when the move is a main status or a sub-status that says so. An internal
+    note (`note_internal`) stays with staff: never on the dealer's page, in its mail or in the API."""
     if not getattr(by, "is_staff", False):
         raise NotAllowed(_("Only staff set order statuses."))
     if status not in S.values:
@@ -65,15 +72,18 @@ def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="
         order.status = status
         order.sub_status = sub_status if status == previous or sub_status is not None else None
         order.save(update_fields=["status", "sub_status", "updated_at"])
-        _history(order, by=by, from_status=previous, to_status=status, sub_status=sub_status, note=note)
+        _history(order, by=by, from_status=previous, to_status=status, sub_status=sub_status, note=note,
+                 note_internal=note_internal and bool(note))
         if status != previous:
             hooks.status_changed(order=order, previous=previous, by=by)
         audit.record(actor=by, action="order.status", target=order, dealer=order.dealer,
                      data={"number": order.number, "from": previous, "to": status,
-                           "sub_status": sub_status.code if sub_status else None, "note": note})
+                           "sub_status": sub_status.code if sub_status else None, "note": note,
+                           "note_internal": bool(note_internal and note)})
         mails_sub_status = sub_status is not None and sub_status.visible_to_dealer and sub_status.notify_dealer
         if status != previous or mails_sub_status:
-            _notify_status(order, sub_status if sub_status and sub_status.visible_to_dealer else None, note)
+            _notify_status(order, sub_status if sub_status and sub_status.visible_to_dealer else None,
+                           "" if note_internal else note)
     return order
 
 

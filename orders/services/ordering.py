@@ -241,9 +241,10 @@ def _stock_check_unlocked(rows) -> None:
 
 # --- placing -----------------------------------------------------------------------------------------
 
-def _history(order, *, by, to_status, from_status="", note="", sub_status=None, on_behalf=False):
+def _history(order, *, by, to_status, from_status="", note="", sub_status=None, on_behalf=False,
+             note_internal=False):
     OrderStatusChange.objects.create(order=order, from_status=from_status, to_status=to_status, by=by, note=note,
-                                     sub_status=sub_status, on_behalf=on_behalf)
+                                     sub_status=sub_status, on_behalf=on_behalf, note_internal=note_internal)
 
 
 def _dealer_users_who(dealer, ability):
