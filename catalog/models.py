@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Left, Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .search import HEAD_CHARS, product_url
 
@@ -49,7 +50,7 @@ class Category(models.Model):
                                related_name="children")
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
-    ordering = models.PositiveIntegerField(_("order"), default=0)
+    ordering = models.PositiveIntegerField(pgettext_lazy("position in a list", "order"), default=0)
     active = models.BooleanField(_("active"), default=True)
     erp_code = models.CharField(_("ERP code"), max_length=50, blank=True, db_index=True)
 
@@ -171,7 +172,7 @@ class ProductImage(models.Model):
     image = models.ImageField(_("image"), upload_to=product_image_upload_to)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=product_image_upload_to, blank=True, editable=False)
     alt = models.CharField(_("alternative text"), max_length=200, blank=True)
-    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    ordering = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=0)
 
     class Meta:
         verbose_name = _("product image")
@@ -189,7 +190,7 @@ class ProductDocument(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=product_document_upload_to)
-    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    ordering = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=0)
 
     class Meta:
         verbose_name = _("product document")
@@ -205,7 +206,7 @@ class Attribute(models.Model):
 
     class Kind(models.TextChoices):
         TEXT = "text", _("text")
-        NUMBER = "number", _("number")
+        NUMBER = "number", pgettext_lazy("attribute value type", "number")
         BOOLEAN = "boolean", _("yes/no")
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -213,7 +214,7 @@ class Attribute(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
     unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("e.g. W, mm, V"))
     filterable = models.BooleanField(_("filterable"), default=True)
-    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    ordering = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=0)
 
     class Meta:
         verbose_name = _("attribute")
@@ -229,7 +230,8 @@ class ProductAttribute(models.Model):
     attribute = models.ForeignKey(Attribute, verbose_name=_("attribute"), on_delete=models.CASCADE,
                                   related_name="values")
     value_text = models.CharField(_("value"), max_length=200, blank=True)
-    value_number = models.DecimalField(_("number"), max_digits=14, decimal_places=4, null=True, blank=True)
+    value_number = models.DecimalField(pgettext_lazy("attribute value type", "number"), max_digits=14,
+                                       decimal_places=4, null=True, blank=True)
     value_bool = models.BooleanField(_("yes/no"), null=True, blank=True)
 
     class Meta:

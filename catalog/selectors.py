@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.core.cache import cache
 from django.db.models import CharField, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 
 from .models import Category, Product, ProductAttribute, ProductImage
 from .facets import FACET_CACHE_SECONDS, Facets, attribute_value_q, count_facets, filterable_attributes, has_attribute
@@ -152,13 +153,14 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     for attribute, value_q in attr_values.values():
         products = products.filter(has_attribute(attribute, value_q))
 
-    # Counts and facets do not depend on the dealer: without a search text they are cached per catalog version.
+    # Counts and facets do not depend on the dealer (no prices in them): without a search text they are cached per
+    # catalog version and language (their labels, "yes" / "no", and their order are the reader's language's).
     cache_key = None
     if not folded:
         wanted = repr(sorted((code, sorted(values)) for code, values in selected.items()))
-        cache_key = "catalog:facets:%s:%s:%s:%s" % (
-            catalog_version(), category.pk if category else "-", int(bool(filters.get("in_stock"))),
-            hashlib.sha1(wanted.encode()).hexdigest())
+        cache_key = "catalog:facets:%s:%s:%s:%s:%s" % (
+            catalog_version(), get_language() or "-", category.pk if category else "-",
+            int(bool(filters.get("in_stock"))), hashlib.sha1(wanted.encode()).hexdigest())
     cached = cache.get(cache_key) if cache_key else None
     if cached is None:
         attributes = attributes if attributes is not None else filterable_attributes()

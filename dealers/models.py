@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -108,7 +109,7 @@ class Segment(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
     is_default = models.BooleanField(_("default"), default=False, help_text=_("Given to newly approved dealers."))
-    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    ordering = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=0)
 
     class Meta:
         verbose_name = _("segment")
@@ -229,8 +230,9 @@ class DealerStatusChange(models.Model):
     """History of a dealer's lifecycle: who moved it, when, from, to, why."""
 
     dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(_("from"), max_length=12, choices=Dealer.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=Dealer.Status.choices)
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=12,
+                                   choices=Dealer.Status.choices, blank=True)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=12, choices=Dealer.Status.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(_("note"), blank=True)
@@ -257,7 +259,7 @@ class DocumentType(models.Model):
     name = models.CharField(_("name"), max_length=100)
     required = models.BooleanField(_("required"), default=True)
     active = models.BooleanField(_("active"), default=True)
-    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    ordering = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=0)
 
     class Meta:
         verbose_name = _("document type")

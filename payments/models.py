@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -41,7 +42,7 @@ class CreditAccount(models.Model):
 
 
 class InvoiceStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("invoice status", "Open")
     PARTIALLY_PAID = "partially_paid", _("Partially paid")
     PAID = "paid", _("Paid")
     OVERDUE = "overdue", _("Overdue")

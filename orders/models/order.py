@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pricing.models.prices import MAX_INSTALLMENTS, PaymentAdjustment
 
@@ -71,7 +72,7 @@ class SubStatus(models.Model):
     name_zh_hans = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
     visible_to_dealer = models.BooleanField(_("shown to dealers"), default=True)
     notify_dealer = models.BooleanField(_("mails the dealer"), default=False)
-    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    ordering = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -193,8 +194,9 @@ class OrderStatusChange(models.Model):
     """One move of an order, and who made it: the history shown on the order page."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(_("from"), max_length=20, choices=OrderStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices)
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=20,
+                                   choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=20, choices=OrderStatus.choices)
     sub_status = models.ForeignKey(SubStatus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                            related_name="+")

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.money import DEFAULT_CURRENCY, quantize
 
@@ -256,8 +257,9 @@ class QuoteStatusChange(models.Model):
     """History of a quote's lifecycle: who moved it (for which dealer), when, from, to, note."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(_("from"), max_length=10, choices=QuoteStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=QuoteStatus.choices)
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=10,
+                                   choices=QuoteStatus.choices, blank=True)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=10, choices=QuoteStatus.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="+")
     on_behalf = models.BooleanField(_("by an agent for the dealer"), default=False)
