@@ -12,6 +12,7 @@ from portal.api_auth import HasScope
 from portal.models import ApiToken
 
 from . import selectors
+from .availability import EXACT, availability, stock_display
 from .forms import parse_list_params
 from .permissions import can_see_prices
 from .prices import prices_for
@@ -57,6 +58,26 @@ class PriceSerializer(serializers.Serializer):
         return [{"min_quantity": str(b[0]), "unit_price": str(b[1])} for b in line.breaks]
 
 
+class AvailabilitySerializer(serializers.Serializer):
+    """catalog.availability: the same answer as the cards; `available` only where stock figures are shown."""
+
+    status = serializers.ChoiceField(choices=["in_stock", "low", "backorder", "unavailable"])
+    label = serializers.CharField()
+    orderable = serializers.BooleanField()
+    lead_time_days = serializers.IntegerField(allow_null=True)
+    available = serializers.DecimalField(max_digits=14, decimal_places=3, allow_null=True)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, required=False)
+    can_deliver = serializers.BooleanField(required=False)
+    deliverable_quantity = serializers.DecimalField(max_digits=12, decimal_places=3, required=False)
+    problem = serializers.CharField(required=False)
+    note = serializers.CharField(required=False)
+
+
+def api_stock_display(actor) -> str:
+    """Staff and ERP tokens of staff see stock figures; dealers what STOCK_DISPLAY allows."""
+    return EXACT if actor.is_staff else stock_display()
+
+
 class ProductListSerializer(serializers.Serializer):
     sku = serializers.CharField()
     name = serializers.CharField()
@@ -65,10 +86,21 @@ class ProductListSerializer(serializers.Serializer):
     unit = serializers.CharField()
     min_order_quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
     order_multiple = serializers.DecimalField(max_digits=12, decimal_places=3)
-    stock_quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    stock_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, allow_null=True)
     lead_time_days = serializers.IntegerField()
     vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    availability = serializers.SerializerMethodField()
     price = serializers.SerializerMethodField()
+
+    @extend_schema_field(AvailabilitySerializer)
+    def get_availability(self, product):
+        return availability(product, self.context.get("quantity"), display=self.context.get("display")).as_dict()
+
+    def to_representation(self, product):
+        data = super().to_representation(product)
+        if self.context.get("display", EXACT) != EXACT:
+            data["stock_quantity"] = None  # the admin shows dealers bands or nothing (STOCK_DISPLAY)
+        return data
 
     @extend_schema_field(PriceSerializer(allow_null=True))
     def get_price(self, product):
@@ -142,7 +174,8 @@ class ProductListView(CatalogView):
             actor=actor, query=wanted["query"], category=category, filters=wanted["filters"], sort=wanted["sort"],
             page=page_number, per_page=50)
         return Response({"count": total, "page": page_number,
-                         "results": ProductListSerializer(list(page), many=True).data})
+                         "results": ProductListSerializer(list(page), many=True,
+                                                          context={"display": api_stock_display(actor)}).data})
 
 
 class ProductDetailView(CatalogView):
@@ -161,4 +194,5 @@ class ProductDetailView(CatalogView):
         if can_see_prices(actor):
             product.price = prices_for(actor=actor, products=[product], quantities={product.pk: quantity}).get(
                 product.pk)
-        return Response(ProductDetailSerializer(product).data)
+        context = {"display": api_stock_display(actor), "quantity": quantity if wanted not in (None, "") else None}
+        return Response(ProductDetailSerializer(product, context=context).data)

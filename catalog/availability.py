@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .errors import NotAvailable, NotEnoughStock
 from .units import quantity_with_unit
 
 IN_STOCK = "in_stock"
@@ -129,7 +130,7 @@ class Availability:
         if self.quantity is None or self.can_deliver:
             return ""
         if not self.deliverable_quantity:
-            return _("Not available: none can be delivered.")
+            return _("Not available. %(reason)s") % {"reason": self.detail}
         return _("Only %(quantity)s can be delivered.") % {"quantity": self._qty(self.deliverable_quantity)}
 
     @property
@@ -204,3 +205,20 @@ def availability(product, quantity=None, *, display=None) -> Availability:
     deliverable = wanted if can else min(most, wanted)
     return Availability(**common, quantity=wanted, can_deliver=can, deliverable_quantity=deliverable,
                         from_stock=deliverable, backordered=Decimal(0))
+
+
+def require_deliverable(*, product, quantity, before=None, display=None) -> Availability:
+    """Refuse `quantity` of `product` when it cannot be delivered as asked (NotAvailable: nothing can be;
+    NotEnoughStock: only part), saying what can be. `before`: what a cart line already holds (the quantity is then
+    the new total). Where a line is taken in (cart, quick order); take_stock stays the guard under locks."""
+    stock = availability(product, quantity, display=display)
+    if stock.can_deliver:
+        return stock
+    if not stock.deliverable_quantity:
+        raise NotAvailable(stock.problem, field="quantity", params={"sku": product.sku})
+    message = stock.problem
+    if before:
+        message = _("Only %(quantity)s can be delivered; %(before)s already in the cart.") % {
+            "quantity": stock._qty(stock.deliverable_quantity), "before": stock._qty(before)}
+    raise NotEnoughStock(message, field="quantity", params={
+        "sku": product.sku, "deliverable_quantity": f"{stock.deliverable_quantity.normalize():f}"})

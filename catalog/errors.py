@@ -33,3 +33,15 @@ class CategoryCycle(DomainError):
 class OutOfStock(DomainError):
     code = "catalog.out_of_stock"
     conflict = True
+
+
+class NotAvailable(OutOfStock):
+    """Nothing of the product can be delivered: no (orderable) stock and no backorder (catalog.availability)."""
+
+    code = "catalog.not_available"
+
+
+class NotEnoughStock(OutOfStock):
+    """Less than asked can be delivered; the message says how much can."""
+
+    code = "catalog.not_enough_stock"

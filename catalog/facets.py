@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from .models import Attribute, Category, ProductAttribute
+from .models import IN_STOCK, Attribute, Category, ProductAttribute
 from .search import fold
 
 FACET_CACHE_SECONDS = 300
@@ -127,7 +127,7 @@ def attribute_facets(*, base, attr_values, attributes, selected):
 def count_facets(*, products, without_attrs, category, filters, attr_values, attributes, selected):
     """(total, in stock, category facets, attribute facets) of a filtered product set: four queries."""
     # Counts: all matches, and in stock, before the stock filter (one query).
-    counts = products.aggregate(total=Count("pk"), in_stock=Count("pk", filter=Q(stock_quantity__gt=0)))
+    counts = products.aggregate(total=Count("pk"), in_stock=Count("pk", filter=IN_STOCK))
     in_stock_count = counts["in_stock"]
     if filters.get("in_stock"):
         products = products.in_stock()

@@ -77,6 +77,11 @@ class Category(models.Model):
         return Category.objects.filter(path__startswith=self.path)
 
 
+# In stock as catalog.availability says it: stock that covers at least the minimum order (5 m left of a 10 m
+# minimum can never be ordered, so it is not "in stock").
+IN_STOCK = Q(stock_quantity__gt=0) & Q(stock_quantity__gte=models.F("min_order_quantity"))
+
+
 class ProductQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -85,7 +90,7 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(category__path__startswith=category.path)
 
     def in_stock(self):
-        return self.filter(stock_quantity__gt=0)
+        return self.filter(IN_STOCK)
 
 
 class Product(models.Model):

@@ -84,8 +84,8 @@ class Thumb:
 
 
 # What a product card shows and the price engine needs; the long description and search columns stay behind.
-CARD_FIELDS = ("sku", "name", "unit", "stock_quantity", "lead_time_days", "min_order_quantity", "order_multiple",
-               "vat_rate", "category__path", "created_at")
+CARD_FIELDS = ("sku", "name", "unit", "stock_quantity", "lead_time_days", "allow_backorder", "min_order_quantity",
+               "order_multiple", "vat_rate", "category__path", "created_at")
 
 
 def _with_thumbs(products):

@@ -17,6 +17,7 @@ from dealers.views import dealer_page
 from portal.errors import DomainError
 
 from . import selectors, services
+from .availability import EXACT, availability
 from .forms import ATTR_PREFIX, parse_list_params
 from .permissions import can_browse_catalog, can_see_prices
 from .prices import price_context_key, prices_for
@@ -178,11 +179,14 @@ def product_detail(request, sku):
     variants = selectors.list_variants(product=product)
     related = selectors.list_related(product=product)
     show_prices = can_see_prices(actor)
-    prices = prices_for(actor=actor, products=[product, *related]) if show_prices else {}
+    # Priced at the minimum order: the saving the price box shows is for that quantity (and per unit).
+    prices = prices_for(actor=actor, products=[product, *related],
+                        quantities={product.pk: product.min_order_quantity}) if show_prices else {}
     for item in related:
         item.price = prices.get(item.pk)
     price = prices.get(product.pk)
     images = list(product.images.all())
+    stock = availability(product, display=EXACT if actor.is_staff else None)
     return render(request, "catalog/product.html", {
         "product": product,
         "images": images,
@@ -194,10 +198,31 @@ def product_detail(request, sku):
         "related": related,
         "ancestors": selectors.list_ancestors(category=product.category),
         "price": price,
+        "price_box": _price_box(product, price),
+        "availability": stock,
         "show_prices": show_prices,
         "quantity": product.min_order_quantity,
         "cart_add_url": _cart_add_url(actor),
     })
+
+
+def _price_box(product, price) -> dict:
+    """What the price box says beyond the unit price: the saving per unit and on the quantity priced (the minimum
+    order), and the quantity breaks from the minimum order on (rows below it cannot be ordered: the last of them is
+    the price at the minimum)."""
+    if price is None or getattr(price, "unit_price", None) is None:
+        return {}
+    box = {"breaks": [], "unit_saving": None, "saving": None, "saving_quantity": None}
+    if price.market_price is not None and price.market_price > price.unit_price:
+        box["unit_saving"] = price.market_price - price.unit_price
+        if price.saving and price.quantity != 1:
+            box["saving"], box["saving_quantity"] = price.saving, price.quantity
+    minimum = product.min_order_quantity
+    breaks = sorted(price.breaks or [], key=lambda row: row[0])
+    below = [row for row in breaks if row[0] <= minimum]
+    rows = ([(minimum, below[-1][1])] if below else []) + [(row[0], row[1]) for row in breaks if row[0] > minimum]
+    box["breaks"] = rows if len(rows) > 1 else []  # one price from the minimum on is not a table
+    return box
 
 
 @catalog_page
@@ -205,18 +230,21 @@ def check_quantity(request, sku):
     """htmx: the quantity checked against the minimum and multiples, with the line total when priced."""
     actor = request.actor
     product = _get_product_or_404(sku)
-    error, line, quantity = None, None, None
+    error, line, quantity, stock = None, None, None, None
     try:
         quantity = services.validate_quantity(product=product, quantity=request.GET.get("quantity"))
     except DomainError as exc:
         error = str(exc.message)
     else:
-        if can_see_prices(actor):
+        stock = availability(product, quantity, display=EXACT if actor.is_staff else None)
+        if not stock.can_deliver:
+            error = stock.problem
+        elif can_see_prices(actor):
             line = prices_for(actor=actor, products=[product], quantities={product.pk: quantity}).get(product.pk)
             if line is not None and not getattr(line, "priced", True):
                 line = None
     return render(request, "catalog/_quantity_check.html", {
-        "product": product, "error": error, "line": line, "quantity": quantity,
+        "product": product, "error": error, "line": line, "quantity": quantity, "availability": stock,
         "quantity_text": f"{quantity.normalize():f}" if quantity is not None else "",
     })
 

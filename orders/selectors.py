@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from catalog.availability import EXACT, Availability, availability
 from catalog.services import validate_quantity
 from portal.errors import DomainError
 from pricing.engine import PricedLine, PriceTotals, price_lines, summarize
@@ -25,6 +26,7 @@ class Row:
     line: CartLine | SavedListLine
     price: PricedLine
     problem: str = ""
+    availability: Availability | None = None  # catalog.availability of the line's quantity (its note: backorder)
 
     @property
     def product(self):
@@ -59,7 +61,7 @@ class CartView(PricedLines):
     cart: Cart | None = None
 
 
-def _problem(line, price: PricedLine) -> str:
+def _problem(line, price: PricedLine, stock: Availability) -> str:
     product = line.product
     if not product.active:
         return _("This product is no longer sold; remove it.")
@@ -67,6 +69,8 @@ def _problem(line, price: PricedLine) -> str:
         validate_quantity(product=product, quantity=line.quantity)
     except DomainError as exc:
         return str(exc.message)
+    if not stock.can_deliver:  # the same rule as cards and quick order; take_stock refuses it at the last click
+        return stock.problem
     if not price.priced:
         return _("No price for your account yet; ask your sales contact.")
     return ""
@@ -77,7 +81,11 @@ def price_rows(*, actor, lines, on=None, payment_method=None, installments=1) ->
     lines = list(lines)
     priced = price_lines(dealer=actor.dealer, lines=[(line.product_id, line.quantity) for line in lines], on=on,
                          payment_method=payment_method, installments=installments) if lines else []
-    rows = [Row(line=line, price=price, problem=_problem(line, price)) for line, price in zip(lines, priced)]
+    display = EXACT if actor.is_staff else None
+    rows = []
+    for line, price in zip(lines, priced):
+        stock = availability(line.product, line.quantity, display=display)
+        rows.append(Row(line=line, price=price, problem=_problem(line, price, stock), availability=stock))
     return PricedLines(rows=rows, totals=summarize(priced))
 
 

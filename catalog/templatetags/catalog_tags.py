@@ -3,7 +3,7 @@
 from django import template
 
 from catalog.availability import EXACT, availability
-from catalog.units import quantity_with_unit
+from catalog.units import quantity_with_unit, unit_name as _unit_name
 from catalog.units import unit_word as _unit_word
 
 register = template.Library()
@@ -17,9 +17,9 @@ def with_unit(quantity, unit):
 
 
 @register.filter
-def unit_word(quantity, unit):
-    """The unit alone, in the form that follows `quantity`: `<input value="2"> {{ 2|unit_word:"piece" }}` → pieces."""
-    return _unit_word(quantity, unit)
+def unit_name(unit):
+    """`{{ product.unit|unit_name }}` → "metre" / "metre" (tr): the unit's name alone, for "per metre"."""
+    return _unit_name(unit)
 
 
 def display_for(context) -> str | None:
@@ -39,3 +39,9 @@ def product_availability(context, product, quantity=None):
 def availability_badge(context, product, quantity=None, with_detail=False):
     """The badge (and, for a quantity, what can be delivered) rendered by catalog/_availability.html."""
     return {"av": availability(product, quantity, display=display_for(context)), "with_detail": with_detail}
+
+
+@register.filter
+def unit_word(quantity, unit):
+    """The unit alone, in the form that follows `quantity`: `<input value="2"> {{ 2|unit_word:"piece" }}` → pieces."""
+    return _unit_word(quantity, unit)

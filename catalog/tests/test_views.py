@@ -80,7 +80,7 @@ def test_product_page_shows_everything_a_dealer_needs(signed_in, product):
     html = signed_in.get(reverse("catalog:product", args=[product.sku])).content.decode()
     for text in ["Flicker free", "Power", "40 W", "<strong>thin</strong>", "Data sheet", "Black", "Driver",
                  "120.00 TRY", "150.00 TRY", "Spring sale", "Why this price?", "<details", "Quantity prices",
-                 "108.00 TRY", "lead time 3 days", "In stock", 'hx-get="/catalog/p/LD-6060/check/"']:
+                 "108.00 TRY", "100 boxes in stock", 'hx-get="/catalog/p/LD-6060/check/"']:
         assert text in html, text
     assert reverse("catalog:product", args=[variant.sku]) in html
 

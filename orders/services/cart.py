@@ -52,7 +52,8 @@ def add_checked_lines_to_cart_unchecked(*, actor, checked: list[CheckedLine]):
         return [], []
     with transaction.atomic():
         cart = _lock_cart(actor)
-        added, problems = merge_lines(model=CartLine, parent_field="cart", parent=cart, checked=checked)
+        added, problems = merge_lines(model=CartLine, parent_field="cart", parent=cart, checked=checked, stock=True,
+                                      display="exact" if actor.is_staff else None)
         if added:
             _touch(cart)
             _audit(actor, "cart.lines_added", cart,

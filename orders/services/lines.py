@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.availability import require_deliverable
 from catalog.models import Product
 from catalog.services import validate_quantity
 from portal.errors import DomainError
@@ -130,9 +131,12 @@ def check_lines(lines) -> tuple[list[CheckedLine], list[LineProblem]]:
     return checked, problems
 
 
-def merge_lines(*, model, parent_field: str, parent, checked) -> tuple[list[AddedLine], list[LineProblem]]:
+def merge_lines(*, model, parent_field: str, parent, checked, stock=False,
+                display=None) -> tuple[list[AddedLine], list[LineProblem]]:
     """Add checked lines to a locked cart or saved list: an existing product's quantity grows, a new one gets a line.
-    The caller holds the lock on `parent` (so two additions of one product at once end in one summed line)."""
+    The caller holds the lock on `parent` (so two additions of one product at once end in one summed line).
+    `stock`: a line's new total must also be deliverable (catalog.availability: the cart and quick order refuse a
+    product that is not available, or more than can be delivered, at once; a saved list keeps any quantity)."""
     ids = {line.product.pk for line in checked}
     existing = {line.product_id: line for line in model.objects.filter(**{parent_field: parent}, product_id__in=ids)}
     new, changed, added, problems = {}, {}, [], []
@@ -141,6 +145,8 @@ def merge_lines(*, model, parent_field: str, parent, checked) -> tuple[list[Adde
         before = current.quantity if current is not None else Decimal(0)
         try:
             total = check_total(line.product, before, line.quantity)
+            if stock:
+                require_deliverable(product=line.product, quantity=total, before=before, display=display)
         except DomainError as exc:
             problems.append(LineProblem.of(line.line, line.product.sku, exc, line.text))
             continue

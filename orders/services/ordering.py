@@ -233,10 +233,14 @@ def _stock_check_unlocked(rows) -> None:
     """An early, friendly refusal for a waiting order (nothing is taken until it is approved)."""
     from catalog.errors import OutOfStock
 
-    short = [r for r in rows if not r["product"].allow_backorder and r["product"].stock_quantity < r["quantity"]]
+    from catalog.availability import availability
+
+    # The one availability rule (catalog.availability), saying per line what can be delivered.
+    short = [(r["sku"], availability(r["product"], r["quantity"])) for r in rows]
+    short = [(sku, stock) for sku, stock in short if not stock.can_deliver]
     if short:
-        raise OutOfStock(_("Not enough stock: %(items)s.") % {"items": ", ".join(r["sku"] for r in short)},
-                         field="lines")
+        raise OutOfStock(_("Not enough stock: %(items)s") % {"items": " ".join(
+            f"{sku}: {stock.problem}" for sku, stock in short)}, field="lines", params={"skus": [s for s, _a in short]})
 
 
 # --- placing -----------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from ..errors import (
     ReasonRequired,
 )
 from ..models import QUOTE_TRANSITIONS, Quote, QuoteLine, QuoteStatus, QuoteStatusChange
+from .quote_stock import require_quote_deliverable
 from .quote_inputs import (  # noqa: F401  (QuoteLineInput and HEADER_FIELDS are part of this module's interface)
     HEADER_FIELDS,
     MAX_LINES,
@@ -231,6 +232,8 @@ def accept_quote(*, actor, quote, idempotency_key=None) -> Quote:
             raise QuoteInvalidTransition(_("Only a sent quote can be accepted; this one is “%(status)s”.")
                                          % {"status": locked.get_status_display()})
         revision = locked.revisions.get(number=locked.revision)
+        # The catalog's availability rule, with the reason per line, before the order maker's last guard.
+        require_quote_deliverable(list(locked.lines.select_related("product")))
         order = maker(actor=actor, quote=locked, revision=revision)
         order_number = str(getattr(order, "number", "") or "")
         if not order_number:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from catalog import skus as sku_lines
+from catalog.availability import EXACT, availability
 from portal.errors import DomainError
 from portal.paging import paginate
 
@@ -21,6 +22,7 @@ from ..services.quote_figures import quote_figures
 from ..services.quote_pdf import snapshot_context
 from ..services.quote_drafts import draft_defaults
 from ..services.quote_inputs import HEADER_FIELDS, QuoteLineInput
+from ..services.quote_stock import problem_text, quote_stock_problems
 
 PER_PAGE = 50
 
@@ -106,6 +108,10 @@ def quote_edit(request, number):
         line_forms = QuoteLineFormSet(prefix="lines", initial=_initial_lines(lines))
         new_forms = NewQuoteLineFormSet(prefix="new")
     rows, totals = quote_figures(lines)
+    # Staff see stock figures; each line carries its availability, the form warns before sending.
+    stock_problems = quote_stock_problems(lines, display=EXACT)
+    for line in lines:
+        line.availability = availability(line.product, line.quantity, display=EXACT)
     if error is not None and error.field in header_form.fields:
         header_form.add_error(error.field, str(error.message))
         error = None
@@ -114,13 +120,20 @@ def quote_edit(request, number):
     return render(request, "pricing/quotes/edit.html", {
         "quote": quote, "header_form": header_form, "line_forms": line_forms, "new_forms": new_forms,
         "items": [(form, rows[i] if i < len(rows) else None) for i, form in enumerate(line_forms.forms)],
-        "totals": totals, "error": error, "revisions": revisions, "history": list(quote.status_changes.all()),
+        "totals": totals, "error": error, "revisions": revisions, "stock_problems": stock_problems, "history": list(quote.status_changes.all()),
     }, status=400 if error is not None or (request.method == "POST" and quote.is_editable) else 200)
 
 
 def _after_save(request, quote):
     if request.POST.get("action") != "send":
         messages.success(request, _("Quote %(number)s saved.") % {"number": quote.number})
+        return redirect("quotes:edit", quote.number)
+    problems = quote_stock_problems(list(quote.lines.select_related("product")), display=EXACT)
+    if problems and not request.POST.get("send_anyway"):
+        # A warning before sending, not a refusal: stock may come in before the dealer decides.
+        messages.warning(request, _("Saved, but not sent: %(items)s The dealer cannot accept the quote until these "
+                                    "lines can be delivered. Change them, or tick “Send anyway” and send again.")
+                         % {"items": problem_text(problems)})
         return redirect("quotes:edit", quote.number)
     try:
         quote = services.send_quote(by=request.user, quote=quote)

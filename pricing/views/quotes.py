@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog import skus as sku_lines
+from catalog.availability import EXACT
 from dealers.permissions import CART, ORDER
 from dealers.views import dealer_page
 from portal.errors import DomainError
@@ -20,6 +21,7 @@ from .. import permissions, quote_selectors, services
 from ..forms import AcceptQuoteForm, QuoteRequestForm, RejectQuoteForm
 from ..models import QuoteStatus
 from ..services.quote_pdf import snapshot_context
+from ..services.quote_stock import quote_stock_problems
 
 PER_PAGE = 25
 quote_page = dealer_page(ability=CART)
@@ -96,7 +98,12 @@ def _revision_rows(quote):
 def _decision_context(request, quote):
     actor = request.actor
     today = timezone.localdate()
+    stock_problems = []
+    if quote.status == QuoteStatus.SENT:  # what "Accept and order" would refuse, said before the click
+        stock_problems = quote_stock_problems(list(quote.lines.select_related("product")),
+                                              display=EXACT if actor.is_staff else None)
     return {
+        "stock_problems": stock_problems,
         "can_decide": permissions.can_decide_quote(actor) and quote.is_acceptable_on(today),
         "can_reject": permissions.can_decide_quote(actor) and quote.status == QuoteStatus.SENT,
         "expired_unmarked": quote.status == QuoteStatus.SENT and not quote.is_acceptable_on(today),
