@@ -1,15 +1,24 @@
 """Admin of invoices, payments, credit notes and allocations: adding a payment or a credit note and voiding an invoice
 go through the services (record_payment, issue_credit_note, void_invoice); allocations are read-only."""
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.admin import ServiceAddAdmin, ServiceAddForm
+from portal.admin import (
+    AdminMove,
+    ServiceAddAdmin,
+    ServiceAddForm,
+    StatusMovesAdmin,
+    money_field,
+    quantity_field,
+    summary_level,
+    summary_message,
+)
 from portal.errors import DomainError
 
-from .models import Allocation, CreditNote, Invoice, InvoiceInstallment, InvoiceLine, Payment
+from .models import OPEN_STATUSES, Allocation, CreditNote, Invoice, InvoiceInstallment, InvoiceLine, Payment
 from .services import allocation as allocation_services
 from .services import invoices as invoice_services
 
@@ -27,29 +36,45 @@ class ReadOnlyInline(admin.TabularInline):
 
 class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    fields = ["sku", "name", "quantity", "unit", "unit_price", "vat_rate", "line_net", "line_vat"]
+    fields = ["sku", "name", "qty", "unit", "price", "vat_rate", "net", "vat"]
     readonly_fields = fields
+    qty = quantity_field("quantity", gettext_lazy("quantity"))
+    price = money_field("unit_price", gettext_lazy("unit price"), currency="invoice.currency")
+    net = money_field("line_net", gettext_lazy("net"), currency="invoice.currency")
+    vat = money_field("line_vat", gettext_lazy("VAT"), currency="invoice.currency")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice")
 
 
 class InstallmentInline(ReadOnlyInline):
     model = InvoiceInstallment
-    fields = ["number", "due_date", "amount"]
+    fields = ["number", "due_date", "installment_amount"]
     readonly_fields = fields
+    installment_amount = money_field("amount", gettext_lazy("amount"), currency="invoice.currency")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice")
 
 
 class AllocationInline(ReadOnlyInline):
     model = Allocation
-    fields = ["payment", "credit_note", "amount", "created_by", "created_at"]
+    fields = ["payment", "credit_note", "allocated_amount", "created_by", "created_at"]
     readonly_fields = fields
+    allocated_amount = money_field("amount", gettext_lazy("amount"), currency="invoice.currency")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice", "payment", "credit_note", "created_by")
 
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255,
+                             help_text=gettext_lazy("Shown to the dealer: on the invoice and in the e-mail."))
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ["number", "dealer", "order", "issue_date", "due_date", "status", "total_gross", "settled"]
+class InvoiceAdmin(StatusMovesAdmin):
+    list_display = ["number", "dealer", "order", "issue_date", "due_date", "status", "total", "settled_amount"]
     list_filter = ["status", "issue_date", "due_date"]
     search_fields = ["number", "dealer__legal_name", "dealer__code", "order__number"]
     date_hierarchy = "issue_date"
@@ -57,8 +82,30 @@ class InvoiceAdmin(admin.ModelAdmin):
     inlines = [InvoiceLineInline, InstallmentInline, AllocationInline]
     actions = ["void_selected"]
 
+    net_total = money_field("total_net", gettext_lazy("net total"))
+    vat_total = money_field("total_vat", gettext_lazy("VAT"))
+    total = money_field("total_gross", gettext_lazy("total"))
+    settled_amount = money_field("settled", gettext_lazy("settled"))
+    # Amounts read formatted (with the currency) in place of the raw fields.
+    _AMOUNTS = {"total_net": "net_total", "total_vat": "vat_total", "total_gross": "total", "settled": "settled_amount"}
+
+    def get_fields(self, request, obj=None):
+        return [self._AMOUNTS.get(f.name, f.name) for f in Invoice._meta.fields if f.editable and f.name != "id"]
+
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Invoice._meta.fields]
+        return self.get_fields(request, obj)
+
+    # Staff's one move on an invoice: void it while it still takes money and nothing is settled (the rest of its
+    # statuses follow payments and due dates). void_invoice checks the same again under its lock.
+    def status_moves(self, request, obj):
+        if obj.status not in OPEN_STATUSES or obj.settled > 0:
+            return []
+        return [AdminMove(name="void", label=gettext_lazy("Void the invoice"), form=VoidForm, intro=gettext_lazy(
+            "A void invoice owes nothing and leaves statements and the credit exposure; it keeps its number. "
+            "The dealer's invoice recipients are mailed the reason."))]
+
+    def perform_move(self, request, obj, move, data):
+        invoice_services.void_invoice(by=request.user, invoice=obj, reason=data["reason"])
 
     def has_add_permission(self, request):
         return False  # invoices come from orders (issue_invoice)
@@ -81,10 +128,8 @@ class InvoiceAdmin(admin.ModelAdmin):
                 done += 1
             except DomainError as exc:
                 refused.append(f"{invoice.number}: {exc.message}")
-        if done:
-            self.message_user(request, _("%(count)s invoices voided.") % {"count": done}, messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.ERROR)
+        self.message_user(request, summary_message(_("%(count)s invoices voided.") % {"count": done}, refused),
+                          summary_level(done, refused))
         return None
 
 
@@ -103,8 +148,11 @@ class PaymentAddForm(ServiceAddForm):
 @admin.register(Payment)
 class PaymentAdmin(ServiceAddAdmin):
     add_form = PaymentAddForm
-    list_display = ["number", "dealer", "kind", "amount", "allocated", "refunded", "received_on", "reference",
-                    "recorded_by"]
+    list_display = ["number", "dealer", "kind", "paid_amount", "allocated_amount", "refunded_amount", "received_on",
+                    "reference", "recorded_by"]
+    paid_amount = money_field("amount", gettext_lazy("amount"))
+    allocated_amount = money_field("allocated", gettext_lazy("allocated"))
+    refunded_amount = money_field("refunded", gettext_lazy("refunded"))
     list_filter = ["kind", "received_on"]
     search_fields = ["number", "reference", "dealer__legal_name", "dealer__code"]
     date_hierarchy = "received_on"
@@ -126,7 +174,9 @@ class CreditNoteAddForm(ServiceAddForm):
 @admin.register(CreditNote)
 class CreditNoteAdmin(ServiceAddAdmin):
     add_form = CreditNoteAddForm
-    list_display = ["number", "dealer", "amount", "allocated", "issued_on", "reason", "return_request"]
+    list_display = ["number", "dealer", "credit_amount", "allocated_amount", "issued_on", "reason", "return_request"]
+    credit_amount = money_field("amount", gettext_lazy("amount"))
+    allocated_amount = money_field("allocated", gettext_lazy("allocated"))
     list_filter = ["issued_on"]
     search_fields = ["number", "reason", "dealer__legal_name", "dealer__code"]
     list_select_related = ["dealer", "return_request"]

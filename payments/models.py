@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -112,6 +113,9 @@ class InvoiceLine(models.Model):
         verbose_name_plural = _("invoice lines")
         ordering = ["ordering", "pk"]
 
+    def __str__(self):
+        return f"{self.sku} × {self.quantity.normalize():f}"
+
 
 class InvoiceInstallment(models.Model):
     """One due date of an invoice split into installments; the amounts add up to the invoice total."""
@@ -127,6 +131,9 @@ class InvoiceInstallment(models.Model):
         ordering = ["invoice", "number"]
         constraints = [models.UniqueConstraint(fields=["invoice", "number"], name="one_installment_number"),
                        models.CheckConstraint(condition=Q(amount__gt=0), name="installment_amount_positive")]
+
+    def __str__(self):
+        return f"{self.number} · {date_format(self.due_date, 'SHORT_DATE_FORMAT')}"
 
 
 class PaymentKind(models.TextChoices):
@@ -243,6 +250,9 @@ class Allocation(models.Model):
             models.CheckConstraint(condition=Q(payment__isnull=False, credit_note__isnull=True)
                                    | Q(payment__isnull=True, credit_note__isnull=False), name="allocation_one_source"),
         ]
+
+    def __str__(self):
+        return f"{self.payment or self.credit_note} → {self.invoice}"
 
 
 class CardPaymentStatus(models.TextChoices):

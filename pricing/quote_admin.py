@@ -1,5 +1,6 @@
 """Django admin of quotes: read-only lists and pages (lines, revisions with their PDFs, history inline) with a link to
 the staff editor, where quotes are changed; the admin's actions call the quote services."""
+from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
@@ -7,11 +8,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.admin import AdminMove, StatusMovesAdmin, admin_money, money_field, quantity_field
 from portal.errors import DomainError
 
 from . import services
-from .models import Quote, QuoteLine, QuoteRevision, QuoteStatusChange
+from .models import QUOTE_TRANSITIONS, Quote, QuoteLine, QuoteRevision, QuoteStatus, QuoteStatusChange
 from .services.quote_figures import line_figures
+
+
+class QuoteMoveNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Shown to the dealer in the quote's history."))
 
 
 class ReadOnlyInline:
@@ -28,20 +35,23 @@ class ReadOnlyInline:
 
 class QuoteLineInline(ReadOnlyInline, admin.TabularInline):
     model = QuoteLine
-    fields = ["position", "product", "quantity", "engine_unit_price", "negotiated_unit_price", "discount_percent",
+    fields = ["position", "product", "qty", "list_price", "negotiated_price", "discount_percent",
               "net_unit", "line_net_amount"]
     readonly_fields = fields
+    qty = quantity_field("quantity", _("quantity"))
+    list_price = money_field("engine_unit_price", _("list unit price"), currency="quote.currency")
+    negotiated_price = money_field("negotiated_unit_price", _("negotiated net unit price"), currency="quote.currency")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("product")
+        return super().get_queryset(request).select_related("product", "quote")
 
     @admin.display(description=_("net unit price"))
     def net_unit(self, obj):
-        return line_figures(obj).net_unit_price
+        return admin_money(line_figures(obj).net_unit_price, obj.quote.currency)
 
     @admin.display(description=_("line net"))
     def line_net_amount(self, obj):
-        return line_figures(obj).line_net
+        return admin_money(line_figures(obj).line_net, obj.quote.currency)
 
 
 class QuoteRevisionInline(ReadOnlyInline, admin.TabularInline):
@@ -58,7 +68,7 @@ class QuoteRevisionInline(ReadOnlyInline, admin.TabularInline):
 
     @admin.display(description=_("total incl. VAT"))
     def gross(self, obj):
-        return f"{obj.totals.get('gross')} {obj.snapshot.get('currency', '')}"
+        return admin_money(obj.totals.get("gross"), obj.snapshot.get("currency") or obj.quote.currency)
 
     @admin.display(description=_("PDF"))
     def pdf(self, obj):
@@ -78,7 +88,7 @@ class QuoteStatusChangeInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(StatusMovesAdmin):
     list_display = ["number", "dealer", "status", "revision", "valid_until", "order_number", "placed_by", "created_at",
                     "editor_link"]
     list_filter = ["status", "payment_method", "delivery_method", "dealer__segment", "created_at"]
@@ -106,6 +116,31 @@ class QuoteAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # quotes are business records: they expire or are rejected, never vanish
+
+    # Staff's own moves, where QUOTE_TRANSITIONS allows them now: preparing (→ draft) and sending. Accepting and
+    # rejecting are the dealer's, expiry the nightly job's, ordering the accepting service's.
+    def status_moves(self, request, obj):
+        allowed = QUOTE_TRANSITIONS[QuoteStatus(obj.status)]
+        moves = []
+        if QuoteStatus.DRAFT in allowed:
+            first = obj.status == QuoteStatus.REQUESTED
+            moves.append(AdminMove(
+                name="draft", label=_("Start preparing") if first else _("Revise (next revision)"),
+                form=QuoteMoveNoteForm,
+                intro=_("The quote goes into preparation; change its lines and terms in the editor, then send it.")
+                if first else _("The quote goes back into preparation; the revisions already sent stay as they "
+                                "were, and the next send is a new revision.")))
+        if QuoteStatus.SENT in allowed:
+            moves.append(AdminMove(name="send", label=_("Send to the dealer"), intro=_(
+                "The quote is checked, frozen as its next revision with its PDF, and mailed to the dealer's users "
+                "who may accept it.")))
+        return moves
+
+    def perform_move(self, request, obj, move, data):
+        if move.name == "send":
+            services.send_quote(by=request.user, quote=obj)
+        else:
+            services.start_draft(by=request.user, quote=obj, note=(data.get("note") or "").strip())
 
     @admin.display(description=_("editor"))
     def editor_link(self, obj):

@@ -187,7 +187,7 @@ class QuoteLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.quote_id} · {self.product_id} × {self.quantity}"
+        return f"{self.product.sku} × {self.quantity.normalize():f}"
 
     @property
     def net_unit_price(self) -> Decimal | None:
@@ -273,4 +273,7 @@ class QuoteStatusChange(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.quote_id}: {self.from_status or '—'} → {self.to_status}"
+        from portal.captions import status_change_caption
+
+        return status_change_caption(from_label=self.get_from_status_display(),
+                                     to_label=self.get_to_status_display(), when=self.created_at, by=self.by)
