@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dealers.permissions import ORDER, ROLE_ABILITIES
@@ -226,8 +227,9 @@ def accept_quote(*, actor, quote, idempotency_key=None) -> Quote:
             raise QuoteAlreadyAccepted(_("Quote %(number)s was already accepted: order %(order)s.")
                                        % {"number": locked.number, "order": locked.order_number or "—"})
         if locked.status == S.EXPIRED or (locked.status == S.SENT and not locked.is_acceptable_on(today)):
+            expired_on = date_format(locked.valid_until, "SHORT_DATE_FORMAT")  # the reader's format, not ISO
             raise QuoteExpired(_("Quote %(number)s expired on %(date)s; ask for a new revision.")
-                               % {"number": locked.number, "date": locked.valid_until})
+                               % {"number": locked.number, "date": expired_on})
         if locked.status != S.SENT:
             raise QuoteInvalidTransition(_("Only a sent quote can be accepted; this one is “%(status)s”.")
                                          % {"status": locked.get_status_display()})
