@@ -40,7 +40,7 @@ from .models import (
     TermsVersion,
     User,
 )
-from . import services
+from . import admin_hooks, services
 from .services import approve_dealer, reactivate_dealer, reject_dealer, suspend_dealer
 from .services.terms import publish_terms
 
@@ -82,7 +82,8 @@ class StatusMove:
 APPROVE = StatusMove(
     name="approve", to=Dealer.Status.APPROVED, only_from=Dealer.Status.APPLIED, service=approve_dealer,
     form=ApproveDealerForm, label=_("Approve"), title=_("Approve dealers"),
-    intro=_("Each dealer gets a dealer code and the segment below; its owner is mailed the code and a login link."),
+    intro=_("Each dealer gets a dealer code and the settings below, and the address on its application becomes its "
+            "default billing and shipping address; its owner is mailed the code and a login link."),
     done=ngettext_lazy("%(count)d dealer approved", "%(count)d dealers approved", "count"),
 )
 REJECT = StatusMove(
@@ -255,10 +256,10 @@ class DealerAdmin(admin.ModelAdmin):
         dealers = list(queryset)
         form = None
         if move.form is not None:
-            form = move.form(request.POST if "apply" in request.POST else None)
+            form = move.form(request.POST if "apply" in request.POST else None, user=request.user)
             if not form.is_bound or not form.is_valid():
                 return self._confirm_page(request, move, dealers, form, action=move.action_name)
-        self._apply(request, move, dealers, form.cleaned_data if form is not None else {})
+        self._apply(request, move, dealers, form.service_data() if form is not None else {})
         return None  # the admin redirects back to the changelist
 
     def _apply(self, request, move: StatusMove, dealers, data) -> tuple[int, list[str]]:
@@ -320,9 +321,9 @@ class DealerAdmin(admin.ModelAdmin):
             return redirect(change_url)
         form = None
         if move.form is not None:
-            form = move.form(request.POST if request.method == "POST" else None)
+            form = move.form(request.POST if request.method == "POST" else None, user=request.user)
         if request.method == "POST" and (form is None or form.is_valid()):
-            data = form.cleaned_data if form is not None else {}
+            data = form.service_data() if form is not None else {}
             try:
                 move.service(dealer=dealer, by=request.user, ip_address=client_ip(request), **data)
             except DomainError as exc:
@@ -343,6 +344,8 @@ class DealerAdmin(admin.ModelAdmin):
                  "url": reverse(f"admin:dealers_dealer_{move.name}", args=[obj.pk])}
                 for move in MOVES.values() if move.allowed_from(obj.status)
             ]
+        if obj is not None and change:
+            context["dealer_panels"] = admin_hooks.dealer_panels(request, obj)  # payments: the credit account
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 

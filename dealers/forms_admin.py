@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
 
+from .admin_hooks import extend_approval_form
 from .services.accounts import check_keeps_an_owner
 
-from .models import Segment, User
+from .models import SALES_AGENTS_GROUP, Segment, User
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -18,12 +19,21 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class MoveForm(forms.Form):
-    """A confirmation page's form; labels capitalised as the admin shows model fields."""
+    """A confirmation page's form; labels capitalised as the admin shows model fields. `user`: the staff user."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.extend()
         for field in self.fields.values():
             field.label = capfirst(field.label)
+
+    def extend(self):
+        """Fields later stages add (see admin_hooks)."""
+
+    def service_data(self) -> dict:
+        """The keyword arguments of the move's service."""
+        return dict(self.cleaned_data)
 
 
 class ApproveDealerForm(MoveForm):
@@ -36,12 +46,32 @@ class ApproveDealerForm(MoveForm):
         label=_("account manager"), queryset=User.objects.none(), required=False,
         help_text=_("Optional. Empty: keep the dealer's current account manager, if any."),
     )
+    agent = StaffChoiceField(
+        label=_("sales agent"), queryset=User.objects.none(), required=False,
+        help_text=_("Optional. Acts for the dealer (quotes, orders on its behalf) and hears of its credit; more "
+                    "agents can be added on the dealer's page."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["segment"].initial = Segment.objects.filter(is_default=True).first()
         self.fields["account_manager"].queryset = User.objects.filter(is_staff=True, is_active=True).order_by(
             "first_name", "last_name", "email")
+        self.fields["agent"].queryset = User.objects.filter(
+            is_staff=True, is_active=True, groups__name=SALES_AGENTS_GROUP).order_by("first_name", "last_name", "email")
+
+    def extend(self):
+        # Later stages' settings of the new dealer (payments: credit limit, terms, methods).
+        self.setup_fields = extend_approval_form(self, self.user)
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        setup = {name: data.pop(name) for name in list(data) if name in self.setup_fields}
+        setup = {name: value for name, value in setup.items() if value is not None}  # left empty: the default
+        for name in list(data):
+            if name not in ("segment", "account_manager", "agent"):
+                data.pop(name)  # shown only (read-only settings of a later stage)
+        return {**data, "setup": setup}
 
 
 class RejectDealerForm(MoveForm):

@@ -42,6 +42,22 @@ class ListNameForm(forms.Form):
 NEW_ADDRESS = "new"
 
 
+class SelectWithDisabled(forms.Select):
+    """A select whose `disabled` values are shown but cannot be chosen (a payment method not usable now)."""
+
+    def __init__(self, *args, disabled=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disabled = set(disabled)
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.disabled:
+            option["attrs"]["disabled"] = True
+            option["selected"] = False
+            option["attrs"].pop("selected", None)
+        return option
+
+
 class CheckoutForm(forms.Form):
     """Checkout's questions; the choices of addresses are the dealer's own (set by the view)."""
 
@@ -69,7 +85,7 @@ class CheckoutForm(forms.Form):
         from dealers.models import Address
 
         from .models import ShippingMethod
-        from .services.payment_options import payment_options
+        from .services.payment_options import payment_options, unavailable_notes
 
         super().__init__(*args, **kwargs)
         addresses = list(Address.objects.filter(dealer=dealer))
@@ -81,7 +97,13 @@ class CheckoutForm(forms.Form):
         self.fields["shipping_address"].choices += [(NEW_ADDRESS, _("A new address for this order…"))]
         self.fields["shipping_method"].choices = ShippingMethod.choices
         # One choice per method and installment plan: "on_account", "on_account:3", "card", "wire"…
-        self.fields["payment_method"].choices = [(o.value, o.label) for o in payment_options(dealer)]
+        options = payment_options(dealer)
+        # A method the dealer cannot use now stays in the list, disabled, and the page says why and what else works.
+        unusable = {o.value for o in options if o.unavailable}
+        self.fields["payment_method"].widget = SelectWithDisabled(disabled=unusable)
+        self.fields["payment_method"].choices = [(o.value, o.label) for o in options]
+        self.fields["payment_method"].initial = next((o.value for o in options if not o.unavailable), None)
+        self.payment_notes = unavailable_notes(dealer, options)
 
     @property
     def address_fields(self):

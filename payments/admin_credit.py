@@ -1,13 +1,18 @@
 """Admin of credit accounts: finance staff edit limits, terms, methods and holds; saved through the service, so
 every change is audited. Each row shows the exposure and what is available."""
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
-from portal.money import format_money
+from portal.money import format_money, quantize
+from pricing.models import PaymentAdjustment
 
 from .models import CreditAccount
+from .permissions import can_change_credit_accounts
 from .services import credit
 
 
@@ -72,3 +77,49 @@ class CreditAccountAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.pk = form.made.pk  # saved (and audited) by the service in the form's clean()
         obj.refresh_from_db()
+
+
+# --- on dealers' admin pages (registered with dealers.admin_hooks in PaymentsConfig.ready) ---------------------
+
+def approval_fields(form, user) -> list[str]:
+    """The new dealer's credit settings on the approve page. Finance staff set them (saved by the audited
+    update_credit_account through the approval; left empty: the default); other staff see the defaults read-only,
+    and the defaults apply."""
+    finance = can_change_credit_accounts(user)
+    not_finance = _("Set by finance staff; the default applies.")
+    form.fields["credit_limit"] = forms.DecimalField(
+        label=_("credit limit"), max_digits=14, decimal_places=2, min_value=0, max_value=credit.MAX_CREDIT_LIMIT,
+        required=False,
+        initial=quantize(getattr(settings, "DEFAULT_CREDIT_LIMIT", "0")), disabled=not finance,
+        help_text=_("How much the dealer may owe on account. 0: it orders by wire transfer or card until a limit is "
+                    "set.") if finance else not_finance)
+    form.fields["payment_terms_days"] = forms.IntegerField(
+        label=_("payment terms (net days)"), min_value=0, max_value=credit.MAX_PAYMENT_TERMS_DAYS, required=False,
+        initial=getattr(settings, "DEFAULT_PAYMENT_TERMS_DAYS", 30), disabled=not finance,
+        help_text=None if finance else not_finance)
+    form.fields["allowed_methods"] = forms.MultipleChoiceField(
+        label=_("allowed payment methods"), choices=PaymentAdjustment.Method.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, disabled=not finance,
+        help_text=_("None ticked: every method.") if finance else not_finance)
+    return list(credit.APPROVAL_FIELDS) if finance else []
+
+
+def dealer_credit_panel(request, dealer) -> str:
+    """A box on the dealer's admin page: its credit account with exposure and what is available, and a link to it."""
+    if not request.user.has_perm("payments.view_creditaccount"):
+        return ""
+    account = CreditAccount.objects.filter(dealer=dealer).first()
+    context = {"dealer": dealer, "account": account,
+               "default_limit": quantize(getattr(settings, "DEFAULT_CREDIT_LIMIT", "0"))}
+    if account is not None:
+        owed = credit.exposure(dealer)
+        status = credit.CreditStatus(limit=account.credit_limit, exposure=owed, available=account.credit_limit - owed,
+                                     currency=account.currency, on_hold=account.on_hold,
+                                     hold_reason=account.hold_reason, payment_terms_days=account.payment_terms_days)
+        labels = dict(PaymentAdjustment.Method.choices)
+        context.update(status=status, methods=[labels.get(m, m) for m in account.allowed_methods],
+                       can_change=request.user.has_perm("payments.change_creditaccount"),
+                       url=reverse("admin:payments_creditaccount_change", args=[account.pk]))
+    elif dealer.is_approved and request.user.has_perm("payments.add_creditaccount"):
+        context["add_url"] = reverse("admin:payments_creditaccount_add") + f"?dealer={dealer.pk}"
+    return render_to_string("admin/payments/dealer_credit_panel.html", context, request=request)

@@ -38,6 +38,13 @@ class PaymentsConfig(AppConfig):
 
         filter_payment_methods(allowed_methods)
 
+        # ... and shows on account disabled, with the reason, while the dealer has no credit limit or is on hold.
+        from orders.services.hooks import explain_payment_methods
+
+        from .services.credit import explain_methods
+
+        explain_payment_methods(explain_methods)
+
         # Card orders wait for their authorisation, cannot grow past it, are captured when invoiced and released
         # when cancelled.
         from .services.cards import card_on_status_changed, check_card_commitment, guard_card_order
@@ -52,6 +59,14 @@ class PaymentsConfig(AppConfig):
         from .services.credit import open_account_for_new_dealer
 
         on_dealer_approved(open_account_for_new_dealer)
+
+        # Staff set the new dealer's credit on the approve page and see its account on the dealer's admin page.
+        from dealers.admin_hooks import add_approval_fields, add_dealer_panel
+
+        from .admin_credit import approval_fields, dealer_credit_panel
+
+        add_approval_fields(approval_fields)
+        add_dealer_panel(dealer_credit_panel)
 
         on_return_approved(credit_note_from_return)
 

@@ -20,3 +20,9 @@ def can_issue_credit_notes(user) -> bool:
 
 def can_void_invoices(user) -> bool:
     return bool(user is not None and getattr(user, "is_staff", False) and user.has_perm("payments.change_invoice"))
+
+
+def can_change_credit_accounts(user) -> bool:
+    """Finance staff: staff holding the Django permission to change credit accounts (limits, terms, methods, holds)."""
+    return bool(user is not None and getattr(user, "is_active", False) and getattr(user, "is_staff", False)
+                and user.has_perm("payments.change_creditaccount"))

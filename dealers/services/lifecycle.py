@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal import audit, outbox
 
 from ..errors import InvalidTransition, NotAllowed
-from ..models import Dealer, DealerStatusChange, Segment
+from ..models import SALES_AGENTS_GROUP, Address, Dealer, DealerStatusChange, Segment
 
 # No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a code read over the phone is typed right.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -62,7 +63,9 @@ def _owner_links(owner):
     return links
 
 
-# fn(*, dealer, by) inside the approval's transaction: later stages set a new dealer up (payments: its credit account).
+# fn(*, dealer, by, setup) inside the approval's transaction: later stages set a new dealer up (payments: its credit
+# account). `setup` holds what staff chose for them on the approve page (payments: credit_limit, payment_terms_days,
+# allowed_methods); each takes its own keys. A DomainError refuses the approval: nothing of it is kept.
 _approved_listeners = []
 
 
@@ -72,10 +75,43 @@ def on_dealer_approved(fn):
     return fn
 
 
-def approve_dealer(*, dealer, by, segment=None, account_manager=None, ip_address=None) -> Dealer:
+def _check_agent(agent):
+    if agent is not None and not (agent.is_active and agent.is_staff
+                                  and agent.groups.filter(name=SALES_AGENTS_GROUP).exists()):
+        raise NotAllowed(_("Choose a sales agent: an active staff user in the “Sales agents” group."), field="agent",
+                         conflict=False)
+
+
+def _addresses_from_application(*, dealer, by, ip_address=None) -> list[Address]:
+    """The address typed on the application becomes the default billing and shipping address (the application has
+    one address, so it is both). A kind the dealer already has an address of is left alone: nothing is doubled."""
+    owner = dealer.owner()
+    if not dealer.address_line.strip() or not dealer.city.strip():
+        return []
+    with translation.override(owner.language if owner is not None else None):
+        label = _("Head office")
+    made = []
+    for kind in (Address.Kind.BILLING, Address.Kind.SHIPPING):
+        if Address.objects.filter(dealer=dealer, kind=kind).exists():
+            continue
+        address = Address.objects.create(
+            dealer=dealer, kind=kind, label=label, is_default=True,
+            contact_name=owner.get_full_name() if owner is not None else "", phone=dealer.phone,
+            line1=dealer.address_line, city=dealer.city, postal_code=dealer.postal_code, country=dealer.country)
+        audit.record(actor=by, action="address.created", target=address, dealer=dealer, ip_address=ip_address,
+                     data={"kind": kind, "from": "application", "line1": address.line1, "city": address.city})
+        made.append(address)
+    return made
+
+
+def approve_dealer(*, dealer, by, segment=None, account_manager=None, agent=None, setup=None,
+                   ip_address=None) -> Dealer:
     """Approve an applied dealer: a unique dealer code, a segment (the default one unless given), an optional
-    account manager; the owner is mailed the code and a login link in the owner's language."""
+    account manager and sales agent, the application's address as its default billing and shipping address, and
+    what later stages set up (`setup`, see on_dealer_approved); the owner is mailed the code and a login link in
+    the owner's language. Any refusal leaves the dealer as it was."""
     _require_staff(by)
+    _check_agent(agent)
     segment = segment or Segment.objects.filter(is_default=True).first()
     with transaction.atomic():
         for attempt in range(10):
@@ -90,8 +126,13 @@ def approve_dealer(*, dealer, by, segment=None, account_manager=None, ip_address
             except IntegrityError as exc:
                 if "code" not in str(exc) or attempt == 9:
                     raise
+        if agent is not None:
+            locked.agents.add(agent)
+            audit.record(actor=by, action="dealer.agent_assigned", target=locked, ip_address=ip_address,
+                         data={"agent": agent.email})
+        _addresses_from_application(dealer=locked, by=by, ip_address=ip_address)
         for listener in list(_approved_listeners):
-            listener(dealer=locked, by=by)
+            listener(dealer=locked, by=by, setup=dict(setup or {}))
         owner = locked.owner()
         if owner is not None:
             outbox.notify(to=owner, template="dealers/dealer_approved", context={

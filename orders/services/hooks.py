@@ -12,6 +12,9 @@ _status_listeners = []
 _status_guards = []
 # fn(dealer) -> a set of payment method codes the dealer may use, or None for all (payments: the credit account).
 _payment_method_filters = []
+# fn(dealer) -> {method code: why it cannot be used now} (payments: on account with no credit limit, or on hold);
+# checkout shows such a method disabled with the reason instead of refusing it at the last click.
+_payment_method_explainers = []
 
 
 def on_order_commitment(fn):
@@ -36,6 +39,20 @@ def filter_payment_methods(fn):
     if fn not in _payment_method_filters:
         _payment_method_filters.append(fn)
     return fn
+
+
+def explain_payment_methods(fn):
+    if fn not in _payment_method_explainers:
+        _payment_method_explainers.append(fn)
+    return fn
+
+
+def unavailable_payment_methods(dealer) -> dict:
+    reasons = {}
+    for fn in list(_payment_method_explainers):
+        for method, reason in (fn(dealer) or {}).items():
+            reasons.setdefault(method, reason)
+    return reasons
 
 
 def allowed_payment_methods(dealer) -> set | None:

@@ -29,6 +29,8 @@ class PaymentOption:
     method: str
     installments: int = 1
     percent: Decimal = Decimal("0")
+    # Why the dealer cannot choose it now (payments: no credit limit yet); checkout shows it disabled with this.
+    unavailable: str = ""
 
     @property
     def value(self) -> str:
@@ -42,6 +44,8 @@ class PaymentOption:
             name = _("%(method)s, %(n)s monthly installments") % {"method": name, "n": self.installments}
         if self.percent:
             name = f"{name} ({format_percent(self.percent, signed=True)})"
+        if self.unavailable:
+            name = _("%(method)s: not available now") % {"method": name}
         return name
 
 
@@ -61,13 +65,44 @@ def payment_options(dealer, *, narrowed=True) -> list[PaymentOption]:
         methods = [m for m in methods if m in allowed]
     adjustments = {(a.method, a.installments): a.percent for a in PaymentAdjustment.objects.filter(
         active=True, method__in=methods, installments__lte=MAX_INSTALLMENTS)}
+    reasons = hooks.unavailable_payment_methods(dealer) if narrowed else {}
     options = []
     for method in methods:
-        options.append(PaymentOption(method, 1, adjustments.get((method, 1), Decimal("0"))))
+        why = str(reasons.get(method, ""))
+        options.append(PaymentOption(method, 1, adjustments.get((method, 1), Decimal("0")), why))
         if method in SPLITTABLE:
-            options += [PaymentOption(method, n, percent) for (m, n), percent in sorted(adjustments.items())
+            options += [PaymentOption(method, n, percent, why) for (m, n), percent in sorted(adjustments.items())
                         if m == method and n > 1]
     return options
+
+
+def usable_alternatives(dealer, *, instead_of="on_account", options=None) -> set[str]:
+    """The methods other than `instead_of` the dealer can choose now."""
+    options = payment_options(dealer) if options is None else options
+    return {o.method for o in options if not o.unavailable and o.method != instead_of}
+
+
+def alternatives_text(dealer, *, instead_of="on_account", options=None) -> str:
+    """"You can pay this order by wire transfer or by card instead.": what else the dealer may choose now
+    (`options`: the dealer's payment_options when the caller has them already)."""
+    usable = usable_alternatives(dealer, instead_of=instead_of, options=options)
+    if {PaymentMethod.WIRE, PaymentMethod.CARD} <= usable:
+        return _("You can pay this order by wire transfer or by card instead.")
+    if PaymentMethod.WIRE in usable:
+        return _("You can pay this order by wire transfer instead.")
+    if PaymentMethod.CARD in usable:
+        return _("You can pay this order by card instead.")
+    return ""
+
+
+def unavailable_notes(dealer, options) -> list[str]:
+    """What checkout says under the payment choice about methods shown disabled: the reason, then the others."""
+    notes = []
+    for option in options:
+        if option.unavailable and option.installments == 1:
+            notes.append(" ".join(part for part in (
+                option.unavailable, alternatives_text(dealer, instead_of=option.method, options=options)) if part))
+    return notes
 
 
 def parse_choice(value) -> tuple[str, int]:

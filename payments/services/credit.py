@@ -13,7 +13,7 @@ the limit. A cancelled order never comes back (orders' transitions), so it canno
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
@@ -28,8 +28,10 @@ from portal.money import format_money, quantize
 from pricing.models import PaymentAdjustment
 
 from ..models import OPEN_STATUSES, ZERO, CreditAccount, Invoice
+from ..permissions import can_change_credit_accounts
 
-__all__ = ["AccountOnHold", "CreditStatus", "InvalidCreditAccount", "MethodNotAllowed", "OverCreditLimit",
+__all__ = ["AccountOnHold", "CreditStatus", "InvalidCreditAccount", "MethodNotAllowed", "NotFinanceStaff",
+           "OverCreditLimit",
            "allowed_methods", "check_order_credit", "credit_status", "exposure", "get_account", "lock_account",
            "open_account_for_new_dealer", "put_on_hold", "update_credit_account"]
 
@@ -82,18 +84,44 @@ def get_account(dealer) -> CreditAccount:
     return account
 
 
-def open_account_for_new_dealer(*, dealer, by=None) -> CreditAccount:
-    """Registered with dealers' approval: the new dealer's account with the defaults. While its limit is 0 the
-    dealer can pay by wire transfer or card but not on account, so finance is asked to set a limit."""
+def open_account_for_new_dealer(*, dealer, by=None, setup=None) -> CreditAccount:
+    """Registered with dealers' approval: the new dealer's account with the defaults, changed by what finance staff
+    chose on the approve page (`setup`: credit_limit, payment_terms_days, allowed_methods; through the audited
+    update_credit_account, which needs the finance permission). While its limit is 0 the dealer can pay by wire
+    transfer or card but not on account, so finance is asked to set a limit."""
     from django.urls import reverse
 
     account = get_account(dealer)
+    changes = {name: value for name, value in (setup or {}).items() if name in APPROVAL_FIELDS}
+    if changes:
+        account = update_credit_account(by=by, account=account, changes=changes)
     if account.credit_limit == ZERO:
         for address in _finance_addresses(dealer):
             outbox.notify(to=address, template="payments/set_credit_limit", context={
                 "dealer_name": str(dealer), "dealer_code": dealer.code or "",
                 "url": settings.SITE_URL + reverse("admin:payments_creditaccount_change", args=[account.pk])})
     return account
+
+
+def on_account_problem(account) -> str:
+    """Why `account` cannot take an order on account at all now ("" if it can): no credit limit yet, or on hold."""
+    if account.on_hold:
+        return _("Your account is on hold, so orders on account are not possible now. Please contact our finance "
+                 "team.") + (f" ({account.hold_reason})" if account.hold_reason else "")
+    if account.credit_limit <= ZERO:
+        return _("Your company has no credit limit yet, so it cannot order on account until our finance team sets "
+                 "one.")
+    return ""
+
+
+def explain_methods(dealer) -> dict:
+    """Registered with orders (hooks.explain_payment_methods): on account is shown disabled, with the reason,
+    while the dealer has no credit limit or is on hold. One query; a dealer without an account has the default."""
+    account = CreditAccount.objects.filter(dealer=dealer).only("credit_limit", "on_hold", "hold_reason").first()
+    if account is None:
+        account = CreditAccount(credit_limit=quantize(getattr(settings, "DEFAULT_CREDIT_LIMIT", "0")))
+    problem = on_account_problem(account)
+    return {"on_account": problem} if problem else {}
 
 
 def allowed_methods(dealer) -> list | None:
@@ -147,16 +175,25 @@ def check_order_credit(*, order, actor, previous_total) -> None:
         return
     if account.on_hold:
         _report_refusal(account, order, "hold")
-        raise AccountOnHold(_("Your account is on hold, so orders on account are not possible now. Please contact "
-                              "our finance team.") + (f" ({account.hold_reason})" if account.hold_reason else ""))
+        raise AccountOnHold(_with_alternatives(on_account_problem(account), order.dealer))
     others = exposure(order.dealer, exclude_order=order)
     available = account.credit_limit - others
     if order.total_gross > available:
         _report_refusal(account, order, "limit", available=available)
-        raise OverCreditLimit(_("Order total %(total)s exceeds your available credit of %(available)s.") % {
-            "total": format_money(order.total_gross, account.currency),
-            "available": format_money(max(available, ZERO), account.currency)})
+        if account.credit_limit <= ZERO:
+            raise OverCreditLimit(_with_alternatives(on_account_problem(account), order.dealer))
+        raise OverCreditLimit(_with_alternatives(
+            _("Order total %(total)s exceeds your available credit of %(available)s.") % {
+                "total": format_money(order.total_gross, account.currency),
+                "available": format_money(max(available, ZERO), account.currency)}, order.dealer))
     _watch_threshold(account, others + order.total_gross)
+
+
+def _with_alternatives(message: str, dealer) -> str:
+    """A refusal of on account that names what the dealer can still do (wire transfer, card)."""
+    from orders.services.payment_options import alternatives_text
+
+    return " ".join(part for part in (str(message), alternatives_text(dealer)) if part)
 
 
 def _finance_addresses(dealer) -> list[str]:
@@ -199,20 +236,49 @@ def _watch_threshold(account, used: Decimal) -> None:
 # --- the account itself (finance staff) --------------------------------------------------------------------
 
 ACCOUNT_FIELDS = ("credit_limit", "currency", "payment_terms_days", "allowed_methods", "on_hold", "hold_reason")
+# What staff set on dealers' approve page (the rest keeps the defaults).
+APPROVAL_FIELDS = ("credit_limit", "payment_terms_days", "allowed_methods")
+# The largest limit the money columns hold (max_digits=14, two decimals).
+MAX_CREDIT_LIMIT = Decimal("999999999999.99")
+MAX_PAYMENT_TERMS_DAYS = 365
+
+
+class NotFinanceStaff(InvalidCreditAccount):
+    code = "payments.finance_only"
+    conflict = True
+
+
+def _credit_limit(value) -> Decimal:
+    """A limit typed or sent: an amount from 0 to MAX_CREDIT_LIMIT, else a refusal (never a database error)."""
+    refusal = InvalidCreditAccount(_("A credit limit is an amount of zero or more, at most %(max)s.")
+                                   % {"max": format_money(MAX_CREDIT_LIMIT, "").strip()}, field="credit_limit")
+    if isinstance(value, (float, bool)) or value is None or "\x00" in str(value):
+        raise refusal
+    try:
+        limit = quantize(value)
+    except (ValueError, InvalidOperation):
+        raise refusal from None
+    if not limit.is_finite() or limit < 0 or limit > MAX_CREDIT_LIMIT:
+        raise refusal
+    return limit
 
 
 def update_credit_account(*, by, account: CreditAccount, changes: dict) -> CreditAccount:
-    """Finance staff change an account (admin, API); every change is audited with old and new values."""
-    if not getattr(by, "is_staff", False):
-        raise InvalidCreditAccount(_("Only staff change credit accounts."))
+    """Finance staff change an account (admin, API, dealers' approve page); every change is audited with old and
+    new values. Finance staff: the permission to change credit accounts (payments.permissions)."""
+    if not can_change_credit_accounts(by):
+        raise NotFinanceStaff(_("Only finance staff may set credit limits, payment terms and payment methods."))
+    changes = dict(changes)
     unknown = set(changes) - set(ACCOUNT_FIELDS)
     if unknown:
         raise InvalidCreditAccount(_("Unknown field: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if "credit_limit" in changes:
-        limit = changes["credit_limit"]
-        if isinstance(limit, float) or limit is None or Decimal(limit) < 0:
-            raise InvalidCreditAccount(_("A credit limit is an amount of zero or more."), field="credit_limit")
-        changes["credit_limit"] = quantize(limit)
+        changes["credit_limit"] = _credit_limit(changes["credit_limit"])
+    if "payment_terms_days" in changes:
+        days = changes["payment_terms_days"]
+        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_PAYMENT_TERMS_DAYS:
+            raise InvalidCreditAccount(_("Payment terms are a whole number of days from 0 to %(max)d.")
+                                       % {"max": MAX_PAYMENT_TERMS_DAYS}, field="payment_terms_days")
     methods = changes.get("allowed_methods")
     if methods is not None and (not isinstance(methods, list)
                                 or any(m not in PaymentAdjustment.Method.values for m in methods)):

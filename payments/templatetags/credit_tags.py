@@ -14,8 +14,14 @@ def credit_summary(context, amount=None):
     if actor is None or actor.dealer is None or not can_see_credit(actor):
         return {"status": None}
     status = credit_status(actor.dealer)
-    return {"status": status, "amount": amount,
-            "over": amount is not None and amount > status.available}
+    context = {"status": status, "amount": amount, "over": amount is not None and amount > status.available}
+    if not status.limit and not status.on_hold:
+        # No limit yet: say why on account is not possible and what the dealer can do meanwhile.
+        from orders.services.payment_options import usable_alternatives
+
+        context["no_limit"] = True
+        context["alternatives"] = usable_alternatives(actor.dealer)
+    return context
 
 
 @register.inclusion_tag("payments/_wire_instructions.html")

@@ -59,7 +59,8 @@ def test_an_order_over_the_available_credit_is_refused_with_the_amounts(owner, d
     place(actor_of(owner), 8, product)  # 960.00
     with pytest.raises(credit.OverCreditLimit) as exc:
         place(actor_of(owner), 3, product)  # 360.00 > 240.00
-    assert str(exc.value.message) == "Order total 360.00 TRY exceeds your available credit of 240.00 TRY."
+    assert str(exc.value.message) == ("Order total 360.00 TRY exceeds your available credit of 240.00 TRY. "
+                                      "You can pay this order by wire transfer or by card instead.")
     assert exc.value.conflict and Order.objects.count() == 1
 
 
@@ -332,3 +333,61 @@ def test_an_approved_dealer_gets_its_account_and_finance_is_asked_for_a_limit(db
     assert mails.exists() is finance_mailed
     if finance_mailed:
         assert f"/admin/payments/creditaccount/{account.pk}/change/" in mails.get().context["url"]
+
+
+# --- a dealer with no credit limit is told why and what it can still do -----------------------------------------
+
+@pytest.fixture
+def no_limit(dealer):
+    CreditAccount.objects.filter(dealer=dealer).update(credit_limit=D("0.00"))
+    return dealer
+
+
+def test_a_dealer_without_a_limit_is_refused_on_account_with_the_alternatives_named(owner, no_limit, product):
+    with pytest.raises(credit.OverCreditLimit) as exc:
+        place(actor_of(owner), 1, product)
+    assert str(exc.value.message) == (
+        "Your company has no credit limit yet, so it cannot order on account until our finance team sets one. "
+        "You can pay this order by wire transfer or by card instead.")
+    assert place(actor_of(owner), 1, product, payment_method="wire").payment_method == "wire"
+
+
+def test_the_dashboard_says_why_there_is_no_credit_and_what_the_dealer_can_do(client, owner, no_limit):
+    client.force_login(owner)
+    html = client.get(reverse("dealers:dashboard")).content.decode()
+    note = html.split('id="credit-none"')[1].split("</p>")[0]
+    assert "no credit limit yet" in note and "Meanwhile you can order and pay by wire transfer or by card." in note
+    CreditAccount.objects.filter(dealer=no_limit).update(credit_limit=D("500.00"))
+    assert 'id="credit-none"' not in client.get(reverse("dealers:dashboard")).content.decode()
+
+
+def test_checkout_shows_on_account_disabled_with_the_reason_and_offers_wire_and_card(client, owner, no_limit,
+                                                                                      product):
+    from orders.models import Cart, CartLine
+
+    CartLine.objects.create(cart=Cart.objects.create(user=owner, dealer=no_limit), product=product, quantity=1)
+    client.force_login(owner)
+    with translation.override("en"):
+        html = client.get(reverse("orders:checkout")).content.decode()
+    select = html.split('name="payment_method"')[1].split("</select>")[0]
+    assert '<option value="on_account" disabled>On account: not available now</option>' in select
+    assert '<option value="wire" selected>Wire transfer</option>' in select and 'value="card"' in select
+    note = html.split('id="payment-note"')[1].split("</p>")[0]
+    assert "no credit limit yet" in note and "wire transfer or by card instead" in note
+    # A buyer (who does not see the credit box) is told the same at the payment choice.
+    client.force_login(DealerUserFactory(dealer=no_limit, role=Role.BUYER))
+    CartLine.objects.create(cart=Cart.objects.create(user=no_limit.users.get(role=Role.BUYER), dealer=no_limit),
+                            product=product, quantity=1)
+    assert 'id="payment-note"' in client.get(reverse("orders:checkout")).content.decode()
+
+
+def test_checkout_in_turkish_explains_it_too(client, settings, owner, no_limit, product):
+    from orders.models import Cart, CartLine
+
+    CartLine.objects.create(cart=Cart.objects.create(user=owner, dealer=no_limit), product=product, quantity=1)
+    client.force_login(owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "tr"
+    html = client.get(reverse("orders:checkout")).content.decode()
+    assert "Cari hesap: şu anda kullanılamıyor" in html
+    assert "finans ekibimiz bir limit belirleyene kadar cari hesaba sipariş veremez" in html
+    assert "havale/EFT ile veya kartla ödeyebilirsiniz" in html
