@@ -190,10 +190,26 @@ def void_invoice(*, by, invoice, reason) -> Invoice:
 
 # --- the PDF -------------------------------------------------------------------------------------------------------
 
+def billing_lines(invoice) -> list[str]:
+    """The address the invoice is billed to, printed once: the order's billing address as chosen at checkout (its
+    lines that only repeat the company's name left out), else the dealer's registered address."""
+    dealer = invoice.dealer
+    names = {(dealer.legal_name or "").strip().casefold(), (dealer.trade_name or "").strip().casefold()}
+    text = invoice.order.billing_address if invoice.order_id else ""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    lines = [line for line in lines if line.casefold() not in names]
+    if lines:
+        return lines
+    return [line for line in (dealer.address_line, " ".join(filter(None, [dealer.postal_code, dealer.city,
+                                                                          str(dealer.country or "")])))
+            if line.strip()]
+
+
 def invoice_context(invoice) -> dict:
     return {
         "invoice": invoice,
         "dealer": invoice.dealer,
+        "billing_lines": billing_lines(invoice),
         "lines": list(invoice.lines.all()),
         "plan": list(invoice.installment_plan.all()),
         "currency": invoice.currency,
