@@ -243,6 +243,12 @@ class DealerStatusChange(models.Model):
         verbose_name_plural = _("status changes")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        from portal.captions import status_change_caption
+
+        return status_change_caption(from_label=self.get_from_status_display(),
+                                     to_label=self.get_to_status_display(), when=self.created_at, by=self.by)
+
 
 # Names of the document types the portal ships with, translated; admins may add their own.
 KNOWN_DOCUMENT_TYPES = {
