@@ -172,6 +172,8 @@ class PaymentOptionSerializer(serializers.Serializer):
     installments = serializers.IntegerField()
     percent = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Pricing's adjustment in percent.")
     label = serializers.CharField()
+    unavailable = serializers.CharField(help_text="Why the dealer cannot choose it now (e.g. no credit limit yet); "
+                                                  "empty when it can.")
 
 
 class PaymentOptionsView(OrderAccessMixin, APIView):

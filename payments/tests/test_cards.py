@@ -110,7 +110,7 @@ def test_the_api_lists_the_choices_and_places_an_installment_order(setup, client
     client.force_login(owner)
     listed = client.get("/api/v1/me/payment-options/").json()
     assert {"method": "card", "installments": 3, "percent": "3.00",
-            "label": "Card, 3 monthly installments (+3 %)"} in listed
+            "label": "Card, 3 monthly installments (+3 %)", "unavailable": ""} in listed
     bad = client.post("/api/v1/me/orders/", {"lines": [{"sku": "CARD-1", "quantity": "1"}], "payment_method": "wire",
                                              "installments": 6}, content_type="application/json")
     assert bad.status_code == 400 and "no installment plan" in bad.content.decode()

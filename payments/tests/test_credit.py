@@ -391,3 +391,10 @@ def test_checkout_in_turkish_explains_it_too(client, settings, owner, no_limit, 
     assert "Cari hesap: şu anda kullanılamıyor" in html
     assert "finans ekibimiz bir limit belirleyene kadar cari hesaba sipariş veremez" in html
     assert "havale/EFT ile veya kartla ödeyebilirsiniz" in html
+
+
+def test_the_api_lists_on_account_as_unavailable_with_the_reason(client, owner, no_limit):
+    client.force_login(owner)
+    listed = {o["method"]: o for o in client.get(reverse("api:me-payment-options")).json() if o["installments"] == 1}
+    assert listed["on_account"]["unavailable"].startswith("Your company has no credit limit yet")
+    assert listed["wire"]["unavailable"] == ""
