@@ -1,11 +1,14 @@
 """The audit log helper every service calls: who did what, for which dealer, on which object, when."""
 import datetime
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from .models import AuditEntry
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def record(*, actor, action, target=None, dealer=None, data=None, ip_address=None) -> AuditEntry:
@@ -47,4 +50,9 @@ def local_data(value):
             return value
         if timezone.is_aware(moment):
             return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        try:
+            return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
     return value

@@ -60,8 +60,9 @@ class AuditEntry(models.Model):
         related_name="audit_entries",
     )
     action = models.CharField(_("action"), max_length=100, db_index=True)
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
-    target_id = models.CharField(max_length=64, blank=True)
+    target_type = models.ForeignKey(ContentType, verbose_name=_("object type"), null=True, blank=True,
+                                    on_delete=models.SET_NULL)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
     target = GenericForeignKey("target_type", "target_id")
     target_repr = models.CharField(_("object"), max_length=255, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True, encoder=DjangoJSONEncoder)

@@ -132,6 +132,7 @@ def test_the_audit_log_in_the_admin_shows_local_time_only(admin_client):
     assert "2027-01-05 14:02" in page
     assert "11:02" not in page  # neither the title, the when, nor the data's moment in UTC
     assert "p.m." not in page and "a.m." not in page
+    assert "Target type" not in page and "Object type" in page
 
 
 @pytest.mark.django_db
@@ -148,4 +149,5 @@ def test_an_audit_entry_without_moments_keeps_its_data():
     assert audit.local_data({"n": 3, "code": "AB-2027", "items": ["x"]}) == {"n": 3, "code": "AB-2027",
                                                                                 "items": ["x"]}
     with translation.override("tr"):
-        assert audit.local_data({"at": MOMENT.isoformat()}) == {"at": "05.01.2027 14:02"}
+        assert audit.local_data({"at": MOMENT.isoformat(), "due": ["2027-01-05"]}) == {
+            "at": "05.01.2027 14:02", "due": ["05.01.2027"]}
