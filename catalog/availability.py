@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from .errors import NotAvailable, NotEnoughStock
 from .units import quantity_with_unit
@@ -95,15 +95,15 @@ class Availability:
         """The badge: "12 pieces in stock" / "Low: 3 pieces left" (exact), "In stock" / "Low stock" (bands),
         "Available" (none), "Ships in 14 days", "Not available"."""
         if self.status == UNAVAILABLE:
-            return _("Not available")
+            return pgettext("stock", "Not available")
         if self.status == BACKORDER:
             return self._ships()
         if self.display == NONE:
-            return _("Available")
+            return pgettext("stock", "Available")
         if self.status == LOW:
             if self.display == EXACT:
                 return _("Low: %(quantity)s left") % {"quantity": self._qty(self.available)}
-            return _("Low stock")
+            return pgettext("stock", "Low stock")
         if self.display == EXACT:
             return _("%(quantity)s in stock") % {"quantity": self._qty(self.available)}
         return _("In stock")
