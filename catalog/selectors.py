@@ -253,6 +253,13 @@ def _sort_by_price(ids, prices, *, descending):
     return priced + unpriced
 
 
+def list_example_skus(*, limit: int = 2) -> list[str]:
+    """SKUs of real, orderable cards for examples in forms ("LED-600 10" would name a product nobody sells):
+    the first active ones by SKU, one query served by the SKU index."""
+    return list(Product.objects.active().filter(category__active=True).order_by("sku")
+                .values_list("sku", flat=True)[:limit])
+
+
 # --- The product card ---------------------------------------------------------------------------
 
 def get_product(*, sku: str) -> Product | None:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("documents/<int:pk>/download/", views.download_document, name="document_download"),
     path("healthz/", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -2,7 +2,8 @@
 from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -12,6 +13,22 @@ from .permissions import can_read_document
 
 
 def home(request):
+    """The portal's front page for visitors; a signed-in user goes to where its work is (also right after login,
+    LOGIN_REDIRECT_URL): a dealer's users and an agent acting for a dealer to the dealer's dashboard, a sales agent
+    to its dealers, staff who prepare quotes to their work list, other staff to the admin."""
+    user = request.user
+    if user.is_authenticated:
+        actor = getattr(request, "actor", None)
+        if actor is not None and actor.dealer is not None:
+            return redirect("dealers:dashboard")
+        if user.is_staff:
+            from pricing.permissions import can_edit_quotes
+
+            if user.is_sales_agent:
+                return redirect("dealers:agent_dealers")
+            if can_edit_quotes(user):
+                return redirect("quotes:work")
+            return redirect("admin:index")
     return render(request, "home.html")
 
 
@@ -33,6 +50,11 @@ def download_document(request, pk):
         raise Http404
     return FileResponse(doc.file.open("rb"), as_attachment=True, filename=f"{doc.kind.split('.')[-1]}-{doc.pk}.pdf",
                         content_type="application/pdf")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on pages that link no icon (the admin's, a PDF opened in a tab)."""
+    return redirect(static("img/favicon.ico"), permanent=True)
 
 
 def healthz(request):

@@ -14,12 +14,23 @@ MAX_REQUEST_LINES = 500
 
 class QuoteRequestForm(forms.Form):
     lines = forms.CharField(
-        label=_("Products"), widget=forms.Textarea(attrs={"rows": 8, "placeholder": "LED-600 10\nCAB-3X25 250"}),
+        label=_("Products"), widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("One line per product: the SKU, a space, the quantity (empty: the minimum order quantity)."))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Anything we should know: project, target price, alternatives."))
     requested_delivery_date = forms.DateField(label=_("Requested delivery date"), required=False, widget=DATE)
+
+    def __init__(self, *args, example_skus=(), **kwargs):
+        """`example_skus`: SKUs of the real catalog for the example lines (catalog.selectors.list_example_skus);
+        without any, the example names the parts of a line instead of inventing products."""
+        super().__init__(*args, **kwargs)
+        quantities = ("10", "5")
+        if example_skus:
+            example = "\n".join(f"{sku} {qty}" for sku, qty in zip(example_skus, quantities))
+        else:
+            example = _("SKU quantity")
+        self.fields["lines"].widget.attrs["placeholder"] = example
 
     def clean_lines(self):
         """[(sku, quantity text or None), …] — every bad line is reported at once."""

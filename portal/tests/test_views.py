@@ -76,3 +76,40 @@ def test_home_page_query_count(client, django_assert_max_num_queries):
     client.force_login(UserFactory())
     with django_assert_max_num_queries(3):
         client.get("/")
+
+
+# --- Where "/" leads a signed-in user, the favicon ------------------------------------------------------------------
+
+def test_home_sends_each_signed_in_user_to_its_work(client):
+    from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
+    from dealers.selectors import ACTING_SESSION_KEY
+
+    dealer = DealerFactory()
+    expected = [
+        (DealerUserFactory(dealer=dealer), reverse("dealers:dashboard")),
+        (AgentFactory(dealers=[dealer]), reverse("dealers:agent_dealers")),
+        (StaffFactory(), reverse("quotes:work")),
+        (UserFactory(is_staff=True), reverse("admin:index")),  # staff with no quote work: the admin
+    ]
+    for user, url in expected:
+        client.force_login(user)
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"] == url, user
+    # An agent acting for a dealer lands on that dealer's dashboard.
+    agent = expected[1][0]
+    client.force_login(agent)
+    session = client.session
+    session[ACTING_SESSION_KEY] = dealer.pk
+    session.save()
+    assert client.get("/")["Location"] == reverse("dealers:dashboard")
+    client.logout()
+    assert client.get("/").status_code == 200
+
+
+def test_favicon_answers_for_the_site_and_the_admin(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("/static/img/favicon.ico")
+    assert 'href="/static/img/favicon.ico"' in client.get("/").content.decode()
+    assert 'href="/static/img/favicon.ico"' in client.get("/admin/login/").content.decode()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert 'href="/static/img/favicon.ico"' in client.get("/admin/").content.decode()

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import selectors as catalog_selectors
 from catalog import skus as sku_lines
 from catalog.availability import EXACT
 from dealers.permissions import CART, ORDER
@@ -73,7 +74,8 @@ def _lines_of_request(form):
 @quote_page
 def quote_new(request):
     """Ask for a quote: `SKU quantity` lines (prefilled from ?lines=, e.g. from the cart), a note, a delivery date."""
-    form = QuoteRequestForm(request.POST or None, initial={"lines": request.GET.get("lines", "")})
+    form = QuoteRequestForm(request.POST or None, initial={"lines": request.GET.get("lines", "")},
+                            example_skus=catalog_selectors.list_example_skus())
     if request.method == "POST" and form.is_valid():
         lines = _lines_of_request(form)
         if lines is not None:
