@@ -142,6 +142,16 @@ def describe_shipping(actor, checkout: Checkout) -> str:
     return _address_text(_dealer_address(actor, checkout.shipping_address, Address.Kind.SHIPPING))
 
 
+def describe_billing(actor, checkout: Checkout) -> str:
+    """The billing address as the order will carry it (checked): for the review page."""
+    return _address_text(_dealer_address(actor, checkout.billing_address, Address.Kind.BILLING))
+
+
+def shipping_method_label(code) -> str:
+    """The shipping method's name in the reader's language ("Standard", "Standart"); the code when it is unknown."""
+    return str(ShippingMethod(code).label) if code in ShippingMethod.values else str(code or "")
+
+
 def _clean_checkout(actor, checkout: Checkout) -> dict:
     if checkout.shipping_method not in ShippingMethod.values:
         raise InvalidCheckout(_("Choose a shipping method."), field="shipping_method")
@@ -156,7 +166,7 @@ def _clean_checkout(actor, checkout: Checkout) -> dict:
         raise InvalidCheckout(_("Notes have at most 2000 characters."), field="notes")
     return {
         "shipping_address": describe_shipping(actor, checkout),
-        "billing_address": _address_text(_dealer_address(actor, checkout.billing_address, Address.Kind.BILLING)),
+        "billing_address": describe_billing(actor, checkout),
         "shipping_method": checkout.shipping_method, "payment_method": checkout.payment_method,
         "installments": installments, "po_number": po_number,
         "requested_delivery_date": checkout.requested_delivery_date, "notes": notes,

@@ -59,15 +59,18 @@ def checkout(request):
             view = _summary(request, form.cleaned_data["payment_method"])
             if view.is_empty:
                 return redirect("orders:cart")
+            checkout = form.checkout()
             try:
-                shipping = ordering.describe_shipping(actor, form.checkout())
+                shipping = ordering.describe_shipping(actor, checkout)
+                billing = ordering.describe_billing(actor, checkout)
             except DomainError as exc:
                 form_error(form, exc)
                 return render(request, "orders/checkout.html", {"form": form, "view": view, "totals": view.totals})
             return render(request, "orders/checkout_review.html", {
-                "form": form, "view": view, "totals": view.totals, "checkout": form.checkout(),
-                "shipping_label": shipping,
-                "billing_label": dict(form.fields["billing_address"].choices).get(form.cleaned_data["billing_address"]),
+                "form": form, "view": view, "totals": view.totals, "checkout": checkout,
+                "shipping_label": shipping, "billing_label": billing,
+                "shipping_method_label": ordering.shipping_method_label(checkout.shipping_method),
+                "payment_label": dict(form.fields["payment_method"].choices).get(form.cleaned_data["payment_method"]),
             })
     view = _summary(request, form.data.get("payment_method") if data else None)
     if view.is_empty and not data:
