@@ -228,8 +228,8 @@ class OrderStatusChange(models.Model):
 
 class ReturnStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("return status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("return status", "Rejected")
 
 
 class ReturnRequest(models.Model):

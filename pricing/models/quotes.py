@@ -24,7 +24,7 @@ class QuoteStatus(models.TextChoices):
     DRAFT = "draft", _("In preparation")
     SENT = "sent", _("Sent")
     ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("quote status", "Rejected")
     EXPIRED = "expired", _("Expired")
     ORDERED = "ordered", _("Ordered")
 
