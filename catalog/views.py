@@ -23,7 +23,13 @@ from .permissions import can_browse_catalog, can_see_prices
 from .prices import price_context_key, prices_for
 from .search import catalog_version
 
-VIEW_MODES = ("list", "grid")
+VIEW_MODES = ("list", "grid", "dense")
+# The dense list is an order pad: many rows a page, the reader's choice; grid and list keep their 24 cards.
+DENSE_PER_PAGE = (50, 100)
+CARDS_PER_PAGE = 24
+# The last view and rows-per-page chosen come back on the next visit (cookies: no session write on a read).
+VIEW_COOKIE, PER_PAGE_COOKIE = "catalog_view", "catalog_per_page"
+CHOICE_COOKIE_AGE = 365 * 24 * 3600
 
 
 def catalog_page(fn):
@@ -68,39 +74,67 @@ def product_list(request, slug=None):
     # The results (filters, counts, cards with the dealer's prices) are cached per user and query under the
     # catalog version (every product and price write bumps it) and the price context (dealer, segment, day,
     # next campaign edge). Per user: the fragment may hold forms with the user's CSRF token.
-    key = _results_cache_key(request, category)
+    view_mode, per_page = _view_choice(request)
+    key = _results_cache_key(request, category, view_mode, per_page)
     results = cache.get(key) if key else None
     if results is None:
-        results = render_to_string("catalog/_results.html", _results_context(request, category), request=request)
+        context = _results_context(request, category, view_mode, per_page)
+        results = render_to_string("catalog/_results.html", context, request=request)
         if key:
             cache.set(key, results, RESULTS_CACHE_SECONDS)
-    return render(request, "catalog/list.html", {
+    cart_add_url = _cart_add_url(request.actor)
+    response = render(request, "catalog/list.html", {
         "category": category,
         "ancestors": selectors.list_ancestors(category=category) if category else [],
         "results": mark_safe(results),  # noqa: S308 (rendered by our own template above)
+        # The dense list's one form (its fields point to it with form="dense-form"), outside the cached fragment so
+        # its CSRF token is always the current one.
+        "bulk_add_url": reverse("orders:cart_add_many") if view_mode == "dense" and cart_add_url else None,
     })
+    if request.GET.get("view") == view_mode:
+        response.set_cookie(VIEW_COOKIE, view_mode, max_age=CHOICE_COOKIE_AGE, samesite="Lax", httponly=True)
+    if view_mode == "dense" and request.GET.get("per_page") == str(per_page):
+        response.set_cookie(PER_PAGE_COOKIE, str(per_page), max_age=CHOICE_COOKIE_AGE, samesite="Lax",
+                            httponly=True)
+    return response
+
+
+def _view_choice(request) -> tuple[str, int]:
+    """(view, rows per page): from the query string when it says, else the last choice (cookies), else the list."""
+    view = request.GET.get("view")
+    if view not in VIEW_MODES:
+        view = request.COOKIES.get(VIEW_COOKIE)
+    if view not in VIEW_MODES:
+        view = "list"
+    if view != "dense":
+        return view, CARDS_PER_PAGE
+    choices = {str(n): n for n in DENSE_PER_PAGE}
+    per_page = request.GET.get("per_page")
+    if per_page not in choices:
+        per_page = request.COOKIES.get(PER_PAGE_COOKIE)
+    return view, choices.get(per_page, DENSE_PER_PAGE[0])
 
 
 RESULTS_CACHE_SECONDS = 300
 
 
-def _results_cache_key(request, category) -> str | None:
+def _results_cache_key(request, category, view_mode, per_page) -> str | None:
     actor = request.actor
     version = catalog_version()
     prices = price_context_key(actor=actor, version=version) if can_see_prices(actor) else "-"
     if prices is None:
         return None
     query = hashlib.sha1(repr(sorted(request.GET.lists())).encode()).hexdigest()
-    return "catalog:results:%s:%s:%s:%s:%s:%s:%s" % (
+    # The view and rows per page may come from cookies rather than the query string: both are in the key.
+    return "catalog:results:%s:%s:%s:%s:%s:%s:%s:%s:%s" % (
         version, request.user.pk, actor.dealer.pk if actor.dealer else "-", prices,
-        get_language(), category.pk if category else "-", query)
+        get_language(), category.pk if category else "-", view_mode, per_page, query)
 
 
-def _results_context(request, category) -> dict:
+def _results_context(request, category, view_mode, per_page) -> dict:
     actor = request.actor
     params = parse_list_params(request.GET)
-    page, facets, total = selectors.search_products(actor=actor, category=category, **params)
-    view_mode = request.GET.get("view") if request.GET.get("view") in VIEW_MODES else "list"
+    page, facets, total = selectors.search_products(actor=actor, category=category, per_page=per_page, **params)
     get = request.GET
 
     # Links that keep the other filters: toggles of facet values, sorting, view mode, pages.
@@ -132,13 +166,16 @@ def _results_context(request, category) -> dict:
         "total": total,
         "query": params["query"],
         "filters": params["filters"],
+        "filters_active": _active_filter_count(params["filters"]),
         "sorts": [(key, label, _url(get, sort=key), key == active_sort) for key, label in sorts],
         "view_mode": view_mode,
-        "grid_url": _url(get, view="grid"),
-        "list_url": _url(get, view=None),
+        "grid_url": _url(get, view="grid", per_page=None),
+        "list_url": _url(get, view="list", per_page=None),
+        "dense_url": _url(get, view="dense"),
+        "per_page_choices": [(n, _url(get, view="dense", per_page=str(n)), n == per_page) for n in DENSE_PER_PAGE],
         "in_stock_url": _url(get, in_stock=None if params["filters"]["in_stock"] else "1"),
         "on_campaign_url": _url(get, on_campaign=None if params["filters"]["on_campaign"] else "1"),
-        "clear_url": _url(get, **{k: None for k in get if k not in ("q", "view", "sort")}),
+        "clear_url": _url(get, **{k: None for k in get if k not in ("q", "view", "sort", "per_page")}),
         "prev_url": _url(get, page=str(page.previous_page_number())) if page.has_previous() else None,
         "next_url": _url(get, page=str(page.next_page_number())) if page.has_next() else None,
         "show_prices": can_see_prices(actor),
@@ -147,6 +184,11 @@ def _results_context(request, category) -> dict:
                                                                                   "price_max")],
     }
 
+
+def _active_filter_count(filters) -> int:
+    """How many filters narrow the list (shown on the phone's "Filters" button)."""
+    return (sum(len(values) for values in filters["attrs"].values()) + bool(filters["in_stock"])
+            + bool(filters["on_campaign"]) + (filters["price_min"] is not None) + (filters["price_max"] is not None))
 
 
 def _cart_add_url(actor) -> str | None:

@@ -7,6 +7,7 @@ app_name = "orders"
 urlpatterns = [
     path("cart/", views.cart, name="cart"),
     path("cart/add/", views.cart_add, name="cart_add"),
+    path("cart/add-many/", views.cart_add_many, name="cart_add_many"),
     path("cart/clear/", views.cart_clear, name="cart_clear"),
     path("cart/save-as-list/", views.cart_save_as_list, name="cart_save_as_list"),
     path("cart/lines/<int:pk>/", views.cart_line, name="cart_line"),

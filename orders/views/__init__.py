@@ -1,5 +1,5 @@
 """HTML views of orders: parse → service/selector → render; a DomainError becomes a form error or a message."""
-from .cart import cart, cart_add, cart_clear, cart_line, cart_line_remove, cart_save_as_list  # noqa: F401
+from .cart import cart, cart_add, cart_add_many, cart_clear, cart_line, cart_line_remove, cart_save_as_list  # noqa: F401,E501
 from .lists import (  # noqa: F401
     list_add_lines,
     list_add_product,

@@ -130,3 +130,58 @@ def cart_add(request):
             "%(quantity)s of %(sku)s added; your cart has %(count)s lines.", count) % {
             "quantity": quantity_with_unit(added, product.unit), "sku": product.sku, "count": count})
     return redirect_back(request, "orders:cart")
+
+
+# A dense catalog page holds at most 100 rows: a post with more quantity fields is not one of our pages.
+MAX_BULK_LINES = 100
+
+
+def _bulk_lines(post) -> list[tuple[str, str]]:
+    """The dense catalog's quantities: fields `q-<product id>` → [(id as sent, quantity as typed)], blanks skipped;
+    with `only=<id>` (a row's own button) just that row, a blank quantity meaning the product's minimum."""
+    only = post.get("only", "").strip()
+    if only:
+        return [(only, post.get(f"q-{only}", ""))]
+    return [(key[2:], value) for key, value in post.items() if key.startswith("q-") and value.strip()]
+
+
+def _shown(text: str) -> str:
+    """An id as sent, safe to show back in a message (control characters dropped, kept short)."""
+    return "".join(ch for ch in text if ch.isprintable())[:20] or "—"
+
+
+@require_POST
+@cart_page
+def cart_add_many(request):
+    """Add every filled quantity of a dense catalog page at once: the good lines go into the cart (one transaction,
+    the cart service's checks), each refused one is reported by SKU with its reason. Back to the page it came from."""
+    lines = _bulk_lines(request.POST)
+    if not lines:
+        messages.warning(request, _("Type a quantity beside the products you want, then add them."))
+        return redirect_back(request, "orders:cart")
+    if len(lines) > MAX_BULK_LINES:
+        messages.error(request, _("At most %(count)s lines can be added at once.") % {"count": MAX_BULK_LINES})
+        return redirect_back(request, "orders:cart")
+    refused, good = [], []
+    for product_id, quantity in lines:
+        if product_id.isascii() and product_id.isdigit() and len(product_id) <= 18:
+            good.append((int(product_id), quantity))
+        else:
+            refused.append((_shown(product_id), _("No such product.")))
+    added = []
+    if good:
+        try:
+            added, problems = services.add_lines_to_cart(actor=request.actor, lines=good)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect_back(request, "orders:cart")
+        refused += [(_shown(problem.sku), problem.message) for problem in problems]
+    if added:
+        count = len(added)
+        messages.success(request, ngettext("%(count)s line added to your cart.", "%(count)s lines added to your cart.",
+                                           count) % {"count": count})
+    for sku, error in refused[:20]:
+        messages.error(request, _("%(sku)s not added: %(error)s") % {"sku": sku, "error": error})
+    if len(refused) > 20:
+        messages.error(request, _("… and %(count)s more lines.") % {"count": len(refused) - 20})
+    return redirect_back(request, "orders:cart")
