@@ -319,7 +319,7 @@ def test_agent_sees_only_assigned_dealers_and_acts_for_one(client):
     page = client.get(reverse("dealers:addresses")).content.decode()
     assert "Acting for" in page and str(mine) in page and "Mine warehouse" in page
     client.post(reverse("dealers:stop_acting"))
-    assert "Acting for" not in client.get(reverse("home")).content.decode()
+    assert "Acting for" not in client.get(reverse("dealers:agent_dealers")).content.decode()
     assert list(AuditEntry.objects.filter(actor=agent).order_by("pk").values_list("action", flat=True)) == [
         "agent.acting_started", "agent.acting_stopped"]
 

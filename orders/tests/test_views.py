@@ -64,8 +64,8 @@ def test_roles_without_cart_get_the_forbidden_page_and_no_cart_link(client, deal
         assert client.get(url).status_code == 403
     assert client.post(ADD, {"sku": "LED-600"}).status_code == 403
     with CaptureQueriesContext(connection) as queries:
-        html = client.get(reverse("home")).content.decode()
-    assert 'id="nav-cart"' not in html
+        html = client.get(reverse("dealers:dashboard")).content.decode()
+    assert 'id="nav-cart"' not in html and "dealer-code" in html
     assert not any("orders_cart" in q["sql"] for q in queries.captured_queries)  # no query for the header
 
 
@@ -79,7 +79,7 @@ def test_anonymous_visitors_are_sent_to_log_in_and_the_header_reads_nothing(clie
 def test_the_header_counts_the_lines_in_one_query(signed_in, owner, panel):
     services.add_lines_to_cart(actor=actor_of(owner), lines=[(panel, 1)])
     with CaptureQueriesContext(connection) as queries:
-        html = signed_in.get(reverse("home")).content.decode()
+        html = signed_in.get(reverse("dealers:dashboard")).content.decode()
     assert '<span class="cart-count">1</span>' in html
     assert len([q for q in queries.captured_queries if "orders_cart" in q["sql"]]) == 1
 

@@ -52,9 +52,9 @@ def test_empty_list_invites_a_request(client, owner):
 
 def test_nav_shows_quotes_to_roles_with_cart_only(client, owner, viewer):
     client.force_login(owner)
-    assert 'class="nav-quotes"' in page(client.get(reverse("home")))
+    assert 'class="nav-quotes"' in page(client.get(reverse("dealers:dashboard")))
     client.force_login(viewer)
-    assert 'class="nav-quotes"' not in page(client.get(reverse("home")))
+    assert 'class="nav-quotes"' not in page(client.get(reverse("dealers:dashboard")))
 
 
 @pytest.mark.parametrize("role", ["viewer", "finance"])
