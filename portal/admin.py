@@ -49,13 +49,15 @@ def _attr_path(obj, dotted):
 
 
 def admin_money(amount, currency=DEFAULT_CURRENCY) -> str:
-    """`7,640.94 TRY` (thousands separators and currency, in the admin's language); `—` for no amount."""
+    """`7,640.94 TRY` (thousands separators and currency, in the admin's language) kept on one line in narrow
+    columns; `—` for no amount."""
     if amount is None or amount == "":
         return "—"
     try:
-        return format_money(Decimal(str(amount)), currency or DEFAULT_CURRENCY)
+        text = format_money(Decimal(str(amount)), currency or DEFAULT_CURRENCY)
     except (InvalidOperation, ValueError):
         return str(amount)
+    return format_html('<span class="money" style="white-space:nowrap">{}</span>', text)
 
 
 def admin_quantity(value) -> str:

@@ -54,7 +54,7 @@ def test_a_requested_quote_is_prepared_then_sent_from_its_page(client, admin_use
     assert requested.status == QuoteStatus.SENT and requested.revision == 1
     page = _change(client, requested)
     assert _moves(page) == {"draft"} and ">Revise (next revision)<" in page
-    assert re.search(r"field-gross[^>]*>\s*<p>[\d,]+\.\d\d TRY</p>", page)
+    assert re.search(r"field-gross[^>]*>\s*<p><span[^>]*>[\d,]+\.\d\d TRY</span></p>", page)
 
 
 def test_a_refused_send_is_an_error_message_and_changes_nothing(client, admin_user):
