@@ -65,3 +65,20 @@ def test_the_turkish_admin_order_list_heads_its_number_column_numara(admin_clien
     page = admin_client.get(reverse("admin:orders_order_changelist")).content.decode()
     header = re.search(r'class="[^"]*column-number[^"]*">.*?<a [^>]*>([^<]+)</a>', page, re.S)
     assert header and header.group(1).strip() == "Numara"
+
+
+def test_a_button_says_what_it_does_while_a_heading_names_the_thing():
+    with translation.override("tr"):
+        rendered = Template('{% load i18n %}{% translate "Filter" %}|{% translate "Filter" context "action" %}|'
+                            '{% translate "Return" %}|{% translate "Return" context "action" %}').render(Context())
+    assert rendered == "Filtre|Filtrele|İade|İade et"
+
+
+@pytest.mark.django_db
+def test_the_turkish_order_filters_button_reads_filtrele(client):
+    from dealers.tests.factories import DealerUserFactory
+
+    client.force_login(DealerUserFactory(role="owner"))
+    client.cookies["django_language"] = "tr"
+    page = client.get(reverse("orders:orders")).content.decode()
+    assert '<button type="submit">Filtrele</button>' in page
