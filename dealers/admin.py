@@ -204,7 +204,8 @@ class DealerAdmin(admin.ModelAdmin):
     fieldsets = (
         (_("Company"), {"fields": ("legal_name", "trade_name", "tax_office", "tax_number", "sector", "employees",
                                    "annual_revenue", "website")}),
-        (_("Contact & address"), {"fields": ("phone", "email", "address_line", "city", "postal_code", "country")}),
+        (_("Contact & address"), {"fields": ("phone", "email", "address_line", "city", "postal_code", "country",
+                                             "shipping_address_line", "shipping_city", "shipping_postal_code")}),
         (_("Trade"), {"fields": ("status", "status_reason", "code", "approved_at", "created_at", "segment",
                                  "account_manager", "agents", "is_key_account")}),
     )

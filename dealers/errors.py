@@ -20,6 +20,10 @@ class InvalidDocument(DealerError):
     code = "dealers.invalid_document"
 
 
+class InvalidAddress(DealerError):
+    code = "dealers.invalid_address"
+
+
 class InvalidTransition(DealerError):
     code = "dealers.invalid_transition"
     conflict = True

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import LoginForm
 
-from .errors import InvalidDocument
+from .errors import InvalidAddress, InvalidDocument
 from .models import Address, Dealer, DocumentType, Role, TermsVersion
 from .services import check_document_file
+from .services.application import check_delivery_address
 from .services.accounts import OWNER_EDITABLE_FIELDS
 
 
@@ -68,6 +69,11 @@ class DealerApplicationForm(forms.Form):
     address_line = forms.CharField(label=_("Billing address"), max_length=255)
     city = forms.CharField(label=_("City"), max_length=100)
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    shipping_address_line = forms.CharField(
+        label=_("Delivery address"), max_length=255, required=False,
+        help_text=_("Only if goods go elsewhere, e.g. to a warehouse. Empty: we deliver to the billing address."))
+    shipping_city = forms.CharField(label=_("City"), max_length=100, required=False)
+    shipping_postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
 
     contact_first_name = forms.CharField(label=_("First name"), max_length=150)
     contact_last_name = forms.CharField(label=_("Last name"), max_length=150)
@@ -79,6 +85,7 @@ class DealerApplicationForm(forms.Form):
 
     COMPANY_FIELDS = ["legal_name", "trade_name", "tax_office", "tax_number", "sector", "employees",
                       "annual_revenue", "phone", "email", "website", "address_line", "city", "postal_code"]
+    SHIPPING_FIELDS = ["shipping_address_line", "shipping_city", "shipping_postal_code"]
     CONTACT_FIELDS = ["contact_first_name", "contact_last_name", "contact_email", "contact_phone", "password",
                       "password_again"]
 
@@ -118,6 +125,10 @@ class DealerApplicationForm(forms.Form):
                     check_document_file(upload)
                 except InvalidDocument as exc:
                     self.add_error(name, str(exc.message))
+        try:
+            check_delivery_address(cleaned)
+        except InvalidAddress as exc:
+            self.add_error(exc.field, str(exc.message))
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return cleaned

@@ -187,6 +187,11 @@ class Dealer(models.Model):
     city = models.CharField(_("city"), max_length=100)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = models.CharField(_("country"), max_length=2, default="TR")
+    # A delivery address typed on the application when goods go elsewhere than the billing address above; on
+    # approval it becomes the default shipping address (empty: the billing address is both).
+    shipping_address_line = models.CharField(_("delivery address"), max_length=255, blank=True)
+    shipping_city = models.CharField(_("delivery city"), max_length=100, blank=True)
+    shipping_postal_code = models.CharField(_("delivery postal code"), max_length=20, blank=True)
 
     code = models.CharField(_("dealer code"), max_length=12, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.APPLIED, db_index=True)

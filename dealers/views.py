@@ -69,7 +69,7 @@ def apply(request):
         data = form.cleaned_data
         try:
             dealer = services.submit_application(
-                company={k: data[k] for k in form.COMPANY_FIELDS},
+                company={k: data[k] for k in form.COMPANY_FIELDS + form.SHIPPING_FIELDS},
                 contact=Contact(first_name=data["contact_first_name"], last_name=data["contact_last_name"],
                                 email=data["contact_email"], phone=data["contact_phone"], password=data["password"]),
                 documents=form.documents(),

@@ -22,7 +22,8 @@ from ..models import Address, Dealer, Role, TermsAcceptance, TermsVersion, User
 # What the owner may change on the company; legal name and tax number are for staff only.
 OWNER_EDITABLE_FIELDS = ["trade_name", "phone", "email", "website", "address_line", "city", "postal_code",
                          "sector", "employees", "annual_revenue"]
-STAFF_ONLY_FIELDS = ["legal_name", "tax_number", "tax_office"]
+STAFF_ONLY_FIELDS = ["legal_name", "tax_number", "tax_office", "shipping_address_line", "shipping_city",
+                     "shipping_postal_code"]
 
 
 def _require(actor: Actor, allowed: bool):

@@ -13,6 +13,7 @@ from portal import audit, outbox
 from ..errors import (
     DuplicateEmail,
     DuplicateTaxNumber,
+    InvalidAddress,
     InvalidDocument,
     InvalidPassword,
     InvalidTaxNumber,
@@ -26,6 +27,7 @@ ALLOWED_DOCUMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "imag
 COMPANY_FIELDS = [
     "legal_name", "trade_name", "tax_office", "tax_number", "sector", "employees", "annual_revenue", "phone",
     "email", "website", "address_line", "city", "postal_code", "country",
+    "shipping_address_line", "shipping_city", "shipping_postal_code",
 ]
 
 
@@ -58,6 +60,16 @@ def check_tax_number(value: str) -> str:
     return number
 
 
+def check_delivery_address(company: dict) -> None:
+    """A delivery address apart from the billing address is optional, but then with its street and its city."""
+    line, city = (company.get("shipping_address_line") or "").strip(), (company.get("shipping_city") or "").strip()
+    if line and not city:
+        raise InvalidAddress(_("Please give the city of the delivery address."), field="shipping_city")
+    if city and not line:
+        raise InvalidAddress(_("Please give the street and number of the delivery address."),
+                             field="shipping_address_line")
+
+
 @dataclass
 class Contact:
     first_name: str
@@ -83,6 +95,7 @@ def submit_application(*, company: dict, contact: Contact, documents: dict, acce
     send are still checked) and `require_terms=False`: the owner accepts the terms at the first login.
     """
     number = check_tax_number(company.get("tax_number", ""))
+    check_delivery_address(company)
     email = contact.email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise DuplicateEmail(_("A user with this e-mail address already exists."), field="contact_email")

@@ -83,21 +83,24 @@ def _check_agent(agent):
 
 
 def _addresses_from_application(*, dealer, by, ip_address=None) -> list[Address]:
-    """The address typed on the application becomes the default billing and shipping address (the application has
-    one address, so it is both). A kind the dealer already has an address of is left alone: nothing is doubled."""
+    """The addresses typed on the application become the default billing and shipping addresses: the billing
+    address, and the delivery address if one was given (else the billing address is both). A kind the dealer
+    already has an address of is left alone: nothing is doubled."""
     owner = dealer.owner()
-    if not dealer.address_line.strip() or not dealer.city.strip():
-        return []
     with translation.override(owner.language if owner is not None else None):
-        label = _("Head office")
+        head_office, delivery = _("Head office"), _("Delivery address")
+    billing = (head_office, dealer.address_line, dealer.city, dealer.postal_code)
+    shipping = (delivery, dealer.shipping_address_line, dealer.shipping_city, dealer.shipping_postal_code)
+    if not (shipping[1].strip() and shipping[2].strip()):
+        shipping = billing
     made = []
-    for kind in (Address.Kind.BILLING, Address.Kind.SHIPPING):
-        if Address.objects.filter(dealer=dealer, kind=kind).exists():
+    for kind, (label, line1, city, postal_code) in ((Address.Kind.BILLING, billing), (Address.Kind.SHIPPING, shipping)):
+        if not (line1.strip() and city.strip()) or Address.objects.filter(dealer=dealer, kind=kind).exists():
             continue
         address = Address.objects.create(
             dealer=dealer, kind=kind, label=label, is_default=True,
             contact_name=owner.get_full_name() if owner is not None else "", phone=dealer.phone,
-            line1=dealer.address_line, city=dealer.city, postal_code=dealer.postal_code, country=dealer.country)
+            line1=line1, city=city, postal_code=postal_code, country=dealer.country)
         audit.record(actor=by, action="address.created", target=address, dealer=dealer, ip_address=ip_address,
                      data={"kind": kind, "from": "application", "line1": address.line1, "city": address.city})
         made.append(address)

@@ -142,7 +142,8 @@ def test_dealer_detail_shows_company_status_segment_manager_and_owner(erp):
     body = erp.get(dealer_url(dealer)).json()
     assert set(body) == {
         "id", "code", "legal_name", "trade_name", "tax_office", "tax_number", "sector", "employees",
-        "annual_revenue", "phone", "email", "website", "address_line", "city", "postal_code", "country", "status",
+        "annual_revenue", "phone", "email", "website", "address_line", "city", "postal_code", "country",
+        "shipping_address_line", "shipping_city", "shipping_postal_code", "status",
         "segment", "account_manager", "created_at", "approved_at", "owner",
     }
     assert body["account_manager"] == "manager@portal.example.com"

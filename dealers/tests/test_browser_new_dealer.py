@@ -1,5 +1,5 @@
 """A new dealer orders on the day it is approved, in a real Chromium: staff approve it on the approve page with a
-credit limit, its owner finds the application's address in the address book and orders on account. Without a limit,
+credit limit, its owner finds the application's addresses in the address book and orders on account. Without a limit,
 checkout says why on account is not possible and the dealer orders by wire transfer."""
 import re
 
@@ -61,6 +61,9 @@ def to_review(page, base):
 def test_a_new_dealer_approved_with_a_credit_limit_orders_on_account_the_same_day(live_server, page, applied):
     base = live_server.url
     agent = AgentFactory(first_name="Ali", last_name="Satış")
+    # It applied with a warehouse as its delivery address.
+    Dealer.objects.filter(pk=applied.pk).update(shipping_address_line="Atatürk OSB 10002 Sk. No: 4",
+                                                shipping_city="Çiğli", shipping_postal_code="35620")
 
     # Staff approve it and set its credit on the approve page.
     approve_page_fields = {"credit_limit": "50000", "payment_terms_days": "45", "agent": agent.pk}
@@ -71,17 +74,17 @@ def test_a_new_dealer_approved_with_a_credit_limit_orders_on_account_the_same_da
     page.goto(base + "/account/addresses/")
     billing = page.locator("section", has_text="Billing addresses").locator(".address")
     shipping = page.locator("section", has_text="Shipping addresses").locator(".address")
-    for box in (billing, shipping):
-        assert box.count() == 1
-        text = box.inner_text()
-        assert "Kordon Boyu No: 21" in text and "35220 İzmir" in text and "Default" in text
+    assert billing.count() == 1 and shipping.count() == 1
+    assert "Kordon Boyu No: 21" in billing.inner_text() and "35220 İzmir" in billing.inner_text()
+    assert "Atatürk OSB 10002 Sk. No: 4" in shipping.inner_text() and "35620 Çiğli" in shipping.inner_text()
+    assert "Default" in billing.inner_text() and "Default" in shipping.inner_text()
 
     # The dashboard shows the limit, and checkout offers on account with the addresses filled in.
     page.goto(base + "/account/")
     assert "50,000.00 TRY" in page.locator("#credit-limit").inner_text()
     to_review(page, base)
     assert "Kordon Boyu No: 21" in page.locator("#id_billing_address option:checked").inner_text()
-    assert "Kordon Boyu No: 21" in page.locator("#id_shipping_address option:checked").inner_text()
+    assert "Atatürk OSB 10002 Sk. No: 4" in page.locator("#id_shipping_address option:checked").inner_text()
     page.select_option("#id_payment_method", "on_account")
     page.click("#to-review")
     page.wait_for_load_state()

@@ -66,6 +66,33 @@ def test_an_address_the_dealer_already_has_is_kept_and_nothing_is_doubled(applie
     assert Address.objects.filter(dealer=applied).count() == 2
 
 
+def test_a_delivery_address_on_the_application_becomes_the_default_shipping_address():
+    from .test_services import COMPANY, apply
+
+    dealer = apply(company={**COMPANY, "shipping_address_line": "OSB 4. Cad. No: 8", "shipping_city": "Kocaeli",
+                            "shipping_postal_code": "41400"})
+    approve_dealer(dealer=dealer, by=StaffFactory())
+    billing = Address.objects.get(dealer=dealer, kind=Address.Kind.BILLING)
+    shipping = Address.objects.get(dealer=dealer, kind=Address.Kind.SHIPPING)
+    assert (billing.line1, billing.city, billing.label) == ("Moda Cad. 5", "İstanbul", "Merkez ofis")
+    assert (shipping.line1, shipping.city, shipping.postal_code, shipping.label) == (
+        "OSB 4. Cad. No: 8", "Kocaeli", "41400", "Teslimat adresi")
+    assert billing.is_default and shipping.is_default
+
+
+def test_a_delivery_address_without_its_city_is_refused_and_nothing_is_saved(client):
+    from dealers.errors import InvalidAddress
+
+    from .test_services import COMPANY, apply
+
+    with pytest.raises(InvalidAddress) as exc:
+        apply(company={**COMPANY, "shipping_address_line": "OSB 4. Cad. No: 8"})
+    assert exc.value.field == "shipping_city" and not Dealer.objects.exists()
+    page = client.post(reverse("dealers:apply"), {**COMPANY, "shipping_address_line": "OSB 4. Cad. No: 8"})
+    assert page.status_code == 200 and "Please give the city of the delivery address." in page.content.decode()
+    assert not Dealer.objects.exists()
+
+
 def test_approval_with_a_sales_agent_assigns_it_and_refuses_a_user_who_is_not_one(applied):
     agent = AgentFactory()
     with pytest.raises(NotAllowed) as exc:
