@@ -149,3 +149,10 @@ def test_the_return_form_says_how_many_units_can_go_back(client, owner, panel):
     client.force_login(owner)
     html = client.get(reverse("orders:order_return", args=[order.number, line.pk])).content.decode()
     assert "You can return up to 2 pieces." in html
+
+
+def test_a_product_card_words_the_unit_after_its_minimum(client, owner, boxed):
+    client.force_login(owner)
+    html = client.get(reverse("catalog:list")).content.decode()
+    card = html[html.index('data-sku="CAB-3X25"'):]
+    assert '<small>boxes</small>' in card[:card.index("</article>")]
