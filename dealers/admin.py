@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext, ngettext_lazy
 
 from portal.actors import Actor
-from portal.admin import ReadOnlyAdmin, summary_level, summary_message
+from portal.admin import ReadOnlyAdmin, money_field, summary_level, summary_message
 from portal.errors import DomainError
 from portal.http import client_ip
 from portal.models import AuditEntry
@@ -82,8 +82,8 @@ class StatusMove:
 APPROVE = StatusMove(
     name="approve", to=Dealer.Status.APPROVED, only_from=Dealer.Status.APPLIED, service=approve_dealer,
     form=ApproveDealerForm, label=_("Approve"), title=_("Approve dealers"),
-    intro=_("Each dealer gets a dealer code and the settings below, and the address on its application becomes its "
-            "default billing and shipping address; its owner is mailed the code and a login link."),
+    intro=_("Each dealer gets a dealer code and the settings below, and the addresses on its application become its "
+            "default billing and shipping addresses; its owner is mailed the code and a login link."),
     done=ngettext_lazy("%(count)d dealer approved", "%(count)d dealers approved", "count"),
 )
 REJECT = StatusMove(
@@ -145,8 +145,9 @@ class DealerUserInline(ReadOnlyInline, admin.TabularInline):
     model = User
     fk_name = "dealer"
     verbose_name_plural = _("users")
-    fields = ["user_link", "full_name", "role", "order_limit", "is_active"]
+    fields = ["user_link", "full_name", "role", "limit", "is_active"]
     readonly_fields = fields
+    limit = money_field("order_limit", User._meta.get_field("order_limit").verbose_name)
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("-is_active", "role", "email")
