@@ -41,3 +41,14 @@ def test_dealer_history_rows_read_as_captions(staff_client):
     html = staff_client.get(reverse("admin:dealers_dealer_change", args=[dealer.pk])).content.decode()
     assert "DealerStatusChange object" not in html
     assert re.search(r"Applied → Approved · [^<]+ · by Ayşe Yılmaz", html)
+
+
+def test_dealer_users_order_limits_read_as_money(staff_client):
+    from decimal import Decimal
+
+    from .factories import DealerUserFactory
+
+    dealer = DealerFactory()
+    DealerUserFactory(dealer=dealer, order_limit=Decimal("12500.00"))
+    html = staff_client.get(reverse("admin:dealers_dealer_change", args=[dealer.pk])).content.decode()
+    assert "12,500.00 TRY" in html and "12500.00" not in html
