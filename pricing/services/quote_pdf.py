@@ -9,7 +9,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from catalog.models import UNIT_LABELS
 from portal.documents import DocumentKind, register_kind
 
 from ..models import DeliveryMethod, PaymentAdjustment
@@ -39,7 +38,7 @@ def _day(value):
 
 def snapshot_context(snapshot: dict) -> dict:
     """The snapshot with Decimals and dates restored and codes turned into (lazily translated) labels; the quote
-    pages read revisions through this too."""
+    pages read revisions through this too. A line's unit stays a code, worded with its quantity by `with_unit`."""
     header = snapshot.get("header", {})
     return {
         "number": snapshot["number"],
@@ -60,7 +59,6 @@ def snapshot_context(snapshot: dict) -> dict:
         },
         "lines": [{
             **line,
-            "unit_label": UNIT_LABELS.get(line.get("unit"), line.get("unit")),
             **{key: _decimal(line.get(key)) for key in ("list_price", "discount_percent", "net_unit_price",
                                                         "line_net", "vat_rate", "vat")},
         } for line in snapshot.get("lines", [])],
