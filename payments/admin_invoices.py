@@ -153,6 +153,7 @@ class PaymentAdmin(ServiceAddAdmin):
     paid_amount = money_field("amount", gettext_lazy("amount"))
     allocated_amount = money_field("allocated", gettext_lazy("allocated"))
     refunded_amount = money_field("refunded", gettext_lazy("refunded"))
+    display_fields = {"amount": "paid_amount", "allocated": "allocated_amount", "refunded": "refunded_amount"}
     list_filter = ["kind", "received_on"]
     search_fields = ["number", "reference", "dealer__legal_name", "dealer__code"]
     date_hierarchy = "received_on"
@@ -177,6 +178,7 @@ class CreditNoteAdmin(ServiceAddAdmin):
     list_display = ["number", "dealer", "credit_amount", "allocated_amount", "issued_on", "reason", "return_request"]
     credit_amount = money_field("amount", gettext_lazy("amount"))
     allocated_amount = money_field("allocated", gettext_lazy("allocated"))
+    display_fields = {"amount": "credit_amount", "allocated": "allocated_amount"}
     list_filter = ["issued_on"]
     search_fields = ["number", "reason", "dealer__legal_name", "dealer__code"]
     list_select_related = ["dealer", "return_request"]

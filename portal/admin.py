@@ -223,6 +223,8 @@ class ServiceAddAdmin(admin.ModelAdmin):
     """Adds through `add_form` (a ServiceAddForm) and shows saved rows read-only: they change only by services."""
 
     add_form = None
+    # Saved rows show these stored fields through an admin display of that name (an amount with its currency).
+    display_fields: dict = {}
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -230,10 +232,12 @@ class ServiceAddAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
-        return self.add_form.Meta.fields if obj is None else super().get_fields(request, obj)
+        return self.add_form.Meta.fields if obj is None else self.get_readonly_fields(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "id"] if obj is not None else []
+        if obj is None:
+            return []
+        return [self.display_fields.get(f.name, f.name) for f in self.model._meta.fields if f.name != "id"]
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []

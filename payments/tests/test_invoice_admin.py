@@ -71,3 +71,16 @@ def test_a_partly_paid_invoice_offers_no_void_and_refuses_one(staff_client, invo
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PARTIALLY_PAID
+
+
+def test_payment_and_credit_note_pages_show_amounts_with_currency(staff_client):
+    from .factories import CreditNoteFactory, PaymentFactory
+
+    payment = PaymentFactory(amount=D("1234.50"))
+    page = staff_client.get(reverse("admin:payments_payment_change", args=[payment.pk])).content.decode()
+    assert "1,234.50 TRY" in page and "1234.50" not in page
+    listing = staff_client.get(reverse("admin:payments_payment_changelist")).content.decode()
+    assert "1,234.50 TRY" in listing
+    note = CreditNoteFactory(amount=D("2500.00"))
+    page = staff_client.get(reverse("admin:payments_creditnote_change", args=[note.pk])).content.decode()
+    assert "2,500.00 TRY" in page and "2500.00" not in page
