@@ -156,3 +156,18 @@ def test_a_product_card_words_the_unit_after_its_minimum(client, owner, boxed):
     html = client.get(reverse("catalog:list")).content.decode()
     card = html[html.index('data-sku="CAB-3X25"'):]
     assert '<small>boxes</small>' in card[:card.index("</article>")]
+
+
+def test_the_staff_mail_of_a_return_words_the_quantity_with_its_unit(owner, panel):
+    from orders.models import OrderStatus
+    from orders.services import returns
+    from portal.models import Notification
+    from portal.outbox import render_notification
+
+    StaffFactory(is_superuser=True, email="returns@staff.example.com")
+    order = _place(owner, [(panel, 3)])
+    type(order).objects.filter(pk=order.pk).update(status=OrderStatus.DELIVERED)
+    returns.request_return(actor=actor_of(owner), line=order.lines.get(), quantity=Decimal(2), reason="Broken")
+    row = Notification.objects.filter(template="orders/staff_return_requested").first()
+    _subject, text, html = render_notification(row)
+    assert "asks to return 2 pieces of LED-600" in text and "2 pieces" in html
