@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin, quantity_field
 
 from .models import Cart, CartLine, SavedList, SavedListLine
 
@@ -11,8 +11,9 @@ from .models import Cart, CartLine, SavedList, SavedListLine
 class _ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    fields = ["product", "quantity", "added_at"]
+    fields = ["product", "qty", "added_at"]
     readonly_fields = fields
+    qty = quantity_field("quantity", _("quantity"))
     autocomplete_fields = []
 
     def has_add_permission(self, request, obj=None):

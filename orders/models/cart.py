@@ -74,7 +74,7 @@ class CartLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.product_id} × {self.quantity}"
+        return f"{self.product.sku} × {self.quantity.normalize():f}"
 
 
 class SavedListQuerySet(models.QuerySet):
@@ -129,4 +129,4 @@ class SavedListLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.product_id} × {self.quantity}"
+        return f"{self.product.sku} × {self.quantity.normalize():f}"

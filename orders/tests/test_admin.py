@@ -252,3 +252,13 @@ def test_return_page_offers_approve_and_reject_with_a_note_for_the_dealer(staff_
     assert rma.status == ReturnStatus.REJECTED and rma.decision_note == "Scratched in use"
     page = staff_client.get(reverse("admin:orders_returnrequest_change", args=[rma.pk])).content.decode()
     assert "/move/" not in page and "No further move is possible" in page
+
+
+def test_cart_lines_read_as_sku_and_plain_quantity(staff_client, owner, dealer, panel):
+    from orders.models import Cart, CartLine
+
+    cart = Cart.objects.create(dealer=dealer, user=owner)
+    CartLine.objects.create(cart=cart, product=panel, quantity=Decimal("3.000"))
+    page = staff_client.get(reverse("admin:orders_cart_change", args=[cart.pk])).content.decode()
+    assert "LED-600 × 3" in page and "3.000" not in page
+    assert re.search(r"field-qty[^>]*>\s*<p>3</p>", page)
