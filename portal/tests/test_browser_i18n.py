@@ -23,7 +23,8 @@ PLACED = datetime.datetime(2027, 1, 5, 11, 2, tzinfo=datetime.timezone.utc)
 
 
 def _switch_language(page, code):
-    page.select_option("#language-select", code)
+    with page.expect_navigation():
+        page.select_option("#language-select", code)  # the switch submits itself
     page.wait_for_load_state()
 
 
