@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin, money_field
 from portal.errors import DomainError
 
 from .models import CardPayment, CardRefund
@@ -20,8 +20,11 @@ class RefundForm(forms.Form):
 
 @admin.register(CardPayment)
 class CardPaymentAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "order", "dealer", "status", "amount", "installments", "captured", "refunded",
-                    "provider", "created_at"]
+    list_display = ["reference", "order", "dealer", "status", "paid_amount", "installments", "captured_amount",
+                    "refunded_amount", "provider", "created_at"]
+    paid_amount = money_field("amount", gettext_lazy("amount"))
+    captured_amount = money_field("captured", gettext_lazy("captured"))
+    refunded_amount = money_field("refunded", gettext_lazy("refunded"))
     list_filter = ["status", "provider", "created_at"]
     search_fields = ["reference", "order__number", "dealer__legal_name", "dealer__code"]
     list_select_related = ["order", "dealer"]
@@ -53,7 +56,8 @@ class CardPaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(CardRefund)
 class CardRefundAdmin(ReadOnlyAdmin):
-    list_display = ["number", "card_payment", "dealer", "amount", "refunded_on", "reason", "created_by"]
+    list_display = ["number", "card_payment", "dealer", "refund_amount", "refunded_on", "reason", "created_by"]
+    refund_amount = money_field("amount", gettext_lazy("amount"), currency="card_payment.currency")
     list_filter = ["refunded_on"]
     search_fields = ["number", "card_payment__reference", "dealer__legal_name", "reason"]
     list_select_related = ["card_payment", "dealer", "created_by"]

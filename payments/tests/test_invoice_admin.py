@@ -84,3 +84,16 @@ def test_payment_and_credit_note_pages_show_amounts_with_currency(staff_client):
     note = CreditNoteFactory(amount=D("2500.00"))
     page = staff_client.get(reverse("admin:payments_creditnote_change", args=[note.pk])).content.decode()
     assert "2,500.00 TRY" in page and "2500.00" not in page
+
+
+def test_card_payments_list_amounts_with_currency(staff_client):
+    from orders.models import Order
+    from payments.models import CardPayment
+
+    dealer = InvoiceFactory().dealer
+    order = Order.objects.create(number="ORD-T-CARD", dealer=dealer, placed_by=StaffFactory(),
+                                 shipping_address="Depot", billing_address="Office", total_gross=D("9876.50"))
+    CardPayment.objects.create(order=order, dealer=dealer, provider="offline", reference="ref-card-1",
+                               amount=D("9876.50"), captured=D("9876.50"))
+    listing = staff_client.get(reverse("admin:payments_cardpayment_changelist")).content.decode()
+    assert listing.count("9,876.50 TRY") == 2 and "9876.50" not in listing
