@@ -108,3 +108,13 @@ def test_a_viewer_sees_the_dense_list_without_quantity_fields(client, dealer, fa
     html = client.get(LIST, {"view": "dense"}).content.decode()
     assert len(rows(html)) == 2 and "10.00 TRY" in html
     assert 'name="q-' not in html and 'id="dense-form"' not in html
+
+
+def test_a_product_that_cannot_be_delivered_has_no_quantity_field_to_fill(signed_in, fake_prices):
+    (product,) = _fill(1, fake_prices)
+    product.stock_quantity, product.allow_backorder = 0, False
+    product.save()
+    html = signed_in.get(LIST, {"view": "dense"}).content.decode()
+    assert 'data-availability="unavailable"' in html
+    field = re.search(rf'<input [^>]*name="q-{product.pk}"[^>]*>', html).group(0)
+    assert " disabled" in field
