@@ -184,7 +184,8 @@ class OrderMoveForm(MoveNoteForm):
 
 
 class SetStatusForm(MoveNoteForm):
-    """The list action: only the statuses some selected order may move to, none chosen in advance."""
+    """The list action: only the statuses some selected order may move to, and the selected orders' current ones
+    (to set a sub-status without a move); none chosen in advance."""
 
     status = forms.ChoiceField(label=_("New status"))
     sub_status = forms.ModelChoiceField(label=_("Sub-status"), queryset=SubStatus.objects.none(), required=False)
@@ -193,9 +194,11 @@ class SetStatusForm(MoveNoteForm):
     def __init__(self, *args, orders, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = {to for order in orders for to in changes.staff_moves(order.status)}
-        self.fields["status"].choices = [("", "---------")] + [(s.value, s.label) for s in OrderStatus
-                                                               if s in allowed]
-        self.fields["sub_status"].queryset = _sub_statuses(allowed)
+        current = {order.status for order in orders}
+        self.fields["status"].choices = [("", "---------")] + [
+            (s.value, s.label if s in allowed else _("%(status)s (current: sub-status only)") % {"status": s.label})
+            for s in OrderStatus if s in allowed or s in current]
+        self.fields["sub_status"].queryset = _sub_statuses(allowed | current)
 
 
 class OrderLineSkuFilter(admin.SimpleListFilter):

@@ -64,7 +64,7 @@ def test_set_status_offers_only_allowed_moves_and_preselects_nothing(staff_clien
     select = select[:select.index("</select>")]
     assert 'value="confirmed"' in select and 'value="processing"' in select and 'value="cancelled"' in select
     assert 'value="delivered"' not in select and 'value="pending_approval"' not in select
-    assert 'value="placed"' not in select
+    assert '<option value="placed">Placed (current: sub-status only)</option>' in select
     assert re.findall(r'<option value="([^"]*)" selected', select) in ([], [""])  # nothing chosen for staff
     assert f"{order.number} (Placed)" in page
 
@@ -262,3 +262,12 @@ def test_cart_lines_read_as_sku_and_plain_quantity(staff_client, owner, dealer, 
     page = staff_client.get(reverse("admin:orders_cart_change", args=[cart.pk])).content.decode()
     assert "LED-600 × 3" in page and "3.000" not in page
     assert re.search(r"field-qty[^>]*>\s*<p>3</p>", page)
+
+
+def test_set_status_sets_a_sub_status_without_a_move(staff_client, order):
+    checked = SubStatus.objects.create(code="checked", name_en="Credit checked", status=OrderStatus.PLACED)
+    staff_client.post(reverse("admin:orders_order_changelist"), {
+        "action": "set_status_selected", "_selected_action": [order.pk], "apply": "1", "status": "placed",
+        "sub_status": checked.pk})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PLACED and order.sub_status == checked
