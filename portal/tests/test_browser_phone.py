@@ -34,7 +34,8 @@ def _trade(language):
     market = PriceListFactory(kind="market")
     products = [
         priced(market, "1765.18", sku="A-0911-111", name="ANADOLU Endüstriyel Yüksek Verimli LED Panel 60x60 4000K",
-               stock_quantity=500),
+               stock_quantity=500, description="<table><tr>" + "<td>Işık akısı 3600 lm / 4000 K</td>" * 8
+               + "</tr></table>"),
         priced(market, "12.50", sku="CAB-3X25-NYM", name="Kablo NYM 3x2,5 mm² (kutu)", unit=Unit.BOX,
                stock_quantity=500, min_order_quantity=Decimal(10), order_multiple=Decimal(5)),
         priced(market, "2481.00", sku="BB-1730-130", name="ANADOLU Bakır Boru 4A Sertleştirilmiş", unit=Unit.METRE,
@@ -95,6 +96,14 @@ def test_no_main_page_scrolls_sideways_at_phone_width(live_server, browser, lang
         for part in (row.locator("input.qty"), row.locator("td.line-gross"), row.locator("button.remove")):
             box = part.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+        # The order page: each line a card, its quantity, prices and VAT on screen.
+        page.goto(base + reverse("orders:order", args=[order.number]))
+        cells = page.locator("#order-lines tr[data-sku='A-0911-111'] td.num")
+        assert cells.count() >= 4
+        for i in range(cells.count()):
+            box = cells.nth(i).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], cells.nth(i).inner_text()
 
         # The checkout review.
         page.goto(base + reverse("orders:checkout"))
