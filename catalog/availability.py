@@ -79,6 +79,8 @@ class Availability:
 
     @property
     def css(self) -> str:
+        if self.display == NONE and self.status == LOW:
+            return CSS_CLASSES[IN_STOCK]  # "Available" in the colour of low stock would tell what the mode hides
         return CSS_CLASSES[self.status]
 
     def _qty(self, quantity) -> str:

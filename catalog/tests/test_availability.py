@@ -82,6 +82,7 @@ def test_stock_display_setting_decides_what_a_dealer_reads(settings, mode, plent
     assert availability(card(stock_quantity=D(3))).label == low
     assert availability(card(stock_quantity=D(0))).label == "Not available"
     assert availability(card(stock_quantity=D(12))).as_dict()["available"] == ("12" if mode == "exact" else None)
+    assert availability(card(stock_quantity=D(3))).css == ("ok" if mode == "none" else "warn")
 
 
 def test_an_unknown_stock_display_falls_back_to_bands(settings):
