@@ -99,3 +99,18 @@ def test_checkout_review_flags_the_line_disables_placing_and_placing_is_refused(
     assert 'id="place-order" disabled' in html
     signed_in.post(reverse("orders:checkout"), {**form, "step": "place"})  # a forced submit: the last guard
     assert not Order.objects.exists()
+
+
+def test_cart_api_refuses_with_409_and_flags_the_line_with_what_can_be_delivered(owner, dealer, few):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(owner)
+    refused = api.post(reverse("api:me-cart-lines"), {"sku": few.sku, "quantity": "7"}, format="json")
+    assert refused.status_code == 409 and refused.json()["code"] == "catalog.not_enough_stock"
+    assert refused.json()["detail"] == "Only 6 pieces can be delivered."
+    assert api.post(reverse("api:me-cart-lines"), {"sku": few.sku, "quantity": "5"}, format="json").status_code == 201
+    few.stock_quantity = D(3)
+    few.save()
+    body = api.get(reverse("api:me-cart")).json()
+    assert body["lines"][0]["problem"] == "Only 3 pieces can be delivered." and body["orderable"] is False
