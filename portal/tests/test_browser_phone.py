@@ -18,6 +18,7 @@ from orders.tests.factories import SavedListFactory, SavedListLineFactory
 from payments.services import invoices
 from pricing.services.quotes import request_quote
 from pricing.tests.factories import PriceListFactory
+from pricing.tests.quote_fixtures import send
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +54,9 @@ def _trade(language):
     order_services.add_lines_to_cart(actor=actor, lines=[(products[0], 300), (products[1], 1500),
                                                          (products[2], 400)])
     agent = AgentFactory(dealers=[dealer], email=f"temsilci-{language}@phone.example.com", language=language)
-    return dealer, owner, agent, products, order, invoice, quote, saved
+    sent = request_quote(actor=actor, lines=[(products[2], 60)])
+    send(agent, sent)
+    return dealer, owner, agent, products, order, invoice, quote, saved, sent
 
 
 def _phone(browser, language):
@@ -72,7 +75,7 @@ def _sideways(page, url) -> str | None:
 
 @pytest.mark.parametrize("language, heading", [("en", "Cart"), ("tr", "Sepet")])
 def test_no_main_page_scrolls_sideways_at_phone_width(live_server, browser, language, heading):
-    dealer, owner, agent, products, order, invoice, quote, saved = _trade(language)
+    dealer, owner, agent, products, order, invoice, quote, saved, sent = _trade(language)
     base = live_server.url
     context, page = _phone(browser, language)
     try:
@@ -82,6 +85,7 @@ def test_no_main_page_scrolls_sideways_at_phone_width(live_server, browser, lang
                  reverse("orders:cart"), reverse("orders:quick_order"), reverse("orders:checkout"),
                  reverse("orders:orders"), reverse("orders:order", args=[order.number]),
                  reverse("quotes:list"), reverse("quotes:new"), reverse("quotes:detail", args=[quote.number]),
+                 reverse("quotes:detail", args=[sent.number]), reverse("quotes:revision", args=[sent.number, 1]),
                  reverse("payments:invoices"), reverse("payments:invoice", args=[invoice.number]),
                  reverse("payments:statement"), reverse("dealers:status"), reverse("dealers:company"),
                  reverse("dealers:addresses"), reverse("dealers:address_new"), reverse("dealers:users"),
@@ -104,6 +108,12 @@ def test_no_main_page_scrolls_sideways_at_phone_width(live_server, browser, lang
         for i in range(cells.count()):
             box = cells.nth(i).bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], cells.nth(i).inner_text()
+
+        # A sent quote: each line a card with its quantity and net on screen.
+        page.goto(base + reverse("quotes:detail", args=[sent.number]))
+        for cell in ("td.line-net", "td.net-unit"):
+            box = page.locator(f".quote-lines tr[data-sku='BB-1730-130'] {cell}").bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], cell
 
         # The checkout review.
         page.goto(base + reverse("orders:checkout"))
@@ -130,7 +140,7 @@ def test_no_main_page_scrolls_sideways_at_phone_width(live_server, browser, lang
 
 
 def test_catalog_filters_wait_behind_a_button_on_a_phone_and_stay_open_on_a_desktop(live_server, browser):
-    dealer, owner, agent, products, order, invoice, quote, saved = _trade("tr")
+    dealer, owner, agent, products, order, invoice, quote, saved, sent = _trade("tr")
     base = live_server.url
     context, page = _phone(browser, "tr")
     try:
