@@ -14,7 +14,7 @@ from django.db.models import CharField, F, OuterRef, Prefetch, Q, Subquery, Valu
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
-from .models import Category, Product, ProductAttribute, ProductImage
+from .models import IN_STOCK, Category, Product, ProductAttribute, ProductImage
 from .facets import FACET_CACHE_SECONDS, Facets, attribute_value_q, count_facets, filterable_attributes, has_attribute
 from .permissions import can_see_prices
 from .prices import prices_for
@@ -255,9 +255,9 @@ def _sort_by_price(ids, prices, *, descending):
 
 def list_example_skus(*, limit: int = 2) -> list[str]:
     """SKUs of real, orderable cards for examples in forms ("LED-600 10" would name a product nobody sells):
-    the first active ones by SKU, one query served by the SKU index."""
-    return list(Product.objects.active().filter(category__active=True).order_by("sku")
-                .values_list("sku", flat=True)[:limit])
+    the first active ones in stock (at least a minimum order) by SKU, one query."""
+    return list(Product.objects.active().filter(category__active=True).filter(IN_STOCK)
+                .order_by("sku").values_list("sku", flat=True)[:limit])
 
 
 # --- The product card ---------------------------------------------------------------------------

@@ -224,3 +224,12 @@ def find_products(skus, *, fields=None) -> dict[str, Product]:
         if key not in found or product.sku in exact:
             found[key] = product
     return found
+
+
+def example_lines(skus, *, separators=(" ", ";", "\t")) -> str:
+    """Example lines for a form's placeholder, naming real SKUs (catalog.selectors.list_example_skus) in each
+    accepted form; without any, the parts of a line: an invented SKU sends a dealer looking for a product nobody
+    sells."""
+    if not skus:
+        return _("SKU quantity")
+    return "\n".join(f"{sku}{sep}{qty}" for sku, sep, qty in zip(skus, separators * 3, ("10", "5", "2")))

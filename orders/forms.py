@@ -3,17 +3,17 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog.selectors import list_example_skus
+from catalog.skus import example_lines
+
 from .models import SavedList
 from .services.quick_order import MAX_FILE_BYTES, MAX_LINES, MAX_TEXT_CHARS
-
-QUICK_ORDER_PLACEHOLDER = "LED-600 10\nCAB-3X25;250\nKB-1\t2,5"
 
 
 class QuickOrderForm(forms.Form):
     lines = forms.CharField(
         label=gettext_lazy("Lines"), required=False, max_length=MAX_TEXT_CHARS, strip=False,
-        widget=forms.Textarea(attrs={"rows": 12, "cols": 40, "placeholder": QUICK_ORDER_PLACEHOLDER,
-                                     "spellcheck": "false", "autocapitalize": "off"}))
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 40, "spellcheck": "false", "autocapitalize": "off"}))
     file = forms.FileField(
         label=gettext_lazy("File (CSV or XLSX)"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,text/csv,text/plain,"
@@ -21,6 +21,7 @@ class QuickOrderForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["lines"].widget.attrs["placeholder"] = example_lines(list_example_skus(limit=3))
         # Help texts with numbers are built per request, in the request's language.
         self.fields["lines"].help_text = _(
             "One product per line: the SKU, then the quantity, separated by a tab, spaces, a comma or a semicolon "

@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
+from catalog.selectors import list_example_skus
+from catalog.skus import example_lines
 from dealers.models import Dealer
 from portal.errors import DomainError
 
@@ -121,7 +123,7 @@ class PriceAsDealerForm(forms.Form):
         help_text=_("Empty: the market price a visitor without a dealer sees."))
     lines = forms.CharField(
         label=_("Lines"),
-        widget=forms.Textarea(attrs={"rows": 8, "cols": 40, "placeholder": "LED-600 10\nCAB-3X25 250"}),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 40}),
         help_text=_("One line per product: SKU, a space, the quantity (default 1)."))
     payment_method = forms.ChoiceField(
         label=_("Payment method"), required=False,
@@ -133,6 +135,7 @@ class PriceAsDealerForm(forms.Form):
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["lines"].widget.attrs["placeholder"] = example_lines(list_example_skus(), separators=(" ",))
         if admin_site is not None:
             dealer = self.fields["dealer"]
             dealer.widget = AutocompleteSelect(PriceList._meta.get_field("dealer"), admin_site)

@@ -25,12 +25,7 @@ class QuoteRequestForm(forms.Form):
         """`example_skus`: SKUs of the real catalog for the example lines (catalog.selectors.list_example_skus);
         without any, the example names the parts of a line instead of inventing products."""
         super().__init__(*args, **kwargs)
-        quantities = ("10", "5")
-        if example_skus:
-            example = "\n".join(f"{sku} {qty}" for sku, qty in zip(example_skus, quantities))
-        else:
-            example = _("SKU quantity")
-        self.fields["lines"].widget.attrs["placeholder"] = example
+        self.fields["lines"].widget.attrs["placeholder"] = sku_lines.example_lines(example_skus, separators=(" ",))
 
     def clean_lines(self):
         """[(sku, quantity text or None), …] — every bad line is reported at once."""

@@ -212,6 +212,17 @@ def test_quick_order_reports_bad_lines_and_keeps_them_to_correct(signed_in, owne
     assert cart_of(owner) == {"LED-600": D(2)}
 
 
+def test_quick_order_example_names_only_products_a_dealer_can_order(signed_in, market):
+    """The placeholder used to name LED-600 and CAB-3X25, which no demo catalog sells."""
+    priced(market, sku="AA-1", stock_quantity=D(50))
+    priced(market, sku="AB-2", stock_quantity=D(0))  # nothing in stock: never the example
+    priced(market, sku="AC-3", stock_quantity=D(4), min_order_quantity=D(10))  # less than one minimum order
+    priced(market, sku="AD-4", stock_quantity=D(30))
+    html = signed_in.get(QUICK).content.decode()
+    assert 'placeholder="AA-1 10\nAD-4;5"' in html
+    assert "LED-600" not in html and "AB-2" not in html and "AC-3" not in html
+
+
 def test_quick_order_with_only_good_lines_goes_to_the_cart(signed_in, owner, panel, boxed):
     response = signed_in.post(QUICK, {"lines": "LED-600\t2\nCAB-3X25,15"})
     assert response.status_code == 302 and response.url == CART
