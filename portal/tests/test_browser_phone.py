@@ -79,8 +79,11 @@ def test_no_main_page_scrolls_sideways_at_phone_width(live_server, browser, lang
     base = live_server.url
     context, page = _phone(browser, language)
     try:
+        # A visitor's pages first: the home page, logging in, applying as a dealer.
+        problems = [problem for path in (reverse("home"), reverse("account_login"), reverse("dealers:apply"))
+                    if (problem := _sideways(page, base + path))]
         log_in(page, base, owner.email, PASSWORD, dealer.code)
-        pages = [reverse("dealers:dashboard"), reverse("catalog:list"), reverse("catalog:list") + "?view=grid",
+        pages = [reverse("home"), reverse("dealers:dashboard"), reverse("catalog:list"), reverse("catalog:list") + "?view=grid",
                  reverse("catalog:list") + "?view=dense", reverse("catalog:product", args=[products[0].sku]),
                  reverse("orders:cart"), reverse("orders:quick_order"), reverse("orders:checkout"),
                  reverse("orders:orders"), reverse("orders:order", args=[order.number]),
@@ -91,7 +94,7 @@ def test_no_main_page_scrolls_sideways_at_phone_width(live_server, browser, lang
                  reverse("dealers:addresses"), reverse("dealers:address_new"), reverse("dealers:users"),
                  reverse("dealers:user_invite"), reverse("orders:lists"),
                  reverse("orders:list_detail", args=[saved.pk])]
-        problems = [problem for path in pages if (problem := _sideways(page, base + path))]
+        problems += [problem for path in pages if (problem := _sideways(page, base + path))]
 
         # The cart: one card per line, its quantity, total and "Remove" on screen without scrolling sideways.
         page.goto(base + reverse("orders:cart"))
