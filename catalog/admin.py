@@ -9,6 +9,21 @@ from portal.errors import DomainError
 from . import services
 from .forms import CategoryAdminForm, ProductAdminForm
 from .models import Attribute, Category, Product, ProductAttribute, ProductDocument, ProductImage
+from .units import quantity_with_unit
+
+
+def quantity_with_unit_field(description, quantity="quantity", unit="unit"):
+    """An admin column or read-only field reading "2 pieces" / "2 adet" from a stored quantity and unit code
+    (`unit` may follow a relation: "product.unit")."""
+
+    @admin.display(description=description, ordering=quantity)
+    def show(self, obj):
+        code = obj
+        for part in unit.split("."):
+            code = getattr(code, part)
+        return quantity_with_unit(getattr(obj, quantity), code)
+
+    return show
 
 
 @admin.register(Category)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from catalog.admin import quantity_with_unit_field
 from portal.admin import ReadOnlyAdmin, quantity_field
 
 from .models import Cart, CartLine, SavedList, SavedListLine
@@ -13,7 +14,7 @@ class _ReadOnlyInline(admin.TabularInline):
     can_delete = False
     fields = ["product", "qty", "added_at"]
     readonly_fields = fields
-    qty = quantity_field("quantity", _("quantity"))
+    qty = quantity_with_unit_field(_("quantity"), unit="product.unit")
     autocomplete_fields = []
 
     def has_add_permission(self, request, obj=None):
@@ -127,9 +128,9 @@ class SubStatusAdmin(admin.ModelAdmin):
 
 class OrderLineInline(_ReadOnlyInline):
     model = OrderLine
-    fields = ["sku", "name", "qty", "unit", "price", "net", "vat", "returned"]
+    fields = ["sku", "name", "qty", "price", "net", "vat", "returned"]
     readonly_fields = fields
-    qty = quantity_field("quantity", _("quantity"))
+    qty = quantity_with_unit_field(_("quantity"))
     returned = quantity_field("returned_quantity", _("returned"))
     price = money_field("unit_price", _("unit price"), currency="order.currency")
     net = money_field("line_net", _("net"), currency="order.currency")
@@ -319,7 +320,7 @@ class ReturnRequestAdmin(StatusMovesAdmin):
     fields = readonly_fields
     inlines = [ReturnPhotoInline]
     actions = ["approve_selected", "reject_selected"]
-    qty = quantity_field("quantity", _("quantity"))
+    qty = quantity_with_unit_field(_("quantity"), unit="line.unit")
 
     # A return is decided once, from "requested" (returns._decide checks it again under its lock).
     def status_moves(self, request, obj):

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog.admin import quantity_with_unit_field
 from portal.admin import (
     AdminMove,
     ServiceAddAdmin,
@@ -36,9 +37,9 @@ class ReadOnlyInline(admin.TabularInline):
 
 class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    fields = ["sku", "name", "qty", "unit", "price", "vat_rate", "net", "vat"]
+    fields = ["sku", "name", "qty", "price", "vat_rate", "net", "vat"]
     readonly_fields = fields
-    qty = quantity_field("quantity", gettext_lazy("quantity"))
+    qty = quantity_with_unit_field(gettext_lazy("quantity"))
     price = money_field("unit_price", gettext_lazy("unit price"), currency="invoice.currency")
     net = money_field("line_net", gettext_lazy("net"), currency="invoice.currency")
     vat = money_field("line_vat", gettext_lazy("VAT"), currency="invoice.currency")

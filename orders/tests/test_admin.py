@@ -229,7 +229,7 @@ def test_money_and_quantities_are_formatted(staff_client, owner, dealer, market)
     assert order.total_net == Decimal("7640.94")
     change = staff_client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
     assert "7,640.94 TRY" in change and "7640.94" not in change
-    assert "1.000" not in change and re.search(r'field-qty[^>]*>\s*<p>1</p>', change)
+    assert "1.000" not in change and re.search(r'field-qty[^>]*>\s*<p>1 piece</p>', change)
     listing = staff_client.get(reverse("admin:orders_order_changelist")).content.decode()
     gross = order.total_gross
     assert f"{gross:,.2f} TRY" in listing and f">{gross}<" not in listing
@@ -261,7 +261,7 @@ def test_cart_lines_read_as_sku_and_plain_quantity(staff_client, owner, dealer, 
     CartLine.objects.create(cart=cart, product=panel, quantity=Decimal("3.000"))
     page = staff_client.get(reverse("admin:orders_cart_change", args=[cart.pk])).content.decode()
     assert "LED-600 × 3" in page and "3.000" not in page
-    assert re.search(r"field-qty[^>]*>\s*<p>3</p>", page)
+    assert re.search(r"field-qty[^>]*>\s*<p>3 pieces</p>", page)
 
 
 def test_set_status_sets_a_sub_status_without_a_move(staff_client, order):

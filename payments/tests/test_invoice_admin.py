@@ -39,7 +39,7 @@ def test_invoice_page_shows_status_void_button_and_formatted_amounts(staff_clien
     assert set(re.findall(r"/move/([a-z_]+)/", page)) == {"void"} and ">Void the invoice<" in page
     assert "12,345.60 TRY" in page and "10,288.00 TRY" in page and "5,144.00 TRY" in page
     assert "12345.60" not in page and "2.000" not in page
-    assert re.search(r"field-qty[^>]*>\s*<p>2</p>", page)
+    assert re.search(r"field-qty[^>]*>\s*<p>2 pieces</p>", page) and ">piece<" not in page
     assert "InvoiceLine object" not in page and "LED-600 × 2" in page
     listing = staff_client.get(reverse("admin:payments_invoice_changelist")).content.decode()
     assert "12,345.60 TRY" in listing and "12345.60" not in listing
