@@ -163,7 +163,7 @@ def validate_quantity(*, product: Product, quantity) -> Decimal:
     unit = product.get_unit_display()
     value = quantity_value(quantity)
     if product.unit not in Unit.fractional() and value != value.to_integral_value():
-        raise NotWhole(_("%(unit)s is sold in whole numbers only, not %(quantity)s.")
+        raise NotWhole(_("Sold by the %(unit)s in whole numbers only, not %(quantity)s.")
                        % {"unit": unit, "quantity": _qty(value)}, field="quantity")
     minimum = product.min_order_quantity
     if value < minimum:

@@ -83,7 +83,7 @@ def request_return(*, actor, line: OrderLine, quantity, reason, photos=None) -> 
         if line.order.status != OrderStatus.DELIVERED:
             raise StatusNotAllowed(_("Only delivered orders can be returned."))
         if line.product.unit not in Unit.fractional() and quantity != quantity.to_integral_value():
-            raise InvalidReturn(_("%(unit)s is sold in whole numbers only, not %(quantity)s.") % {
+            raise InvalidReturn(_("Sold by the %(unit)s in whole numbers only, not %(quantity)s.") % {
                 "unit": line.product.get_unit_display(), "quantity": f"{quantity.normalize():f}"}, field="quantity")
         available = returnable_quantity(line)
         if quantity > available:
