@@ -135,7 +135,15 @@ def _results_context(request, category, view_mode, per_page) -> dict:
     actor = request.actor
     params = parse_list_params(request.GET)
     page, facets, total = selectors.search_products(actor=actor, category=category, per_page=per_page, **params)
-    get = request.GET
+    # Quantities a bulk add refused come back as `q-<product id>` (orders.views.cart.cart_add_many): the dense rows
+    # show them again; the page's links leave them out.
+    get = request.GET.copy()
+    typed = {}
+    for key in [key for key in get if key.startswith("q-")]:
+        typed[key[2:]] = get.pop(key)[-1][:20]
+    if view_mode == "dense" and typed:
+        for product in page.object_list:
+            product.typed = typed.get(str(product.pk))
 
     # Links that keep the other filters: toggles of facet values, sorting, view mode, pages.
     for facet in facets.attributes:

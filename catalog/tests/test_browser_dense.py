@@ -1,6 +1,6 @@
 """The catalog as an order pad in a real Chromium: switch to the dense list, 50 rows with SKU, price and
 availability, quantities typed with the keyboard (Tab to the next row, Enter adds every filled line), a refused line
-reported by its SKU while the others go into the cart; the view stays chosen."""
+reported by its SKU while the others go into the cart, its quantity kept to correct; the view stays chosen."""
 from decimal import Decimal
 
 import pytest
@@ -85,6 +85,15 @@ def test_a_line_below_its_minimum_is_reported_by_sku_and_the_others_are_added(ow
     assert "2 lines added to your cart." in said
     assert "PN-002B not added:" in said and "10" in said
     assert _cart(owner) == {"PN-000": Decimal(1), "PN-003": Decimal(4)}
+    # The refused row keeps what was typed, marked, ready to correct; the added ones are empty again.
+    refused = page.locator("#dense-list tr[data-sku='PN-002B'] input.dense-qty")
+    assert refused.input_value() == "5" and refused.get_attribute("aria-invalid") == "true"
+    assert page.locator("#dense-list tr[data-sku='PN-000'] input.dense-qty").input_value() == ""
+    refused.fill("10")
+    refused.press("Enter")
+    page.wait_for_load_state()
+    assert "1 line added to your cart." in page.locator(".messages").inner_text()
+    assert _cart(owner) == {"PN-000": Decimal(1), "PN-003": Decimal(4), "PN-002B": Decimal(10)}
 
 
 def test_100_rows_a_page_when_chosen(owner_page):

@@ -1,5 +1,6 @@
 """The dense catalog's "add the filled lines" (orders:cart_add_many): good lines go into the cart, each refused one
 is reported by SKU with its reason, bad input is a message and never a 500."""
+import re
 from decimal import Decimal
 
 import pytest
@@ -118,3 +119,17 @@ def test_an_agent_not_acting_and_a_viewer_add_nothing(client, agent, dealer, pan
 
 def test_a_get_is_not_allowed(signed_in):
     assert signed_in.get(ADD_MANY).status_code == 405
+
+
+def test_the_refused_rows_come_back_filled_as_typed_on_the_same_page(signed_in, owner, panel, boxed):
+    response, said = post(signed_in, {f"q-{panel.pk}": "2", f"q-{boxed.pk}": "5"})
+    assert response["Location"] == f"{BACK}&q-{boxed.pk}=5"
+    html = signed_in.get(response["Location"]).content.decode()
+    field = re.search(rf'<input [^>]*name="q-{boxed.pk}"[^>]*>', html).group(0)
+    assert 'value="5"' in field and 'aria-invalid="true"' in field
+    assert 'value=' not in re.search(rf'<input [^>]*name="q-{panel.pk}"[^>]*>', html).group(0)
+    # The page's own links do not carry the quantities on.
+    assert f"q-{boxed.pk}" not in re.search(r'<nav class="sorts".*?</nav>', html, re.S).group(0)
+    # Correcting it posts again from that page: the new refusal replaces the old one.
+    response, said = post(signed_in, {f"q-{boxed.pk}": "15", "next": response["Location"]})
+    assert response["Location"] == BACK and cart_of(owner) == {"LED-600": Decimal(2), "CAB-3X25": Decimal(15)}

@@ -1,7 +1,11 @@
 """The cart page (htmx: quantity changes and removals re-render the cart without a full reload) and the add-to-cart
 endpoint of product pages and cards."""
+from urllib.parse import urlsplit, urlunsplit
+
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -176,6 +180,10 @@ def cart_add_many(request):
             messages.error(request, str(exc.message))
             return redirect_back(request, "orders:cart")
         refused += [(_shown(problem.sku), problem.message) for problem in problems]
+        # The refused rows come back filled as typed (and marked), ready to correct.
+        retry = {f"q-{good[problem.line - 1][0]}": _shown(good[problem.line - 1][1]) for problem in problems}
+    else:
+        retry = {}
     if added:
         count = len(added)
         messages.success(request, ngettext("%(count)s line added to your cart.", "%(count)s lines added to your cart.",
@@ -184,4 +192,17 @@ def cart_add_many(request):
         messages.error(request, _("%(sku)s not added: %(error)s") % {"sku": sku, "error": error})
     if len(refused) > 20:
         messages.error(request, _("… and %(count)s more lines.") % {"count": len(refused) - 20})
-    return redirect_back(request, "orders:cart")
+    return _back_with(redirect_back(request, "orders:cart"), retry)
+
+
+def _back_with(response, retry: dict):
+    """The page the form came from, its quantities of an earlier refusal replaced by this one's (`q-<id>`)."""
+    back = urlsplit(response["Location"])
+    if back.path == reverse("orders:cart") or ("q-" not in back.query and not retry):
+        return response
+    query = QueryDict(back.query, mutable=True)
+    for key in [key for key in query if key.startswith("q-")]:
+        del query[key]
+    query.update(retry)
+    response["Location"] = urlunsplit(back._replace(query=query.urlencode()))
+    return response
