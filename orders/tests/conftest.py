@@ -7,6 +7,7 @@ import pytest
 from catalog.models import Unit
 from dealers.models import Role
 from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory
+from orders.models import CartLine
 from portal.actors import Actor
 from pricing.tests.factories import PriceListFactory, PriceListItemFactory
 
@@ -114,3 +115,16 @@ def paste_into_cart(page, base, lines):
     page.click("#quick-order-form button[type=submit]")
     page.wait_for_load_state()
     page.goto(base + "/orders/cart/")
+
+
+@pytest.fixture
+def signed_in(client, owner):
+    """The test client signed in as the dealer's owner."""
+    client.force_login(owner)
+    return client
+
+
+def cart_of(user, dealer=None):
+    """{SKU: quantity} of the cart of `user` (acting for `dealer`, or an Actor as it is)."""
+    actor = user if isinstance(user, Actor) else actor_of(user, dealer)
+    return {line.product.sku: line.quantity for line in CartLine.objects.of(actor).select_related("product")}

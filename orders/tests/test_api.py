@@ -16,7 +16,7 @@ from portal.api_tokens import create_api_token
 from portal.models import ApiToken
 from dealers.tests.factories import StaffFactory
 
-from .conftest import actor_of, priced
+from .conftest import actor_of, cart_of, priced
 from .factories import SavedListFactory, SavedListLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +53,6 @@ def token(user, *scopes):
 def api(owner):
     return session(owner)
 
-
-def cart_of(user, dealer=None):
-    return {line.product.sku: line.quantity
-            for line in CartLine.objects.of(actor_of(user, dealer)).select_related("product")}
 
 
 # --- the cart -----------------------------------------------------------------------------------------------------

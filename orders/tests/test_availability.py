@@ -7,20 +7,15 @@ import pytest
 from django.urls import reverse
 
 from orders import services
-from orders.models import CartLine, Order
+from orders.models import Order
 
-from .conftest import actor_of, priced
+from .conftest import actor_of, cart_of, priced
 from .factories import CartFactory, CartLineFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
 
 
 @pytest.fixture
@@ -42,9 +37,6 @@ def later(market):
     return priced(market, "30.00", sku="LATER-1", name="Made to order", stock_quantity=D(2), allow_backorder=True,
                   lead_time_days=7)
 
-
-def cart_of(actor):
-    return {line.product.sku: line.quantity for line in CartLine.objects.of(actor).select_related("product")}
 
 
 def test_quick_order_refuses_what_cannot_be_delivered_by_line_and_says_what_can(actor, gone, few, later):

@@ -15,11 +15,6 @@ from .conftest import actor_of
 from .factories import CartFactory, CartLineFactory
 
 
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
-
 
 @pytest.fixture
 def cart(owner, dealer, panel):

@@ -26,15 +26,12 @@ from portal.errors import DomainError
 from portal.models import AuditEntry
 from pricing.tests.factories import CampaignFactory, PriceListFactory, PriceListItemFactory
 
-from .conftest import actor_of, priced
+from .conftest import actor_of, cart_of, priced
 from .factories import OrdersProductFactory, SavedListFactory, SavedListLineFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
-
-def cart_of(actor):
-    return {line.product.sku: line.quantity for line in CartLine.objects.of(actor).select_related("product")}
 
 
 # --- adding -----------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from orders import services
 from orders.models import CartLine, SavedList
 from portal.models import AuditEntry
 
-from .conftest import actor_of, priced
+from .conftest import actor_of, cart_of, priced
 from .factories import SavedListFactory, SavedListLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +27,6 @@ LISTS = reverse("orders:lists")
 ADD = reverse("orders:cart_add")
 
 
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
-
-
-def cart_of(user, dealer=None):
-    return {line.product.sku: line.quantity
-            for line in CartLine.objects.of(actor_of(user, dealer)).select_related("product")}
 
 
 # --- the cart page ------------------------------------------------------------------------------------------------

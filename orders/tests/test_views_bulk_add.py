@@ -11,7 +11,7 @@ from dealers.selectors import ACTING_SESSION_KEY
 from dealers.tests.factories import DealerUserFactory
 from orders.models import CartLine
 
-from .conftest import actor_of
+from .conftest import cart_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +19,6 @@ ADD_MANY = reverse("orders:cart_add_many")
 BACK = "/catalog/?view=dense"
 
 
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
-
-
-def cart_of(user, dealer=None):
-    return {line.product.sku: line.quantity
-            for line in CartLine.objects.of(actor_of(user, dealer)).select_related("product")}
 
 
 def post(client, data):
