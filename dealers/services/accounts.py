@@ -183,13 +183,20 @@ def staff_update_dealer(*, dealer, by, changes: dict, agents=None, ip_address=No
 
 
 def check_keeps_an_owner(*, user, role, is_active, owners=None) -> None:
-    """A dealer always keeps one active owner: refuse a change that would take away the last one."""
+    """A dealer always keeps one active owner who can sign in: refuse a change that would take away the last one.
+
+    An invited owner who has not set a password yet cannot sign in, so it does not count as the other owner
+    (unless no owner can sign in at all: then the company keeps at least one active owner)."""
     if user.dealer_id is None:
         return
     if owners is None:
         owners = list(User.objects.filter(dealer_id=user.dealer_id, role=Role.OWNER, is_active=True))
     stays_owner = role == Role.OWNER and is_active
-    if any(o.pk == user.pk for o in owners) and not stays_owner and len(owners) == 1:
+    if stays_owner or not any(o.pk == user.pk for o in owners):
+        return
+    others = [o for o in owners if o.pk != user.pk]
+    can_sign_in = [o for o in others if o.has_usable_password()]
+    if not others or (user.has_usable_password() and not can_sign_in):
         raise LastOwner(_("The company needs at least one active owner; make someone else owner first."))
 
 
