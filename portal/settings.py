@@ -3,6 +3,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp import constants as csp
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -96,14 +99,23 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": REDIS_URL}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The cache fails open (portal/cache.py): Redis down means misses, logged, never a 500. Short socket timeouts keep
+# an unreachable Redis from holding a request; for CACHE_RETRY_AFTER_SECONDS after a failure it is not asked at all.
+CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": REDIS_URL,
+                      "OPTIONS": {"socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                                  "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0)}}}
+CACHE_RETRY_AFTER_SECONDS = env.float("CACHE_RETRY_AFTER_SECONDS", default=5.0)
+CACHE_OUTAGE_LOG_SECONDS = env.float("CACHE_OUTAGE_LOG_SECONDS", default=60.0)
+# Sessions live in the database only: signed-in users stay signed in while Redis is down, and a sign-out during an
+# outage cannot be undone by a cached copy coming back with Redis (which cached_db would allow).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "dealers.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # One backend checks the password (e-mail found case-insensitively by the user manager), so every failed login
+    # hashes once, like a right password with a wrong dealer code (allauth's backend would hash a second time).
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -220,7 +232,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker was killed comes back after the visibility timeout; the rows (outbox lease, pending
+# documents) are taken up again sooner by beat and by a restarted worker, so this only bounds lost messages.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A worker or beat that lost the broker tries again at least this often (kombu's default grows to 30 s).
+BROKER_RECONNECT_MAX_SECONDS = env.float("BROKER_RECONNECT_MAX_SECONDS", default=3.0)
+# Workers write a heartbeat row (portal.Heartbeat); /healthz/ calls them away when none is fresher than this.
+WORKER_HEARTBEAT_EVERY_SECONDS = env.float("WORKER_HEARTBEAT_EVERY_SECONDS", default=10.0)
+WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=60)
 # Publishing gives up quickly when the broker is down: the outbox row stays pending and the
 # beat job re-enqueues it, so a request never hangs on a dead broker.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
@@ -228,17 +247,30 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "requeue-pending-notifications": {
         "task": "portal.tasks.requeue_pending_notifications_task",
-        "schedule": env.float("OUTBOX_REQUEUE_EVERY_SECONDS", default=120.0),
+        # Every 10 s, rows pending 15 s (their task was never published: a broker outage) are enqueued again, so
+        # delivery resumes within about 25 s of the broker's return; rows whose sending worker died come back
+        # after OUTBOX_LEASE_SECONDS.
+        "schedule": env.float("OUTBOX_REQUEUE_EVERY_SECONDS", default=10.0),
         # How long a row may wait before it counts as lost: set here, where beat reads it.
-        "kwargs": {"older_than_seconds": env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=180)},
+        "kwargs": {"older_than_seconds": env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=15)},
     },
     "requeue-pending-documents": {
         "task": "portal.tasks.requeue_pending_documents_task",
-        "schedule": 300.0,
+        "schedule": env.float("DOCUMENT_REQUEUE_EVERY_SECONDS", default=15.0),
+        "kwargs": {"older_than_seconds": env.int("DOCUMENT_REQUEUE_AFTER_SECONDS", default=40)},
+    },
+    # Proves the whole path (beat → broker → worker → database) for /healthz/.
+    "worker-heartbeat": {
+        "task": "portal.tasks.heartbeat_task",
+        "schedule": env.float("WORKER_HEARTBEAT_EVERY_SECONDS", default=10.0),
     },
     "purge-old-notifications": {
         "task": "portal.tasks.purge_sent_notifications_task",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "delete-expired-idempotency-keys": {
+        "task": "portal.tasks.delete_expired_idempotency_keys_task",
+        "schedule": crontab(hour=3, minute=40),
     },
     "delete-finished-import-uploads": {
         "task": "catalog.tasks.delete_finished_import_uploads_task",
@@ -266,9 +298,17 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
 
+# Idempotency-Key (portal/idempotency.py): hours a key and its stored response are kept; seconds after which a claim
+# whose request never answered (its process died) may be taken over by a retry.
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+IDEMPOTENCY_LOCK_SECONDS = env.int("IDEMPOTENCY_LOCK_SECONDS", default=120)
+
 # Outbox: how long a pending row waits before beat re-enqueues it, and how often it is tried.
 OUTBOX_REQUEUE_AFTER_SECONDS = CELERY_BEAT_SCHEDULE["requeue-pending-notifications"]["kwargs"]["older_than_seconds"]
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
+# A row in `sending` whose worker died is taken again once its claim is this old (a send is bounded well below it
+# by EMAIL_TIMEOUT and the task's time limit, so a live worker never loses its row).
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 
 # ERP import: days an uploaded file is kept after its job finished (the report stays readable without it).
 IMPORT_UPLOAD_RETENTION_DAYS = env.int("IMPORT_UPLOAD_RETENTION_DAYS", default=7)
@@ -313,6 +353,26 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "portal.errors.api_exception_handler",
 }
+# Content-Security-Policy (django-csp), the same with DEBUG on and off: scripts, styles, images, fonts, fetches and
+# form posts only from the portal itself (no inline script or style, no eval), never inside a frame, no plugins.
+# Inline scripts that cannot move to static/js get `nonce="{{ request.csp_nonce }}"`. The Swagger UI page
+# (/api/docs/) alone also allows inline styles (portal/urls.py). CSP_FORM_ACTION_EXTRA: origins a card provider's
+# payment page posts back from, if it is not on this site (the offline test provider is).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF, *env.list("CSP_FORM_ACTION_EXTRA", default=[])],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+    },
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dealer Portal API",
     "DESCRIPTION": "Products, prices, stock, dealers, quotes, orders, credit, invoices, payments and statements.",
@@ -328,6 +388,11 @@ SPECTACULAR_SETTINGS = {
         "ReturnStatusEnum": "orders.models.order.ReturnStatus",
         "PaymentMethodEnum": "pricing.models.PaymentAdjustment.Method",
     },
+    # The one error body of portal.errors on every operation and error status (the document says what the API does).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api_schema.document_errors",
+    ],
 }
 
 LOGGING = {

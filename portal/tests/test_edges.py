@@ -6,8 +6,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.urls import reverse
 
-from dealers.tests.factories import DealerFactory
+from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory, StaffFactory
 from payments.services import statements
 from payments.tests.factories import InvoiceFactory, PaymentFactory
 from portal.csv import safe_cell
@@ -52,3 +54,45 @@ def test_the_statement_csv_neutralises_descriptions_and_keeps_a_negative_balance
     descriptions = [row[3] for row in rows[2:-1] if row[1] == "Payment"]
     assert descriptions and all(not d.startswith(("=", "+", "-", "@", "\t", "\r")) for d in descriptions)
     assert rows[-1][-1] == str(found.closing) and found.closing < 0  # -800.00: a number, no quote
+
+
+# --- login: the same work on every failure path -------------------------------------------------------------------
+
+class CountingHasher(MD5PasswordHasher):
+    """The test suite's hasher, counting how often a password is hashed (the work a login's timing shows)."""
+
+    calls = 0
+
+    def encode(self, password, salt):
+        CountingHasher.calls += 1
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def counting_hasher(settings):
+    settings.PASSWORD_HASHERS = ["portal.tests.test_edges.CountingHasher"]
+    CountingHasher.calls = 0
+    return CountingHasher
+
+
+def hashes_for(client, hasher, **data):
+    hasher.calls = 0
+    response = client.post(reverse("account_login"), {"dealer_code": "", **data})
+    assert response.status_code == 200 and "is not correct" in response.content.decode()  # refused, same words
+    return hasher.calls
+
+
+def test_every_failed_login_hashes_the_password_exactly_once(db, client, counting_hasher):
+    dealer = DealerFactory(code="TIME01")
+    user = DealerUserFactory(dealer=dealer, email="buyer@time.example.com")
+    StaffFactory(email="staff@time.example.com")
+    counting_hasher.calls = 0
+    attempts = {
+        "right password, wrong dealer code": {"login": user.email, "password": PASSWORD, "dealer_code": "WRONG1"},
+        "right password, no dealer code": {"login": user.email, "password": PASSWORD},
+        "wrong password, right dealer code": {"login": user.email, "password": "not-it-at-all", "dealer_code": "TIME01"},
+        "unknown e-mail": {"login": "nobody@time.example.com", "password": PASSWORD, "dealer_code": "TIME01"},
+        "staff with a dealer code": {"login": "staff@time.example.com", "password": PASSWORD, "dealer_code": "TIME01"},
+    }
+    counts = {name: hashes_for(client, counting_hasher, **data) for name, data in attempts.items()}
+    assert set(counts.values()) == {1}, counts
