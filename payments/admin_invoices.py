@@ -71,6 +71,10 @@ class AllocationInline(ReadOnlyInline):
 class VoidForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255,
                              help_text=gettext_lazy("Shown to the dealer: on the invoice and in the e-mail."))
+    reissue = forms.BooleanField(
+        label=gettext_lazy("Issue a new invoice for the order now"), required=False, initial=True,
+        help_text=gettext_lazy("Until a new invoice is issued, the goods the order shipped on account count in the "
+                               "dealer's credit exposure at the order's value."))
 
 
 @admin.register(Invoice)
@@ -102,11 +106,13 @@ class InvoiceAdmin(StatusMovesAdmin):
         if obj.status not in OPEN_STATUSES or obj.settled > 0:
             return []
         return [AdminMove(name="void", label=gettext_lazy("Void the invoice"), form=VoidForm, intro=gettext_lazy(
-            "A void invoice owes nothing and leaves statements and the credit exposure; it keeps its number. "
-            "The dealer's invoice recipients are mailed the reason."))]
+            "A void invoice owes nothing and leaves statements; it keeps its number. What its order shipped on "
+            "account stays in the credit exposure until a new invoice is issued for it. The dealer's invoice "
+            "recipients are mailed the reason."))]
 
     def perform_move(self, request, obj, move, data):
-        invoice_services.void_invoice(by=request.user, invoice=obj, reason=data["reason"])
+        invoice_services.void_invoice(by=request.user, invoice=obj, reason=data["reason"],
+                                      reissue=data.get("reissue", False))
 
     def has_add_permission(self, request):
         return False  # invoices come from orders (issue_invoice)
@@ -125,7 +131,8 @@ class InvoiceAdmin(StatusMovesAdmin):
         done, refused = 0, []
         for invoice in queryset:
             try:
-                invoice_services.void_invoice(by=request.user, invoice=invoice, reason=form.cleaned_data["reason"])
+                invoice_services.void_invoice(by=request.user, invoice=invoice, reason=form.cleaned_data["reason"],
+                                              reissue=form.cleaned_data["reissue"])
                 done += 1
             except DomainError as exc:
                 refused.append(f"{invoice.number}: {exc.message}")

@@ -80,3 +80,17 @@ class NotRefundable(PaymentsError):
 
     code = "payments.not_refundable"
     conflict = True
+
+
+class ReservedForOrder(PaymentsError):
+    """Money recorded for an order pays that order's invoice only (until the order ends or its invoice is paid)."""
+
+    code = "payments.reserved_for_order"
+    conflict = True
+
+
+class ReturnNotInvoiced(PaymentsError):
+    """A return is credited only for goods invoiced on an invoice that was not voided."""
+
+    code = "payments.return_not_invoiced"
+    conflict = True

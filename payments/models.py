@@ -72,6 +72,10 @@ class Invoice(models.Model):
     # The order's installment plan (on account): the total is due in this many monthly installments.
     installments = models.PositiveSmallIntegerField(_("installments"), default=1)
     void_reason = models.CharField(_("void reason"), max_length=255, blank=True)
+    # A void invoice lets go of its order (so the order can be invoiced again and its shipped goods count in the
+    # dealer's exposure as not invoiced) and keeps it here.
+    voided_order = models.ForeignKey("orders.Order", verbose_name=_("voided for order"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="voided_invoices")
     document = models.ForeignKey("portal.Document", verbose_name=_("PDF"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     last_reminder = models.CharField(max_length=20, blank=True, editable=False,

@@ -31,6 +31,8 @@ from ..errors import (
     NotRefundable,
     OverAllocation,
     ReasonRequired,
+    ReservedForOrder,
+    ReturnNotInvoiced,
     WrongDealer,
 )
 from ..models import OPEN_STATUSES, ZERO, Allocation, CreditNote, Invoice, InvoiceStatus, Payment, PaymentKind
@@ -122,11 +124,40 @@ def _settle_status(invoice) -> None:
     invoice.status = InvoiceStatus.PARTIALLY_PAID if invoice.settled > 0 else InvoiceStatus.OPEN
 
 
+# Orders that ended without being a sale: money recorded for them is the dealer's credit.
+ENDED_ORDER_STATUSES = ("cancelled", "rejected")
+
+
+def reserved_for(source):
+    """The order (id, number) whose invoice alone the money of `source` may pay, or None when it is the dealer's
+    credit. Money recorded for an order (a wire transfer it waits for, a captured card payment) is kept for that order
+    until the order is cancelled or rejected or its invoice is paid; only what is left after that is free."""
+    if not isinstance(source, Payment) or source.order_id is None:
+        return None
+    from orders.models import Order
+
+    order = Order.objects.filter(pk=source.order_id).values_list("pk", "number", "status").first()
+    if order is None or order[2] in ENDED_ORDER_STATUSES:
+        return None
+    # A void invoice no longer points at its order (void_invoice), so this is the order's live invoice if any.
+    if Invoice.objects.filter(order_id=source.order_id, status=InvoiceStatus.PAID).exists():
+        return None
+    return order[0], order[1]
+
+
+def _refuse_reserved(source, invoice) -> None:
+    reserved = reserved_for(source)
+    if reserved is not None and invoice.order_id != reserved[0]:
+        raise ReservedForOrder(_("%(source)s is kept for order %(order)s: it pays only that order's invoice.")
+                               % {"source": source.number, "order": reserved[1]}, field="invoice")
+
+
 def _apply_locked(*, source, invoice, amount: Decimal, by) -> Allocation:
     """Write one allocation of `amount` from `source` (a locked payment or credit note) to `invoice` (locked)."""
     if source.dealer_id != invoice.dealer_id:
         raise WrongDealer(_("Invoice %(invoice)s is not of the same dealer as %(source)s.")
                           % {"invoice": invoice.number, "source": source.number}, field="invoice")
+    _refuse_reserved(source, invoice)
     if invoice.status not in OPEN_STATUSES:
         raise InvoiceNotOpen(_("Invoice %(number)s is %(status)s; it takes no more payments.")
                              % {"number": invoice.number, "status": invoice.get_status_display()}, field="invoice")
@@ -166,12 +197,20 @@ def _spread_locked(*, sources, invoices, order: list[int], by) -> list[Allocatio
     made = []
     queue = [invoices[pk] for pk in order if pk in invoices]
     for source in sources:
+        reserved = reserved_for(source)
         for invoice in queue:
             left = source.unallocated
             if left <= 0:
                 break
             owed = invoice.total_gross - invoice.settled
             if owed <= 0 or invoice.status not in OPEN_STATUSES:
+                continue
+            if reserved is not None and invoice.order_id != reserved[0]:
+                continue  # money kept for its order is never spent elsewhere automatically
+            if reserved is not None:
+                # What is left once its order's invoice is paid is free for the invoices after it.
+                made.append(_apply_locked(source=source, invoice=invoice, amount=min(left, owed), by=by))
+                reserved = reserved_for(source)
                 continue
             made.append(_apply_locked(source=source, invoice=invoice, amount=min(left, owed), by=by))
     return made
@@ -422,6 +461,13 @@ def credit_note_from_return(return_request) -> CreditNote:
     incl. VAT (rounded like every line: net, then VAT on it), credited inside the approval's transaction."""
     from portal.money import vat_amount
 
+    order = return_request.order
+    # Only goods on a live invoice are credited: a void invoice no longer points at its order (void_invoice), and
+    # crediting goods nobody is billed for would pay the dealer's other invoices with nothing given back.
+    if not Invoice.objects.filter(order_id=order.pk).exclude(status=InvoiceStatus.VOID).exists():
+        raise ReturnNotInvoiced(_("Order %(order)s has no valid invoice (its invoice was voided): issue its invoice "
+                                  "again before approving return %(rma)s.")
+                                % {"order": order.number, "rma": return_request.number})
     line = return_request.line
     net = quantize(return_request.quantity * line.unit_price)
     amount = net + vat_amount(net, line.vat_rate)

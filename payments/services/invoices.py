@@ -161,9 +161,13 @@ def invoice_on_status_changed(*, order, previous, by) -> None:
 
 # --- voiding -------------------------------------------------------------------------------------------------------
 
-def void_invoice(*, by, invoice, reason) -> Invoice:
+def void_invoice(*, by, invoice, reason, reissue=False) -> Invoice:
     """Staff cancel an invoice issued in error. Only with nothing settled (reverse the allocations first); a void
-    invoice owes nothing, leaves statements and exposure, and keeps its number. Voiding twice changes nothing."""
+    invoice owes nothing, leaves statements and keeps its number. Voiding twice changes nothing.
+
+    A void invoice lets go of its order (`voided_order` keeps it): the order is not invoiced any more, so goods
+    shipped on account count in the dealer's exposure again at the order's value until a new invoice is issued for
+    them (`reissue=True` does that in the same transaction; issue_invoice later does it too) or the order ends."""
     if not permissions.can_void_invoices(by):
         raise NotAllowed(_("Only finance staff void invoices."))
     reason = (reason or "").strip()
@@ -179,12 +183,18 @@ def void_invoice(*, by, invoice, reason) -> Invoice:
         previous = invoice.status
         invoice.status = InvoiceStatus.VOID
         invoice.void_reason = reason[:255]
-        invoice.save(update_fields=["status", "void_reason"])
+        if invoice.order_id is not None:
+            invoice.voided_order_id, invoice.order_id = invoice.order_id, None
+        invoice.save(update_fields=["status", "void_reason", "order", "voided_order"])
         audit.record(actor=by, action="invoice.voided", target=invoice, dealer=invoice.dealer,
                      data={"number": invoice.number, "from": previous, "reason": reason})
         for user in invoice_recipients(invoice.dealer):
             outbox.notify(to=user, template="payments/invoice_voided", context={
                 "first_name": user.first_name, "number": invoice.number, "reason": invoice.void_reason})
+        if reissue and invoice.voided_order_id is not None:
+            new = issue_invoice(order=invoice.voided_order, by=by)
+            audit.record(actor=by, action="invoice.reissued", target=new, dealer=invoice.dealer,
+                         data={"number": new.number, "replaces": invoice.number})
     return invoice
 
 
@@ -195,7 +205,8 @@ def billing_lines(invoice) -> list[str]:
     lines that only repeat the company's name left out), else the dealer's registered address."""
     dealer = invoice.dealer
     names = {(dealer.legal_name or "").strip().casefold(), (dealer.trade_name or "").strip().casefold()}
-    text = invoice.order.billing_address if invoice.order_id else ""
+    order = invoice.order or invoice.voided_order
+    text = order.billing_address if order is not None else ""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     lines = [line for line in lines if line.casefold() not in names]
     if lines:
@@ -224,4 +235,5 @@ register_kind(DocumentKind(
     context=invoice_context,
     title=lambda invoice: gettext("Invoice %(number)s") % {"number": invoice.number},
     dealer=lambda invoice: invoice.dealer,
+    can_read=lambda user, invoice: permissions.can_read_invoice(user, invoice),
 ))

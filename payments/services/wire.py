@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from portal.errors import DomainError
 from portal.money import format_money
 
-from ..models import ZERO, Payment
+from ..models import ZERO, Invoice, InvoiceStatus, Payment
 
 # The staff moves an order paid by wire transfer (or card: services.cards) waits for its money before.
 WAITING_MOVES = ("confirmed", "processing", "partially_shipped", "shipped", "delivered")
@@ -23,7 +23,14 @@ class WirePaymentPending(DomainError):
 
 
 def paid_for(order) -> Decimal:
-    return Payment.objects.filter(order=order).aggregate(total=Sum("amount"))["total"] or ZERO
+    """What pays `order`: what its invoice has settled (a void invoice no longer points at its order) plus the money
+    recorded for the order that is still unallocated, which is kept for it (allocation.reserved_for). Money recorded
+    for the order but spent on another invoice does not count: one payment never pays twice."""
+    settled = Invoice.objects.filter(order=order).exclude(status=InvoiceStatus.VOID).values_list(
+        "settled", flat=True).first() or ZERO
+    waiting = Payment.objects.filter(order=order).aggregate(
+        total=Sum(F("amount") - F("refunded") - F("allocated")))["total"] or ZERO
+    return settled + waiting
 
 
 def wire_outstanding(order) -> Decimal:
