@@ -2,8 +2,25 @@
 
 redis.Redis objects are thread-safe (they borrow connections from the pool), but building one fills a table of
 some 800 response callbacks: Django builds one for every cache get and set, which cost a catalog page served from
-the cache about a millisecond of its few. Behaviour is otherwise Django's own backend."""
+the cache about a millisecond of its few.
+
+The cache fails open: with Redis unreachable a read is a miss and a write is skipped, so every page works from the
+database (slower) instead of answering 500. The outage is logged once per CACHE_OUTAGE_LOG_SECONDS; for a few
+seconds after a failure Redis is not asked at all (no connect attempt per cache call). Keys whose write or delete
+was skipped are deleted when Redis answers again (and skipped increments, such as the catalog version, are made
+then), so no value written before the outage outlives a change made during it (in this process)."""
+import logging
+import threading
+import time
+
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = logging.getLogger(__name__)
+OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+_MISSED_LIMIT = 10000
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -23,3 +40,109 @@ class PortalRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+        self._last_logged = 0.0
+        self._missed_keys = set()  # (key, version) written or deleted while Redis was away
+        self._missed_incrs = []  # (key, delta, version)
+
+    # -- outage bookkeeping -------------------------------------------------------------------------------------
+    def _skip(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def _failed(self, operation, exc) -> None:
+        now = time.monotonic()
+        self._down_until = now + getattr(settings, "CACHE_RETRY_AFTER_SECONDS", 5)
+        if now - self._last_logged >= getattr(settings, "CACHE_OUTAGE_LOG_SECONDS", 60):
+            self._last_logged = now
+            log.warning("Cache unavailable (%s: %s: %s): serving without it", operation, type(exc).__name__, exc)
+
+    def _miss_write(self, keys, version) -> None:
+        with self._lock:
+            if len(self._missed_keys) < _MISSED_LIMIT:
+                self._missed_keys.update((key, version) for key in keys)
+
+    def _recovered(self) -> None:
+        """Redis answers again: forget what was changed while it was away (first call after the outage)."""
+        if not (self._missed_keys or self._missed_incrs):
+            return
+        with self._lock:
+            keys, self._missed_keys = self._missed_keys, set()
+            incrs, self._missed_incrs = self._missed_incrs, []
+        incremented = {(key, version) for key, _, version in incrs}
+        try:
+            for key, version in keys - incremented:  # a skipped increment is made, not reset
+                super().delete(key, version=version)
+            for key, delta, version in incrs:
+                try:
+                    super().incr(key, delta, version=version)
+                except ValueError:
+                    pass
+            log.warning("Cache available again: %s keys forgotten, %s increments made", len(keys), len(incrs))
+        except OUTAGE_ERRORS as exc:
+            with self._lock:
+                self._missed_keys.update(keys)
+                self._missed_incrs.extend(incrs)
+            self._failed("recover", exc)
+            raise
+
+    def _call(self, name, operation, fallback, keys=(), version=None, incr=None):
+        if not self._skip():
+            try:
+                self._recovered()
+                return operation()
+            except OUTAGE_ERRORS as exc:
+                self._failed(name, exc)
+        if keys:
+            self._miss_write(keys, version)
+        if incr and len(self._missed_incrs) < _MISSED_LIMIT:
+            with self._lock:
+                self._missed_incrs.append(incr)
+        return fallback()
+
+    # -- reads are misses ---------------------------------------------------------------------------------------
+    def get(self, key, default=None, version=None):
+        return self._call("get", lambda: super(PortalRedisCache, self).get(key, default, version), lambda: default)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", lambda: super(PortalRedisCache, self).get_many(keys, version), dict)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", lambda: super(PortalRedisCache, self).has_key(key, version), lambda: False)
+
+    # -- writes are skipped (and their keys forgotten on recovery) ----------------------------------------------
+    def add(self, key, value, timeout=None, version=None):
+        return self._call("add", lambda: super(PortalRedisCache, self).add(key, value, timeout, version),
+                          lambda: False)  # a skipped add leaves nothing stale
+
+    def set(self, key, value, timeout=None, version=None):
+        return self._call("set", lambda: super(PortalRedisCache, self).set(key, value, timeout, version),
+                          lambda: None, [key], version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._call("set_many", lambda: super(PortalRedisCache, self).set_many(data, timeout, version),
+                          lambda: [], list(data), version)
+
+    def touch(self, key, timeout=None, version=None):
+        return self._call("touch", lambda: super(PortalRedisCache, self).touch(key, timeout, version), lambda: False)
+
+    def delete(self, key, version=None):
+        return self._call("delete", lambda: super(PortalRedisCache, self).delete(key, version),
+                          lambda: False, [key], version)
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        return self._call("delete_many", lambda: super(PortalRedisCache, self).delete_many(keys, version),
+                          lambda: None, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        """Unreachable Redis: ValueError, as for a missing key (callers then set a fresh value, itself skipped);
+        the increment is made when Redis answers again."""
+        def unavailable():
+            raise ValueError(f"Key '{key}' not found (cache unavailable)")
+
+        return self._call("incr", lambda: super(PortalRedisCache, self).incr(key, delta, version), unavailable,
+                          incr=(key, delta, version))
+
+    def clear(self):
+        return self._call("clear", lambda: super(PortalRedisCache, self).clear(), lambda: False)

@@ -175,3 +175,14 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.value}"
+
+
+class Heartbeat(models.Model):
+    """When a background process (a Celery worker, beat's schedule) was last seen alive; /healthz/ reads it.
+    Kept in the database, not Redis, so it is readable when Redis is the thing that is down. Internal only."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name}: {self.seen_at:%Y-%m-%d %H:%M:%S}"

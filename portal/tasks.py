@@ -6,7 +6,8 @@ from . import documents, outbox
 from .models import Notification
 
 
-@shared_task(bind=True, max_retries=5)
+# Bounded well below OUTBOX_LEASE_SECONDS: a send still running when its lease ends would be sent again.
+@shared_task(bind=True, max_retries=5, soft_time_limit=60, time_limit=90)
 def deliver_notification_task(self, notification_id):
     sent = outbox.deliver_notification(notification_id=notification_id)
     if not sent:
@@ -34,5 +35,13 @@ def render_document_task(self, document_id):
 
 
 @shared_task
-def requeue_pending_documents_task():
-    return documents.requeue_pending_documents()
+def requeue_pending_documents_task(older_than_seconds=300):
+    return documents.requeue_pending_documents(older_than_seconds=older_than_seconds)
+
+
+@shared_task
+def heartbeat_task():
+    """Run by beat: a worker that executes it is alive and reachable through the broker (/healthz/ reads it)."""
+    from .health import record_worker_heartbeat
+
+    record_worker_heartbeat()

@@ -1,6 +1,5 @@
 """Kernel pages: the home page, the language switch, document downloads, the health check."""
 from django.conf import settings
-from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -58,6 +57,11 @@ def favicon(request):
 
 
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Each dependency as JSON (see portal/health.py): 200 while pages can be served (the cache, broker or workers
+    may be degraded: keep the web in rotation), 503 when the database is down (take it out)."""
+    from .health import report
+
+    status, body = report()
+    response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
