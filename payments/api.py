@@ -2,8 +2,9 @@
 
 Dealers (a session, or a token with scope `account`; owners, finance users, agents acting): /me/invoices/ (list,
 detail with the PDF link) and /me/statement/?from=&to=. The accounting system (a staff user's token with scope
-`payments:write`, or staff holding payments.add_payment in a session): POST /payments/ with an `Idempotency-Key`
-header (the same key → 200 and the same payment; a new one → 201) and POST /payments/{number}/allocations/.
+`payments:write`, or staff holding payments.add_payment in a session): POST /payments/ and
+POST /payments/{number}/allocations/, each with an optional `Idempotency-Key` header (portal/idempotency.py: the same
+key answers the first response again; with another request 422 `idempotency_key_reused`).
 Errors are JSON with a `code` (payments.*): 400 for invalid input, 409 for a refusal by state, 404 for another
 dealer's invoice."""
 from django.http import Http404
@@ -21,6 +22,7 @@ from dealers.api.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND
 from dealers.models import Dealer
 from orders.models import Order
 from portal.api_auth import HasScope
+from portal.idempotency import idempotent
 from portal.models import ApiToken
 
 from . import permissions, selectors
@@ -31,8 +33,12 @@ from .services import statements
 
 PAYMENTS_WRITE = ApiToken.Scope.PAYMENTS_WRITE
 IDEMPOTENCY_KEY = OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER, required=False,
-                                   description="Repeating a payment with the same key returns it (200) instead of "
-                                               "recording it twice.")
+                                   description="Up to 255 characters, yours (token or user) for 24 hours. The same "
+                                               "key with the same request answers the first response again (same "
+                                               "status and body, header `Idempotent-Replayed: true`) instead of "
+                                               "recording twice; with another request 422 "
+                                               "`idempotency_key_reused`; while the first still runs 409 "
+                                               "`idempotency_key_in_progress`.")
 
 
 # --- output -----------------------------------------------------------------------------------------------------------
@@ -206,13 +212,14 @@ class FinanceMixin:
 
 class PaymentsView(FinanceMixin, APIView):
     @extend_schema(description="Record a payment received from a dealer and allocate it (oldest invoices first by "
-                               "default). `Idempotency-Key`: the same key returns the same payment (200); a new "
-                               "payment is 201. 400: `payments.invalid_amount`, `payments.invalid_payment`, "
-                               "`payments.wrong_dealer`; 409: `payments.idempotency_key_reused`, "
-                               "`payments.over_allocation`, `payments.invoice_not_open`.",
+                               "default): 201. `Idempotency-Key`: the same key answers the first response again; "
+                               "another request with it is 422 `idempotency_key_reused`. 400: "
+                               "`payments.invalid_amount`, `payments.invalid_payment`, `payments.wrong_dealer`; 409: "
+                               "`payments.over_allocation`, `payments.invoice_not_open`, "
+                               "`idempotency_key_in_progress`.",
                    request=PaymentInSerializer, parameters=[IDEMPOTENCY_KEY],
-                   responses={200: PaymentSerializer, 201: PaymentSerializer, 400: INVALID, 403: FORBIDDEN,
-                              409: CONFLICT})
+                   responses={201: PaymentSerializer, 400: INVALID, 403: FORBIDDEN, 409: CONFLICT, 422: CONFLICT})
+    @idempotent()
     def post(self, request):
         data = PaymentInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -239,19 +246,19 @@ class PaymentsView(FinanceMixin, APIView):
         payment = allocation_services.record_payment(
             by=request.user, dealer=dealer, amount=values["amount"], kind=values["kind"],
             received_on=values["received_on"], reference=values["reference"], order=order, allocate=allocate,
-            idempotency_key=request.headers.get("Idempotency-Key"))
-        created = getattr(payment, "created", True)
+            idempotency_key=request.idempotency_key)  # one per claimed Idempotency-Key (portal/idempotency.py)
         payment = Payment.objects.select_related("dealer", "order").get(pk=payment.pk)
-        return Response(PaymentSerializer(payment).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
 
 
 class PaymentAllocationsView(FinanceMixin, APIView):
     @extend_schema(description="Allocate what is left of a payment: to one invoice (`invoice`, `amount`: all that "
                                "fits when empty) or, without an invoice, to the dealer's open invoices oldest first (this payment only). "
                                "409: `payments.over_allocation`, `payments.invoice_not_open`.",
-                   request=AllocateInSerializer,
-                   responses={200: PaymentSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT})
+                   request=AllocateInSerializer, parameters=[IDEMPOTENCY_KEY],
+                   responses={200: PaymentSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT,
+                              422: CONFLICT})
+    @idempotent()
     def post(self, request, number):
         payment = Payment.objects.filter(number=number).first()
         if payment is None:

@@ -186,3 +186,32 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdempotencyKey(models.Model):
+    """An `Idempotency-Key` a client sent with a POST that creates money-bearing objects (portal/idempotency.py).
+
+    Claimed (inserted and committed) before the request runs, so a parallel request with the same key sees it; kept
+    with a fingerprint of the request (method, path, canonical body) and, once the request finished, its response
+    (status code and body) to answer replays with. One per key and scope (the API token or user, and the dealer
+    acted for); deleted after IDEMPOTENCY_KEY_TTL_HOURS by a daily beat job."""
+
+    scope = models.CharField(_("scope"), max_length=100)
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=255)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    # JSON text as answered (key order kept), so a replay's body is the first response's body.
+    response_body = models.TextField(_("response body"), blank=True)
+    locked_at = models.DateTimeField(_("running since"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="one_idempotency_key_per_scope")]
+
+    def __str__(self):
+        return f"{self.method} {self.path} · {self.key}"

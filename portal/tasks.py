@@ -45,3 +45,11 @@ def heartbeat_task():
     from .health import record_worker_heartbeat
 
     record_worker_heartbeat()
+
+
+@shared_task
+def delete_expired_idempotency_keys_task():
+    """Run daily by beat: Idempotency-Keys older than IDEMPOTENCY_KEY_TTL_HOURS are forgotten."""
+    from .idempotency import delete_expired
+
+    return delete_expired()

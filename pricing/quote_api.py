@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from catalog import skus as sku_lines
 from dealers.api import DealerAccountMixin
 from dealers.api.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND
+from portal.idempotency import idempotent
 
 from . import permissions, quote_selectors, services
 from .engine import format_quantity
@@ -20,8 +21,11 @@ from .models import QuoteStatus
 STATUS_PARAM = OpenApiParameter("status", str, enum=[*QuoteStatus.values, "open"],
                                 description="A status, or `open` (requested, in preparation, sent).")
 IDEMPOTENCY_KEY = OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER, required=False,
-                                   description="Repeating an acceptance with the same key returns the accepted "
-                                               "quote instead of 409.")
+                                   description="Up to 255 characters, yours (token or user) for 24 hours. Repeating "
+                                               "an acceptance with the same key answers the first response again "
+                                               "(same status and body, header `Idempotent-Replayed: true`); the same "
+                                               "key on another request is 422 `idempotency_key_reused`, and while "
+                                               "the first still runs 409 `idempotency_key_in_progress`.")
 
 
 # --- output ---------------------------------------------------------------------------------------------------------
@@ -181,15 +185,17 @@ class QuoteAcceptView(QuoteAccessMixin, APIView):
     @extend_schema(description="Accept the last revision sent: an order is made at its prices (`order_number`). "
                                "Only roles that may order. 409: `pricing.quote_expired`, "
                                "`pricing.quote_already_accepted` (another acceptance came first; repeat your own "
-                               "with the same Idempotency-Key to get 200), `pricing.quote_invalid_status`, "
+                               "with the same Idempotency-Key to get its answer again), `pricing.quote_invalid_status`, "
                                "`pricing.ordering_unavailable`.",
                    request=None, parameters=[IDEMPOTENCY_KEY],
-                   responses={200: QuoteDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT})
+                   responses={200: QuoteDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT,
+                              422: CONFLICT})
+    @idempotent()
     def post(self, request, number):
         self.require(permissions.can_decide_quote(self.actor))
         quote = quote_selectors.get_quote(self.actor, number)
-        services.accept_quote(actor=self.actor, quote=quote,
-                              idempotency_key=request.headers.get("Idempotency-Key", ""))
+        # One service key per claimed Idempotency-Key (portal/idempotency.py); the quote keeps it.
+        services.accept_quote(actor=self.actor, quote=quote, idempotency_key=request.idempotency_key)
         return Response(self.detail_data(number))
 
 

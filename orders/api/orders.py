@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from catalog.units import unit_name
 from dealers import permissions
 from dealers.api import DealerAccountMixin
+from portal.idempotency import idempotent
 
 from .. import selectors
 from ..models import Order, OrderLine, OrderStatus, PaymentMethod, ReturnRequest, ShippingMethod
@@ -18,7 +19,11 @@ from ..services.payment_options import payment_options
 from .common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, CartLineInSerializer, QuantityField, product_of
 
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
-                               description="The same key again returns the order it placed instead of another.")
+                               description="Up to 255 characters, yours (token or user) for 24 hours. The same key "
+                                           "with the same request answers the first response again (same status "
+                                           "and body, header `Idempotent-Replayed: true`); with another request "
+                                           "422 `idempotency_key_reused`; while the first still runs 409 "
+                                           "`idempotency_key_in_progress`.")
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
@@ -143,12 +148,13 @@ class OrdersView(OrderAccessMixin, APIView):
         return paginator.get_paginated_response(OrderSerializer(page, many=True).data)
 
     @extend_schema(request=PlaceOrderSerializer, parameters=[IDEMPOTENCY],
-                   responses={201: OrderDetailSerializer, 200: OrderDetailSerializer, 400: INVALID, 403: FORBIDDEN,
-                              409: CONFLICT},
-                   description="Places an order (201), or returns the order the same `Idempotency-Key` placed (200). "
+                   responses={201: OrderDetailSerializer, 400: INVALID, 403: FORBIDDEN, 409: CONFLICT,
+                              422: CONFLICT},
+                   description="Places an order (201); the same `Idempotency-Key` again answers that first response. "
                                "A buyer's order above its limit waits for approval (`pending_approval`). "
                                "Refusals: `catalog.out_of_stock` (409), `orders.unpriced_product` (409), quantity "
                                "rules (400).")
+    @idempotent()
     def post(self, request):
         self.require(permissions.can(self.actor, permissions.ORDER))
         data = PlaceOrderSerializer(data=request.data)
@@ -156,15 +162,14 @@ class OrdersView(OrderAccessMixin, APIView):
         values = dict(data.validated_data)
         lines = values.pop("lines", None)
         checkout = ordering.Checkout(**values)
-        key = request.headers.get("Idempotency-Key")
-        existed = bool(key) and Order.objects.filter(dealer=self.actor.dealer, idempotency_key=key.strip()[:100]).exists()
+        key = request.idempotency_key  # one per claimed Idempotency-Key (portal/idempotency.py)
         if lines is None:
             order = ordering.checkout_cart(actor=self.actor, checkout=checkout, idempotency_key=key)
         else:
             order = ordering.place_order(actor=self.actor, checkout=checkout, idempotency_key=key,
                                          lines=[(product_of(line), line["quantity"]) for line in lines])
         order = self.get_order(order.number)
-        return Response(OrderDetailSerializer(order).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        return Response(OrderDetailSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
 class PaymentOptionSerializer(serializers.Serializer):

@@ -177,7 +177,7 @@ def test_api_places_with_an_idempotency_key_once(signed_in, addresses, panel):
                            headers={"Idempotency-Key": "erp-42"})
     again = signed_in.post(reverse("api:me-orders"), body, content_type="application/json",
                            headers={"Idempotency-Key": "erp-42"})
-    assert first.status_code == 201 and again.status_code == 200
+    assert first.status_code == 201 and again.status_code == 201 and again.json() == first.json()
     assert first.json()["number"] == again.json()["number"] and Order.objects.count() == 1
     assert first.json()["lines"][0]["sku"] == "LED-600" and first.json()["total_gross"] == "240.00"
 

@@ -151,10 +151,12 @@ def test_accounting_system_posts_a_payment_once_per_idempotency_key(client, toke
     assert first.status_code == 201, first.json()
     assert first.json()["allocations"][0]["invoice"] == invoice.number
     again = post_payment(client, token, key="k-1", **data)
-    assert again.status_code == 200 and again.json()["number"] == first.json()["number"]
+    assert again.status_code == 201 and again.json() == first.json() and again["Idempotent-Replayed"] == "true"
     assert Payment.objects.count() == 1
-    conflict = post_payment(client, token, key="k-1", **{**data, "amount": "5.00"})
-    assert conflict.status_code == 409 and conflict.json()["code"] == "payments.idempotency_key_reused"
+    for changed in ({"amount": "5.00"}, {"kind": "cash"}, {"reference": "EFT-2"}):
+        conflict = post_payment(client, token, key="k-1", **{**data, **changed})
+        assert conflict.status_code == 422 and conflict.json()["code"] == "idempotency_key_reused"
+    assert Payment.objects.count() == 1
     bad = post_payment(client, token, **{**data, "amount": 12.5})
     assert bad.status_code == 400
     bad = post_payment(client, token, **{**data, "amount": "-1"})
@@ -173,6 +175,24 @@ def test_allocations_endpoint_allocates_a_payment_by_hand(client, token, dealer,
     response = client.post(url, {"invoice": invoice.number, "amount": "200.00"}, content_type="application/json",
                            **headers)
     assert response.status_code == 409 and response.json()["code"] == "payments.over_allocation"
+
+
+def test_an_allocation_replayed_with_its_key_allocates_once(client, token, dealer, invoice):
+    response = post_payment(client, token, dealer=dealer.code, amount="300.00", kind="cash",
+                            received_on=timezone.localdate().isoformat(), allocate="none")
+    url = reverse("api:payment-allocations", args=[response.json()["number"]])
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}", "HTTP_IDEMPOTENCY_KEY": "alloc-1"}
+    first = client.post(url, {"invoice": invoice.number, "amount": "100.00"}, content_type="application/json",
+                        **headers)
+    again = client.post(url, {"invoice": invoice.number, "amount": "100.00"}, content_type="application/json",
+                        **headers)
+    assert first.status_code == again.status_code == 200 and again.json() == first.json()
+    assert again.json()["allocated"] == "100.00"
+    other = client.post(url, {"invoice": invoice.number, "amount": "50.00"}, content_type="application/json",
+                        **headers)
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    invoice.refresh_from_db()
+    assert invoice.settled == D("100.00")
 
 
 def test_allocating_a_payment_oldest_first_spends_that_payment_only(client, token, dealer, invoice):

@@ -83,6 +83,28 @@ def test_accept_with_an_idempotency_key_makes_one_order(owner, buyer, sent, orde
     assert len(order_maker.calls) == 1
 
 
+def test_an_accept_replayed_with_its_key_answers_the_first_response(owner, sent, order_maker):
+    client = session_client(owner)
+    first = client.post(quote_url(sent, "accept"), HTTP_IDEMPOTENCY_KEY="accept-1")
+    again = client.post(quote_url(sent, "accept"), HTTP_IDEMPOTENCY_KEY="accept-1")
+    assert first.status_code == again.status_code == 200 and again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true" and len(order_maker.calls) == 1
+
+
+def test_the_same_key_on_another_quote_is_422_and_accepts_nothing(owner, sent, panel, agent, order_maker):
+    from pricing import services
+
+    from .quote_fixtures import actor_of, send
+
+    other = send(agent, services.request_quote(actor=actor_of(owner), lines=[(panel, 2)], note="Second"))
+    client = session_client(owner)
+    assert client.post(quote_url(sent, "accept"), HTTP_IDEMPOTENCY_KEY="accept-2").status_code == 200
+    reused = client.post(quote_url(other, "accept"), HTTP_IDEMPOTENCY_KEY="accept-2")
+    assert reused.status_code == 422 and reused.json()["code"] == "idempotency_key_reused"
+    other.refresh_from_db()
+    assert other.status == "sent" and len(order_maker.calls) == 1
+
+
 def test_accepting_an_expired_quote_is_409(owner, sent, order_maker):
     with time_machine.travel(timezone.now() + datetime.timedelta(days=11), tick=False):
         response = session_client(owner).post(quote_url(sent, "accept"))
