@@ -139,7 +139,7 @@ def export_allocations(date_from, date_to):
 
 
 def unmatched_payments():
-    return (Payment.objects.with_credit().select_related("dealer")
+    return (Payment.objects.with_credit().select_related("dealer", "order")
             .order_by("dealer__legal_name", "received_on", "pk"))
 
 

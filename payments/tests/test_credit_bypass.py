@@ -162,6 +162,7 @@ def test_reconciliation_page_allocate_oldest_first_keeps_wire_money_for_its_orde
     client.force_login(finance)
     page = client.get(reverse("payments:reconciliation")).content.decode()
     assert wire_scene["payment"].number in page
+    assert f"(for order {wire_scene['w'].number}: pays that order's invoice only)" in page
     response = client.post(reverse("payments:reconciliation"), {"action": "allocate_credit", "dealer": dealer.pk},
                            follow=True)
     assert response.status_code == 200
