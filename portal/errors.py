@@ -43,6 +43,12 @@ def api_exception_handler(exc, context):
     from rest_framework.response import Response
     from rest_framework.views import exception_handler
 
+    from .api_auth import count_failed_authentication
+    from .locks import Busy, busy_message, is_lock_conflict
+
+    # A failed or missing authentication is counted per address; past the rate it answers 429 (portal/api_auth.py).
+    exc = count_failed_authentication(exc, context.get("request"))
+
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, DjangoValidationError):

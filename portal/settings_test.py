@@ -9,6 +9,7 @@ os.environ.setdefault("DEBUG", "True")
 # The suite makes hundreds of API calls a minute from one address.
 os.environ.setdefault("API_THROTTLE_ANON", "100000/min")
 os.environ.setdefault("API_THROTTLE_USER", "100000/min")
+os.environ.setdefault("API_THROTTLE_AUTH_FAILURES", "100000/min")
 # Dealers made by factories may order on account; the credit tests set their own limits.
 os.environ.setdefault("DEFAULT_CREDIT_LIMIT", "1000000")
 

@@ -96,3 +96,75 @@ def test_every_failed_login_hashes_the_password_exactly_once(db, client, countin
     }
     counts = {name: hashes_for(client, counting_hasher, **data) for name, data in attempts.items()}
     assert set(counts.values()) == {1}, counts
+
+
+# --- API throttles: failed and anonymous requests, and a cache that is down ---------------------------------------
+
+@pytest.fixture
+def auth_failures_limited(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    rest = dict(settings.REST_FRAMEWORK)
+    rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], "auth_failure": "5/min"}
+    settings.REST_FRAMEWORK = rest
+    yield
+    cache.clear()
+
+
+def api_client(key=None, **extra):
+    from rest_framework.test import APIClient
+
+    client = APIClient(**extra)
+    if key:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def test_guessing_tokens_is_throttled_after_the_limit_even_with_a_made_up_forwarded_for(db, auth_failures_limited):
+    statuses = []
+    for n in range(40):
+        client = api_client(f"guess{n:03d}.{'x' * 40}", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+        statuses.append(client.get("/api/v1/me/company/").status_code)
+    assert statuses[:5] == [401] * 5
+    assert set(statuses[5:]) == {429}
+    response = api_client("another.guess" + "y" * 30).get("/api/v1/me/company/")
+    assert response.status_code == 429 and response.json()["code"] == "throttled" and "Retry-After" in response
+
+
+def test_a_right_token_is_not_even_checked_from_an_address_that_keeps_failing(db, auth_failures_limited):
+    from portal.api_tokens import create_api_token
+
+    owner = DealerUserFactory(dealer=DealerFactory(), role="owner")
+    key = create_api_token(name="ERP", user=owner, scopes=["account"], by=StaffFactory())[1]
+    assert api_client(key).get("/api/v1/me/company/").status_code == 200
+    for _n in range(6):
+        api_client("wrong.key" + "z" * 30).get("/api/v1/me/company/")
+    assert api_client(key).get("/api/v1/me/company/").status_code == 429  # a lucky guess would not be told either
+
+
+def test_anonymous_requests_are_throttled_after_the_limit(db, auth_failures_limited):
+    statuses = [api_client().get("/api/v1/me/company/").status_code for _n in range(12)]
+    assert statuses[:5] == [401] * 5 and set(statuses[5:]) == {429}
+
+
+class BrokenCache:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        return fail
+
+
+def test_throttles_let_requests_through_when_their_cache_is_down(db, auth_failures_limited, monkeypatch, caplog):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from portal.api_tokens import create_api_token
+
+    monkeypatch.setattr(SimpleRateThrottle, "cache", BrokenCache())
+    owner = DealerUserFactory(dealer=DealerFactory(), role="owner")
+    key = create_api_token(name="ERP", user=owner, scopes=["account"], by=StaffFactory())[1]
+    assert api_client(key).get("/api/v1/me/company/").status_code == 200
+    assert api_client("wrong.key" + "z" * 30).get("/api/v1/me/company/").status_code == 401
+    assert api_client().get("/api/v1/me/company/").status_code == 401
+    assert api_client().get("/api/schema/").status_code == 200  # anonymous, reaches the anon throttle
+    assert "throttle" in caplog.text and "ConnectionError" in caplog.text
