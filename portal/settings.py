@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.UserLanguageMiddleware",
     "dealers.middleware.ActorMiddleware",
+    "portal.middleware.BusyMiddleware",  # a deadlock on a page: 409 "try again", never 500
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -346,7 +347,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="2000/min"),
+        # Failed or missing authentications per client address (wrong tokens, anonymous calls): past it, 429.
+        "auth_failure": env("API_THROTTLE_AUTH_FAILURES", default="30/min"),
     },
+    # Proxies in front of the portal that append to X-Forwarded-For; 0: throttles count REMOTE_ADDR, so a made-up
+    # X-Forwarded-For header cannot dodge them. Behind one reverse proxy set API_NUM_PROXIES=1.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
