@@ -271,3 +271,11 @@ def test_the_invoice_page_voids_and_reissues_in_one_step(client, dealer, owner, 
     new = Invoice.objects.get(order=order_a)
     assert new.pk != invoice_a.pk and new.total_gross == D("600.00") and new.status == InvoiceStatus.OPEN
     assert credit.credit_status(dealer).exposure == D("600.00")
+
+
+def test_the_dealer_still_sees_which_order_a_void_invoice_was_for(client, dealer, owner, staff, finance, product):
+    order_a = ship(staff, place(owner, product, 5))
+    invoice_a = invoices.void_invoice(by=finance, invoice=Invoice.objects.get(order=order_a), reason="Typo")
+    client.force_login(owner)
+    page = client.get(reverse("payments:invoice", args=[invoice_a.number])).content.decode()
+    assert order_a.get_absolute_url() in page and order_a.number in page
