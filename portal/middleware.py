@@ -1,4 +1,7 @@
 """Request middleware of the kernel."""
+import re
+from urllib.parse import unquote_to_bytes
+
 from django.conf import settings
 from django.utils import translation
 
@@ -28,3 +31,58 @@ class UserLanguageMiddleware:
                 secure=settings.LANGUAGE_COOKIE_SECURE, samesite="Lax",
             )
         return response
+
+
+class ControlCharacterMiddleware:
+    """Refuses, once and at the edge, a request with control characters where no page expects them: 400.
+
+    A NUL byte or another C0 control character (tab, CR and LF aside in the query string) in the path or the query
+    string, and a NUL in a form-encoded or JSON body (PostgreSQL cannot store it) never reach a view, so no view or
+    query meets them and none answers 500. The API gets JSON with a code; a page gets a short translated text.
+    Multipart bodies (uploaded files contain NUL bytes) are left to the upload checks."""
+
+    PATH = re.compile(r"[\x00-\x1f\x7f]")
+    QUERY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+    BODY_NUL = re.compile(rb"\x00|%00|\\u0000", re.IGNORECASE)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._refused(request):
+            return self._bad_request(request)
+        return self.get_response(request)
+
+    def _refused(self, request) -> bool:
+        if self.PATH.search(request.path):
+            return True
+        query = request.META.get("QUERY_STRING", "")
+        if query and self.QUERY.search(unquote_to_bytes(query.replace("+", " "))):
+            return True
+        content_type = request.content_type or ""
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return False
+        if content_type == "application/x-www-form-urlencoded" or content_type.endswith("json"):
+            return bool(self.BODY_NUL.search(request.body))
+        if content_type == "multipart/form-data" and not request.path.startswith("/api/"):
+            # The text fields of a page's upload form (CSRF parses that form before the view anyway); the files
+            # themselves may hold any byte.
+            return any("\x00" in value for values in request.POST.lists() for value in values[1])
+        return False
+
+    @staticmethod
+    def _bad_request(request):
+        from django.http import HttpResponseBadRequest, JsonResponse
+        from django.utils.html import escape
+        from django.utils.translation import get_language
+        from django.utils.translation import gettext as _
+
+        message = _("The address or the form contains control characters (such as a NUL byte) that no page accepts.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"code": "invalid_characters", "detail": message}, status=400)
+        title = _("Bad request")
+        return HttpResponseBadRequest(
+            f'<!doctype html><html lang="{escape(get_language() or "en")}"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+            f'<p><a href="/">{escape(_("Home"))}</a></p></body></html>',
+            content_type="text/html; charset=utf-8")
