@@ -24,6 +24,7 @@ import functools
 import hashlib
 import json
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -55,7 +56,7 @@ def scope_of(request, dealer=None) -> str:
     """The token (or the signed-in user) and the dealer acted for."""
     from .api_auth import token_of
 
-    token = token_of(request)
+    token = token_of(request) if hasattr(request, "auth") else None
     who = f"token:{token.pk}" if token is not None else f"user:{getattr(request.user, 'pk', None) or '-'}"
     return f"{who}|dealer:{dealer.pk}" if dealer is not None else who
 
@@ -67,8 +68,9 @@ def _canonical(data):
 
 
 def fingerprint_of(request) -> str:
-    # An unparsable body raises DRF's ParseError here: a 400 before anything is claimed.
-    body = json.dumps(_canonical(request.data), sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder,
+    # An unparsable body raises DRF's ParseError here: a 400 before anything is claimed. A page's form: its POST.
+    data = request.data if hasattr(request, "data") else request.POST
+    body = json.dumps(_canonical(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder,
                       default=str)
     raw = "\n".join([request.method.upper(), request.get_full_path(), body])
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
@@ -126,6 +128,20 @@ def claim(*, scope, key, fingerprint, method, path) -> Outcome:
     return _error(409, "idempotency_key_in_progress",
                   _("A request with this Idempotency-Key is still being processed. Retry in a moment to get its "
                     "answer."))
+
+
+def claim_for_page(request, *, key, dealer=None, wait_seconds=None) -> Outcome:
+    """For an HTML form's one-time token: `claim`, but a request that finds its key still running waits for the first
+    one's answer (up to IDEMPOTENCY_PAGE_WAIT_SECONDS), so a double click shows the first submit's result."""
+    if wait_seconds is None:
+        wait_seconds = getattr(settings, "IDEMPOTENCY_PAGE_WAIT_SECONDS", 15)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        outcome = claim(scope=scope_of(request, dealer), key=key, fingerprint=fingerprint_of(request),
+                        method=request.method.upper(), path=request.get_full_path())
+        if outcome.status != 409 or time.monotonic() >= deadline:
+            return outcome
+        time.sleep(0.1)
 
 
 def complete(row, *, status, body) -> None:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dealers import permissions
 from dealers.views import dealer_page
+from portal import idempotency
 from portal.errors import DomainError
 from portal.paging import paginate
 
@@ -47,14 +48,32 @@ def checkout(request):
     step = "form" if not data or "back" in request.POST else request.POST.get("step", "review")
     if data and step != "form" and form.is_valid():
         if step == "place":
-            try:
-                order = ordering.checkout_cart(actor=actor, checkout=form.checkout(),
-                                               idempotency_key=form.cleaned_data["token"])
-            except DomainError as exc:
-                form_error(form, exc)
+            # The form's token is an Idempotency-Key (portal/idempotency.py): a repeated submit (a double click, a
+            # reload) gets the first one's order; the same token with other details places nothing.
+            token = form.cleaned_data["token"]
+            claimed = idempotency.claim_for_page(request, key=token, dealer=actor.dealer)
+            if claimed.replayed and (claimed.body or {}).get("location"):
+                return redirect(claimed.body["location"])
+            if claimed.row is None and claimed.status == 422:
+                form.data = form.data.copy()
+                form.data["token"] = uuid.uuid4().hex  # placing again with these details is a new order
+                form.add_error(None, _("This checkout form was already used to place an order. Check the details "
+                                       "and place the order again to make a new one."))
+            elif claimed.row is None:
+                form.add_error(None, _("This order is still being placed. Wait a moment and open your orders."))
             else:
-                messages.success(request, _("Thank you: order %(number)s is placed.") % {"number": order.number})
-                return redirect(order.get_absolute_url())
+                try:
+                    order = ordering.checkout_cart(actor=actor, checkout=form.checkout(), idempotency_key=token)
+                except DomainError as exc:
+                    idempotency.release(claimed.row)  # the page shows what to fix; the same form may try again
+                    form_error(form, exc)
+                except BaseException:
+                    idempotency.release(claimed.row)
+                    raise
+                else:
+                    idempotency.complete(claimed.row, status=302, body={"location": order.get_absolute_url()})
+                    messages.success(request, _("Thank you: order %(number)s is placed.") % {"number": order.number})
+                    return redirect(order.get_absolute_url())
         else:
             view = _summary(request, form.cleaned_data["payment_method"])
             if view.is_empty:

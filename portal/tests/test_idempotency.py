@@ -192,3 +192,73 @@ def test_parallel_retries_of_one_payload_make_one_fresh_201_and_replays_or_409(o
     for _data, status, answer, replayed in results:
         assert (status == 201 and answer == fresh[0][2]) or \
             (status == 409 and answer["code"] == "idempotency_key_in_progress"), (status, answer)
+
+
+# --- the checkout page's one-time token -------------------------------------------------------------------------
+
+def place_form(dealer, token, payment="on_account"):
+    from dealers.models import Address
+
+    return {"step": "place", "token": token, "payment_method": payment, "shipping_method": "standard",
+            "shipping_address": dealer.addresses.get(kind=Address.Kind.SHIPPING).pk,
+            "billing_address": dealer.addresses.get(kind=Address.Kind.BILLING).pk}
+
+
+def fill_cart(user, product, quantity):
+    from orders.services import add_to_cart
+    from orders.tests.conftest import actor_of
+
+    add_to_cart(actor=actor_of(user), product=product, quantity=quantity)
+
+
+@pytest.mark.django_db
+def test_a_repeated_checkout_submit_shows_the_same_order(client, owner, dealer, addresses, stocked):
+    fill_cart(owner, stocked, 2)
+    client.force_login(owner)
+    first = client.post(reverse("orders:checkout"), place_form(dealer, "tok-1"))
+    again = client.post(reverse("orders:checkout"), place_form(dealer, "tok-1"))
+    order = Order.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == order.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_a_used_checkout_token_with_other_details_places_nothing_and_says_so(client, owner, dealer, addresses,
+                                                                              stocked):
+    fill_cart(owner, stocked, 2)
+    client.force_login(owner)
+    assert client.post(reverse("orders:checkout"), place_form(dealer, "tok-2")).status_code == 302
+    fill_cart(owner, stocked, 3)
+    response = client.post(reverse("orders:checkout"), place_form(dealer, "tok-2", payment="wire"))
+    assert response.status_code == 200
+    assert "This checkout form was already used to place an order" in response.content.decode()
+    assert Order.objects.count() == 1 and Order.objects.get().payment_method == "on_account"
+    assert response.context["form"]["token"].value() != "tok-2"  # a new token: placing again makes the new order
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_place_order_makes_one_order_and_both_show_it(owner, dealer, addresses, stocked):
+    from django.test import Client
+
+    fill_cart(owner, stocked, 2)
+    barrier = threading.Barrier(2)
+    answers = [None, None]
+    data = place_form(dealer, "tok-3")
+
+    def run(index):
+        try:
+            client = Client()
+            client.force_login(owner)
+            barrier.wait(timeout=20)
+            answers[index] = client.post(reverse("orders:checkout"), data)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    order = Order.objects.get()
+    assert [a.status_code for a in answers] == [302, 302]
+    assert {a["Location"] for a in answers} == {order.get_absolute_url()}
