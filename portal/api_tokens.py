@@ -77,7 +77,7 @@ def create_api_token(*, name, user, scopes, by) -> tuple[ApiToken, str]:
 def revoke_api_token(*, token, by) -> ApiToken:
     """Revoke a token for good; revoking it again changes nothing."""
     with transaction.atomic():
-        locked = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+        locked = ApiToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=token.pk)
         if locked.revoked_at is not None:
             return locked
         locked.revoked_at = timezone.now()

@@ -49,8 +49,13 @@ def api_exception_handler(exc, context):
     # A failed or missing authentication is counted per address; past the rate it answers 429 (portal/api_auth.py).
     exc = count_failed_authentication(exc, context.get("request"))
 
+    from .locks import Busy, busy_message, is_lock_conflict
+
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.http_status)
+    if is_lock_conflict(exc):  # a deadlock a service's retry did not absorb: "try again", never 500
+        busy = Busy(busy_message())
+        return Response(busy.as_dict(), status=busy.http_status)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
             return Response({"code": "invalid", "fields": exc.message_dict}, status=400)

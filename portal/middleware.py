@@ -86,3 +86,30 @@ class ControlCharacterMiddleware:
             f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1><p>{escape(message)}</p>"
             f'<p><a href="/">{escape(_("Home"))}</a></p></body></html>',
             content_type="text/html; charset=utf-8")
+
+
+class BusyMiddleware:
+    """A page whose service lost a lock race twice (portal.locks.Busy) or hit a deadlock outside the lock helpers
+    answers 409 with a clear "try again" page instead of a server error. The API has the same mapping in
+    portal.errors.api_exception_handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import HttpResponse
+        from django.shortcuts import render
+        from django.utils.html import escape
+
+        from .locks import Busy, busy_message, is_lock_conflict
+
+        if not (isinstance(exception, Busy) or is_lock_conflict(exception)):
+            return None
+        message = str(busy_message())
+        try:
+            return render(request, "busy.html", {"message": message}, status=409)
+        except Exception:  # noqa: BLE001 - the page must not turn a conflict into a server error
+            return HttpResponse(f"<p>{escape(message)}</p>", status=409)

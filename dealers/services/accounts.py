@@ -12,7 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from portal import audit, outbox
+from portal import audit, locks, outbox
 from portal.actors import Actor
 
 from .. import permissions
@@ -52,14 +52,15 @@ def update_company_profile(*, actor: Actor, changes: dict, ip_address=None) -> D
     return dealer
 
 
+@locks.retry_when_busy
 def save_address(*, actor: Actor, data: dict, address: Address | None = None) -> Address:
     """Create or change an address of the actor's dealer; making it default unsets the previous default."""
     _require(actor, permissions.can(actor, permissions.MANAGE_ADDRESSES))
     if address is not None and address.dealer_id != actor.dealer.pk:
         raise NotAllowed(_("Your role does not allow this."))
     with transaction.atomic():
-        # Lock the dealer so two default changes at once cannot both win.
-        Dealer.objects.select_for_update().filter(pk=actor.dealer.pk).first()
+        # Lock the dealer so two default changes at once cannot both win (the lock order: dealer → users → addresses).
+        locks.dealer(actor.dealer)
         address = address or Address(dealer=actor.dealer)
         for field, value in data.items():
             setattr(address, field, value)
@@ -75,10 +76,11 @@ def save_address(*, actor: Actor, data: dict, address: Address | None = None) ->
     return address
 
 
+@locks.retry_when_busy
 def delete_address(*, actor: Actor, address: Address) -> None:
     _require(actor, permissions.can(actor, permissions.MANAGE_ADDRESSES) and address.dealer_id == actor.dealer.pk)
     with transaction.atomic():
-        Dealer.objects.select_for_update().filter(pk=actor.dealer.pk).first()
+        locks.dealer(actor.dealer)
         was_default, kind = address.is_default, address.kind
         audit.record(actor=actor.user, action="address.deleted", target=address, dealer=actor.dealer,
                      data=actor.audit_data(label=address.label))
@@ -125,6 +127,7 @@ def invite_user(*, actor: Actor, email, first_name, last_name, role, order_limit
     return user
 
 
+@locks.retry_when_busy
 def change_user(*, actor: Actor, user: User, role=None, order_limit=None, is_active=None,
                 clear_order_limit=False) -> User:
     """The owner (or staff) changes a dealer user's role, order limit or deactivates it; the last active owner stays."""
@@ -133,10 +136,12 @@ def change_user(*, actor: Actor, user: User, role=None, order_limit=None, is_act
     if role is not None or order_limit is not None:
         _check_role(role or user.role, order_limit)
     with transaction.atomic():
+        # The lock order (portal/locks.py): the dealer first, as the address paths do, then its user rows.
+        locks.dealer(actor.dealer)
         # Lock every owner of the dealer so two owners cannot demote each other at the same moment.
-        owners = list(User.objects.select_for_update().filter(dealer=actor.dealer, role=Role.OWNER, is_active=True)
-                      .order_by("pk"))
-        target = User.objects.select_for_update().get(pk=user.pk)
+        owners = list(User.objects.select_for_update(no_key=True)
+                      .filter(dealer=actor.dealer, role=Role.OWNER, is_active=True).order_by("pk"))
+        target = locks.user(user)
         before = {"role": target.role, "order_limit": str(target.order_limit), "is_active": target.is_active}
         if role is not None:
             target.role = role

@@ -13,7 +13,7 @@ from catalog.errors import InvalidQuantity
 from catalog.services import validate_quantity
 from catalog.skus import parse_quantity
 from dealers import permissions
-from portal import audit, outbox
+from portal import audit, locks, outbox
 
 from ..errors import InvalidCheckout, NoLines, NotAllowed, OrderNotChangeable, OverOrderLimit, StatusNotAllowed
 from ..models import CHANGEABLE, HOLDS_STOCK, TRANSITIONS, Order, OrderStatus, SubStatus
@@ -42,6 +42,7 @@ def staff_moves(status) -> list:
     return [to for to in S if to in TRANSITIONS[S(status)] and not (status == S.PENDING_APPROVAL and to == S.PLACED)]
 
 
+@locks.retry_when_busy
 def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="", note_internal=False) -> Order:
     """Staff move an order along design.md's lifecycle (and/or set an admin-defined sub-status). Cancelling gives
     the stock back. The dealer is mailed when the move is a main status or a sub-status that says so. An internal
@@ -119,6 +120,7 @@ def can_change(actor, order) -> bool:
     return order.status in CHANGEABLE
 
 
+@locks.retry_when_busy
 def cancel_order(*, actor, order, note="") -> Order:
     """The dealer cancels an order that is not yet processing; its stock goes back."""
     _require_change(actor, order)
@@ -152,12 +154,15 @@ def _new_quantity(value) -> Decimal:
     return parse_quantity(text)
 
 
+@locks.retry_when_busy
 def change_order_quantities(*, actor, order, quantities: dict) -> Order:
     """New quantities `{line id: quantity as typed or Decimal}` (0 removes the line) while the order is not yet processing. Lines
     are re-priced by the engine (a quoted order keeps its quoted unit prices), stock follows the difference,
     and a buyer may not take the order past its own limit."""
     _require_change(actor, order)
     with transaction.atomic():
+        # The lock order (portal/locks.py): the credit account (a change upwards commits more), the order, its stock.
+        locks.credit_account(order.dealer_id)
         order = lock_order(order)
         if order.status not in CHANGEABLE:
             raise OrderNotChangeable(_("Order %(number)s is already being processed; it cannot be changed.")
@@ -189,6 +194,7 @@ def change_order_quantities(*, actor, order, quantities: dict) -> Order:
                                  % {"total": gross}, field="lines")
         holds = order.status in HOLDS_STOCK
         if holds:
+            locks.stock_rows(line.product_id for line in lines.values())
             _release(order)  # and take the new quantities below, under the same locks
         by_product = {r["product"].pk: r for r in rows}
         changes = []

@@ -21,7 +21,7 @@ from catalog.services import quantity_value, release_stock, take_stock, validate
 from dealers import permissions
 from dealers.models import Address
 from dealers.selectors import list_users_who_may
-from portal import audit, outbox
+from portal import audit, locks, outbox
 from portal.money import quantize, vat_amount
 from portal.numbering import next_number
 from pricing.engine import price_lines
@@ -273,6 +273,7 @@ def _mail_context(order, **extra):
             **extra}
 
 
+@locks.retry_when_busy
 def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None = None,
                 fixed_prices: dict | None = None, quote_number: str = "") -> Order:
     """Place an order of `lines` [(product or id, quantity)] for the actor's dealer. The same idempotency key
@@ -293,6 +294,9 @@ def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None
         _stock_check_unlocked(rows)
     try:
         with transaction.atomic():
+            if not waiting:
+                # The lock order (portal/locks.py): the credit account before the order and its stock rows.
+                locks.credit_account(actor.dealer)
             # The number is taken last: its counter row is locked until commit, so it is held for a moment
             # rather than for the whole order (every order of every dealer waits on that row).
             order = Order.objects.create(
@@ -325,6 +329,7 @@ def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None
     return order
 
 
+@locks.retry_when_busy
 def checkout_cart(*, actor, checkout: Checkout, idempotency_key: str | None = None) -> Order:
     """Place the actor's cart as an order and empty the cart, in one transaction. A second submit with the same
     key (a double click, a reload) waits for the first on the cart's lock and then returns its order."""
@@ -333,7 +338,9 @@ def checkout_cart(*, actor, checkout: Checkout, idempotency_key: str | None = No
     _require(actor, permissions.ORDER, _("Your role does not allow placing orders."))
     key = (idempotency_key or "").strip()[:100] or None
     with transaction.atomic():
-        cart = Cart.objects.select_for_update().filter(user=actor.user, dealer=actor.dealer).first()
+        # The lock order (portal/locks.py): credit account, then the cart, then what place_order locks.
+        locks.credit_account(actor.dealer)
+        cart = locks.cart(user=actor.user, dealer=actor.dealer)
         if key:
             existing = Order.objects.filter(dealer=actor.dealer, idempotency_key=key).first()
             if existing is not None:
@@ -379,15 +386,21 @@ def _release(order) -> None:
 # --- approval ------------------------------------------------------------------------------------------
 
 def lock_order(order) -> Order:
-    return Order.objects.select_for_update().select_related("dealer", "placed_by").get(pk=order.pk)
+    """The order row only (portal/locks.py); a caller that may commit the order's amount locks the credit account
+    first."""
+    return locks.order(order)
 
 
+@locks.retry_when_busy
 def _decide(*, actor, order, approve: bool, note: str) -> Order:
     _require(actor, permissions.APPROVE_ORDERS, _("Only approvers and owners decide on orders."))
     note = (note or "").strip()
     if not approve and not note:
         raise InvalidCheckout(_("Say why the order is rejected."), field="note")
     with transaction.atomic():
+        if approve:
+            # The lock order: the credit account (the approval commits the amount), then the order, then stock.
+            locks.credit_account(actor.dealer)
         order = lock_order(order)
         if order.dealer_id != actor.dealer.pk:
             raise NotAllowed(_("This order is not your company's."))

@@ -152,7 +152,7 @@ def complete_card_authorisation(*, reference: str) -> CardPayment:
         # The order first (as start_card_payment): two card payments of one order completing at once (two tabs, a
         # return and a notification) are decided one after the other.
         Order.objects.select_for_update().filter(pk=order_id).first()
-        card = CardPayment.objects.select_for_update().select_related("order").get(reference=reference)
+        card = CardPayment.objects.select_for_update(of=("self",)).select_related("order").get(reference=reference)
         if card.status != CP.STARTED:
             return card
         try:
@@ -255,7 +255,8 @@ def capture_card_payment(card_payment_id: int) -> CardPayment:
     settles the invoice. Idempotent: a captured card payment is left as it is. ProviderError propagates (the
     task retries)."""
     with transaction.atomic():
-        card = CardPayment.objects.select_for_update().select_related("order", "dealer").get(pk=card_payment_id)
+        card = (CardPayment.objects.select_for_update(of=("self",)).select_related("order", "dealer")
+                .get(pk=card_payment_id))
         if card.status != CP.AUTHORISED:
             return card
         invoice = Invoice.objects.filter(order=card.order).first()
@@ -286,7 +287,7 @@ def release_card_payment(card_payment_id: int) -> CardPayment:
     """Release the authorisation of a cancelled or rejected order (nothing was captured). Idempotent.
     ProviderError propagates (the task retries)."""
     with transaction.atomic():
-        card = CardPayment.objects.select_for_update().select_related("order").get(pk=card_payment_id)
+        card = CardPayment.objects.select_for_update(of=("self",)).select_related("order").get(pk=card_payment_id)
         if card.status != CP.AUTHORISED or card.order.status not in ENDED_ORDER_STATUSES:
             return card
         _provider().refund(reference=card.reference, amount=card.amount)
@@ -310,7 +311,8 @@ def refund_card_payment(*, by, card_payment, amount, reason) -> CardRefund:
     if not reason:
         raise ReasonRequired(_("Say why the money is refunded."), field="reason")
     with transaction.atomic():
-        card = CardPayment.objects.select_for_update().select_related("order", "dealer").get(pk=card_payment.pk)
+        card = (CardPayment.objects.select_for_update(of=("self",)).select_related("order", "dealer")
+                .get(pk=card_payment.pk))
         if card.status not in (CP.CAPTURED, CP.REFUNDED) or card.payment_id is None:
             raise OverRefund(_("Only a captured card payment can be refunded."))
         if amount > card.refundable:

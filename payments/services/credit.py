@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from dealers import permissions
 from dealers.selectors import list_users_who_may
-from portal import audit, outbox
+from portal import audit, locks, outbox
 from portal.errors import DomainError
 from portal.money import format_money, quantize
 from pricing.models import PaymentAdjustment
@@ -131,9 +131,10 @@ def allowed_methods(dealer) -> list | None:
 
 
 def lock_account(dealer) -> CreditAccount:
-    """The dealer's credit account, locked until the transaction ends (created first when missing)."""
+    """The dealer's credit account, locked until the transaction ends (created first when missing). Its place in the
+    one lock order (portal/locks.py): after the dealer, before any cart, quote, order or stock row."""
     get_account(dealer)
-    return CreditAccount.objects.select_for_update().get(dealer=dealer)
+    return locks.credit_account(dealer)
 
 
 def exposure(dealer, *, exclude_order=None) -> Decimal:

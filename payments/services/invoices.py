@@ -91,7 +91,7 @@ def issue_invoice(*, order, by=None) -> Invoice:
         return existing
     with transaction.atomic():
         # The order row lock makes two parallel issuers (a status move and staff) wait for each other.
-        order = Order.objects.select_for_update().select_related("dealer").get(pk=order.pk)
+        order = Order.objects.select_for_update(of=("self",)).select_related("dealer").get(pk=order.pk)
         existing = Invoice.objects.filter(order_id=order.pk).first()
         if existing is not None:
             return existing

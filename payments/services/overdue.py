@@ -49,7 +49,7 @@ def run_overdue(*, today: datetime.date | None = None) -> dict:
         if _step(invoice, today) is None:
             continue
         with transaction.atomic():
-            invoice = Invoice.objects.select_for_update().select_related("dealer").get(pk=invoice.pk)
+            invoice = Invoice.objects.select_for_update(of=("self",)).select_related("dealer").get(pk=invoice.pk)
             step = _step(invoice, today)
             if step is None or invoice.status not in OPEN_STATUSES:
                 continue

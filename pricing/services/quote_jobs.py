@@ -27,7 +27,7 @@ def expire_quotes(*, today: datetime.date | None = None, ids=None) -> int:
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             # skip_locked: a quote being accepted right now is left to that acceptance (or to tomorrow's run).
-            locked = (Quote.objects.select_for_update(skip_locked=True).select_related("dealer")
+            locked = (Quote.objects.select_for_update(skip_locked=True, of=("self",)).select_related("dealer")
                       .filter(pk=pk, status=S.SENT, valid_until__lt=today).first())
             if locked is None:
                 continue
@@ -51,7 +51,7 @@ def remind_expiring_quotes(*, today: datetime.date | None = None, days: int | No
     candidates = Quote.objects.filter(status=S.SENT, valid_until__gte=today, valid_until__lte=last_day)
     for pk in candidates.values_list("pk", flat=True):
         with transaction.atomic():
-            locked = (Quote.objects.select_for_update(skip_locked=True).select_related("dealer")
+            locked = (Quote.objects.select_for_update(skip_locked=True, of=("self",)).select_related("dealer")
                       .filter(pk=pk, status=S.SENT, valid_until__gte=today, valid_until__lte=last_day).first())
             if locked is None:
                 continue

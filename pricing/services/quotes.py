@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dealers.permissions import ORDER, ROLE_ABILITIES
-from portal import audit, outbox
+from portal import audit, locks, outbox
 from portal.numbering import next_number
 
 from .. import permissions
@@ -108,7 +108,8 @@ def _require_editor(by, dealer) -> None:
 
 
 def _lock(quote) -> Quote:
-    return Quote.objects.select_for_update().select_related("dealer").get(pk=quote.pk)
+    """The quote row only, its dealer read along (portal/locks.py)."""
+    return locks.quote(quote)
 
 
 def _move(locked: Quote, *, to, by, on_behalf=False, note="") -> None:
@@ -202,6 +203,7 @@ def request_quote(*, actor, lines, note="", requested_delivery_date=None) -> Quo
 
 # --- the dealer's decision ------------------------------------------------------------------------------------------
 
+@locks.retry_when_busy
 def accept_quote(*, actor, quote, idempotency_key=None) -> Quote:
     """Accept the latest revision of a sent, still valid quote (valid_until ≥ today): the order maker makes the order
     at its prices, the quote becomes accepted → ordered with the order's number; staff are mailed.
@@ -220,6 +222,8 @@ def accept_quote(*, actor, quote, idempotency_key=None) -> Quote:
     today = timezone.localdate()
     # Durable: it makes an order, so when it returns the order is committed (never part of a caller's transaction).
     with transaction.atomic(durable=True):
+        # The lock order (portal/locks.py): the credit account the order will be decided on, then the quote.
+        locks.credit_account(actor.dealer)
         locked = _lock(quote)
         if locked.status in (S.ACCEPTED, S.ORDERED):
             if key and key == locked.accept_idempotency_key:
