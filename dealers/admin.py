@@ -42,6 +42,7 @@ from .models import (
 )
 from . import admin_hooks, services
 from .services import approve_dealer, reactivate_dealer, reject_dealer, suspend_dealer
+from .selectors import dealer_document_url
 from .services.terms import publish_terms
 
 AUDIT_ROWS_SHOWN = 50
@@ -136,7 +137,7 @@ class DealerDocumentInline(ReadOnlyInline, admin.TabularInline):
     def download(self, obj):
         if obj.pk is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("dealers:document", args=[obj.pk]), _("Download"))
+        return format_html('<a href="{}">{}</a>', dealer_document_url(obj), _("Download"))
 
 
 class DealerUserInline(ReadOnlyInline, admin.TabularInline):

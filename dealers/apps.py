@@ -15,3 +15,10 @@ class DealersConfig(AppConfig):
 
         post_save.connect(forget_current_terms, sender=TermsVersion, dispatch_uid="dealers-forget-terms-save")
         post_delete.connect(forget_current_terms, sender=TermsVersion, dispatch_uid="dealers-forget-terms-delete")
+
+        # Application documents are downloaded only by whom their dealer's permission function lets through.
+        from portal.documents import register_access
+
+        from .permissions import DEALER_DOCUMENT, can_read_dealer_document
+
+        register_access(DEALER_DOCUMENT, can_read_dealer_document)

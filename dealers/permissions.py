@@ -51,7 +51,26 @@ def can_act_for(user, dealer) -> bool:
     return bool(user.is_staff and dealer.agents.filter(pk=user.pk).exists())
 
 
+DEALER_DOCUMENT = "dealers.document"  # the download kind of an application document (portal.documents)
+
+
+def actor_for(user, dealer) -> Actor | None:
+    """The actor `user` is for `dealer` when it asks for one of the dealer's files: the dealer's own user, or a
+    sales agent assigned to the dealer (acting on its behalf); None for anyone else."""
+    if dealer is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if getattr(user, "dealer_id", None) == dealer.pk:
+        return Actor(user=user, dealer=dealer)
+    if user.is_staff and can_act_for(user, dealer):
+        return Actor(user=user, dealer=dealer, on_behalf=True)
+    return None
+
+
 def can_read_dealer_document(user, document) -> bool:
+    """An application document (tax certificate, signature circular): staff who may view dealers, the dealer's
+    assigned sales agents, and the dealer's own owners."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
     if user.is_staff:
-        return True
-    return user.is_authenticated and user.dealer_id == document.dealer_id
+        return user.has_perm("dealers.view_dealer") or can_act_for(user, document.dealer)
+    return user.dealer_id == document.dealer_id and user.role == Role.OWNER

@@ -1,5 +1,6 @@
 """Reads of dealers shared by pages and API; every dealer-side read is scoped to the actor's dealer."""
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from portal.actors import Actor
@@ -67,12 +68,27 @@ def list_dealers(*, status=None, segment=None, search=None):
     return qs.order_by("-created_at")
 
 
-def get_dealer_document(user, pk) -> DealerDocument:
-    """Staff read any application document; a dealer's users read only their own dealer's."""
-    qs = DealerDocument.objects.select_related("dealer")
-    if not user.is_staff:
-        qs = qs.filter(dealer_id=user.dealer_id) if user.is_authenticated and user.dealer_id else qs.none()
-    return get_object_or_404(qs, pk=pk)
+def get_dealer_document(token) -> DealerDocument:
+    """An application document by the signed id of its download URL (404 for a forged one); who may read it is
+    permissions.can_read_dealer_document's to say."""
+    from portal.documents import unsign_id
+
+    from .permissions import DEALER_DOCUMENT
+
+    pk = unsign_id(DEALER_DOCUMENT, token)
+    if pk is None or not pk.isdigit():
+        raise Http404
+    return get_object_or_404(DealerDocument.objects.select_related("dealer", "doc_type"), pk=int(pk))
+
+
+def dealer_document_url(document) -> str:
+    from django.urls import reverse
+
+    from portal.documents import sign_id
+
+    from .permissions import DEALER_DOCUMENT
+
+    return reverse("dealers:document", args=[sign_id(DEALER_DOCUMENT, document.pk)])
 
 
 def list_users_who_may(dealer, ability) -> list[User]:

@@ -4,13 +4,14 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import documents, uploads
 from portal.errors import DomainError
 from portal.http import client_ip
 
@@ -92,10 +93,13 @@ def apply_done(request):
 
 
 @login_required
-def download_document(request, pk):
-    doc = selectors.get_dealer_document(request.user, pk)
-    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name,
-                        content_type=doc.content_type)
+def download_document(request, token):
+    """An application document by its signed id, for whom can_read_dealer_document lets through (else 404), under
+    the extension of its detected type."""
+    doc = selectors.get_dealer_document(token)
+    documents.check_download(request.user, permissions.DEALER_DOCUMENT, doc, dealer_id=doc.dealer_id)
+    return uploads.file_response(doc.file, filename=f"{doc.doc_type.code}-{doc.dealer.code or doc.dealer_id}",
+                                 extension=uploads.EXTENSIONS.get(doc.content_type), content_type=doc.content_type)
 
 
 # --- The dealer's account area ------------------------------------------------------------------

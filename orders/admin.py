@@ -296,9 +296,22 @@ class OrderAdmin(StatusMovesAdmin):
 class ReturnPhotoInline(admin.TabularInline):
     model = ReturnPhoto
     extra = 0
-    fields = ["image"]
-    readonly_fields = ["image"]
+    fields = ["photo"]
+    readonly_fields = ["photo"]
     can_delete = False
+
+    @admin.display(description=_("photo"))
+    def photo(self, obj):
+        # Through the permission-checked download view: media/private/ is never served as static files.
+        from django.utils.html import format_html
+
+        from .selectors import return_photo_url
+
+        if not obj.pk or not obj.image:
+            return "-"
+        url = return_photo_url(obj)
+        return format_html('<a href="{}" class="return-photo"><img src="{}" alt="{}" width="120"></a>', url, url,
+                           _("photo"))
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -15,6 +15,13 @@ class OrdersConfig(AppConfig):
 
         register_order_maker(order_from_quote)
 
+        # A return's photos are downloaded by whom the return's permission function lets through.
+        from portal.documents import register_access
+
+        from .permissions import RETURN_PHOTO, can_read_return
+
+        register_access(RETURN_PHOTO, lambda user, photo: can_read_return(user, photo.return_request))
+
         from django.db.models.signals import post_delete, post_save
 
         from .models import CartLine

@@ -161,11 +161,26 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe): a plain FileField refuses the list a multiple input
+    gives ("No file was submitted. Check the encoding type on the form.")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class ReturnForm(forms.Form):
     quantity = forms.DecimalField(label=gettext_lazy("Quantity to return"), max_digits=12, decimal_places=3,
                                   min_value=0)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = forms.FileField(label=gettext_lazy("Photos (JPEG or PNG, up to 5)"), required=False,
+    photos = MultipleFileField(label=gettext_lazy("Photos (JPEG or PNG, up to 5)"), required=False,
                              widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
 
 

@@ -247,4 +247,32 @@ def get_order_line(*, actor, order, pk):
 def list_returns(*, actor, order):
     from .models import ReturnRequest
 
-    return ReturnRequest.objects.filter(order=order, order__dealer=actor.dealer).select_related("line")
+    return ReturnRequest.objects.filter(order=order, order__dealer=actor.dealer).select_related("line").prefetch_related(
+        "photos")
+
+
+def get_return_photo(token):
+    """A return's photo by the signed id of its download URL (404 for a forged one); who may see it is
+    permissions.can_read_return's to say."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from portal.documents import unsign_id
+
+    from .models import ReturnPhoto
+    from .permissions import RETURN_PHOTO
+
+    pk = unsign_id(RETURN_PHOTO, token)
+    if pk is None or not pk.isdigit():
+        raise Http404
+    return get_object_or_404(ReturnPhoto.objects.select_related("return_request__order__dealer"), pk=int(pk))
+
+
+def return_photo_url(photo) -> str:
+    from django.urls import reverse
+
+    from portal.documents import sign_id
+
+    from .permissions import RETURN_PHOTO
+
+    return reverse("orders:return_photo", args=[sign_id(RETURN_PHOTO, photo.pk)])

@@ -32,5 +32,6 @@ urlpatterns = [
     path("<str:number>/cancel/", views.order_cancel, name="order_cancel"),
     path("<str:number>/change/", views.order_change, name="order_change"),
     path("<str:number>/again/", views.order_again, name="order_again"),
+    path("returns/photos/<str:token>/", views.return_photo, name="return_photo"),
     path("<str:number>/lines/<int:line_pk>/return/", views.order_return, name="order_return"),
 ]

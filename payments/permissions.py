@@ -3,9 +3,29 @@ dealer), and the staff's finance work (recording payments, allocating, credit no
 from dealers import permissions as dealer_permissions
 
 
+STATEMENT = "payments.statement"  # the download kind of a statement (portal.documents), registered in apps.py
+
+
 def can_see_invoices(actor) -> bool:
     """Owners and finance users of an approved dealer, and agents acting for it (the roles table's PAY)."""
     return dealer_permissions.can(actor, dealer_permissions.PAY)
+
+
+def can_read_invoice(user, invoice) -> bool:
+    """An invoice (its page and its PDF): the dealer's owners and finance users, sales agents assigned to the dealer,
+    and staff who may view invoices in the admin."""
+    actor = dealer_permissions.actor_for(user, invoice.dealer)
+    if actor is not None and can_see_invoices(actor):
+        return True
+    return bool(getattr(user, "is_staff", False) and user.is_active and user.has_perm("payments.view_invoice"))
+
+
+def can_read_statement(user, dealer) -> bool:
+    """A dealer's statement (page, CSV, PDF): whoever may see the dealer's invoices."""
+    actor = dealer_permissions.actor_for(user, dealer)
+    if actor is not None and can_see_invoices(actor):
+        return True
+    return bool(getattr(user, "is_staff", False) and user.is_active and user.has_perm("payments.view_invoice"))
 
 
 def can_record_payments(user) -> bool:

@@ -4,12 +4,13 @@ invoice is 404 (selectors.invoices_of)."""
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dealers.permissions import PAY
 from dealers.views import dealer_page
+from portal import documents, uploads
 from portal.errors import DomainError
 from portal.models import Document
 from portal.paging import paginate
@@ -18,6 +19,7 @@ from . import permissions, selectors
 from .forms import AllocateForm, InvoiceFilterForm, PeriodForm
 from .models import CreditNote, Invoice, Payment
 from .services import allocation, statements
+from .services.invoices import INVOICE_PDF
 
 PER_PAGE = 25
 pay_page = dealer_page(ability=PAY)
@@ -44,25 +46,21 @@ def invoice_detail(request, number):
 
 @login_required
 def invoice_pdf(request, number):
-    """The invoice's PDF: the dealer's users who pay (and agents acting for it), and staff."""
+    """The invoice's PDF for whom can_read_invoice lets through (the dealer's owners and finance users, its assigned
+    agents, staff who may view invoices): 403 for the dealer's other roles, 404 for anyone else."""
+    invoice = selectors.get_invoice_for_staff(number)
+    documents.check_download(request.user, INVOICE_PDF, invoice, dealer_id=invoice.dealer_id)
     actor = getattr(request, "actor", None)
-    if actor is not None and actor.dealer is not None:
-        if not permissions.can_see_invoices(actor):
-            raise Http404
-        invoice = selectors.get_invoice(actor, number)
+    if actor is not None and actor.dealer is not None and actor.dealer.pk == invoice.dealer_id:
         back = ("payments:invoice", number)
-    elif request.user.is_staff:
-        invoice = selectors.get_invoice_for_staff(number)
-        back = ("admin:payments_invoice_changelist",)
     else:
-        raise Http404
+        back = ("admin:payments_invoice_changelist",)
     document = invoice.document
     if document is None or document.status != Document.Status.READY:
         messages.info(request, _("The PDF of invoice %(number)s is being prepared; try again in a moment.")
                       % {"number": invoice.number})
         return redirect(*back)
-    return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"{invoice.number}.pdf")
+    return uploads.file_response(document.file, filename=invoice.number, extension="pdf")
 
 
 def _statement_of(request):
@@ -94,6 +92,8 @@ def statement_csv(request):
 
 @pay_page
 def statement_pdf(request):
+    dealer = request.actor.dealer
+    documents.check_download(request.user, permissions.STATEMENT, dealer, dealer_id=dealer.pk)
     _form, found = _statement_of(request)
     pdf = statements.statement_pdf(found, language=request.LANGUAGE_CODE)
     response = HttpResponse(pdf, content_type="application/pdf")

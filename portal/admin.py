@@ -313,7 +313,8 @@ class DocumentAdmin(ReadOnlyAdmin):
     def download_link(self, obj):
         if obj.status != Document.Status.READY:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("document_download", args=[obj.pk]), _("Download"))
+        url = reverse("document_download", args=[documents.sign_id("portal.document", obj.pk)])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
 
     def get_urls(self):
         return [

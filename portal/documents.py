@@ -29,6 +29,8 @@ class DocumentKind:
     context: Callable[[object], dict]
     title: Callable[[object], str]
     dealer: Callable[[object], object] = lambda owner: None
+    # May this user download the PDF of this owner? The same function the owner's page asks (None: staff only).
+    can_read: Callable[[object, object], bool] | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}
@@ -36,6 +38,66 @@ _KINDS: dict[str, DocumentKind] = {}
 
 def register_kind(kind: DocumentKind) -> None:
     _KINDS[kind.name] = kind
+    register_access(kind.name, kind.can_read or _staff_only)
+
+
+# --- Who may download a file ------------------------------------------------------------------------------------------
+# Every file the portal serves (rendered PDFs, dealer application documents, return photos, statements) names a kind
+# here with the permission function of the object it belongs to; a download view asks `may_download` and nothing else.
+
+_ACCESS: dict[str, Callable[[object, object], bool]] = {}
+
+
+def _staff_only(user, owner) -> bool:
+    return bool(user.is_staff)
+
+
+def register_access(kind: str, can_read: Callable[[object, object], bool]) -> None:
+    """`can_read(user, owner)`: the owner object's own permission function (an invoice's, a quote's, ...)."""
+    _ACCESS[kind] = can_read
+
+
+def may_download(user, kind: str, owner) -> bool:
+    """May `user` download the file of `kind` that belongs to `owner`? An unknown kind: superusers only."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or owner is None:
+        return False
+    check = _ACCESS.get(kind)
+    if check is None:
+        return bool(user.is_superuser)
+    return bool(check(user, owner))
+
+
+def check_download(user, kind: str, owner, *, dealer_id=None) -> None:
+    """Raise unless `user` may download: 403 for the owner dealer's own users whose role may not, 404 for anyone
+    else (another dealer's file does not exist for them)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    if may_download(user, kind, owner):
+        return
+    if dealer_id is not None and getattr(user, "dealer_id", None) == dealer_id:
+        raise PermissionDenied
+    raise Http404
+
+
+# Ids in download URLs are signed as a second line behind the permission check: a number cannot be guessed into one.
+_SIGNER_SALT = "portal.documents.download"
+
+
+def sign_id(kind: str, pk) -> str:
+    from django.core.signing import Signer
+
+    return Signer(salt=f"{_SIGNER_SALT}:{kind}").sign(str(pk))
+
+
+def unsign_id(kind: str, token: str) -> str | None:
+    """The id inside a signed token, None for anything forged or malformed."""
+    from django.core.signing import BadSignature, Signer
+
+    try:
+        return Signer(salt=f"{_SIGNER_SALT}:{kind}").unsign(token or "")
+    except BadSignature:
+        return None
 
 
 def get_kind(name: str) -> DocumentKind:
@@ -148,5 +210,6 @@ register_kind(
         template="pdf/specimen.html",
         context=lambda owner: {"requested_by": owner, "lines": SPECIMEN_LINES},
         title=lambda owner: _("Letterhead and font specimen"),
+        can_read=_staff_only,
     )
 )

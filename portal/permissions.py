@@ -7,9 +7,7 @@ def dealer_id_of(user):
 
 
 def can_read_document(user, document) -> bool:
-    """Staff read every document; a dealer's users read only their own dealer's."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_staff:
-        return True
-    return document.dealer_id is not None and document.dealer_id == dealer_id_of(user)
+    """The permission function its kind registered for the document's owner (an invoice's, a quote's, ...)."""
+    from .documents import may_download
+
+    return may_download(user, document.kind, document.owner)

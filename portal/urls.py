@@ -15,7 +15,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/setlang/", views.set_language, name="set_language"),
-    path("documents/<int:pk>/download/", views.download_document, name="document_download"),
+    path("documents/<str:token>/download/", views.download_document, name="document_download"),
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),

@@ -1,14 +1,17 @@
 """Kernel pages: the home page, the language switch, document downloads, the health check."""
 from django.conf import settings
-from django.http import FileResponse, Http404, JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from . import documents, uploads
 from .models import Document
-from .permissions import can_read_document
+
+DOCUMENT_URL_KIND = "portal.document"
 
 
 def home(request):
@@ -43,12 +46,15 @@ def set_language(request):
     return response
 
 
-def download_document(request, pk):
-    doc = get_object_or_404(Document, pk=pk, status=Document.Status.READY)
-    if not can_read_document(request.user, doc):
+@login_required
+def download_document(request, token):
+    """A rendered PDF by its signed id; the owner object's permission function decides (documents.may_download)."""
+    pk = documents.unsign_id(DOCUMENT_URL_KIND, token)
+    if pk is None or not pk.isdigit():
         raise Http404
-    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=f"{doc.kind.split('.')[-1]}-{doc.pk}.pdf",
-                        content_type="application/pdf")
+    doc = get_object_or_404(Document, pk=int(pk), status=Document.Status.READY)
+    documents.check_download(request.user, doc.kind, doc.owner, dealer_id=doc.dealer_id)
+    return uploads.file_response(doc.file, filename=f"{doc.kind.split('.')[-1]}-{doc.pk}", extension="pdf")
 
 
 def favicon(request):

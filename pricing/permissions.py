@@ -8,6 +8,16 @@ def can_see_quotes(actor) -> bool:
         actor, dealer_permissions.ORDER)
 
 
+def can_read_quote(user, quote) -> bool:
+    """A quote (its pages and its revisions' PDFs): the dealer's roles that see quotes, sales agents assigned to the
+    dealer, and staff who may edit or view quotes."""
+    actor = dealer_permissions.actor_for(user, quote.dealer)
+    if actor is not None and can_see_quotes(actor):
+        return True
+    return bool(can_edit_quotes_of(user, quote.dealer)
+                or (getattr(user, "is_staff", False) and user.is_active and user.has_perm("pricing.view_quote")))
+
+
 def can_request_quote(actor) -> bool:
     """Ask for a quote: roles with CART (owner, buyer, approver) and agents acting for an approved dealer."""
     return dealer_permissions.can(actor, dealer_permissions.CART)

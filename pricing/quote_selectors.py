@@ -89,6 +89,15 @@ def get_quote_for_editing(user, number) -> Quote:
     return get_object_or_404(qs, number=number)
 
 
+def get_revision_by_number(number, revision) -> QuoteRevision:
+    """A revision by its quote's number, unscoped: for a download whose permission function decides (404 if none)."""
+    found = (QuoteRevision.objects.select_related("quote__dealer", "document")
+             .filter(quote__number=number, number=revision).first())
+    if found is None:
+        raise Http404
+    return found
+
+
 def get_revision_for_staff(user, number, revision) -> QuoteRevision:
     revision = (QuoteRevision.objects.select_related("quote", "document")
                 .filter(quote__in=Quote.objects.editable_by(user), quote__number=number, number=revision).first())

@@ -1,14 +1,13 @@
 """The public application: a business applies with its documents and accepts the terms."""
 from dataclasses import dataclass
 
-import filetype
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from portal import audit, outbox
+from portal import audit, outbox, uploads
 
 from ..errors import (
     DuplicateEmail,
@@ -35,13 +34,10 @@ def check_document_file(upload) -> str:
     """PDF, JPEG or PNG by content (not by name), at most 10 MB. Returns the detected MIME type."""
     if upload.size > MAX_DOCUMENT_BYTES:
         raise InvalidDocument(_("The file is larger than 10 MB."))
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_DOCUMENT_TYPES:
+    detected = uploads.detect(upload, allowed=ALLOWED_DOCUMENT_TYPES)
+    if detected is None:
         raise InvalidDocument(_("Only PDF, JPEG or PNG files are accepted; this file is not one of them."))
-    return kind.mime
+    return detected.mime
 
 
 def normalise_tax_number(value: str) -> str:
@@ -140,7 +136,8 @@ def submit_application(*, company: dict, contact: Contact, documents: dict, acce
                 doc = DealerDocument(dealer=dealer, doc_type=types[code], original_name=upload.name[:255],
                                      content_type=detected[code], size=upload.size,
                                      uploaded_by=by if by is not None else owner)
-                doc.file.save(upload.name, upload, save=False)
+                # Stored under the detected type's extension: a PDF named "x.html" or "x.exe" is kept as .pdf.
+                doc.file.save(uploads.stored_name(detected[code]), upload, save=False)
                 saved_files.append(doc.file.name)
                 doc.save()
             if accepted:

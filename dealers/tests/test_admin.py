@@ -16,6 +16,7 @@ from dealers.models import (
     TermsVersion,
     User,
 )
+from dealers.selectors import dealer_document_url
 from dealers.services.lifecycle import CODE_ALPHABET, CODE_LENGTH
 from dealers.services.terms import publish_terms
 from portal import audit
@@ -192,7 +193,7 @@ def test_change_page_shows_documents_users_history_and_audit(staff_client, staff
     assert response.status_code == 200
     html = response.content.decode()
     assert "vergi-levhasi.pdf" in html
-    assert f'href="{reverse("dealers:document", args=[doc.pk])}"' in html and ">Download<" in html
+    assert f'href="{dealer_document_url(doc)}"' in html and ">Download<" in html
     assert "ali@yildiz.example.com" in html and "zeynep@yildiz.example.com" in html
     assert f'href="{reverse("admin:dealers_user_change", args=[buyer.pk])}"' in html
     assert "5000.00" in html or "5,000.00" in html

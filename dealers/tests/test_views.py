@@ -279,14 +279,17 @@ def test_another_dealers_objects_answer_404(client):
 
 def test_application_documents_only_for_own_dealer_and_staff(client):
     from dealers.models import DealerDocument, DocumentType
+    from dealers.selectors import dealer_document_url
 
     doc = DealerDocument.objects.create(
         dealer=DealerFactory(), doc_type=DocumentType.objects.first(), original_name="vergi.pdf",
         content_type="application/pdf", size=len(PDF), file=SimpleUploadedFile("vergi.pdf", PDF))
-    url = reverse("dealers:document", args=[doc.pk])
+    url = dealer_document_url(doc)
     client.force_login(DealerUserFactory())
     assert client.get(url).status_code == 404
     client.force_login(DealerUserFactory(dealer=doc.dealer, role=Role.VIEWER))
+    assert client.get(url).status_code == 403  # the company's papers are its owners' (and staff's)
+    client.force_login(DealerUserFactory(dealer=doc.dealer, role=Role.OWNER))
     assert client.get(url).status_code == 200
     client.force_login(StaffFactory())
     response = client.get(url)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Unit
 from catalog.units import quantity_with_unit
 from dealers import permissions
-from portal import audit, outbox
+from portal import audit, outbox, uploads
 from portal.numbering import next_number
 
 from ..errors import InvalidReturn, NotAllowed, StatusNotAllowed
@@ -24,7 +24,7 @@ from .ordering import _mail_context
 
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+PHOTO_TYPES = {"image/jpeg", "image/png"}
 
 # Later stages (payments: credit notes) register a callable(return_request) run inside the approval.
 _approved_hooks = []
@@ -56,9 +56,8 @@ def _check_photos(photos) -> list:
     for photo in photos:
         if photo.size > MAX_PHOTO_BYTES:
             raise InvalidReturn(_("A photo may be at most 10 MB."), field="photos")
-        head = photo.read(8)
-        photo.seek(0)
-        if not head.startswith(PHOTO_SIGNATURES):
+        # Stored and served under the extension of the detected type, never the one the file came with.
+        if uploads.accept(photo, allowed=PHOTO_TYPES) is None:
             raise InvalidReturn(_("Photos must be JPEG or PNG images."), field="photos")
     return photos
 

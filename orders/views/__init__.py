@@ -24,4 +24,5 @@ from .ordering import (  # noqa: F401
     order_list,
     order_reject,
     order_return,
+    return_photo,
 )

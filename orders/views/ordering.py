@@ -3,6 +3,7 @@ list and order page, and what can be done from it: approve or reject, change, ca
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,13 +11,14 @@ from django.views.decorators.http import require_POST
 
 from dealers import permissions
 from dealers.views import dealer_page
-from portal import idempotency
+from portal import documents, idempotency, uploads
 from portal.errors import DomainError
 from portal.paging import paginate
 
 from .. import selectors, services
 from ..forms import CheckoutForm, DecisionForm, OrderFilterForm, ReturnForm
 from ..models import OrderStatus, PaymentMethod
+from ..permissions import RETURN_PHOTO
 from ..services import changes, ordering, quote_orders, returns
 from ..services.payment_options import parse_choice
 from .common import form_error, problem_messages
@@ -117,9 +119,12 @@ def _detail_context(request, order, **extra):
     lines = list(order.lines.all())
     for line in lines:
         line.returnable = returns.returnable_quantity(line) if order.status == OrderStatus.DELIVERED else 0
+    rmas = list(selectors.list_returns(actor=actor, order=order))
+    for rma in rmas:
+        rma.photo_urls = [selectors.return_photo_url(photo) for photo in rma.photos.all()]
     return {
         "order": order, "lines": lines, "history": selectors.dealer_history(order),
-        "returns": list(selectors.list_returns(actor=actor, order=order)),
+        "returns": rmas,
         "can_change": changes.can_change(actor, order),
         "can_decide": order.status == OrderStatus.PENDING_APPROVAL
         and permissions.can(actor, permissions.APPROVE_ORDERS),
@@ -218,6 +223,15 @@ def order_return(request, number, line_pk):
         raise Http404
     return render(request, "orders/return_form.html", {
         "order": order, "line": line, "form": form, "available": returns.returnable_quantity(line)})
+
+
+@login_required
+def return_photo(request, token):
+    """A return's photo by its signed id, for whom can_read_return lets through (the order's dealer users, assigned
+    agents, staff who view returns; 404 for anyone else), as the image type it was detected to be."""
+    photo = selectors.get_return_photo(token)
+    documents.check_download(request.user, RETURN_PHOTO, photo, dealer_id=photo.return_request.order.dealer_id)
+    return uploads.file_response(photo.image, filename=f"{photo.return_request.number}-{photo.pk}")
 
 
 @dealer_page(ability=permissions.CART)

@@ -68,7 +68,7 @@ def _ready_doc(dealer=None):
 def test_staff_download_the_pdf(client):
     doc = _ready_doc()
     client.force_login(UserFactory(is_staff=True))
-    response = client.get(reverse("document_download", args=[doc.pk]))
+    response = client.get(reverse("document_download", args=[documents.sign_id("portal.document", doc.pk)]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
@@ -76,7 +76,7 @@ def test_staff_download_the_pdf(client):
 
 def test_anonymous_and_other_users_get_404(client):
     doc = _ready_doc(dealer=DealerFactory())
-    url = reverse("document_download", args=[doc.pk])
-    assert client.get(url).status_code == 404
+    url = reverse("document_download", args=[documents.sign_id("portal.document", doc.pk)])
+    assert client.get(url).status_code == 302  # to the login page
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404

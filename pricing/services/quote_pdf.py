@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from portal.documents import DocumentKind, register_kind
 
+from .. import permissions
 from ..models import DeliveryMethod, PaymentAdjustment
 
 QUOTE_PDF = "pricing.quote"
@@ -84,4 +85,5 @@ register_kind(DocumentKind(
     context=_context,
     title=_title,
     dealer=lambda revision: revision.quote.dealer,
+    can_read=lambda user, revision: permissions.can_read_quote(user, revision.quote),
 ))

@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from catalog import skus as sku_lines
 from catalog.availability import EXACT
 from dealers.permissions import CART, ORDER
 from dealers.views import dealer_page
+from portal import documents, uploads
 from portal.errors import DomainError
 from portal.models import Document
 from portal.paging import paginate
@@ -21,7 +21,7 @@ from portal.paging import paginate
 from .. import permissions, quote_selectors, services
 from ..forms import AcceptQuoteForm, QuoteRequestForm, RejectQuoteForm
 from ..models import QuoteStatus
-from ..services.quote_pdf import snapshot_context
+from ..services.quote_pdf import QUOTE_PDF, snapshot_context
 from ..services.quote_stock import quote_stock_problems
 
 PER_PAGE = 25
@@ -143,21 +143,18 @@ def quote_revision(request, number, revision):
 
 @login_required
 def quote_revision_pdf(request, number, revision):
-    """The PDF of a revision: the dealer's users (who may see quotes) and the staff who may edit its quotes."""
+    """The PDF of a revision for whom can_read_quote lets through (the dealer's roles that see quotes, its assigned
+    agents, staff who edit or view quotes): 403 for the dealer's other roles, 404 for anyone else."""
+    found = quote_selectors.get_revision_by_number(number, revision)
+    documents.check_download(request.user, QUOTE_PDF, found, dealer_id=found.quote.dealer_id)
     actor = request.actor
-    if actor.dealer is not None and permissions.can_see_quotes(actor):
-        found = quote_selectors.get_revision(actor, number, revision)
-        back = "quotes:detail"
-    else:
-        found = quote_selectors.get_revision_for_staff(request.user, number, revision)
-        back = "quotes:edit"
+    back = "quotes:detail" if actor.dealer is not None and actor.dealer.pk == found.quote.dealer_id else "quotes:edit"
     document = found.document
     if document is None or document.status != Document.Status.READY:
         messages.info(request, _("The PDF of revision %(revision)s is being prepared; try again in a moment.")
                       % {"revision": found.number})
         return redirect(back, number)
-    return FileResponse(document.file.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"{found.quote.number}-rev{found.number}.pdf")
+    return uploads.file_response(document.file, filename=f"{found.quote.number}-rev{found.number}", extension="pdf")
 
 
 @decision_page
