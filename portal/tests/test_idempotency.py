@@ -17,8 +17,7 @@ from rest_framework.test import APIClient
 from dealers.models import Role
 from dealers.tests.factories import DealerUserFactory, StaffFactory
 from orders.models import Order
-from orders.tests.conftest import (  # noqa: F401  (fixtures)
-    addresses, dealer, market, owner, panel, with_addresses)
+from orders.tests.conftest import addresses, dealer, market, owner, panel  # noqa: F401  (the orders fixtures)
 from portal.api_tokens import create_api_token
 
 URL = "/api/v1/me/orders/"
