@@ -116,6 +116,43 @@ def test_a_key_that_is_too_long_is_a_clear_400(owner, addresses, stocked):
     assert not Order.objects.exists()
 
 
+@pytest.mark.django_db
+def test_a_key_still_running_is_409_and_one_whose_process_died_is_taken_over_after_its_lease(owner, addresses,
+                                                                                               stocked):
+    from portal.models import IdempotencyKey
+
+    client = client_for(token_of(owner))
+    first = post(client, body(5), "lease-key")
+    # As if the first request were still running (claimed, no answer yet).
+    IdempotencyKey.objects.filter(key="lease-key").update(response_status=None, response_body="",
+                                                          locked_at=timezone.now())
+    busy = post(client, body(5), "lease-key")
+    assert busy.status_code == 409 and busy.json()["code"] == "idempotency_key_in_progress"
+    # Its process died: after the lease a retry runs again, and the order's own key still makes one order.
+    IdempotencyKey.objects.filter(key="lease-key").update(
+        locked_at=timezone.now() - timedelta(seconds=settings.IDEMPOTENCY_LOCK_SECONDS + 1))
+    retried = post(client, body(5), "lease-key")
+    assert retried.status_code == 201 and retried.json()["number"] == first.json()["number"]
+    assert Order.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_server_error_releases_the_key_so_a_retry_runs(owner, addresses, stocked, monkeypatch):
+    from orders.services import ordering
+    from portal.models import IdempotencyKey
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    client = client_for(token_of(owner))
+    with monkeypatch.context() as patch:
+        patch.setattr(ordering, "place_order", broken)
+        with pytest.raises(RuntimeError):
+            post(client, body(5), "crash-key")
+    assert not IdempotencyKey.objects.filter(key="crash-key").exists()
+    assert post(client, body(5), "crash-key").status_code == 201 and Order.objects.count() == 1
+
+
 # --- expiry ---------------------------------------------------------------------------------------------------------
 
 @pytest.mark.django_db
