@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dealers.permissions import PAY
 from dealers.views import dealer_page
@@ -125,7 +126,8 @@ def reconciliation(request):
                 if dealer is None:
                     raise Http404
                 made = allocation.allocate_credit(by=request.user, dealer=dealer)
-                messages.success(request, _("%(count)s allocations made for %(dealer)s.")
+                messages.success(request, ngettext("%(count)s allocation made for %(dealer)s.",
+                                                   "%(count)s allocations made for %(dealer)s.", len(made))
                                  % {"count": len(made), "dealer": dealer})
                 return redirect("payments:reconciliation")
             if form.is_valid():
