@@ -14,6 +14,7 @@ run: setup demo
 	@echo ""
 	@echo "  Dealer portal:  http://127.0.0.1:$(PORT)/      admin: http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Demo logins are listed above. Ctrl-C stops web, worker and beat."
+	@echo "  A web, worker or beat process that dies is started again (bin/keep-running); health: /healthz/"
 	@echo ""
 	PORT=$(PORT) WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 

@@ -118,7 +118,8 @@ def deliver_notification(*, notification_id) -> bool:
         return False
     try:
         subject, text, html = render_notification(row)
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [row.recipient])
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [row.recipient],
+                                         headers={"Message-ID": message_id(row)})
         if html:
             message.attach_alternative(html, "text/html")
         message.send()
@@ -139,17 +140,12 @@ def deliver_notification(*, notification_id) -> bool:
 
 
 def requeue_pending(*, older_than_seconds=None) -> int:
-    """Re-enqueue rows still pending a while after they were written (a broker outage, a lost task).
-
-    Rows stuck in `sending` (a worker died mid-send) are not re-sent blindly, which could mail twice:
-    they are marked failed for staff to look at and resend.
-    """
+    """Re-enqueue rows still pending a while after they were written (a broker outage, a lost task), and rows
+    whose sending worker died (their lease ran out, see release_expired_leases)."""
     wait = settings.OUTBOX_REQUEUE_AFTER_SECONDS if older_than_seconds is None else older_than_seconds
     now = timezone.now()
     cutoff = now - timedelta(seconds=wait)
-    Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=now - timedelta(hours=1)).update(
-        status=Notification.Status.FAILED, last_error="Delivery state unknown: the worker stopped while sending."
-    )
+    release_expired_leases(now=now)
     from .tasks import deliver_notification_task
 
     ids = list(
@@ -160,6 +156,39 @@ def requeue_pending(*, older_than_seconds=None) -> int:
     for pk in ids:
         enqueue(deliver_notification_task, pk)
     return len(ids)
+
+
+def release_expired_leases(*, now=None) -> int:
+    """A row claimed for sending longer ago than OUTBOX_LEASE_SECONDS belongs to a worker that died (a live send is
+    cut off by the task's time limit well before): it is pending again, or failed once it used all its attempts.
+    The mail keeps its Message-ID, so a receiving server can drop the rare copy of a mail whose worker died after
+    the server took it and before the row was marked sent."""
+    now = now or timezone.now()
+    expired = Notification.objects.filter(
+        status=Notification.Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    )
+    failed = expired.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        status=Notification.Status.FAILED, last_error="Delivery state unknown: the worker stopped while sending."
+    )
+    released = expired.update(
+        status=Notification.Status.PENDING, next_attempt_at=None,
+        last_error="The worker stopped while sending; the mail is sent again.",
+    )
+    if failed or released:
+        log.warning("Outbox: %s rows taken back from dead workers, %s marked failed", released, failed)
+    return released
+
+
+def message_id(row: Notification) -> str:
+    """The same Message-ID for every attempt at one row."""
+    from urllib.parse import urlparse
+
+    domain = urlparse(settings.SITE_URL).hostname or "portal.invalid"
+    generation = (row.context or {}).get(RESEND_KEY, 0)  # a staff resend is a new mail, not a copy
+    return f"<outbox-{row.pk}-{int(row.created_at.timestamp())}-{generation}@{domain}>"
+
+
+RESEND_KEY = "_resends"
 
 
 def resend(*, notification: Notification, by=None) -> Notification:
@@ -173,7 +202,8 @@ def resend(*, notification: Notification, by=None) -> Notification:
         row.attempts = 0
         row.next_attempt_at = None
         row.last_error = ""
-        row.save(update_fields=["status", "attempts", "next_attempt_at", "last_error"])
+        row.context = {**(row.context or {}), RESEND_KEY: (row.context or {}).get(RESEND_KEY, 0) + 1}
+        row.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "context"])
         record(actor=by, action="notification.resend", target=row)
         enqueue_on_commit(deliver_notification_task, row.pk)
     return row

@@ -75,7 +75,7 @@ def test_procfile_gives_worker_and_beat_the_web_port():
     """honcho sets PORT to 8100 and 8200 for the second and third process: the worker and beat take WEB_PORT."""
     lines = dict(line.split(": ", 1) for line in (BASE_DIR / "Procfile").read_text().splitlines() if line.strip())
     for name in ("worker", "beat"):
-        command = lines[name].split(" celery ")[0] + ' sh -c \'echo "$PORT"\''
+        command = lines[name].split(" bin/keep-running ")[0].split(" celery ")[0] + ' sh -c \'echo "$PORT"\''
         shown = subprocess.run(["sh", "-c", command], env={"PATH": os.environ["PATH"], "PORT": "8901",
                                                           "WEB_PORT": "8801"}, capture_output=True, text=True)
         assert shown.stdout.strip() == "8801", name

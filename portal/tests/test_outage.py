@@ -151,3 +151,25 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["status"] == "down" and response.json()["checks"]["database"]["status"] == "unavailable"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_written_while_the_broker_was_down_goes_out_within_30_seconds_of_its_return(
+    celery_worker, redis_broker, start_celery, tmp_path
+):
+    from django.db import transaction
+
+    from portal import outbox
+    from portal.testing import wait_until
+
+    start_celery("beat", {}, ["--schedule", str(tmp_path / "beat-schedule")])  # the schedule `make run` uses
+    redis_broker.stop()
+    try:
+        with transaction.atomic():
+            row = outbox.notify(to="back-within-30s@example.com", template="test_message")
+        assert Notification.objects.get(pk=row.pk).status == Notification.Status.PENDING
+    finally:
+        redis_broker.start()
+    wait_until(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT, 30,
+               "delivery within 30 s of the broker's return")
