@@ -1,7 +1,8 @@
 """Mixed paths for ONE dealer at the same moment, in parallel threads against the real PostgreSQL: checkouts, quote
-acceptances, changes upward and approvals all lock the credit account, orders/quotes and stock rows. With one lock
+acceptances, changes upward, approvals and cancellations all lock the credit account, orders/quotes and stock rows. With one lock
 order for the whole portal (docs/architecture.md) none of them deadlocks: every request ends in an order or a clear
-refusal (credit limit, stock), never a database error, and the limit and the stock hold."""
+refusal (credit limit, stock), never a database error, and the limit and the stock hold. Cancellations giving stock
+back run in the same mix."""
 import datetime
 import threading
 from decimal import Decimal
@@ -66,12 +67,14 @@ def _one_round(market_products, dealer, owner, staff):
     CreditAccount.objects.filter(dealer=dealer).update(credit_limit=Decimal("1000000.00"))
     buyer = DealerUserFactory(dealer=dealer, role=Role.BUYER, order_limit=Decimal("1.00"))
     lines = [(p.pk, 2) for p in market_products]
-    # 6 orders waiting for approval (a buyer above its order limit), 4 placed orders to change upward,
-    # 4 sent quotes to accept, 12 users with a cart to check out.
+    # 6 orders waiting for approval (a buyer above its order limit), 4 placed orders to change upward, 4 to
+    # cancel, 4 sent quotes to accept, 12 users with a cart to check out.
     waiting = [ordering.place_order(actor=actor_of(buyer), lines=lines, checkout=ordering.Checkout())
                for _ in range(6)]
     placed = [ordering.place_order(actor=actor_of(owner), lines=lines, checkout=ordering.Checkout())
               for _ in range(4)]
+    to_cancel = [ordering.place_order(actor=actor_of(owner), lines=lines, checkout=ordering.Checkout())
+                 for _ in range(4)]
     quotes = [_sent_quote(owner, market_products, staff) for _ in range(4)]
     shoppers = []
     for _ in range(12):
@@ -94,6 +97,11 @@ def _one_round(market_products, dealer, owner, staff):
             actor=actor_of(owner), order=order, quantities={line.pk: 4 for line in order.lines.all()}))
     for order in waiting:
         calls.append(lambda order=order: ordering.approve_order(actor=actor_of(owner), order=order))
+    # Cancellations give their stock back while the others take it: by the dealer and by staff.
+    for order in to_cancel[:2]:
+        calls.append(lambda order=order: changes.cancel_order(actor=actor_of(owner), order=order))
+    for order in to_cancel[2:]:
+        calls.append(lambda order=order: changes.set_status(by=staff, order=order, status=OrderStatus.CANCELLED))
     # Interleave the kinds so that every path starts at the same moment as the others.
     calls = [calls[i] for i in sorted(range(len(calls)), key=lambda i: (i % 4, i))]
     return _run_together(calls)

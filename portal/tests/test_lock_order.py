@@ -161,3 +161,21 @@ def test_a_deadlock_on_the_account_api_answers_409_not_500(monkeypatch):
     api.force_login(owner)
     response = api.patch(reverse("api:me-addresses-detail", args=[address.pk]), {"label": "X"}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "portal.busy_try_again"
+
+
+def test_a_deadlock_on_a_page_answers_409_with_try_again_not_500(monkeypatch, client):
+    deadlock = _real_deadlock()
+    dealer = DealerFactory()
+    owner = DealerUserFactory(dealer=dealer, role=Role.OWNER)
+
+    def deadlocked(actor):
+        raise deadlock
+
+    from dealers import selectors as dealer_selectors
+
+    monkeypatch.setattr(dealer_selectors, "list_addresses", deadlocked)  # what the addresses page reads
+    client.force_login(owner)
+    response = client.get(reverse("dealers:addresses"))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Please try again" in page and "nothing was saved" in page
