@@ -51,6 +51,14 @@ def can_act_for(user, dealer) -> bool:
     return bool(user.is_staff and dealer.agents.filter(pk=user.pk).exists())
 
 
+def dealers_visible_to(user, queryset):
+    """The dealers a staff user reaches through the integration API: a sales agent only those assigned to it (even
+    holding a permission that reaches dealers), other staff every dealer their permission covers."""
+    if getattr(user, "is_superuser", False) or not getattr(user, "is_sales_agent", False):
+        return queryset
+    return queryset.filter(agents=user)
+
+
 DEALER_DOCUMENT = "dealers.document"  # the download kind of an application document (portal.documents)
 
 

@@ -1,6 +1,7 @@
 """Card payment pages: "Pay by card" from an order (to the provider's hosted page), the return from it, and the
 offline test provider's stand-in page (only while that provider is configured). No card number is ever asked here."""
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -74,9 +75,15 @@ def card_notify(request):
 
 
 def offline_card_page(request, reference):
-    """The offline test provider's "hosted page": Approve or Decline, no card fields, no money."""
+    """The offline test provider's "hosted page": Approve or Decline, no card fields, no money. Only for the signed-in
+    user who started the payment (the order's dealer user, or the agent acting for it): anyone else holding the link
+    gets 404 and decides nothing."""
     provider = get_provider()
     if not isinstance(provider, OfflineTestProvider):
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not CardPayment.objects.filter(reference=reference, started_by=request.user).exists():
         raise Http404
     state = provider.state(reference)
     if state is None:

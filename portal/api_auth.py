@@ -11,7 +11,7 @@ from rest_framework import authentication, exceptions, throttling
 from rest_framework.permissions import BasePermission
 from rest_framework.settings import api_settings
 
-from .api_tokens import hash_key, split_key
+from .api_tokens import hash_key, split_key, user_may_carry
 from .models import ApiToken
 
 KEYWORD = "Token"
@@ -174,6 +174,11 @@ def HasScope(scope, *, session_perm=None):  # noqa: N802  (reads as a class in p
             if token is not None:
                 if not token.has_scope(scope) or (session_perm is not None and not user.is_staff):
                     self.message = _("This token lacks the scope “%(scope)s”.") % {"scope": scope}
+                    return False
+                # Checked on every request: a token never does more than its user may do today.
+                if not user_may_carry(user, scope) or (session_perm is not None and not user.has_perm(session_perm)):
+                    self.message = _("The token's user may no longer do what the scope “%(scope)s” allows.") % {
+                        "scope": scope}
                     return False
                 return True
             if session_perm is None:

@@ -18,6 +18,23 @@ STAFF_SCOPES = {ApiToken.Scope.DEALERS_READ, ApiToken.Scope.DEALERS_WRITE, ApiTo
                 ApiToken.Scope.CATALOG_WRITE}
 # Scopes that act for the user's own dealer: only a dealer user may carry them.
 DEALER_SCOPES = {ApiToken.Scope.ACCOUNT}
+# A token carries no more than its user may do: each staff scope needs the Django permission its endpoints ask of a
+# staff session, when the token is made and again on every request (api_auth.HasScope).
+SCOPE_PERMISSIONS = {
+    ApiToken.Scope.DEALERS_READ: "dealers.view_dealer",
+    ApiToken.Scope.DEALERS_WRITE: "dealers.add_dealer",
+    ApiToken.Scope.DEALERS_APPROVE: "dealers.change_dealer",
+    ApiToken.Scope.CATALOG_WRITE: "catalog.change_product",
+    ApiToken.Scope.PAYMENTS_WRITE: "payments.add_payment",
+}
+
+
+def user_may_carry(user, scope) -> bool:
+    """May `user` act with `scope` now? Staff scopes need the user to be active staff holding their permission."""
+    perm = SCOPE_PERMISSIONS.get(scope)
+    if perm is None:
+        return True
+    return bool(user.is_active and user.is_staff and user.has_perm(perm))
 
 
 class InvalidApiToken(DomainError):
@@ -48,6 +65,11 @@ def check_scopes(*, user, scopes) -> list[str]:
         raise InvalidApiToken(_("Only a staff user's token may read, create or approve dealers."), field="scopes")
     if set(scopes) & DEALER_SCOPES and getattr(user, "dealer_id", None) is None:
         raise InvalidApiToken(_("Only a dealer user's token may act on its own company."), field="scopes")
+    lacking = [s for s in scopes if not user_may_carry(user, s)]
+    if lacking:
+        raise InvalidApiToken(_("%(user)s may not do what these scopes allow: %(scopes)s. A token carries only what "
+                                "its user may do; give the user the permission first.")
+                              % {"user": user.email, "scopes": ", ".join(lacking)}, field="scopes")
     return scopes
 
 

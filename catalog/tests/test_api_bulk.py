@@ -22,7 +22,9 @@ STOCK = reverse("api:bulk-stock")
 
 
 def token_client(*scopes, staff=True):
-    user = UserFactory(is_staff=True)
+    from portal.tests.factories import grant_scope_permissions
+
+    user = grant_scope_permissions(UserFactory(is_staff=True), scopes)
     token, key = create_api_token(name="ERP", user=user, scopes=list(scopes), by=StaffFactory())
     if not staff:  # a token whose user lost staff status afterwards
         user.is_staff = False

@@ -12,6 +12,7 @@ from portal.api_auth import HasScope
 
 from .. import selectors, services
 from ..models import Dealer, Segment, User
+from ..permissions import dealers_visible_to
 from ..services.application import COMPANY_FIELDS, Contact
 from .common import Scope, DOCUMENT_FIELD_PREFIX, INVALID, FORBIDDEN, NOT_FOUND, CONFLICT
 
@@ -113,13 +114,13 @@ class DealerViewSet(viewsets.GenericViewSet):
         return [HasScope(scope, session_perm=perm)()]
 
     def _detail(self, pk):
-        return get_object_or_404(selectors.list_dealers(), pk=pk)
+        return get_object_or_404(dealers_visible_to(self.request.user, selectors.list_dealers()), pk=pk)
 
     @extend_schema(parameters=[DealerFilterSerializer], description="Scope `dealers:read`. Newest first.")
     def list(self, request):
         filters = DealerFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.list_dealers(**filters.validated_data))
+        page = self.paginate_queryset(dealers_visible_to(request.user, selectors.list_dealers(**filters.validated_data)))
         return self.get_paginated_response(DealerSerializer(page, many=True).data)
 
     @extend_schema(description="Scope `dealers:read`.", responses={200: DealerSerializer, 404: NOT_FOUND})
@@ -146,7 +147,8 @@ class DealerViewSet(viewsets.GenericViewSet):
             documents=documents, accept_terms_version=None, language=d["language"], ip_address=client_ip(request),
             by=request.user, require_documents=False, require_terms=False,
         )
-        return Response(DealerSerializer(self._detail(dealer.pk)).data, status=status.HTTP_201_CREATED)
+        created = selectors.list_dealers().get(pk=dealer.pk)  # its creator sees it, assigned or not
+        return Response(DealerSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         description="Scope `dealers:approve`. Gives the dealer its code and segment; the owner is mailed.",
@@ -155,7 +157,7 @@ class DealerViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        dealer = get_object_or_404(Dealer, pk=pk)
+        dealer = get_object_or_404(dealers_visible_to(request.user, Dealer.objects.all()), pk=pk)
         data = ApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.approve_dealer(dealer=dealer, by=request.user, segment=data.validated_data.get("segment"),
@@ -170,7 +172,7 @@ class DealerViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        dealer = get_object_or_404(Dealer, pk=pk)
+        dealer = get_object_or_404(dealers_visible_to(request.user, Dealer.objects.all()), pk=pk)
         data = RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.reject_dealer(dealer=dealer, by=request.user, reason=data.validated_data["reason"],

@@ -46,8 +46,12 @@ def user_url(user):
 
 
 def token_client(*scopes, user=None):
-    """A client with a fresh token. The integration's user is staff (approval needs it) with no admin permissions."""
-    user = user or UserFactory(is_staff=True, email=f"erp{User.objects.count()}@integration.example.com")
+    """A client with a fresh token. The integration's user is staff (approval needs it) holding just the permissions
+    its scopes need (a token carries no more than its user may do)."""
+    from portal.tests.factories import grant_scope_permissions
+
+    user = user or grant_scope_permissions(
+        UserFactory(is_staff=True, email=f"erp{User.objects.count()}@integration.example.com"), scopes)
     token, key = create_api_token(name="ERP", user=user, scopes=list(scopes), by=StaffFactory())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -129,8 +133,9 @@ def test_dealer_list_with_an_unknown_status_answers_400_naming_the_field(erp):
 def test_dealer_list_query_count_does_not_grow_with_dealers(erp, count, django_assert_max_num_queries):
     for _ in range(count):
         DealerUserFactory(dealer=DealerFactory(account_manager=StaffFactory()))
-    # token + last-used stamp + count + dealers (segment, manager joined) + owners prefetch
-    with django_assert_max_num_queries(5):
+    # token + last-used stamp + the user's permissions (own, groups) checked per request + is it a sales agent
+    # + count + dealers (segment, manager joined) + owners prefetch
+    with django_assert_max_num_queries(8):
         response = erp.get(DEALERS)
     assert response.status_code == 200 and response.json()["count"] == count
 

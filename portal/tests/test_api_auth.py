@@ -23,8 +23,11 @@ KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]{32,}$")
 
 @pytest.fixture
 def integration_user():
-    # An integration acts as a staff user without admin permissions: approval needs is_staff.
-    return UserFactory(email="erp@integration.example.com", is_staff=True)
+    # An integration acts as a staff user holding just the permissions of its scopes: approval needs is_staff.
+    from portal.tests.factories import grant_scope_permissions
+
+    return grant_scope_permissions(UserFactory(email="erp@integration.example.com", is_staff=True),
+                                   [Scope.DEALERS_READ, Scope.DEALERS_WRITE, Scope.DEALERS_APPROVE])
 
 
 @pytest.fixture
