@@ -188,8 +188,8 @@ class QuoteAcceptView(QuoteAccessMixin, APIView):
                                "with the same Idempotency-Key to get its answer again), `pricing.quote_invalid_status`, "
                                "`pricing.ordering_unavailable`.",
                    request=None, parameters=[IDEMPOTENCY_KEY],
-                   responses={200: QuoteDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT,
-                              422: CONFLICT})
+                   responses={200: QuoteDetailSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND,
+                              409: CONFLICT, 422: CONFLICT})
     @idempotent()
     def post(self, request, number):
         self.require(permissions.can_decide_quote(self.actor))
