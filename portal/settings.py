@@ -414,6 +414,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
+# The health check answers over plain HTTP too (load balancers and container health checks ask it directly).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+
 # Production: everything `manage.py check --deploy` asks for.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -141,6 +141,13 @@ def test_healthz_reports_each_dependency(client, cache_redis, redis_broker):
 
 
 @pytest.mark.django_db
+def test_healthz_answers_over_plain_http_where_pages_redirect_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/").status_code == 301
+    assert client.get("/healthz/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     from django.db.utils import OperationalError
 
