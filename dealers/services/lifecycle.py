@@ -11,7 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal import audit, outbox
+from portal import audit, locks, outbox
 
 from ..errors import InvalidTransition, NotAllowed
 from ..models import SALES_AGENTS_GROUP, Address, Dealer, DealerStatusChange, Segment
@@ -30,7 +30,7 @@ def _move(*, dealer, to, by, note="", ip_address=None, only_from=None, **changes
 
     `only_from` narrows the table for a service that is one particular move (approval is only from applied).
     """
-    locked = Dealer.objects.select_for_update().get(pk=dealer.pk)
+    locked = locks.dealer(dealer)  # first in the one lock order (portal/locks.py)
     current = Dealer.Status(locked.status)
     if to not in Dealer.TRANSITIONS[current] or (only_from and current != only_from):
         raise InvalidTransition(

@@ -107,7 +107,9 @@ def _decide(*, by, rma, approve: bool, note: str) -> ReturnRequest:
     if not approve and not note:
         raise InvalidReturn(_("Say why the return is rejected."), field="note")
     with transaction.atomic():
-        rma = ReturnRequest.objects.select_for_update().select_related("order", "line", "requested_by").get(pk=rma.pk)
+        # The return, its order and its line; not the requester's user row (portal/locks.py: of= on every join).
+        rma = (ReturnRequest.objects.select_for_update(of=("self", "order", "line"))
+               .select_related("order", "line", "requested_by").get(pk=rma.pk))
         if rma.status != ReturnStatus.REQUESTED:
             raise StatusNotAllowed(_("This return has already been decided."))
         rma.status = ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED
