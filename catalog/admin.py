@@ -40,7 +40,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, obj):
-        return format_html('<span style="padding-left:{}em">{}{}</span>', obj.depth * 1.5,
+        return format_html('<span class="tree-depth-{}">{}{}</span>', min(obj.depth, 8),
                            "└ " if obj.depth else "", obj.name)
 
     def save_model(self, request, obj, form, change):
@@ -58,7 +58,7 @@ class ProductImageInline(admin.TabularInline):
         picture = obj.thumbnail or obj.image if obj and obj.pk else None
         if not picture:
             return "—"
-        return format_html('<img src="{}" alt="" style="max-width:80px;max-height:80px">', picture.url)
+        return format_html('<img src="{}" alt="" class="admin-thumb">', picture.url)
 
 
 class ProductDocumentInline(admin.TabularInline):

@@ -47,14 +47,6 @@ from .services.terms import publish_terms
 
 AUDIT_ROWS_SHOWN = 50
 
-STATUS_COLOURS = {
-    Dealer.Status.APPLIED: "#b26a00",
-    Dealer.Status.APPROVED: "#2e7d32",
-    Dealer.Status.REJECTED: "#c62828",
-    Dealer.Status.SUSPENDED: "#616161",
-}
-
-
 # --- Status moves -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -232,9 +224,8 @@ class DealerAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
         return format_html(
-            '<span class="dealer-status dealer-status-{}" style="background:{};color:#fff;padding:2px 8px;'
-            'border-radius:9px;white-space:nowrap">{}</span>',
-            obj.status, STATUS_COLOURS.get(obj.status, "#616161"), obj.get_status_display(),
+            '<span class="dealer-status dealer-status-{}">{}</span>',  # colours: static/css/admin_portal.css
+            obj.status, obj.get_status_display(),
         )
 
     # Actions over the changelist selection: a confirmation page first, then the service per dealer.

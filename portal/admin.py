@@ -57,7 +57,7 @@ def admin_money(amount, currency=DEFAULT_CURRENCY) -> str:
         text = format_money(Decimal(str(amount)), currency or DEFAULT_CURRENCY)
     except (InvalidOperation, ValueError):
         return str(amount)
-    return format_html('<span class="money" style="white-space:nowrap">{}</span>', text)
+    return format_html('<span class="money">{}</span>', text)
 
 
 def admin_quantity(value) -> str:

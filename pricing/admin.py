@@ -182,11 +182,10 @@ class CampaignAdmin(admin.ModelAdmin):
     def running_now(self, obj):
         now = timezone.now()
         if obj.active and obj.starts_at <= now < obj.ends_at:
-            return format_html('<span class="campaign-running" style="background:#2e7d32;color:#fff;'
-                               'padding:1px 6px;border-radius:8px">{}</span>', gettext("running"))
+            return format_html('<span class="campaign-running">{}</span>', gettext("running"))
         if obj.active and now < obj.starts_at:
             return format_html('<span class="campaign-upcoming">{}</span>', gettext("upcoming"))
-        return format_html('<span class="campaign-off" style="color:#888">{}</span>',
+        return format_html('<span class="campaign-off">{}</span>',
                            gettext("ended") if now >= obj.ends_at else gettext("off"))
 
 
