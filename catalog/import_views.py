@@ -6,8 +6,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from portal import spreadsheets
 from portal.errors import DomainError
 
+from .imports.readers import xlsx_limits
 from .imports.schema import COLUMNS, KIND_CHOICES
 from .imports.service import import_status, start_import
 
@@ -26,6 +28,12 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 100 MB; split it or use the command line."))
+        if upload.read(4) == b"PK\x03\x04":  # an XLSX: its declared unpacked size, at once (the job checks in full)
+            try:
+                spreadsheets.check_xlsx(upload, xlsx_limits(), count_actual=False)
+            except spreadsheets.SpreadsheetRefused as exc:
+                raise forms.ValidationError(str(exc)) from None
+        upload.seek(0)
         return upload
 
 

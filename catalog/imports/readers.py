@@ -11,7 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+from portal import spreadsheets
 
 DELIMITERS = (",", ";", "\t")
 
@@ -85,29 +88,42 @@ def read_csv(path) -> Table:
     return Table(header=header, rows=rows(), total=total)
 
 
-def read_xlsx(path) -> Table:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-    from zipfile import BadZipFile
+def xlsx_limits() -> spreadsheets.Limits:
+    """The catalog import's bounds for the one spreadsheet guard (settings IMPORT_XLSX_*)."""
+    return spreadsheets.Limits(
+        max_unpacked_bytes=settings.IMPORT_XLSX_MAX_UNPACKED_MB * 1024 * 1024,
+        max_shared_strings_bytes=settings.IMPORT_XLSX_MAX_SHARED_STRINGS_MB * 1024 * 1024,
+        max_rows=settings.IMPORT_XLSX_MAX_ROWS, max_columns=settings.IMPORT_XLSX_MAX_COLUMNS)
 
+
+def read_xlsx(path) -> Table:
+    """The first sheet, read through the one spreadsheet guard (portal.spreadsheets): a workbook that unpacks too
+    large, or a sheet with too many rows or columns, is refused with a message before or while it is read."""
+    limits = xlsx_limits()
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError):
+        workbook = spreadsheets.open_workbook(path, limits)
+    except spreadsheets.SpreadsheetRefused as exc:
+        raise UnreadableFile(str(exc)) from None
+    if not workbook.worksheets:
+        workbook.close()
         raise UnreadableFile(_("The file is not a readable XLSX workbook."))
     sheet = workbook.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
+    values = spreadsheets.xlsx_rows(sheet, limits)
     try:
-        header = [normalise_header(h) for h in next(values)]
+        header = [normalise_header(h) for h in next(values)[1]]
     except StopIteration:
         workbook.close()
         raise UnreadableFile(_("The file is empty."))
+    except spreadsheets.SpreadsheetRefused as exc:
+        workbook.close()
+        raise UnreadableFile(str(exc)) from None
     while header and not header[-1]:
         header.pop()
     total = max((sheet.max_row or 1) - 1, 0)
 
     def rows():
         try:
-            for number, record in enumerate(values, start=2):
+            for number, record in values:
                 cells = [cell_text(v) for v in record]
                 if not any(cells):
                     continue
@@ -115,6 +131,10 @@ def read_xlsx(path) -> Table:
                 if len(cells) > len(header) and any(cells[len(header):]):
                     row[None] = cells[len(header):]
                 yield number, row
+        except spreadsheets.SpreadsheetRefused as exc:  # too many rows or columns: the whole file is refused
+            from .rows import ImportInvalid
+
+            raise ImportInvalid([{"row": 0, "column": "", "message": str(exc)}], message=str(exc)) from None
         finally:
             workbook.close()
 

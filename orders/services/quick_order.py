@@ -6,21 +6,22 @@ good lines are added; every unknown SKU, unsold product or bad quantity comes ba
 
 A line without a quantity orders the product's minimum order quantity.
 
-Files: at most MAX_FILE_BYTES; an XLSX is read from its first sheet in read-only mode after its unpacked size is
-checked (a small zip can unpack to gigabytes); a CSV is UTF-8 (Windows-1254 is accepted as a fallback, as Excel
-saves it on Turkish systems) with tab, semicolon or comma between cells. At most MAX_LINES lines at once.
+Files: at most MAX_FILE_BYTES; an XLSX is read from its first sheet in read-only mode through the one spreadsheet
+guard (portal.spreadsheets: unpacked size, shared strings, rows and columns; a small zip can unpack to gigabytes);
+a CSV is UTF-8 (Windows-1254 is accepted as a fallback, as Excel saves it on Turkish systems) with tab, semicolon
+or comma between cells. At most MAX_LINES lines at once.
 """
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from catalog import skus as sku_lines
 from catalog.imports.readers import cell_text
+from portal import spreadsheets
 from portal.errors import DomainError
 
 from ..errors import FileTooLarge, NoLines, TooManyLines, UnreadableFile
@@ -34,6 +35,12 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_SHEET_ROWS = 5 * MAX_LINES  # rows looked at (blank ones included) before a sheet counts as too long
 MAX_COLUMNS = 50
+
+
+def _xlsx_limits() -> spreadsheets.Limits:
+    return spreadsheets.Limits(max_unpacked_bytes=MAX_XLSX_UNPACKED_BYTES,
+                               max_shared_strings_bytes=MAX_XLSX_UNPACKED_BYTES // 3,
+                               max_rows=MAX_SHEET_ROWS, max_columns=MAX_COLUMNS)
 
 
 @dataclass
@@ -62,35 +69,32 @@ def read_text(text: str) -> list[sku_lines.SkuLine]:
 
 
 def _xlsx_rows(data: bytes):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    unreadable = UnreadableFile(_("The file is not a readable XLSX workbook."), field="file")
+    """The first sheet's rows, read through the one spreadsheet guard (portal.spreadsheets)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED_BYTES:
-                raise FileTooLarge(_("The workbook is too large once unpacked; keep to the SKU and quantity "
-                                     "columns."), field="file")
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise unreadable from None
+        workbook = spreadsheets.open_workbook(data, _xlsx_limits())
+    except spreadsheets.SpreadsheetRefused as exc:
+        raise _quick_order_error(exc) from None
     try:
         if not workbook.worksheets:
-            raise unreadable
-        sheet = workbook.worksheets[0]
-        rows = []
-        for number, record in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
-            if number > MAX_SHEET_ROWS:
-                raise TooManyLines(_("At most %(count)s lines at once, please.") % {"count": MAX_LINES},
-                                   field="file")
-            rows.append((number, [cell_text(v) for v in record]))
-        return rows
+            raise UnreadableFile(_("The file is not a readable XLSX workbook."), field="file")
+        return [(number, [cell_text(v) for v in record])
+                for number, record in spreadsheets.xlsx_rows(workbook.worksheets[0], _xlsx_limits())]
+    except spreadsheets.SpreadsheetRefused as exc:
+        raise _quick_order_error(exc) from None
     except DomainError:
         raise
     except Exception:  # noqa: BLE001 - a damaged sheet must answer with a message, never a 500
-        raise unreadable from None
+        raise UnreadableFile(_("The file is not a readable XLSX workbook."), field="file") from None
     finally:
         workbook.close()
+
+
+def _quick_order_error(exc: spreadsheets.SpreadsheetRefused) -> DomainError:
+    if exc.reason == "too_many_rows":
+        return TooManyLines(_("At most %(count)s lines at once, please.") % {"count": MAX_LINES}, field="file")
+    if exc.reason == "unreadable":
+        return UnreadableFile(str(exc), field="file")
+    return FileTooLarge(str(exc), field="file")
 
 
 def _decode(data: bytes) -> str:
