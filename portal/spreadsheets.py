@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 CHUNK = 1024 * 1024
 SHARED_STRINGS = "xl/sharedstrings.xml"
@@ -114,11 +115,14 @@ def xlsx_rows(sheet, limits: Limits):
     """The sheet's rows as tuples of values, numbered from 1; refuses past max_rows rows or max_columns columns."""
     for number, record in enumerate(sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1), start=1):
         if number > limits.max_rows:
-            raise SpreadsheetRefused(_("The sheet has more than %(count)s rows; split it.") % {"count": limits.max_rows},
-                                     reason="too_many_rows")
+            raise SpreadsheetRefused(ngettext("The sheet has more than %(count)s row; split it.",
+                                              "The sheet has more than %(count)s rows; split it.",
+                                              limits.max_rows) % {"count": limits.max_rows}, reason="too_many_rows")
         if len(record) > limits.max_columns and record[limits.max_columns] not in (None, ""):
-            raise SpreadsheetRefused(_("The sheet has more than %(count)s columns; keep to the needed ones.")
-                                     % {"count": limits.max_columns}, reason="too_many_columns")
+            raise SpreadsheetRefused(ngettext("The sheet has more than %(count)s column; keep to the needed ones.",
+                                              "The sheet has more than %(count)s columns; keep to the needed ones.",
+                                              limits.max_columns) % {"count": limits.max_columns},
+                                     reason="too_many_columns")
         record = record[:limits.max_columns]
         while record and record[-1] is None:  # read-only sheets pad short rows with None
             record = record[:-1]
