@@ -48,6 +48,31 @@ def test_the_accounting_export_neutralises_payment_references_and_keeps_amounts_
     assert rows["INV-E"]["debit"] == "100.00"
 
 
+def test_a_reference_posted_through_the_api_reaches_the_staff_export_as_text(db, client):
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from payments.tests.factories import FinanceStaffFactory
+    from portal.api_tokens import create_api_token
+
+    dealer = DealerFactory(code="EVIL02")
+    key = create_api_token(user=FinanceStaffFactory(), name="Accounting", scopes=["payments:write"], by=None)[1]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    today = timezone.localdate().isoformat()
+    for n, text in enumerate(FORMULAS[:4]):
+        response = api.post("/api/v1/payments/", {"dealer": dealer.code, "amount": "10.00", "kind": "wire",
+                                                   "received_on": today, "reference": text},
+                            format="json", HTTP_IDEMPOTENCY_KEY=f"edge-{n}")
+        assert response.status_code == 201, response.content
+    client.force_login(FinanceStaffFactory())
+    export = client.get("/payments/export.csv", {"date_from": today, "date_to": today})
+    assert export.status_code == 200
+    references = [row["reference"] for row in csv.DictReader(io.StringIO(export.content.decode()))
+                  if row["entry"] == "payment"]
+    assert sorted(references) == sorted("'" + text for text in FORMULAS[:4])
+
+
 def test_the_statement_csv_neutralises_descriptions_and_keeps_a_negative_balance_a_number(hostile_ledger):
     found = statements.build_statement(dealer=hostile_ledger, date_from=DAY, date_to=DAY)
     rows = list(csv.reader(io.StringIO(statements.statement_csv(found))))
