@@ -83,6 +83,7 @@ class ControlCharacterMiddleware:
         title = _("Bad request")
         return HttpResponseBadRequest(
             f'<!doctype html><html lang="{escape(get_language() or "en")}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1><p>{escape(message)}</p>"
             f'<p><a href="/">{escape(_("Home"))}</a></p></body></html>',
             content_type="text/html; charset=utf-8")
