@@ -1,0 +1,276 @@
+"""Isolation and roles, swept from the URL configuration: every URL that takes an id, a number or a key.
+
+Each such URL name has one entry in RULES: how to make the object its parameters name (for dealer A) and who may
+see it. The sweep asks for it as every one who may not (the owner of another dealer, each role of dealer A without
+the right, a sales agent not assigned to dealer A): each gets 403 or 404, never the object. Then one who may see
+it asks and must not get 403/404 (so the object and the URL really match and the refusals above mean something).
+A view that takes no GET is asked with an empty POST, which must change nothing for those refused.
+
+A new URL with a parameter and no entry in RULES fails `test_every_url_with_a_parameter_has_a_rule`, naming it.
+"""
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from catalog.tests.factories import CategoryFactory, ProductDocumentFactory
+from dealers.models import Role
+from dealers.tests.factories import AddressFactory, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
+from orders.models import Order, OrderStatus
+from orders.services import ordering
+from orders.tests.factories import CartFactory, CartLineFactory, SavedListFactory, SavedListLineFactory
+from payments.tests.factories import InvoiceFactory, PaymentFactory
+from portal.actors import Actor
+from pricing.services import quote_drafts, quotes
+from pricing.tests.factories import CatalogProductFactory, PriceListFactory, PriceListItemFactory, QuoteFactory
+
+pytestmark = pytest.mark.django_db
+
+# Who is swept: "other" is the owner of another dealer, "agent" a sales agent assigned to no dealer. The roles of
+# dealer A are its users; "assigned" is a sales agent acting for dealer A; "staff" an admin.
+SWEPT = ["other", "agent", *[role.value for role in Role]]
+DENIED = {403, 404}
+# Pages send who may not be there elsewhere: to sign in (the admin's pages), or an agent acting for nobody to the
+# list of their dealers. Neither shows the object.
+REDIRECTS_AWAY = ("/accounts/login/", "/admin/login/", "/agents/dealers/")
+# A made-up key of a link mailed to one person (an invitation) is a bad link: 400.
+BAD_LINK = 400
+# Namespaces left out, with the reason: the admin checks staff and model permissions itself (and has its own
+# tests); allauth's keys are secrets mailed to one person, not objects.
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {"account_confirm_email", "account_reset_password_from_key"}
+
+PAY = {"owner", "finance", "assigned"}
+CART = {"owner", "buyer", "approver", "assigned"}
+ACCOUNT = {"owner"}
+ADDRESSES = {"owner", "assigned"}
+ORDERS = {"owner", "buyer", "approver", "finance", "viewer", "assigned"}
+EVERY_BROWSER = {*SWEPT, "assigned", "staff"}  # the catalog is shared: only a made-up key is swept
+STAFF = {"staff"}
+
+
+@dataclass
+class Rule:
+    make: object          # world -> the URL's kwargs
+    allowed: set = field(default_factory=set)
+    shared: bool = False  # one object for every dealer (catalog): a made-up key answers 404 to all
+
+
+def _order(w):
+    return ordering.place_order(actor=Actor(user=w.owner, dealer=w.dealer), lines=[(w.product, 1)],
+                                checkout=ordering.Checkout())
+
+
+def _quote_revision(w):
+    quote = quotes.request_quote(actor=Actor(user=w.owner, dealer=w.dealer), lines=[(w.product, 2)])
+    quote_drafts.update_quote(by=w.assigned, quote=quote,
+                              header={"valid_until": timezone.localdate() + datetime.timedelta(days=10)})
+    quote_drafts.send_quote(by=w.assigned, quote=quote)
+    return {"number": quote.number, "revision": 1}
+
+
+def _list_line(w):
+    line = SavedListLineFactory(saved_list=SavedListFactory(dealer=w.dealer), product=w.product)
+    return {"pk": line.saved_list_id, "line_pk": line.pk}
+
+
+def _cart_line(w):
+    return {"pk": CartLineFactory(cart=CartFactory(dealer=w.dealer, user=w.owner), product=w.product).pk}
+
+
+def _delivered_order_line(w):
+    order = _order(w)
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.DELIVERED)  # only delivered goods can be returned
+    return {"number": order.number, "line_pk": order.lines.first().pk}
+
+
+number_of = {
+    "order": lambda w: {"number": _order(w).number},
+    "invoice": lambda w: {"number": InvoiceFactory(dealer=w.dealer).number},
+    "quote": lambda w: {"number": QuoteFactory(dealer=w.dealer).number},
+}
+list_pk = lambda w: {"pk": SavedListFactory(dealer=w.dealer).pk}  # noqa: E731
+made_up = lambda **kwargs: (lambda w: kwargs)  # noqa: E731
+
+RULES = {
+    # --- REST API ---
+    "api:me-invoice": Rule(number_of["invoice"], PAY),
+    "api:payment-allocations": Rule(lambda w: {"number": PaymentFactory(dealer=w.dealer).number}, STAFF),
+    "api:me-order": Rule(number_of["order"], ORDERS),
+    "api:me-order-returns": Rule(number_of["order"], ORDERS),
+    "api:me-order-approve": Rule(number_of["order"], ORDERS),
+    "api:me-order-reject": Rule(number_of["order"], ORDERS),
+    "api:me-order-cancel": Rule(number_of["order"], ORDERS),
+    "api:me-order-change": Rule(number_of["order"], ORDERS),
+    "api:me-cart-line": Rule(_cart_line, {"owner"}),
+    "api:me-list-line": Rule(_list_line, CART),
+    "api:me-quote": Rule(number_of["quote"], CART),
+    "api:me-quote-accept": Rule(number_of["quote"], CART),
+    "api:me-quote-reject": Rule(number_of["quote"], CART),
+    "api:dealers-detail": Rule(lambda w: {"pk": w.dealer.pk}, STAFF),
+    "api:dealers-approve": Rule(lambda w: {"pk": DealerFactory(status="applied").pk}, STAFF),
+    "api:dealers-reject": Rule(lambda w: {"pk": DealerFactory(status="applied").pk}, STAFF),
+    "api:me-addresses-detail": Rule(lambda w: {"pk": AddressFactory(dealer=w.dealer).pk}, ORDERS),
+    "api:me-users-detail": Rule(lambda w: {"pk": w.users["viewer"].pk}, ACCOUNT),
+    "api:me-lists-detail": Rule(list_pk, CART),
+    "api:me-lists-add-lines": Rule(list_pk, CART),
+    "api:me-lists-to-cart": Rule(list_pk, CART),
+    "api:product": Rule(made_up(sku="NO-SUCH-SKU"), shared=True),
+    # --- pages ---
+    "document_download": Rule(made_up(token="made-up-token"), shared=True),
+    "dealers:document": Rule(made_up(token="made-up-token"), shared=True),
+    "dealers:address_edit": Rule(lambda w: {"pk": AddressFactory(dealer=w.dealer).pk}, ADDRESSES),
+    "dealers:address_delete": Rule(lambda w: {"pk": AddressFactory(dealer=w.dealer).pk}, ADDRESSES),
+    "dealers:user_edit": Rule(lambda w: {"pk": w.users["viewer"].pk}, ACCOUNT),
+    "dealers:invitation": Rule(made_up(uidb64="MQ", token="made-up-token"), shared=True),
+    "dealers:act_for": Rule(lambda w: {"pk": w.dealer.pk}, {"assigned"}),
+    None: Rule(made_up(path="products/no-such-file.jpg"), shared=True),  # product pictures, public
+    "catalog_import:job": Rule(made_up(job_id="made-up-job"), STAFF, shared=True),
+    "catalog_import:progress": Rule(made_up(job_id="made-up-job"), STAFF, shared=True),
+    "catalog:category": Rule(made_up(slug="no-such-category"), shared=True),
+    "catalog:product": Rule(made_up(sku="NO-SUCH-SKU"), shared=True),
+    "catalog:check_quantity": Rule(made_up(sku="NO-SUCH-SKU"), shared=True),
+    "catalog:document": Rule(made_up(pk=999999), shared=True),
+    "quotes:detail": Rule(number_of["quote"], CART),
+    "quotes:accept": Rule(number_of["quote"], CART),
+    "quotes:reject": Rule(number_of["quote"], CART),
+    "quotes:edit": Rule(number_of["quote"], {"assigned"}),
+    "quotes:revision": Rule(_quote_revision, CART),
+    "quotes:revision_pdf": Rule(_quote_revision, CART),
+    "orders:cart_line": Rule(_cart_line, {"owner"}),
+    "orders:cart_line_remove": Rule(_cart_line, {"owner"}),
+    "orders:list_detail": Rule(list_pk, CART),
+    "orders:list_rename": Rule(list_pk, CART),
+    "orders:list_delete": Rule(list_pk, CART),
+    "orders:list_add_lines": Rule(list_pk, CART),
+    "orders:list_line": Rule(_list_line, CART),
+    "orders:list_line_remove": Rule(_list_line, CART),
+    "orders:list_to_cart": Rule(list_pk, CART),
+    "orders:order": Rule(number_of["order"], ORDERS),
+    "orders:order_approve": Rule(number_of["order"], ORDERS),
+    "orders:order_reject": Rule(number_of["order"], ORDERS),
+    "orders:order_cancel": Rule(number_of["order"], ORDERS),
+    "orders:order_change": Rule(number_of["order"], ORDERS),
+    "orders:order_again": Rule(number_of["order"], ORDERS),
+    "orders:return_photo": Rule(made_up(token="made-up-token"), shared=True),
+    "orders:order_return": Rule(_delivered_order_line, ORDERS),
+    "payments:invoice": Rule(number_of["invoice"], PAY),
+    "payments:invoice_pdf": Rule(number_of["invoice"], PAY),
+    "payments:card_pay": Rule(number_of["order"], ORDERS),  # an order's number; the service says who may pay
+    "payments:offline_card_page": Rule(made_up(reference="made-up-reference"), shared=True),
+}
+
+
+def parameterised_urls():
+    """(name, route) of every URL pattern taking a parameter, from the root URL configuration."""
+    found = {}
+
+    def walk(patterns, prefix="", namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                if inner in SKIPPED_NAMESPACES:
+                    continue
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                if "<" not in route:
+                    continue
+                name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+                if name not in SKIPPED_NAMES:
+                    found.setdefault(name, route)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+URLS = parameterised_urls()
+
+
+def test_every_url_with_a_parameter_has_a_rule():
+    missing = sorted(f"{name} ({route})" for name, route in URLS.items() if name not in RULES)
+    assert not missing, f"URLs taking a parameter without a rule in RULES of {__name__}: {', '.join(missing)}"
+    stale = sorted(str(name) for name in RULES if name not in URLS)
+    assert not stale, f"Rules for URLs that no longer exist: {', '.join(stale)}"
+
+
+class World:
+    """Dealer A with a user in every role and an agent acting for it; dealer B's owner; an unassigned agent."""
+
+    def __init__(self):
+        self.dealer = DealerFactory()
+        self.users = {role.value: DealerUserFactory(dealer=self.dealer, role=role) for role in Role}
+        self.owner = self.users["owner"]
+        AddressFactory(dealer=self.dealer, kind="shipping", is_default=True)
+        AddressFactory(dealer=self.dealer, kind="billing", is_default=True)
+        self.assigned = AgentFactory(dealers=[self.dealer])
+        self.users["other"] = DealerUserFactory(dealer=DealerFactory(), role=Role.OWNER)
+        self.users["agent"] = AgentFactory(dealers=[DealerFactory()])
+        self.users["staff"] = StaffFactory()
+        self.users["assigned"] = self.assigned
+        category = CategoryFactory()
+        self.product = CatalogProductFactory(category=category)
+        PriceListItemFactory(price_list=PriceListFactory(kind="market"), product=self.product,
+                             unit_price=Decimal("100.00"))
+
+    def client(self, who) -> Client:
+        client = Client()
+        client.force_login(self.users[who])
+        if who == "assigned":
+            client.post(reverse("dealers:act_for", kwargs={"pk": self.dealer.pk}))
+        return client
+
+
+def ask(client, url):
+    """GET (following the page's redirects), or for a view that takes no GET an empty POST, PATCH or DELETE (the
+    first it takes)."""
+    response = client.get(url, follow=True)
+    if response.status_code != 405:
+        return response
+    for method in ("post", "patch", "delete"):
+        response = getattr(client, method)(url, **({"content_type": "application/json"} if method == "patch" else {}))
+        if response.status_code != 405:
+            break
+    return response
+
+
+def refused(response) -> bool:
+    if response.status_code in DENIED:
+        return True
+    hops = [location for location, _status in getattr(response, "redirect_chain", [])]
+    if response.status_code == 302:
+        hops.append(response["Location"])
+    return any(hop.startswith(REDIRECTS_AWAY) for hop in hops)
+
+
+@pytest.mark.parametrize("name", sorted(URLS, key=str), ids=str)
+def test_a_url_shows_its_object_only_to_who_may_see_it(name):
+    rule = RULES.get(name)
+    assert rule is not None, f"URL {name} ({URLS[name]}) takes a parameter but has no rule in RULES of {__name__}"
+    world = World()
+    kwargs = rule.make(world)
+    url = reverse(name, kwargs=kwargs) if name else "/media/" + kwargs["path"]
+    if rule.shared:
+        for who in ["owner", "other", "agent"]:
+            response = ask(world.client(who), url)
+            assert refused(response) or response.status_code == BAD_LINK, (
+                f"{name}: a made-up {kwargs} answered {response.status_code} to {who}")
+        return
+    shown = {}
+    for who in SWEPT:
+        if who in rule.allowed:
+            continue
+        response = ask(world.client(who), url)
+        if not refused(response):
+            shown[who] = f"{response.status_code} {response.get('Location') or response.request['PATH_INFO']}"
+    assert not shown, f"{name} {url}: who may not see it got {shown} (expected 403 or 404)"
+    seer = sorted(rule.allowed)[0]
+    response = ask(world.client(seer), url)
+    assert not refused(response) and response.status_code < 500, (
+        f"{name} {url}: {seer}, who may see it, got {response.status_code}")
