@@ -1,9 +1,13 @@
 """Django admin of catalog: the category tree, product cards with images, documents and specifications,
 attributes. Saving goes through the services (save_category, save_product, make_thumbnail)."""
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal import uploads
 from portal.errors import DomainError
 
 from . import services
@@ -47,8 +51,37 @@ class CategoryAdmin(admin.ModelAdmin):
         services.save_category(category=obj)
 
 
+def _accepted_upload(value, *, allowed, message):
+    """A new upload must be one of `allowed` by its content; it is then stored under that type's extension
+    (portal.uploads), never the one it came with. An unchanged file is left alone."""
+    if isinstance(value, UploadedFile) and uploads.accept(value, allowed=allowed) is None:
+        raise ValidationError(message)
+    return value
+
+
+class ProductImageForm(forms.ModelForm):
+    class Meta:
+        model = ProductImage
+        fields = ["image", "alt", "ordering"]
+
+    def clean_image(self):
+        return _accepted_upload(self.cleaned_data.get("image"), allowed={"image/jpeg", "image/png", "image/webp"},
+                                message=_("A product picture must be a JPEG, PNG or WebP image."))
+
+
+class ProductDocumentForm(forms.ModelForm):
+    class Meta:
+        model = ProductDocument
+        fields = ["title", "file", "ordering"]
+
+    def clean_file(self):
+        return _accepted_upload(self.cleaned_data.get("file"), allowed={"application/pdf", "image/jpeg", "image/png"},
+                                message=_("A product document must be a PDF, JPEG or PNG file."))
+
+
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
+    form = ProductImageForm
     fields = ["preview", "image", "alt", "ordering"]
     readonly_fields = ["preview"]
     extra = 1
@@ -63,6 +96,7 @@ class ProductImageInline(admin.TabularInline):
 
 class ProductDocumentInline(admin.TabularInline):
     model = ProductDocument
+    form = ProductDocumentForm
     fields = ["title", "file", "ordering"]
     extra = 0
 

@@ -57,11 +57,12 @@ def accept(upload, *, allowed) -> Detected | None:
 
 
 def safe_filename(stem: str, extension: str) -> str:
-    """A download name made of `stem` (letters, digits, dot, dash, underscore; accents kept as their base letter)
-    and the extension of the detected type, never one the uploader chose."""
-    stem = PurePath(str(stem or "")).stem if "." in str(stem or "") else str(stem or "")
-    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-_")[:80] or "file"
+    """A download name made of `stem` (letters of any language, digits, space, dot, dash, underscore; no path, no
+    quote) and the extension of the detected type, never one the uploader chose."""
+    stem = PurePath(str(stem or "").replace("\\", "/")).name
+    stem = re.sub(r"\.[A-Za-z][A-Za-z0-9]{0,4}$", "", stem)  # a name's own extension ("x.html"), not "v1.2"
+    stem = unicodedata.normalize("NFC", stem)
+    stem = re.sub(r"[^\w .-]+", "-", stem).strip(" .-_")[:80] or "file"
     return f"{stem}.{extension}"
 
 
@@ -73,8 +74,9 @@ def file_response(fieldfile, *, filename: str, extension: str | None = None, con
     """Serve a stored file as an attachment: a safe name with the stored (detected) extension, its MIME type, and
     `X-Content-Type-Options: nosniff` so no browser runs it as something else. A missing file is 404."""
     extension = extension or extension_of(fieldfile.name)
-    content_type = content_type or next((m for m, e in EXTENSIONS.items() if e == extension),
-                                        "application/octet-stream")
+    if extension not in EXTENSIONS.values():  # a file stored before types were detected: bytes, never a page
+        extension, content_type = "bin", "application/octet-stream"
+    content_type = content_type or next(m for m, e in EXTENSIONS.items() if e == extension)
     try:
         handle = fieldfile.open("rb")
     except (FileNotFoundError, OSError, ValueError) as exc:

@@ -30,7 +30,9 @@ urlpatterns = [
     path("", include("dealers.urls")),
     # Product pictures are public to every visitor of a product page; private files (dealer documents,
     # PDFs) live under media/private/ and are served only by views that check who asks.
-    re_path(r"^media/(?P<path>products/[\w.-]+)$", static_serve, {"document_root": settings.MEDIA_ROOT}),
+    # Pictures only, by their stored (detected) extension: nothing under media/ is ever served as a page.
+    re_path(r"^media/(?P<path>products/[\w-]+\.(?:jpg|jpeg|png|webp|gif))$", static_serve,
+            {"document_root": settings.MEDIA_ROOT}),
     path("catalog/import/", include("catalog.import_urls")),
     path("catalog/", include("catalog.urls")),
     path("pricing/", include("pricing.urls")),

@@ -208,5 +208,45 @@ def test_uploads_are_stored_and_served_under_the_detected_type(client, world):
 
 def test_safe_filename_keeps_only_plain_characters_and_the_detected_extension():
     assert uploads.safe_filename('../../evil"name.html', "pdf") == "evil-name.pdf"
-    assert uploads.safe_filename("Şişe ölçüm", "png") == "Sise-olcum.png"
+    assert uploads.safe_filename("Şişe ölçüm", "png") == "Şişe ölçüm.png"
+    assert uploads.safe_filename("Datasheet v1.2", "pdf") == "Datasheet v1.2.pdf"
     assert uploads.safe_filename("", "jpg") == "file.jpg"
+
+
+def test_staff_product_uploads_are_checked_and_renamed_to_their_detected_type(db):
+    from catalog.admin import ProductDocumentForm, ProductImageForm
+    from catalog.tests.factories import ProductFactory
+
+    product = ProductFactory()
+    form = ProductDocumentForm(data={"title": "Data sheet", "ordering": 0},
+                               files={"file": SimpleUploadedFile("sheet.html", PDF + b"<script>x</script>")},
+                               instance=None)
+    form.instance.product = product
+    assert form.is_valid(), form.errors
+    saved = form.save()
+    assert saved.file.name.endswith(".pdf")
+    html = ProductDocumentForm(data={"title": "x", "ordering": 0},
+                               files={"file": SimpleUploadedFile("page.pdf", b"<html><script>x</script></html>")})
+    assert not html.is_valid() and "must be a PDF, JPEG or PNG file" in str(html.errors["file"])
+    image = ProductImageForm(data={"alt": "", "ordering": 0},
+                             files={"image": SimpleUploadedFile("photo.gif", png_bytes())})
+    image.instance.product = product
+    assert image.is_valid(), image.errors
+    assert image.save().image.name.endswith(".png")
+
+
+def test_product_documents_download_under_their_stored_type_with_nosniff(client, world):
+    from catalog.models import ProductDocument
+    from catalog.tests.factories import ProductFactory
+
+    _dealer, people = world
+    legacy = ProductDocument(product=ProductFactory(), title="Old upload")
+    legacy.file.save("legacy.html", ContentFile(b"<script>alert(1)</script>"), save=False)
+    legacy.save()
+    client.force_login(people["owner"])
+    response = client.get(reverse("catalog:document", args=[legacy.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Disposition"].endswith('.bin"')
