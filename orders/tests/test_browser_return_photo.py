@@ -1,7 +1,6 @@
 """A return with a photo in a real Chromium: the dealer asks to return a delivered line with a PNG photo, is told the
 return is requested and sees the photo on its order page; staff see the same photo on the return's admin page. The
 photo is served by the permission-checked download view (media/private/ is never served as a static file)."""
-import io
 
 import pytest
 from PIL import Image
