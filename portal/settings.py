@@ -69,7 +69,6 @@ MIDDLEWARE = [
     "portal.middleware.UserLanguageMiddleware",
     "dealers.middleware.ActorMiddleware",
     "portal.middleware.BusyMiddleware",  # a deadlock on a page: 409 "try again", never 500
-    "portal.middleware.BusyMiddleware",  # a deadlock on a page: 409 "try again", never 500
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
