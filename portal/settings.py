@@ -314,13 +314,13 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 
 # ERP import: days an uploaded file is kept after its job finished (the report stays readable without it).
+IMPORT_UPLOAD_RETENTION_DAYS = env.int("IMPORT_UPLOAD_RETENTION_DAYS", default=7)
 # Bounds of an XLSX catalog import (portal/spreadsheets.py, the one guard for every spreadsheet read): unpacked size
 # of the workbook and of its shared strings, rows and columns of the sheet. A bigger file is refused with a message.
 IMPORT_XLSX_MAX_UNPACKED_MB = env.int("IMPORT_XLSX_MAX_UNPACKED_MB", default=200)
 IMPORT_XLSX_MAX_SHARED_STRINGS_MB = env.int("IMPORT_XLSX_MAX_SHARED_STRINGS_MB", default=50)
 IMPORT_XLSX_MAX_ROWS = env.int("IMPORT_XLSX_MAX_ROWS", default=200_000)
 IMPORT_XLSX_MAX_COLUMNS = env.int("IMPORT_XLSX_MAX_COLUMNS", default=100)
-IMPORT_UPLOAD_RETENTION_DAYS = env.int("IMPORT_UPLOAD_RETENTION_DAYS", default=7)
 
 # Quotes: the dealer is reminded once per revision when a sent quote is valid for at most this many more days.
 QUOTE_REMINDER_DAYS = env.int("QUOTE_REMINDER_DAYS", default=3)
