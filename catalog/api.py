@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -156,7 +156,12 @@ class ProductListView(CatalogView):
     @extend_schema(
         parameters=[OpenApiParameter(name, str, required=False) for name in
                     ("q", "category", "sort", "in_stock", "on_campaign", "price_min", "price_max", "page")],
-        responses={200: ProductListSerializer(many=True)},
+        operation_id="v1_products_list",  # a page object, not a list: name it as the list it is
+        responses={200: inline_serializer("ProductPage", fields={
+            "count": serializers.IntegerField(help_text="Products matching, on every page."),
+            "page": serializers.IntegerField(help_text="This page's number (50 products a page)."),
+            "results": ProductListSerializer(many=True),
+        })},
     )
     def get(self, request):
         actor = self.actor()

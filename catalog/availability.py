@@ -164,7 +164,7 @@ class Availability:
         """For the API: status, label and, in exact mode, the stock figure."""
         data = {"status": self.status, "label": self.label, "orderable": self.orderable,
                 "lead_time_days": self.lead_time_days if self.allow_backorder else None,
-                "available": str(self.available.normalize()) if self.display == EXACT else None}
+                "available": f"{self.available.normalize():f}" if self.display == EXACT else None}
         if self.quantity is not None:
             data.update(quantity=f"{self.quantity.normalize():f}", can_deliver=self.can_deliver,
                         deliverable_quantity=f"{self.deliverable_quantity.normalize():f}",

@@ -173,6 +173,7 @@ class InvoiceAccessMixin(DealerAccountMixin):
 
 
 class InvoiceListView(InvoiceAccessMixin, APIView):
+    pagination_class = PageNumberPagination  # the schema's page shape
     @extend_schema(description="Your company's invoices, newest first. Filters: status (or `unpaid`), date_from, "
                                "date_to (issue date).",
                    parameters=[OpenApiParameter("status", str), OpenApiParameter("date_from", str),

@@ -49,8 +49,6 @@ def api_exception_handler(exc, context):
     # A failed or missing authentication is counted per address; past the rate it answers 429 (portal/api_auth.py).
     exc = count_failed_authentication(exc, context.get("request"))
 
-    from .locks import Busy, busy_message, is_lock_conflict
-
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.http_status)
     if is_lock_conflict(exc):  # a deadlock a service's retry did not absorb: "try again", never 500
@@ -58,13 +56,34 @@ def api_exception_handler(exc, context):
         return Response(busy.as_dict(), status=busy.http_status)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
-            return Response({"code": "invalid", "fields": exc.message_dict}, status=400)
-        return Response({"code": "invalid", "detail": exc.messages}, status=400)
+            fields = exc.message_dict
+            return Response({"code": "invalid", "detail": first_message(fields), "fields": fields}, status=400)
+        return Response({"code": "invalid", "detail": " ".join(exc.messages)}, status=400)
     response = exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and "code" not in response.data:
-        code = getattr(getattr(exc, "default_code", None), "__str__", lambda: "error")()
-        if "detail" in response.data:
-            response.data = {"code": code, "detail": response.data["detail"]}
-        else:
-            response.data = {"code": "invalid", "fields": response.data}
+    if response is not None:
+        response.data = error_body(response.data, code=str(getattr(exc, "default_code", None) or "error"))
     return response
+
+
+def error_body(data, *, code) -> dict:
+    """Any error DRF made, in the one shape the schema documents: {code, detail, fields?}, detail always a text."""
+    if isinstance(data, dict) and isinstance(data.get("code"), str) and isinstance(data.get("detail"), str):
+        return data  # already ours
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        return {"code": code, "detail": first_message(data["detail"])}
+    if isinstance(data, dict):  # a serializer's messages per field, nested for nested input
+        return {"code": "invalid", "detail": first_message(data), "fields": data}
+    return {"code": "invalid" if isinstance(data, list) else code, "detail": first_message(data)}
+
+
+def first_message(messages) -> str:
+    """The first message of a field error structure (a text, a list, or a dict of those, nested)."""
+    if isinstance(messages, dict):
+        messages = list(messages.values())
+    if isinstance(messages, (list, tuple)):
+        for item in messages:
+            found = first_message(item)
+            if found:
+                return found
+        return ""
+    return "" if messages is None else str(messages)

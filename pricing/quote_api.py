@@ -140,6 +140,7 @@ class QuoteAccessMixin(DealerAccountMixin):
 
 
 class QuoteListView(QuoteAccessMixin, APIView):
+    pagination_class = PageNumberPagination  # the schema's page shape
     @extend_schema(description="Your company's quotes, newest first.", parameters=[STATUS_PARAM],
                    responses={200: QuoteSerializer(many=True), 403: FORBIDDEN})
     def get(self, request):

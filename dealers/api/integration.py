@@ -25,8 +25,8 @@ class OwnerSerializer(serializers.Serializer):
 
 
 class DealerSerializer(serializers.ModelSerializer):
-    segment = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Segment code.")
-    account_manager = serializers.SlugRelatedField(slug_field="email", read_only=True,
+    segment = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True, help_text="Segment code.")
+    account_manager = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True,
                                                    help_text="E-mail of the staff account manager.")
     owner = serializers.SerializerMethodField()
 

@@ -139,6 +139,7 @@ class OrderPagination(PageNumberPagination):
 
 
 class OrdersView(OrderAccessMixin, APIView):
+    pagination_class = OrderPagination  # the schema's page shape
     @extend_schema(parameters=[OpenApiParameter(name, str, required=False) for name in selectors.ORDER_FILTERS],
                    responses={200: OrderSerializer(many=True), 403: FORBIDDEN})
     def get(self, request):
