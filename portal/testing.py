@@ -114,6 +114,35 @@ class CeleryProcess:
         return Path(self.log_path).read_text()
 
 
+@pytest.fixture
+def private_broker(monkeypatch):
+    """A broker of one test's own (a redis-server on a spare port), for a worker the test starts with
+    `start_celery(..., {"CELERY_BROKER_URL": private_broker.url})`: the session's worker cannot take its tasks.
+    What the test process enqueues goes there too (portal.queue.enqueue is pointed at it)."""
+    from celery import Celery
+
+    from portal import queue
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = RedisBroker(port)
+    server.start()
+    app = Celery("portal-private", set_as_current=False)
+    connection = app.connection_for_write(server.url)  # CELERY_BROKER_URL in the environment would win over broker=
+
+    def enqueue(task, *args, **kwargs):
+        app.send_task(task.name, args=args, kwargs=kwargs, connection=connection)
+        return True
+
+    monkeypatch.setattr(queue, "enqueue", enqueue)
+    server.enqueue = enqueue
+    yield server
+    connection.release()
+    app.close()
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def mail_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("mail")

@@ -18,21 +18,27 @@ from .factories import NotificationFactory, UserFactory
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_mail_whose_pool_process_was_killed_mid_send_is_delivered_once(start_celery, tmp_path, settings):
+def test_a_mail_whose_pool_process_was_killed_mid_send_is_delivered_once(start_celery, private_broker, tmp_path,
+                                                                         settings, monkeypatch):
     mails, markers = tmp_path / "mail", tmp_path / "markers"
     mails.mkdir()
     markers.mkdir()
-    start_celery("worker", {"EMAIL_BACKEND": "portal.tests.slow_mail.SlowFileBackend", "EMAIL_FILE_PATH": str(mails),
+    worker = start_celery("worker", {"EMAIL_BACKEND": "portal.tests.slow_mail.SlowFileBackend", "EMAIL_FILE_PATH": str(mails),
                             "SLOW_MAIL_MARKERS": str(markers), "SLOW_MAIL_SECONDS": "1.5",
-                            "OUTBOX_LEASE_SECONDS": "3"})
+                            "OUTBOX_LEASE_SECONDS": "3", "CELERY_BROKER_URL": private_broker.url})
     settings.OUTBOX_LEASE_SECONDS = 3
+    monkeypatch.setattr(outbox, "enqueue", private_broker.enqueue)
     addresses = [f"lease-{n}@example.com" for n in range(6)]
     with transaction.atomic():
         rows = [outbox.notify(to=address, template="test_message") for address in addresses]
 
     killed = []
     for _ in range(2):  # kill -9 the pool process that is sending, twice
-        wait_until(lambda: any(markers.iterdir()), 30, "a mail being sent")
+        try:
+            wait_until(lambda: any(markers.iterdir()), 30, "a mail being sent")
+        except TimeoutError:
+            print(worker.output()[-4000:], list(Notification.objects.values_list("status", "attempts", "last_error")))
+            raise
         marker = next(markers.iterdir())
         pid = int(marker.name.split("-")[1])
         os.kill(pid, signal.SIGKILL)

@@ -69,10 +69,12 @@ def _rendering(doc_pk) -> bool:
     return False
 
 
-def test_the_procfile_worker_comes_back_after_a_kill_and_finishes_the_interrupted_pdf(worker_env, tmp_path):
+def test_the_procfile_worker_comes_back_after_a_kill_and_finishes_the_interrupted_pdf(worker_env, private_broker,
+                                                                                     tmp_path):
     line = dict(ln.split(": ", 1) for ln in (BASE_DIR / "Procfile").read_text().splitlines() if ln.strip())["worker"]
     command = line + f" --without-gossip --without-mingle --hostname restart-{os.getpid()}@%h"
-    env = {**worker_env, "PATH": f"{BASE_DIR / '.venv' / 'bin'}:{os.environ['PATH']}", "CELERY_CONCURRENCY": "1"}
+    env = {**worker_env, "PATH": f"{BASE_DIR / '.venv' / 'bin'}:{os.environ['PATH']}", "CELERY_CONCURRENCY": "1",
+           "CELERY_BROKER_URL": private_broker.url}
     log_path = tmp_path / "procfile-worker.log"
     with open(log_path, "w") as log:
         runner = subprocess.Popen(["sh", "-c", command], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
