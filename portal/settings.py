@@ -237,7 +237,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task whose worker was killed comes back after the visibility timeout; the rows (outbox lease, pending
 # documents) are taken up again sooner by beat and by a restarted worker, so this only bounds lost messages.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# An unreachable (not just refusing) broker host holds a publishing request at most this long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+                                   "socket_connect_timeout": env.float("BROKER_CONNECT_TIMEOUT", default=2.0)}
 # A worker or beat that lost the broker tries again at least this often (kombu's default grows to 30 s).
 BROKER_RECONNECT_MAX_SECONDS = env.float("BROKER_RECONNECT_MAX_SECONDS", default=3.0)
 # Workers write a heartbeat row (portal.Heartbeat); /healthz/ calls them away when none is fresher than this.
