@@ -11,6 +11,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
+from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
@@ -65,3 +66,15 @@ def test_every_operation_answers_as_documented_for_a_dealer_and_for_staff(case, 
         headers = {"Authorization": f"Token {key}", "Idempotency-Key": str(uuid.uuid4())}
         response = case.call(headers=headers)
         case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+def test_a_nested_input_error_carries_a_code_a_detail_and_the_messages_per_line(tokens):
+    """An integration reads `detail` on every error: a bad second line of an order names the line and says why."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {tokens['dealer']}")
+    response = client.post("/api/v1/me/orders/", {"lines": [{"sku": "FUZZ-1", "quantity": "1"}, {"quantity": "1"}]}, format="json",
+                           HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+    body = response.json()
+    assert response.status_code == 400 and body["code"] == "invalid"
+    assert body["detail"] == "Give either a product id or a SKU."
+    assert body["fields"] == {"lines": {"1": {"sku": ["Give either a product id or a SKU."]}}}
