@@ -1,6 +1,6 @@
 """The API keeps to its OpenAPI document: schemathesis fuzzes every operation of /api/schema/ through the WSGI app.
 
-Each generated case is sent twice, as a dealer's token (scope `account` and the dealer's own scopes) and as a staff
+Each generated case is sent twice, as a dealer owner's token (scopes `account` and `catalog:read`) and as a staff
 token with every scope; neither may answer 500, and every answer (2xx and every error) must fit the documented
 response schema of its status code. Bounded: a few derandomized examples per operation, no shrinking.
 """
@@ -72,7 +72,8 @@ def test_a_nested_input_error_carries_a_code_a_detail_and_the_messages_per_line(
     """An integration reads `detail` on every error: a bad second line of an order names the line and says why."""
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {tokens['dealer']}")
-    response = client.post("/api/v1/me/orders/", {"lines": [{"sku": "FUZZ-1", "quantity": "1"}, {"quantity": "1"}]}, format="json",
+    lines = [{"sku": "FUZZ-1", "quantity": "1"}, {"quantity": "1"}]
+    response = client.post("/api/v1/me/orders/", {"lines": lines}, format="json",
                            HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
     body = response.json()
     assert response.status_code == 400 and body["code"] == "invalid"

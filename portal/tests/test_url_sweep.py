@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from catalog.tests.factories import CategoryFactory, ProductDocumentFactory
+from catalog.tests.factories import CategoryFactory
 from dealers.models import Role
 from dealers.tests.factories import AddressFactory, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
 from orders.models import Order, OrderStatus
