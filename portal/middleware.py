@@ -67,7 +67,7 @@ class ControlCharacterMiddleware:
         if content_type == "multipart/form-data" and not request.path.startswith("/api/"):
             # The text fields of a page's upload form (CSRF parses that form before the view anyway); the files
             # themselves may hold any byte.
-            return any("\x00" in value for values in request.POST.lists() for value in values[1])
+            return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.POST.lists())
         return False
 
     @staticmethod

@@ -50,9 +50,11 @@ def test_dense_list_shows_50_rows_with_sku_availability_price_and_a_quantity_fie
 
 def test_per_page_accepts_only_its_choices(signed_in, fake_prices):
     _fill(60, fake_prices)
-    for bad in ("7", "100000", "-1", "abc", "50\x00"):
+    for bad in ("7", "100000", "-1", "abc"):
         response = signed_in.get(LIST, {"view": "dense", "per_page": bad})
         assert response.status_code == 200 and len(rows(response.content.decode())) == 50
+    # A control character is refused at the edge (portal.middleware.ControlCharacterMiddleware), never a 500.
+    assert signed_in.get(LIST, {"view": "dense", "per_page": "50\x00"}).status_code == 400
 
 
 def test_the_chosen_view_and_rows_per_page_come_back_on_the_next_visit(signed_in, fake_prices):
@@ -95,7 +97,7 @@ def test_the_bulk_form_posts_with_the_csrf_token_of_the_page_after_a_new_login(c
 @pytest.mark.parametrize("n", [1, 100])
 def test_dense_list_query_count_is_fixed(signed_in, fake_prices, django_assert_max_num_queries, n):
     _fill(n, fake_prices, CategoryFactory(parent=CategoryFactory()))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # + the session row (sessions in PostgreSQL)
         response = signed_in.get(LIST, {"q": "panel", "view": "dense", "per_page": "100", "sort": "price"})
     assert response.status_code == 200 and len(rows(response.content.decode())) == n
 

@@ -175,7 +175,6 @@ def test_finance_staff_set_segment_credit_terms_methods_and_agent_in_one_confirm
 
 @pytest.mark.parametrize("limit, error", [
     ("-5", "greater than or equal to 0"),
-    ("1\x002", "Enter a number."),
     ("99999999999999999999", "no more than"),
     ("Infinity", "Enter a number."),
 ])
@@ -185,6 +184,14 @@ def test_bad_input_on_the_approve_page_is_a_form_error_and_changes_nothing(clien
     assert response.status_code == 200
     html = response.content.decode()
     assert "errorlist" in html and error in html
+    applied.refresh_from_db()
+    assert applied.status == Dealer.Status.APPLIED and not CreditAccount.objects.filter(dealer=applied).exists()
+
+
+def test_a_nul_byte_on_the_approve_page_is_refused_at_the_edge_and_changes_nothing(client, applied):
+    client.force_login(finance_staff())
+    response = client.post(approve_url(applied), {"apply": "1", "credit_limit": "1\x002", "payment_terms_days": "30"})
+    assert response.status_code == 400
     applied.refresh_from_db()
     assert applied.status == Dealer.Status.APPLIED and not CreditAccount.objects.filter(dealer=applied).exists()
 

@@ -339,8 +339,8 @@ def test_the_admins_expire_action_expires_only_the_selected_overdue_quotes(clien
     import time_machine
 
     other = send(agent, services.request_quote(actor=actor_of(owner), lines=[(panel, 1)]))
-    client.force_login(admin_user)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=20), tick=False):
+        client.force_login(admin_user)  # signed in on that day: a session from 20 days before has expired
         response = client.post(reverse("admin:pricing_quote_changelist"), {
             "action": "expire_overdue", "_selected_action": [sent.pk]}, follow=True)
     assert "1 quote expired." in page(response)
