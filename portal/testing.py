@@ -266,3 +266,30 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
+
+
+def run_together(calls, *, timeout=120):
+    """Run every call in its own thread and database connection, released together by a barrier, for tests of
+    races on real PostgreSQL; returns each call's result or the exception it raised, in order."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=30)
+            outcomes[index] = call()
+        except Exception as exc:  # noqa: BLE001 - every outcome is judged by the caller's assertions
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return outcomes

@@ -4,11 +4,9 @@ order for the whole portal (docs/architecture.md) none of them deadlocks: every 
 refusal (credit limit, stock), never a database error, and the limit and the stock hold. Cancellations giving stock
 back run in the same mix."""
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from catalog.models import Product
@@ -19,6 +17,7 @@ from orders.services import changes, ordering, quote_orders
 from payments.models import CreditAccount
 from payments.services.credit import credit_status, get_account
 from portal.errors import DomainError
+from portal.testing import run_together
 from pricing.services import QuoteLineInput, accept_quote, send_quote, update_quote
 
 from .conftest import actor_of, priced, with_addresses
@@ -41,26 +40,6 @@ def _sent_quote(owner, products, staff):
     return send_quote(by=staff, quote=quote)
 
 
-def _run_together(calls):
-    """Run every call in its own thread and connection, released together by a barrier; returns each outcome."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - every outcome is judged by the assertions
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return outcomes
 
 
 def _one_round(market_products, dealer, owner, staff):
@@ -104,7 +83,7 @@ def _one_round(market_products, dealer, owner, staff):
         calls.append(lambda order=order: changes.set_status(by=staff, order=order, status=OrderStatus.CANCELLED))
     # Interleave the kinds so that every path starts at the same moment as the others.
     calls = [calls[i] for i in sorted(range(len(calls)), key=lambda i: (i % 4, i))]
-    return _run_together(calls)
+    return run_together(calls)
 
 
 def test_mixed_paths_for_one_dealer_at_once_never_fail_with_a_database_error(market):

@@ -4,7 +4,7 @@ no longer deadlock each other, and a deadlock that still happens is run once mor
 import threading
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -16,29 +16,9 @@ from dealers.tests.factories import AddressFactory, DealerFactory, DealerUserFac
 from portal import locks
 from portal.errors import api_exception_handler
 from portal.middleware import BusyMiddleware
+from portal.testing import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _together(calls, timeout=60):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - judged by the assertions
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    return outcomes
 
 
 def test_parallel_address_and_user_patches_of_one_dealer_never_answer_500():
@@ -63,7 +43,7 @@ def test_parallel_address_and_user_patches_of_one_dealer_never_answer_500():
         calls.append(lambda c=clients[20 + i], b=buyer: c.patch(
             reverse("api:me-users-detail", args=[b.pk]), {"order_limit": "2500.00"}, format="json").status_code)
     calls = [calls[i] for i in sorted(range(40), key=lambda i: (i % 20, i))]  # address, user, address, …
-    outcomes = _together(calls)
+    outcomes = run_together(calls)
     assert outcomes == [200] * 40
     assert Address.objects.filter(dealer=dealer, kind=Address.Kind.SHIPPING, is_default=True).count() == 1
 
@@ -93,7 +73,7 @@ def _opposite_order_services():
 
 def test_a_forced_deadlock_is_run_once_more_and_both_services_succeed():
     ab, ba, attempts = _opposite_order_services()
-    assert sorted(_together([ab, ba])) == ["ab", "ba"]
+    assert sorted(run_together([ab, ba])) == ["ab", "ba"]
     assert sorted(attempts.values()) == [1, 2]  # the deadlock's victim ran once more
 
 
@@ -110,7 +90,7 @@ def _real_deadlock() -> OperationalError:
                 Product.objects.select_for_update().get(pk=two.pk)
         return run
 
-    outcomes = _together([crosswise(first, second), crosswise(second, first)])
+    outcomes = run_together([crosswise(first, second), crosswise(second, first)])
     errors = [o for o in outcomes if isinstance(o, OperationalError)]
     assert len(errors) == 1 and locks.is_lock_conflict(errors[0])
     return errors[0]
