@@ -1,11 +1,14 @@
 """Admin of card payments: read-only (the provider and the services change them); finance refunds a captured one
 through refund_card_payment. Card refunds are listed read-only."""
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import idempotency
 from portal.admin import ReadOnlyAdmin, money_field
 from portal.errors import DomainError
 
@@ -16,6 +19,8 @@ from .services import cards as card_services
 class RefundForm(forms.Form):
     amount = forms.CharField(label=gettext_lazy("Amount to refund"), max_length=20)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255)
+    # A one-time token (an Idempotency-Key, portal/idempotency.py): a double click refunds once.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 @admin.register(CardPayment)
@@ -37,18 +42,36 @@ class CardPaymentAdmin(ReadOnlyAdmin):
             return None
         card = queryset.get()
         form = RefundForm(request.POST if "reason" in request.POST else None,
-                          initial={"amount": card.refundable})
+                          initial={"amount": card.refundable, "token": uuid.uuid4().hex})
         if form.is_valid():
-            try:
-                refund = card_services.refund_card_payment(by=request.user, card_payment=card,
-                                                           amount=form.cleaned_data["amount"].strip(),
-                                                           reason=form.cleaned_data["reason"])
-            except DomainError as exc:
-                form.add_error("amount" if exc.field == "amount" else None, str(exc.message))
-            else:
-                self.message_user(request, _("%(amount)s refunded to the card (%(number)s).") % {
-                    "amount": refund.amount, "number": refund.number}, messages.SUCCESS)
+            claimed = idempotency.claim_for_page(request, key=form.cleaned_data["token"], dealer=card.dealer)
+            if claimed.replayed:
+                self.message_user(request, _("This refund was already made (%(number)s); nothing was refunded "
+                                             "again.") % {"number": (claimed.body or {}).get("number", "")},
+                                  messages.WARNING)
                 return None
+            if claimed.row is None:
+                form.data = form.data.copy()
+                form.data["token"] = uuid.uuid4().hex  # refunding with these details again is a new refund
+                form.add_error(None, _("This refund form was already used for another refund. Check the amount "
+                                       "and refund again to make a new one.") if claimed.status == 422 else
+                               _("This refund is still being made. Wait a moment and look at the card refunds."))
+            else:
+                try:
+                    refund = card_services.refund_card_payment(by=request.user, card_payment=card,
+                                                               amount=form.cleaned_data["amount"].strip(),
+                                                               reason=form.cleaned_data["reason"])
+                except DomainError as exc:
+                    idempotency.release(claimed.row)  # the form shows what to fix; the same form may try again
+                    form.add_error("amount" if exc.field == "amount" else None, str(exc.message))
+                except BaseException:
+                    idempotency.release(claimed.row)
+                    raise
+                else:
+                    idempotency.complete(claimed.row, status=200, body={"number": refund.number})
+                    self.message_user(request, _("%(amount)s refunded to the card (%(number)s).") % {
+                        "amount": refund.amount, "number": refund.number}, messages.SUCCESS)
+                    return None
         return render(request, "payments/admin_refund.html", {
             **self.admin_site.each_context(request), "card": card, "form": form, "action": "refund_selected",
             "opts": self.model._meta, "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)})

@@ -288,13 +288,34 @@ def test_finance_refunds_from_the_admin_and_a_refusal_keeps_the_form(setup, clie
     admin = StaffFactory(is_superuser=True)
     client.force_login(admin)
     url = reverse("admin:payments_cardpayment_changelist")
-    data = {"action": "refund_selected", "_selected_action": [card.pk], "amount": "50.00", "reason": "Goodwill"}
+    data = {"action": "refund_selected", "_selected_action": [card.pk], "amount": "50.00", "reason": "Goodwill",
+            "token": "first-refund"}
     refused = client.post(url, data)
     assert refused.status_code == 200 and "still pays its invoices" in refused.content.decode()
     assert 'value="Goodwill"' in refused.content.decode() and not CardRefund.objects.exists()
     allocation.issue_credit_note(by=admin, dealer=dealer, amount="50.00", reason="Goodwill")
     done = client.post(url, data, follow=True)
     assert "refunded to the card" in done.content.decode() and CardRefund.objects.get().amount == D("50.00")
+
+
+def test_a_double_submitted_refund_form_refunds_once_and_a_reused_one_refunds_nothing(setup, client):
+    """The refund form carries a one-time token (an Idempotency-Key): a double click or a reload refunds once."""
+    dealer, owner, product = setup
+    _order, card = captured(owner, product)
+    admin = StaffFactory(is_superuser=True)
+    client.force_login(admin)
+    allocation.issue_credit_note(by=admin, dealer=dealer, amount="100.00", reason="Goodwill")
+    url = reverse("admin:payments_cardpayment_changelist")
+    data = {"action": "refund_selected", "_selected_action": [card.pk], "amount": "30.00", "reason": "Goodwill",
+            "token": "refund-once"}
+    first = client.post(url, data, follow=True)
+    assert "refunded to the card" in first.content.decode()
+    again = client.post(url, data, follow=True)
+    assert "already made" in again.content.decode()
+    assert list(CardRefund.objects.values_list("amount", flat=True)) == [D("30.00")]
+    other = client.post(url, {**data, "amount": "40.00"})
+    assert "already used for another refund" in other.content.decode()
+    assert list(CardRefund.objects.values_list("amount", flat=True)) == [D("30.00")]
 
 
 def test_the_providers_notification_and_the_sweep_complete_a_payment_the_dealer_never_came_back_from(setup, client):
