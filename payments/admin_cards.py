@@ -44,34 +44,30 @@ class CardPaymentAdmin(ReadOnlyAdmin):
         form = RefundForm(request.POST if "reason" in request.POST else None,
                           initial={"amount": card.refundable, "token": uuid.uuid4().hex})
         if form.is_valid():
-            claimed = idempotency.claim_for_page(request, key=form.cleaned_data["token"], dealer=card.dealer)
-            if claimed.replayed:
-                self.message_user(request, _("This refund was already made (%(number)s); nothing was refunded "
-                                             "again.") % {"number": (claimed.body or {}).get("number", "")},
-                                  messages.WARNING)
-                return None
-            if claimed.row is None:
-                form.data = form.data.copy()
-                form.data["token"] = uuid.uuid4().hex  # refunding with these details again is a new refund
-                form.add_error(None, _("This refund form was already used for another refund. Check the amount "
-                                       "and refund again to make a new one.") if claimed.status == 422 else
-                               _("This refund is still being made. Wait a moment and look at the card refunds."))
+            try:
+                outcome, refund = idempotency.run_once_for_page(
+                    request, key=form.cleaned_data["token"], dealer=card.dealer,
+                    action=lambda: card_services.refund_card_payment(
+                        by=request.user, card_payment=card, amount=form.cleaned_data["amount"].strip(),
+                        reason=form.cleaned_data["reason"]),
+                    body_of=lambda refund: {"number": refund.number})
+            except DomainError as exc:
+                form.add_error("amount" if exc.field == "amount" else None, str(exc.message))
             else:
-                try:
-                    refund = card_services.refund_card_payment(by=request.user, card_payment=card,
-                                                               amount=form.cleaned_data["amount"].strip(),
-                                                               reason=form.cleaned_data["reason"])
-                except DomainError as exc:
-                    idempotency.release(claimed.row)  # the form shows what to fix; the same form may try again
-                    form.add_error("amount" if exc.field == "amount" else None, str(exc.message))
-                except BaseException:
-                    idempotency.release(claimed.row)
-                    raise
-                else:
-                    idempotency.complete(claimed.row, status=200, body={"number": refund.number})
+                if outcome == "done":
                     self.message_user(request, _("%(amount)s refunded to the card (%(number)s).") % {
                         "amount": refund.amount, "number": refund.number}, messages.SUCCESS)
                     return None
+                if outcome == "replayed":
+                    self.message_user(request, _("This refund was already made (%(number)s); nothing was refunded "
+                                                 "again.") % {"number": (refund or {}).get("number", "")},
+                                      messages.WARNING)
+                    return None
+                form.data = form.data.copy()
+                form.data["token"] = uuid.uuid4().hex  # refunding with these details again is a new refund
+                form.add_error(None, _("This refund form was already used for another refund. Check the amount "
+                                       "and refund again to make a new one.") if outcome == "reused" else
+                               _("This refund is still being made. Wait a moment and look at the card refunds."))
         return render(request, "payments/admin_refund.html", {
             **self.admin_site.each_context(request), "card": card, "form": form, "action": "refund_selected",
             "opts": self.model._meta, "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)})

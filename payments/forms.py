@@ -32,3 +32,5 @@ class AllocateForm(forms.Form):
     source = forms.CharField(label=_("Payment or credit note"), max_length=20)
     invoice = forms.CharField(label=_("Invoice"), max_length=20)
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    # A one-time token (an Idempotency-Key, portal/idempotency.py): a double click allocates once.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)

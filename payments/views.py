@@ -1,6 +1,8 @@
 """HTML views of payments: a dealer's invoices (list, detail, PDF) and statement (page, CSV, PDF) for owners, finance
 users and agents acting for the dealer; the staff's reconciliation page and accounting export. Another dealer's
 invoice is 404 (selectors.invoices_of)."""
+import uuid
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
@@ -11,7 +13,7 @@ from django.utils.translation import ngettext
 
 from dealers.permissions import PAY
 from dealers.views import dealer_page
-from portal import documents, uploads
+from portal import documents, idempotency, uploads
 from portal.errors import DomainError
 from portal.models import Document
 from portal.paging import paginate
@@ -115,7 +117,8 @@ def reconciliation(request):
     """Unmatched payments and credit notes, and open invoices, per dealer; allocate by hand or oldest first."""
     if not permissions.can_record_payments(request.user):
         return render(request, "dealers/forbidden.html", status=403)
-    form = AllocateForm(request.POST if request.POST.get("action") == "allocate" else None)
+    form = AllocateForm(request.POST if request.POST.get("action") == "allocate" else None,
+                        initial={"token": uuid.uuid4().hex})
     if request.method == "POST":
         try:
             if request.POST.get("action") == "allocate_credit":
@@ -138,11 +141,21 @@ def reconciliation(request):
                 elif invoice is None:
                     form.add_error("invoice", _("No invoice has this number."))
                 else:
-                    allocation.allocate(by=request.user, source=source, invoice=invoice,
-                                        amount=form.cleaned_data["amount"])
-                    messages.success(request, _("%(amount)s of %(source)s allocated to %(invoice)s.") % {
-                        "amount": form.cleaned_data["amount"], "source": source.number, "invoice": invoice.number})
-                    return redirect("payments:reconciliation")
+                    outcome, _made = idempotency.run_once_for_page(
+                        request, key=form.cleaned_data["token"], dealer=invoice.dealer,
+                        action=lambda: allocation.allocate(by=request.user, source=source, invoice=invoice,
+                                                           amount=form.cleaned_data["amount"]),
+                        body_of=lambda made: {"invoice": invoice.number})
+                    if outcome in ("done", "replayed"):
+                        messages.success(request, _("%(amount)s of %(source)s allocated to %(invoice)s.") % {
+                            "amount": form.cleaned_data["amount"], "source": source.number,
+                            "invoice": invoice.number})
+                        return redirect("payments:reconciliation")
+                    form.data = form.data.copy()
+                    form.data["token"] = uuid.uuid4().hex  # allocating these details again is a new allocation
+                    form.add_error(None, _("This form was already used for another allocation. Check the details "
+                                           "and allocate again to make a new one.") if outcome == "reused" else
+                                   _("This allocation is still being made. Wait a moment and reload the page."))
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
     dealers = {}

@@ -144,6 +144,25 @@ def claim_for_page(request, *, key, dealer=None, wait_seconds=None) -> Outcome:
         time.sleep(0.1)
 
 
+def run_once_for_page(request, *, key, action, body_of, dealer=None):
+    """Run `action()` once for an HTML form's one-time token `key` (a staff form that moves money: a refund, an
+    allocation). Returns ("done", result) when it ran now, ("replayed", first body) when this token already ran it,
+    ("reused", None) for the token with other form data, ("running", None) while the first submit still runs. An
+    exception (a DomainError the form shows) frees the token, so the corrected form may try again."""
+    claimed = claim_for_page(request, key=key, dealer=dealer)
+    if claimed.replayed:
+        return "replayed", claimed.body
+    if claimed.row is None:
+        return ("reused" if claimed.status == 422 else "running"), None
+    try:
+        result = action()
+    except BaseException:
+        release(claimed.row)
+        raise
+    complete(claimed.row, status=200, body=body_of(result))
+    return "done", result
+
+
 def complete(row, *, status, body) -> None:
     """Store the final answer of the request that claimed `row`."""
     IdempotencyKey.objects.filter(pk=row.pk).update(

@@ -170,7 +170,7 @@ def test_reconciliation_page_allocate_oldest_first_keeps_wire_money_for_its_orde
     # By hand, W's money cannot go to A's invoice either: the form says why.
     response = client.post(reverse("payments:reconciliation"), {
         "action": "allocate", "source": wire_scene["payment"].number, "invoice": wire_scene["invoice_a"].number,
-        "amount": "100.00"})
+        "amount": "100.00", "token": "by-hand"})
     assert response.status_code == 200
     assert f"is kept for order {wire_scene['w'].number}" in response.content.decode()
     assert_wire_money_stayed_with_w(wire_scene, dealer, owner, staff, product)

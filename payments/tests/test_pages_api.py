@@ -222,15 +222,25 @@ def test_reconciliation_shows_unmatched_payments_and_allocates_by_hand(client, d
     client.force_login(staff)
     body = client.get(reverse("payments:reconciliation")).content.decode()
     assert payment.number in body and invoice.number in body
-    response = client.post(reverse("payments:reconciliation"), {"action": "allocate", "source": payment.number,
-                                                                 "invoice": invoice.number, "amount": "50.00"})
+    by_hand = {"action": "allocate", "source": payment.number, "invoice": invoice.number, "amount": "25.00",
+               "token": "first"}
+    response = client.post(reverse("payments:reconciliation"), by_hand)
+    assert response.status_code == 302
+    # A double click (the same form's one-time token) allocates once; the token with other details allocates nothing.
+    assert client.post(reverse("payments:reconciliation"), by_hand).status_code == 302
+    reused = client.post(reverse("payments:reconciliation"), {**by_hand, "amount": "20.00"})
+    assert reused.status_code == 200 and "already used for another allocation" in reused.content.decode()
+    invoice.refresh_from_db()
+    assert invoice.settled == D("25.00")
+    response = client.post(reverse("payments:reconciliation"), {**by_hand, "token": "second"})
     assert response.status_code == 302
     invoice.refresh_from_db()
     assert invoice.settled == D("50.00") and invoice.status == InvoiceStatus.PARTIALLY_PAID
     bad = client.post(reverse("payments:reconciliation"), {"action": "allocate_credit", "dealer": "abc"})
     assert bad.status_code == 404
     response = client.post(reverse("payments:reconciliation"), {"action": "allocate", "source": payment.number,
-                                                                 "invoice": invoice.number, "amount": "1.00"})
+                                                                 "invoice": invoice.number, "amount": "1.00",
+                                                                 "token": "third"})
     assert response.status_code == 200 and "left to allocate" in response.content.decode()
     export = client.get(reverse("payments:export"))
     assert export.status_code == 200 and invoice.number in export.content.decode()
