@@ -24,7 +24,7 @@ from portal.money import CENT
 
 from .. import permissions
 from ..errors import InvalidInstallments, InvoiceSettled, NotAllowed, NothingToInvoice, ReasonRequired
-from ..models import ZERO, Invoice, InvoiceInstallment, InvoiceLine, InvoiceStatus
+from ..models import ZERO, Invoice, InvoiceInstallment, InvoiceLine, InvoiceStatus, Payment
 
 __all__ = ["INVOICE_PDF", "invoice_on_status_changed", "issue_invoice", "split_installments", "void_invoice"]
 
@@ -98,6 +98,11 @@ def issue_invoice(*, order, by=None) -> Invoice:
         if order.status in NOT_INVOICEABLE:
             raise NothingToInvoice(_("Order %(number)s is not a sale yet (or any more); it cannot be invoiced.")
                                    % {"number": order.number})
+        # Lock order (docs/architecture.md): the order's payments before the invoice-number counter, which comes last;
+        # settling the new invoice below then takes no contended lock after the counter.
+        from .allocation import lock_rows
+
+        lock_rows(payments=Payment.objects.with_credit().filter(order_id=order.pk).values_list("pk", flat=True))
         account = get_account(order.dealer)
         today = timezone.localdate()
         first_due = today + datetime.timedelta(days=account.payment_terms_days)
