@@ -19,6 +19,7 @@ from dealers.tests.factories import DealerUserFactory, StaffFactory
 from orders.models import Order
 from orders.tests.conftest import addresses, dealer, market, owner, panel  # noqa: F401  (the orders fixtures)
 from portal.api_tokens import create_api_token
+from portal.testing import run_together
 
 URL = "/api/v1/me/orders/"
 
@@ -178,25 +179,14 @@ def test_keys_expire_after_24_hours_and_the_daily_job_deletes_them(owner, addres
 
 def in_parallel(token, payloads, key):
     """POST each payload with the same key from its own thread and connection, released together."""
-    barrier = threading.Barrier(len(payloads))
-    results = [None] * len(payloads)
+    def call(data):
+        def run():
+            response = post(client_for(token), data, key)
+            return (data, response.status_code, response.json(), response.get("Idempotent-Replayed") == "true")
+        return run
 
-    def run(index, data):
-        try:
-            client = client_for(token)
-            barrier.wait(timeout=20)
-            response = post(client, data, key)
-            results[index] = (data, response.status_code, response.json(),
-                              response.get("Idempotent-Replayed") == "true")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, data)) for i, data in enumerate(payloads)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert all(results), "a request did not finish"
+    results = run_together([call(data) for data in payloads], timeout=60)
+    assert all(isinstance(result, tuple) for result in results), f"a request did not finish: {results}"
     return results
 
 
