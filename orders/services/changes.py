@@ -130,12 +130,16 @@ def cancel_order(*, actor, order, note="") -> Order:
             raise OrderNotChangeable(_("Order %(number)s is already being processed; ask us to cancel it.")
                                      % {"number": order.number})
         previous = order.status
+        # Every move runs the later stages' guards and listeners, as set_status does (payments releases a card
+        # authorisation when the order ends unpaid).
+        hooks.check_status_move(order=order, to_status=S.CANCELLED)
         if previous in HOLDS_STOCK:
             _release(order)
         order.status, order.sub_status = S.CANCELLED, None
         order.save(update_fields=["status", "sub_status", "updated_at"])
         _history(order, by=actor.user, from_status=previous, to_status=S.CANCELLED, note=note,
                  on_behalf=actor.on_behalf)
+        hooks.status_changed(order=order, previous=previous, by=actor.user)
         audit.record(actor=actor.user, action="order.cancelled", target=order, dealer=order.dealer,
                      data=actor.audit_data(number=order.number, note=note))
         outbox.notify_staff(template="orders/staff_cancelled", context=_mail_context(order, note=note))

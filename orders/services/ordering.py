@@ -407,6 +407,8 @@ def _decide(*, actor, order, approve: bool, note: str) -> Order:
         if order.status != S.PENDING_APPROVAL:
             raise StatusNotAllowed(_("This order is not waiting for approval any more."))
         to_status = S.PLACED if approve else S.REJECTED
+        # Every move runs the later stages' guards and listeners, as changes.set_status does.
+        hooks.check_status_move(order=order, to_status=to_status)
         if approve:
             _take(order)
             hooks.order_commits(order=order, actor=actor, previous_total=Decimal("0.00"))
@@ -414,6 +416,7 @@ def _decide(*, actor, order, approve: bool, note: str) -> Order:
         order.save(update_fields=["status", "decided_by", "decision_note", "updated_at"])
         _history(order, by=actor.user, from_status=S.PENDING_APPROVAL, to_status=to_status, note=note,
                  on_behalf=actor.on_behalf)
+        hooks.status_changed(order=order, previous=S.PENDING_APPROVAL, by=actor.user)
         audit.record(actor=actor.user, action="order.approved" if approve else "order.rejected", target=order,
                      dealer=order.dealer, data=actor.audit_data(number=order.number, note=note))
         outbox.notify(to=order.placed_by, template="orders/approved" if approve else "orders/rejected",

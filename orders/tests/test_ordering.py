@@ -431,3 +431,34 @@ def test_order_numbers_stay_unique_inside_one_transaction(actor, addresses, pane
     with transaction.atomic():
         numbers = {place(actor, [(panel, 1)]).number for _ in range(3)}
     assert len(numbers) == 3
+
+
+# --- every status move runs the hooks (issue 13, item 1) ---------------------------------------------------------
+
+@pytest.fixture
+def heard():
+    """A status listener as a later stage registers one (payments releases a card authorisation through it)."""
+    from orders.services import hooks
+
+    calls = []
+
+    def listener(*, order, previous, by):
+        calls.append((previous, order.status, by))
+
+    hooks.on_status_changed(listener)
+    yield calls
+    hooks._status_listeners.remove(listener)
+
+
+def test_a_dealer_cancelling_runs_the_status_listeners(actor, owner, addresses, panel, heard):
+    order = place(actor, [(panel, 1)])
+    changes.cancel_order(actor=actor, order=order)
+    assert heard == [(S.PLACED, S.CANCELLED, owner)]
+
+
+def test_an_approver_deciding_runs_the_status_listeners(limited_buyer, approver, addresses, panel, heard):
+    rejected = place(actor_of(limited_buyer), [(panel, 5)])
+    approved = place(actor_of(limited_buyer), [(panel, 5)])
+    ordering.reject_order(actor=actor_of(approver), order=rejected, note="Too many")
+    ordering.approve_order(actor=actor_of(approver), order=approved)
+    assert heard == [(S.PENDING_APPROVAL, S.REJECTED, approver), (S.PENDING_APPROVAL, S.PLACED, approver)]

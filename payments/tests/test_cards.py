@@ -204,6 +204,23 @@ def test_releasing_a_cancelled_card_orders_authorisation_frees_the_card(setup):
         cards.start_card_payment(actor=actor_of(owner), order=order, return_url="http://testserver/back/")
 
 
+def test_a_dealer_cancelling_its_card_order_releases_the_authorisation(setup, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    """Cancelling through the dealer's own path runs payments' status listener, as the staff path does: the release
+    is enqueued at once instead of waiting for the hourly sweep."""
+    import portal.queue
+    from payments.tasks import release_card_payment_task
+
+    dealer, owner, product = setup
+    order = card_order(owner, product)
+    card, _ = authorise(owner, order)
+    sent = []
+    monkeypatch.setattr(portal.queue, "enqueue", lambda task, *args, **kwargs: sent.append((task.name, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        changes.cancel_order(actor=actor_of(owner), order=order)
+    assert (release_card_payment_task.name, (card.pk,)) in sent
+
+
 def test_finance_refunds_what_a_credit_note_frees_and_the_statement_shows_it(setup):
     dealer, owner, product = setup
     order, card = captured(owner, product)
