@@ -11,6 +11,8 @@ from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
 from dealers.tests.test_browser import log_in
 from payments.services.invoices import INVOICE_PDF
 from portal.documents import render_document, request_document
+from portal.models import Document
+from portal.testing import wait_until
 
 from .factories import InvoiceFactory, PaymentFactory
 
@@ -26,6 +28,8 @@ def test_finance_user_reads_the_statement_and_downloads_an_invoice_pdf(live_serv
     PaymentFactory(dealer=dealer, number="PAY-2026-900001", amount=Decimal("450.00"), received_on=today)
     document = request_document(owner=invoice, kind=INVOICE_PDF)
     render_document(document_id=document.pk)  # rendered here; the worker's part is proven by test_invoice_pdf
+    # The suite's worker, if an earlier test started it, may hold the row at this moment (SKIP LOCKED): wait for it.
+    wait_until(lambda: Document.objects.get(pk=document.pk).status == Document.Status.READY, 60, "the PDF")
     invoice.document = document
     invoice.save(update_fields=["document"])
     base = live_server.url
