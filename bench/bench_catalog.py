@@ -11,7 +11,6 @@ def main():
     setup_database()
     django()
     from django.test import Client
-
     from seed import seed_catalog
 
     dealer, user, seeded = seed_catalog(n_products=100_000)

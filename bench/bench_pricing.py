@@ -10,10 +10,10 @@ def main():
     django()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from seed import seed_catalog
 
     from catalog.models import Product
     from pricing.engine import price_lines
-    from seed import seed_catalog
 
     dealer, _, _ = seed_catalog(n_products=2_000)
     products = list(Product.objects.order_by("pk").values_list("pk", flat=True)[:1000])

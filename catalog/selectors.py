@@ -8,14 +8,14 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.core.paginator import Paginator
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import CharField, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
-from .models import IN_STOCK, Category, Product, ProductAttribute, ProductImage
 from .facets import FACET_CACHE_SECONDS, Facets, attribute_value_q, count_facets, filterable_attributes, has_attribute
+from .models import IN_STOCK, Category, Product, ProductAttribute, ProductImage
 from .permissions import can_see_prices
 from .prices import prices_for
 from .search import catalog_version, fold, search_head

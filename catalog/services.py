@@ -11,8 +11,16 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from .errors import (BelowMinimum, CategoryCycle, InvalidBarcode, InvalidImage, InvalidQuantity, NotAMultiple, NotWhole,
-                     OutOfStock)
+from .errors import (
+    BelowMinimum,
+    CategoryCycle,
+    InvalidBarcode,
+    InvalidImage,
+    InvalidQuantity,
+    NotAMultiple,
+    NotWhole,
+    OutOfStock,
+)
 from .models import Category, Product, ProductImage, Unit
 from .search import bump_catalog_version, fold
 from .units import quantity_with_unit

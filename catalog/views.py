@@ -3,12 +3,12 @@ import hashlib
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 

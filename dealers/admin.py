@@ -1,6 +1,6 @@
 """Django admin of dealers: approval and the other status moves (through the services), users, terms, addresses."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -13,7 +13,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from portal.actors import Actor
 from portal.admin import ReadOnlyAdmin, money_field, summary_level, summary_message
@@ -21,6 +22,7 @@ from portal.errors import DomainError
 from portal.http import client_ip
 from portal.models import AuditEntry
 
+from . import admin_hooks, services
 from .forms_admin import (
     AdminUserAddForm,
     AdminUserChangeForm,
@@ -40,9 +42,8 @@ from .models import (
     TermsVersion,
     User,
 )
-from . import admin_hooks, services
-from .services import approve_dealer, reactivate_dealer, reject_dealer, suspend_dealer
 from .selectors import dealer_document_url
+from .services import approve_dealer, reactivate_dealer, reject_dealer, suspend_dealer
 from .services.terms import publish_terms
 
 AUDIT_ROWS_SHOWN = 50

@@ -1,16 +1,15 @@
 """HTML forms of dealers: field validation only; rules are checked again by the services."""
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
-from allauth.account.adapter import get_adapter
-from allauth.account.forms import LoginForm
-
 from .errors import InvalidAddress, InvalidDocument
 from .models import Address, Dealer, DocumentType, Role, TermsVersion
 from .services import check_document_file
-from .services.application import check_delivery_address
 from .services.accounts import OWNER_EDITABLE_FIELDS
+from .services.application import check_delivery_address
 
 
 class DealerLoginForm(LoginForm):

@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.errors import DomainError
 
 from .admin_hooks import extend_approval_form
-from .services.accounts import check_keeps_an_owner
-
 from .models import SALES_AGENTS_GROUP, Segment, User
+from .services.accounts import check_keeps_an_owner
 
 
 class StaffChoiceField(forms.ModelChoiceField):

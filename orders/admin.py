@@ -78,16 +78,14 @@ class SavedListAdmin(WithLineCount):
 
 from django import forms  # noqa: E402
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME  # noqa: E402
-from django.template.response import TemplateResponse  # noqa: E402
-
 from django.db.models import Q  # noqa: E402
+from django.template.response import TemplateResponse  # noqa: E402
 from django.utils.translation import pgettext_lazy  # noqa: E402
 
 from portal.admin import (  # noqa: E402
     AdminMove,
     StatusMovesAdmin,
     money_field,
-    quantity_field,
     summary_level,
     summary_message,
 )

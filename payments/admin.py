@@ -1,4 +1,6 @@
 """Django admin of payments."""
-from . import admin_credit  # noqa: E402,F401  (credit accounts)
-from . import admin_invoices  # noqa: E402,F401  (invoices, payments, credit notes, allocations)
-from . import admin_cards  # noqa: E402,F401  (card payments and refunds)
+from . import (
+    admin_cards,  # noqa: E402,F401  (card payments and refunds)
+    admin_credit,  # noqa: E402,F401  (credit accounts)
+    admin_invoices,  # noqa: E402,F401  (invoices, payments, credit notes, allocations)
+)

@@ -13,7 +13,6 @@ from portal.admin import (
     ServiceAddForm,
     StatusMovesAdmin,
     money_field,
-    quantity_field,
     summary_level,
     summary_message,
 )

@@ -70,11 +70,10 @@ class PaymentsConfig(AppConfig):
 
         on_return_approved(credit_note_from_return)
 
-        from . import checks  # noqa: F401  (registers the system checks)
-
         # A statement PDF is downloaded by whom the statement's permission function lets through.
         from portal.documents import register_access
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .permissions import STATEMENT, can_read_statement
 
         register_access(STATEMENT, can_read_statement)

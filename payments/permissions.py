@@ -2,7 +2,6 @@
 dealer), and the staff's finance work (recording payments, allocating, credit notes, voiding, exports)."""
 from dealers import permissions as dealer_permissions
 
-
 STATEMENT = "payments.statement"  # the download kind of a statement (portal.documents), registered in apps.py
 
 

@@ -9,9 +9,6 @@ from django.http import Http404
 
 from .models import OPEN_STATUSES, ZERO, Allocation, CardRefund, CreditNote, Invoice, InvoiceStatus, Payment
 
-
-
-
 # --- a dealer's invoices ---------------------------------------------------------------------------------------------
 
 def invoices_of(actor):

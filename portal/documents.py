@@ -1,10 +1,10 @@
 """PDF documents: one service renders a template under templates/pdf/ with WeasyPrint in a Celery task
 and stores the file on a Document row that belongs to its owner (a quote revision, a waybill, ...)."""
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType

@@ -1,11 +1,11 @@
 """Root URLs."""
-from django.contrib import admin
-from django.conf import settings
-from django.urls import include, path, re_path
-from django.views.static import serve as static_serve
-from django.utils.translation import gettext_lazy as _
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve as static_serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views

@@ -4,9 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from portal.admin import AdminMove, StatusMovesAdmin, admin_money, money_field, quantity_field
 from portal.errors import DomainError

@@ -165,7 +165,7 @@ def delete_finished_import_uploads(*, older_than_days=None) -> int:
             ended = _finished_at(status) if status is not None else None
             if ended is None:
                 try:
-                    ended = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.timezone.utc)
+                    ended = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC)
                 except FileNotFoundError:
                     continue  # deleted meanwhile by another run of this cleanup
             if ended < cutoff:

@@ -6,10 +6,10 @@ person sees in a spreadsheet. Cells are stripped strings; fully blank rows are s
 import csv
 import datetime
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 
 from django.conf import settings
 from django.utils.translation import gettext as _

@@ -16,7 +16,6 @@ from .apply import HANDLERS
 from .rows import ImportInvalid, ImportResult, Progress, parse_rows
 from .schema import KINDS
 
-
 # After a large import the planner's statistics are stale: with none, PostgreSQL guessed one match for a word
 # found in 100,000 products and chose a plan a hundred times slower. Autovacuum would catch up only later.
 ANALYZE_AFTER_ROWS = 1000

@@ -3,7 +3,8 @@
 from django import template
 
 from catalog.availability import EXACT, availability
-from catalog.units import quantity_with_unit, unit_name as _unit_name
+from catalog.units import quantity_with_unit
+from catalog.units import unit_name as _unit_name
 from catalog.units import unit_word as _unit_word
 
 register = template.Library()

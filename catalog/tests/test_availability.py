@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalog.availability import (BACKORDER, IN_STOCK, LOW, UNAVAILABLE, availability, require_deliverable,
-                                  stock_display)
+from catalog.availability import BACKORDER, IN_STOCK, LOW, UNAVAILABLE, availability, require_deliverable, stock_display
 from catalog.errors import NotAvailable, NotEnoughStock, OutOfStock
 from catalog.models import Product, Unit
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from catalog.imports import jobs, service
 from catalog.imports.service import import_file
-from dealers.tests.factories import StaffFactory
 from catalog.tasks import delete_finished_import_uploads_task
+from dealers.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

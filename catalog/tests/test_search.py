@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.selectors import search_products
 from catalog.models import Attribute
+from catalog.selectors import search_products
 from portal.actors import Actor
 
 from .factories import AttributeFactory, CategoryFactory, ProductAttributeFactory, ProductFactory

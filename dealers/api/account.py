@@ -1,9 +1,9 @@
 """A dealer's own account through the API: company, addresses, users."""
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
-from rest_framework.views import APIView
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from portal.http import client_ip
 
@@ -11,7 +11,7 @@ from .. import permissions, selectors, services
 from ..models import Address, Dealer, Role, User
 from ..services.accounts import OWNER_EDITABLE_FIELDS, STAFF_ONLY_FIELDS
 from ..services.application import COMPANY_FIELDS
-from .common import INVALID, FORBIDDEN, NOT_FOUND, CONFLICT, DealerAccountMixin
+from .common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, DealerAccountMixin
 
 # --- company -------------------------------------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from portal.models import ApiToken
 
 from .. import selectors
 
-
 Scope = ApiToken.Scope
 
 DOCUMENT_FIELD_PREFIX = "document_"

@@ -7,14 +7,14 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.http import client_ip
 from portal.api_auth import HasScope
+from portal.http import client_ip
 
 from .. import selectors, services
 from ..models import Dealer, Segment, User
 from ..permissions import dealers_visible_to
 from ..services.application import COMPANY_FIELDS, Contact
-from .common import Scope, DOCUMENT_FIELD_PREFIX, INVALID, FORBIDDEN, NOT_FOUND, CONFLICT
+from .common import CONFLICT, DOCUMENT_FIELD_PREFIX, FORBIDDEN, INVALID, NOT_FOUND, Scope
 
 # --- serializers: integrations ---------------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from .accounts import (  # noqa: F401
 )
 from .agents import start_acting, stop_acting  # noqa: F401
 from .application import check_document_file, submit_application  # noqa: F401
-from .terms import publish_terms  # noqa: F401
 from .lifecycle import (  # noqa: F401
     approve_dealer,
     generate_dealer_code,
@@ -20,3 +19,4 @@ from .lifecycle import (  # noqa: F401
     reject_dealer,
     suspend_dealer,
 )
+from .terms import publish_terms  # noqa: F401

@@ -25,8 +25,8 @@ from portal.models import AuditEntry, Notification
 
 from .factories import (
     AddressFactory,
-    DealerFactory,
     AgentFactory,
+    DealerFactory,
     DealerUserFactory,
     SegmentFactory,
     StaffFactory,

@@ -1,11 +1,10 @@
 """The cart through the API: read it priced, add a line, change a quantity, remove a line, empty it; quick order;
 save it as a list. The same services as the pages."""
 from drf_spectacular.utils import OpenApiRequest, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework import serializers
 
 from .. import selectors, services
 from .common import (
@@ -17,10 +16,10 @@ from .common import (
     AddedLineSerializer,
     CartAccessMixin,
     CartLineInSerializer,
-    ListNameSerializer,
-    PricedLinesSerializer,
     LineProblemSerializer,
     LineQuantitySerializer,
+    ListNameSerializer,
+    PricedLinesSerializer,
     nothing_added_body,
     product_of,
 )

@@ -18,10 +18,10 @@ from .common import (
     AddedLineSerializer,
     CartAccessMixin,
     CartLineInSerializer,
-    ListNameSerializer,
-    PricedLinesSerializer,
     LineProblemSerializer,
     LineQuantitySerializer,
+    ListNameSerializer,
+    PricedLinesSerializer,
     nothing_added_body,
     product_of,
 )

@@ -26,8 +26,6 @@ from portal.money import quantize, vat_amount
 from portal.numbering import next_number
 from pricing.engine import price_lines
 
-from . import hooks
-from .payment_options import check_choice
 from ..errors import (
     DealerNotApproved,
     InvalidCheckout,
@@ -47,6 +45,8 @@ from ..models import (
     PaymentMethod,
     ShippingMethod,
 )
+from . import hooks
+from .payment_options import check_choice
 
 S = OrderStatus
 
@@ -241,9 +241,8 @@ def _totals(rows) -> tuple[Decimal, Decimal, Decimal]:
 
 def _stock_check_unlocked(rows) -> None:
     """An early, friendly refusal for a waiting order (nothing is taken until it is approved)."""
-    from catalog.errors import OutOfStock
-
     from catalog.availability import availability
+    from catalog.errors import OutOfStock
 
     # The one availability rule (catalog.availability), saying per line what can be delivered.
     short = [(r["sku"], availability(r["product"], r["quantity"])) for r in rows]
@@ -333,7 +332,7 @@ def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None
 def checkout_cart(*, actor, checkout: Checkout, idempotency_key: str | None = None) -> Order:
     """Place the actor's cart as an order and empty the cart, in one transaction. A second submit with the same
     key (a double click, a reload) waits for the first on the cart's lock and then returns its order."""
-    from ..models import Cart, CartLine
+    from ..models import CartLine
 
     _require(actor, permissions.ORDER, _("Your role does not allow placing orders."))
     key = (idempotency_key or "").strip()[:100] or None

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from portal.money import format_percent
 
-from . import hooks
 from ..errors import InvalidCheckout
 from ..models.order import MAX_INSTALLMENTS, PaymentMethod
+from . import hooks
+
 # Methods that may be split into installments (a wire transfer is one payment).
 SPLITTABLE = (PaymentMethod.ON_ACCOUNT, PaymentMethod.CARD)
 

@@ -129,7 +129,6 @@ def test_order_page_shows_the_status_and_a_button_per_allowed_move(staff_client,
 
 def test_an_order_waiting_for_its_approver_offers_no_placing(staff_client, owner, dealer, panel):
     from dealers.models import Role
-
     from dealers.tests.factories import DealerUserFactory
 
     with_addresses(dealer)

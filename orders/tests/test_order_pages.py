@@ -15,7 +15,6 @@ from .conftest import actor_of
 from .factories import CartFactory, CartLineFactory
 
 
-
 @pytest.fixture
 def cart(owner, dealer, panel):
     cart = CartFactory(user=owner, dealer=dealer)

@@ -12,8 +12,8 @@ from dealers.tests.factories import AddressFactory, DealerFactory, DealerUserFac
 from orders.errors import (
     InvalidCheckout,
     InvalidReturn,
-    NotAllowed,
     NoLines,
+    NotAllowed,
     OrderNotChangeable,
     OverOrderLimit,
     StatusNotAllowed,

@@ -183,7 +183,7 @@ def xlsx(rows) -> bytes:
 
 
 def test_csv_with_semicolons_quotes_and_decimal_commas(actor, panel, cable):
-    content = 'SKU;Quantity\r\nled-600;4\r\n"KB-1";"2,5"\r\nNOPE;1\r\n'.encode()
+    content = b'SKU;Quantity\r\nled-600;4\r\n"KB-1";"2,5"\r\nNOPE;1\r\n'
     result = services.add_quick_order(actor=actor, upload=upload(content))
     assert [(a.line, a.product.sku, a.quantity) for a in result.added] == [(2, "LED-600", D(4)), (3, "KB-1", D("2.5"))]
     assert [(p.line, p.code) for p in result.problems] == [(4, "catalog.unknown_sku")]

@@ -12,7 +12,6 @@ from .lists import (  # noqa: F401
     list_to_cart,
     lists,
 )
-from .quick_order import quick_order  # noqa: F401
 from .ordering import (  # noqa: F401
     cart_quote,
     checkout,
@@ -26,3 +25,4 @@ from .ordering import (  # noqa: F401
     order_return,
     return_photo,
 )
+from .quick_order import quick_order  # noqa: F401

@@ -16,7 +16,6 @@ from ..models import OPEN_STATUSES, CreditAccount, Invoice, InvoiceStatus
 from .invoices import invoice_recipients
 
 
-
 def reminder_days() -> list[int]:
     """Days relative to the due date on which the dealer is reminded: negative before, 0 on the day, positive
     after (settings.INVOICE_REMINDER_DAYS, e.g. "-3,0,7,14")."""

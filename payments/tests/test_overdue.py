@@ -98,9 +98,8 @@ def test_thirty_days_late_puts_the_account_on_hold_and_refuses_orders_on_account
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_daily_job(celery_worker, settings):
-    from portal.testing import wait_until
-
     from payments.tasks import run_overdue_task
+    from portal.testing import wait_until
 
     dealer = with_addresses(DealerFactory())
     yesterday = datetime.date.today() - datetime.timedelta(days=1)

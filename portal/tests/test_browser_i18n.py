@@ -19,7 +19,7 @@ from pricing.tests.factories import PriceListFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # 11:02 UTC is 14:02 in Istanbul, the portal's time zone.
-PLACED = datetime.datetime(2027, 1, 5, 11, 2, tzinfo=datetime.timezone.utc)
+PLACED = datetime.datetime(2027, 1, 5, 11, 2, tzinfo=datetime.UTC)
 
 
 def _switch_language(page, code):

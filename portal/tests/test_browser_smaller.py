@@ -7,9 +7,9 @@ import pytest
 
 from catalog.models import Product
 from catalog.tests.factories import ProductFactory
+from dealers.models import Role
 from dealers.tests.factories import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory
 from dealers.tests.test_browser import log_in
-from dealers.models import Role
 from portal.actors import Actor
 from pricing import services
 from pricing.tests.factories import PriceListFactory, PriceListItemFactory

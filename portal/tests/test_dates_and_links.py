@@ -19,7 +19,7 @@ from portal.models import AuditEntry, Notification
 BASE_DIR = Path(settings.BASE_DIR)
 DAY = datetime.date(2027, 1, 5)
 # 11:02 UTC is 14:02 in Istanbul.
-MOMENT = datetime.datetime(2027, 1, 5, 11, 2, tzinfo=datetime.timezone.utc)
+MOMENT = datetime.datetime(2027, 1, 5, 11, 2, tzinfo=datetime.UTC)
 
 EXPECTED = {
     "en": ("2027-01-05", "2027-01-05 14:02"),

@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from dealers.tests.factories import DealerFactory
 from portal import documents
 from portal.models import Document
 
-from dealers.tests.factories import DealerFactory
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ answers 400, as a dealer user and as staff; the API with JSON and a code, pages 
 import uuid
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 from django.urls.converters import UUIDConverter
 
 from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory

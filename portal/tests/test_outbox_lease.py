@@ -16,6 +16,7 @@ from portal.testing import read_mail_dir, wait_until
 
 from .factories import NotificationFactory, UserFactory
 
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_mail_whose_pool_process_was_killed_mid_send_is_delivered_once(start_celery, private_broker, tmp_path,

@@ -82,8 +82,8 @@ def test_home_page_query_count(client, django_assert_max_num_queries):
 # --- Where "/" leads a signed-in user, the favicon ------------------------------------------------------------------
 
 def test_home_sends_each_signed_in_user_to_its_work(client):
-    from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
     from dealers.selectors import ACTING_SESSION_KEY
+    from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
 
     dealer = DealerFactory()
     expected = [

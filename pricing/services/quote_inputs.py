@@ -13,6 +13,7 @@ from catalog.models import Product
 from catalog.services import validate_quantity
 from portal.errors import DomainError
 
+from ..engine.lines import to_product_id
 from ..errors import (
     InvalidQuoteHeader,
     InvalidQuotePrice,
@@ -21,7 +22,6 @@ from ..errors import (
     QuoteTooManyLines,
     UnknownProduct,
 )
-from ..engine.lines import to_product_id
 from ..models import DeliveryMethod, PaymentAdjustment
 
 MAX_LINES = 500

@@ -1,9 +1,10 @@
 """Whether a quote's lines can be delivered as quoted, by the catalog's one availability rule: the editor warns the
 agent before sending, the dealer's page says it before "Accept and order", and acceptance refuses it early with the
 reason (take_stock stays the final guard when the order is placed)."""
+from django.utils.translation import gettext as _
+
 from catalog.availability import Availability, availability
 from catalog.errors import OutOfStock
-from django.utils.translation import gettext as _
 
 
 def quote_stock_problems(lines, *, display=None) -> list[tuple[object, Availability]]:

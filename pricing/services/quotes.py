@@ -5,8 +5,8 @@ through `_move`, which runs on the locked row, checks QUOTE_TRANSITIONS and writ
 (outbox) are written in the same transaction as the change."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -35,7 +35,6 @@ from ..errors import (
     ReasonRequired,
 )
 from ..models import QUOTE_TRANSITIONS, Quote, QuoteLine, QuoteStatus, QuoteStatusChange
-from .quote_stock import require_quote_deliverable
 from .quote_inputs import (  # noqa: F401  (QuoteLineInput and HEADER_FIELDS are part of this module's interface)
     HEADER_FIELDS,
     MAX_LINES,
@@ -46,6 +45,7 @@ from .quote_inputs import (  # noqa: F401  (QuoteLineInput and HEADER_FIELDS are
     plain_quantity,
     product_id_of,
 )
+from .quote_stock import require_quote_deliverable
 
 S = QuoteStatus
 NUMBER_SERIES = "QUO"

@@ -172,6 +172,7 @@ def test_calculator_finds_skus_whatever_their_case(client, dealer, product):
     from django.urls import reverse
 
     from dealers.tests.factories import DealerUserFactory
+
     from .factories import PriceListFactory, PriceListItemFactory
 
     PriceListItemFactory(price_list=PriceListFactory(kind="market"), product=product, unit_price="120.00")

@@ -8,9 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from portal.documents import get_kind, render_pdf
+from pricing import services
 from pricing.services.quote_pdf import QUOTE_PDF
 from pricing.services.quotes import QuoteLineInput
-from pricing import services
 
 from .quote_fixtures import actor_of, priced, send
 

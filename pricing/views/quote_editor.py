@@ -18,10 +18,10 @@ from .. import permissions, quote_selectors, services
 from ..engine import format_quantity
 from ..forms import NewQuoteLineFormSet, QuoteHeaderForm, QuoteLineFormSet
 from ..models import QuoteStatus
-from ..services.quote_figures import quote_figures
-from ..services.quote_pdf import snapshot_context
 from ..services.quote_drafts import draft_defaults
+from ..services.quote_figures import quote_figures
 from ..services.quote_inputs import HEADER_FIELDS, QuoteLineInput
+from ..services.quote_pdf import snapshot_context
 from ..services.quote_stock import problem_text, quote_stock_problems
 
 PER_PAGE = 50

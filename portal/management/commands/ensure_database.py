@@ -1,8 +1,8 @@
 """Create the PostgreSQL database named in DATABASE_URL if it does not exist yet."""
 import psycopg2
-from psycopg2 import sql
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from psycopg2 import sql
 
 
 class Command(BaseCommand):
