@@ -32,6 +32,13 @@ class DomainError(Exception):
         return body
 
 
+def add_to_form(form, exc: DomainError, *, fields=None) -> None:
+    """The one way a page shows a DomainError: on the field it names when the form has that field (`fields` maps a
+    service's field name to the form's), else above the form."""
+    field = (fields or {}).get(exc.field, exc.field)
+    form.add_error(field if field in form.fields else None, str(exc.message))
+
+
 class Conflict(DomainError):
     code = "portal.conflict"
     conflict = True
