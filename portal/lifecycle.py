@@ -69,6 +69,23 @@ def acting_user(actor):
     return (user if getattr(user, "pk", None) else None), bool(getattr(actor, "on_behalf", False))
 
 
+_lifecycles: dict[str, Lifecycle] = {}
+
+
+def all_lifecycles() -> list[Lifecycle]:
+    """Every lifecycle of the installed apps (their models are loaded), by name."""
+    return sorted(_lifecycles.values(), key=lambda life: life.name)
+
+
+def lifecycle_of(model) -> Lifecycle:
+    """The lifecycle of a model class or instance."""
+    model = model if isinstance(model, type) else type(model)
+    for life in _lifecycles.values():
+        if life.model is model:
+            return life
+    raise LookupError(f"{model.__name__} has no lifecycle")
+
+
 class Lifecycle:
     """One object's statuses, the moves between them, and where each move is recorded."""
 
@@ -88,6 +105,9 @@ class Lifecycle:
         self.audit_action = audit_action
         # The keyword the object is passed to guards and listeners by ("order", "invoice"...).
         self.subject = subject or history_of
+        if name in _lifecycles:
+            raise ValueError(f"Lifecycle {name} is declared twice")
+        _lifecycles[name] = self
         self.guard = hooks.point(f"{name}.guard", args=(self.subject, "previous", "to", "actor"),
                                  doc=f"Before a {name} moves: raise a DomainError to refuse the move.")
         self.moved = hooks.point(f"{name}.moved", args=(self.subject, "previous", "actor"),
@@ -95,6 +115,11 @@ class Lifecycle:
 
     def __repr__(self):
         return f"<lifecycle {self.name}>"
+
+    @property
+    def model(self):
+        """The model whose status this lifecycle moves (the history's foreign key points at it)."""
+        return self.history._meta.get_field(self.history_of).related_model
 
     # --- the table ------------------------------------------------------------------------------------------
 
