@@ -88,6 +88,9 @@ class OverOrderLimit(OrdersError):
 
 
 class StatusNotAllowed(OrdersError):
+    """An order cannot make this move (orders.models.ORDER's table, or an approver's move asked of staff): the one
+    code of a forbidden order move."""
+
     code = "orders.status_not_allowed"
     conflict = True
 
@@ -99,3 +102,10 @@ class OrderNotChangeable(OrdersError):
 
 class InvalidReturn(OrdersError):
     code = "orders.invalid_return"
+
+
+class ReturnStatusNotAllowed(OrdersError):
+    """A return cannot make this move (it has been decided already): the one code of a forbidden return move."""
+
+    code = "orders.return_status_not_allowed"
+    conflict = True

@@ -8,67 +8,59 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
-        # Orders (an earlier stage) ask every later stage before an order commits to an amount: credit is ours.
-        from orders.services.hooks import on_order_commitment
+        # Orders (an earlier stage) declare their hook points in orders/hooks.py and, for the order's and the
+        # return's lifecycles, in orders.models (ORDER, RETURN).
+        from orders import hooks as order_hooks
+        from orders.models import ORDER, RETURN
 
+        # Orders ask every later stage before an order commits to an amount: credit is ours.
         from .services.credit import check_order_credit
 
-        on_order_commitment(check_order_credit)
+        order_hooks.commitment.register(check_order_credit)
 
         # Invoices when an order ships (or is confirmed, settings.INVOICE_ON); credit notes from approved returns.
-        from orders.services.hooks import on_status_changed
-        from orders.services.returns import on_return_approved
-
         from .services.allocation import credit_note_from_return
         from .services.invoices import invoice_on_status_changed
 
-        on_status_changed(invoice_on_status_changed)
+        ORDER.moved.register(invoice_on_status_changed)
 
         # A wire-transfer order waits for its money before staff move it on.
-        from orders.services.hooks import guard_status
-
         from .services.wire import guard_wire_order
 
-        guard_status(guard_wire_order)
+        ORDER.guard.register(guard_wire_order)
 
         # Checkout offers only the payment methods the dealer's credit account allows.
-        from orders.services.hooks import filter_payment_methods
-
         from .services.credit import allowed_methods
 
-        filter_payment_methods(allowed_methods)
+        order_hooks.payment_methods_allowed.register(allowed_methods)
 
         # ... and shows on account disabled, with the reason, while the dealer has no credit limit or is on hold.
-        from orders.services.hooks import explain_payment_methods
-
         from .services.credit import explain_methods
 
-        explain_payment_methods(explain_methods)
+        order_hooks.payment_methods_unavailable.register(explain_methods)
 
         # Card orders wait for their authorisation, cannot grow past it, are captured when invoiced and released
-        # when cancelled.
+        # when cancelled. (The card listener comes after the invoice listener: it captures once invoiced.)
         from .services.cards import card_on_status_changed, check_card_commitment, guard_card_order
 
-        guard_status(guard_card_order)
-        on_order_commitment(check_card_commitment)
-        on_status_changed(card_on_status_changed)
+        ORDER.guard.register(guard_card_order)
+        order_hooks.commitment.register(check_card_commitment)
+        ORDER.moved.register(card_on_status_changed)
 
         # A newly approved dealer gets its credit account; finance is asked to set a limit when the default is 0.
-        from dealers.services.lifecycle import on_dealer_approved
+        from dealers import hooks as dealer_hooks
 
         from .services.credit import open_account_for_new_dealer
 
-        on_dealer_approved(open_account_for_new_dealer)
+        dealer_hooks.approved.register(open_account_for_new_dealer)
 
         # Staff set the new dealer's credit on the approve page and see its account on the dealer's admin page.
-        from dealers.admin_hooks import add_approval_fields, add_dealer_panel
-
         from .admin_credit import approval_fields, dealer_credit_panel
 
-        add_approval_fields(approval_fields)
-        add_dealer_panel(dealer_credit_panel)
+        dealer_hooks.approval_fields.register(approval_fields)
+        dealer_hooks.dealer_panel.register(dealer_credit_panel)
 
-        on_return_approved(credit_note_from_return)
+        RETURN.moved.register(credit_note_from_return)
 
         # A statement PDF is downloaded by whom the statement's permission function lets through.
         from portal.documents import register_access

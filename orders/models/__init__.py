@@ -6,6 +6,9 @@ __all__ = ["Cart", "CartLine", "CartLineQuerySet", "SavedList", "SavedListLine",
 from .order import (  # noqa: E402,F401
     CHANGEABLE,
     HOLDS_STOCK,
+    ORDER,
+    RETURN,
+    RETURN_TRANSITIONS,
     TRANSITIONS,
     Order,
     OrderLine,
@@ -15,10 +18,12 @@ from .order import (  # noqa: E402,F401
     ReturnPhoto,
     ReturnRequest,
     ReturnStatus,
+    ReturnStatusChange,
     ShippingMethod,
     SubStatus,
 )
 
-__all__ += ["CHANGEABLE", "HOLDS_STOCK", "TRANSITIONS", "Order", "OrderLine", "OrderStatus",
-            "OrderStatusChange", "PaymentMethod", "ReturnPhoto", "ReturnRequest", "ReturnStatus", "ShippingMethod",
+__all__ += ["CHANGEABLE", "HOLDS_STOCK", "ORDER", "RETURN", "RETURN_TRANSITIONS", "TRANSITIONS", "Order", "OrderLine", "OrderStatus",
+            "OrderStatusChange", "PaymentMethod", "ReturnPhoto", "ReturnRequest", "ReturnStatus", "ReturnStatusChange",
+            "ShippingMethod",
             "SubStatus"]

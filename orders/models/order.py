@@ -7,8 +7,10 @@ from django.db.models import F, Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.lifecycle import Lifecycle, StatusChange, status_fields
 from pricing.models.prices import MAX_INSTALLMENTS, PaymentAdjustment
 
+from ..errors import ReturnStatusNotAllowed, StatusNotAllowed
 from .cart import QUANTITY_DIGITS, QUANTITY_PLACES
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -28,7 +30,8 @@ class OrderStatus(models.TextChoices):
 
 
 S = OrderStatus
-# The only moves an order makes (design.md); orders.services.set_status checks every move against it.
+# The only moves an order makes (design.md); ORDER.move checks every move against it. pending_approval → placed is
+# the approver's move (ordering.approve_order), never a staff move (changes.staff_moves).
 TRANSITIONS = {
     S.PENDING_APPROVAL: {S.PLACED, S.REJECTED, S.CANCELLED},
     S.PLACED: {S.CONFIRMED, S.PROCESSING, S.CANCELLED},
@@ -189,32 +192,19 @@ class OrderLine(models.Model):
         return self.line_net + self.line_vat
 
 
-class OrderStatusChange(models.Model):
-    """One move of an order, and who made it: the history shown on the order page."""
+class OrderStatusChange(StatusChange):
+    """One move of an order, and who made it: the history shown on the order page (a sub-status set within the
+    same status is a row too)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=20,
-                                   choices=OrderStatus.choices, blank=True)
-    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=20, choices=OrderStatus.choices)
+    from_status, to_status = status_fields(OrderStatus, 20)
     sub_status = models.ForeignKey(SubStatus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           related_name="+")
-    on_behalf = models.BooleanField(default=False)
-    note = models.TextField(_("note"), blank=True)
     # Staff choose, for each note they write, whether the dealer reads it; an internal note stays in the admin.
     note_internal = models.BooleanField(_("internal note (staff only)"), default=False)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status history")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        from portal.captions import status_change_caption
-
-        return status_change_caption(from_label=self.get_from_status_display(),
-                                     to_label=self.get_to_status_display(), when=self.created_at, by=self.by)
 
     def visible_to_dealer(self) -> bool:
         return self.sub_status is None or self.sub_status.visible_to_dealer
@@ -223,6 +213,11 @@ class OrderStatusChange(models.Model):
     def dealer_note(self) -> str:
         """The note as the dealer may read it: nothing when staff marked it internal."""
         return "" if self.note_internal else self.note
+
+
+ORDER = Lifecycle(
+    "orders.order", statuses=OrderStatus, transitions=TRANSITIONS, history=OrderStatusChange, history_of="order",
+    error=StatusNotAllowed, refusal=_("An order cannot go from “%(current)s” to “%(target)s”."))
 
 
 class ReturnStatus(models.TextChoices):
@@ -265,6 +260,29 @@ def return_photo_upload_to(instance, filename):
     from pathlib import Path
 
     return f"private/returns/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class ReturnStatusChange(StatusChange):
+    """One move of a return (requested, then approved or rejected) and who made it."""
+
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="history")
+    from_status, to_status = status_fields(ReturnStatus, 10)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("return status change")
+        verbose_name_plural = _("return status history")
+
+
+# The only moves a return makes: staff approve or reject a requested return, once.
+RETURN_TRANSITIONS = {
+    ReturnStatus.REQUESTED: {ReturnStatus.APPROVED, ReturnStatus.REJECTED},
+    ReturnStatus.APPROVED: set(),
+    ReturnStatus.REJECTED: set(),
+}
+RETURN = Lifecycle(
+    "orders.return", statuses=ReturnStatus, transitions=RETURN_TRANSITIONS, history=ReturnStatusChange,
+    history_of="return_request", subject="rma", error=ReturnStatusNotAllowed,
+    refusal=_("A return cannot go from “%(current)s” to “%(target)s”."))
 
 
 class ReturnPhoto(models.Model):

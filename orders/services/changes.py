@@ -15,9 +15,9 @@ from catalog.skus import parse_quantity
 from dealers import permissions
 from portal import audit, locks, outbox
 
+from .. import hooks
 from ..errors import InvalidCheckout, NoLines, NotAllowed, OrderNotChangeable, OverOrderLimit, StatusNotAllowed
-from ..models import CHANGEABLE, HOLDS_STOCK, TRANSITIONS, Order, OrderStatus, SubStatus
-from . import hooks
+from ..models import CHANGEABLE, HOLDS_STOCK, ORDER, TRANSITIONS, Order, OrderStatus, SubStatus
 from .ordering import (
     FixedPrice,
     _dealer_users_who,
@@ -67,7 +67,7 @@ def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="
         if status == previous and sub_status == order.sub_status:
             return order
         if status != previous:
-            hooks.check_status_move(order=order, to_status=status)
+            ORDER.guard.run(order=order, previous=previous, to=status, actor=by)
         if status == S.CANCELLED and previous in HOLDS_STOCK:
             _release(order)
         order.status = status
@@ -76,7 +76,7 @@ def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="
         _history(order, by=by, from_status=previous, to_status=status, sub_status=sub_status, note=note,
                  note_internal=note_internal and bool(note))
         if status != previous:
-            hooks.status_changed(order=order, previous=previous, by=by)
+            ORDER.moved.run(order=order, previous=previous, actor=by)
         audit.record(actor=by, action="order.status", target=order, dealer=order.dealer,
                      data={"number": order.number, "from": previous, "to": status,
                            "sub_status": sub_status.code if sub_status else None, "note": note,
@@ -132,14 +132,14 @@ def cancel_order(*, actor, order, note="") -> Order:
         previous = order.status
         # Every move runs the later stages' guards and listeners, as set_status does (payments releases a card
         # authorisation when the order ends unpaid).
-        hooks.check_status_move(order=order, to_status=S.CANCELLED)
+        ORDER.guard.run(order=order, previous=previous, to=S.CANCELLED, actor=actor)
         if previous in HOLDS_STOCK:
             _release(order)
         order.status, order.sub_status = S.CANCELLED, None
         order.save(update_fields=["status", "sub_status", "updated_at"])
         _history(order, by=actor.user, from_status=previous, to_status=S.CANCELLED, note=note,
                  on_behalf=actor.on_behalf)
-        hooks.status_changed(order=order, previous=previous, by=actor.user)
+        ORDER.moved.run(order=order, previous=previous, actor=actor)
         audit.record(actor=actor.user, action="order.cancelled", target=order, dealer=order.dealer,
                      data=actor.audit_data(number=order.number, note=note))
         outbox.notify_staff(template="orders/staff_cancelled", context=_mail_context(order, note=note))
@@ -219,7 +219,7 @@ def change_order_quantities(*, actor, order, quantities: dict) -> Order:
         order.total_net, order.total_vat, order.total_gross = net, vat, gross
         order.save(update_fields=["total_net", "total_vat", "total_gross", "updated_at"])
         if holds and gross > previous_total:
-            hooks.order_commits(order=order, actor=actor, previous_total=previous_total)
+            hooks.commitment.run(order=order, actor=actor, previous_total=previous_total)
         note = "; ".join(f"{sku}: {old} → {new}" for sku, old, new in changes)
         _history(order, by=actor.user, from_status=order.status, to_status=order.status,
                  note=_("Changed: %(changes)s") % {"changes": note}, on_behalf=actor.on_behalf)

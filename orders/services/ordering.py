@@ -26,6 +26,7 @@ from portal.money import quantize, vat_amount
 from portal.numbering import next_number
 from pricing.engine import price_lines
 
+from .. import hooks
 from ..errors import (
     DealerNotApproved,
     InvalidCheckout,
@@ -38,6 +39,7 @@ from ..errors import (
     UnpricedProduct,
 )
 from ..models import (
+    ORDER,
     Order,
     OrderLine,
     OrderStatus,
@@ -45,7 +47,6 @@ from ..models import (
     PaymentMethod,
     ShippingMethod,
 )
-from . import hooks
 from .payment_options import check_choice
 
 S = OrderStatus
@@ -261,7 +262,7 @@ def _history(order, *, by, to_status, from_status="", note="", sub_status=None, 
 
 
 def _dealer_users_who(dealer, ability):
-    return list_users_who_may(dealer, ability)
+    return list_users_who_may(dealer=dealer, ability=ability)
 
 
 def _mail_context(order, **extra):
@@ -308,7 +309,7 @@ def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None
                           vat_rate=r["vat_rate"], line_net=r["line_net"], line_vat=r["line_vat"], rules=r["rules"])
                 for i, r in enumerate(rows)])
             if not waiting:
-                hooks.order_commits(order=order, actor=actor, previous_total=Decimal("0.00"))
+                hooks.commitment.run(order=order, actor=actor, previous_total=Decimal("0.00"))
                 # Stock rows are shared by every dealer's orders: locked as late as possible.
                 _take(order)
             order.number = next_number("ORD")
@@ -407,15 +408,15 @@ def _decide(*, actor, order, approve: bool, note: str) -> Order:
             raise StatusNotAllowed(_("This order is not waiting for approval any more."))
         to_status = S.PLACED if approve else S.REJECTED
         # Every move runs the later stages' guards and listeners, as changes.set_status does.
-        hooks.check_status_move(order=order, to_status=to_status)
+        ORDER.guard.run(order=order, previous=S.PENDING_APPROVAL, to=to_status, actor=actor)
         if approve:
             _take(order)
-            hooks.order_commits(order=order, actor=actor, previous_total=Decimal("0.00"))
+            hooks.commitment.run(order=order, actor=actor, previous_total=Decimal("0.00"))
         order.status, order.decided_by, order.decision_note = to_status, actor.user, note
         order.save(update_fields=["status", "decided_by", "decision_note", "updated_at"])
         _history(order, by=actor.user, from_status=S.PENDING_APPROVAL, to_status=to_status, note=note,
                  on_behalf=actor.on_behalf)
-        hooks.status_changed(order=order, previous=S.PENDING_APPROVAL, by=actor.user)
+        ORDER.moved.run(order=order, previous=S.PENDING_APPROVAL, actor=actor)
         audit.record(actor=actor.user, action="order.approved" if approve else "order.rejected", target=order,
                      dealer=order.dealer, data=actor.audit_data(number=order.number, note=note))
         outbox.notify(to=order.placed_by, template="orders/approved" if approve else "orders/rejected",

@@ -5,7 +5,7 @@ plans are what pricing offers: an active `PaymentAdjustment` for (method, n), it
 prices (pricing's engine), so the order total is what the dealer owes. On account, the invoice is then split into
 n monthly due dates (payments.services.invoices); by card, the card issuer splits it. A wire transfer is one
 payment. Card is offered only when a card payment provider is configured (settings.CARD_PAYMENT_PROVIDER), and a
-dealer's credit account may narrow the methods (payments registers with `hooks.filter_payment_methods`).
+dealer's credit account may narrow the methods (payments registers on `orders.payment_methods_allowed`, orders/hooks.py).
 """
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from portal.money import format_percent
 
+from .. import hooks
 from ..errors import InvalidCheckout
 from ..models.order import MAX_INSTALLMENTS, PaymentMethod
-from . import hooks
 
 # Methods that may be split into installments (a wire transfer is one payment).
 SPLITTABLE = (PaymentMethod.ON_ACCOUNT, PaymentMethod.CARD)

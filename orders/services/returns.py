@@ -2,7 +2,7 @@
 
 What may still be returned of a line = delivered − already returned − asked in requests still open; the line
 row is locked while a request is checked, so two parallel requests cannot return more than was delivered.
-Approved returns become credit notes in payments (a later stage hooks in through `return_approved`)."""
+Approved returns become credit notes in payments (a later stage listens on `orders.return.moved`)."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -19,23 +19,12 @@ from portal import audit, outbox, uploads
 from portal.numbering import next_number
 
 from ..errors import InvalidReturn, NotAllowed, StatusNotAllowed
-from ..models import OrderLine, OrderStatus, ReturnPhoto, ReturnRequest, ReturnStatus
+from ..models import RETURN, OrderLine, OrderStatus, ReturnPhoto, ReturnRequest, ReturnStatus
 from .ordering import _mail_context
 
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = {"image/jpeg", "image/png"}
-
-# Later stages (payments: credit notes) register a callable(return_request) run inside the approval.
-_approved_hooks = []
-
-
-def on_return_approved(hook):
-    """Register fn(return_request), run inside the approval's transaction (payments: the credit note); once."""
-    if hook not in _approved_hooks:
-        _approved_hooks.append(hook)
-    return hook
-
 
 def may_return(actor) -> bool:
     """Who may ask to return delivered goods: those who order or change orders (and agents acting for them)."""
@@ -119,8 +108,7 @@ def _decide(*, by, rma, approve: bool, note: str) -> ReturnRequest:
             line = OrderLine.objects.select_for_update().get(pk=rma.line_id)
             line.returned_quantity += rma.quantity
             line.save(update_fields=["returned_quantity"])
-            for hook in _approved_hooks:
-                hook(rma)
+        RETURN.moved.run(rma=rma, previous=ReturnStatus.REQUESTED, actor=by)
         audit.record(actor=by, action="return.approved" if approve else "return.rejected", target=rma,
                      dealer=rma.order.dealer, data={"number": rma.number, "note": note})
         outbox.notify(to=rma.requested_by, template="orders/return_decided", context=_mail_context(

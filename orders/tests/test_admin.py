@@ -5,19 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from dealers.tests.factories import StaffFactory
 from orders.models import OrderStatus, ReturnStatus, SubStatus
 from orders.services import changes, ordering, returns
-
-from .conftest import actor_of, with_addresses
-
-
-@pytest.fixture
-def staff_client(client, db):
-    staff = StaffFactory()
-    client.force_login(staff)
-    client.staff = staff
-    return client
+from orders.testing import actor_of, with_addresses
 
 
 @pytest.fixture
@@ -129,7 +119,7 @@ def test_order_page_shows_the_status_and_a_button_per_allowed_move(staff_client,
 
 def test_an_order_waiting_for_its_approver_offers_no_placing(staff_client, owner, dealer, panel):
     from dealers.models import Role
-    from dealers.tests.factories import DealerUserFactory
+    from dealers.testing import DealerUserFactory
 
     with_addresses(dealer)
     buyer = DealerUserFactory(dealer=dealer, role=Role.BUYER, order_limit=1)
@@ -188,12 +178,12 @@ def test_note_shown_to_the_dealer_reaches_its_page_api_and_mail(staff_client, or
 
 def test_a_refusal_from_the_service_is_an_error_message(staff_client, order, monkeypatch):
     from orders.errors import StatusNotAllowed
-    from orders.services import hooks
+    from orders.models import ORDER
 
-    def waits_for_shipment(*, order, to_status):
+    def waits_for_shipment(*, order, previous, to, actor):
         raise StatusNotAllowed("Ship it from the shipping desk first.")
 
-    monkeypatch.setattr(hooks, "_status_guards", [waits_for_shipment])
+    monkeypatch.setattr(ORDER.guard, "_functions", [waits_for_shipment])
     response = staff_client.post(_move_url(order, "cancelled"), {"apply": "1"}, follow=True)
     assert response.status_code == 200
     messages = [(m.level_tag, str(m)) for m in response.context["messages"]]
@@ -220,7 +210,7 @@ def test_history_inline_reads_as_a_caption(staff_client, order):
 
 
 def test_money_and_quantities_are_formatted(staff_client, owner, dealer, market):
-    from .conftest import priced
+    from orders.testing import priced
 
     big = priced(market, price="7640.94", sku="BIG-1")
     with_addresses(dealer)

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from catalog.errors import BelowMinimum, OutOfStock
 from catalog.models import Product
 from dealers.models import Address, Role
-from dealers.tests.factories import AddressFactory, DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import AddressFactory, DealerFactory, DealerUserFactory
 from orders.errors import (
     InvalidCheckout,
     InvalidReturn,
@@ -21,11 +21,9 @@ from orders.errors import (
 )
 from orders.models import CartLine, Order, OrderStatus, ReturnStatus, SubStatus
 from orders.services import changes, ordering, returns
+from orders.testing import CartFactory, CartLineFactory, OrdersProductFactory, actor_of, priced, with_addresses
 from portal.models import AuditEntry, Notification
-from pricing.tests.factories import PaymentAdjustmentFactory
-
-from .conftest import actor_of, priced, with_addresses
-from .factories import CartFactory, CartLineFactory, OrdersProductFactory
+from pricing.testing import PaymentAdjustmentFactory
 
 S = OrderStatus
 
@@ -241,11 +239,6 @@ def limited_buyer(dealer):
     return DealerUserFactory(dealer=dealer, role=Role.BUYER, order_limit=Decimal("500.00"))
 
 
-@pytest.fixture
-def approver(dealer):
-    return DealerUserFactory(dealer=dealer, role=Role.APPROVER)
-
-
 def test_buyer_over_limit_order_waits_for_approval_without_taking_stock(limited_buyer, approver, owner, addresses,
                                                                         panel):
     order = place(actor_of(limited_buyer), [(panel, 5)])  # 600.00 incl. VAT > 500.00
@@ -298,11 +291,6 @@ def test_approval_fails_clearly_when_the_stock_went_meanwhile(limited_buyer, app
 
 
 # --- statuses ------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def staff(db):
-    return StaffFactory()
-
 
 def test_staff_move_orders_only_along_the_lifecycle(actor, addresses, panel, staff):
     order = place(actor, [(panel, 1)])
@@ -438,16 +426,15 @@ def test_order_numbers_stay_unique_inside_one_transaction(actor, addresses, pane
 @pytest.fixture
 def heard():
     """A status listener as a later stage registers one (payments releases a card authorisation through it)."""
-    from orders.services import hooks
+    from orders.models import ORDER
 
     calls = []
 
-    def listener(*, order, previous, by):
-        calls.append((previous, order.status, by))
+    def listener(*, order, previous, actor):
+        calls.append((previous, order.status, getattr(actor, "user", actor)))
 
-    hooks.on_status_changed(listener)
-    yield calls
-    hooks._status_listeners.remove(listener)
+    with ORDER.moved.registered(listener):
+        yield calls
 
 
 def test_a_dealer_cancelling_runs_the_status_listeners(actor, owner, addresses, panel, heard):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from dealers.permissions import PAY
 from dealers.selectors import list_users_who_may
 from portal import audit, outbox
+from portal.lifecycle import acting_user
 from portal.money import quantize, to_decimal
 from portal.numbering import next_number
 
@@ -35,10 +36,24 @@ from ..errors import (
     ReturnNotInvoiced,
     WrongDealer,
 )
-from ..models import OPEN_STATUSES, ZERO, Allocation, CreditNote, Invoice, InvoiceStatus, Payment, PaymentKind
+from ..models import (
+    INVOICE,
+    OPEN_STATUSES,
+    ZERO,
+    Allocation,
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentKind,
+)
+from ..permissions import is_invoice_of
+from ..selectors import ENDED_ORDER_STATUSES
 
-__all__ = ["OLDEST", "allocate", "allocate_credit", "allocate_source", "clean_amount", "issue_credit_note", "record_payment",
-           "credit_note_from_return"]
+__all__ = ["OLDEST", "all_that_fits", "allocate", "allocate_credit", "allocate_source", "clean_amount",
+           "credit_note_from_return", "dealer_invoices_by_number", "free_payment_for_refund_unchecked",
+           "issue_credit_note", "lock_rows", "record_payment", "record_payment_unchecked", "reserved_for",
+           "settle_order_payments_unchecked"]
 
 OLDEST = "oldest"
 
@@ -63,8 +78,13 @@ def clean_amount(value, *, field="amount") -> Decimal:
     return quantize(amount)
 
 
-def _require_finance(by):
-    if not permissions.can_record_payments(by):
+def _user(actor):
+    """The user behind `actor` for the rows that keep who made them (None: a task, the portal itself)."""
+    return acting_user(actor)[0]
+
+
+def _require_finance(actor):
+    if not permissions.can_record_payments(actor):
         raise NotAllowed(_("Only finance staff record payments and allocations."))
 
 
@@ -108,24 +128,31 @@ def _current_due_date(invoice, plan) -> datetime.date:
     return plan[-1].due_date if plan else invoice.due_date
 
 
-def _settle_status(invoice) -> None:
-    """open → partially_paid → paid. A paid overdue invoice is paid; a partly paid overdue one stays overdue unless
-    its installment plan moved the next due date into the future."""
+def _settled_status(invoice) -> str:
+    """The status what `invoice` has settled gives it: open → partially_paid → paid. A paid overdue invoice is paid; a
+    partly paid overdue one stays overdue unless its installment plan moved the next due date into the future (then
+    its next installment is reminded afresh: due_date and last_reminder change on `invoice`, saved by the caller)."""
     if invoice.settled >= invoice.total_gross:
-        invoice.status = InvoiceStatus.PAID
-        return
+        return InvoiceStatus.PAID
     if invoice.installments > 1:
         due = _current_due_date(invoice, list(invoice.installment_plan.all()))
         if due != invoice.due_date:
             # The next installment is reminded afresh (before, on and after its own due date).
             invoice.due_date, invoice.last_reminder = due, ""
     if invoice.status == InvoiceStatus.OVERDUE and invoice.due_date < timezone.localdate():
+        return InvoiceStatus.OVERDUE
+    return InvoiceStatus.PARTIALLY_PAID if invoice.settled > 0 else InvoiceStatus.OPEN
+
+
+def _save_settled(invoice, *, actor, source) -> None:
+    """Save a locked invoice's new settled amount; its status moves through the lifecycle when that changes it."""
+    fields = ["settled", "due_date", "last_reminder"]
+    target = _settled_status(invoice)
+    if target == invoice.status:
+        invoice.save(update_fields=fields)
         return
-    invoice.status = InvoiceStatus.PARTIALLY_PAID if invoice.settled > 0 else InvoiceStatus.OPEN
-
-
-# Orders that ended without being a sale: money recorded for them is the dealer's credit.
-ENDED_ORDER_STATUSES = ("cancelled", "rejected")
+    INVOICE.move(invoice, to=target, actor=actor, fields=fields, audit_action=f"invoice.{target}",
+                 audit_data={"number": invoice.number, "source": source.number, "settled": str(invoice.settled)})
 
 
 def reserved_for(source):
@@ -152,9 +179,9 @@ def _refuse_reserved(source, invoice) -> None:
                                % {"source": source.number, "order": reserved[1]}, field="invoice")
 
 
-def _apply_locked(*, source, invoice, amount: Decimal, by) -> Allocation:
+def _apply_locked(*, source, invoice, amount: Decimal, actor) -> Allocation:
     """Write one allocation of `amount` from `source` (a locked payment or credit note) to `invoice` (locked)."""
-    if source.dealer_id != invoice.dealer_id:
+    if not is_invoice_of(invoice, source.dealer_id):
         raise WrongDealer(_("Invoice %(invoice)s is not of the same dealer as %(source)s.")
                           % {"invoice": invoice.number, "source": source.number}, field="invoice")
     _refuse_reserved(source, invoice)
@@ -171,13 +198,12 @@ def _apply_locked(*, source, invoice, amount: Decimal, by) -> Allocation:
     is_payment = isinstance(source, Payment)
     allocation = Allocation.objects.create(invoice=invoice, payment=source if is_payment else None,
                                            credit_note=None if is_payment else source, amount=amount,
-                                           created_by=by if getattr(by, "pk", None) else None)
+                                           created_by=_user(actor))
     source.allocated += amount
     source.save(update_fields=["allocated"])
     invoice.settled += amount
-    _settle_status(invoice)
-    invoice.save(update_fields=["settled", "status", "due_date", "last_reminder"])
-    audit.record(actor=by, action="payment.allocated", target=invoice, dealer=invoice.dealer, data={
+    _save_settled(invoice, actor=actor, source=source)
+    audit.record(actor=_user(actor), action="payment.allocated", target=invoice, dealer=invoice.dealer, data={
         "invoice": invoice.number, "source": source.number, "amount": str(amount), "status": invoice.status})
     return allocation
 
@@ -192,7 +218,7 @@ def _open_invoice_ids(dealer, *, first=None) -> list[int]:
     return ids
 
 
-def _spread_locked(*, sources, invoices, order: list[int], by) -> list[Allocation]:
+def _spread_locked(*, sources, invoices, order: list[int], actor) -> list[Allocation]:
     """Spread the locked sources (in the given order) over the locked invoices in `order` (invoice ids)."""
     made = []
     queue = [invoices[pk] for pk in order if pk in invoices]
@@ -209,10 +235,10 @@ def _spread_locked(*, sources, invoices, order: list[int], by) -> list[Allocatio
                 continue  # money kept for its order is never spent elsewhere automatically
             if reserved is not None:
                 # What is left once its order's invoice is paid is free for the invoices after it.
-                made.append(_apply_locked(source=source, invoice=invoice, amount=min(left, owed), by=by))
+                made.append(_apply_locked(source=source, invoice=invoice, amount=min(left, owed), actor=actor))
                 reserved = reserved_for(source)
                 continue
-            made.append(_apply_locked(source=source, invoice=invoice, amount=min(left, owed), by=by))
+            made.append(_apply_locked(source=source, invoice=invoice, amount=min(left, owed), actor=actor))
     return made
 
 
@@ -239,7 +265,7 @@ def _clean_manual(allocate, amount) -> dict[int, Decimal]:
     return wanted
 
 
-def record_payment(*, by, dealer, amount, kind, received_on, reference="", idempotency_key=None, order=None,
+def record_payment(*, actor, dealer, amount, kind, received_on, reference="", idempotency_key=None, order=None,
                    allocate=OLDEST) -> Payment:
     """Finance staff (or the accounting system through the API) record money received from `dealer`.
 
@@ -247,13 +273,13 @@ def record_payment(*, by, dealer, amount, kind, received_on, reference="", idemp
     oldest due first; money for an order not invoiced yet stays with the order until its invoice is issued), None (leave it all unallocated), or {invoice id: amount} by hand. What is not allocated is the
     dealer's credit balance. The same `idempotency_key` for the dealer returns the first payment (a parallel retry
     collides on the database's unique constraint and returns it too); the returned object's `created` says which."""
-    _require_finance(by)
-    return record_payment_unchecked(by=by, dealer=dealer, amount=amount, kind=kind, received_on=received_on,
+    _require_finance(actor)
+    return record_payment_unchecked(actor=actor, dealer=dealer, amount=amount, kind=kind, received_on=received_on,
                                     reference=reference, idempotency_key=idempotency_key, order=order,
                                     allocate=allocate)
 
 
-def record_payment_unchecked(*, by, dealer, amount, kind, received_on, reference="", idempotency_key=None,
+def record_payment_unchecked(*, actor, dealer, amount, kind, received_on, reference="", idempotency_key=None,
                              order=None, allocate=OLDEST) -> Payment:
     """`record_payment` without the finance check, for money the portal itself took (a captured card payment)."""
     amount = clean_amount(amount)
@@ -277,9 +303,9 @@ def record_payment_unchecked(*, by, dealer, amount, kind, received_on, reference
         with transaction.atomic():
             payment = Payment.objects.create(
                 number=next_number("PAY"), dealer=dealer, kind=kind, amount=amount, received_on=received_on,
-                reference=reference, order=order, idempotency_key=key, recorded_by=by if getattr(by, "pk", None)
-                else None, currency=getattr(getattr(dealer, "credit_account", None), "currency", "TRY"))
-            audit.record(actor=by, action="payment.recorded", target=payment, dealer=dealer, data={
+                reference=reference, order=order, idempotency_key=key, recorded_by=_user(actor),
+                currency=getattr(getattr(dealer, "credit_account", None), "currency", "TRY"))
+            audit.record(actor=_user(actor), action="payment.recorded", target=payment, dealer=dealer, data={
                 "number": payment.number, "amount": str(amount), "kind": kind, "received_on": received_on.isoformat(),
                 "reference": reference, "order": order.number if order else None})
             if manual:
@@ -289,7 +315,7 @@ def record_payment_unchecked(*, by, dealer, amount, kind, received_on, reference
                     invoice = invoices.get(invoice_id)
                     if invoice is None:
                         raise InvalidPayment(_("Unknown invoice: %(id)s") % {"id": invoice_id}, field="allocations")
-                    _apply_locked(source=payment, invoice=invoice, amount=part, by=by)
+                    _apply_locked(source=payment, invoice=invoice, amount=part, actor=actor)
             elif allocate == OLDEST and order is not None and not Invoice.objects.filter(order=order).exists():
                 pass  # money for an order not yet invoiced waits for that order's invoice (wire transfers)
             elif allocate == OLDEST:
@@ -298,7 +324,7 @@ def record_payment_unchecked(*, by, dealer, amount, kind, received_on, reference
                 order_ids = _open_invoice_ids(dealer, first=first)
                 payments, _notes, invoices = lock_rows(payments=[payment], invoices=order_ids)
                 payment = payments[payment.pk]
-                _spread_locked(sources=[payment], invoices=invoices, order=order_ids, by=by)
+                _spread_locked(sources=[payment], invoices=invoices, order=order_ids, actor=actor)
     except IntegrityError:
         if key:
             existing = Payment.objects.filter(dealer=dealer, idempotency_key=key).first()
@@ -309,24 +335,46 @@ def record_payment_unchecked(*, by, dealer, amount, kind, received_on, reference
     return payment
 
 
-def allocate(*, by, source, invoice, amount) -> Allocation:
-    """Finance staff allocate `amount` of a payment or credit note to one invoice of the same dealer."""
-    _require_finance(by)
-    amount = clean_amount(amount)
+def dealer_invoices_by_number(*, dealer, numbers, field="allocations") -> dict:
+    """{number: invoice} of `dealer`'s invoices by their numbers; a number that is not one of the dealer's invoices
+    (unknown, or another dealer's: is_invoice_of) is refused on `field`, and nothing is said of other dealers."""
+    wanted = [str(number).strip() for number in numbers]
+    found = {invoice.number: invoice for invoice in Invoice.objects.filter(dealer=dealer, number__in=wanted)
+             if is_invoice_of(invoice, dealer)}
+    for number in wanted:
+        if number not in found:
+            raise InvalidPayment(_("Unknown invoice of this dealer: %(number)s") % {"number": number}, field=field)
+    return found
+
+
+def all_that_fits(*, source, invoice) -> Decimal:
+    """What one allocation of `source` to `invoice` takes when no amount is given: all that fits, what is left of the
+    source up to what the invoice still owes."""
+    return min(source.unallocated, invoice.balance)
+
+
+def allocate(*, actor, source, invoice, amount=None) -> Allocation:
+    """Finance staff allocate `amount` of a payment or credit note to one invoice of the same dealer (no amount: all
+    that fits, decided under the locks)."""
+    _require_finance(actor)
+    if amount not in (None, ""):
+        amount = clean_amount(amount)
     if not isinstance(source, (Payment, CreditNote)):
         raise InvalidPayment(_("Choose a payment or a credit note."), field="source")
     with transaction.atomic():
         is_payment = isinstance(source, Payment)
         payments, notes, invoices = lock_rows(payments=[source] if is_payment else [],
                                               credit_notes=[] if is_payment else [source], invoices=[invoice])
-        locked = (payments if is_payment else notes)[source.pk]
-        return _apply_locked(source=locked, invoice=invoices[invoice.pk], amount=amount, by=by)
+        locked, invoice = (payments if is_payment else notes)[source.pk], invoices[invoice.pk]
+        if amount in (None, ""):
+            amount = clean_amount(all_that_fits(source=locked, invoice=invoice))
+        return _apply_locked(source=locked, invoice=invoice, amount=amount, actor=actor)
 
 
-def allocate_source(*, by, source) -> list[Allocation]:
+def allocate_source(*, actor, source) -> list[Allocation]:
     """Spread what is left of one payment or credit note over its dealer's open invoices, oldest due first (the
     dealer's other credit stays where it is)."""
-    _require_finance(by)
+    _require_finance(actor)
     if not isinstance(source, (Payment, CreditNote)):
         raise InvalidPayment(_("Choose a payment or a credit note."), field="source")
     with transaction.atomic():
@@ -335,17 +383,17 @@ def allocate_source(*, by, source) -> list[Allocation]:
         payments, notes, invoices = lock_rows(payments=[source] if is_payment else [],
                                               credit_notes=[] if is_payment else [source], invoices=invoice_ids)
         locked = (payments if is_payment else notes)[source.pk]
-        return _spread_locked(sources=[locked], invoices=invoices, order=invoice_ids, by=by)
+        return _spread_locked(sources=[locked], invoices=invoices, order=invoice_ids, actor=actor)
 
 
-def allocate_credit(*, by, dealer) -> list[Allocation]:
+def allocate_credit(*, actor, dealer) -> list[Allocation]:
     """Spend the dealer's credit balance (unallocated payments, then credit notes, oldest first) on its open invoices,
     oldest due first."""
-    _require_finance(by)
-    return _allocate_credit_unchecked(by=by, dealer=dealer)
+    _require_finance(actor)
+    return _allocate_credit_unchecked(actor=actor, dealer=dealer)
 
 
-def _allocate_credit_unchecked(*, by, dealer, first_invoice=None) -> list[Allocation]:
+def _allocate_credit_unchecked(*, actor, dealer, first_invoice=None) -> list[Allocation]:
     with transaction.atomic():
         payment_ids = list(Payment.objects.with_credit().filter(dealer=dealer)
                            .values_list("pk", flat=True))
@@ -357,10 +405,10 @@ def _allocate_credit_unchecked(*, by, dealer, first_invoice=None) -> list[Alloca
         payments, notes, invoices = lock_rows(payments=payment_ids, credit_notes=note_ids, invoices=invoice_ids)
         sources = sorted(payments.values(), key=lambda p: (p.received_on, p.pk)) + \
             sorted(notes.values(), key=lambda c: (c.issued_on, c.pk))
-        return _spread_locked(sources=sources, invoices=invoices, order=invoice_ids, by=by)
+        return _spread_locked(sources=sources, invoices=invoices, order=invoice_ids, actor=actor)
 
 
-def settle_order_payments_unchecked(*, invoice, by=None) -> list[Allocation]:
+def settle_order_payments_unchecked(*, invoice, actor=None) -> list[Allocation]:
     """A just-issued invoice takes what was paid for its order beforehand (a wire transfer the order waited for)."""
     if invoice.order_id is None or invoice.status not in OPEN_STATUSES:
         return []
@@ -370,10 +418,10 @@ def settle_order_payments_unchecked(*, invoice, by=None) -> list[Allocation]:
         return []
     payments, _notes, invoices = lock_rows(payments=payment_ids, invoices=[invoice.pk])
     return _spread_locked(sources=sorted(payments.values(), key=lambda p: p.pk), invoices=invoices,
-                          order=[invoice.pk], by=by)
+                          order=[invoice.pk], actor=actor)
 
 
-def free_payment_for_refund_unchecked(*, payment, amount: Decimal, by) -> None:
+def free_payment_for_refund_unchecked(*, payment, amount: Decimal, actor) -> None:
     """Make `amount` of a locked payment free to be paid back. What it lacks is taken off its allocations (newest
     first) and the dealer's unallocated credit notes take its place on those invoices, so every invoice stays settled
     as it was. Refused when the payment and the dealer's credit notes do not have that much credit."""
@@ -396,7 +444,7 @@ def free_payment_for_refund_unchecked(*, payment, amount: Decimal, by) -> None:
             part = min(allocation.amount, short, note.unallocated)
             allocation.amount -= part
             Allocation.objects.create(invoice_id=allocation.invoice_id, credit_note=note, amount=part,
-                                      created_by=by if getattr(by, "pk", None) else None)
+                                      created_by=_user(actor))
             note.allocated += part
             note.save(update_fields=["allocated"])
             payment.allocated -= part
@@ -409,22 +457,22 @@ def free_payment_for_refund_unchecked(*, payment, amount: Decimal, by) -> None:
         if short <= 0:
             break
     payment.save(update_fields=["allocated"])
-    audit.record(actor=by, action="payment.reallocated", target=payment, dealer=payment.dealer,
+    audit.record(actor=_user(actor), action="payment.reallocated", target=payment, dealer=payment.dealer,
                  data={"payment": payment.number, "moved": moved})
 
 
 # --- credit notes --------------------------------------------------------------------------------------------------
 
-def issue_credit_note(*, by, dealer, amount, reason, return_request=None) -> CreditNote:
+def issue_credit_note(*, actor, dealer, amount, reason, return_request=None) -> CreditNote:
     """Finance staff credit a dealer by hand (or for a return); it settles the dealer's open invoices oldest first,
     the rest stays as credit balance."""
-    if not permissions.can_issue_credit_notes(by):
+    if not permissions.can_issue_credit_notes(actor):
         raise NotAllowed(_("Only finance staff issue credit notes."))
-    return _issue_credit_note_unchecked(by=by, dealer=dealer, amount=amount, reason=reason,
+    return _issue_credit_note_unchecked(actor=actor, dealer=dealer, amount=amount, reason=reason,
                                         return_request=return_request)
 
 
-def _issue_credit_note_unchecked(*, by, dealer, amount, reason, return_request=None) -> CreditNote:
+def _issue_credit_note_unchecked(*, actor, dealer, amount, reason, return_request=None) -> CreditNote:
     amount = clean_amount(amount)
     reason = (reason or "").strip()
     if not reason:
@@ -436,9 +484,9 @@ def _issue_credit_note_unchecked(*, by, dealer, amount, reason, return_request=N
                 return existing
         note = CreditNote.objects.create(
             number=next_number("CN"), dealer=dealer, amount=amount, issued_on=timezone.localdate(),
-            reason=reason[:255], return_request=return_request, created_by=by if getattr(by, "pk", None) else None,
+            reason=reason[:255], return_request=return_request, created_by=_user(actor),
             currency=getattr(getattr(dealer, "credit_account", None), "currency", "TRY"))
-        audit.record(actor=by, action="credit_note.issued", target=note, dealer=dealer, data={
+        audit.record(actor=_user(actor), action="credit_note.issued", target=note, dealer=dealer, data={
             "number": note.number, "amount": str(amount), "reason": reason,
             "return": return_request.number if return_request is not None else None})
         first = None
@@ -448,17 +496,22 @@ def _issue_credit_note_unchecked(*, by, dealer, amount, reason, return_request=N
         if invoice_ids:
             _payments, notes, invoices = lock_rows(credit_notes=[note], invoices=invoice_ids)
             note = notes[note.pk]
-            _spread_locked(sources=[note], invoices=invoices, order=invoice_ids, by=by)
-        for user in list_users_who_may(dealer, PAY):
+            _spread_locked(sources=[note], invoices=invoices, order=invoice_ids, actor=actor)
+        for user in list_users_who_may(dealer=dealer, ability=PAY):
             outbox.notify(to=user, template="payments/credit_note_issued", context={
                 "first_name": user.first_name, "number": note.number, "amount": str(note.amount),
                 "currency": note.currency, "reason": note.reason})
     return note
 
 
-def credit_note_from_return(return_request) -> CreditNote:
-    """Registered with orders.services.returns.on_return_approved: the returned quantity at the line's unit price
+def credit_note_from_return(*, rma, previous, actor) -> CreditNote | None:
+    """Registered on `orders.return.moved`: once a return is approved, the returned quantity at the line's unit price
     incl. VAT (rounded like every line: net, then VAT on it), credited inside the approval's transaction."""
+    from orders.models import ReturnStatus
+
+    if rma.status != ReturnStatus.APPROVED:
+        return None
+    return_request = rma
     from portal.money import vat_amount
 
     order = return_request.order
@@ -476,5 +529,5 @@ def credit_note_from_return(return_request) -> CreditNote:
     reason = _("Return %(rma)s of order %(order)s: %(quantity)s × %(sku)s") % {
         "rma": return_request.number, "order": return_request.order.number,
         "quantity": f"{return_request.quantity.normalize():f}", "sku": line.sku}
-    return _issue_credit_note_unchecked(by=return_request.decided_by, dealer=return_request.order.dealer,
+    return _issue_credit_note_unchecked(actor=return_request.decided_by, dealer=return_request.order.dealer,
                                         amount=amount, reason=reason, return_request=return_request)

@@ -17,61 +17,49 @@ card number.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
+from celery import signature
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealers import permissions as dealer_permissions
 from dealers.selectors import list_users_who_may
-from portal import audit, outbox
+from orders.models import PaymentMethod
+from portal import audit, locks, outbox
 from portal.errors import DomainError
+from portal.lifecycle import acting_user
 from portal.money import format_money
 from portal.numbering import next_number
 from portal.queue import enqueue, enqueue_on_commit
 
 from .. import permissions
 from ..cards import ProviderError, get_provider
-from ..errors import NotAllowed, ReasonRequired
-from ..models import ZERO, CardPayment, CardPaymentStatus, CardRefund, Invoice, PaymentKind
+from ..errors import (
+    CardNotPayable,
+    CardPaymentPending,
+    CardPaymentsOff,
+    CardProviderFailed,
+    NotAllowed,
+    OverRefund,
+    ReasonRequired,
+)
+from ..models import CARD_PAYMENT, CardPayment, CardPaymentStatus, CardRefund, Invoice, PaymentKind
+from ..permissions import PAYABLE_ORDER_STATUSES, may_pay_orders
+from ..selectors import ENDED_ORDER_STATUSES, card_outstanding, live_card_payment
 from .allocation import clean_amount, free_payment_for_refund_unchecked, lock_rows, record_payment_unchecked
 from .wire import WAITING_MOVES
 
-__all__ = ["CardPaymentPending", "CardPaymentsOff", "card_outstanding", "can_pay_by_card", "capture_card_payment",
-           "complete_card_authorisation", "guard_card_order", "refund_card_payment", "release_card_payment",
+__all__ = ["CardNotPayable", "CardPaymentPending", "CardPaymentsOff", "CardProviderFailed", "OverRefund",
+           "capture_card_payment", "card_on_status_changed", "card_outstanding",
+           "check_card_commitment", "complete_card_authorisation", "guard_card_order", "live_card_payment",
+           "lock_card_payment", "refund_card_payment", "release_card_payment", "settle_authorised_card_payments",
            "start_card_payment"]
 
 CP = CardPaymentStatus
-LIVE = (CP.AUTHORISED, CP.CAPTURED, CP.REFUNDED)
-# An order that can still be paid by card: placed, or confirmed by staff without waiting.
-PAYABLE_ORDER_STATUSES = ("placed", "confirmed")
-ENDED_ORDER_STATUSES = ("cancelled", "rejected")
-
-
-class CardPaymentsOff(DomainError):
-    code = "payments.card_payments_off"
-    conflict = True
-
-
-class CardPaymentPending(DomainError):
-    code = "payments.card_payment_pending"
-    conflict = True
-
-
-class CardNotPayable(DomainError):
-    code = "payments.card_not_payable"
-    conflict = True
-
-
-class CardProviderFailed(DomainError):
-    code = "payments.card_provider_failed"
-    conflict = True
-
-
-class OverRefund(DomainError):
-    code = "payments.over_refund"
-    conflict = True
+# The Celery tasks that capture and release, by name: payments.tasks imports this module, never the other way round.
+CAPTURE_TASK = signature("payments.tasks.capture_card_payment_task")
+RELEASE_TASK = signature("payments.tasks.release_card_payment_task")
 
 
 def _provider():
@@ -81,47 +69,36 @@ def _provider():
     return provider
 
 
-def live_card_payment(order) -> CardPayment | None:
-    return CardPayment.objects.filter(order=order, status__in=LIVE).first()
+def lock_card_payment(pk, *, related=("order", "dealer")) -> CardPayment:
+    """The card payment row, locked (FOR UPDATE of its own row; its order and dealer read along): every move of a
+    card payment is made on it (payments.models.CARD_PAYMENT). In the lock order it comes after the order."""
+    return CardPayment.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
 
 
-def card_outstanding(order) -> Decimal:
-    """What a card order still has to have authorised (zero for other methods, or once authorised)."""
-    if order.payment_method != "card" or order.status in ENDED_ORDER_STATUSES:
-        return ZERO
-    if live_card_payment(order) is not None:
-        return ZERO
-    return order.total_gross
-
-
-def _may_pay(actor) -> bool:
-    """Who orders may pay for the order: buyers, approvers, owners, finance users (and agents acting for them)."""
-    return (dealer_permissions.can(actor, dealer_permissions.PAY)
-            or dealer_permissions.can(actor, dealer_permissions.ORDER))
-
-
-def can_pay_by_card(actor, order) -> bool:
-    return (order.payment_method == "card" and order.status in PAYABLE_ORDER_STATUSES
-            and get_provider() is not None and card_outstanding(order) > 0 and _may_pay(actor))
+def _move(card, *, to, actor, fields=(), note="", **data):
+    """Move a locked card payment through its lifecycle; the audit row keeps the actions it always had
+    (card.authorised, card.declined, card.captured, card.released, card.refunded)."""
+    return CARD_PAYMENT.move(card, to=to, actor=actor, fields=fields, note=note, audit_action=f"card.{to}",
+                             audit_data={"reference": card.reference, "order": card.order.number, **data})
 
 
 # --- authorising on the hosted page --------------------------------------------------------------------------------
 
 def start_card_payment(*, actor, order, return_url: str) -> tuple[CardPayment, str]:
     """Open the provider's hosted page for the order's total; returns the card payment and the page's address."""
-    from orders.models import Order
-
-    if not _may_pay(actor):
+    if not may_pay_orders(actor):
         raise NotAllowed(_("Your role does not allow paying orders."))
+    if order.dealer_id != getattr(actor.dealer, "pk", None):
+        raise CardNotPayable(_("Unknown card payment."))
     provider = _provider()
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk, dealer=actor.dealer)
-        if order.payment_method != "card":
+        order = locks.order(order)
+        if order.payment_method != PaymentMethod.CARD:
             raise CardNotPayable(_("Order %(number)s is not paid by card.") % {"number": order.number})
         if order.status not in PAYABLE_ORDER_STATUSES:
             raise CardNotPayable(_("Order %(number)s is %(status)s; it cannot be paid now.")
                                  % {"number": order.number, "status": order.get_status_display()})
-        if live_card_payment(order) is not None:
+        if live_card_payment(order=order) is not None:
             raise CardNotPayable(_("Order %(number)s is already paid by card.") % {"number": order.number})
         try:
             page = provider.authorise(amount=order.total_gross, currency=order.currency,
@@ -142,17 +119,15 @@ def start_card_payment(*, actor, order, return_url: str) -> tuple[CardPayment, s
 def complete_card_authorisation(*, reference: str) -> CardPayment:
     """The dealer is back from the hosted page (or the provider notifies us): ask the provider what happened and
     record it. Safe to call again: a decided card payment is returned as it is."""
-    from orders.models import Order
-
     reference = (reference or "").strip()[:100]
-    order_id = CardPayment.objects.filter(reference=reference).values_list("order_id", flat=True).first()
-    if order_id is None:
+    found = CardPayment.objects.filter(reference=reference).values_list("pk", "order_id").first()
+    if found is None:
         raise CardNotPayable(_("Unknown card payment."))
     with transaction.atomic():
         # The order first (as start_card_payment): two card payments of one order completing at once (two tabs, a
         # return and a notification) are decided one after the other.
-        Order.objects.select_for_update().filter(pk=order_id).first()
-        card = CardPayment.objects.select_for_update(of=("self",)).select_related("order").get(reference=reference)
+        locks.order(found[1])
+        card = lock_card_payment(found[0])
         if card.status != CP.STARTED:
             return card
         try:
@@ -161,25 +136,24 @@ def complete_card_authorisation(*, reference: str) -> CardPayment:
             raise CardProviderFailed(_("The card payment provider did not answer; try again in a moment.")) \
                 from exc
         if result.status == "authorised" and result.amount >= card.amount:
-            if live_card_payment(card.order) is not None:
+            if live_card_payment(order=card.order) is not None:
                 # Paid twice (two tabs): the first stands; this authorisation is released at once.
                 try:
                     _provider().refund(reference=card.reference, amount=card.amount)
                 except ProviderError as exc:
                     raise CardProviderFailed(_("The card payment provider did not answer; try again in a moment.")) \
                         from exc
-                card.status, card.message = CP.RELEASED, "The order was already paid by another card payment."
-                card.save(update_fields=["status", "message", "updated_at"])
+                card.message = "The order was already paid by another card payment."
+                _move(card, to=CP.RELEASED, actor=card.started_by, fields=["message"], amount=str(card.amount),
+                      why="paid twice")
                 return card
-            card.status = CP.AUTHORISED
+            to = CP.AUTHORISED
         elif result.status in ("authorised", "declined"):
-            card.status = CP.DECLINED
+            to = CP.DECLINED
         else:
             return card
         card.message = result.message[:255]
-        card.save(update_fields=["status", "message", "updated_at"])
-        audit.record(actor=card.started_by, action=f"card.{card.status}", target=card.order, dealer=card.dealer,
-                     data={"reference": card.reference, "amount": str(card.amount), "message": card.message})
+        _move(card, to=to, actor=card.started_by, fields=["message"], amount=str(card.amount), message=card.message)
         if card.status == CP.AUTHORISED:
             outbox.notify_staff(template="payments/card_authorised", context={
                 "number": card.order.number, "amount": str(card.amount), "currency": card.currency})
@@ -188,9 +162,12 @@ def complete_card_authorisation(*, reference: str) -> CardPayment:
 
 # --- the order's life ----------------------------------------------------------------------------------------------
 
-def guard_card_order(*, order, to_status) -> None:
-    """orders' status guard (registered in payments.apps): a card order waits for its authorisation."""
-    if to_status in WAITING_MOVES and order.payment_method == "card" and live_card_payment(order) is None:
+def guard_card_order(*, order, previous, to, actor) -> None:
+    """orders' status guard (`orders.order.guard`, registered in payments.apps): a card order waits for its
+    authorisation."""
+    to_status = to
+    if to_status in WAITING_MOVES and order.payment_method == PaymentMethod.CARD \
+            and live_card_payment(order=order) is None:
         raise CardPaymentPending(
             _("Order %(number)s waits for its card payment (%(amount)s); the dealer pays it from the order page.")
             % {"number": order.number, "amount": format_money(order.total_gross, order.currency)}, field="status")
@@ -198,9 +175,9 @@ def guard_card_order(*, order, to_status) -> None:
 
 def check_card_commitment(*, order, actor, previous_total) -> None:
     """orders' commitment check: an authorised card order cannot grow past what the card authorised."""
-    if order.payment_method != "card":
+    if order.payment_method != PaymentMethod.CARD:
         return
-    card = live_card_payment(order)
+    card = live_card_payment(order=order)
     if card is not None and order.total_gross > card.amount:
         raise CardNotPayable(_("Order %(number)s is paid by card for %(amount)s; it cannot grow past that. Place "
                                "another order for more.") % {"number": order.number,
@@ -208,19 +185,17 @@ def check_card_commitment(*, order, actor, previous_total) -> None:
                              field="lines")
 
 
-def card_on_status_changed(*, order, previous, by) -> None:
-    """orders' status listener: capture once the order is invoiced; release when it ends unpaid."""
-    if order.payment_method != "card":
+def card_on_status_changed(*, order, previous, actor) -> None:
+    """orders' status listener (`orders.order.moved`): capture once the order is invoiced; release when it ends unpaid."""
+    if order.payment_method != PaymentMethod.CARD:
         return
-    from ..tasks import capture_card_payment_task, release_card_payment_task
-
     card = CardPayment.objects.filter(order=order, status=CP.AUTHORISED).first()
     if card is None:
         return
     if order.status in ENDED_ORDER_STATUSES:
-        enqueue_on_commit(release_card_payment_task, card.pk)
+        enqueue_on_commit(RELEASE_TASK, card.pk)
     elif Invoice.objects.filter(order=order).exists():
-        enqueue_on_commit(capture_card_payment_task, card.pk)
+        enqueue_on_commit(CAPTURE_TASK, card.pk)
 
 
 def settle_authorised_card_payments(*, asked_after_minutes: int = 15) -> dict:
@@ -228,8 +203,6 @@ def settle_authorised_card_payments(*, asked_after_minutes: int = 15) -> dict:
     `asked_after_minutes` ago and never completed are asked of the provider (the dealer paid but did not come
     back); authorised card payments of invoiced orders are captured, those of cancelled or rejected orders
     released. Returns the counts."""
-    from ..tasks import capture_card_payment_task, release_card_payment_task
-
     counts = {"asked": 0, "capture": 0, "release": 0}
     now = timezone.now()
     # A hosted page left alone for two days was abandoned: it is not asked about any more.
@@ -244,9 +217,9 @@ def settle_authorised_card_payments(*, asked_after_minutes: int = 15) -> dict:
     waiting = CardPayment.objects.filter(status=CP.AUTHORISED).select_related("order")
     for card in waiting:
         if card.order.status in ENDED_ORDER_STATUSES:
-            counts["release"] += enqueue(release_card_payment_task, card.pk)
+            counts["release"] += enqueue(RELEASE_TASK, card.pk)
         elif Invoice.objects.filter(order_id=card.order_id).exists():
-            counts["capture"] += enqueue(capture_card_payment_task, card.pk)
+            counts["capture"] += enqueue(CAPTURE_TASK, card.pk)
     return counts
 
 
@@ -255,8 +228,7 @@ def capture_card_payment(card_payment_id: int) -> CardPayment:
     settles the invoice. Idempotent: a captured card payment is left as it is. ProviderError propagates (the
     task retries)."""
     with transaction.atomic():
-        card = (CardPayment.objects.select_for_update(of=("self",)).select_related("order", "dealer")
-                .get(pk=card_payment_id))
+        card = lock_card_payment(card_payment_id)
         if card.status != CP.AUTHORISED:
             return card
         invoice = Invoice.objects.filter(order=card.order).first()
@@ -266,20 +238,15 @@ def capture_card_payment(card_payment_id: int) -> CardPayment:
         if amount <= 0:
             # Nothing left to take (settled otherwise, or void): the dealer's card is not held any longer.
             _provider().refund(reference=card.reference, amount=card.amount)
-            card.status = CP.RELEASED
-            card.save(update_fields=["status", "updated_at"])
-            audit.record(actor=None, action="card.released", target=card.order, dealer=card.dealer,
-                         data={"reference": card.reference, "amount": str(card.amount), "why": "nothing to capture"})
+            _move(card, to=CP.RELEASED, actor=None, amount=str(card.amount), why="nothing to capture")
             return card
         _provider().capture(reference=card.reference, amount=amount)
         payment = record_payment_unchecked(
-            by=None, dealer=card.dealer, amount=amount, kind=PaymentKind.CARD, received_on=timezone.localdate(),
+            actor=None, dealer=card.dealer, amount=amount, kind=PaymentKind.CARD, received_on=timezone.localdate(),
             reference=card.reference, idempotency_key=f"card:{card.reference}", order=card.order)
-        card.status, card.captured, card.payment = CP.CAPTURED, amount, payment
-        card.save(update_fields=["status", "captured", "payment", "updated_at"])
-        audit.record(actor=None, action="card.captured", target=card.order, dealer=card.dealer,
-                     data={"reference": card.reference, "amount": str(amount), "payment": payment.number,
-                           "invoice": invoice.number})
+        card.captured, card.payment = amount, payment
+        _move(card, to=CP.CAPTURED, actor=None, fields=["captured", "payment"], amount=str(amount),
+              payment=payment.number, invoice=invoice.number)
     return card
 
 
@@ -287,32 +254,29 @@ def release_card_payment(card_payment_id: int) -> CardPayment:
     """Release the authorisation of a cancelled or rejected order (nothing was captured). Idempotent.
     ProviderError propagates (the task retries)."""
     with transaction.atomic():
-        card = CardPayment.objects.select_for_update(of=("self",)).select_related("order").get(pk=card_payment_id)
+        card = lock_card_payment(card_payment_id)
         if card.status != CP.AUTHORISED or card.order.status not in ENDED_ORDER_STATUSES:
             return card
         _provider().refund(reference=card.reference, amount=card.amount)
-        card.status = CP.RELEASED
-        card.save(update_fields=["status", "updated_at"])
-        audit.record(actor=None, action="card.released", target=card.order, dealer=card.dealer,
-                     data={"reference": card.reference, "amount": str(card.amount)})
+        _move(card, to=CP.RELEASED, actor=None, amount=str(card.amount))
     return card
 
 
 # --- refunds -------------------------------------------------------------------------------------------------------
 
-def refund_card_payment(*, by, card_payment, amount, reason) -> CardRefund:
+def refund_card_payment(*, actor, card_payment, amount, reason) -> CardRefund:
     """Finance pays `amount` of a captured card payment back to the card. Refused beyond what was captured and not
     yet refunded, and beyond the dealer's credit (money that still settles an invoice is not the dealer's to get
     back: issue a credit note first)."""
-    if not permissions.can_record_payments(by):
+    if not permissions.can_record_payments(actor):
         raise NotAllowed(_("Only finance staff refund card payments."))
+    user, _on_behalf = acting_user(actor)
     amount = clean_amount(amount)
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired(_("Say why the money is refunded."), field="reason")
     with transaction.atomic():
-        card = (CardPayment.objects.select_for_update(of=("self",)).select_related("order", "dealer")
-                .get(pk=card_payment.pk))
+        card = lock_card_payment(card_payment.pk)
         if card.status not in (CP.CAPTURED, CP.REFUNDED) or card.payment_id is None:
             raise OverRefund(_("Only a captured card payment can be refunded."))
         if amount > card.refundable:
@@ -320,7 +284,7 @@ def refund_card_payment(*, by, card_payment, amount, reason) -> CardRefund:
                              % {"amount": format_money(card.refundable, card.currency)}, field="amount")
         payments, _notes, _invoices = lock_rows(payments=[card.payment_id])
         payment = payments[card.payment_id]
-        free_payment_for_refund_unchecked(payment=payment, amount=amount, by=by)
+        free_payment_for_refund_unchecked(payment=payment, amount=amount, actor=actor)
         try:
             _provider().refund(reference=card.reference, amount=amount)
         except ProviderError as exc:
@@ -329,14 +293,17 @@ def refund_card_payment(*, by, card_payment, amount, reason) -> CardRefund:
         payment.refunded += amount
         payment.save(update_fields=["refunded"])
         card.refunded += amount
-        card.status = CP.REFUNDED
-        card.save(update_fields=["refunded", "status", "updated_at"])
         refund = CardRefund.objects.create(
             number=next_number("RFD"), card_payment=card, dealer=card.dealer, amount=amount, currency=card.currency,
-            refunded_on=timezone.localdate(), reason=reason[:255], created_by=by)
-        audit.record(actor=by, action="card.refunded", target=card.order, dealer=card.dealer, data={
-            "reference": card.reference, "amount": str(amount), "refund": refund.number, "reason": reason})
-        for user in list_users_who_may(card.dealer, dealer_permissions.PAY):
+            refunded_on=timezone.localdate(), reason=reason[:255], created_by=user)
+        data = {"amount": str(amount), "refund": refund.number, "reason": reason}
+        if card.status == CP.CAPTURED:
+            _move(card, to=CP.REFUNDED, actor=actor, fields=["refunded"], note=reason, **data)
+        else:  # refunded before: the amount grows, the status stays (no move)
+            card.save(update_fields=["refunded", "updated_at"])
+            audit.record(actor=user, action="card.refunded", target=card, dealer=card.dealer,
+                         data={"reference": card.reference, "order": card.order.number, **data})
+        for user in list_users_who_may(dealer=card.dealer, ability=dealer_permissions.PAY):
             outbox.notify(to=user, template="payments/card_refunded", context={
                 "first_name": user.first_name, "number": refund.number, "order": card.order.number,
                 "amount": str(amount), "currency": card.currency, "reason": refund.reason})

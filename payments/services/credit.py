@@ -4,7 +4,7 @@ passes before it commits to an amount on account.
 Exposure = open invoice balances + on-account orders not yet invoiced (placed to delivered).
 Available = limit − exposure.
 
-The check (`check_order_credit`) is registered with orders (orders.services.hooks.on_order_commitment) and so runs
+The check (`check_order_credit`) is registered with orders (`orders.commitment`, orders/hooks.py) and so runs
 inside the transaction of every path that makes an order count: checkout, the API, quote acceptance, an
 approver's approval, a change upwards, and agents acting for the dealer. It locks the dealer's credit account
 row first: two orders of one dealer are decided one after the other, so no number of parallel orders can pass
@@ -17,45 +17,31 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from dealers import permissions
+from dealers import permissions as dealer_permissions
 from dealers.selectors import list_users_who_may
+from orders.models import OrderStatus, PaymentMethod
 from portal import audit, locks, outbox
-from portal.errors import DomainError
+from portal.lifecycle import acting_user
 from portal.money import format_money, quantize
-from pricing.models import PaymentAdjustment
 
+from ..errors import AccountOnHold, InvalidCreditAccount, MethodNotAllowed, NotFinanceStaff, OverCreditLimit
 from ..models import OPEN_STATUSES, ZERO, CreditAccount, Invoice
 from ..permissions import can_change_credit_accounts
 
-__all__ = ["AccountOnHold", "CreditStatus", "InvalidCreditAccount", "MethodNotAllowed", "NotFinanceStaff",
-           "OverCreditLimit",
-           "allowed_methods", "check_order_credit", "credit_status", "exposure", "get_account", "lock_account",
-           "open_account_for_new_dealer", "put_on_hold", "update_credit_account"]
+__all__ = ["ACCOUNT_FIELDS", "APPROVAL_FIELDS", "COUNTING_STATUSES", "MAX_CREDIT_LIMIT", "MAX_PAYMENT_TERMS_DAYS",
+           "AccountOnHold", "CreditStatus", "InvalidCreditAccount", "MethodNotAllowed", "NotFinanceStaff",
+           "OverCreditLimit", "account_of", "allowed_methods", "check_order_credit", "clean_account_changes",
+           "credit_status", "default_account", "explain_methods", "exposure", "lock_account", "on_account_problem",
+           "open_account", "open_account_for_new_dealer", "put_on_hold", "require_finance", "status_of",
+           "update_credit_account", "with_exposure"]
 
 # Orders that count until they are invoiced (then their invoice counts instead).
-COUNTING_STATUSES = ("placed", "confirmed", "processing", "partially_shipped", "shipped", "delivered")
-
-
-class OverCreditLimit(DomainError):
-    code = "payments.over_credit_limit"
-    conflict = True
-
-
-class AccountOnHold(DomainError):
-    code = "payments.account_on_hold"
-    conflict = True
-
-
-class MethodNotAllowed(DomainError):
-    code = "payments.method_not_allowed"
-    conflict = True
-
-
-class InvalidCreditAccount(DomainError):
-    code = "payments.invalid_credit_account"
+S = OrderStatus
+COUNTING_STATUSES = (S.PLACED, S.CONFIRMED, S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED)
 
 
 @dataclass(frozen=True)
@@ -75,26 +61,43 @@ class CreditStatus:
         return int(self.exposure * 100 / self.limit)
 
 
-def get_account(dealer) -> CreditAccount:
-    """The dealer's account; a dealer without one gets settings.DEFAULT_CREDIT_LIMIT (0 unless configured: no
-    orders on account until finance sets a limit)."""
-    account, _created = CreditAccount.objects.get_or_create(dealer=dealer, defaults={
-        "credit_limit": quantize(getattr(settings, "DEFAULT_CREDIT_LIMIT", "0")),
-        "payment_terms_days": getattr(settings, "DEFAULT_PAYMENT_TERMS_DAYS", 30)})
+def _defaults() -> dict:
+    """A new account's settings: settings.DEFAULT_CREDIT_LIMIT (0 unless configured: no orders on account until
+    finance sets a limit) and settings.DEFAULT_PAYMENT_TERMS_DAYS."""
+    return {"credit_limit": quantize(getattr(settings, "DEFAULT_CREDIT_LIMIT", "0")),
+            "payment_terms_days": getattr(settings, "DEFAULT_PAYMENT_TERMS_DAYS", 30)}
+
+
+def default_account(dealer=None) -> CreditAccount:
+    """An unsaved account with the defaults: what a dealer without an account is treated as."""
+    return CreditAccount(dealer=dealer, **_defaults())
+
+
+def account_of(dealer) -> CreditAccount:
+    """The dealer's account, read only: a dealer without one is answered with an unsaved account with the defaults
+    (pk None). Pages and reports read through this; nothing is written."""
+    account = CreditAccount.objects.filter(dealer=dealer).first()
+    return account if account is not None else default_account(dealer)
+
+
+def open_account(dealer) -> CreditAccount:
+    """The dealer's account, made with the defaults when it has none: only for paths that write (an order that
+    counts, a dealer's approval, finance adding an account)."""
+    account, _created = CreditAccount.objects.get_or_create(dealer=dealer, defaults=_defaults())
     return account
 
 
-def open_account_for_new_dealer(*, dealer, by=None, setup=None) -> CreditAccount:
+def open_account_for_new_dealer(*, dealer, actor=None, setup=None) -> CreditAccount:
     """Registered with dealers' approval: the new dealer's account with the defaults, changed by what finance staff
     chose on the approve page (`setup`: credit_limit, payment_terms_days, allowed_methods; through the audited
     update_credit_account, which needs the finance permission). While its limit is 0 the dealer can pay by wire
     transfer or card but not on account, so finance is asked to set a limit."""
     from django.urls import reverse
 
-    account = get_account(dealer)
+    account = open_account(dealer)
     changes = {name: value for name, value in (setup or {}).items() if name in APPROVAL_FIELDS}
     if changes:
-        account = update_credit_account(by=by, account=account, changes=changes)
+        account = update_credit_account(actor=actor, account=account, changes=changes)
     if account.credit_limit == ZERO:
         for address in _finance_addresses(dealer):
             outbox.notify(to=address, template="payments/set_credit_limit", context={
@@ -115,11 +118,11 @@ def on_account_problem(account) -> str:
 
 
 def explain_methods(dealer) -> dict:
-    """Registered with orders (hooks.explain_payment_methods): on account is shown disabled, with the reason,
+    """Registered on `orders.payment_methods_unavailable`: on account is shown disabled, with the reason,
     while the dealer has no credit limit or is on hold. One query; a dealer without an account has the default."""
     account = CreditAccount.objects.filter(dealer=dealer).only("credit_limit", "on_hold", "hold_reason").first()
     if account is None:
-        account = CreditAccount(credit_limit=quantize(getattr(settings, "DEFAULT_CREDIT_LIMIT", "0")))
+        account = default_account()
     problem = on_account_problem(account)
     return {"on_account": problem} if problem else {}
 
@@ -133,7 +136,7 @@ def allowed_methods(dealer) -> list | None:
 def lock_account(dealer) -> CreditAccount:
     """The dealer's credit account, locked until the transaction ends (created first when missing). Its place in the
     one lock order (portal/locks.py): after the dealer, before any cart, quote, order or stock row."""
-    get_account(dealer)
+    open_account(dealer)
     return locks.credit_account(dealer)
 
 
@@ -143,24 +146,40 @@ def exposure(dealer, *, exclude_order=None) -> Decimal:
 
     invoices = Invoice.objects.filter(dealer=dealer, status__in=OPEN_STATUSES).aggregate(
         owed=Sum(F("total_gross") - F("settled")))["owed"] or ZERO
-    orders = Order.objects.filter(dealer=dealer, payment_method="on_account", status__in=COUNTING_STATUSES,
-                                  invoice__isnull=True)
+    orders = Order.objects.filter(dealer=dealer, payment_method=PaymentMethod.ON_ACCOUNT,
+                                  status__in=COUNTING_STATUSES, invoice__isnull=True)
     if exclude_order is not None:
         orders = orders.exclude(pk=exclude_order.pk)
     uninvoiced = orders.aggregate(total=Sum("total_gross"))["total"] or ZERO
     return quantize(invoices + uninvoiced)
 
 
-def credit_status(dealer) -> CreditStatus:
-    account = get_account(dealer)
-    owed = exposure(dealer)
+def with_exposure(accounts):
+    """Credit accounts annotated with `exposure`, counted as `exposure()` counts it, in the same query: a list of
+    accounts shows each one's exposure without asking per row."""
+    from orders.models import Order
+
+    money = DecimalField(max_digits=14, decimal_places=2)
+    owed = (Invoice.objects.filter(dealer=OuterRef("dealer"), status__in=OPEN_STATUSES).order_by()
+            .values("dealer").annotate(owed=Sum(F("total_gross") - F("settled"))).values("owed"))
+    uninvoiced = (Order.objects.filter(dealer=OuterRef("dealer"), payment_method=PaymentMethod.ON_ACCOUNT,
+                                       status__in=COUNTING_STATUSES, invoice__isnull=True).order_by()
+                  .values("dealer").annotate(total=Sum("total_gross")).values("total"))
+    return accounts.annotate(exposure=ExpressionWrapper(
+        Coalesce(Subquery(owed, output_field=money), Value(ZERO), output_field=money)
+        + Coalesce(Subquery(uninvoiced, output_field=money), Value(ZERO), output_field=money), output_field=money))
+
+
+def status_of(account, owed) -> CreditStatus:
+    """The credit status of `account` when its exposure `owed` is known."""
     return CreditStatus(limit=account.credit_limit, exposure=owed, available=account.credit_limit - owed,
                         currency=account.currency, on_hold=account.on_hold, hold_reason=account.hold_reason,
                         payment_terms_days=account.payment_terms_days)
 
 
-def can_see_credit(actor) -> bool:
-    return permissions.can(actor, permissions.PAY)
+def credit_status(dealer) -> CreditStatus:
+    """Limit, exposure and what is available (a read: a dealer without an account has the defaults)."""
+    return status_of(account_of(dealer), exposure(dealer))
 
 
 # --- the check ----------------------------------------------------------------------------------------------
@@ -172,7 +191,7 @@ def check_order_credit(*, order, actor, previous_total) -> None:
     if not account.allows(order.payment_method):
         raise MethodNotAllowed(_("Your company cannot pay by %(method)s; choose another payment method.")
                                % {"method": order.get_payment_method_display()}, field="payment_method")
-    if order.payment_method != "on_account":
+    if order.payment_method != PaymentMethod.ON_ACCOUNT:
         return
     if account.on_hold:
         _report_refusal(account, order, "hold")
@@ -229,7 +248,7 @@ def _watch_threshold(account, used: Decimal) -> None:
                "currency": account.currency, "threshold": str(threshold)}
     for address in _finance_addresses(account.dealer):
         outbox.notify(to=address, template="payments/credit_threshold", context=context)
-    for user in list_users_who_may(account.dealer, permissions.PAY):
+    for user in list_users_who_may(dealer=account.dealer, ability=dealer_permissions.PAY):
         outbox.notify(to=user, template="payments/credit_threshold", context={**context,
                                                                               "first_name": user.first_name})
 
@@ -242,11 +261,6 @@ APPROVAL_FIELDS = ("credit_limit", "payment_terms_days", "allowed_methods")
 # The largest limit the money columns hold (max_digits=14, two decimals).
 MAX_CREDIT_LIMIT = Decimal("999999999999.99")
 MAX_PAYMENT_TERMS_DAYS = 365
-
-
-class NotFinanceStaff(InvalidCreditAccount):
-    code = "payments.finance_only"
-    conflict = True
 
 
 def _credit_limit(value) -> Decimal:
@@ -264,11 +278,15 @@ def _credit_limit(value) -> Decimal:
     return limit
 
 
-def update_credit_account(*, by, account: CreditAccount, changes: dict) -> CreditAccount:
-    """Finance staff change an account (admin, API, dealers' approve page); every change is audited with old and
-    new values. Finance staff: the permission to change credit accounts (payments.permissions)."""
-    if not can_change_credit_accounts(by):
+def require_finance(actor) -> None:
+    """Only finance staff change credit accounts (payments.permissions.can_change_credit_accounts)."""
+    if not can_change_credit_accounts(actor):
         raise NotFinanceStaff(_("Only finance staff may set credit limits, payment terms and payment methods."))
+
+
+def clean_account_changes(changes: dict) -> dict:
+    """The changes of an account checked and cleaned, without writing anything (forms validate with it; the
+    update below checks again): a refusal names its field."""
     changes = dict(changes)
     unknown = set(changes) - set(ACCOUNT_FIELDS)
     if unknown:
@@ -282,9 +300,17 @@ def update_credit_account(*, by, account: CreditAccount, changes: dict) -> Credi
                                        % {"max": MAX_PAYMENT_TERMS_DAYS}, field="payment_terms_days")
     methods = changes.get("allowed_methods")
     if methods is not None and (not isinstance(methods, list)
-                                or any(m not in PaymentAdjustment.Method.values for m in methods)):
+                                or any(m not in PaymentMethod.values for m in methods)):
         raise InvalidCreditAccount(_("Give a list of payment methods among on_account, wire and card (empty: all)."),
                                    field="allowed_methods")
+    return changes
+
+
+def update_credit_account(*, actor, account: CreditAccount, changes: dict) -> CreditAccount:
+    """Finance staff change an account (admin, API, dealers' approve page); every change is audited with old and
+    new values. Finance staff: the permission to change credit accounts (payments.permissions)."""
+    require_finance(actor)
+    changes = clean_account_changes(changes)
     with transaction.atomic():
         account = CreditAccount.objects.select_for_update().get(pk=account.pk)
         before = {name: _plain(getattr(account, name)) for name in changes}
@@ -295,13 +321,13 @@ def update_credit_account(*, by, account: CreditAccount, changes: dict) -> Credi
         account.save()
         after = {name: _plain(getattr(account, name)) for name in changes}
         if before != after:
-            audit.record(actor=by, action="credit.account_changed", target=account, dealer=account.dealer,
-                         data={"before": before, "after": after})
+            audit.record(actor=acting_user(actor)[0], action="credit.account_changed", target=account,
+                         dealer=account.dealer, data={"before": before, "after": after})
     return account
 
 
-def put_on_hold(*, by, account: CreditAccount, reason: str) -> CreditAccount:
-    return update_credit_account(by=by, account=account, changes={"on_hold": True, "hold_reason": reason})
+def put_on_hold(*, actor, account: CreditAccount, reason: str) -> CreditAccount:
+    return update_credit_account(actor=actor, account=account, changes={"on_hold": True, "hold_reason": reason})
 
 
 def _plain(value):

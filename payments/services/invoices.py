@@ -18,24 +18,31 @@ from django.utils.translation import gettext as _
 from dealers import permissions as dealer_permissions
 from dealers.models import Role
 from dealers.selectors import list_users_who_may
-from portal import audit, outbox
+from orders.models import OrderStatus, PaymentMethod
+from portal import audit, locks, outbox
 from portal.documents import DocumentKind, register_kind, request_document
+from portal.lifecycle import acting_user
 from portal.money import CENT
 
 from .. import permissions
 from ..errors import InvalidInstallments, InvoiceSettled, NotAllowed, NothingToInvoice, ReasonRequired
-from ..models import ZERO, Invoice, InvoiceInstallment, InvoiceLine, InvoiceStatus, Payment
+from ..models import INVOICE, ZERO, Invoice, InvoiceInstallment, InvoiceLine, InvoiceStatus, Payment
+from .allocation import lock_rows, settle_order_payments_unchecked
+from .credit import account_of
 
-__all__ = ["INVOICE_PDF", "invoice_on_status_changed", "issue_invoice", "split_installments", "void_invoice"]
+__all__ = ["INVOICE_PDF", "add_months", "billing_lines", "dealer_language", "invoice_context",
+           "invoice_on_status_changed", "invoice_recipients", "invoice_url", "issue_invoice", "split_installments",
+           "void_invoice"]
 
 INVOICE_PDF = "payments.invoice"
 # Orders that are not (or no longer) a sale are never invoiced.
-NOT_INVOICEABLE = ("pending_approval", "cancelled", "rejected")
+S = OrderStatus
+NOT_INVOICEABLE = (S.PENDING_APPROVAL, S.CANCELLED, S.REJECTED)
 # An order reaching one of these is invoiced, per settings.INVOICE_ON; later stages count too, so an order that
 # skips the trigger status (placed → processing → shipped) is still invoiced.
 INVOICE_AT = {
-    "shipped": ("partially_shipped", "shipped", "delivered"),
-    "confirmed": ("confirmed", "processing", "partially_shipped", "shipped", "delivered"),
+    S.SHIPPED: (S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED),
+    S.CONFIRMED: (S.CONFIRMED, S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED),
 }
 
 
@@ -74,24 +81,20 @@ def dealer_language(dealer) -> str:
 
 def invoice_recipients(dealer) -> list:
     """The dealer's active users who pay (owners and finance users: the roles table's PAY)."""
-    return list_users_who_may(dealer, dealer_permissions.PAY)
+    return list_users_who_may(dealer=dealer, ability=dealer_permissions.PAY)
 
 
-def issue_invoice(*, order, by=None) -> Invoice:
+def issue_invoice(*, order, actor=None) -> Invoice:
     """The order's invoice: numbered INV-YYYY-NNNNNN, issued today, due after the dealer's payment terms, lines and
     totals copied from the order. An order placed on account with an installment plan (its surcharge is already in
     the line prices) is split into that many monthly due dates. One invoice per order: calling again returns the
     one there is."""
-    from orders.models import Order
-
-    from .credit import get_account
-
     existing = Invoice.objects.filter(order_id=order.pk).first()
     if existing is not None:
         return existing
     with transaction.atomic():
         # The order row lock makes two parallel issuers (a status move and staff) wait for each other.
-        order = Order.objects.select_for_update(of=("self",)).select_related("dealer").get(pk=order.pk)
+        order = locks.order(order, related=("dealer",))
         existing = Invoice.objects.filter(order_id=order.pk).first()
         if existing is not None:
             return existing
@@ -100,21 +103,18 @@ def issue_invoice(*, order, by=None) -> Invoice:
                                    % {"number": order.number})
         # Lock order (docs/architecture.md): the order's payments before the invoice-number counter, which comes last;
         # settling the new invoice below then takes no contended lock after the counter.
-        from .allocation import lock_rows
-
         lock_rows(payments=Payment.objects.with_credit().filter(order_id=order.pk).values_list("pk", flat=True))
-        account = get_account(order.dealer)
+        account = account_of(order.dealer)  # a dealer without an account yet: the default terms
         today = timezone.localdate()
         first_due = today + datetime.timedelta(days=account.payment_terms_days)
         # By card the card issuer splits the payment; only an order on account owes us in installments.
-        installments = order.installments if order.payment_method == "on_account" else 1
+        installments = order.installments if order.payment_method == PaymentMethod.ON_ACCOUNT else 1
         total = order.total_gross
         plan = split_installments(total, installments, first_due) if installments > 1 else []
         invoice = Invoice.objects.create(
             number=_next_invoice_number(), dealer=order.dealer, order=order, issue_date=today, due_date=first_due,
             currency=order.currency, total_net=order.total_net, total_vat=order.total_vat, total_gross=total,
-            installments=installments,
-            status=InvoiceStatus.PAID if total == ZERO else InvoiceStatus.OPEN)
+            installments=installments)
         InvoiceLine.objects.bulk_create([
             InvoiceLine(invoice=invoice, ordering=line.ordering, sku=line.sku, name=line.name, quantity=line.quantity,
                         unit=line.unit, unit_price=line.unit_price, vat_rate=line.vat_rate, line_net=line.line_net,
@@ -123,16 +123,17 @@ def issue_invoice(*, order, by=None) -> Invoice:
         InvoiceInstallment.objects.bulk_create([
             InvoiceInstallment(invoice=invoice, number=number, due_date=due, amount=amount)
             for number, due, amount in plan])
-        audit.record(actor=by, action="invoice.issued", target=invoice, dealer=order.dealer, data={
+        audit.record(actor=acting_user(actor)[0], action="invoice.issued", target=invoice, dealer=order.dealer, data={
             "number": invoice.number, "order": order.number, "total": str(total),
             "installments": installments, "due_date": first_due.isoformat()})
+        if total == ZERO:  # nothing to pay: paid as it is issued
+            INVOICE.move(invoice, to=InvoiceStatus.PAID, actor=actor, audit_action="invoice.paid",
+                         audit_data={"number": invoice.number})
         invoice.document = request_document(owner=invoice, kind=INVOICE_PDF, language=dealer_language(order.dealer))
         invoice.save(update_fields=["document"])
         _mail_issued(invoice)
         # A wire transfer recorded against the order before it was invoiced settles its invoice now.
-        from .allocation import settle_order_payments_unchecked
-
-        settle_order_payments_unchecked(invoice=invoice, by=by)
+        settle_order_payments_unchecked(invoice=invoice, actor=actor)
     return invoice
 
 
@@ -156,49 +157,49 @@ def _mail_issued(invoice) -> None:
             "pdf_url": settings.SITE_URL + reverse("payments:invoice_pdf", args=[invoice.number])})
 
 
-def invoice_on_status_changed(*, order, previous, by) -> None:
-    """Registered with orders.services.hooks.on_status_changed: invoice an order when it ships (or is confirmed,
-    settings.INVOICE_ON), inside the status move's transaction."""
+def invoice_on_status_changed(*, order, previous, actor) -> None:
+    """Registered on `orders.order.moved`: invoice an order when it ships (or is confirmed, settings.INVOICE_ON),
+    inside the status move's transaction."""
+    by = getattr(actor, "user", actor)  # the user behind the move (a dealer's Actor or a staff user)
     statuses = INVOICE_AT.get(getattr(settings, "INVOICE_ON", "shipped"), INVOICE_AT["shipped"])
     if order.status in statuses and previous not in statuses:
-        issue_invoice(order=order, by=by)
+        issue_invoice(order=order, actor=by)
 
 
 # --- voiding -------------------------------------------------------------------------------------------------------
 
-def void_invoice(*, by, invoice, reason, reissue=False) -> Invoice:
+def void_invoice(*, actor, invoice, reason, reissue=False) -> Invoice:
     """Staff cancel an invoice issued in error. Only with nothing settled (reverse the allocations first); a void
     invoice owes nothing, leaves statements and keeps its number. Voiding twice changes nothing.
 
     A void invoice lets go of its order (`voided_order` keeps it): the order is not invoiced any more, so goods
     shipped on account count in the dealer's exposure again at the order's value until a new invoice is issued for
     them (`reissue=True` does that in the same transaction; issue_invoice later does it too) or the order ends."""
-    if not permissions.can_void_invoices(by):
+    if not permissions.can_void_invoices(actor):
         raise NotAllowed(_("Only finance staff void invoices."))
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired(_("Say why the invoice is voided."), field="reason")
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        _payments, _notes, invoices = lock_rows(invoices=[invoice])
+        invoice = invoices[invoice.pk]
         if invoice.status == InvoiceStatus.VOID:
             return invoice
         if invoice.settled > 0 or invoice.allocations.exists():
             raise InvoiceSettled(_("Invoice %(number)s is partly settled; it cannot be voided.")
                                  % {"number": invoice.number})
-        previous = invoice.status
-        invoice.status = InvoiceStatus.VOID
         invoice.void_reason = reason[:255]
         if invoice.order_id is not None:
             invoice.voided_order_id, invoice.order_id = invoice.order_id, None
-        invoice.save(update_fields=["status", "void_reason", "order", "voided_order"])
-        audit.record(actor=by, action="invoice.voided", target=invoice, dealer=invoice.dealer,
-                     data={"number": invoice.number, "from": previous, "reason": reason})
+        INVOICE.move(invoice, to=InvoiceStatus.VOID, actor=actor, note=reason,
+                     fields=["void_reason", "order", "voided_order"], audit_action="invoice.voided",
+                     audit_data={"number": invoice.number, "reason": reason})
         for user in invoice_recipients(invoice.dealer):
             outbox.notify(to=user, template="payments/invoice_voided", context={
                 "first_name": user.first_name, "number": invoice.number, "reason": invoice.void_reason})
         if reissue and invoice.voided_order_id is not None:
-            new = issue_invoice(order=invoice.voided_order, by=by)
-            audit.record(actor=by, action="invoice.reissued", target=new, dealer=invoice.dealer,
+            new = issue_invoice(order=invoice.voided_order, actor=actor)
+            audit.record(actor=acting_user(actor)[0], action="invoice.reissued", target=new, dealer=invoice.dealer,
                          data={"number": new.number, "replaces": invoice.number})
     return invoice
 

@@ -8,18 +8,15 @@ from decimal import Decimal
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
-from portal.errors import DomainError
+from orders.models import OrderStatus, PaymentMethod
 from portal.money import format_money
 
+from ..errors import WirePaymentPending
 from ..models import ZERO, Invoice, InvoiceStatus, Payment
 
 # The staff moves an order paid by wire transfer (or card: services.cards) waits for its money before.
-WAITING_MOVES = ("confirmed", "processing", "partially_shipped", "shipped", "delivered")
-
-
-class WirePaymentPending(DomainError):
-    code = "payments.wire_payment_pending"
-    conflict = True
+S = OrderStatus
+WAITING_MOVES = (S.CONFIRMED, S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED)
 
 
 def paid_for(order) -> Decimal:
@@ -35,14 +32,15 @@ def paid_for(order) -> Decimal:
 
 def wire_outstanding(order) -> Decimal:
     """What is still to be received for a wire-transfer order (zero for other methods)."""
-    if order.payment_method != "wire":
+    if order.payment_method != PaymentMethod.WIRE:
         return ZERO
     return max(order.total_gross - paid_for(order), ZERO)
 
 
-def guard_wire_order(*, order, to_status) -> None:
-    """orders' status guard (registered in payments.apps)."""
-    if to_status in WAITING_MOVES and order.payment_method == "wire":
+def guard_wire_order(*, order, previous, to, actor) -> None:
+    """orders' status guard (`orders.order.guard`, registered in payments.apps)."""
+    to_status = to
+    if to_status in WAITING_MOVES and order.payment_method == PaymentMethod.WIRE:
         outstanding = wire_outstanding(order)
         if outstanding > 0:
             raise WirePaymentPending(

@@ -7,38 +7,27 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory
 from orders.services import ordering
 from orders.services.changes import set_status
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments.errors import InvalidInstallments, InvoiceSettled, NotAllowed
 from payments.models import CreditAccount, Invoice, InvoiceStatus
 from payments.services import allocation, invoices
+from payments.testing import FinanceStaffFactory
 from portal.models import AuditEntry, Document, Notification
 from pricing.models import PaymentAdjustment
-from pricing.tests.factories import PriceListFactory
-
-from .factories import FinanceStaffFactory
+from pricing.testing import PriceListFactory
 
 D = Decimal
 
 
+# Overrides the root `dealer`: one with 45-day payment terms and addresses.
 @pytest.fixture
 def dealer(db):
     dealer = with_addresses(DealerFactory())
     CreditAccount.objects.create(dealer=dealer, credit_limit=D("100000.00"), payment_terms_days=45)
     return dealer
-
-
-@pytest.fixture
-def owner(dealer):
-    return DealerUserFactory(dealer=dealer, role=Role.OWNER)
-
-
-@pytest.fixture
-def staff(db):
-    return StaffFactory()
 
 
 @pytest.fixture
@@ -92,8 +81,8 @@ def test_with_invoice_on_confirmed_the_invoice_is_issued_at_confirmation(owner, 
 
 def test_issuing_twice_returns_the_same_invoice(owner, staff, product):
     order = place(owner, product)
-    first = invoices.issue_invoice(order=order, by=staff)
-    again = invoices.issue_invoice(order=order, by=staff)
+    first = invoices.issue_invoice(order=order, actor=staff)
+    again = invoices.issue_invoice(order=order, actor=staff)
     assert first.pk == again.pk and Invoice.objects.count() == 1
 
 
@@ -101,7 +90,7 @@ def test_a_cancelled_order_is_not_invoiced(owner, staff, product):
     order = place(owner, product)
     set_status(by=staff, order=order, status="cancelled")
     with pytest.raises(Exception) as exc:
-        invoices.issue_invoice(order=order, by=staff)
+        invoices.issue_invoice(order=order, actor=staff)
     assert getattr(exc.value, "code", "") == "payments.nothing_to_invoice"
 
 
@@ -109,7 +98,7 @@ def test_an_installment_plan_chosen_on_account_splits_the_invoice_with_pricings_
     PaymentAdjustment.objects.create(method="on_account", installments=3, percent=D("4.50"))
     order = place(owner, product, quantity=1, installments=3)  # 100.00 net + 4.5 % = 104.50, incl. VAT 125.40
     assert order.installments == 3 and order.total_gross == D("125.40")
-    invoice = invoices.issue_invoice(order=order, by=staff)
+    invoice = invoices.issue_invoice(order=order, actor=staff)
     assert invoice.total_gross == order.total_gross and invoice.installments == 3
     plan = list(invoice.installment_plan.all())
     assert [row.amount for row in plan] == [D("41.80"), D("41.80"), D("41.80")]
@@ -131,9 +120,9 @@ def test_the_last_installment_takes_the_rounding():
 def test_paying_the_first_installment_moves_the_invoice_to_the_next_due_date(owner, staff, product, dealer):
     PaymentAdjustment.objects.create(method="on_account", installments=2, percent=D("0"))
     order = place(owner, product, quantity=1, installments=2)
-    invoice = invoices.issue_invoice(order=order, by=staff)
+    invoice = invoices.issue_invoice(order=order, actor=staff)
     plan = list(invoice.installment_plan.all())
-    allocation.record_payment(by=staff, dealer=dealer, amount=str(plan[0].amount), kind="card",
+    allocation.record_payment(actor=staff, dealer=dealer, amount=str(plan[0].amount), kind="card",
                               received_on=timezone.localdate())
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PARTIALLY_PAID and invoice.due_date == plan[1].due_date
@@ -141,10 +130,10 @@ def test_paying_the_first_installment_moves_the_invoice_to_the_next_due_date(own
 
 def test_staff_void_an_unsettled_invoice_but_not_a_settled_one(owner, staff, product, dealer):
     order = place(owner, product)
-    invoice = invoices.issue_invoice(order=order, by=staff)
+    invoice = invoices.issue_invoice(order=order, actor=staff)
     with pytest.raises(NotAllowed):
-        invoices.void_invoice(by=owner, invoice=invoice, reason="Wrong")
-    voided = invoices.void_invoice(by=FinanceStaffFactory(), invoice=invoice, reason="Issued twice")
+        invoices.void_invoice(actor=owner, invoice=invoice, reason="Wrong")
+    voided = invoices.void_invoice(actor=FinanceStaffFactory(), invoice=invoice, reason="Issued twice")
     assert voided.status == InvoiceStatus.VOID and voided.balance == 0
     assert AuditEntry.objects.filter(action="invoice.voided").count() == 1
     from portal.models import Notification
@@ -152,17 +141,17 @@ def test_staff_void_an_unsettled_invoice_but_not_a_settled_one(owner, staff, pro
     assert Notification.objects.filter(template="payments/invoice_voided", recipient=owner.email,
                                        context__reason="Issued twice").exists()
 
-    other = invoices.issue_invoice(order=place(owner, product), by=staff)
-    allocation.record_payment(by=staff, dealer=dealer, amount="10.00", kind="wire", received_on=timezone.localdate())
+    other = invoices.issue_invoice(order=place(owner, product), actor=staff)
+    allocation.record_payment(actor=staff, dealer=dealer, amount="10.00", kind="wire", received_on=timezone.localdate())
     with pytest.raises(InvoiceSettled):
-        invoices.void_invoice(by=staff, invoice=other, reason="Too late")
+        invoices.void_invoice(actor=staff, invoice=other, reason="Too late")
 
 
 def test_the_invoice_listener_is_registered_with_orders_status_hook(owner, staff, product):
-    from orders.services import hooks
+    from orders.models import ORDER
 
     order = place(owner, product)
     order.status = "shipped"
     order.save(update_fields=["status"])
-    hooks.status_changed(order=order, previous="confirmed", by=staff)
+    ORDER.moved.run(order=order, previous="confirmed", actor=staff)
     assert Invoice.objects.filter(order=order).count() == 1
