@@ -1,6 +1,9 @@
-"""pytest plugin shared by every app's tests: a real Redis broker, real Celery workers, a real Chromium.
+"""pytest plugin shared by every app's tests: a real Redis broker, real Celery workers, a real Chromium; and the
+helpers every app's tests share (an actor, a browser log-in, API token clients, threads that race).
 
-Loaded from pytest.ini (`-p portal.testing`), so each app's tests can use these fixtures.
+Loaded from pytest.ini (`-p portal.testing`) before Django is set up, so nothing here imports a model at module
+level. The data fixtures (dealers in each role, staff, token clients) are in the root conftest.py; each app's
+factories are in `<app>/testing.py`.
 """
 import os
 import shutil
@@ -293,3 +296,67 @@ def run_together(calls, *, timeout=120):
     for thread in threads:
         thread.join(timeout)
     return outcomes
+
+
+# --- helpers every app's tests share ------------------------------------------------------------------------------
+
+def actor_of(user, dealer=None):
+    """A dealer user's actor, or (with `dealer`) an agent acting for that dealer."""
+    from portal.actors import Actor
+
+    if dealer is not None:
+        return Actor(user=user, dealer=dealer, on_behalf=True)
+    return Actor(user=user, dealer=user.dealer)
+
+
+def log_in(page, base, email, password, code=""):
+    """In the browser: log in through the login page (`code`: the dealer code, empty for staff)."""
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    page.fill("#id_dealer_code", code)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def log_out(page):
+    """In the browser: log out from the user menu of the header."""
+    page.click("header .user-menu button[type=submit]")
+    page.wait_for_load_state()
+
+
+def grant_scope_permissions(user, scopes):
+    """Give `user` the Django permissions its token's staff scopes need (portal.api_tokens.SCOPE_PERMISSIONS): a token
+    carries no more than its user may do."""
+    from django.contrib.auth.models import Permission
+
+    from portal.api_tokens import SCOPE_PERMISSIONS
+
+    for scope in scopes:
+        perm = SCOPE_PERMISSIONS.get(scope)
+        if perm:
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user
+
+
+def api_client(key=None, **extra):
+    """A DRF test client, carrying `Token <key>` when a key is given."""
+    from rest_framework.test import APIClient
+
+    client = APIClient(**extra)
+    if key:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def token_client_for(user, scopes, *, name="ERP", created_by=None):
+    """An API client with a fresh token of `user` holding `scopes`; the token is `client.token`. The token is made by
+    `created_by` (a new superuser unless given), as an admin would."""
+    from dealers.testing import StaffFactory
+    from portal.api_tokens import create_api_token
+
+    token, key = create_api_token(name=name, user=user, scopes=list(scopes), by=created_by or StaffFactory())
+    client = api_client(key)
+    client.token = token
+    return client

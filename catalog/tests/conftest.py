@@ -1,4 +1,4 @@
-"""Fixtures of the catalog tests: a dealer user and its actor, and a fake price provider.
+"""Fixtures of the catalog tests: a fake price provider (the dealer, its owner and actor come from the root conftest).
 
 The catalog codes against the price hook's contract (catalog.prices), not the pricing app: `fake_prices`
 swaps the registered provider for one that prices from a dict, and restores it afterwards."""
@@ -9,9 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from catalog import prices
-from dealers.tests.factories import DealerFactory, DealerUserFactory
-from portal.actors import Actor
+from catalog import hooks as catalog_hooks
 
 
 @dataclass
@@ -75,34 +73,22 @@ class FakeProvider:
         return result
 
 
+def _not_cached(**kwargs):
+    return None
+
+
 @pytest.fixture
 def fake_prices():
     provider = FakeProvider()
-    previous = prices._provider, prices._context_key
-    prices.register_price_provider(provider)
-    yield provider
-    prices.register_price_provider(previous[0], context_key=previous[1])
+    with catalog_hooks.price_provider.registered(provider), catalog_hooks.price_context_key.registered(_not_cached):
+        yield provider
 
 
 @pytest.fixture
 def no_prices():
     """No price provider at all (pricing not installed yet): the catalog hides prices."""
-    previous = prices._provider, prices._context_key
-    prices.register_price_provider(lambda **kwargs: {})
-    yield
-    prices.register_price_provider(previous[0], context_key=previous[1])
+    with catalog_hooks.price_provider.registered(lambda **kwargs: {}), \
+            catalog_hooks.price_context_key.registered(_not_cached):
+        yield
 
 
-@pytest.fixture
-def dealer(db):
-    return DealerFactory()
-
-
-@pytest.fixture
-def owner(dealer):
-    return DealerUserFactory(dealer=dealer, role="owner")
-
-
-@pytest.fixture
-def actor(owner):
-    return Actor(user=owner, dealer=owner.dealer)

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from catalog.imports.service import import_file
 from catalog.models import Product
-from dealers.tests.factories import StaffFactory, UserFactory
+from dealers.testing import StaffFactory, UserFactory
 from portal.api_tokens import create_api_token
 from pricing.models import PriceList, PriceListItem
 
@@ -22,7 +22,7 @@ STOCK = reverse("api:bulk-stock")
 
 
 def token_client(*scopes, staff=True):
-    from portal.tests.factories import grant_scope_permissions
+    from portal.testing import grant_scope_permissions
 
     user = grant_scope_permissions(UserFactory(is_staff=True), scopes)
     token, key = create_api_token(name="ERP", user=user, scopes=list(scopes), by=StaffFactory())
@@ -41,7 +41,7 @@ def erp():
 
 @pytest.fixture
 def categories():
-    import_file(kind="categories", path=SAMPLES / "categories.csv", by=None)
+    import_file(kind="categories", path=SAMPLES / "categories.csv", actor=None)
 
 
 ROWS = [

@@ -8,8 +8,7 @@ from django.urls import reverse
 from catalog.availability import BACKORDER, IN_STOCK, LOW, UNAVAILABLE, availability, require_deliverable, stock_display
 from catalog.errors import NotAvailable, NotEnoughStock, OutOfStock
 from catalog.models import Product, Unit
-
-from .factories import CategoryFactory, ProductFactory
+from catalog.testing import CategoryFactory, ProductFactory
 
 D = Decimal
 
@@ -118,12 +117,6 @@ def test_require_deliverable_refuses_with_the_reason_and_what_can_be():
 
 
 # --- pages and API ---------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
-
 
 @pytest.fixture
 def cable(db, fake_prices):

@@ -5,10 +5,9 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Unit
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in
-
-from .factories import AttributeFactory, CategoryFactory, ProductAttributeFactory, ProductFactory
+from catalog.testing import AttributeFactory, CategoryFactory, ProductAttributeFactory, ProductFactory
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory
+from portal.testing import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,11 +8,11 @@ from django.urls import reverse
 
 from catalog.models import Unit
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory
 from orders.models import CartLine
-from orders.tests.conftest import actor_of, priced
-from pricing.tests.factories import PriceListFactory
+from orders.testing import actor_of, priced
+from portal.testing import log_in
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 
 from catalog.imports import service
 from catalog.models import Product
-from dealers.tests.factories import PASSWORD, UserFactory
+from dealers.testing import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +71,7 @@ def wait_for_the_job(page, celery_worker):
 
 def test_manager_sees_every_bad_row_then_imports_the_good_file(live_server, page, celery_worker, catalog_manager,
                                                                uploaded_jobs):
-    service.import_file(kind="categories", path=SAMPLES / "categories.csv", by=None)
+    service.import_file(kind="categories", path=SAMPLES / "categories.csv", actor=None)
     base = live_server.url
 
     # The import page sends someone not logged in to the admin login, and back after it.

@@ -18,7 +18,7 @@ from catalog.imports import service
 from catalog.imports.schema import ean13_valid
 from catalog.imports.service import ImportInvalid, import_file
 from catalog.models import Category, Product
-from dealers.tests.factories import StaffFactory, UserFactory
+from dealers.testing import StaffFactory, UserFactory
 from portal.models import AuditEntry
 from pricing.models import PriceList, PriceListItem
 
@@ -44,12 +44,12 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def categories():
-    return import_file(kind="categories", path=SAMPLES / "categories.csv", by=None)
+    return import_file(kind="categories", path=SAMPLES / "categories.csv", actor=None)
 
 
 @pytest.fixture
 def products(categories):
-    return import_file(kind="products", path=SAMPLES / "products.csv", by=None)
+    return import_file(kind="products", path=SAMPLES / "products.csv", actor=None)
 
 
 @pytest.fixture
@@ -84,28 +84,28 @@ def test_csv_products_file_creates_products_with_search_text(products):
 
 
 def test_xlsx_products_file_creates_the_same_products(categories):
-    result = import_file(kind="products", path=SAMPLES / "products.xlsx", by=None)
+    result = import_file(kind="products", path=SAMPLES / "products.xlsx", actor=None)
     assert result.created == 4
     cable = Product.objects.get(sku="NYM-3X2.5")
     assert cable.min_order_quantity == Decimal("12.5") and cable.barcode == "8690000000043"
     # The CSV carries the same rows: importing it after the XLSX changes nothing.
-    again = import_file(kind="products", path=SAMPLES / "products.csv", by=None)
+    again = import_file(kind="products", path=SAMPLES / "products.csv", actor=None)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
 
 
 def test_reimporting_the_same_file_changes_nothing(products):
     stamps = dict(Product.objects.values_list("sku", "updated_at"))
-    again = import_file(kind="products", path=SAMPLES / "products.csv", by=None)
+    again = import_file(kind="products", path=SAMPLES / "products.csv", actor=None)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
     assert dict(Product.objects.values_list("sku", "updated_at")) == stamps
-    cats = import_file(kind="categories", path=SAMPLES / "categories.csv", by=None)
+    cats = import_file(kind="categories", path=SAMPLES / "categories.csv", actor=None)
     assert (cats.created, cats.updated, cats.unchanged) == (0, 0, 4)
 
 
 def test_changed_row_is_updated_and_missing_columns_keep_stored_values(products, tmp_path):
     path = write(tmp_path, "p.csv", "sku,name,category_code\nLED-9W-E27,LED bulb 9 W E27 (new),LIGHT-LED\n"
                                     "LED-12W-E27,LED bulb 12 W E27,LIGHT-LED\n")
-    result = import_file(kind="products", path=path, by=None)
+    result = import_file(kind="products", path=path, actor=None)
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     bulb = Product.objects.get(sku="LED-9W-E27")
     assert bulb.name == "LED bulb 9 W E27 (new)" and bulb.barcode == "8690000000012"
@@ -114,7 +114,7 @@ def test_changed_row_is_updated_and_missing_columns_keep_stored_values(products,
 
 def test_bad_products_file_reports_every_bad_row_and_writes_nothing(categories):
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="products", path=SAMPLES / "bad_products.csv", by=None)
+        import_file(kind="products", path=SAMPLES / "bad_products.csv", actor=None)
     assert errors_of(exc) >= {
         (2, "category_code"),   # unknown category
         (3, "unit"),            # unknown unit
@@ -133,7 +133,7 @@ def test_one_bad_row_among_good_ones_writes_nothing(categories, tmp_path):
     path = write(tmp_path, "p.csv", "sku,name,category_code,min_order_quantity\n"
                                     "A-1,Good,LIGHT,1\nA-2,Fraction of a piece,LIGHT,1.5\n")
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="products", path=path, by=None)
+        import_file(kind="products", path=path, actor=None)
     assert errors_of(exc) == {(3, "min_order_quantity")}
     assert not Product.objects.exists()
 
@@ -141,14 +141,14 @@ def test_one_bad_row_among_good_ones_writes_nothing(categories, tmp_path):
 def test_unknown_and_missing_columns_are_reported_on_the_header_row(categories, tmp_path):
     path = write(tmp_path, "p.csv", "sku,nmae,category_code\nA-1,Typo,LIGHT\n")
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="products", path=path, by=None)
+        import_file(kind="products", path=path, actor=None)
     assert errors_of(exc) == {(1, "nmae"), (1, "name")}
 
 
 def test_semicolon_csv_with_bom_and_decimal_commas(products, price_list, tmp_path):
     path = write(tmp_path, "prices.csv", "\ufeffprice_list_code;sku;min_quantity;unit_price\n"
                                          "LIST-TRY;LED-9W-E27;1;45,90\nLIST-TRY;LED-9W-E27;100;42.5\n")
-    result = import_file(kind="prices", path=path, by=None)
+    result = import_file(kind="prices", path=path, actor=None)
     assert result.created == 2
     assert sorted(PriceListItem.objects.values_list("min_quantity", "unit_price")) == [
         (Decimal("1.000"), Decimal("45.90")), (Decimal("100.000"), Decimal("42.50"))]
@@ -156,17 +156,17 @@ def test_semicolon_csv_with_bom_and_decimal_commas(products, price_list, tmp_pat
 
 def test_tab_delimited_csv(categories, tmp_path):
     path = write(tmp_path, "p.tsv", "sku\tname\tcategory_code\tvat_rate\nT-1\tTabbed\tLIGHT\t10,5\n")
-    import_file(kind="products", path=path, by=None)
+    import_file(kind="products", path=path, actor=None)
     assert Product.objects.get(sku="T-1").vat_rate == Decimal("10.50")
 
 
 def test_prices_file_upserts_by_list_sku_and_quantity(products, price_list, tmp_path):
-    first = import_file(kind="prices", path=SAMPLES / "prices.csv", by=None)
+    first = import_file(kind="prices", path=SAMPLES / "prices.csv", actor=None)
     assert first.created == 5
-    again = import_file(kind="prices", path=SAMPLES / "prices.csv", by=None)
+    again = import_file(kind="prices", path=SAMPLES / "prices.csv", actor=None)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
     path = write(tmp_path, "p.csv", "price_list_code,sku,min_quantity,unit_price\nLIST-TRY,LED-9W-E27,1,44.00\n")
-    changed = import_file(kind="prices", path=path, by=None)
+    changed = import_file(kind="prices", path=path, actor=None)
     assert (changed.updated, changed.unchanged) == (1, 0)
     assert PriceListItem.objects.get(product__sku="LED-9W-E27", min_quantity=1).unit_price == Decimal("44.00")
 
@@ -179,26 +179,26 @@ def test_prices_with_unknown_list_or_sku_or_duplicate_write_nothing(products, pr
                                     "LIST-TRY,LED-9W-E27,1.000,11\n"
                                     "LIST-TRY,LED-12W-E27,1,-3\n")
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="prices", path=path, by=None)
+        import_file(kind="prices", path=path, actor=None)
     assert errors_of(exc) == {(3, "price_list_code"), (4, "sku"), (5, "min_quantity"), (6, "unit_price")}
     assert not PriceListItem.objects.exists()
 
 
 def test_stock_file_sets_quantities_and_lead_times(products, tmp_path):
-    result = import_file(kind="stock", path=SAMPLES / "stock.csv", by=None)
+    result = import_file(kind="stock", path=SAMPLES / "stock.csv", actor=None)
     assert (result.updated, result.unchanged) == (4, 0)
     cable = Product.objects.get(sku="NYM-3X2.5")
     assert cable.stock_quantity == Decimal("2500.5")
     assert Product.objects.get(sku="LED-12W-E27").lead_time_days == 10
     assert Product.objects.get(sku="LED-PANEL-60").lead_time_days == 0  # empty cell: the default
-    again = import_file(kind="stock", path=SAMPLES / "stock.csv", by=None)
+    again = import_file(kind="stock", path=SAMPLES / "stock.csv", actor=None)
     assert (again.updated, again.unchanged) == (0, 4)
 
 
 def test_negative_stock_and_unknown_sku_are_refused(products, tmp_path):
     path = write(tmp_path, "s.csv", "sku,stock_quantity\nLED-9W-E27,-5\nGHOST,3\nLED-12W-E27,7\n")
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="stock", path=path, by=None)
+        import_file(kind="stock", path=path, actor=None)
     assert errors_of(exc) == {(2, "stock_quantity"), (3, "sku")}
     assert Product.objects.get(sku="LED-12W-E27").stock_quantity == 0
 
@@ -206,14 +206,14 @@ def test_negative_stock_and_unknown_sku_are_refused(products, tmp_path):
 def test_category_with_unknown_parent_or_loop_is_refused(tmp_path):
     path = write(tmp_path, "c.csv", "code,name,parent_code\nA,A,B\nB,B,A\nC,C,NOPE\nD,D,D\n")
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="categories", path=path, by=None)
+        import_file(kind="categories", path=path, actor=None)
     assert errors_of(exc) == {(2, "parent_code"), (3, "parent_code"), (4, "parent_code"), (5, "parent_code")}
     assert not Category.objects.exists()
 
 
 def test_moving_a_category_moves_its_subtree(categories, tmp_path):
     path = write(tmp_path, "c.csv", "code,name,parent_code\nLIGHT,Lighting,CABLE\n")
-    result = import_file(kind="categories", path=path, by=None)
+    result = import_file(kind="categories", path=path, actor=None)
     assert result.updated == 1
     cable, light, led = (Category.objects.get(erp_code=c) for c in ("CABLE", "LIGHT", "LIGHT-LED"))
     assert led.path == f"{cable.pk}/{light.pk}/{led.pk}/" and led.depth == 2
@@ -223,7 +223,7 @@ def test_unreadable_xlsx_is_reported(tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="products", path=path, by=None)
+        import_file(kind="products", path=path, actor=None)
     assert exc.value.errors[0]["row"] == 0
 
 
@@ -232,7 +232,7 @@ def test_xlsx_numbers_read_as_typed(categories, tmp_path):
     wb.active.append(["sku", "name", "category_code", "barcode", "vat_rate", "active"])
     wb.active.append(["X-1", "Numbers", "LIGHT", 8690000000050, 8.0, True])
     wb.save(tmp_path / "n.xlsx")
-    import_file(kind="products", path=tmp_path / "n.xlsx", by=None)
+    import_file(kind="products", path=tmp_path / "n.xlsx", actor=None)
     product = Product.objects.get(sku="X-1")
     assert product.barcode == "8690000000050" and product.vat_rate == Decimal("8.00")
 
@@ -331,7 +331,7 @@ def test_unknown_job_is_404(client):
 
 def test_running_a_job_twice_imports_once(categories, tmp_path):
     with transaction.atomic():
-        job_id = service.start_import(kind="products", uploaded_file_path=SAMPLES / "products.csv", by=None)
+        job_id = service.start_import(kind="products", uploaded_file_path=SAMPLES / "products.csv", actor=None)
     first = service.run_import_job(job_id=job_id)
     second = service.run_import_job(job_id=job_id)
     assert first["result"]["created"] == 4 and second["result"]["created"] == 4
@@ -342,14 +342,14 @@ def test_numbers_too_large_or_too_precise_are_cell_errors(categories, tmp_path):
     path = write(tmp_path, "p.csv", "sku,name,category_code,pack_size,vat_rate\n"
                                     f"A,A,LIGHT,{'9' * 40},20\nB,B,LIGHT,1.0001,20\nC,C,LIGHT,1e3,20\n")
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="products", path=path, by=None)
+        import_file(kind="products", path=path, actor=None)
     assert errors_of(exc) == {(2, "pack_size"), (3, "pack_size"), (4, "pack_size")}
 
 
 def test_loop_through_stored_categories_is_refused(categories, tmp_path):
     path = write(tmp_path, "c.csv", "code,name,parent_code\nLIGHT,Lighting,LIGHT-LED\n")
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="categories", path=path, by=None)
+        import_file(kind="categories", path=path, actor=None)
     assert errors_of(exc) == {(2, "parent_code")}
     assert Category.objects.get(erp_code="LIGHT").parent is None
 
@@ -357,5 +357,5 @@ def test_loop_through_stored_categories_is_refused(categories, tmp_path):
 def test_changing_the_unit_to_a_whole_one_checks_stored_quantities(products, tmp_path):
     path = write(tmp_path, "p.csv", "sku,name,category_code,unit\nNYM-3X2.5,Cable,CABLE-NYM,piece\n")
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="products", path=path, by=None)
+        import_file(kind="products", path=path, actor=None)
     assert errors_of(exc) == {(2, "unit")}

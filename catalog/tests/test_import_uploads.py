@@ -13,7 +13,7 @@ from django.utils import timezone
 from catalog.imports import jobs, service
 from catalog.imports.service import import_file
 from catalog.tasks import delete_finished_import_uploads_task
-from dealers.tests.factories import StaffFactory
+from dealers.testing import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,12 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def categories():
-    return import_file(kind="categories", path=SAMPLES / "categories.csv", by=None)
+    return import_file(kind="categories", path=SAMPLES / "categories.csv", actor=None)
 
 
 def start(kind, sample):
     with transaction.atomic():
-        return service.start_import(kind=kind, uploaded_file_path=SAMPLES / sample, by=None)
+        return service.start_import(kind=kind, uploaded_file_path=SAMPLES / sample, actor=None)
 
 
 def upload_of(job_id) -> Path:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.imports import jobs, service
 from catalog.models import Product
 from catalog.tasks import delete_finished_import_uploads_task
-from dealers.tests.factories import StaffFactory
+from dealers.testing import StaffFactory
 from portal.testing import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -21,9 +21,9 @@ SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
 
 def test_real_worker_imports_a_queued_file(celery_worker):
     staff = StaffFactory()
-    service.import_file(kind="categories", path=SAMPLES / "categories.csv", by=staff)
+    service.import_file(kind="categories", path=SAMPLES / "categories.csv", actor=staff)
     with transaction.atomic():
-        job_id = service.start_import(kind="products", uploaded_file_path=SAMPLES / "products.xlsx", by=staff)
+        job_id = service.start_import(kind="products", uploaded_file_path=SAMPLES / "products.xlsx", actor=staff)
     try:
         wait_until(lambda: service.import_status(job_id)["finished"], 60, "the import job")
     except TimeoutError:
@@ -38,12 +38,12 @@ def test_real_worker_imports_a_queued_file(celery_worker):
 
 def test_real_worker_deletes_uploads_of_imports_finished_long_ago(celery_worker):
     staff = StaffFactory()
-    service.import_file(kind="categories", path=SAMPLES / "categories.csv", by=staff)
+    service.import_file(kind="categories", path=SAMPLES / "categories.csv", actor=staff)
     job_ids = []
     for _ in range(2):
         with transaction.atomic():
             job_ids.append(service.start_import(kind="products", uploaded_file_path=SAMPLES / "products.csv",
-                                                by=staff))
+                                                actor=staff))
     old, recent = job_ids
     uploads = {job_id: Path(settings.MEDIA_ROOT) / service.import_status(job_id)["path"] for job_id in job_ids}
     try:

@@ -5,9 +5,8 @@ import pytest
 
 from catalog.models import Attribute
 from catalog.selectors import search_products
+from catalog.testing import AttributeFactory, CategoryFactory, ProductAttributeFactory, ProductFactory
 from portal.actors import Actor
-
-from .factories import AttributeFactory, CategoryFactory, ProductAttributeFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +157,7 @@ def test_without_prices_the_price_filters_are_hidden(actor, no_prices, products)
 
 
 def test_staff_without_a_dealer_gets_no_prices(fake_prices, products):
-    from dealers.tests.factories import StaffFactory
+    from dealers.testing import StaffFactory
 
     fake_prices.set(products["kablo"], "1.00")
     page, facets, _ = search(Actor(user=StaffFactory()))

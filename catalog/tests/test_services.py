@@ -9,9 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from catalog import services
 from catalog.errors import CategoryCycle, InvalidBarcode
 from catalog.models import Category, Product, Unit
+from catalog.testing import CategoryFactory, ProductFactory, ProductImageFactory, ean13
 from portal.errors import DomainError
-
-from .factories import CategoryFactory, ProductFactory, ProductImageFactory, ean13
 
 pytestmark = pytest.mark.django_db
 

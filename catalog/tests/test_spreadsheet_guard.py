@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from catalog.imports.rows import ImportInvalid
 from catalog.imports.service import import_file
-from dealers.tests.factories import StaffFactory
+from dealers.testing import StaffFactory
 from orders.errors import FileTooLarge
 from orders.services import quick_order
 from portal import spreadsheets
@@ -88,7 +88,7 @@ def test_the_catalog_import_refuses_the_bomb_with_a_clear_message(db, tmp_path, 
     path = tmp_path / "erp.xlsx"
     path.write_bytes(big_bomb)
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="products", path=path, by=None)
+        import_file(kind="products", path=path, actor=None)
     assert "unpacks to more than" in exc.value.errors[0]["message"]
 
 
@@ -97,7 +97,7 @@ def test_the_catalog_import_refuses_a_sheet_with_too_many_rows(db, tmp_path, set
     path = tmp_path / "erp.xlsx"
     path.write_bytes(workbook([["sku", "stock_quantity"]] + [[f"SKU-{n}", 1] for n in range(60)]))
     with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="stock", path=path, by=None)
+        import_file(kind="stock", path=path, actor=None)
     assert "more than 50 rows" in exc.value.errors[0]["message"]
 
 

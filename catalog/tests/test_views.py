@@ -5,11 +5,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Unit
-from dealers.models import Dealer
-from dealers.selectors import ACTING_SESSION_KEY
-from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
-
-from .factories import (
+from catalog.testing import (
     AttributeFactory,
     CategoryFactory,
     ProductAttributeFactory,
@@ -17,14 +13,11 @@ from .factories import (
     ProductFactory,
     ProductImageFactory,
 )
+from dealers.models import Dealer
+from dealers.selectors import ACTING_SESSION_KEY
+from dealers.testing import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
 
 
 @pytest.fixture
@@ -218,8 +211,7 @@ def test_admin_saves_through_the_service_with_thumbnails(client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from catalog.models import Product
-
-    from .factories import png_bytes
+    from catalog.testing import png_bytes
 
     client.force_login(StaffFactory())
     data = _product_post(CategoryFactory(), **{

@@ -5,17 +5,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from .factories import CategoryFactory, ProductFactory, ProductImageFactory
+from catalog.testing import CategoryFactory, ProductFactory, ProductImageFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("catalog:list")
-
-
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
 
 
 def _fill(n, fake_prices, category=None):
@@ -103,7 +97,7 @@ def test_dense_list_query_count_is_fixed(signed_in, fake_prices, django_assert_m
 
 
 def test_a_viewer_sees_the_dense_list_without_quantity_fields(client, dealer, fake_prices):
-    from dealers.tests.factories import DealerUserFactory
+    from dealers.testing import DealerUserFactory
 
     _fill(2, fake_prices)
     client.force_login(DealerUserFactory(dealer=dealer, role="viewer"))

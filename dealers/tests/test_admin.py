@@ -17,13 +17,8 @@ from dealers.models import (
     User,
 )
 from dealers.selectors import dealer_document_url
-from dealers.services.lifecycle import CODE_ALPHABET, CODE_LENGTH
-from dealers.services.terms import publish_terms
-from portal import audit
-from portal.errors import DomainError
-from portal.models import AuditEntry, Notification
-
-from .factories import (
+from dealers.services import CODE_ALPHABET, CODE_LENGTH, publish_terms
+from dealers.testing import (
     AddressFactory,
     AgentFactory,
     DealerFactory,
@@ -33,6 +28,9 @@ from .factories import (
     TermsFactory,
     UserFactory,
 )
+from portal import audit
+from portal.errors import DomainError
+from portal.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +42,8 @@ def change_url(dealer):
 
 
 def move_url(dealer, move):
-    return reverse(f"admin:dealers_dealer_{move}", args=[dealer.pk])
+    # The move mechanism every status admin shares (portal.admin.StatusMovesAdmin).
+    return reverse("admin:dealers_dealer_move", args=[dealer.pk, move])
 
 
 def messages_of(response):
@@ -53,17 +52,6 @@ def messages_of(response):
 
 def notifications(dealer, template):
     return Notification.objects.filter(template=template, recipient__in=dealer.users.values("email"))
-
-
-@pytest.fixture
-def staff(db):
-    return StaffFactory(first_name="Selin", last_name="Admin")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture
@@ -193,7 +181,7 @@ def test_change_page_shows_documents_users_history_and_audit(staff_client, staff
     assert response.status_code == 200
     html = response.content.decode()
     assert "vergi-levhasi.pdf" in html
-    assert f'href="{dealer_document_url(doc)}"' in html and ">Download<" in html
+    assert f'href="{dealer_document_url(document=doc)}"' in html and ">Download<" in html
     assert "ali@yildiz.example.com" in html and "zeynep@yildiz.example.com" in html
     assert f'href="{reverse("admin:dealers_user_change", args=[buyer.pk])}"' in html
     assert "5000.00" in html or "5,000.00" in html
@@ -287,7 +275,8 @@ def test_approve_action_with_the_default_segment(staff_client, applied):
 def test_approve_button_on_the_dealer_page(staff_client, staff, applied):
     url = move_url(applied, "approve")
     page = staff_client.get(url)
-    assert page.status_code == 200 and page.context["dealer"] == applied
+    assert page.status_code == 200 and page.context["original"] == applied
+    assert "admin/dealers/dealer/confirm_move.html" in [t.name for t in page.templates]
     assert "Yıldız Elektrik" in page.content.decode()
 
     response = staff_client.post(url, {"apply": "1", "segment": Segment.objects.get(is_default=True).pk})
@@ -302,7 +291,7 @@ def test_approve_route_of_a_dealer_whose_status_does_not_allow_it(staff_client):
     approved = DealerFactory()
     code = approved.code
     response = staff_client.post(move_url(approved, "approve"), {"apply": "1"}, follow=True)
-    assert any("cannot become" in m for m in messages_of(response))
+    assert any("this move is not allowed while it is “Approved”" in m for m in messages_of(response))
     approved.refresh_from_db()
     assert approved.code == code and not AuditEntry.objects.filter(action="dealer.approved").exists()
 
@@ -535,10 +524,10 @@ def test_publish_terms_service_refuses_an_older_draft(staff):
     TermsFactory(version=5)
     old = TermsFactory(version=4, published_at=None)
     with pytest.raises(DomainError) as exc:
-        publish_terms(terms=old, by=staff)
+        publish_terms(terms=old, actor=staff)
     assert exc.value.code == "dealers.terms_outdated"
     with pytest.raises(DomainError) as exc:
-        publish_terms(terms=old, by=UserFactory())
+        publish_terms(terms=old, actor=UserFactory())
     assert exc.value.code == "dealers.not_allowed"
     old.refresh_from_db()
     assert old.published_at is None

@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 
 from dealers.models import Dealer, DealerStatusChange
-
-from .factories import DealerFactory, StaffFactory
+from dealers.testing import DealerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
+# Overrides the root `staff_client`: the staff user is named Ayşe Yılmaz, as the status panel shows.
 @pytest.fixture
 def staff_client(client):
     client.staff = StaffFactory(first_name="Ayşe", last_name="Yılmaz")
@@ -46,7 +46,7 @@ def test_dealer_history_rows_read_as_captions(staff_client):
 def test_dealer_users_order_limits_read_as_money(staff_client):
     from decimal import Decimal
 
-    from .factories import DealerUserFactory
+    from dealers.testing import DealerUserFactory
 
     dealer = DealerFactory()
     DealerUserFactory(dealer=dealer, order_limit=Decimal("12500.00"))

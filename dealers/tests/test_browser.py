@@ -5,9 +5,9 @@ import re
 import pytest
 
 from dealers.models import Dealer
+from dealers.testing import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory, TermsFactory
 from portal.models import Notification
 
-from .factories import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory, TermsFactory
 from .test_services import PDF, PNG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

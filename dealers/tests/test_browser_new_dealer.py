@@ -7,13 +7,12 @@ import pytest
 from django.utils import timezone
 
 from dealers.models import Dealer
+from dealers.testing import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
 from orders.models import Order
-from orders.tests.conftest import paste_into_cart, priced
+from orders.testing import paste_into_cart, priced
 from payments.models import CreditAccount
-from pricing.tests.factories import PriceListFactory
-
-from .factories import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
-from .test_browser import log_in
+from portal.testing import log_in
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

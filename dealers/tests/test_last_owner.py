@@ -5,8 +5,7 @@ from rest_framework.test import APIClient
 
 from dealers.models import Role, User
 from dealers.services.accounts import accept_invitation
-
-from .factories import DealerUserFactory
+from dealers.testing import DealerUserFactory
 
 USERS = reverse("api:me-users-list")
 

@@ -7,14 +7,13 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from dealers.errors import NotAllowed
+from dealers.errors import InvalidAgent
 from dealers.models import Address, Dealer
 from dealers.services import approve_dealer
+from dealers.testing import AddressFactory, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory, UserFactory
 from payments.models import CreditAccount
 from payments.services.credit import InvalidCreditAccount, NotFinanceStaff
 from portal.models import AuditEntry
-
-from .factories import AddressFactory, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def finance_staff():
 # --- services -------------------------------------------------------------------------------------------------
 
 def test_the_application_address_becomes_the_default_billing_and_shipping_address(applied):
-    approve_dealer(dealer=applied, by=StaffFactory())
+    approve_dealer(dealer=applied, actor=StaffFactory())
     addresses = {a.kind: a for a in Address.objects.filter(dealer=applied)}
     assert set(addresses) == {Address.Kind.BILLING, Address.Kind.SHIPPING}
     for address in addresses.values():
@@ -58,11 +57,11 @@ def test_the_application_address_becomes_the_default_billing_and_shipping_addres
 
 def test_an_address_the_dealer_already_has_is_kept_and_nothing_is_doubled(applied):
     own = AddressFactory(dealer=applied, kind=Address.Kind.SHIPPING, label="Depo", is_default=True)
-    approve_dealer(dealer=applied, by=StaffFactory())
+    approve_dealer(dealer=applied, actor=StaffFactory())
     assert list(Address.objects.filter(dealer=applied, kind=Address.Kind.SHIPPING)) == [own]
     assert Address.objects.filter(dealer=applied, kind=Address.Kind.BILLING, is_default=True).count() == 1
     with pytest.raises(Exception):
-        approve_dealer(dealer=applied, by=StaffFactory())  # approving twice is refused
+        approve_dealer(dealer=applied, actor=StaffFactory())  # approving twice is refused
     assert Address.objects.filter(dealer=applied).count() == 2
 
 
@@ -71,7 +70,7 @@ def test_a_delivery_address_on_the_application_becomes_the_default_shipping_addr
 
     dealer = apply(company={**COMPANY, "shipping_address_line": "OSB 4. Cad. No: 8", "shipping_city": "Kocaeli",
                             "shipping_postal_code": "41400"})
-    approve_dealer(dealer=dealer, by=StaffFactory())
+    approve_dealer(dealer=dealer, actor=StaffFactory())
     billing = Address.objects.get(dealer=dealer, kind=Address.Kind.BILLING)
     shipping = Address.objects.get(dealer=dealer, kind=Address.Kind.SHIPPING)
     assert (billing.line1, billing.city, billing.label) == ("Moda Cad. 5", "İstanbul", "Merkez ofis")
@@ -95,19 +94,19 @@ def test_a_delivery_address_without_its_city_is_refused_and_nothing_is_saved(cli
 
 def test_approval_with_a_sales_agent_assigns_it_and_refuses_a_user_who_is_not_one(applied):
     agent = AgentFactory()
-    with pytest.raises(NotAllowed) as exc:
-        approve_dealer(dealer=applied, by=StaffFactory(), agent=StaffFactory())
+    with pytest.raises(InvalidAgent) as exc:
+        approve_dealer(dealer=applied, actor=StaffFactory(), agent=StaffFactory())
     assert exc.value.field == "agent"
     applied.refresh_from_db()
     assert applied.status == Dealer.Status.APPLIED
-    dealer = approve_dealer(dealer=applied, by=StaffFactory(), agent=agent)
+    dealer = approve_dealer(dealer=applied, actor=StaffFactory(), agent=agent)
     assert list(dealer.agents.all()) == [agent]
     assert AuditEntry.objects.filter(action="dealer.agent_assigned", dealer=dealer, data__agent=agent.email).exists()
 
 
 def test_approval_sets_limit_terms_and_methods_through_the_audited_credit_service(applied):
     by = finance_staff()
-    approve_dealer(dealer=applied, by=by, setup={"credit_limit": Decimal("25000"), "payment_terms_days": 45,
+    approve_dealer(dealer=applied, actor=by, setup={"credit_limit": Decimal("25000"), "payment_terms_days": 45,
                                                   "allowed_methods": ["on_account", "wire"]})
     account = CreditAccount.objects.get(dealer=applied)
     assert (account.credit_limit, account.payment_terms_days, account.allowed_methods) == (
@@ -118,12 +117,12 @@ def test_approval_sets_limit_terms_and_methods_through_the_audited_credit_servic
 
 def test_money_settings_need_the_finance_permission_and_change_nothing_without_it(applied):
     with pytest.raises(NotFinanceStaff):
-        approve_dealer(dealer=applied, by=staff_without_finance(), setup={"credit_limit": Decimal("5000")})
+        approve_dealer(dealer=applied, actor=staff_without_finance(), setup={"credit_limit": Decimal("5000")})
     applied.refresh_from_db()
     assert applied.status == Dealer.Status.APPLIED and applied.code is None
     assert not CreditAccount.objects.filter(dealer=applied).exists() and not applied.addresses.exists()
     # Without money settings the same staff approve, and the default limit applies.
-    approve_dealer(dealer=applied, by=staff_without_finance())
+    approve_dealer(dealer=applied, actor=staff_without_finance())
     assert CreditAccount.objects.get(dealer=applied).credit_limit == Decimal("1000000.00")  # the suite's default
 
 
@@ -138,7 +137,7 @@ def test_money_settings_need_the_finance_permission_and_change_nothing_without_i
 ])
 def test_bad_credit_settings_refuse_the_approval_and_change_nothing(applied, setup, field):
     with pytest.raises(InvalidCreditAccount) as exc:
-        approve_dealer(dealer=applied, by=finance_staff(), setup=setup)
+        approve_dealer(dealer=applied, actor=finance_staff(), setup=setup)
     assert exc.value.field == field
     applied.refresh_from_db()
     assert applied.status == Dealer.Status.APPLIED and applied.code is None
@@ -149,11 +148,11 @@ def test_bad_credit_settings_refuse_the_approval_and_change_nothing(applied, set
 # --- the approve page and the dealer page in the admin --------------------------------------------------------
 
 def approve_url(dealer):
-    return reverse("admin:dealers_dealer_approve", args=[dealer.pk])
+    return reverse("admin:dealers_dealer_move", args=[dealer.pk, "approve"])
 
 
 def test_finance_staff_set_segment_credit_terms_methods_and_agent_in_one_confirmation(client, applied):
-    from dealers.tests.factories import SegmentFactory
+    from dealers.testing import SegmentFactory
 
     gold, agent = SegmentFactory(name="Gold"), AgentFactory(first_name="Ali", last_name="Satış")
     client.force_login(finance_staff())
@@ -209,11 +208,11 @@ def test_staff_without_the_finance_permission_see_the_defaults_read_only_and_the
 
 
 def test_the_dealer_page_shows_its_credit_account_with_a_link_to_change_it(client):
-    from payments.services.credit import get_account
-    from payments.tests.factories import InvoiceFactory
+    from payments.services.credit import open_account
+    from payments.testing import InvoiceFactory
 
     dealer = DealerFactory()
-    account = get_account(dealer)
+    account = open_account(dealer)
     account.credit_limit, account.allowed_methods, account.payment_terms_days = Decimal("5000"), ["wire"], 45
     account.save()
     InvoiceFactory(dealer=dealer, total_gross=Decimal("1200.00"))

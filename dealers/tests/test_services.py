@@ -18,15 +18,13 @@ from dealers.errors import (
     InvalidTransition,
     LastOwner,
     NotAllowed,
+    ReasonRequired,
     TermsNotAccepted,
 )
 from dealers.models import Address, Dealer, DealerDocument, Role, Segment, TermsAcceptance, User
 from dealers.services import lifecycle
 from dealers.services.application import Contact
-from portal.actors import Actor
-from portal.models import AuditEntry, Notification
-
-from .factories import (
+from dealers.testing import (
     AddressFactory,
     AgentFactory,
     DealerFactory,
@@ -34,6 +32,8 @@ from .factories import (
     StaffFactory,
     TermsFactory,
 )
+from portal.actors import Actor
+from portal.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def test_failure_after_files_were_written_removes_them(monkeypatch):
 def test_approval_gives_code_default_segment_and_mails_owner():
     staff = StaffFactory()
     dealer = apply()
-    approved = services.approve_dealer(dealer=dealer, by=staff)
+    approved = services.approve_dealer(dealer=dealer, actor=staff)
     assert approved.status == Dealer.Status.APPROVED and approved.approved_at
     assert len(approved.code) == 6 and set(approved.code) <= set(lifecycle.CODE_ALPHABET)
     assert approved.segment == Segment.objects.get(is_default=True)
@@ -192,13 +192,13 @@ def test_approval_gives_code_default_segment_and_mails_owner():
 def test_approval_with_segment_and_account_manager():
     manager = StaffFactory()
     gold = Segment.objects.create(code="gold", name="Gold")
-    dealer = services.approve_dealer(dealer=apply(), by=StaffFactory(), segment=gold, account_manager=manager)
+    dealer = services.approve_dealer(dealer=apply(), actor=StaffFactory(), segment=gold, account_manager=manager)
     assert dealer.segment == gold and dealer.account_manager == manager
 
 
 def test_owner_without_password_gets_set_password_link_on_approval():
     dealer = apply(contact=contact(password=None))
-    services.approve_dealer(dealer=dealer, by=StaffFactory())
+    services.approve_dealer(dealer=dealer, actor=StaffFactory())
     mail = Notification.objects.get(template="dealers/dealer_approved")
     assert "/account/invitation/" in mail.context["set_password_url"]
 
@@ -206,7 +206,7 @@ def test_owner_without_password_gets_set_password_link_on_approval():
 def test_only_applied_dealers_can_be_approved():
     dealer = DealerFactory(status=Dealer.Status.SUSPENDED)
     with pytest.raises(InvalidTransition):
-        services.approve_dealer(dealer=dealer, by=StaffFactory())
+        services.approve_dealer(dealer=dealer, actor=StaffFactory())
     dealer.refresh_from_db()
     assert dealer.status == Dealer.Status.SUSPENDED
 
@@ -214,7 +214,7 @@ def test_only_applied_dealers_can_be_approved():
 def test_non_staff_cannot_approve():
     dealer = apply()
     with pytest.raises(NotAllowed):
-        services.approve_dealer(dealer=dealer, by=DealerUserFactory())
+        services.approve_dealer(dealer=dealer, actor=DealerUserFactory())
     assert Dealer.objects.get(pk=dealer.pk).status == Dealer.Status.APPLIED
 
 
@@ -222,7 +222,7 @@ def test_code_collision_retries_with_a_new_code(monkeypatch):
     DealerFactory(code="ACDEFG")
     codes = iter(["ACDEFG", "HJKMNP"])
     monkeypatch.setattr(lifecycle, "generate_dealer_code", lambda: next(codes))
-    dealer = services.approve_dealer(dealer=apply(), by=StaffFactory())
+    dealer = services.approve_dealer(dealer=apply(), actor=StaffFactory())
     assert dealer.code == "HJKMNP"
 
 
@@ -247,7 +247,7 @@ def test_parallel_approvals_give_distinct_codes(monkeypatch):
     def approve(dealer):
         try:
             barrier.wait()
-            services.approve_dealer(dealer=dealer, by=staff)
+            services.approve_dealer(dealer=dealer, actor=staff)
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
         finally:
@@ -266,9 +266,10 @@ def test_parallel_approvals_give_distinct_codes(monkeypatch):
 
 def test_rejection_needs_a_reason_and_mails_it():
     dealer = apply()
-    with pytest.raises(InvalidTransition):
-        services.reject_dealer(dealer=dealer, by=StaffFactory(), reason="  ")
-    services.reject_dealer(dealer=dealer, by=StaffFactory(), reason="Tax certificate is unreadable.")
+    with pytest.raises(ReasonRequired) as exc:
+        services.reject_dealer(dealer=dealer, actor=StaffFactory(), reason="  ")
+    assert exc.value.field == "reason" and exc.value.http_status == 400
+    services.reject_dealer(dealer=dealer, actor=StaffFactory(), reason="Tax certificate is unreadable.")
     dealer.refresh_from_db()
     assert dealer.status == Dealer.Status.REJECTED and dealer.status_reason == "Tax certificate is unreadable."
     mail = Notification.objects.get(template="dealers/dealer_rejected")
@@ -279,9 +280,9 @@ def test_suspend_and_reactivate_keep_the_code():
     dealer = DealerFactory()
     DealerUserFactory(dealer=dealer)
     code = dealer.code
-    services.suspend_dealer(dealer=dealer, by=StaffFactory(), reason="Overdue")
+    services.suspend_dealer(dealer=dealer, actor=StaffFactory(), reason="Overdue")
     assert Dealer.objects.get(pk=dealer.pk).status == Dealer.Status.SUSPENDED
-    services.reactivate_dealer(dealer=dealer, by=StaffFactory())
+    services.reactivate_dealer(dealer=dealer, actor=StaffFactory())
     dealer.refresh_from_db()
     assert dealer.status == Dealer.Status.APPROVED and dealer.code == code
     assert [c.to_status for c in dealer.status_changes.order_by("pk")] == ["suspended", "approved"]
@@ -292,9 +293,9 @@ def test_suspend_and_reactivate_keep_the_code():
 def test_rejected_dealer_cannot_be_suspended_or_reactivated():
     dealer = DealerFactory(status=Dealer.Status.REJECTED)
     with pytest.raises(InvalidTransition):
-        services.suspend_dealer(dealer=dealer, by=StaffFactory())
+        services.suspend_dealer(dealer=dealer, actor=StaffFactory())
     with pytest.raises(InvalidTransition):
-        services.reactivate_dealer(dealer=dealer, by=StaffFactory())
+        services.reactivate_dealer(dealer=dealer, actor=StaffFactory())
 
 
 # --- accounts -----------------------------------------------------------------------------------

@@ -4,9 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dealers.models import Address, Dealer, Role, TermsAcceptance
-from portal.models import AuditEntry, Notification
-
-from .factories import (
+from dealers.testing import (
     PASSWORD,
     AddressFactory,
     AgentFactory,
@@ -15,6 +13,8 @@ from .factories import (
     StaffFactory,
     TermsFactory,
 )
+from portal.models import AuditEntry, Notification
+
 from .test_services import ELF, PDF, PNG
 
 pytestmark = pytest.mark.django_db
@@ -284,7 +284,7 @@ def test_application_documents_only_for_own_dealer_and_staff(client):
     doc = DealerDocument.objects.create(
         dealer=DealerFactory(), doc_type=DocumentType.objects.first(), original_name="vergi.pdf",
         content_type="application/pdf", size=len(PDF), file=SimpleUploadedFile("vergi.pdf", PDF))
-    url = dealer_document_url(doc)
+    url = dealer_document_url(document=doc)
     client.force_login(DealerUserFactory())
     assert client.get(url).status_code == 404
     client.force_login(DealerUserFactory(dealer=doc.dealer, role=Role.VIEWER))

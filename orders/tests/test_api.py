@@ -9,14 +9,12 @@ from rest_framework.test import APIClient
 
 from dealers.models import Dealer, Role
 from dealers.selectors import ACTING_SESSION_KEY
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from orders import services
 from orders.models import CartLine, SavedList
+from orders.testing import SavedListFactory, SavedListLineFactory, actor_of, cart_of, priced
 from portal.api_tokens import create_api_token
 from portal.models import ApiToken
-
-from .conftest import actor_of, cart_of, priced
-from .factories import SavedListFactory, SavedListLineFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -8,9 +8,7 @@ from django.urls import reverse
 
 from orders import services
 from orders.models import Order
-
-from .conftest import actor_of, cart_of, priced
-from .factories import CartFactory, CartLineFactory
+from orders.testing import CartFactory, CartLineFactory, actor_of, cart_of, priced
 
 pytestmark = pytest.mark.django_db
 D = Decimal

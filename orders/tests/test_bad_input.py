@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from dealers.tests.factories import StaffFactory
+from dealers.testing import StaffFactory
 from orders.errors import StatusNotAllowed
 from orders.models import Order, OrderStatus, ReturnRequest
 from orders.services import changes, ordering
-from orders.tests.conftest import actor_of, priced
+from orders.testing import actor_of, priced
 
 
 def api(user):

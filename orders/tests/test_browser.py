@@ -6,11 +6,10 @@ import pytest
 
 from catalog.models import Unit
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in
-from pricing.tests.factories import PriceListFactory
-
-from .conftest import priced
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory
+from orders.testing import priced
+from portal.testing import log_in
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,12 +4,11 @@ its order page."""
 import pytest
 
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory, StaffFactory
-from dealers.tests.test_browser import log_in
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory, StaffFactory
 from orders.services import ordering
-from pricing.tests.factories import PriceListFactory
-
-from .conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
+from portal.testing import log_in
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

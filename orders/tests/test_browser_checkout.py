@@ -5,12 +5,11 @@ from decimal import Decimal
 import pytest
 
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in, log_out
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory
 from orders.models import Order, OrderStatus
-from pricing.tests.factories import PriceListFactory
-
-from .conftest import paste_into_cart, priced, with_addresses
+from orders.testing import paste_into_cart, priced, with_addresses
+from portal.testing import log_in, log_out
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

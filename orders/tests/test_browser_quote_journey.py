@@ -6,14 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from dealers.tests.factories import PASSWORD
-from dealers.tests.test_browser import log_in, log_out
+from dealers.testing import PASSWORD
 from orders.models import Order
+from orders.testing import paste_into_cart, with_addresses
 from portal.models import Document
-from portal.testing import wait_until
+from portal.testing import log_in, log_out, wait_until
 from pricing.models import Quote
-
-from .conftest import paste_into_cart, with_addresses
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

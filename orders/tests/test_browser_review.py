@@ -8,13 +8,12 @@ import pytest
 from django.utils import formats, timezone, translation
 
 from dealers.models import Address, Role
-from dealers.tests.factories import PASSWORD, AddressFactory, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in
+from dealers.testing import PASSWORD, AddressFactory, DealerFactory, DealerUserFactory
 from orders.models import Order
+from orders.testing import paste_into_cart, priced, with_addresses
+from portal.testing import log_in
 from pricing.models import PaymentAdjustment
-from pricing.tests.factories import PriceListFactory
-
-from .conftest import paste_into_cart, priced, with_addresses
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,20 +13,17 @@ from pypdf import PdfReader
 
 from catalog.models import Unit
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
-from dealers.tests.test_browser import log_in, log_out
+from dealers.testing import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
 from orders.models import Order
 from orders.services import ordering
+from orders.testing import actor_of, paste_into_cart, priced, with_addresses
 from payments.services import invoices
 from portal.documents import render_document
 from portal.models import Document
-from portal.testing import wait_until
+from portal.testing import log_in, log_out, wait_until
 from pricing import services as pricing_services
 from pricing.services.quotes import QuoteLineInput
-from pricing.tests.factories import PriceListFactory
-from pricing.tests.quote_fixtures import send
-
-from .conftest import actor_of, paste_into_cart, priced, with_addresses
+from pricing.testing import PriceListFactory, send
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,7 +104,7 @@ def test_the_invoice_page_and_pdf_word_units_in_the_dealers_language(live_server
         order = ordering.place_order(actor=actor_of(owner), lines=[(panel, 2), (lamp, 1), (boxed, 15)],
                                      checkout=ordering.Checkout())
     with transaction.atomic():
-        invoice = invoices.issue_invoice(order=order, by=StaffFactory())
+        invoice = invoices.issue_invoice(order=order, actor=StaffFactory())
     _rendered(invoice.document_id)
 
     log_in(page, live_server.url, owner.email, PASSWORD, dealer.code)

@@ -5,11 +5,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from dealers.models import Address
-from dealers.tests.factories import AddressFactory
+from dealers.testing import AddressFactory
 from orders.errors import InvalidCheckout
 from orders.services import add_to_cart, ordering
-
-from .conftest import actor_of, with_addresses
+from orders.testing import actor_of, with_addresses
 
 
 def test_the_billing_address_is_described_in_full_from_the_forms_number(actor, dealer, addresses):

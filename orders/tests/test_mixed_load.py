@@ -11,17 +11,15 @@ from django.utils import timezone
 
 from catalog.models import Product
 from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from orders.models import Cart, Order, OrderStatus
 from orders.services import changes, ordering, quote_orders
+from orders.testing import CartFactory, CartLineFactory, actor_of, priced, with_addresses
 from payments.models import CreditAccount
-from payments.services.credit import credit_status, get_account
+from payments.services.credit import credit_status, open_account
 from portal.errors import DomainError
 from portal.testing import run_together
 from pricing.services import QuoteLineInput, accept_quote, send_quote, update_quote
-
-from .conftest import actor_of, priced, with_addresses
-from .factories import CartFactory, CartLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,9 +33,9 @@ def _sent_quote(owner, products, staff):
     for product in products:
         CartLineFactory(cart=cart, product=product, quantity=2)
     quote = quote_orders.request_quote_from_cart(actor=actor_of(owner), note="Site job")
-    update_quote(by=staff, quote=quote, header={"valid_until": timezone.localdate() + datetime.timedelta(days=10)},
+    update_quote(actor=staff, quote=quote, header={"valid_until": timezone.localdate() + datetime.timedelta(days=10)},
                  lines=[QuoteLineInput(product=p, quantity=2, unit_price=Decimal("80.00")) for p in products])
-    return send_quote(by=staff, quote=quote)
+    return send_quote(actor=staff, quote=quote)
 
 
 
@@ -91,7 +89,7 @@ def test_mixed_paths_for_one_dealer_at_once_never_fail_with_a_database_error(mar
     dealer = with_addresses(DealerFactory())
     owner = DealerUserFactory(dealer=dealer, role=Role.OWNER)
     staff = StaffFactory()
-    get_account(dealer)
+    open_account(dealer)
 
     outcomes = []
     for _round in range(ROUNDS):

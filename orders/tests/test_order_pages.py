@@ -7,12 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dealers.models import Role
-from dealers.tests.factories import DealerUserFactory, StaffFactory
+from dealers.testing import DealerUserFactory, StaffFactory
 from orders.models import Order, OrderStatus
 from orders.services import changes, ordering
-
-from .conftest import actor_of
-from .factories import CartFactory, CartLineFactory
+from orders.testing import CartFactory, CartLineFactory, actor_of
 
 
 @pytest.fixture

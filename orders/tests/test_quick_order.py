@@ -155,7 +155,7 @@ def test_quick_order_refuses_more_than_a_thousand_lines(actor, panel):
 
 
 def test_quick_order_of_thirty_lines_runs_a_fixed_number_of_queries(actor, market, django_assert_max_num_queries):
-    from .conftest import priced
+    from orders.testing import priced
 
     products = [priced(market, "5.00") for _ in range(30)]
     text = "\n".join(f"{p.sku} {i + 1}" for i, p in enumerate(products))

@@ -11,15 +11,13 @@ from django.utils import timezone
 
 from catalog.models import Product
 from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from orders.models import CartLine, Order
 from orders.services import quote_orders
+from orders.testing import CartFactory, CartLineFactory, actor_of, priced, with_addresses
 from portal.errors import DomainError
 from pricing.models import Quote
 from pricing.services import QuoteLineInput, accept_quote, send_quote, update_quote
-
-from .conftest import actor_of, priced, with_addresses
-from .factories import CartFactory, CartLineFactory
 
 
 def _sent_quote(owner, panel, *, price="80.00", quantity=10):
@@ -27,9 +25,9 @@ def _sent_quote(owner, panel, *, price="80.00", quantity=10):
     CartLineFactory(cart=cart, product=panel, quantity=quantity)
     quote = quote_orders.request_quote_from_cart(actor=actor_of(owner), note="Project Ankara")
     staff = StaffFactory()
-    update_quote(by=staff, quote=quote, header={"valid_until": timezone.localdate() + datetime.timedelta(days=10)},
+    update_quote(actor=staff, quote=quote, header={"valid_until": timezone.localdate() + datetime.timedelta(days=10)},
                  lines=[QuoteLineInput(product=panel, quantity=quantity, unit_price=Decimal(price))])
-    return send_quote(by=staff, quote=quote)
+    return send_quote(actor=staff, quote=quote)
 
 
 def test_the_cart_becomes_a_quote_request_and_leaves_the_cart(owner, panel):

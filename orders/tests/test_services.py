@@ -8,7 +8,7 @@ from django.db import connection
 
 from catalog.models import Unit
 from dealers.models import Dealer, Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from orders import selectors, services
 from orders.errors import (
     DealerNotApproved,
@@ -21,13 +21,11 @@ from orders.errors import (
     QuantityTooLarge,
 )
 from orders.models import Cart, CartLine, SavedList, SavedListLine
+from orders.testing import OrdersProductFactory, SavedListFactory, SavedListLineFactory, actor_of, cart_of, priced
 from portal.actors import Actor
 from portal.errors import DomainError
 from portal.models import AuditEntry
-from pricing.tests.factories import CampaignFactory, PriceListFactory, PriceListItemFactory
-
-from .conftest import actor_of, cart_of, priced
-from .factories import OrdersProductFactory, SavedListFactory, SavedListLineFactory
+from pricing.testing import CampaignFactory, PriceListFactory, PriceListItemFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -15,13 +15,12 @@ from catalog.errors import OutOfStock
 from catalog.models import Unit
 from catalog.units import quantity_with_unit, unit_code, unit_word
 from dealers.models import Role
-from dealers.tests.factories import DealerUserFactory, StaffFactory
+from dealers.testing import DealerUserFactory, StaffFactory
 from orders.models import OrderLine
 from orders.services import ordering
+from orders.testing import actor_of, priced
 from payments.models import InvoiceLine
 from payments.services import invoices
-
-from .conftest import actor_of, priced
 
 orders_migration = importlib.import_module("orders.migrations.0005_order_line_unit_codes")
 payments_migration = importlib.import_module("payments.migrations.0003_invoice_line_unit_codes")
@@ -122,7 +121,7 @@ def test_the_migration_turns_stored_names_of_every_language_back_into_codes(owne
 
 def test_the_invoice_migration_uses_the_name_then_the_order_line_then_the_product(owner, panel, boxed, cable):
     order = _place(owner, [(panel, 2), (boxed, 15), (cable, Decimal("1.5"))])
-    invoice = invoices.issue_invoice(order=order, by=StaffFactory())
+    invoice = invoices.issue_invoice(order=order, actor=StaffFactory())
     InvoiceLine.objects.filter(invoice=invoice, sku="LED-600").update(unit="件")
     InvoiceLine.objects.filter(invoice=invoice, sku="CAB-3X25").update(unit="???")  # → the order line's product
     InvoiceLine.objects.filter(invoice=invoice, sku="KB-1").update(unit="mét")
@@ -133,7 +132,7 @@ def test_the_invoice_migration_uses_the_name_then_the_order_line_then_the_produc
 def test_an_invoice_copies_the_unit_code_and_its_page_words_it(client, owner, panel):
     with translation.override("tr"):
         order = _place(owner, [(panel, 2)])
-    invoice = invoices.issue_invoice(order=order, by=StaffFactory())
+    invoice = invoices.issue_invoice(order=order, actor=StaffFactory())
     assert list(invoice.lines.values_list("unit", flat=True)) == ["piece"]
     client.force_login(owner)
     html = client.get(reverse("payments:invoice", args=[invoice.number])).content.decode()

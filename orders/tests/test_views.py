@@ -10,13 +10,11 @@ from django.urls import reverse
 
 from dealers.models import Dealer, Role
 from dealers.selectors import ACTING_SESSION_KEY
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from orders import services
 from orders.models import CartLine, SavedList
+from orders.testing import SavedListFactory, SavedListLineFactory, actor_of, cart_of, priced
 from portal.models import AuditEntry
-
-from .conftest import actor_of, cart_of, priced
-from .factories import SavedListFactory, SavedListLineFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -8,10 +8,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from dealers.selectors import ACTING_SESSION_KEY
-from dealers.tests.factories import DealerUserFactory
+from dealers.testing import DealerUserFactory
 from orders.models import CartLine
-
-from .conftest import cart_of
+from orders.testing import cart_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,30 +9,19 @@ from django.db import connection
 from django.utils import timezone
 
 from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from orders.services import ordering, returns
 from orders.services.changes import set_status
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments import errors, selectors
 from payments.models import Allocation, CreditNote, InvoiceStatus, Payment
 from payments.services import allocation, invoices
+from payments.testing import InvoiceFactory
 from portal.models import AuditEntry
-from pricing.tests.factories import PriceListFactory
-
-from .factories import InvoiceFactory
+from pricing.testing import PriceListFactory
 
 D = Decimal
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def staff(db):
-    return StaffFactory()
-
-
-@pytest.fixture
-def dealer(db):
-    return DealerFactory()
 
 
 @pytest.fixture
@@ -46,7 +35,7 @@ def three(dealer):
 
 
 def pay(staff, dealer, amount, **kwargs):
-    return allocation.record_payment(by=staff, dealer=dealer, amount=amount, kind=kwargs.pop("kind", "wire"),
+    return allocation.record_payment(actor=staff, dealer=dealer, amount=amount, kind=kwargs.pop("kind", "wire"),
                                      received_on=kwargs.pop("received_on", TODAY()), **kwargs)
 
 
@@ -71,28 +60,28 @@ def test_an_over_payment_pays_everything_and_the_rest_is_credit_balance(staff, d
     payment = pay(staff, dealer, "650.00")
     assert [s for s, _ in states(*three)] == [InvoiceStatus.PAID] * 3
     payment.refresh_from_db()
-    assert payment.unallocated == D("50.00") and selectors.credit_balance(dealer) == D("50.00")
+    assert payment.unallocated == D("50.00") and selectors.credit_balance(dealer=dealer) == D("50.00")
     # A later invoice takes the credit balance when finance spends it.
     later = InvoiceFactory(dealer=dealer, total_gross=D("80.00"))
-    made = allocation.allocate_credit(by=staff, dealer=dealer)
+    made = allocation.allocate_credit(actor=staff, dealer=dealer)
     assert [a.amount for a in made] == [D("50.00")]
     assert states(later) == [(InvoiceStatus.PARTIALLY_PAID, D("50.00"))]
-    assert selectors.credit_balance(dealer) == 0
+    assert selectors.credit_balance(dealer=dealer) == 0
 
 
 def test_unallocated_payment_then_manual_allocation(staff, dealer, three):
     first, second, third = three
     payment = pay(staff, dealer, "300.00", allocate=None)
-    assert payment.allocated == 0 and selectors.credit_balance(dealer) == D("300.00")
-    allocation.allocate(by=staff, source=payment, invoice=third, amount="120.00")
+    assert payment.allocated == 0 and selectors.credit_balance(dealer=dealer) == D("300.00")
+    allocation.allocate(actor=staff, source=payment, invoice=third, amount="120.00")
     assert states(third) == [(InvoiceStatus.PARTIALLY_PAID, D("120.00"))]
     with pytest.raises(errors.OverAllocation):
-        allocation.allocate(by=staff, source=payment, invoice=first, amount="180.01")
+        allocation.allocate(actor=staff, source=payment, invoice=first, amount="180.01")
     with pytest.raises(errors.OverAllocation):
-        allocation.allocate(by=staff, source=payment, invoice=first, amount="100.01")
-    allocation.allocate(by=staff, source=payment, invoice=first, amount="100.00")
+        allocation.allocate(actor=staff, source=payment, invoice=first, amount="100.01")
+    allocation.allocate(actor=staff, source=payment, invoice=first, amount="100.00")
     with pytest.raises(errors.InvoiceNotOpen):
-        allocation.allocate(by=staff, source=payment, invoice=first, amount="1.00")
+        allocation.allocate(actor=staff, source=payment, invoice=first, amount="1.00")
 
 
 def test_a_payment_allocated_by_hand_on_recording(staff, dealer, three):
@@ -119,7 +108,7 @@ def test_another_dealers_invoice_is_refused(staff, dealer):
     payment = pay(staff, dealer, "10.00", allocate=None)
     foreign = InvoiceFactory()
     with pytest.raises(errors.WrongDealer):
-        allocation.allocate(by=staff, source=payment, invoice=foreign, amount="5.00")
+        allocation.allocate(actor=staff, source=payment, invoice=foreign, amount="5.00")
 
 
 @pytest.mark.parametrize("amount, error", [(1.5, errors.InvalidAmount), ("0", errors.InvalidAmount),
@@ -179,7 +168,7 @@ def test_two_threads_posting_the_same_key_at_once_make_one_payment():
         thread.join(30)
     assert not failures, failures
     assert len(set(results)) == 1 and Payment.objects.count() == 1
-    assert Allocation.objects.count() == 1 and selectors.open_balance(dealer) == D("200.00")
+    assert Allocation.objects.count() == 1 and selectors.open_balance(dealer=dealer) == D("200.00")
 
 
 # --- credit notes --------------------------------------------------------------------------------------------------
@@ -188,7 +177,7 @@ def test_a_credit_note_by_hand_settles_the_oldest_invoice(staff, dealer, three):
     from dealers.models import Role
 
     finance = DealerUserFactory(dealer=dealer, role=Role.FINANCE)
-    note = allocation.issue_credit_note(by=staff, dealer=dealer, amount="30.00", reason="Damaged box")
+    note = allocation.issue_credit_note(actor=staff, dealer=dealer, amount="30.00", reason="Damaged box")
     assert note.number.startswith("CN-") and note.allocated == D("30.00")
     assert states(three[0]) == [(InvoiceStatus.PARTIALLY_PAID, D("30.00"))]
     assert AuditEntry.objects.filter(action="credit_note.issued").count() == 1
@@ -197,9 +186,9 @@ def test_a_credit_note_by_hand_settles_the_oldest_invoice(staff, dealer, three):
     mail = Notification.objects.get(template="payments/credit_note_issued", recipient=finance.email)
     assert mail.context["number"] == note.number and mail.context["reason"] == "Damaged box"
     with pytest.raises(errors.ReasonRequired):
-        allocation.issue_credit_note(by=staff, dealer=dealer, amount="30.00", reason=" ")
+        allocation.issue_credit_note(actor=staff, dealer=dealer, amount="30.00", reason=" ")
     with pytest.raises(errors.NotAllowed):
-        allocation.issue_credit_note(by=DealerUserFactory(dealer=dealer), dealer=dealer, amount="1.00", reason="x")
+        allocation.issue_credit_note(actor=DealerUserFactory(dealer=dealer), dealer=dealer, amount="1.00", reason="x")
 
 
 def test_an_approved_return_becomes_a_credit_note_on_the_orders_invoice(staff, db):
@@ -207,7 +196,7 @@ def test_an_approved_return_becomes_a_credit_note_on_the_orders_invoice(staff, d
     owner = DealerUserFactory(dealer=dealer, role=Role.OWNER)
     product = priced(PriceListFactory(kind="market"), "33.33", sku="RET-1", stock_quantity=100)
     order = ordering.place_order(actor=actor_of(owner), lines=[(product, 3)], checkout=ordering.Checkout())
-    invoice = invoices.issue_invoice(order=order, by=staff)  # 99.99 + 20.00 VAT = 119.99
+    invoice = invoices.issue_invoice(order=order, actor=staff)  # 99.99 + 20.00 VAT = 119.99
     for status in ("confirmed", "shipped", "delivered"):
         set_status(by=staff, order=order, status=status)
     line = order.lines.get()

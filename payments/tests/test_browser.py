@@ -7,14 +7,12 @@ import pytest
 from django.utils import timezone
 
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory
 from payments.services.invoices import INVOICE_PDF
+from payments.testing import InvoiceFactory, PaymentFactory
 from portal.documents import render_document, request_document
 from portal.models import Document
-from portal.testing import wait_until
-
-from .factories import InvoiceFactory, PaymentFactory
+from portal.testing import log_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,13 +5,13 @@ from decimal import Decimal
 import pytest
 
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory
 from orders.models import Order
 from orders.services import ordering
-from orders.tests.conftest import actor_of, paste_into_cart, priced, with_addresses
+from orders.testing import actor_of, paste_into_cart, priced, with_addresses
 from payments.models import CreditAccount
-from pricing.tests.factories import PriceListFactory
+from portal.testing import log_in
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

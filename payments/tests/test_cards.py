@@ -9,20 +9,19 @@ import pytest
 from django.urls import reverse
 
 from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from orders.errors import InvalidCheckout
 from orders.models import Order, OrderStatus
 from orders.services import changes, ordering
 from orders.services.payment_options import payment_options
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments.cards import get_provider
 from payments.errors import NotAllowed, NotRefundable
 from payments.models import CardPayment, CardPaymentStatus, CardRefund, CreditAccount, Invoice, InvoiceStatus
 from payments.services import allocation, cards, statements
+from payments.testing import FinanceStaffFactory
 from pricing.models import PaymentAdjustment
-from pricing.tests.factories import PriceListFactory
-
-from .factories import FinanceStaffFactory
+from pricing.testing import PriceListFactory
 
 D = Decimal
 CP = CardPaymentStatus
@@ -226,12 +225,12 @@ def test_finance_refunds_what_a_credit_note_frees_and_the_statement_shows_it(set
     order, card = captured(owner, product)
     finance = FinanceStaffFactory()
     with pytest.raises(NotAllowed):
-        cards.refund_card_payment(by=owner, card_payment=card, amount="10.00", reason="x")
+        cards.refund_card_payment(actor=owner, card_payment=card, amount="10.00", reason="x")
     # All of it still pays the invoice: nothing is the dealer's to get back yet.
     with pytest.raises(NotRefundable):
-        cards.refund_card_payment(by=finance, card_payment=card, amount="60.00", reason="Returned one")
-    note = allocation.issue_credit_note(by=finance, dealer=dealer, amount="120.00", reason="Return of one unit")
-    refund = cards.refund_card_payment(by=finance, card_payment=card, amount="120.00", reason="Return of one unit")
+        cards.refund_card_payment(actor=finance, card_payment=card, amount="60.00", reason="Returned one")
+    note = allocation.issue_credit_note(actor=finance, dealer=dealer, amount="120.00", reason="Return of one unit")
+    refund = cards.refund_card_payment(actor=finance, card_payment=card, amount="120.00", reason="Return of one unit")
     card.refresh_from_db()
     note.refresh_from_db()
     invoice = Invoice.objects.get(order=order)
@@ -240,7 +239,7 @@ def test_finance_refunds_what_a_credit_note_frees_and_the_statement_shows_it(set
     assert note.allocated == D("120.00") and card.payment.unallocated == D("0.00")
     assert get_provider().state(card.reference)["refunded"] == "120.00"
     with pytest.raises(cards.OverRefund):
-        cards.refund_card_payment(by=finance, card_payment=card, amount="120.01", reason="Too much")
+        cards.refund_card_payment(actor=finance, card_payment=card, amount="120.01", reason="Too much")
     today = datetime.date.today()
     statement = statements.build_statement(dealer=dealer, date_from=today, date_to=today)
     kinds = [(row.kind, row.debit, row.credit) for row in statement.rows]
@@ -310,7 +309,7 @@ def test_finance_refunds_from_the_admin_and_a_refusal_keeps_the_form(setup, clie
     refused = client.post(url, data)
     assert refused.status_code == 200 and "still pays its invoices" in refused.content.decode()
     assert 'value="Goodwill"' in refused.content.decode() and not CardRefund.objects.exists()
-    allocation.issue_credit_note(by=admin, dealer=dealer, amount="50.00", reason="Goodwill")
+    allocation.issue_credit_note(actor=admin, dealer=dealer, amount="50.00", reason="Goodwill")
     done = client.post(url, data, follow=True)
     assert "refunded to the card" in done.content.decode() and CardRefund.objects.get().amount == D("50.00")
 
@@ -321,7 +320,7 @@ def test_a_double_submitted_refund_form_refunds_once_and_a_reused_one_refunds_no
     _order, card = captured(owner, product)
     admin = StaffFactory(is_superuser=True)
     client.force_login(admin)
-    allocation.issue_credit_note(by=admin, dealer=dealer, amount="100.00", reason="Goodwill")
+    allocation.issue_credit_note(actor=admin, dealer=dealer, amount="100.00", reason="Goodwill")
     url = reverse("admin:payments_cardpayment_changelist")
     data = {"action": "refund_selected", "_selected_action": [card.pk], "amount": "30.00", "reason": "Goodwill",
             "token": "refund-once"}
@@ -366,7 +365,7 @@ def test_an_authorisation_with_nothing_left_to_capture_is_released(setup):
     changes.set_status(by=staff, order=order, status=OrderStatus.CONFIRMED)
     changes.set_status(by=staff, order=order, status=OrderStatus.SHIPPED)
     # Finance settled the invoice another way before the capture ran.
-    allocation.issue_credit_note(by=FinanceStaffFactory(), dealer=dealer, amount="240.00", reason="Goodwill")
+    allocation.issue_credit_note(actor=FinanceStaffFactory(), dealer=dealer, amount="240.00", reason="Goodwill")
     card = cards.capture_card_payment(card.pk)
     assert card.status == CP.RELEASED and card.captured == D("0.00") and card.payment_id is None
     assert get_provider().state(card.reference)["status"] == "released"

@@ -6,15 +6,15 @@ import pytest
 from django.db import transaction
 
 from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from orders.models import OrderStatus
 from orders.services import changes, ordering
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments.cards import get_provider
 from payments.models import CardPayment, CardPaymentStatus, Invoice, InvoiceStatus
 from payments.services import cards, invoices
 from portal.testing import wait_until
-from pricing.tests.factories import PriceListFactory
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 CP = CardPaymentStatus
@@ -64,7 +64,7 @@ def test_beats_sweep_captures_an_authorisation_left_behind(celery_worker):
     changes.set_status(by=StaffFactory(), order=order, status=OrderStatus.CONFIRMED)
     with transaction.atomic():
         # Invoiced without the status listener (as if the broker had been down): nothing captured it yet.
-        invoices.issue_invoice(order=order, by=None)
+        invoices.issue_invoice(order=order, actor=None)
     assert status_of(card) == CP.AUTHORISED
     settle_card_payments_task.delay()
     try:

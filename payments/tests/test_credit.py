@@ -10,33 +10,23 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from dealers.models import Role
-from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
 from orders.models import Order, OrderStatus
 from orders.services import changes, ordering
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments.models import CreditAccount, Invoice
 from payments.services import credit
 from portal.models import AuditEntry, Notification
-from pricing.tests.factories import PriceListFactory
 
 D = Decimal
 
 
-@pytest.fixture
-def market(db):
-    return PriceListFactory(kind="market")
-
-
+# Overrides the root `dealer`: one with a credit account of 1,200.00 and addresses.
 @pytest.fixture
 def dealer(db):
     dealer = with_addresses(DealerFactory())
     CreditAccount.objects.create(dealer=dealer, credit_limit=D("1200.00"))
     return dealer
-
-
-@pytest.fixture
-def owner(dealer):
-    return DealerUserFactory(dealer=dealer, role=Role.OWNER)
 
 
 @pytest.fixture
@@ -90,7 +80,7 @@ def test_wire_orders_do_not_use_credit_but_a_method_the_account_forbids_is_refus
 
 
 def test_a_hold_refuses_orders_on_account_only(owner, dealer, product):
-    account = credit.put_on_hold(by=StaffFactory(), account=dealer.credit_account, reason="Invoices 60 days late")
+    account = credit.put_on_hold(actor=StaffFactory(), account=dealer.credit_account, reason="Invoices 60 days late")
     with pytest.raises(credit.AccountOnHold) as exc:
         place(actor_of(owner), 1, product)
     assert "Invoices 60 days late" in str(exc.value.message)
@@ -156,9 +146,9 @@ def test_quote_acceptance_is_checked(owner, dealer, product):
 
     staff = StaffFactory()
     quote = request_quote(actor=actor_of(owner), lines=[(product, 11)])
-    update_quote(by=staff, quote=quote, header={"valid_until": timezone.localdate() + datetime.timedelta(days=5)},
+    update_quote(actor=staff, quote=quote, header={"valid_until": timezone.localdate() + datetime.timedelta(days=5)},
                  lines=[QuoteLineInput(product=product, quantity=11)])
-    quote = send_quote(by=staff, quote=quote)
+    quote = send_quote(actor=staff, quote=quote)
     with pytest.raises(credit.OverCreditLimit):
         accept_quote(actor=actor_of(owner), quote=quote)
     quote.refresh_from_db()
@@ -234,7 +224,7 @@ def test_crossing_the_threshold_is_told_once_per_crossing(owner, dealer, product
 
 def test_finance_staff_change_accounts_through_the_service_and_it_is_audited(dealer):
     staff = StaffFactory()
-    account = credit.update_credit_account(by=staff, account=dealer.credit_account,
+    account = credit.update_credit_account(actor=staff, account=dealer.credit_account,
                                            changes={"credit_limit": "5000", "payment_terms_days": 45})
     assert account.credit_limit == D("5000.00") and account.payment_terms_days == 45
     entry = AuditEntry.objects.get(action="credit.account_changed")
@@ -242,9 +232,9 @@ def test_finance_staff_change_accounts_through_the_service_and_it_is_audited(dea
                           "after": {"credit_limit": "5000.00", "payment_terms_days": 45}}
     for bad in ({"credit_limit": -1}, {"credit_limit": 1.5}, {"allowed_methods": ["barter"]}, {"colour": "red"}):
         with pytest.raises(credit.InvalidCreditAccount):
-            credit.update_credit_account(by=staff, account=account, changes=bad)
+            credit.update_credit_account(actor=staff, account=account, changes=bad)
     with pytest.raises(credit.InvalidCreditAccount):
-        credit.update_credit_account(by=DealerUserFactory(dealer=dealer), account=account, changes={"on_hold": True})
+        credit.update_credit_account(actor=DealerUserFactory(dealer=dealer), account=account, changes={"on_hold": True})
 
 
 # --- where dealers and finance see it ---------------------------------------------------------------------------
@@ -326,7 +316,7 @@ def test_an_approved_dealer_gets_its_account_and_finance_is_asked_for_a_limit(db
     settings.DEFAULT_CREDIT_LIMIT = default_limit
     settings.FINANCE_NOTIFY_EMAILS = ["credit-desk@example.com"]
     dealer = DealerFactory(status=Dealer.Status.APPLIED)
-    approve_dealer(dealer=dealer, by=StaffFactory())
+    approve_dealer(dealer=dealer, actor=StaffFactory())
     account = CreditAccount.objects.get(dealer=dealer)
     assert account.credit_limit == Decimal(default_limit)
     mails = Notification.objects.filter(template="payments/set_credit_limit", recipient="credit-desk@example.com")

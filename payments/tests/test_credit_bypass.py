@@ -7,24 +7,22 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory
 from orders.models import OrderStatus
 from orders.services import ordering, returns
 from orders.services.changes import set_status
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments import errors
 from payments.models import Allocation, CreditAccount, CreditNote, Invoice, InvoiceStatus, Payment
 from payments.services import allocation, credit, invoices, wire
+from payments.testing import FinanceStaffFactory
 from portal.api_tokens import create_api_token
-from pricing.tests.factories import PriceListFactory
-
-from .factories import FinanceStaffFactory
 
 D = Decimal
 LIMIT = D("1200.00")
 
 
+# Overrides the root `dealer`: one with a credit account of LIMIT and addresses.
 @pytest.fixture
 def dealer(db):
     dealer = with_addresses(DealerFactory())
@@ -32,24 +30,10 @@ def dealer(db):
     return dealer
 
 
-@pytest.fixture
-def owner(dealer):
-    return DealerUserFactory(dealer=dealer, role=Role.OWNER)
-
-
-@pytest.fixture
-def staff(db):
-    return StaffFactory()
-
-
+# Overrides the root `finance` (a dealer's finance user): here finance is portal staff (FinanceStaffFactory).
 @pytest.fixture
 def finance(db):
     return FinanceStaffFactory()
-
-
-@pytest.fixture
-def market(db):
-    return PriceListFactory(kind="market")
 
 
 @pytest.fixture
@@ -91,7 +75,7 @@ def wire_scene(dealer, owner, staff, market, product):
     wired = priced(market, "490.00", sku="BYP-W", stock_quantity=100)
     order_w = place(owner, wired, 1, method="wire")
     assert order_w.total_gross == D("588.00")
-    payment = allocation.record_payment(by=staff, dealer=dealer, amount="588.00", kind="wire",
+    payment = allocation.record_payment(actor=staff, dealer=dealer, amount="588.00", kind="wire",
                                         received_on=datetime.date.today(), order=order_w)
     assert payment.allocated == D("0.00")
     return {"a": order_a, "b": order_b, "w": order_w, "payment": payment,
@@ -119,16 +103,16 @@ def assert_wire_money_stayed_with_w(scene, dealer, owner, staff, product):
 
 def test_allocate_oldest_first_does_not_spend_a_wire_payment_on_another_orders_invoice(
         wire_scene, dealer, owner, staff, finance, product):
-    made = allocation.allocate_credit(by=finance, dealer=dealer)
+    made = allocation.allocate_credit(actor=finance, dealer=dealer)
     assert made == []
     assert_wire_money_stayed_with_w(wire_scene, dealer, owner, staff, product)
 
 
 def test_a_payment_for_an_order_is_not_spread_over_other_invoices(wire_scene, dealer, owner, staff, finance,
                                                                   product):
-    assert allocation.allocate_source(by=finance, source=wire_scene["payment"]) == []
+    assert allocation.allocate_source(actor=finance, source=wire_scene["payment"]) == []
     with pytest.raises(errors.ReservedForOrder):
-        allocation.allocate(by=finance, source=wire_scene["payment"], invoice=wire_scene["invoice_a"],
+        allocation.allocate(actor=finance, source=wire_scene["payment"], invoice=wire_scene["invoice_a"],
                             amount="100.00")
     assert_wire_money_stayed_with_w(wire_scene, dealer, owner, staff, product)
 
@@ -146,11 +130,11 @@ def test_paid_for_counts_only_what_reaches_the_orders_invoice(wire_scene, staff)
 
 def test_money_left_over_after_the_orders_invoice_is_paid_is_the_dealers_credit(wire_scene, dealer, staff,
                                                                                 finance):
-    extra = allocation.record_payment(by=staff, dealer=dealer, amount="100.00", kind="wire",
+    extra = allocation.record_payment(actor=staff, dealer=dealer, amount="100.00", kind="wire",
                                       received_on=datetime.date.today(), order=wire_scene["w"], allocate=None)
     ship(staff, wire_scene["w"])
     assert Invoice.objects.get(order=wire_scene["w"]).status == InvoiceStatus.PAID
-    allocation.allocate_credit(by=finance, dealer=dealer)
+    allocation.allocate_credit(actor=finance, dealer=dealer)
     wire_scene["invoice_a"].refresh_from_db()
     extra.refresh_from_db()
     # Of 688 recorded for W, 588 paid W's invoice; the 100 over it is free and settles A's.
@@ -196,7 +180,7 @@ def test_voiding_an_invoice_keeps_its_shipped_goods_in_exposure(dealer, owner, s
     place(owner, product, 5)  # B: the limit is full
     with pytest.raises(credit.OverCreditLimit):
         place(owner, product, 1)  # C
-    invoices.void_invoice(by=finance, invoice=invoice_a, reason="Wrong address")
+    invoices.void_invoice(actor=finance, invoice=invoice_a, reason="Wrong address")
     invoice_a.refresh_from_db()
     assert invoice_a.status == InvoiceStatus.VOID
     assert credit.credit_status(dealer).exposure == LIMIT
@@ -204,7 +188,7 @@ def test_voiding_an_invoice_keeps_its_shipped_goods_in_exposure(dealer, owner, s
         place(owner, product, 5)  # D
     assert goods_shipped_and_not_paid(dealer) == D("600.00")
     # The reissued invoice takes the goods' place in exposure (not twice).
-    reissued = invoices.issue_invoice(order=order_a, by=finance)
+    reissued = invoices.issue_invoice(order=order_a, actor=finance)
     assert reissued.pk != invoice_a.pk and reissued.total_gross == D("600.00")
     assert reissued.status == InvoiceStatus.OPEN
     assert credit.credit_status(dealer).exposure == LIMIT
@@ -213,7 +197,7 @@ def test_voiding_an_invoice_keeps_its_shipped_goods_in_exposure(dealer, owner, s
 def test_void_and_reissue_in_one_step(dealer, owner, staff, finance, product):
     order_a = ship(staff, place(owner, product, 5))
     invoice_a = Invoice.objects.get(order=order_a)
-    invoices.void_invoice(by=finance, invoice=invoice_a, reason="Wrong VAT number", reissue=True)
+    invoices.void_invoice(actor=finance, invoice=invoice_a, reason="Wrong VAT number", reissue=True)
     invoice_a.refresh_from_db()
     new = Invoice.objects.get(order=order_a)
     assert invoice_a.status == InvoiceStatus.VOID and new.pk != invoice_a.pk and new.status == InvoiceStatus.OPEN
@@ -239,7 +223,7 @@ def test_a_return_of_an_order_whose_invoice_was_voided_makes_no_credit_note(deal
     order_a = ship(staff, place(owner, product, 5))
     other = ship(staff, place(owner, product, 2))
     invoice_other = Invoice.objects.get(order=other)
-    invoices.void_invoice(by=finance, invoice=Invoice.objects.get(order=order_a), reason="Error")
+    invoices.void_invoice(actor=finance, invoice=Invoice.objects.get(order=order_a), reason="Error")
     order_a = set_status(by=staff, order=order_a, status=OrderStatus.DELIVERED)
     rma = returns.request_return(actor=actor_of(owner), line=order_a.lines.get(), quantity=5, reason="Broken")
     with pytest.raises(errors.ReturnNotInvoiced):
@@ -249,7 +233,7 @@ def test_a_return_of_an_order_whose_invoice_was_voided_makes_no_credit_note(deal
     assert invoice_other.settled == D("0.00")
     assert credit.credit_status(dealer).exposure == D("840.00")
     # Once the goods are invoiced again, the return is credited against that invoice.
-    reissued = invoices.issue_invoice(order=order_a, by=finance)
+    reissued = invoices.issue_invoice(order=order_a, actor=finance)
     rma.refresh_from_db()
     returns.approve_return(by=staff, rma=rma)
     note = CreditNote.objects.get(return_request=rma)
@@ -275,7 +259,7 @@ def test_the_invoice_page_voids_and_reissues_in_one_step(client, dealer, owner, 
 
 def test_the_dealer_still_sees_which_order_a_void_invoice_was_for(client, dealer, owner, staff, finance, product):
     order_a = ship(staff, place(owner, product, 5))
-    invoice_a = invoices.void_invoice(by=finance, invoice=Invoice.objects.get(order=order_a), reason="Typo")
+    invoice_a = invoices.void_invoice(actor=finance, invoice=Invoice.objects.get(order=order_a), reason="Typo")
     client.force_login(owner)
     page = client.get(reverse("payments:invoice", args=[invoice_a.number])).content.decode()
     assert order_a.get_absolute_url() in page and order_a.number in page

@@ -6,18 +6,11 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from dealers.tests.factories import StaffFactory
+from dealers.testing import StaffFactory
 from payments.models import InvoiceLine, InvoiceStatus
-
-from .factories import InvoiceFactory
+from payments.testing import InvoiceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffFactory())
-    return client
 
 
 @pytest.fixture
@@ -74,7 +67,7 @@ def test_a_partly_paid_invoice_offers_no_void_and_refuses_one(staff_client, invo
 
 
 def test_payment_and_credit_note_pages_show_amounts_with_currency(staff_client):
-    from .factories import CreditNoteFactory, PaymentFactory
+    from payments.testing import CreditNoteFactory, PaymentFactory
 
     payment = PaymentFactory(amount=D("1234.50"))
     page = staff_client.get(reverse("admin:payments_payment_change", args=[payment.pk])).content.decode()

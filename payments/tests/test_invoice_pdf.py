@@ -11,13 +11,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from orders.services import ordering
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments.services import invoices
 from portal.models import Document
 from portal.testing import wait_until
-from pricing.tests.factories import PriceListFactory
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def test_worker_renders_the_invoice_pdf_with_number_dealer_and_total(celery_work
     product = priced(PriceListFactory(kind="market"), "100.00", sku="PDF-1", name="Işıklı panel", stock_quantity=50)
     order = ordering.place_order(actor=actor_of(owner), lines=[(product, 3)], checkout=ordering.Checkout())
     with transaction.atomic():
-        invoice = invoices.issue_invoice(order=order, by=StaffFactory())
+        invoice = invoices.issue_invoice(order=order, actor=StaffFactory())
     wait_until(lambda: Document.objects.get(pk=invoice.document_id).status != Document.Status.PENDING, 90,
                "the invoice PDF")
     document = Document.objects.get(pk=invoice.document_id)

@@ -8,17 +8,18 @@ import pytest
 import time_machine
 
 from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory
+from dealers.testing import DealerFactory, DealerUserFactory
 from orders.services import ordering
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments.models import CreditAccount, Invoice, InvoiceStatus
 from payments.services import AccountOnHold, run_overdue
 from portal.models import AuditEntry, Notification
-from pricing.tests.factories import PriceListFactory
+from pricing.testing import PriceListFactory
 
 DUE = datetime.date(2026, 3, 31)
 
 
+# Overrides the root `dealer`: one with reminder days, auto-hold, a credit account and addresses.
 @pytest.fixture
 def dealer(db, settings):
     settings.INVOICE_REMINDER_DAYS = [-3, 0, 7]
@@ -26,11 +27,6 @@ def dealer(db, settings):
     dealer = with_addresses(DealerFactory())
     CreditAccount.objects.create(dealer=dealer, credit_limit=Decimal("100000"))
     return dealer
-
-
-@pytest.fixture
-def finance(dealer):
-    return DealerUserFactory(dealer=dealer, role=Role.FINANCE)
 
 
 @pytest.fixture
@@ -114,7 +110,7 @@ def test_a_real_worker_runs_the_daily_job(celery_worker, settings):
 
 
 def test_the_next_installment_is_reminded_afresh_once_the_first_is_paid(dealer, finance, invoice):
-    from dealers.tests.factories import StaffFactory
+    from dealers.testing import StaffFactory
     from payments.models import InvoiceInstallment
     from payments.services.allocation import record_payment
 
@@ -125,7 +121,7 @@ def test_the_next_installment_is_reminded_afresh_once_the_first_is_paid(dealer, 
     with _on(DUE + datetime.timedelta(days=8)):
         run_overdue()
         assert reminders(finance)[-1] == ("after", 7)
-        record_payment(by=StaffFactory(), dealer=dealer, amount="600.00", kind="wire",
+        record_payment(actor=StaffFactory(), dealer=dealer, amount="600.00", kind="wire",
                        received_on=DUE + datetime.timedelta(days=8))
     invoice.refresh_from_db()
     assert invoice.due_date == second_due and invoice.status == InvoiceStatus.PARTIALLY_PAID

@@ -8,23 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dealers.models import Role
-from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import AgentFactory, DealerUserFactory, StaffFactory
 from payments.models import InvoiceStatus, Payment
+from payments.testing import FinanceStaffFactory, InvoiceFactory, PaymentFactory
 from portal.api_tokens import create_api_token
 
-from .factories import FinanceStaffFactory, InvoiceFactory, PaymentFactory
-
 D = Decimal
-
-
-@pytest.fixture
-def dealer(db):
-    return DealerFactory()
-
-
-@pytest.fixture
-def finance(dealer):
-    return DealerUserFactory(dealer=dealer, role=Role.FINANCE)
 
 
 @pytest.fixture

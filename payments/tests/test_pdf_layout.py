@@ -9,15 +9,14 @@ import pytest
 from pypdf import PdfReader
 
 from dealers.models import Address, Role
-from dealers.tests.factories import AddressFactory, DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import AddressFactory, DealerFactory, DealerUserFactory, StaffFactory
 from orders.services import ordering
-from orders.tests.conftest import actor_of, priced
+from orders.testing import actor_of, priced
 from payments.models import CreditAccount
 from payments.services import invoices, statements
+from payments.testing import InvoiceFactory, PaymentFactory
 from portal.documents import render_pdf
-from pricing.tests.factories import PriceListFactory
-
-from .factories import InvoiceFactory, PaymentFactory
+from pricing.testing import PriceListFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +49,7 @@ def big_invoice(settings):
                      stock_quantity=1000)
     CreditAccount.objects.update_or_create(dealer=dealer, defaults={"credit_limit": Decimal("5000000.00")})
     order = ordering.place_order(actor=actor_of(owner), lines=[(product, 100)], checkout=ordering.Checkout())
-    invoice = invoices.issue_invoice(order=order, by=StaffFactory())
+    invoice = invoices.issue_invoice(order=order, actor=StaffFactory())
     return invoice
 
 

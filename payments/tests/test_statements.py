@@ -7,12 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from dealers.tests.factories import DealerFactory
+from dealers.testing import DealerFactory
 from payments.errors import InvalidPeriod
 from payments.models import InvoiceStatus
 from payments.services import statements
-
-from .factories import CreditNoteFactory, InvoiceFactory, PaymentFactory
+from payments.testing import CreditNoteFactory, InvoiceFactory, PaymentFactory
 
 D = Decimal
 DAY = datetime.date(2026, 3, 1)

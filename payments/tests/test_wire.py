@@ -7,13 +7,13 @@ import pytest
 from django.urls import reverse
 
 from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from orders.models import OrderStatus
 from orders.services import changes, ordering
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments.services.allocation import record_payment
 from payments.services.wire import WirePaymentPending
-from pricing.tests.factories import PriceListFactory
+from pricing.testing import PriceListFactory
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_the_order_page_says_what_to_transfer_until_it_is_paid(client, wire_orde
     html = client.get(wire_order.get_absolute_url()).content.decode()
     assert 'id="wire-instructions"' in html and "240.00 TRY" in html and "IBAN TR12 3456" in html
     assert wire_order.number in html
-    record_payment(by=StaffFactory(), dealer=wire_order.dealer, amount="240.00", kind="wire",
+    record_payment(actor=StaffFactory(), dealer=wire_order.dealer, amount="240.00", kind="wire",
                    received_on=datetime.date.today(), order=wire_order)
     assert 'id="wire-instructions"' not in client.get(wire_order.get_absolute_url()).content.decode()
 
@@ -43,11 +43,11 @@ def test_staff_cannot_confirm_before_the_money_is_there(wire_order):
     with pytest.raises(WirePaymentPending) as exc:
         changes.set_status(by=staff, order=wire_order, status=OrderStatus.CONFIRMED)
     assert "240.00 TRY still to be received" in str(exc.value.message)
-    record_payment(by=staff, dealer=wire_order.dealer, amount="200.00", kind="wire",
+    record_payment(actor=staff, dealer=wire_order.dealer, amount="200.00", kind="wire",
                    received_on=datetime.date.today(), order=wire_order)
     with pytest.raises(WirePaymentPending):
         changes.set_status(by=staff, order=wire_order, status=OrderStatus.CONFIRMED)
-    record_payment(by=staff, dealer=wire_order.dealer, amount="40.00", kind="wire",
+    record_payment(actor=staff, dealer=wire_order.dealer, amount="40.00", kind="wire",
                    received_on=datetime.date.today(), order=wire_order)
     order = changes.set_status(by=staff, order=wire_order, status=OrderStatus.CONFIRMED)
     assert order.status == OrderStatus.CONFIRMED
@@ -80,10 +80,10 @@ def test_the_order_page_links_its_invoice_for_those_who_pay(client, wire_order):
 def test_a_transfer_for_an_order_waits_for_its_invoice_instead_of_paying_older_ones(wire_order):
     from payments.models import Invoice, InvoiceStatus
     from payments.services.invoices import issue_invoice
-    from payments.tests.factories import InvoiceFactory
+    from payments.testing import InvoiceFactory
 
     older = InvoiceFactory(dealer=wire_order.dealer, total_gross=Decimal("500.00"))
-    payment = record_payment(by=StaffFactory(), dealer=wire_order.dealer, amount="240.00", kind="wire",
+    payment = record_payment(actor=StaffFactory(), dealer=wire_order.dealer, amount="240.00", kind="wire",
                              received_on=datetime.date.today(), order=wire_order)
     older.refresh_from_db()
     assert payment.allocated == Decimal("0.00") and older.settled == Decimal("0.00")

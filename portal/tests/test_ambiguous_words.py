@@ -53,10 +53,10 @@ def test_an_open_invoice_reads_as_unpaid_while_open_quotes_are_in_progress():
 
 @pytest.mark.django_db
 def test_the_turkish_admin_order_list_heads_its_number_column_numara(admin_client):
-    from dealers.tests.factories import DealerUserFactory
+    from dealers.testing import DealerUserFactory
     from orders.services import ordering
-    from orders.tests.conftest import actor_of, priced, with_addresses
-    from pricing.tests.factories import PriceListFactory
+    from orders.testing import actor_of, priced, with_addresses
+    from pricing.testing import PriceListFactory
 
     owner = DealerUserFactory(dealer=with_addresses(DealerUserFactory().dealer), role="owner")
     product = priced(PriceListFactory(kind="market"), "100.00", stock_quantity=10)
@@ -76,7 +76,7 @@ def test_a_button_says_what_it_does_while_a_heading_names_the_thing():
 
 @pytest.mark.django_db
 def test_the_turkish_order_filters_button_reads_filtrele(client):
-    from dealers.tests.factories import DealerUserFactory
+    from dealers.testing import DealerUserFactory
 
     client.force_login(DealerUserFactory(role="owner"))
     client.cookies["django_language"] = "tr"

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory, UserFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory, UserFactory
 from portal import api_tokens
 from portal.api_tokens import InvalidApiToken, create_api_token, hash_key, revoke_api_token
 from portal.models import ApiToken, AuditEntry
@@ -24,7 +24,7 @@ KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]{32,}$")
 @pytest.fixture
 def integration_user():
     # An integration acts as a staff user holding just the permissions of its scopes: approval needs is_staff.
-    from portal.tests.factories import grant_scope_permissions
+    from portal.testing import grant_scope_permissions
 
     return grant_scope_permissions(UserFactory(email="erp@integration.example.com", is_staff=True),
                                    [Scope.DEALERS_READ, Scope.DEALERS_WRITE, Scope.DEALERS_APPROVE])

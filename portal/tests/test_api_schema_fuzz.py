@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from catalog.tests.factories import ProductFactory
-from dealers.tests.factories import AddressFactory, DealerFactory, DealerUserFactory, StaffFactory
+from catalog.testing import ProductFactory
+from dealers.testing import AddressFactory, DealerFactory, DealerUserFactory, StaffFactory
 from portal.api_tokens import create_api_token
 from portal.models import ApiToken
 from portal.wsgi import application

@@ -7,14 +7,14 @@ import re
 import pytest
 
 from catalog.models import Attribute, Product
-from catalog.tests.factories import AttributeFactory, CategoryFactory, ProductAttributeFactory
+from catalog.testing import AttributeFactory, CategoryFactory, ProductAttributeFactory
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory
 from orders.models import Order, OrderStatusChange
 from orders.services import ordering
-from orders.tests.conftest import actor_of, priced, with_addresses
-from pricing.tests.factories import PriceListFactory
+from orders.testing import actor_of, priced, with_addresses
+from portal.testing import log_in
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

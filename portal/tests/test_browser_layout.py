@@ -3,11 +3,11 @@ the order list's filters each keep to one line."""
 import pytest
 
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory
 from orders.services import ordering
-from orders.tests.conftest import actor_of, priced, with_addresses
-from pricing.tests.factories import PriceListFactory
+from orders.testing import actor_of, priced, with_addresses
+from portal.testing import log_in
+from pricing.testing import PriceListFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,16 +9,14 @@ from django.urls import reverse
 
 from catalog.models import Unit
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
-from dealers.tests.test_browser import log_in
+from dealers.testing import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
 from orders import services as order_services
 from orders.services import ordering
-from orders.tests.conftest import actor_of, priced, with_addresses
-from orders.tests.factories import SavedListFactory, SavedListLineFactory
+from orders.testing import SavedListFactory, SavedListLineFactory, actor_of, priced, with_addresses
 from payments.services import invoices
+from portal.testing import log_in
 from pricing.services.quotes import request_quote
-from pricing.tests.factories import PriceListFactory
-from pricing.tests.quote_fixtures import send
+from pricing.testing import PriceListFactory, send
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +44,7 @@ def _trade(language):
     order = ordering.place_order(actor=actor, lines=[(products[0], 12), (products[2], 30)],
                                  checkout=ordering.Checkout())
     with transaction.atomic():
-        invoice = invoices.issue_invoice(order=order, by=StaffFactory())
+        invoice = invoices.issue_invoice(order=order, actor=StaffFactory())
     quote = request_quote(actor=actor, lines=[(products[0], 40), (products[1], 250)],
                           note="Şantiye teslimi, acil değil.")
     saved = SavedListFactory(dealer=dealer, name="Aylık stok yenileme — şantiye ve depo")

@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Product
-from catalog.tests.factories import ProductFactory
+from catalog.testing import ProductFactory
 from dealers.models import Role
-from dealers.tests.factories import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in
+from dealers.testing import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory
 from portal.actors import Actor
+from portal.testing import log_in
 from pricing import services
-from pricing.tests.factories import PriceListFactory, PriceListItemFactory
+from pricing.testing import PriceListFactory, PriceListItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

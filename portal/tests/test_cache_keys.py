@@ -19,10 +19,10 @@ from django.utils import translation
 
 from catalog.models import Attribute, Category
 from catalog.selectors import search_products
-from catalog.tests.factories import AttributeFactory, CategoryFactory, ProductAttributeFactory, ProductFactory
-from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory
+from catalog.testing import AttributeFactory, CategoryFactory, ProductAttributeFactory, ProductFactory
+from dealers.testing import AgentFactory, DealerFactory, DealerUserFactory
 from portal.actors import Actor
-from pricing.tests.factories import PriceListFactory, PriceListItemFactory
+from pricing.testing import PriceListFactory, PriceListItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ would not run in a browser honouring it (the Chromium proof is test_browser_csp.
 import pytest
 
 from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -86,7 +86,7 @@ def test_procfile_gives_worker_and_beat_the_web_port():
 def test_an_invitation_mail_links_to_the_site_url(settings, django_capture_on_commit_callbacks):
     from dealers.models import Role
     from dealers.services.accounts import invite_user
-    from dealers.tests.factories import DealerUserFactory
+    from dealers.testing import DealerUserFactory
     from portal.actors import Actor
 
     settings.SITE_URL = "http://127.0.0.1:8801"

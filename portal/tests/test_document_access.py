@@ -14,18 +14,18 @@ from PIL import Image
 from dealers.models import DealerDocument, DocumentType, Role
 from dealers.selectors import dealer_document_url
 from dealers.services.application import check_document_file
-from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory, UserFactory
+from dealers.testing import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory, UserFactory
 from orders.models import OrderStatus
 from orders.selectors import return_photo_url
 from orders.services import changes, ordering, returns
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments.services.invoices import INVOICE_PDF
-from payments.tests.factories import InvoiceFactory
+from payments.testing import InvoiceFactory
 from portal import documents, uploads
 from portal.models import Document
 from pricing.models import QuoteRevision
 from pricing.services.quote_pdf import QUOTE_PDF
-from pricing.tests.factories import PriceListFactory, QuoteFactory
+from pricing.testing import PriceListFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,12 +145,12 @@ def test_quote_revision_pdf_asks_the_quote_permission(client, world):
 def test_tax_certificate_only_for_the_dealers_owner_assigned_agents_and_staff_who_view_dealers(client, world):
     dealer, people = world
     doc = tax_certificate_of(dealer)
-    answers = sweep(client, people, dealer_document_url(doc))
+    answers = sweep(client, people, dealer_document_url(document=doc))
     assert answers == expected(owner=200, buyer=403, approver=403, finance=403, viewer=403)
     viewer_of_dealers = UserFactory(is_staff=True)
     viewer_of_dealers.user_permissions.add(Permission.objects.get(codename="view_dealer"))
     client.force_login(viewer_of_dealers)
-    assert client.get(dealer_document_url(doc)).status_code == 200
+    assert client.get(dealer_document_url(document=doc)).status_code == 200
 
 
 def test_return_photo_for_whoever_sees_the_order(client, world):
@@ -192,7 +192,7 @@ def test_uploads_are_stored_and_served_under_the_detected_type(client, world):
     assert doc.file.name.endswith(".pdf") and exe.file.name.endswith(".pdf")
     client.force_login(people["admin"])
     for item in (doc, exe):
-        response = client.get(dealer_document_url(item))
+        response = client.get(dealer_document_url(document=item))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert response["X-Content-Type-Options"] == "nosniff"
@@ -215,7 +215,7 @@ def test_safe_filename_keeps_only_plain_characters_and_the_detected_extension():
 
 def test_staff_product_uploads_are_checked_and_renamed_to_their_detected_type(db):
     from catalog.admin import ProductDocumentForm, ProductImageForm
-    from catalog.tests.factories import ProductFactory
+    from catalog.testing import ProductFactory
 
     product = ProductFactory()
     form = ProductDocumentForm(data={"title": "Data sheet", "ordering": 0},
@@ -237,7 +237,7 @@ def test_staff_product_uploads_are_checked_and_renamed_to_their_detected_type(db
 
 def test_product_documents_download_under_their_stored_type_with_nosniff(client, world):
     from catalog.models import ProductDocument
-    from catalog.tests.factories import ProductFactory
+    from catalog.testing import ProductFactory
 
     _dealer, people = world
     legacy = ProductDocument(product=ProductFactory(), title="Old upload")

@@ -5,11 +5,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from dealers.tests.factories import DealerFactory
+from dealers.testing import DealerFactory, UserFactory
 from portal import documents
 from portal.models import Document
-
-from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory, StaffFactory
 from payments.services import statements
-from payments.tests.factories import InvoiceFactory, PaymentFactory
+from payments.testing import InvoiceFactory, PaymentFactory
 from portal.csv import safe_cell
 
 D = Decimal
@@ -52,7 +52,7 @@ def test_a_reference_posted_through_the_api_reaches_the_staff_export_as_text(db,
     from django.utils import timezone
     from rest_framework.test import APIClient
 
-    from payments.tests.factories import FinanceStaffFactory
+    from payments.testing import FinanceStaffFactory
     from portal.api_tokens import create_api_token
 
     dealer = DealerFactory(code="EVIL02")

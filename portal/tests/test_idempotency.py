@@ -15,9 +15,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dealers.models import Role
-from dealers.tests.factories import DealerUserFactory, StaffFactory
+from dealers.testing import DealerUserFactory, StaffFactory
 from orders.models import Order
-from orders.tests.conftest import addresses, dealer, market, owner, panel  # noqa: F401  (the orders fixtures)
 from portal.api_tokens import create_api_token
 from portal.testing import run_together
 
@@ -232,7 +231,7 @@ def place_form(dealer, token, payment="on_account"):
 
 def fill_cart(user, product, quantity):
     from orders.services import add_to_cart
-    from orders.tests.conftest import actor_of
+    from orders.testing import actor_of
 
     add_to_cart(actor=actor_of(user), product=product, quantity=quantity)
 

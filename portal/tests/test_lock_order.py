@@ -10,9 +10,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from catalog.models import Product
-from catalog.tests.factories import ProductFactory
+from catalog.testing import ProductFactory
 from dealers.models import Address, Role
-from dealers.tests.factories import AddressFactory, DealerFactory, DealerUserFactory
+from dealers.testing import AddressFactory, DealerFactory, DealerUserFactory
 from portal import locks
 from portal.errors import api_exception_handler
 from portal.middleware import BusyMiddleware

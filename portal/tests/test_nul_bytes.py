@@ -6,7 +6,7 @@ import pytest
 from django.urls import get_resolver
 from django.urls.converters import UUIDConverter
 
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 
 
 def _fill(fmt, params, converters, value):

@@ -7,13 +7,12 @@ from django.db import connection
 from django.urls import reverse
 
 from dealers.models import Role
-from dealers.tests.factories import DealerFactory, DealerUserFactory
+from dealers.testing import DealerFactory, DealerUserFactory
 from orders.models import Order
-from orders.tests.conftest import priced, with_addresses
-from orders.tests.factories import CartFactory, CartLineFactory
+from orders.testing import CartFactory, CartLineFactory, priced, with_addresses
 from portal.models import Heartbeat, Notification
 from portal.testing import RedisBroker
-from pricing.tests.factories import PriceListFactory
+from pricing.testing import PriceListFactory
 
 
 def _spare_port():

@@ -5,11 +5,11 @@ import pytest
 from django.core import mail
 from django.db import connection, transaction
 
+from dealers.testing import UserFactory
 from portal import outbox
 from portal.models import Notification
 from portal.tasks import deliver_notification_task
-
-from .factories import NotificationFactory, UserFactory
+from portal.tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from dealers.testing import UserFactory
 from portal import outbox
 from portal.models import Notification
 from portal.testing import read_mail_dir, wait_until
-
-from .factories import NotificationFactory, UserFactory
+from portal.tests.factories import NotificationFactory
 
 
 @pytest.mark.worker

@@ -7,16 +7,16 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from dealers.models import Role
-from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory, UserFactory
+from dealers.testing import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory, UserFactory
 from orders.services import ordering
-from orders.tests.conftest import actor_of, priced, with_addresses
+from orders.testing import actor_of, priced, with_addresses
 from payments.cards import get_provider
 from payments.models import CardPayment, CardPaymentStatus
 from payments.services import cards
 from portal.api_tokens import InvalidApiToken, create_api_token
 from portal.models import ApiToken
-from portal.tests.factories import grant_scope_permissions
-from pricing.tests.factories import PriceListFactory
+from portal.testing import grant_scope_permissions
+from pricing.testing import PriceListFactory
 
 pytestmark = pytest.mark.django_db
 

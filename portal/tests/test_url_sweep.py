@@ -17,16 +17,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from catalog.tests.factories import CategoryFactory
+from catalog.testing import CategoryFactory
 from dealers.models import Role
-from dealers.tests.factories import AddressFactory, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import AddressFactory, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
 from orders.models import Order, OrderStatus
 from orders.services import ordering
-from orders.tests.factories import CartFactory, CartLineFactory, SavedListFactory, SavedListLineFactory
-from payments.tests.factories import InvoiceFactory, PaymentFactory
+from orders.testing import CartFactory, CartLineFactory, SavedListFactory, SavedListLineFactory
+from payments.testing import InvoiceFactory, PaymentFactory
 from portal.actors import Actor
 from pricing.services import quote_drafts, quotes
-from pricing.tests.factories import CatalogProductFactory, PriceListFactory, PriceListItemFactory, QuoteFactory
+from pricing.testing import CatalogProductFactory, PriceListFactory, PriceListItemFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +67,9 @@ def _order(w):
 
 def _quote_revision(w):
     quote = quotes.request_quote(actor=Actor(user=w.owner, dealer=w.dealer), lines=[(w.product, 2)])
-    quote_drafts.update_quote(by=w.assigned, quote=quote,
+    quote_drafts.update_quote(actor=w.assigned, quote=quote,
                               header={"valid_until": timezone.localdate() + datetime.timedelta(days=10)})
-    quote_drafts.send_quote(by=w.assigned, quote=quote)
+    quote_drafts.send_quote(actor=w.assigned, quote=quote)
     return {"number": quote.number, "revision": 1}
 
 

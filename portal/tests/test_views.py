@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from .factories import UserFactory
+from dealers.testing import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_home_page_query_count(client, django_assert_max_num_queries):
 
 def test_home_sends_each_signed_in_user_to_its_work(client):
     from dealers.selectors import ACTING_SESSION_KEY
-    from dealers.tests.factories import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
+    from dealers.testing import AgentFactory, DealerFactory, DealerUserFactory, StaffFactory
 
     dealer = DealerFactory()
     expected = [

@@ -3,11 +3,10 @@ outage delays mail but loses none, because beat re-enqueues what is still pendin
 import pytest
 from django.db import transaction
 
+from dealers.testing import UserFactory
 from portal import documents, outbox
 from portal.models import Document, Notification
 from portal.testing import mail_subject, read_mail_dir, wait_until
-
-from .factories import UserFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

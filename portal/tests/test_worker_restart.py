@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError, transaction
 
+from dealers.testing import UserFactory
 from portal import documents, queue
 from portal.models import Document
 from portal.tasks import render_document_task
 from portal.testing import BASE_DIR, wait_until
-
-from .factories import UserFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -1,9 +1,8 @@
 """Fixtures of the pricing tests: a Gold dealer, another dealer, a product in a sub-category."""
 import pytest
 
-from dealers.tests.factories import DealerFactory, SegmentFactory
-
-from .factories import CatalogCategoryFactory, CatalogProductFactory
+from dealers.testing import DealerFactory, SegmentFactory
+from pricing.testing import CatalogCategoryFactory, CatalogProductFactory
 
 
 @pytest.fixture
@@ -16,6 +15,8 @@ def silver(db):
     return SegmentFactory(code="silver-test", name="Silver")
 
 
+# Override the root `dealer` and `other_dealer`: pricing's dealers are in the Gold segment its lists and campaigns
+# target.
 @pytest.fixture
 def dealer(gold):
     return DealerFactory(segment=gold)

@@ -6,20 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dealers.tests.factories import StaffFactory, UserFactory
+from dealers.testing import UserFactory
 from pricing.models import PaymentAdjustment, PriceList
-
-from .factories import CampaignFactory, PaymentAdjustmentFactory, PriceListFactory, PriceListItemFactory
+from pricing.testing import CampaignFactory, PaymentAdjustmentFactory, PriceListFactory, PriceListItemFactory
 
 pytestmark = pytest.mark.django_db
 
 PREVIEW = "admin:pricing_pricelist_price_as_dealer"
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffFactory())
-    return client
 
 
 @pytest.fixture
@@ -82,7 +75,7 @@ def test_price_as_dealer_without_dealer_shows_market_prices(staff_client, produc
 
 @pytest.mark.parametrize("typed", ["LED-MIXED-1", "led-mixed-1", "Led-Mixed-1"])
 def test_price_as_dealer_finds_a_mixed_case_sku_however_it_is_typed(typed, staff_client, sub_category, lists):
-    from .factories import CatalogProductFactory
+    from pricing.testing import CatalogProductFactory
 
     product = CatalogProductFactory(sku="Led-Mixed-1", category=sub_category)
     PriceListItemFactory(price_list=lists[0], product=product, unit_price=Decimal("7.50"))
@@ -92,7 +85,7 @@ def test_price_as_dealer_finds_a_mixed_case_sku_however_it_is_typed(typed, staff
 
 
 def test_price_as_dealer_marks_a_product_without_price(staff_client, dealer, sub_category):
-    from .factories import CatalogProductFactory
+    from pricing.testing import CatalogProductFactory
 
     CatalogProductFactory(sku="NOPRICE-1", category=sub_category)
     response = staff_client.get(reverse(PREVIEW), {"dealer": dealer.pk, "lines": "NOPRICE-1 2"})

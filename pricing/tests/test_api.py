@@ -6,10 +6,9 @@ from rest_framework.test import APIClient
 
 from catalog.services import refresh_search
 from dealers.models import Dealer
-from dealers.tests.factories import DealerFactory, DealerUserFactory, StaffFactory
+from dealers.testing import DealerFactory, DealerUserFactory, StaffFactory
 from portal.api_tokens import create_api_token
-
-from .factories import CampaignFactory, PriceListFactory, PriceListItemFactory
+from pricing.testing import CampaignFactory, PriceListFactory, PriceListItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +67,7 @@ def test_product_list_carries_the_callers_price_and_never_another_dealers_contra
 
 def test_price_calculator_prices_lines_with_campaign_and_payment_method(priced, dealer):
     CampaignFactory(products=[priced], value=Decimal("10"))
-    from pricing.tests.factories import PaymentAdjustmentFactory
+    from pricing.testing import PaymentAdjustmentFactory
 
     PaymentAdjustmentFactory(method="wire", installments=1, percent=Decimal("-2"))
     user = DealerUserFactory(dealer=dealer)
@@ -101,7 +100,7 @@ def test_only_staff_price_as_another_dealer(priced, dealer):
 
 
 def test_agents_price_as_their_own_dealers_only_and_other_staff_not_at_all(priced, dealer):
-    from dealers.tests.factories import AgentFactory, UserFactory
+    from dealers.testing import AgentFactory, UserFactory
 
     body = {"lines": [{"sku": priced.sku, "quantity": "1"}], "dealer_code": dealer.code}
     assigned = client_for(AgentFactory(dealers=[dealer])).post("/api/v1/prices/calculate/", body, format="json")
@@ -114,7 +113,7 @@ def test_agents_price_as_their_own_dealers_only_and_other_staff_not_at_all(price
 @pytest.fixture
 def number_attribute(priced):
     from catalog.models import Attribute
-    from catalog.tests.factories import AttributeFactory, ProductAttributeFactory
+    from catalog.testing import AttributeFactory, ProductAttributeFactory
 
     watt = AttributeFactory(code="watt", name="Power", kind=Attribute.Kind.NUMBER)
     ProductAttributeFactory(product=priced, attribute=watt, value_number=Decimal("40"))
@@ -171,9 +170,8 @@ def test_unknown_product_is_404(priced, dealer):
 def test_calculator_finds_skus_whatever_their_case(client, dealer, product):
     from django.urls import reverse
 
-    from dealers.tests.factories import DealerUserFactory
-
-    from .factories import PriceListFactory, PriceListItemFactory
+    from dealers.testing import DealerUserFactory
+    from pricing.testing import PriceListFactory, PriceListItemFactory
 
     PriceListItemFactory(price_list=PriceListFactory(kind="market"), product=product, unit_price="120.00")
     client.force_login(DealerUserFactory(dealer=dealer))

@@ -5,10 +5,9 @@ from decimal import Decimal
 import pytest
 
 from catalog.services import refresh_search
-from dealers.tests.factories import PASSWORD, DealerFactory, DealerUserFactory
-from dealers.tests.test_browser import log_in, log_out
-
-from .factories import PriceListFactory, PriceListItemFactory
+from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory
+from portal.testing import log_in, log_out
+from pricing.testing import PriceListFactory, PriceListItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

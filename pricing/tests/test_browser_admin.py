@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 
-from dealers.tests.factories import PASSWORD, DealerFactory, UserFactory
-
-from .factories import CatalogProductFactory, PriceListFactory, PriceListItemFactory
+from dealers.testing import PASSWORD, DealerFactory, UserFactory
+from pricing.testing import CatalogProductFactory, PriceListFactory, PriceListItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.services import refresh_search
-from dealers.tests.factories import DealerFactory, DealerUserFactory
-
-from .factories import CampaignFactory, PriceListFactory, PriceListItemFactory
+from dealers.testing import DealerFactory, DealerUserFactory
+from pricing.testing import CampaignFactory, PriceListFactory, PriceListItemFactory
 
 LIST = reverse("catalog:list")
 

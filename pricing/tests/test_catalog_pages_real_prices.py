@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from catalog.services import refresh_search
 from dealers.models import Role
-from dealers.tests.factories import DealerUserFactory
-
-from .factories import CampaignFactory, CatalogProductFactory, PriceListFactory, PriceListItemFactory
+from dealers.testing import DealerUserFactory
+from pricing.testing import CampaignFactory, CatalogProductFactory, PriceListFactory, PriceListItemFactory
 
 pytestmark = pytest.mark.django_db
 

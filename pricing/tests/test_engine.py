@@ -9,13 +9,12 @@ from django.utils import timezone
 from catalog import prices as catalog_prices
 from catalog.models import Product
 from dealers.models import Dealer
-from dealers.tests.factories import DealerFactory, DealerUserFactory
+from dealers.testing import DealerFactory, DealerUserFactory
 from portal.actors import Actor
 from pricing.engine import price_lines, price_products, summarize
 from pricing.errors import InvalidPaymentMethod, InvalidQuantity, UnknownProduct
 from pricing.models import Campaign, PriceList, PriceListItem
-
-from .factories import (
+from pricing.testing import (
     CampaignFactory,
     CatalogCategoryFactory,
     CatalogProductFactory,

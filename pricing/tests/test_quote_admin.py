@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from pricing.models import QuoteStatus
-
-from .factories import CatalogProductFactory, QuoteFactory, QuoteLineFactory
+from pricing.testing import CatalogProductFactory, QuoteFactory, QuoteLineFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dealers.tests.factories import StaffFactory
+from dealers.testing import StaffFactory
 from portal.api_tokens import create_api_token
 from portal.models import ApiToken, Document
 from pricing.models import Quote

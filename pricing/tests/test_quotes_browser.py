@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from dealers.tests.factories import PASSWORD
-from dealers.tests.test_browser import log_in, log_out
+from dealers.testing import PASSWORD
 from portal.models import Document
-from portal.testing import wait_until
+from portal.testing import log_in, log_out, wait_until
 from pricing import services
 from pricing.models import Quote
 

@@ -82,7 +82,7 @@ def test_a_quote_expires_after_its_last_valid_day_and_the_dealer_is_told_once(se
 
 
 def test_jobs_leave_quotes_that_are_not_sent_alone(requested, agent):
-    services.start_draft(by=agent, quote=requested)
+    services.start_draft(actor=agent, quote=requested)
     with time_machine.travel(days_later(60), tick=False):
         assert services.expire_quotes() == 0
         assert services.remind_expiring_quotes(days=90) == 0
@@ -99,7 +99,7 @@ def test_an_expired_quote_may_be_revised_and_sent_again(sent, agent):
 
 
 def test_every_quote_mail_renders_in_the_recipients_language(sent, owner, agent, order_maker, dealer):
-    from dealers.tests.factories import DealerUserFactory
+    from dealers.testing import DealerUserFactory
     from portal.outbox import render_notification
 
     DealerUserFactory(dealer=dealer, role="buyer", language="tr")

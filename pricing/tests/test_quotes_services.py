@@ -9,16 +9,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dealers.models import Dealer
-from dealers.tests.factories import DealerFactory, DealerUserFactory
+from dealers.testing import DealerFactory, DealerUserFactory
 from portal.actors import Actor
 from portal.errors import DomainError
 from portal.models import AuditEntry, Document, Notification
+from pricing import hooks as pricing_hooks
 from pricing import services
 from pricing.engine import price_lines
 from pricing.models import Quote, QuoteLine, QuoteRevision, QuoteStatusChange
 from pricing.services.quotes import QuoteLineInput
+from pricing.testing import PaymentAdjustmentFactory
 
-from .factories import PaymentAdjustmentFactory
 from .quote_fixtures import actor_of, send, valid_in
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,7 @@ def test_requested_delivery_date_in_the_past_is_refused(owner, panel):
 
 
 def test_product_without_price_is_requested_with_an_empty_list_price(owner, sub_category):
-    from .factories import CatalogProductFactory
+    from pricing.testing import CatalogProductFactory
 
     unpriced = CatalogProductFactory(category=sub_category)
     quote = services.request_quote(actor=actor_of(owner), lines=[(unpriced, 1)])
@@ -140,7 +141,7 @@ def test_product_without_price_is_requested_with_an_empty_list_price(owner, sub_
 # --- preparation --------------------------------------------------------------------------------------------------
 
 def test_agent_prepares_negotiated_price_and_discount_and_the_quote_moves_to_draft(requested, agent, panel, chinese):
-    quote = services.update_quote(by=agent, quote=requested, header={"valid_until": valid_in(14), "terms": "2 years"},
+    quote = services.update_quote(actor=agent, quote=requested, header={"valid_until": valid_in(14), "terms": "2 years"},
                                   lines=[QuoteLineInput(panel, 3, discount_percent="12.5"),
                                          QuoteLineInput(chinese, 7, unit_price="41,55")])
     assert quote.status == "draft" and quote.terms == "2 years"
@@ -154,23 +155,23 @@ def test_agent_prepares_negotiated_price_and_discount_and_the_quote_moves_to_dra
 
 
 def test_lines_are_added_removed_and_repriced_by_the_engine(requested, agent, panel, chinese, turkish, market):
-    quote = services.update_quote(by=agent, quote=requested, lines=[QuoteLineInput(panel, 3),
+    quote = services.update_quote(actor=agent, quote=requested, lines=[QuoteLineInput(panel, 3),
                                                                      QuoteLineInput(turkish, 20)])
     assert sorted(quote.lines.values_list("product__sku", flat=True)) == sorted([panel.sku, turkish.sku])
     assert quote.lines.get(product=turkish).engine_unit_price == Decimal("12.50")
     # A quantity break for 100 panels: the changed line is re-priced, the other keeps its price.
-    from .factories import PriceListItemFactory
+    from pricing.testing import PriceListItemFactory
 
     PriceListItemFactory(price_list=market, product=panel, min_quantity=100, unit_price=Decimal("80.00"))
-    services.update_quote(by=agent, quote=quote, lines=[QuoteLineInput(panel, 100), QuoteLineInput(turkish, 20)])
+    services.update_quote(actor=agent, quote=quote, lines=[QuoteLineInput(panel, 100), QuoteLineInput(turkish, 20)])
     assert quote.lines.get(product=panel).engine_unit_price == Decimal("80.00")
 
 
 def test_a_changed_payment_method_reprices_every_line(requested, agent, panel):
     PaymentAdjustmentFactory(method="wire", percent=Decimal("-2"))
-    quote = services.update_quote(by=agent, quote=requested, header={"payment_method": "wire"})
+    quote = services.update_quote(actor=agent, quote=requested, header={"payment_method": "wire"})
     assert quote.lines.get(product=panel).engine_unit_price == Decimal("98.00")
-    services.update_quote(by=agent, quote=quote, header={"payment_method": "on_account"},
+    services.update_quote(actor=agent, quote=quote, header={"payment_method": "on_account"},
                           lines=[QuoteLineInput(line.product_id, line.quantity) for line in quote.lines.all()])
     assert quote.lines.get(product=panel).engine_unit_price == Decimal("100.00")
 
@@ -186,7 +187,7 @@ def test_a_changed_payment_method_reprices_every_line(requested, agent, panel):
 ])
 def test_bad_prices_are_refused(requested, agent, panel, line, code):
     with pytest.raises(DomainError) as exc:
-        services.update_quote(by=agent, quote=requested, lines=[QuoteLineInput(panel, 3, **line)])
+        services.update_quote(actor=agent, quote=requested, lines=[QuoteLineInput(panel, 3, **line)])
     assert codes(exc) == code
     requested.refresh_from_db()
     assert requested.status == "requested" and requested.lines.count() == 2
@@ -194,26 +195,26 @@ def test_bad_prices_are_refused(requested, agent, panel, line, code):
 
 def test_a_product_twice_in_the_editor_is_refused(requested, agent, panel):
     with pytest.raises(DomainError) as exc:
-        services.update_quote(by=agent, quote=requested, lines=[QuoteLineInput(panel, 1), QuoteLineInput(panel, 2)])
+        services.update_quote(actor=agent, quote=requested, lines=[QuoteLineInput(panel, 1), QuoteLineInput(panel, 2)])
     assert codes(exc) == "pricing.quote_duplicate_product"
 
 
 def test_unknown_header_values_are_refused(requested, agent):
     for header in ({"payment_method": "cash"}, {"delivery_method": "pigeon"}, {"valid_until": "tomorrow"}):
         with pytest.raises(DomainError) as exc:
-            services.update_quote(by=agent, quote=requested, header=header)
+            services.update_quote(actor=agent, quote=requested, header=header)
         assert codes(exc) == "pricing.quote_invalid_header"
 
 
 def test_only_staff_who_may_act_for_the_dealer_prepare_its_quotes(requested, other_agent, owner, admin_user):
     for user in (other_agent, owner):
         with pytest.raises(DomainError) as exc:
-            services.update_quote(by=user, quote=requested, header={"terms": "x"})
+            services.update_quote(actor=user, quote=requested, header={"terms": "x"})
         assert codes(exc) == "pricing.quote_not_allowed"
         with pytest.raises(DomainError):
-            services.send_quote(by=user, quote=requested)
+            services.send_quote(actor=user, quote=requested)
     # An admin may prepare any dealer's quote.
-    assert services.start_draft(by=admin_user, quote=requested).status == "draft"
+    assert services.start_draft(actor=admin_user, quote=requested).status == "draft"
 
 
 def test_database_refuses_what_must_never_happen(requested):
@@ -297,13 +298,13 @@ def test_every_resend_is_a_new_revision_and_earlier_ones_stay_as_sent(sent, agen
     ({"header": {"delivery_method": ""}}, "pricing.quote_invalid_header"),
 ])
 def test_send_refuses_an_incomplete_quote(requested, agent, change, code):
-    services.start_draft(by=agent, quote=requested)
+    services.start_draft(actor=agent, quote=requested)
     header = change.get("header", {})
     days = {"today": 0, "yesterday": -1}
     header = {k: valid_in(days[v]) if v in days else v for k, v in header.items()}
-    services.update_quote(by=agent, quote=requested, header=header, lines=change.get("lines"))
+    services.update_quote(actor=agent, quote=requested, header=header, lines=change.get("lines"))
     with pytest.raises(DomainError) as exc:
-        services.send_quote(by=agent, quote=requested)
+        services.send_quote(actor=agent, quote=requested)
     assert codes(exc) == code
     requested.refresh_from_db()
     assert requested.status == "draft" and requested.revision == 0 and not QuoteRevision.objects.exists()
@@ -311,7 +312,7 @@ def test_send_refuses_an_incomplete_quote(requested, agent, change, code):
 
 
 def test_send_refuses_a_line_without_any_price(owner, agent, sub_category):
-    from .factories import CatalogProductFactory
+    from pricing.testing import CatalogProductFactory
 
     unpriced = CatalogProductFactory(category=sub_category)
     quote = services.request_quote(actor=actor_of(owner), lines=[(unpriced, 2)])
@@ -324,7 +325,7 @@ def test_send_refuses_a_line_without_any_price(owner, agent, sub_category):
 
 
 def test_send_straight_from_a_request_fills_the_defaults(requested, admin_user):
-    quote = services.send_quote(by=admin_user, quote=requested)
+    quote = services.send_quote(actor=admin_user, quote=requested)
     assert quote.status == "sent" and quote.valid_until > timezone.localdate()
     assert statuses(quote) == ["requested", "draft", "sent"]
 
@@ -430,13 +431,8 @@ def test_an_order_maker_refusal_leaves_the_quote_sent(sent, owner):
     def refuse(**kwargs):
         raise OverLimit("Over the credit limit.")
 
-    previous = services.get_order_maker()
-    services.register_order_maker(refuse)
-    try:
-        with pytest.raises(DomainError) as exc:
-            services.accept_quote(actor=actor_of(owner), quote=sent)
-    finally:
-        services.register_order_maker(previous)
+    with pricing_hooks.order_maker.registered(refuse), pytest.raises(DomainError) as exc:
+        services.accept_quote(actor=actor_of(owner), quote=sent)
     assert codes(exc) == "payments.over_credit_limit"
     sent.refresh_from_db()
     assert sent.status == "sent" and sent.order_number == "" and statuses(sent)[-1] == "sent"
@@ -445,9 +441,9 @@ def test_an_order_maker_refusal_leaves_the_quote_sent(sent, owner):
 
 def test_an_accepted_quote_cannot_be_changed_or_sent_again(sent, owner, agent, order_maker):
     services.accept_quote(actor=actor_of(owner), quote=sent)
-    for call in (lambda: services.update_quote(by=agent, quote=sent, header={"terms": "x"}),
-                 lambda: services.send_quote(by=agent, quote=sent),
-                 lambda: services.start_draft(by=agent, quote=sent)):
+    for call in (lambda: services.update_quote(actor=agent, quote=sent, header={"terms": "x"}),
+                 lambda: services.send_quote(actor=agent, quote=sent),
+                 lambda: services.start_draft(actor=agent, quote=sent)):
         with pytest.raises(DomainError) as exc:
             call()
         assert codes(exc) == "pricing.quote_invalid_status"

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from dealers.tests.factories import AgentFactory, DealerUserFactory
+from dealers.testing import AgentFactory, DealerUserFactory
 from portal.models import AuditEntry
 from pricing import services
 from pricing.models import Quote

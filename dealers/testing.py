@@ -1,4 +1,5 @@
-"""Factories of dealers: companies in every status, users in every role, agents, addresses, terms."""
+"""Test factories of dealers, shared by every app's tests: companies in every status, users in every role, staff,
+agents, addresses, terms. (The fixtures built on them are in the root conftest.py.)"""
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone

@@ -1,12 +1,13 @@
-"""Factories of pricing: price lists and their rows, campaigns, payment adjustments; the catalog's own
-factories with pricing's SKU and slug sequences."""
+"""Test factories and helpers of pricing, shared by every app's tests: price lists and their rows, campaigns,
+payment adjustments, quotes; the catalog's own factories with pricing's SKU and slug sequences; `send` (prepare and
+send a quote)."""
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
-from catalog.tests.factories import CategoryFactory, ProductFactory
+from catalog.testing import CategoryFactory, ProductFactory
 from pricing.models import Campaign, PaymentAdjustment, PriceList, PriceListItem
 
 
@@ -87,13 +88,13 @@ class PaymentAdjustmentFactory(factory.django.DjangoModelFactory):
 
 class QuoteFactory(factory.django.DjangoModelFactory):
     """A bare requested quote (tests of reads); the lifecycle itself is made through the services (see
-    quote_fixtures.make_sent_quote)."""
+    pricing.tests.quote_fixtures)."""
 
     class Meta:
         model = "pricing.Quote"
 
     number = factory.Sequence(lambda n: f"QUO-T-{n:06d}")
-    dealer = factory.SubFactory("dealers.tests.factories.DealerFactory")
+    dealer = factory.SubFactory("dealers.testing.DealerFactory")
     status = "requested"
 
 
@@ -106,3 +107,18 @@ class QuoteLineFactory(factory.django.DjangoModelFactory):
     quantity = Decimal("1")
     engine_unit_price = Decimal("100.00")
     position = factory.Sequence(lambda n: n)
+
+
+def valid_in(days):
+    """The date `days` days from today (a quote's validity)."""
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=days)
+
+
+def send(by, quote, *, valid_days=10, lines=None, **header):
+    """Prepare (a validity in `valid_days` days, optional lines) and send: the next revision."""
+    from pricing import services
+
+    services.update_quote(actor=by, quote=quote, header={"valid_until": valid_in(valid_days), **header}, lines=lines)
+    return services.send_quote(actor=by, quote=quote)

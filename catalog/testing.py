@@ -1,4 +1,5 @@
-"""Factories of catalog: categories (any depth), products with a search text, images, documents, attributes."""
+"""Test factories of catalog, shared by every app's tests: categories (any depth), products with a search text,
+images, documents, attributes."""
 import io
 
 import factory

@@ -1,4 +1,5 @@
-"""Factories of payments: invoices (optionally from a real order), payments and credit notes, and finance staff."""
+"""Test factories of payments, shared by every app's tests: invoices (optionally from a real order), payments and
+credit notes, and finance staff."""
 import datetime
 from decimal import Decimal
 
@@ -6,7 +7,7 @@ import factory
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from dealers.tests.factories import DealerFactory, UserFactory
+from dealers.testing import DealerFactory, UserFactory
 from payments.models import CreditNote, Invoice, Payment
 
 
