@@ -8,10 +8,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+COPY requirements.txt requirements.lock ./
+RUN pip install -r requirements.txt -c requirements.lock
 COPY . .
-RUN python manage.py compilemessages -v 0 \
+RUN DEBUG=False SECRET_KEY=build-only python manage.py compilemessages -v 0 \
  && DEBUG=False SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0
 
 RUN useradd --create-home portal && mkdir -p /app/media /app/var && chown -R portal /app/media /app/var

@@ -5,8 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# The Makefile is for development machines: DEBUG on (development key, test card provider, plain static files)
+# unless the environment says otherwise. portal/settings.py defaults to off, so production (the image, gunicorn
+# started by hand) is in production mode unless told otherwise.
+export DEBUG ?= 1
 
-.PHONY: run test bench setup system-deps deps deps-dev db messages static demo makemessages clean
+.PHONY: run test lint bench setup system-deps deps deps-dev db messages static demo makemessages clean
 
 # honcho gives each process its own PORT (web 8000, worker 8100, beat 8200): WEB_PORT keeps the web server's
 # for all three, so SITE_URL (links in mails and PDFs the worker renders) follows PORT.
@@ -20,6 +24,10 @@ run: setup demo
 
 test: system-deps deps-dev db messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff over the whole tree (rules in ruff.toml).
+lint: deps-dev
+	$(BIN)/ruff check .
 
 bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "Please install wrk"; exit 1; }
@@ -47,12 +55,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.deps: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+# Exact versions: requirements*.txt say what we need, requirements.lock pins the whole tree CI tested.
+$(VENV)/.deps: requirements.txt requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt -c requirements.lock
 	touch $@
 
-$(VENV)/.deps-dev: requirements.txt requirements-dev.txt $(VENV)/.deps
-	$(BIN)/pip install -q -r requirements-dev.txt
+$(VENV)/.deps-dev: requirements.txt requirements-dev.txt requirements.lock $(VENV)/.deps
+	$(BIN)/pip install -q -r requirements-dev.txt -c requirements.lock
 	touch $@
 
 deps: $(VENV)/.deps

@@ -12,7 +12,8 @@ env = environ.Env()
 # A local .env file is optional; the process environment always wins.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless the environment turns it on: `make run` and the test settings do (DEBUG=1); production needs nothing.
+DEBUG = env.bool("DEBUG", default=False)
 # Development gets a fixed key so sessions survive restarts; production must set its own.
 SECRET_KEY = env("SECRET_KEY", default="" if not DEBUG else "dev-only-insecure-key-change-me-in-production-0123456789")
 if not SECRET_KEY:
