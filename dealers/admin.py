@@ -2,27 +2,24 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms import BaseInlineFormSet
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from portal.actors import Actor
-from portal.admin import ReadOnlyAdmin, money_field, summary_level, summary_message
+from portal.admin import AdminMove, ReadOnlyAdmin, StatusMovesAdmin, money_field, summary_level, summary_message
 from portal.errors import DomainError
 from portal.http import client_ip
 from portal.models import AuditEntry
 
-from . import admin_hooks, services
+from . import hooks, permissions, services
 from .forms_admin import (
     AdminUserAddForm,
     AdminUserChangeForm,
@@ -43,58 +40,49 @@ from .models import (
     User,
 )
 from .selectors import dealer_document_url
-from .services import approve_dealer, reactivate_dealer, reject_dealer, suspend_dealer
-from .services.terms import publish_terms
 
 AUDIT_ROWS_SHOWN = 50
 
 # --- Status moves -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class StatusMove:
-    """One move of the dealer lifecycle as the admin offers it; the service decides whether it is allowed."""
+class DealerMove(AdminMove):
+    """One move of the dealer lifecycle as the admin offers it: a button on a dealer's page (StatusMovesAdmin, the
+    admin's one move mechanism) and an action over a changelist selection. Whether a dealer may make it is the
+    service's to say (services.move_allowed, checked again under its lock); the form's cleaned data are the
+    service's keyword arguments."""
 
-    name: str
-    to: str
-    only_from: str | None
-    service: Callable
-    form: type | None
-    label: str
-    title: str
-    intro: str
-    done: str  # ngettext_lazy keyed on "count"
-
-    def allowed_from(self, status) -> bool:
-        # The same table the services check; only_from narrows it like the service does (approve ≠ reactivate).
-        return self.to in Dealer.TRANSITIONS[Dealer.Status(status)] and self.only_from in (None, status)
+    service: Callable | None = None
+    title: str = ""
+    done: object = None  # ngettext_lazy keyed on "count"
 
     @property
     def action_name(self):
         return f"{self.name}_selected"
 
 
-APPROVE = StatusMove(
-    name="approve", to=Dealer.Status.APPROVED, only_from=Dealer.Status.APPLIED, service=approve_dealer,
-    form=ApproveDealerForm, label=_("Approve"), title=_("Approve dealers"),
+APPROVE = DealerMove(
+    name=services.APPROVE, service=services.approve_dealer, form=ApproveDealerForm, label=_("Approve"),
+    title=_("Approve dealers"),
     intro=_("Each dealer gets a dealer code and the settings below, and the addresses on its application become its "
             "default billing and shipping addresses; its owner is mailed the code and a login link."),
     done=ngettext_lazy("%(count)d dealer approved", "%(count)d dealers approved", "count"),
 )
-REJECT = StatusMove(
-    name="reject", to=Dealer.Status.REJECTED, only_from=None, service=reject_dealer,
-    form=RejectDealerForm, label=_("Reject"), title=_("Reject dealers"),
+REJECT = DealerMove(
+    name=services.REJECT, service=services.reject_dealer, form=RejectDealerForm, label=_("Reject"),
+    title=_("Reject dealers"),
     intro=_("The owner of each dealer is mailed the reason below. A rejection cannot be undone."),
     done=ngettext_lazy("%(count)d dealer rejected", "%(count)d dealers rejected", "count"),
 )
-SUSPEND = StatusMove(
-    name="suspend", to=Dealer.Status.SUSPENDED, only_from=None, service=suspend_dealer,
-    form=SuspendDealerForm, label=_("Suspend"), title=_("Suspend dealers"),
+SUSPEND = DealerMove(
+    name=services.SUSPEND, service=services.suspend_dealer, form=SuspendDealerForm, label=_("Suspend"),
+    title=_("Suspend dealers"),
     intro=_("Suspended dealers cannot order until they are reactivated; their owners are mailed."),
     done=ngettext_lazy("%(count)d dealer suspended", "%(count)d dealers suspended", "count"),
 )
-REACTIVATE = StatusMove(
-    name="reactivate", to=Dealer.Status.APPROVED, only_from=Dealer.Status.SUSPENDED, service=reactivate_dealer,
-    form=None, label=_("Reactivate"), title=_("Reactivate dealers"),
+REACTIVATE = DealerMove(
+    name=services.REACTIVATE, service=services.reactivate_dealer, form=None, direct=True, label=_("Reactivate"),
+    title=_("Reactivate dealers"),
     intro=_("The dealers may order again; their owners are mailed."),
     done=ngettext_lazy("%(count)d dealer reactivated", "%(count)d dealers reactivated", "count"),
 )
@@ -130,7 +118,7 @@ class DealerDocumentInline(ReadOnlyInline, admin.TabularInline):
     def download(self, obj):
         if obj.pk is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', dealer_document_url(obj), _("Download"))
+        return format_html('<a href="{}">{}</a>', dealer_document_url(document=obj), _("Download"))
 
 
 class DealerUserInline(ReadOnlyInline, admin.TabularInline):
@@ -188,7 +176,7 @@ class AuditEntryInline(ReadOnlyInline, admin.TabularInline):
 # --- Dealers ------------------------------------------------------------------------------------
 
 @admin.register(Dealer)
-class DealerAdmin(admin.ModelAdmin):
+class DealerAdmin(StatusMovesAdmin):
     list_display = ["legal_name", "trade_name", "code", "status_badge", "segment", "account_manager", "created_at"]
     list_filter = ["status", "segment", "sector", "created_at"]
     search_fields = ["legal_name", "trade_name", "tax_number", "code", "email", "users__email"]
@@ -206,18 +194,23 @@ class DealerAdmin(admin.ModelAdmin):
     )
     inlines = [DealerDocumentInline, DealerUserInline, DealerStatusChangeInline, AuditEntryInline]
     actions = ["approve_selected", "reject_selected", "suspend_selected", "reactivate_selected"]
+    # The shared status panel and confirmation page, with the dealer's panels (payments: its credit account) and
+    # its legal name and code.
+    change_form_template = "admin/dealers/dealer/change_form.html"
+    status_moves_confirm_template = "admin/dealers/dealer/confirm_move.html"
 
     def has_add_permission(self, request):
         # A dealer comes in through the application (owner, documents, terms, audit row), never blank.
         return False
 
     def save_model(self, request, obj, form, change):
-        # Saved with its agents in save_related, through the service that audits staff edits.
-        self._pending_changes = {f: form.cleaned_data[f] for f in form.changed_data if f != "agents"}
+        # Saved with its agents in save_related, through the service that audits staff edits (kept on this
+        # request's form: the ModelAdmin is shared by every request).
+        form.staff_changes = {f: form.cleaned_data[f] for f in form.changed_data if f != "agents"}
 
     def save_related(self, request, form, formsets, change):
         agents = list(form.cleaned_data["agents"]) if "agents" in form.changed_data else None
-        services.staff_update_dealer(dealer=form.instance, by=request.user, changes=self._pending_changes,
+        services.staff_update_dealer(dealer=form.instance, actor=request.user, changes=form.staff_changes,
                                      agents=agents, ip_address=client_ip(request))
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
@@ -228,6 +221,27 @@ class DealerAdmin(admin.ModelAdmin):
             '<span class="dealer-status dealer-status-{}">{}</span>',  # colours: static/css/admin_portal.css
             obj.status, obj.get_status_display(),
         )
+
+    # One dealer's page: the moves its status allows (StatusMovesAdmin: buttons, confirmation, the service).
+
+    def status_moves(self, request, obj) -> list[DealerMove]:
+        if not permissions.may_change_status(request.user, obj):
+            return []
+        return [move for move in MOVES.values() if services.move_allowed(dealer=obj, move=move.name)]
+
+    def make_move_form(self, request, obj, move: DealerMove):
+        if move.form is None:
+            return None
+        return move.form(request.POST if request.method == "POST" else None, user=request.user)
+
+    def perform_move(self, request, obj, move: DealerMove, data):
+        move.service(dealer=obj, actor=request.user, ip_address=client_ip(request), **data)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change:
+            context["dealer_panels"] = [html for html in hooks.dealer_panel.collect(request=request, dealer=obj)
+                                        if html]
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     # Actions over the changelist selection: a confirmation page first, then the service per dealer.
 
@@ -247,21 +261,21 @@ class DealerAdmin(admin.ModelAdmin):
     def reactivate_selected(self, request, queryset):
         return self._run_action(request, queryset, REACTIVATE)
 
-    def _run_action(self, request, queryset, move: StatusMove):
+    def _run_action(self, request, queryset, move: DealerMove):
         dealers = list(queryset)
         form = None
         if move.form is not None:
             form = move.form(request.POST if "apply" in request.POST else None, user=request.user)
             if not form.is_bound or not form.is_valid():
-                return self._confirm_page(request, move, dealers, form, action=move.action_name)
-        self._apply(request, move, dealers, form.service_data() if form is not None else {})
+                return self._confirm_page(request, move, dealers, form)
+        self._apply(request, move, dealers, form.cleaned_data if form is not None else {})
         return None  # the admin redirects back to the changelist
 
-    def _apply(self, request, move: StatusMove, dealers, data) -> tuple[int, list[str]]:
+    def _apply(self, request, move: DealerMove, dealers, data) -> tuple[int, list[str]]:
         done, skipped = 0, []
         for dealer in dealers:
             try:
-                move.service(dealer=dealer, by=request.user, ip_address=client_ip(request), **data)
+                self.perform_move(request, dealer, move, data)
             except DomainError as exc:
                 skipped.append(f"{dealer}: {exc.message}")
             else:
@@ -270,8 +284,7 @@ class DealerAdmin(admin.ModelAdmin):
                           summary_level(done, skipped))
         return done, skipped
 
-    def _confirm_page(self, request, move: StatusMove, dealers, form, *, action=None, dealer=None):
-        changelist_url = reverse("admin:dealers_dealer_changelist")
+    def _confirm_page(self, request, move: DealerMove, dealers, form):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -280,68 +293,16 @@ class DealerAdmin(admin.ModelAdmin):
             "move": move,
             "form": form,
             "media": self.media + form.media if form is not None else self.media,
-            "dealers": [{"dealer": d, "allowed": move.allowed_from(d.status)} for d in dealers],
-            "action": action,
+            "dealers": [{"dealer": d, "allowed": services.move_allowed(dealer=d, move=move.name)} for d in dealers],
+            "action": move.action_name,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
             "select_across": request.POST.get("select_across", "0"),
-            "dealer": dealer,
             "form_url": request.get_full_path(),
-            "cancel_url": reverse("admin:dealers_dealer_change", args=[dealer.pk]) if dealer else changelist_url,
+            "cancel_url": reverse("admin:dealers_dealer_changelist"),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/dealers/dealer/confirm_status_change.html", context)
-
-    # The same moves from one dealer's page: buttons for the moves its status allows.
-
-    def get_urls(self):
-        return [
-            path(f"<path:object_id>/{name}/", self.admin_site.admin_view(self.status_move_view),
-                 {"move_name": name}, name=f"dealers_dealer_{name}")
-            for name in MOVES
-        ] + super().get_urls()
-
-    def status_move_view(self, request, object_id, move_name):
-        move = MOVES[move_name]
-        dealer = self.get_object(request, unquote(object_id))
-        if dealer is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_change_permission(request, dealer):
-            raise PermissionDenied
-        change_url = reverse("admin:dealers_dealer_change", args=[dealer.pk])
-        if not move.allowed_from(dealer.status):
-            reason = _("A dealer that is %(current)s cannot become %(target)s.") % {
-                "current": dealer.get_status_display(), "target": Dealer.Status(move.to).label}
-            self.message_user(request, f"{dealer}: {reason}", messages.ERROR)
-            return redirect(change_url)
-        form = None
-        if move.form is not None:
-            form = move.form(request.POST if request.method == "POST" else None, user=request.user)
-        if request.method == "POST" and (form is None or form.is_valid()):
-            data = form.service_data() if form is not None else {}
-            try:
-                move.service(dealer=dealer, by=request.user, ip_address=client_ip(request), **data)
-            except DomainError as exc:
-                if form is not None and exc.field in form.fields:
-                    form.add_error(exc.field, str(exc.message))
-                else:
-                    self.message_user(request, f"{dealer}: {exc.message}", messages.ERROR)
-                    return redirect(change_url)
-            else:
-                self.message_user(request, summary_message(move.done % {"count": 1}, []), messages.SUCCESS)
-                return redirect(change_url)
-        return self._confirm_page(request, move, [dealer], form, dealer=dealer)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and change and self.has_change_permission(request, obj):
-            context["status_moves"] = [
-                {"name": move.name, "label": move.label, "direct": move.form is None,
-                 "url": reverse(f"admin:dealers_dealer_{move.name}", args=[obj.pk])}
-                for move in MOVES.values() if move.allowed_from(obj.status)
-            ]
-        if obj is not None and change:
-            context["dealer_panels"] = admin_hooks.dealer_panels(request, obj)  # payments: the credit account
-        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
 # --- Users --------------------------------------------------------------------------------------
@@ -452,7 +413,7 @@ class TermsVersionAdmin(admin.ModelAdmin):
         done, skipped = 0, []
         for terms in queryset.order_by("version"):
             try:
-                publish_terms(terms=terms, by=request.user)
+                services.publish_terms(terms=terms, actor=request.user)
             except DomainError as exc:
                 skipped.append(f"{terms}: {exc.message}")
             else:

@@ -53,8 +53,8 @@ def load():
             slug = (code or legal.split()[0]).lower()
             dealer, created = Dealer.objects.get_or_create(tax_number=tax, defaults=dict(
                 legal_name=legal, trade_name=legal.split(" ")[0] + " " + legal.split(" ")[1], tax_office="Merkez",
-                sector="electrical", employees="10-49", annual_revenue="5-25m", phone="+90 212 555 10 %02d" % index,
-                email=f"info@{slug}.example.com", address_line="Sanayi Cad. No: %d" % (index + 1), city=city,
+                sector="electrical", employees="10-49", annual_revenue="5-25m", phone=f"+90 212 555 10 {index:02d}",
+                email=f"info@{slug}.example.com", address_line=f"Sanayi Cad. No: {index + 1}", city=city,
                 status=status, code=code, segment=Segment.objects.filter(code=segment).first(),
                 approved_at=timezone.now() if code else None,
                 status_reason="Incomplete documents." if status == Dealer.Status.REJECTED else

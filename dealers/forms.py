@@ -5,11 +5,10 @@ from django import forms
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
-from .errors import InvalidAddress, InvalidDocument
+from portal.errors import DomainError, add_to_form
+
 from .models import Address, Dealer, DocumentType, Role, TermsVersion
-from .services import check_document_file
-from .services.accounts import OWNER_EDITABLE_FIELDS
-from .services.application import check_delivery_address
+from .services import OWNER_EDITABLE_FIELDS, check_delivery_address, check_document_file, check_tax_number
 
 
 class DealerLoginForm(LoginForm):
@@ -108,11 +107,11 @@ class DealerApplicationForm(forms.Form):
         return [self[f"document_{t.code}"] for t in self.document_types]
 
     def clean_tax_number(self):
-        number = "".join(self.cleaned_data["tax_number"].split())
-        if not (number.isascii() and number.isdigit()) or len(number) not in (10, 11):
-            raise forms.ValidationError(_("A tax number has 10 digits (11 for a sole proprietor's identity number), "
-                                          "digits only."))
-        return number
+        # The service's own check (digits, length, not registered yet), which submit_application makes again.
+        try:
+            return check_tax_number(self.cleaned_data["tax_number"])
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
 
     def clean(self):
         cleaned = super().clean()
@@ -122,12 +121,12 @@ class DealerApplicationForm(forms.Form):
             if upload:
                 try:
                     check_document_file(upload)
-                except InvalidDocument as exc:
-                    self.add_error(name, str(exc.message))
+                except DomainError as exc:
+                    add_to_form(self, exc, fields={None: name})
         try:
             check_delivery_address(cleaned)
-        except InvalidAddress as exc:
-            self.add_error(exc.field, str(exc.message))
+        except DomainError as exc:
+            add_to_form(self, exc)
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return cleaned

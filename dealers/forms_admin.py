@@ -4,11 +4,11 @@ from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 
-from .admin_hooks import extend_approval_form
+from . import hooks
 from .models import SALES_AGENTS_GROUP, Segment, User
-from .services.accounts import check_keeps_an_owner
+from .services import check_keeps_an_owner
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -18,7 +18,8 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class MoveForm(forms.Form):
-    """A confirmation page's form; labels capitalised as the admin shows model fields. `user`: the staff user."""
+    """A confirmation page's form; labels capitalised as the admin shows model fields. `user`: the staff user.
+    Its cleaned_data are the keyword arguments of the move's service (service_data)."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,11 +29,14 @@ class MoveForm(forms.Form):
             field.label = capfirst(field.label)
 
     def extend(self):
-        """Fields later stages add (see admin_hooks)."""
+        """Fields later stages add (hook point dealers.approval_fields)."""
 
-    def service_data(self) -> dict:
+    def clean(self):
+        return self.service_data(super().clean())
+
+    def service_data(self, cleaned) -> dict:
         """The keyword arguments of the move's service."""
-        return dict(self.cleaned_data)
+        return dict(cleaned)
 
 
 class ApproveDealerForm(MoveForm):
@@ -61,10 +65,11 @@ class ApproveDealerForm(MoveForm):
 
     def extend(self):
         # Later stages' settings of the new dealer (payments: credit limit, terms, methods).
-        self.setup_fields = extend_approval_form(self, self.user)
+        self.setup_fields = [name for names in hooks.approval_fields.collect(form=self, user=self.user)
+                             for name in (names or [])]
 
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
+    def service_data(self, cleaned) -> dict:
+        data = dict(cleaned)
         setup = {name: data.pop(name) for name in list(data) if name in self.setup_fields}
         setup = {name: value for name, value in setup.items() if value is not None}  # left empty: the default
         for name in list(data):
@@ -137,14 +142,14 @@ class AdminUserChangeForm(UserChangeForm):
             try:
                 check_keeps_an_owner(user=self.instance, role=cleaned.get("role"), is_active=cleaned.get("is_active"))
             except DomainError as exc:
-                raise forms.ValidationError(str(exc.message)) from exc
+                add_to_form(self, exc)
         return cleaned
 
 
 class SegmentAdminForm(forms.ModelForm):
     class Meta:
         model = Segment
-        fields = "__all__"
+        fields = ["code", "name", "is_default", "ordering"]
 
     def clean_is_default(self):
         is_default = self.cleaned_data["is_default"]

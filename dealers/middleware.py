@@ -14,7 +14,7 @@ class ActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.actor = actor_for(request.user, getattr(request, "session", None))
+        request.actor = actor_for(user=request.user, session=getattr(request, "session", None))
         user = request.user
         if (user.is_authenticated and user.dealer_id is not None
                 and not request.path.startswith(TERMS_EXEMPT_PREFIXES)

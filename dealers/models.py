@@ -10,6 +10,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.lifecycle import Lifecycle, StatusChange, status_fields
+
+from .errors import InvalidTransition
+
 
 class Role(models.TextChoices):
     """A dealer user's role; what each may do is in permissions.py."""
@@ -165,13 +169,7 @@ class Dealer(models.Model):
         REJECTED = "rejected", _("Rejected")
         SUSPENDED = "suspended", _("Suspended")
 
-    # The lifecycle: each move is one service in services.py that checks this table.
-    TRANSITIONS = {
-        Status.APPLIED: {Status.APPROVED, Status.REJECTED},
-        Status.APPROVED: {Status.SUSPENDED},
-        Status.SUSPENDED: {Status.APPROVED},
-        Status.REJECTED: set(),
-    }
+    # The moves between these statuses: DEALER, after DealerStatusChange below.
 
     legal_name = models.CharField(_("legal name"), max_length=200)
     trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
@@ -231,28 +229,30 @@ class Dealer(models.Model):
         return self.users.filter(role=Role.OWNER, is_active=True).order_by("pk").first()
 
 
-class DealerStatusChange(models.Model):
-    """History of a dealer's lifecycle: who moved it, when, from, to, why."""
+class DealerStatusChange(StatusChange):
+    """History of a dealer's lifecycle: who moved it, when, from, to, why (written by DEALER.move())."""
 
     dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=12,
-                                   choices=Dealer.Status.choices, blank=True)
-    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=12, choices=Dealer.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+")
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_status, to_status = status_fields(Dealer.Status, 12)
 
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["-created_at", "-id"]
 
-    def __str__(self):
-        from portal.captions import status_change_caption
 
-        return status_change_caption(from_label=self.get_from_status_display(),
-                                     to_label=self.get_to_status_display(), when=self.created_at, by=self.by)
+# A dealer's lifecycle: applied → approved | rejected; approved ⇄ suspended. Every move is one service in
+# services/lifecycle.py (which narrows the table where it is one particular move: approval only from applied).
+DEALER = Lifecycle(
+    "dealers.dealer", statuses=Dealer.Status,
+    transitions={
+        Dealer.Status.APPLIED: {Dealer.Status.APPROVED, Dealer.Status.REJECTED},
+        Dealer.Status.APPROVED: {Dealer.Status.SUSPENDED},
+        Dealer.Status.SUSPENDED: {Dealer.Status.APPROVED},
+        Dealer.Status.REJECTED: set(),
+    },
+    history=DealerStatusChange, history_of="dealer", error=InvalidTransition,
+    refusal=_("A dealer that is %(current)s cannot become %(target)s."))
 
 
 # Names of the document types the portal ships with, translated; admins may add their own.
@@ -345,6 +345,9 @@ class TermsAcceptance(models.Model):
         verbose_name = _("terms acceptance")
         verbose_name_plural = _("terms acceptances")
         constraints = [models.UniqueConstraint(fields=["user", "terms"], name="accept_terms_once")]
+
+    def __str__(self):
+        return f"{self.user} · {self.terms}"
 
 
 class AddressQuerySet(models.QuerySet):

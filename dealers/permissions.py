@@ -1,6 +1,11 @@
-"""Who may do what: the roles table of design.md, for dealer users and for agents acting for a dealer."""
+"""Who may do what: the roles table of design.md, for dealer users and for agents acting for a dealer, and the
+(actor, object) questions of dealers. Services, views, forms, the API and the admin ask these; no rule is re-derived
+elsewhere. `actor` is a portal.actors.Actor (a dealer's user, an agent acting for a dealer) or a staff User."""
+from django.utils.translation import gettext as _
+
 from portal.actors import Actor
 
+from .errors import NotAllowed
 from .models import Role
 
 # Abilities, in the trade's words. Later stages check the same table.
@@ -44,6 +49,59 @@ def can(actor: Actor, ability: str) -> bool:
 
 def can_manage_users(actor: Actor) -> bool:
     return not actor.on_behalf and can(actor, MANAGE_COMPANY)
+
+
+def require(allowed: bool, message=None) -> None:
+    """Raise NotAllowed (403 `dealers.not_allowed`) unless `allowed`."""
+    if not allowed:
+        raise NotAllowed(message or _("Your role does not allow this."))
+
+
+def is_staff(actor) -> bool:
+    """Staff acting as staff: a staff User, or an Actor whose user is staff and does not act for a dealer."""
+    if actor is None or getattr(actor, "on_behalf", False):
+        return False
+    user = getattr(actor, "user", actor)
+    return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", True))
+
+
+def _own(actor, dealer_id) -> bool:
+    dealer = getattr(actor, "dealer", None)
+    return dealer is not None and dealer.pk == dealer_id
+
+
+def may_change_status(actor, dealer) -> bool:
+    """Approve, reject, suspend, reactivate a dealer: staff only."""
+    return is_staff(actor)
+
+
+def may_edit_dealer(actor, dealer) -> bool:
+    """Staff edit a dealer's data, segment, account manager and agents (the admin's dealer page)."""
+    return is_staff(actor)
+
+
+def may_edit_company(actor, dealer) -> bool:
+    """The company profile of `dealer`: its owner (not an agent acting for it), or staff."""
+    return is_staff(actor) or (not actor.on_behalf and _own(actor, dealer.pk) and can(actor, MANAGE_COMPANY))
+
+
+def may_edit_staff_fields(actor, dealer) -> bool:
+    """Legal name, tax office, tax number and the delivery address of the application: staff only."""
+    return is_staff(actor)
+
+
+def may_change_address(actor, address) -> bool:
+    """Create (address=None), change or delete an address of the actor's dealer."""
+    return can(actor, MANAGE_ADDRESSES) and (address is None or _own(actor, address.dealer_id))
+
+
+def may_change_user(actor, user) -> bool:
+    """Change a dealer user's role, limit or active flag: the dealer's owner, or staff."""
+    return (is_staff(actor) or can_manage_users(actor)) and _own(actor, user.dealer_id)
+
+
+def may_publish_terms(actor, terms) -> bool:
+    return is_staff(actor)
 
 
 def can_act_for(user, dealer) -> bool:

@@ -1,4 +1,4 @@
-"""Reads of dealers shared by pages and API; every dealer-side read is scoped to the actor's dealer."""
+"""Reads of dealers shared by pages and API; every dealer-side read is scoped to the actor's dealer. Keyword-only."""
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -8,7 +8,7 @@ from portal.actors import Actor
 from .models import Address, Dealer, DealerDocument, User
 
 
-def actor_for(user, session) -> Actor:
+def actor_for(*, user, session) -> Actor:
     """Who acts for which dealer, from the signed-in user and (for agents) the dealer chosen in the session."""
     if not user.is_authenticated:
         return Actor(user=user)
@@ -26,24 +26,24 @@ def actor_for(user, session) -> Actor:
 ACTING_SESSION_KEY = "acting_dealer_id"
 
 
-def list_addresses(actor: Actor, kind=None):
+def list_addresses(*, actor: Actor, kind=None):
     qs = Address.objects.filter(dealer=actor.dealer)
     return qs.filter(kind=kind) if kind else qs
 
 
-def get_address(actor: Actor, pk) -> Address:
+def get_address(*, actor: Actor, pk) -> Address:
     return get_object_or_404(Address, pk=pk, dealer=actor.dealer)
 
 
-def list_users(actor: Actor):
+def list_users(*, actor: Actor):
     return User.objects.filter(dealer=actor.dealer).order_by("-is_active", "role", "email")
 
 
-def get_user(actor: Actor, pk) -> User:
+def get_user(*, actor: Actor, pk) -> User:
     return get_object_or_404(User, pk=pk, dealer=actor.dealer)
 
 
-def list_agent_dealers(agent, search=""):
+def list_agent_dealers(*, agent, search=""):
     qs = Dealer.objects.assigned_to(agent).select_related("segment").order_by("legal_name")
     if search:
         from django.db.models import Q
@@ -68,7 +68,7 @@ def list_dealers(*, status=None, segment=None, search=None):
     return qs.order_by("-created_at")
 
 
-def get_dealer_document(token) -> DealerDocument:
+def get_dealer_document(*, token) -> DealerDocument:
     """An application document by the signed id of its download URL (404 for a forged one); who may read it is
     permissions.can_read_dealer_document's to say."""
     from portal.documents import unsign_id
@@ -81,7 +81,7 @@ def get_dealer_document(token) -> DealerDocument:
     return get_object_or_404(DealerDocument.objects.select_related("dealer", "doc_type"), pk=int(pk))
 
 
-def dealer_document_url(document) -> str:
+def dealer_document_url(*, document) -> str:
     from django.urls import reverse
 
     from portal.documents import sign_id
@@ -91,7 +91,7 @@ def dealer_document_url(document) -> str:
     return reverse("dealers:document", args=[sign_id(DEALER_DOCUMENT, document.pk)])
 
 
-def list_users_who_may(dealer, ability) -> list[User]:
+def list_users_who_may(*, dealer, ability) -> list[User]:
     """The dealer's active users whose role has `ability` (permissions.py's roles table): who is mailed about
     approvals (APPROVE_ORDERS), invoices and credit (PAY)."""
     from .permissions import ROLE_ABILITIES

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import documents, uploads
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 from portal.http import client_ip
 
 from . import permissions, selectors, services
@@ -27,12 +27,7 @@ from .forms import (
 )
 from .models import Address, Dealer, TermsVersion
 from .selectors import ACTING_SESSION_KEY
-from .services.application import Contact
-
-
-def _form_error(form, exc: DomainError):
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
+from .services import Contact
 
 
 def dealer_page(view=None, *, ability=None, approved=True):
@@ -78,7 +73,7 @@ def apply(request):
                 language=request.LANGUAGE_CODE, ip_address=client_ip(request),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             request.session["applied_dealer"] = dealer.pk
             return redirect("dealers:apply_done")
@@ -96,7 +91,7 @@ def apply_done(request):
 def download_document(request, token):
     """An application document by its signed id, for whom can_read_dealer_document lets through (else 404), under
     the extension of its detected type."""
-    doc = selectors.get_dealer_document(token)
+    doc = selectors.get_dealer_document(token=token)
     documents.check_download(request.user, permissions.DEALER_DOCUMENT, doc, dealer_id=doc.dealer_id)
     return uploads.file_response(doc.file, filename=f"{doc.doc_type.code}-{doc.dealer.code or doc.dealer_id}",
                                  extension=uploads.EXTENSIONS.get(doc.content_type), content_type=doc.content_type)
@@ -142,14 +137,14 @@ def terms(request):
 @dealer_page(ability=permissions.BROWSE)
 def company(request):
     actor = request.actor
-    editable = permissions.can(actor, permissions.MANAGE_COMPANY) and not actor.on_behalf
+    editable = permissions.may_edit_company(actor, actor.dealer)
     form = CompanyForm(request.POST or None, instance=Dealer.objects.get(pk=actor.dealer.pk)) if editable else None
     if request.method == "POST" and editable and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in form.changed_data}
         try:
             services.update_company_profile(actor=actor, changes=changes, ip_address=client_ip(request))
         except DomainError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Company details saved."))
             return redirect("dealers:company")
@@ -159,7 +154,7 @@ def company(request):
 @dealer_page(ability=permissions.BROWSE)
 def addresses(request):
     actor = request.actor
-    rows = selectors.list_addresses(actor)
+    rows = selectors.list_addresses(actor=actor)
     return render(request, "dealers/addresses.html", {
         "billing": [a for a in rows if a.kind == Address.Kind.BILLING],
         "shipping": [a for a in rows if a.kind == Address.Kind.SHIPPING],
@@ -170,14 +165,14 @@ def addresses(request):
 @dealer_page(ability=permissions.MANAGE_ADDRESSES)
 def address_edit(request, pk=None):
     actor = request.actor
-    address = selectors.get_address(actor, pk) if pk else None
+    address = selectors.get_address(actor=actor, pk=pk) if pk else None
     form = AddressForm(request.POST or None, instance=address,
                        initial=None if address else {"kind": request.GET.get("kind", Address.Kind.SHIPPING)})
     if request.method == "POST" and form.is_valid():
         try:
             services.save_address(actor=actor, address=address, data=form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Address saved."))
             return redirect("dealers:addresses")
@@ -187,7 +182,7 @@ def address_edit(request, pk=None):
 @require_POST
 @dealer_page(ability=permissions.MANAGE_ADDRESSES)
 def address_delete(request, pk):
-    address = selectors.get_address(request.actor, pk)
+    address = selectors.get_address(actor=request.actor, pk=pk)
     services.delete_address(actor=request.actor, address=address)
     messages.success(request, _("Address deleted."))
     return redirect("dealers:addresses")
@@ -206,7 +201,7 @@ def _manage_users_page(fn):
 
 @_manage_users_page
 def users(request):
-    return render(request, "dealers/users.html", {"users": selectors.list_users(request.actor)})
+    return render(request, "dealers/users.html", {"users": selectors.list_users(actor=request.actor)})
 
 
 @_manage_users_page
@@ -219,7 +214,7 @@ def user_invite(request):
                                  last_name=data["last_name"], role=data["role"], order_limit=data["order_limit"],
                                  language=request.LANGUAGE_CODE)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
             return redirect("dealers:users")
@@ -228,7 +223,7 @@ def user_invite(request):
 
 @_manage_users_page
 def user_edit(request, pk):
-    target = selectors.get_user(request.actor, pk)
+    target = selectors.get_user(actor=request.actor, pk=pk)
     form = UserEditForm(request.POST or None, initial={
         "role": target.role, "order_limit": target.order_limit, "is_active": target.is_active})
     if request.method == "POST" and form.is_valid():
@@ -237,7 +232,7 @@ def user_edit(request, pk):
             services.change_user(actor=request.actor, user=target, role=data["role"], order_limit=data["order_limit"],
                                  clear_order_limit=data["order_limit"] is None, is_active=data["is_active"])
         except DomainError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Changes to %(name)s saved.") % {"name": target})
             return redirect("dealers:users")
@@ -246,7 +241,7 @@ def user_edit(request, pk):
 
 def invitation(request, uidb64, token):
     """An invited colleague (or an owner whose company was registered through the API) sets a password."""
-    user = services.accounts.user_for_invitation(uidb64, token)
+    user = services.user_for_invitation(uidb64, token)
     if user is None:
         return render(request, "dealers/invitation_invalid.html", status=400)
     terms_version = services.needs_terms_acceptance(user)
@@ -257,7 +252,7 @@ def invitation(request, uidb64, token):
                                        accept_terms_version=terms_version.version if terms_version else None,
                                        ip_address=client_ip(request))
         except DomainError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your password is set."))
@@ -282,7 +277,7 @@ def _agent_only(fn):
 def agent_dealers(request):
     search = request.GET.get("q", "").strip()
     return render(request, "dealers/agent_dealers.html", {
-        "dealers": selectors.list_agent_dealers(request.user, search), "q": search})
+        "dealers": selectors.list_agent_dealers(agent=request.user, search=search), "q": search})
 
 
 @require_POST

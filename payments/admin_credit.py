@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 from portal.money import format_money, quantize
 from pricing.models import PaymentAdjustment
 
@@ -17,10 +17,11 @@ from .services import credit
 
 
 class CreditAccountForm(forms.ModelForm):
-    """Saved by update_credit_account while the form is validated (inside the admin's transaction): a refusal
-    shows on the form with what was typed, and every change is audited, a new account's too."""
+    """Validated here (who may change accounts, one account per dealer, the service's own checks of the values:
+    a refusal shows on the form with what was typed) and written only when the admin saves, by
+    update_credit_account, so every change is audited, a new account's too (CreditAccountAdmin.save_model)."""
 
-    user = None  # set by CreditAccountAdmin.get_form
+    user = None  # the requesting user, given by CreditAccountAdmin.get_form to the form class of that request
 
     class Meta:
         model = CreditAccount
@@ -35,17 +36,19 @@ class CreditAccountForm(forms.ModelForm):
         if adding and CreditAccount.objects.filter(dealer=data["dealer"]).exists():
             self.add_error("dealer", _("This dealer has a credit account already."))
             return data
-        changed = [name for name in self.changed_data if name != "dealer"]
         try:
-            account = credit.get_account(data["dealer"]) if adding else self.instance
-            self.made = credit.update_credit_account(by=self.user, account=account,
-                                                     changes={name: data[name] for name in changed})
+            credit.require_finance(self.user)
+            credit.clean_account_changes(self.account_changes())
         except DomainError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+            add_to_form(self, exc)
         return data
 
+    def account_changes(self) -> dict:
+        """What the form changes (the dealer is chosen once, when the account is added)."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "dealer"}
+
     def validate_unique(self):
-        pass  # the dealer's one account is checked in clean(); the service has made it by now
+        pass  # the dealer's one account is checked in clean()
 
 
 @admin.register(CreditAccount)
@@ -62,24 +65,37 @@ class CreditAccountAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["dealer"] if obj else []
 
+    def get_queryset(self, request):
+        # Each row's exposure is counted once, in the list's own query (credit.with_exposure).
+        return credit.with_exposure(super().get_queryset(request))
+
+    @staticmethod
+    def _exposure(obj):
+        owed = getattr(obj, "exposure", None)
+        return credit.exposure(obj.dealer) if owed is None else owed
+
     @admin.display(description=_("exposure"))
     def exposure_display(self, obj):
-        return format_money(credit.exposure(obj.dealer), obj.currency)
+        return format_money(self._exposure(obj), obj.currency)
 
     @admin.display(description=_("available"))
     def available_display(self, obj):
-        return format_money(obj.credit_limit - credit.exposure(obj.dealer), obj.currency)
+        return format_money(obj.credit_limit - self._exposure(obj), obj.currency)
 
     def get_form(self, request, obj=None, **kwargs):
+        # The requesting user goes to this request's form class (never onto the admin, which every request shares).
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
 
     def save_model(self, request, obj, form, change):
-        obj.pk = form.made.pk  # saved (and audited) by the service in the form's clean()
+        """The write, after validation: through the service (audited); the form validated the same values."""
+        account = obj if change else credit.open_account(form.cleaned_data["dealer"])
+        account = credit.update_credit_account(actor=request.user, account=account, changes=form.account_changes())
+        obj.pk = account.pk
         obj.refresh_from_db()
 
 
-# --- on dealers' admin pages (registered with dealers.admin_hooks in PaymentsConfig.ready) ---------------------
+# --- on dealers' admin pages (hook points dealers.approval_fields, dealers.dealer_panel; PaymentsConfig.ready) -
 
 def approval_fields(form, user) -> list[str]:
     """The new dealer's credit settings on the approve page. Finance staff set them (saved by the audited

@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import api_tokens, audit, documents, outbox
-from .errors import DomainError
+from .errors import DomainError, add_to_form
 from .models import ApiToken, AuditEntry, Document, Notification
 from .money import DEFAULT_CURRENCY, format_money
 
@@ -107,6 +107,7 @@ class AdminMove:
     intro: str = ""
     form: type | None = None
     initial: dict = field(default_factory=dict, hash=False)
+    direct: bool = False  # a move without a form whose button posts at once (no confirmation page)
 
 
 class StatusMovesAdmin(admin.ModelAdmin):
@@ -159,8 +160,8 @@ class StatusMovesAdmin(admin.ModelAdmin):
             try:
                 self.perform_move(request, obj, move, form.cleaned_data if form is not None else {})
             except DomainError as exc:
-                if form is not None and exc.field in form.fields:
-                    form.add_error(exc.field, str(exc.message))
+                if form is not None:  # stays on the confirm page with what staff typed, the refusal on it
+                    add_to_form(form, exc)
                 else:
                     self.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
                     return redirect(change_url)
@@ -181,7 +182,7 @@ class StatusMovesAdmin(admin.ModelAdmin):
             allowed = self.status_moves(request, obj) if self.has_change_permission(request, obj) else []
             context["status_panel"] = {
                 "current": self.current_status(obj),
-                "moves": [{"name": move.name, "label": move.label,
+                "moves": [{"name": move.name, "label": move.label, "direct": move.direct and move.form is None,
                            "url": reverse(f"admin:{self._move_url_name()}", args=[obj.pk, move.name])}
                           for move in allowed],
             }

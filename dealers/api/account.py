@@ -9,8 +9,7 @@ from portal.http import client_ip
 
 from .. import permissions, selectors, services
 from ..models import Address, Dealer, Role, User
-from ..services.accounts import OWNER_EDITABLE_FIELDS, STAFF_ONLY_FIELDS
-from ..services.application import COMPANY_FIELDS
+from ..services import COMPANY_FIELDS, OWNER_EDITABLE_FIELDS, STAFF_ONLY_FIELDS
 from .common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, DealerAccountMixin
 
 # --- company -------------------------------------------------------------------------------------------------------
@@ -45,7 +44,7 @@ class CompanyView(DealerAccountMixin, APIView):
     @extend_schema(description="Owners only.", request=CompanyChangeSerializer,
                    responses={200: CompanySerializer, 400: INVALID, 403: FORBIDDEN, 409: CONFLICT})
     def patch(self, request):
-        self.require(permissions.can(self.actor, permissions.MANAGE_COMPANY))
+        self.require(permissions.may_edit_company(self.actor, self.actor.dealer))
         data = CompanyChangeSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         dealer = self.actor.dealer
@@ -75,10 +74,10 @@ class AddressViewSet(DealerAccountMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Address.objects.none()
-        return selectors.list_addresses(self.actor)
+        return selectors.list_addresses(actor=self.actor)
 
     def _save(self, request, *, existing=False, partial=False):
-        self.require(permissions.can(self.actor, permissions.MANAGE_ADDRESSES))
+        self.require(permissions.may_change_address(self.actor, None))
         address = self.get_object() if existing else None
         data = AddressSerializer(address, data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
@@ -106,7 +105,7 @@ class AddressViewSet(DealerAccountMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
     def destroy(self, request, pk=None):
-        self.require(permissions.can(self.actor, permissions.MANAGE_ADDRESSES))
+        self.require(permissions.may_change_address(self.actor, None))
         services.delete_address(actor=self.actor, address=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -153,7 +152,7 @@ class DealerUserViewSet(DealerAccountMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return User.objects.none()
-        return selectors.list_users(self.actor)
+        return selectors.list_users(actor=self.actor)
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())

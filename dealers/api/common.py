@@ -8,7 +8,7 @@ from portal.actors import Actor
 from portal.api_auth import HasScope, token_of
 from portal.models import ApiToken
 
-from .. import selectors
+from .. import permissions, selectors
 
 Scope = ApiToken.Scope
 
@@ -42,11 +42,6 @@ class NotApproved(exceptions.PermissionDenied):
     default_code = "dealers.not_approved"
 
 
-class RoleNotAllowed(exceptions.PermissionDenied):
-    default_detail = _("Your role does not allow this.")
-    default_code = "dealers.not_allowed"
-
-
 def api_actor(request) -> Actor:
     """Who acts for which dealer in an API request, resolved once.
 
@@ -56,11 +51,11 @@ def api_actor(request) -> Actor:
     actor = getattr(request, "_api_actor", None)
     if actor is None:
         if token_of(request) is not None:
-            actor = selectors.actor_for(request.user, None)
+            actor = selectors.actor_for(user=request.user, session=None)
         else:
             actor = getattr(request._request, "actor", None)
             if actor is None or actor.user != request.user:  # DRF authenticated someone the middleware did not see
-                actor = selectors.actor_for(request.user, request.session)
+                actor = selectors.actor_for(user=request.user, session=request.session)
         request._api_actor = actor
     return actor
 
@@ -90,6 +85,5 @@ class DealerAccountMixin:
         return False
 
     def require(self, allowed: bool):
-        # Checked early for a clear 403; the service checks again for every other caller.
-        if not allowed:
-            raise RoleNotAllowed()
+        # Checked early (403 `dealers.not_allowed`, as the service answers when it checks again for every caller).
+        permissions.require(allowed)

@@ -13,7 +13,7 @@ from portal.http import client_ip
 from .. import selectors, services
 from ..models import Dealer, Segment, User
 from ..permissions import dealers_visible_to
-from ..services.application import COMPANY_FIELDS, Contact
+from ..services import COMPANY_FIELDS, Contact
 from .common import CONFLICT, DOCUMENT_FIELD_PREFIX, FORBIDDEN, INVALID, NOT_FOUND, Scope
 
 # --- serializers: integrations ---------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ class DealerViewSet(viewsets.GenericViewSet):
             contact=Contact(first_name=d["contact_first_name"], last_name=d["contact_last_name"],
                             email=d["contact_email"], phone=d["contact_phone"]),
             documents=documents, accept_terms_version=None, language=d["language"], ip_address=client_ip(request),
-            by=request.user, require_documents=False, require_terms=False,
+            actor=request.user, require_documents=False, require_terms=False,
         )
         created = selectors.list_dealers().get(pk=dealer.pk)  # its creator sees it, assigned or not
         return Response(DealerSerializer(created).data, status=status.HTTP_201_CREATED)
@@ -160,7 +160,7 @@ class DealerViewSet(viewsets.GenericViewSet):
         dealer = get_object_or_404(dealers_visible_to(request.user, Dealer.objects.all()), pk=pk)
         data = ApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.approve_dealer(dealer=dealer, by=request.user, segment=data.validated_data.get("segment"),
+        services.approve_dealer(dealer=dealer, actor=request.user, segment=data.validated_data.get("segment"),
                                 account_manager=data.validated_data.get("account_manager"),
                                 ip_address=client_ip(request))
         return Response(DealerSerializer(self._detail(pk)).data)
@@ -175,6 +175,6 @@ class DealerViewSet(viewsets.GenericViewSet):
         dealer = get_object_or_404(dealers_visible_to(request.user, Dealer.objects.all()), pk=pk)
         data = RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.reject_dealer(dealer=dealer, by=request.user, reason=data.validated_data["reason"],
+        services.reject_dealer(dealer=dealer, actor=request.user, reason=data.validated_data["reason"],
                                ip_address=client_ip(request))
         return Response(DealerSerializer(self._detail(pk)).data)

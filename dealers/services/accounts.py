@@ -16,7 +16,7 @@ from portal import audit, locks, outbox
 from portal.actors import Actor
 
 from .. import permissions
-from ..errors import DuplicateEmail, InvalidPassword, LastOwner, NotAllowed
+from ..errors import DuplicateEmail, InvalidPassword, InvalidUserSettings, LastOwner, NotAllowed
 from ..models import Address, Dealer, Role, TermsAcceptance, TermsVersion, User
 
 # What the owner may change on the company; legal name and tax number are for staff only.
@@ -26,23 +26,17 @@ STAFF_ONLY_FIELDS = ["legal_name", "tax_number", "tax_office", "shipping_address
                      "shipping_postal_code"]
 
 
-def _require(actor: Actor, allowed: bool):
-    if not allowed:
-        raise NotAllowed(_("Your role does not allow this."))
-
-
 def update_company_profile(*, actor: Actor, changes: dict, ip_address=None) -> Dealer:
     """The owner edits contact fields; staff may also change legal name, tax office and tax number."""
-    staff = actor.is_staff and not actor.on_behalf
-    if not staff:
-        _require(actor, permissions.can(actor, permissions.MANAGE_COMPANY))
+    permissions.require(permissions.may_edit_company(actor, actor.dealer))
+    staff = permissions.may_edit_staff_fields(actor, actor.dealer)
     allowed = set(OWNER_EDITABLE_FIELDS) | (set(STAFF_ONLY_FIELDS) if staff else set())
     refused = set(changes) - allowed
     if refused:
         raise NotAllowed(_("Only staff may change: %(fields)s.") % {"fields": ", ".join(sorted(refused))},
                          field=sorted(refused)[0])
     with transaction.atomic():
-        dealer = Dealer.objects.select_for_update().get(pk=actor.dealer.pk)
+        dealer = locks.dealer(actor.dealer)
         before = {k: getattr(dealer, k) for k in changes}
         for field, value in changes.items():
             setattr(dealer, field, value)
@@ -55,9 +49,7 @@ def update_company_profile(*, actor: Actor, changes: dict, ip_address=None) -> D
 @locks.retry_when_busy
 def save_address(*, actor: Actor, data: dict, address: Address | None = None) -> Address:
     """Create or change an address of the actor's dealer; making it default unsets the previous default."""
-    _require(actor, permissions.can(actor, permissions.MANAGE_ADDRESSES))
-    if address is not None and address.dealer_id != actor.dealer.pk:
-        raise NotAllowed(_("Your role does not allow this."))
+    permissions.require(permissions.may_change_address(actor, address))
     with transaction.atomic():
         # Lock the dealer so two default changes at once cannot both win (the lock order: dealer → users → addresses).
         locks.dealer(actor.dealer)
@@ -78,7 +70,7 @@ def save_address(*, actor: Actor, data: dict, address: Address | None = None) ->
 
 @locks.retry_when_busy
 def delete_address(*, actor: Actor, address: Address) -> None:
-    _require(actor, permissions.can(actor, permissions.MANAGE_ADDRESSES) and address.dealer_id == actor.dealer.pk)
+    permissions.require(permissions.may_change_address(actor, address))
     with transaction.atomic():
         locks.dealer(actor.dealer)
         was_default, kind = address.is_default, address.kind
@@ -94,9 +86,9 @@ def delete_address(*, actor: Actor, address: Address) -> None:
 
 def _check_role(role, order_limit):
     if role not in Role.values:
-        raise NotAllowed(_("Unknown role."), field="role", conflict=False)
+        raise InvalidUserSettings(_("Unknown role."), field="role")
     if order_limit is not None and Decimal(order_limit) < 0:
-        raise NotAllowed(_("The order limit cannot be negative."), field="order_limit", conflict=False)
+        raise InvalidUserSettings(_("The order limit cannot be negative."), field="order_limit")
 
 
 def invitation_url(user) -> str:
@@ -106,7 +98,7 @@ def invitation_url(user) -> str:
 
 def invite_user(*, actor: Actor, email, first_name, last_name, role, order_limit=None, language=None) -> User:
     """The owner invites a colleague: a user without a password and a mail with a link to set one."""
-    _require(actor, permissions.can_manage_users(actor))
+    permissions.require(permissions.can_manage_users(actor))
     _check_role(role, order_limit)
     email = email.strip().lower()
     try:
@@ -131,8 +123,7 @@ def invite_user(*, actor: Actor, email, first_name, last_name, role, order_limit
 def change_user(*, actor: Actor, user: User, role=None, order_limit=None, is_active=None,
                 clear_order_limit=False) -> User:
     """The owner (or staff) changes a dealer user's role, order limit or deactivates it; the last active owner stays."""
-    staff = actor.is_staff and not actor.on_behalf
-    _require(actor, (staff or permissions.can_manage_users(actor)) and user.dealer_id == actor.dealer.pk)
+    permissions.require(permissions.may_change_user(actor, user))
     if role is not None or order_limit is not None:
         _check_role(role or user.role, order_limit)
     with transaction.atomic():
@@ -164,15 +155,14 @@ STAFF_DEALER_FIELDS = [*STAFF_ONLY_FIELDS, *OWNER_EDITABLE_FIELDS, "country", "s
                        "is_key_account"]
 
 
-def staff_update_dealer(*, dealer, by, changes: dict, agents=None, ip_address=None) -> Dealer:
+def staff_update_dealer(*, dealer, actor, changes: dict, agents=None, ip_address=None) -> Dealer:
     """Staff edit a dealer's data, segment, account manager or agents; each edit leaves an audit row."""
-    if by is None or not by.is_staff:
-        raise NotAllowed(_("Your role does not allow this."))
+    permissions.require(permissions.may_edit_dealer(actor, dealer))
     refused = set(changes) - set(STAFF_DEALER_FIELDS)
     if refused:
         raise NotAllowed(_("Only staff may change: %(fields)s.") % {"fields": ", ".join(sorted(refused))})
     with transaction.atomic():
-        locked = Dealer.objects.select_for_update().get(pk=dealer.pk)
+        locked = locks.dealer(dealer)
         before = {k: str(getattr(locked, k)) for k in changes}
         for field, value in changes.items():
             setattr(locked, field, value)
@@ -183,7 +173,7 @@ def staff_update_dealer(*, dealer, by, changes: dict, agents=None, ip_address=No
             locked.agents.set(agents)
             data["agents"] = {"before": previous, "after": sorted(a.email for a in agents)}
         if changes or agents is not None:
-            audit.record(actor=by, action="dealer.changed_by_staff", target=locked, ip_address=ip_address, data=data)
+            audit.record(actor=actor, action="dealer.changed_by_staff", target=locked, ip_address=ip_address, data=data)
     return locked
 
 

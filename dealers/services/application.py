@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal import audit, outbox, uploads
+from portal.lifecycle import acting_user
 
 from ..errors import (
     DuplicateEmail,
@@ -80,16 +81,17 @@ def required_document_types():
 
 
 def submit_application(*, company: dict, contact: Contact, documents: dict, accept_terms_version: int | None,
-                       language: str = "en", ip_address=None, by=None, require_documents: bool = True,
+                       language: str = "en", ip_address=None, actor=None, require_documents: bool = True,
                        require_terms: bool = True) -> Dealer:
     """Create the dealer as `applied` with its owner, documents and terms acceptance; mail the owner and staff.
 
     `documents` maps a DocumentType code to an uploaded file. Everything is checked first; on any
     error nothing is saved, and files already written to storage are removed again.
-    `by` is the staff user or integration that submits for the company (None: the public form).
+    `actor` is the staff user or integration that submits for the company (None: the public form).
     An integration creating the dealer on its behalf passes `require_documents=False` (files it does
     send are still checked) and `require_terms=False`: the owner accepts the terms at the first login.
     """
+    submitter, _on_behalf = acting_user(actor)
     number = check_tax_number(company.get("tax_number", ""))
     check_delivery_address(company)
     email = contact.email.strip().lower()
@@ -135,15 +137,16 @@ def submit_application(*, company: dict, contact: Contact, documents: dict, acce
             for code, upload in documents.items():
                 doc = DealerDocument(dealer=dealer, doc_type=types[code], original_name=upload.name[:255],
                                      content_type=detected[code], size=upload.size,
-                                     uploaded_by=by if by is not None else owner)
+                                     uploaded_by=submitter or owner)
                 # Stored under the detected type's extension: a PDF named "x.html" or "x.exe" is kept as .pdf.
                 doc.file.save(uploads.stored_name(detected[code]), upload, save=False)
                 saved_files.append(doc.file.name)
                 doc.save()
             if accepted:
                 TermsAcceptance.objects.create(user=owner, terms=terms, ip_address=ip_address)
-            DealerStatusChange.objects.create(dealer=dealer, to_status=Dealer.Status.APPLIED, by=by or owner)
-            audit.record(actor=by or owner, action="dealer.applied", target=dealer, ip_address=ip_address,
+            # The first row of its history: created as applied (no move yet, so not through DEALER.move()).
+            DealerStatusChange.objects.create(dealer=dealer, to_status=Dealer.Status.APPLIED, by=submitter or owner)
+            audit.record(actor=submitter or owner, action="dealer.applied", target=dealer, ip_address=ip_address,
                          data={"documents": sorted(documents), "terms_version": terms.version if accepted else None})
             outbox.notify(to=owner, template="dealers/application_received", context={
                 "dealer_name": dealer.legal_name, "first_name": owner.first_name})

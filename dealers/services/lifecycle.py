@@ -1,4 +1,5 @@
-"""A dealer's lifecycle: applied → approved | rejected; approved ⇄ suspended. One service per move."""
+"""A dealer's lifecycle (models.DEALER): applied → approved | rejected; approved ⇄ suspended. One service per move;
+each goes through the kernel's DEALER.move() (history row, audit row `dealer.<to>`, the lifecycle's hook points)."""
 import secrets
 
 from django.conf import settings
@@ -11,46 +12,59 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from portal import audit, locks, outbox
+from portal.lifecycle import acting_user
 
-from ..errors import InvalidTransition, NotAllowed
-from ..models import SALES_AGENTS_GROUP, Address, Dealer, DealerStatusChange, Segment
+from .. import hooks, permissions
+from ..errors import InvalidAgent, ReasonRequired
+from ..models import DEALER, SALES_AGENTS_GROUP, Address, Dealer, Segment
 
 # No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a code read over the phone is typed right.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
+
+S = Dealer.Status
+
+# The staff moves of a dealer, one service each: the status it leads to and, where the lifecycle table allows that
+# status from more than one, the one status the service starts from (approval is only from applied, reactivation
+# only from suspended: the same target, two services with their own mails). The admin and the API offer a move when
+# move_allowed() says so; the service checks it again under its lock.
+APPROVE, REJECT, SUSPEND, REACTIVATE = "approve", "reject", "suspend", "reactivate"
+MOVES = {
+    APPROVE: (S.APPROVED, S.APPLIED),
+    REJECT: (S.REJECTED, None),
+    SUSPEND: (S.SUSPENDED, None),
+    REACTIVATE: (S.APPROVED, S.SUSPENDED),
+}
 
 
 def generate_dealer_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _move(*, dealer, to, by, note="", ip_address=None, only_from=None, **changes) -> Dealer:
-    """Lock the dealer, check the transitions table, apply the change, write history and audit. Returns the locked row.
+def move_allowed(*, dealer, move) -> bool:
+    """Whether the service `move` ("approve", "reject", "suspend", "reactivate") can move `dealer` from its status."""
+    to, only_from = MOVES[move]
+    return DEALER.allowed(dealer.status, to) and only_from in (None, dealer.status)
 
-    `only_from` narrows the table for a service that is one particular move (approval is only from applied).
-    """
+
+def _move(*, dealer, move, actor, note="", ip_address=None, **changes) -> Dealer:
+    """Lock the dealer, refuse a move its service does not make from this status (the one error of the lifecycle),
+    then move it through the kernel with the other fields the move sets. Returns the locked row."""
     locked = locks.dealer(dealer)  # first in the one lock order (portal/locks.py)
-    current = Dealer.Status(locked.status)
-    if to not in Dealer.TRANSITIONS[current] or (only_from and current != only_from):
-        raise InvalidTransition(
-            _("A dealer that is %(current)s cannot become %(target)s.")
-            % {"current": locked.get_status_display(), "target": Dealer.Status(to).label}
-        )
-    previous = locked.status
-    locked.status = to
+    to, _only_from = MOVES[move]
+    if not move_allowed(dealer=locked, move=move):
+        raise DEALER.refusal(locked.status, to)
     locked.status_reason = note
     for field, value in changes.items():
         setattr(locked, field, value)
-    locked.save()
-    DealerStatusChange.objects.create(dealer=locked, from_status=previous, to_status=to, by=by, note=note)
-    audit.record(actor=by, action=f"dealer.{to}", target=locked, ip_address=ip_address,
-                 data={"from": previous, "to": to, "note": note, **{k: str(v) for k, v in changes.items()}})
+    DEALER.move(locked, to=to, actor=actor, note=note, fields=["status_reason", *changes],
+                audit_action=f"dealer.{to}", audit_data={k: str(v) for k, v in changes.items()},
+                ip_address=ip_address)
     return locked
 
 
-def _require_staff(by):
-    if by is None or not by.is_staff:
-        raise NotAllowed(_("Only staff may change a dealer's status."))
+def _require_staff(actor, dealer):
+    permissions.require(permissions.may_change_status(actor, dealer), _("Only staff may change a dealer's status."))
 
 
 def _owner_links(owner):
@@ -62,29 +76,17 @@ def _owner_links(owner):
     return links
 
 
-# fn(*, dealer, by, setup) inside the approval's transaction: later stages set a new dealer up (payments: its credit
-# account). `setup` holds what staff chose for them on the approve page (payments: credit_limit, payment_terms_days,
-# allowed_methods); each takes its own keys. A DomainError refuses the approval: nothing of it is kept.
-_approved_listeners = []
-
-
-def on_dealer_approved(fn):
-    if fn not in _approved_listeners:
-        _approved_listeners.append(fn)
-    return fn
-
-
 def _check_agent(agent):
     if agent is not None and not (agent.is_active and agent.is_staff
                                   and agent.groups.filter(name=SALES_AGENTS_GROUP).exists()):
-        raise NotAllowed(_("Choose a sales agent: an active staff user in the “Sales agents” group."), field="agent",
-                         conflict=False)
+        raise InvalidAgent(_("Choose a sales agent: an active staff user in the “Sales agents” group."), field="agent")
 
 
-def _addresses_from_application(*, dealer, by, ip_address=None) -> list[Address]:
+def _addresses_from_application(*, dealer, actor, ip_address=None) -> list[Address]:
     """The addresses typed on the application become the default billing and shipping addresses: the billing
     address, and the delivery address if one was given (else the billing address is both). A kind the dealer
     already has an address of is left alone: nothing is doubled."""
+    user, _on_behalf = acting_user(actor)
     owner = dealer.owner()
     with translation.override(owner.language if owner is not None else None):
         head_office, delivery = _("Head office"), _("Delivery address")
@@ -100,28 +102,29 @@ def _addresses_from_application(*, dealer, by, ip_address=None) -> list[Address]
             dealer=dealer, kind=kind, label=label, is_default=True,
             contact_name=owner.get_full_name() if owner is not None else "", phone=dealer.phone,
             line1=line1, city=city, postal_code=postal_code, country=dealer.country)
-        audit.record(actor=by, action="address.created", target=address, dealer=dealer, ip_address=ip_address,
+        audit.record(actor=user, action="address.created", target=address, dealer=dealer, ip_address=ip_address,
                      data={"kind": kind, "from": "application", "line1": address.line1, "city": address.city})
         made.append(address)
     return made
 
 
-def approve_dealer(*, dealer, by, segment=None, account_manager=None, agent=None, setup=None,
+def approve_dealer(*, dealer, actor, segment=None, account_manager=None, agent=None, setup=None,
                    ip_address=None) -> Dealer:
     """Approve an applied dealer: a unique dealer code, a segment (the default one unless given), an optional
     account manager and sales agent, the application's address as its default billing and shipping address, and
-    what later stages set up (`setup`, see on_dealer_approved); the owner is mailed the code and a login link in
-    the owner's language. Any refusal leaves the dealer as it was."""
-    _require_staff(by)
+    what later stages set up (`setup`, hook point `dealers.approved`); the owner is mailed the code and a login link
+    in the owner's language. Any refusal leaves the dealer as it was."""
+    _require_staff(actor, dealer)
     _check_agent(agent)
+    user, _on_behalf = acting_user(actor)
     segment = segment or Segment.objects.filter(is_default=True).first()
     with transaction.atomic():
         for attempt in range(10):
             try:
                 # A savepoint per attempt: a code that a concurrent approval took first only retries this step.
                 with transaction.atomic():
-                    locked = _move(dealer=dealer, to=Dealer.Status.APPROVED, by=by, ip_address=ip_address,
-                                   only_from=Dealer.Status.APPLIED, code=generate_dealer_code(), segment=segment,
+                    locked = _move(dealer=dealer, move=APPROVE, actor=actor, ip_address=ip_address,
+                                   code=generate_dealer_code(), segment=segment,
                                    account_manager=account_manager or dealer.account_manager,
                                    approved_at=timezone.now())
                 break
@@ -130,11 +133,10 @@ def approve_dealer(*, dealer, by, segment=None, account_manager=None, agent=None
                     raise
         if agent is not None:
             locked.agents.add(agent)
-            audit.record(actor=by, action="dealer.agent_assigned", target=locked, ip_address=ip_address,
+            audit.record(actor=user, action="dealer.agent_assigned", target=locked, ip_address=ip_address,
                          data={"agent": agent.email})
-        _addresses_from_application(dealer=locked, by=by, ip_address=ip_address)
-        for listener in list(_approved_listeners):
-            listener(dealer=locked, by=by, setup=dict(setup or {}))
+        _addresses_from_application(dealer=locked, actor=actor, ip_address=ip_address)
+        hooks.approved.run(dealer=locked, actor=actor, setup=dict(setup or {}))
         owner = locked.owner()
         if owner is not None:
             outbox.notify(to=owner, template="dealers/dealer_approved", context={
@@ -143,13 +145,12 @@ def approve_dealer(*, dealer, by, segment=None, account_manager=None, agent=None
     return locked
 
 
-def reject_dealer(*, dealer, by, reason, ip_address=None) -> Dealer:
-    _require_staff(by)
+def reject_dealer(*, dealer, actor, reason, ip_address=None) -> Dealer:
+    _require_staff(actor, dealer)
     if not (reason or "").strip():
-        raise InvalidTransition(_("Please give the reason for the rejection; the applicant is told."), conflict=False,
-                                field="reason")
+        raise ReasonRequired(_("Please give the reason for the rejection; the applicant is told."), field="reason")
     with transaction.atomic():
-        locked = _move(dealer=dealer, to=Dealer.Status.REJECTED, by=by, note=reason.strip(), ip_address=ip_address)
+        locked = _move(dealer=dealer, move=REJECT, actor=actor, note=reason.strip(), ip_address=ip_address)
         owner = locked.owner()
         if owner is not None:
             outbox.notify(to=owner, template="dealers/dealer_rejected", context={
@@ -157,11 +158,10 @@ def reject_dealer(*, dealer, by, reason, ip_address=None) -> Dealer:
     return locked
 
 
-def suspend_dealer(*, dealer, by, reason="", ip_address=None) -> Dealer:
-    _require_staff(by)
+def suspend_dealer(*, dealer, actor, reason="", ip_address=None) -> Dealer:
+    _require_staff(actor, dealer)
     with transaction.atomic():
-        locked = _move(dealer=dealer, to=Dealer.Status.SUSPENDED, by=by, note=(reason or "").strip(),
-                       ip_address=ip_address)
+        locked = _move(dealer=dealer, move=SUSPEND, actor=actor, note=(reason or "").strip(), ip_address=ip_address)
         owner = locked.owner()
         if owner is not None:
             outbox.notify(to=owner, template="dealers/dealer_suspended", context={
@@ -169,11 +169,10 @@ def suspend_dealer(*, dealer, by, reason="", ip_address=None) -> Dealer:
     return locked
 
 
-def reactivate_dealer(*, dealer, by, ip_address=None) -> Dealer:
-    _require_staff(by)
+def reactivate_dealer(*, dealer, actor, ip_address=None) -> Dealer:
+    _require_staff(actor, dealer)
     with transaction.atomic():
-        locked = _move(dealer=dealer, to=Dealer.Status.APPROVED, by=by, ip_address=ip_address,
-                       only_from=Dealer.Status.SUSPENDED)
+        locked = _move(dealer=dealer, move=REACTIVATE, actor=actor, ip_address=ip_address)
         owner = locked.owner()
         if owner is not None:
             outbox.notify(to=owner, template="dealers/dealer_reactivated", context={

@@ -5,30 +5,28 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 
-from ..errors import DealerError, NotAllowed
+from .. import permissions
+from ..errors import TermsAlreadyPublished, TermsOutdated
 from ..models import TermsVersion
 
 
-def publish_terms(*, terms, by) -> TermsVersion:
+def publish_terms(*, terms, actor) -> TermsVersion:
     """Publish a draft now: from the next request on, every dealer user must accept it.
 
     A published version is never published again (its text is frozen), and a draft older than the
     current version is refused: it would never become current and nobody would be asked to accept it.
     """
-    if by is None or not by.is_staff:
-        raise NotAllowed(_("Only staff may publish terms of use."))
+    permissions.require(permissions.may_publish_terms(actor, terms), _("Only staff may publish terms of use."))
     with transaction.atomic():
         locked = TermsVersion.objects.select_for_update().get(pk=terms.pk)
         if locked.published_at is not None:
-            raise DealerError(_("Version %(version)s is already published.") % {"version": locked.version},
-                              code="dealers.terms_already_published", conflict=True)
+            raise TermsAlreadyPublished(_("Version %(version)s is already published.") % {"version": locked.version})
         current = TermsVersion.objects.current()
         if current is not None and current.version > locked.version:
-            raise DealerError(
+            raise TermsOutdated(
                 _("Version %(version)s is older than the current version %(current)s; publish a newer one.")
-                % {"version": locked.version, "current": current.version},
-                code="dealers.terms_outdated", conflict=True)
+                % {"version": locked.version, "current": current.version})
         locked.published_at = timezone.now()
         locked.save(update_fields=["published_at"])
-        audit.record(actor=by, action="terms.published", target=locked, data={"version": locked.version})
+        audit.record(actor=actor, action="terms.published", target=locked, data={"version": locked.version})
     return locked

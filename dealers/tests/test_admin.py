@@ -287,6 +287,30 @@ def test_approve_button_on_the_dealer_page(staff_client, staff, applied):
     assert AuditEntry.objects.filter(action="dealer.approved", dealer=applied, actor=staff).exists()
 
 
+def test_the_approve_page_refuses_bad_input_as_a_form_error_and_changes_nothing(staff_client, applied):
+    not_an_agent = StaffFactory()
+    response = staff_client.post(move_url(applied, "approve"), {"apply": "1", "agent": not_an_agent.pk})
+    assert response.status_code == 200 and response.context["form"].errors["agent"]
+
+    # A refusal of the service (here a later stage's, on dealers.approved) shows on the field it names, the page
+    # keeps what was typed, and nothing of the approval is kept.
+    from dealers import hooks
+
+    def refuse(dealer, actor, setup):
+        raise DomainError("Not in this segment.", field="segment")
+
+    gold = SegmentFactory(code="gold", name="Gold")
+    with hooks.approved.registered(refuse):
+        response = staff_client.post(move_url(applied, "approve"), {"apply": "1", "segment": gold.pk})
+    assert response.status_code == 200
+    assert response.context["form"].errors["segment"] == ["Not in this segment."]
+    assert response.context["form"]["segment"].value() == str(gold.pk)
+    applied.refresh_from_db()
+    assert applied.status == Dealer.Status.APPLIED and applied.code is None and applied.segment != gold
+    assert not DealerStatusChange.objects.filter(dealer=applied).exists()
+    assert not AuditEntry.objects.filter(dealer=applied).exists()
+
+
 def test_approve_route_of_a_dealer_whose_status_does_not_allow_it(staff_client):
     approved = DealerFactory()
     code = approved.code

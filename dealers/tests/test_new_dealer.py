@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from dealers.errors import InvalidAgent
+from dealers.errors import InvalidAgent, InvalidTransition
 from dealers.models import Address, Dealer
 from dealers.services import approve_dealer
 from dealers.testing import AddressFactory, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory, UserFactory
@@ -60,7 +60,7 @@ def test_an_address_the_dealer_already_has_is_kept_and_nothing_is_doubled(applie
     approve_dealer(dealer=applied, actor=StaffFactory())
     assert list(Address.objects.filter(dealer=applied, kind=Address.Kind.SHIPPING)) == [own]
     assert Address.objects.filter(dealer=applied, kind=Address.Kind.BILLING, is_default=True).count() == 1
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidTransition):
         approve_dealer(dealer=applied, actor=StaffFactory())  # approving twice is refused
     assert Address.objects.filter(dealer=applied).count() == 2
 

@@ -17,16 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
-from catalog.services import quantity_value, release_stock, take_stock, validate_quantity
+from catalog.services import quantity_value, validate_quantity
 from dealers import permissions
 from dealers.models import Address
-from dealers.selectors import list_users_who_may
 from portal import audit, locks, outbox
 from portal.money import quantize, vat_amount
 from portal.numbering import next_number
 from pricing.engine import price_lines
 
 from .. import hooks
+from .. import permissions as order_permissions
 from ..errors import (
     DealerNotApproved,
     InvalidCheckout,
@@ -48,6 +48,7 @@ from ..models import (
     ShippingMethod,
 )
 from .payment_options import check_choice
+from .shared import dealer_users_who, mail_context, take_order_stock
 
 S = OrderStatus
 
@@ -90,7 +91,7 @@ def _require(actor, ability, message=None):
         raise NotAllowed(message or _("Your role does not allow this."))
 
 
-def _needs_approval(actor, total_gross: Decimal) -> bool:
+def needs_approval(actor, total_gross: Decimal) -> bool:
     """A buyer's order above its order limit waits for an approver (agents' and approvers' orders do not)."""
     if actor.on_behalf or permissions.can(actor, permissions.APPROVE_ORDERS):
         return False
@@ -183,7 +184,7 @@ def _checked_lines(lines) -> list[tuple[Product, Decimal]]:
     ids = [item.pk if isinstance(item, Product) else item for item, _q in lines]
     products = Product.objects.in_bulk(ids)
     merged: dict[int, Decimal] = {}
-    for pk, (_item, quantity) in zip(ids, lines):
+    for pk, (_item, quantity) in zip(ids, lines, strict=True):
         product = products.get(pk)
         if product is None or not product.active:
             raise ProductUnavailable(_("A product of this order is no longer sold."), field="lines")
@@ -200,7 +201,7 @@ def _rule_dicts(rules) -> list[dict]:
             for r in rules]
 
 
-def _priced(actor, lines, *, payment_method, installments=1, fixed=None) -> list[dict]:
+def priced_rows(actor, lines, *, payment_method, installments=1, fixed=None) -> list[dict]:
     """Order line values: from the engine for these quantities, this dealer, today and the payment method with
     its installments (pricing's adjustment: wire discount, installment surcharge), or the fixed (quoted) unit
     prices."""
@@ -208,7 +209,7 @@ def _priced(actor, lines, *, payment_method, installments=1, fixed=None) -> list
     if fixed is None:
         priced = price_lines(dealer=actor.dealer, lines=[(p.pk, q) for p, q in lines], payment_method=payment_method,
                              installments=installments)
-        for (product, quantity), line in zip(lines, priced):
+        for (product, quantity), line in zip(lines, priced, strict=True):
             if not line.priced or line.unit_price is None:
                 raise UnpricedProduct(_("%(sku)s has no price for your company yet; ask for a quote.")
                                       % {"sku": product.sku}, field="lines")
@@ -231,7 +232,7 @@ def _priced(actor, lines, *, payment_method, installments=1, fixed=None) -> list
 MAX_ORDER_TOTAL = Decimal("1e12")
 
 
-def _totals(rows) -> tuple[Decimal, Decimal, Decimal]:
+def order_totals(rows) -> tuple[Decimal, Decimal, Decimal]:
     net = sum((r["line_net"] for r in rows), Decimal("0.00"))
     vat = sum((r["line_vat"] for r in rows), Decimal("0.00"))
     if net + vat >= MAX_ORDER_TOTAL:
@@ -255,41 +256,31 @@ def _stock_check_unlocked(rows) -> None:
 
 # --- placing -----------------------------------------------------------------------------------------
 
-def _history(order, *, by, to_status, from_status="", note="", sub_status=None, on_behalf=False,
-             note_internal=False):
-    OrderStatusChange.objects.create(order=order, from_status=from_status, to_status=to_status, by=by, note=note,
-                                     sub_status=sub_status, on_behalf=on_behalf, note_internal=note_internal)
-
-
-def _dealer_users_who(dealer, ability):
-    return list_users_who_may(dealer=dealer, ability=ability)
-
-
-def _mail_context(order, **extra):
-    from django.conf import settings
-
-    return {"number": order.number, "dealer_name": str(order.dealer), "total": str(order.total_gross),
-            "currency": order.currency, "status": order.status, "url": settings.SITE_URL + order.get_absolute_url(),
-            **extra}
-
-
-@locks.retry_when_busy
 def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None = None,
                 fixed_prices: dict | None = None, quote_number: str = "") -> Order:
     """Place an order of `lines` [(product or id, quantity)] for the actor's dealer. The same idempotency key
     (a double click, a reload, an API retry) returns the first order instead of placing another."""
+    return place_order_or_find(actor=actor, lines=lines, checkout=checkout, idempotency_key=idempotency_key,
+                               fixed_prices=fixed_prices, quote_number=quote_number)[0]
+
+
+@locks.retry_when_busy
+def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: str | None = None,
+                        fixed_prices: dict | None = None, quote_number: str = "") -> tuple[Order, bool]:
+    """`place_order`, saying whether this call placed the order: (order, True), or (the order the same idempotency
+    key placed before or in parallel, False). The API answers 201 or 200 from it."""
     _require(actor, permissions.ORDER, _("Your role does not allow placing orders."))
     key = (idempotency_key or "").strip()[:100] or None
     if key:
         existing = Order.objects.filter(dealer=actor.dealer, idempotency_key=key).first()
         if existing is not None:
-            return existing
+            return existing, False
     values = _clean_checkout(actor, checkout)
     checked = _checked_lines(lines)
-    rows = _priced(actor, checked, payment_method=values["payment_method"], installments=values["installments"],
-                   fixed=fixed_prices)
-    net, vat, gross = _totals(rows)
-    waiting = _needs_approval(actor, gross)
+    rows = priced_rows(actor, checked, payment_method=values["payment_method"], installments=values["installments"],
+                       fixed=fixed_prices)
+    net, vat, gross = order_totals(rows)
+    waiting = needs_approval(actor, gross)
     if waiting:
         _stock_check_unlocked(rows)
     try:
@@ -311,11 +302,13 @@ def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None
             if not waiting:
                 hooks.commitment.run(order=order, actor=actor, previous_total=Decimal("0.00"))
                 # Stock rows are shared by every dealer's orders: locked as late as possible.
-                _take(order)
+                take_order_stock(order)
             order.number = next_number("ORD")
             order.save(update_fields=["number"])
-            _history(order, by=actor.user, to_status=order.status, on_behalf=actor.on_behalf,
-                     note=_("From quote %(number)s") % {"number": quote_number} if quote_number else "")
+            # The first row of the order's history: it is created in its status, not moved (ORDER.move is for moves).
+            OrderStatusChange.objects.create(
+                order=order, from_status="", to_status=order.status, by=actor.user, on_behalf=actor.on_behalf,
+                note=_("From quote %(number)s") % {"number": quote_number} if quote_number else "")
             audit.record(actor=actor.user, action="order.placed", target=order, dealer=actor.dealer,
                          data=actor.audit_data(number=order.number, total=str(gross), status=order.status))
             _notify_placed(order, actor)
@@ -324,15 +317,20 @@ def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None
         if key:
             existing = Order.objects.filter(dealer=actor.dealer, idempotency_key=key).first()
             if existing is not None:
-                return existing
+                return existing, False
         raise
-    return order
+    return order, True
 
 
-@locks.retry_when_busy
 def checkout_cart(*, actor, checkout: Checkout, idempotency_key: str | None = None) -> Order:
     """Place the actor's cart as an order and empty the cart, in one transaction. A second submit with the same
     key (a double click, a reload) waits for the first on the cart's lock and then returns its order."""
+    return checkout_cart_or_find(actor=actor, checkout=checkout, idempotency_key=idempotency_key)[0]
+
+
+@locks.retry_when_busy
+def checkout_cart_or_find(*, actor, checkout: Checkout, idempotency_key: str | None = None) -> tuple[Order, bool]:
+    """`checkout_cart`, saying whether this call placed the order (see place_order_or_find)."""
     from ..models import CartLine
 
     _require(actor, permissions.ORDER, _("Your role does not allow placing orders."))
@@ -344,43 +342,26 @@ def checkout_cart(*, actor, checkout: Checkout, idempotency_key: str | None = No
         if key:
             existing = Order.objects.filter(dealer=actor.dealer, idempotency_key=key).first()
             if existing is not None:
-                return existing
+                return existing, False
         lines = list(CartLine.objects.filter(cart=cart).order_by("pk").values_list("product_id", "quantity")) \
             if cart else []
-        order = place_order(actor=actor, lines=lines, checkout=checkout, idempotency_key=key)
+        order, created = place_order_or_find(actor=actor, lines=lines, checkout=checkout, idempotency_key=key)
         CartLine.objects.filter(cart=cart).delete()
-    return order
+    return order, created
 
 
 def _notify_placed(order, actor):
     placer = order.placed_by
     if order.status == S.PENDING_APPROVAL:
-        for user in _dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
+        for user in dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
             outbox.notify(to=user, template="orders/awaiting_approval",
-                          context=_mail_context(order, buyer=str(placer), first_name=user.first_name))
+                          context=mail_context(order, buyer=str(placer), first_name=user.first_name))
     if not actor.on_behalf and placer.email:
-        outbox.notify(to=placer, template="orders/received", context=_mail_context(order, first_name=placer.first_name))
+        outbox.notify(to=placer, template="orders/received", context=mail_context(order, first_name=placer.first_name))
     else:
-        for user in _dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
-            outbox.notify(to=user, template="orders/received", context=_mail_context(order, first_name=user.first_name))
-    outbox.notify_staff(template="orders/staff_new_order", context=_mail_context(order))
-
-
-def _take(order) -> None:
-    """Take the order's quantities from stock and remember what was taken per line."""
-    lines = list(order.lines.all())
-    taken = take_stock(quantities={line.product_id: line.quantity for line in lines})
-    for line in lines:
-        line.stock_taken = taken.get(line.product_id, Decimal(0))
-    OrderLine.objects.bulk_update(lines, ["stock_taken"])
-
-
-def _release(order) -> None:
-    lines = list(order.lines.all())
-    release_stock(quantities={line.product_id: line.stock_taken for line in lines})
-    for line in lines:
-        line.stock_taken = Decimal(0)
-    OrderLine.objects.bulk_update(lines, ["stock_taken"])
+        for user in dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
+            outbox.notify(to=user, template="orders/received", context=mail_context(order, first_name=user.first_name))
+    outbox.notify_staff(template="orders/staff_new_order", context=mail_context(order))
 
 
 # --- approval ------------------------------------------------------------------------------------------
@@ -402,26 +383,22 @@ def _decide(*, actor, order, approve: bool, note: str) -> Order:
             # The lock order: the credit account (the approval commits the amount), then the order, then stock.
             locks.credit_account(actor.dealer)
         order = lock_order(order)
-        if order.dealer_id != actor.dealer.pk:
+        if not order_permissions.may_decide(actor, order):
             raise NotAllowed(_("This order is not your company's."))
         if order.status != S.PENDING_APPROVAL:
             raise StatusNotAllowed(_("This order is not waiting for approval any more."))
         to_status = S.PLACED if approve else S.REJECTED
-        # Every move runs the later stages' guards and listeners, as changes.set_status does.
-        ORDER.guard.run(order=order, previous=S.PENDING_APPROVAL, to=to_status, actor=actor)
         if approve:
-            _take(order)
+            take_order_stock(order)
             hooks.commitment.run(order=order, actor=actor, previous_total=Decimal("0.00"))
-        order.status, order.decided_by, order.decision_note = to_status, actor.user, note
-        order.save(update_fields=["status", "decided_by", "decision_note", "updated_at"])
-        _history(order, by=actor.user, from_status=S.PENDING_APPROVAL, to_status=to_status, note=note,
-                 on_behalf=actor.on_behalf)
-        ORDER.moved.run(order=order, previous=S.PENDING_APPROVAL, actor=actor)
-        audit.record(actor=actor.user, action="order.approved" if approve else "order.rejected", target=order,
-                     dealer=order.dealer, data=actor.audit_data(number=order.number, note=note))
+        order.decided_by, order.decision_note = actor.user, note
+        # The move runs the later stages' guards and listeners (payments releases a rejected card order's money).
+        ORDER.move(order, to=to_status, actor=actor, note=note, fields=["decided_by", "decision_note"],
+                   audit_action="order.approved" if approve else "order.rejected",
+                   audit_data={"number": order.number}, dealer=order.dealer)
         outbox.notify(to=order.placed_by, template="orders/approved" if approve else "orders/rejected",
-                      context=_mail_context(order, note=note, approver=str(actor.user),
-                                            first_name=order.placed_by.first_name))
+                      context=mail_context(order, note=note, approver=str(actor.user),
+                                           first_name=order.placed_by.first_name))
     return order
 
 

@@ -46,14 +46,13 @@ from ..errors import (
 )
 from ..models import CARD_PAYMENT, CardPayment, CardPaymentStatus, CardRefund, Invoice, PaymentKind
 from ..permissions import PAYABLE_ORDER_STATUSES, may_pay_orders
-from ..selectors import ENDED_ORDER_STATUSES, card_outstanding, live_card_payment
+from ..selectors import ENDED_ORDER_STATUSES, live_card_payment
 from .allocation import clean_amount, free_payment_for_refund_unchecked, lock_rows, record_payment_unchecked
 from .wire import WAITING_MOVES
 
 __all__ = ["CardNotPayable", "CardPaymentPending", "CardPaymentsOff", "CardProviderFailed", "OverRefund",
-           "capture_card_payment", "card_on_status_changed", "card_outstanding",
-           "check_card_commitment", "complete_card_authorisation", "guard_card_order", "live_card_payment",
-           "lock_card_payment", "refund_card_payment", "release_card_payment", "settle_authorised_card_payments",
+           "capture_card_payment", "card_on_status_changed",
+           "check_card_commitment", "complete_card_authorisation", "guard_card_order", "lock_card_payment", "refund_card_payment", "release_card_payment", "settle_authorised_card_payments",
            "start_card_payment"]
 
 CP = CardPaymentStatus

@@ -128,7 +128,7 @@ def test_a_cancelled_order_cannot_be_reopened_around_the_check(owner, dealer, pr
     from orders.errors import StatusNotAllowed
 
     with pytest.raises(StatusNotAllowed):
-        changes.set_status(by=StaffFactory(), order=order, status=OrderStatus.PLACED)
+        changes.set_status(actor=StaffFactory(), order=order, status=OrderStatus.PLACED)
     assert credit.credit_status(dealer).exposure == D("1200.00")
 
 

@@ -90,7 +90,7 @@ def return_photo_of(dealer, owner):
     order = ordering.place_order(actor=actor_of(owner), lines=[(product, 2)], checkout=ordering.Checkout())
     staff = StaffFactory()
     for status in (OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-        order = changes.set_status(by=staff, order=order, status=status)
+        order = changes.set_status(actor=staff, order=order, status=status)
     rma = returns.request_return(actor=actor_of(owner), line=order.lines.get(), quantity=1, reason="Broken",
                                  photos=[SimpleUploadedFile("broken.html", png_bytes(), content_type="text/html")])
     return rma.photos.get()
@@ -156,7 +156,7 @@ def test_tax_certificate_only_for_the_dealers_owner_assigned_agents_and_staff_wh
 def test_return_photo_for_whoever_sees_the_order(client, world):
     dealer, people = world
     photo = return_photo_of(dealer, people["owner"])
-    answers = sweep(client, people, return_photo_url(photo))
+    answers = sweep(client, people, return_photo_url(photo=photo))
     assert answers == expected(owner=200, buyer=200, approver=200, finance=200, viewer=200)
 
 
@@ -201,7 +201,7 @@ def test_uploads_are_stored_and_served_under_the_detected_type(client, world):
         assert ".html" not in disposition and ".exe" not in disposition
     photo = return_photo_of(dealer, people["owner"])
     assert photo.image.name.endswith(".png")
-    response = client.get(return_photo_url(photo))
+    response = client.get(return_photo_url(photo=photo))
     assert response["Content-Type"] == "image/png" and response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].endswith('.png"')
 
