@@ -11,6 +11,8 @@ class DomainError(Exception):
 
     code = "portal.error"
     conflict = False
+    # A refusal of who acts, not of what they sent or of the state: the API answers 403 (a role without the right).
+    forbidden = False
 
     def __init__(self, message, *, code=None, field=None, conflict=None, params=None):
         super().__init__(str(message))
@@ -23,7 +25,7 @@ class DomainError(Exception):
 
     @property
     def http_status(self):
-        return 409 if self.conflict else 400
+        return 403 if self.forbidden else 409 if self.conflict else 400
 
     def as_dict(self):
         body = {"code": self.code, "detail": str(self.message)}

@@ -85,6 +85,16 @@ class HookPoint:
         finally:
             self._functions[:] = saved
 
+    @contextmanager
+    def unregistered(self):
+        """For tests: nobody is registered on the point inside the block (a single point answers its default)."""
+        saved = list(self._functions)
+        self._functions.clear()
+        try:
+            yield
+        finally:
+            self._functions[:] = saved
+
     def run(self, **kwargs) -> None:
         """Call every registered function with the point's keywords."""
         for fn in self.functions:

@@ -91,6 +91,8 @@ class Lifecycle:
 
     def __init__(self, name, *, statuses, transitions, history, history_of, error: type[DomainError], refusal,
                  field="status", audit_action=None, subject=None):
+        """`audit_action`: the audit row's action, "{to}" standing for the target ("dealer.{to}"); by default
+        "<name>.<to>". `subject`: the keyword guards and listeners get the object by (default `history_of`)."""
         self.name = name
         self.statuses = statuses
         self.transitions = {statuses(k): frozenset(statuses(v) for v in vs) for k, vs in transitions.items()}
@@ -170,7 +172,8 @@ class Lifecycle:
         data = {"from": str(previous), "to": str(to), "note": note, **(audit_data or {})}
         if on_behalf:
             data["on_behalf_of"] = getattr(getattr(actor, "dealer", None), "pk", None)
-        audit.record(actor=user, action=audit_action or self.audit_action or f"{self.name}.{to}", target=obj,
+        action = (audit_action or self.audit_action or f"{self.name}.{{to}}").format(to=to.value)
+        audit.record(actor=user, action=action, target=obj,
                      dealer=dealer, ip_address=ip_address, data=data)
         if previous != to:
             self.moved.run(**{self.subject: obj}, previous=previous, actor=actor)

@@ -129,6 +129,19 @@ def order(value, *, related=("dealer", "placed_by")):
     return Order.objects.select_for_update(of=("self",)).select_related(*related).get(pk=_pk(value))
 
 
+def card_payment(value, *, related=("order", "dealer")):
+    """A card payment row only (its order and dealer are read along, not locked); after the order."""
+    CardPayment = apps.get_model("payments", "CardPayment")
+    return CardPayment.objects.select_for_update(of=("self",)).select_related(*related).get(pk=_pk(value))
+
+
+def invoices(ids) -> dict:
+    """Invoice rows in primary-key order ({pk: invoice}), after the order and its payments."""
+    Invoice = apps.get_model("payments", "Invoice")
+    rows = Invoice.objects.select_for_update(of=("self",)).filter(pk__in=[_pk(i) for i in ids]).order_by("pk")
+    return {row.pk: row for row in rows}
+
+
 # --- 4. stock ------------------------------------------------------------------------------------------------------
 
 def stock_rows(product_ids) -> list:

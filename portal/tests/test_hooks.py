@@ -88,8 +88,16 @@ def _register_calls_outside_ready(path: Path):
         if isinstance(node, ast.FunctionDef) and node.name == "ready":
             inside_ready.update(id(n) for n in ast.walk(node))
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "register"
-                and id(node) not in inside_ready):
+        if not isinstance(node, ast.Call) or id(node) in inside_ready:
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in {"register", "register_kind", "register_access"}:
+            receiver = ast.unparse(func.value)
+            # A hook point (`order_hooks.commitment`, `ORDER.moved`) or the documents registry; not admin.site or
+            # a DRF router, which register something else.
+            if "hooks" in receiver or receiver.endswith((".guard", ".moved")) or func.attr != "register":
+                yield node.lineno
+        elif isinstance(func, ast.Name) and func.id in {"register_kind", "register_access"}:
             yield node.lineno
 
 
