@@ -111,9 +111,9 @@ class Lifecycle:
             raise ValueError(f"Lifecycle {name} is declared twice")
         _lifecycles[name] = self
         self.guard = hooks.point(f"{name}.guard", args=(self.subject, "previous", "to", "actor"),
-                                 doc=f"Before a {name} moves: raise a DomainError to refuse the move.")
+                                 doc=f"Lifecycle {name}: before a move; raise a DomainError to refuse it.")
         self.moved = hooks.point(f"{name}.moved", args=(self.subject, "previous", "actor"),
-                                 doc=f"After a {name} moved, inside the move's transaction.")
+                                 doc=f"Lifecycle {name}: after a move, inside its transaction.")
 
     def __repr__(self):
         return f"<lifecycle {self.name}>"
