@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from celery import signature
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -16,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Document
 from .queue import enqueue, enqueue_on_commit
+
+# The rendering task, by name: portal.tasks imports this module, never the other way round.
+RENDER_TASK = signature("portal.tasks.render_document_task")
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +142,7 @@ def request_document(*, owner, kind: str, language: str | None = None) -> Docume
             language=language or settings.LANGUAGE_CODE,
             title=str(spec.title(owner))[:200],
         )
-        from .tasks import render_document_task
-
-        enqueue_on_commit(render_document_task, doc.pk)
+        enqueue_on_commit(RENDER_TASK, doc.pk)
     return doc
 
 
@@ -177,8 +179,6 @@ def render_document(*, document_id) -> bool:
 
 
 def requeue_pending_documents(*, older_than_seconds=300) -> int:
-    from .tasks import render_document_task
-
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
         Document.objects.filter(status=Document.Status.PENDING, created_at__lte=cutoff).values_list("pk", flat=True)[
@@ -186,7 +186,7 @@ def requeue_pending_documents(*, older_than_seconds=300) -> int:
         ]
     )
     for pk in ids:
-        enqueue(render_document_task, pk)
+        enqueue(RENDER_TASK, pk)
     return len(ids)
 
 

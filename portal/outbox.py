@@ -4,6 +4,7 @@ import logging
 import re
 from datetime import timedelta
 
+from celery import signature
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -12,6 +13,9 @@ from django.utils import timezone, translation
 
 from .models import Notification
 from .queue import enqueue, enqueue_on_commit
+
+# The delivery task, by name: portal.tasks imports this module, never the other way round.
+DELIVER_TASK = signature("portal.tasks.deliver_notification_task")
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +37,7 @@ def notify(*, to, template, context=None, language=None, user=None) -> Notificat
         context=context or {},
         language=language or settings.LANGUAGE_CODE,
     )
-    from .tasks import deliver_notification_task
-
-    enqueue_on_commit(deliver_notification_task, row.pk)
+    enqueue_on_commit(DELIVER_TASK, row.pk)
     return row
 
 
@@ -123,7 +125,7 @@ def deliver_notification(*, notification_id) -> bool:
         if html:
             message.attach_alternative(html, "text/html")
         message.send()
-    except Exception as exc:  # SMTP, template and network errors alike are recorded on the row
+    except Exception as exc:  # noqa: BLE001 - SMTP, template and network errors alike are recorded on the row
         failed = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
         backoff = timedelta(seconds=30 * 2 ** (row.attempts - 1))
         Notification.objects.filter(pk=row.pk).update(
@@ -146,15 +148,13 @@ def requeue_pending(*, older_than_seconds=None) -> int:
     now = timezone.now()
     cutoff = now - timedelta(seconds=wait)
     release_expired_leases(now=now)
-    from .tasks import deliver_notification_task
-
     ids = list(
         Notification.objects.filter(status=Notification.Status.PENDING, created_at__lte=cutoff)
         .exclude(next_attempt_at__gt=now)
         .values_list("pk", flat=True)[:1000]
     )
     for pk in ids:
-        enqueue(deliver_notification_task, pk)
+        enqueue(DELIVER_TASK, pk)
     return len(ids)
 
 
@@ -194,7 +194,6 @@ RESEND_KEY = "_resends"
 def resend(*, notification: Notification, by=None) -> Notification:
     """Staff: try a failed (or sent) row again as a fresh pending row attempt."""
     from .audit import record
-    from .tasks import deliver_notification_task
 
     with transaction.atomic():
         row = Notification.objects.select_for_update().get(pk=notification.pk)
@@ -205,7 +204,7 @@ def resend(*, notification: Notification, by=None) -> Notification:
         row.context = {**(row.context or {}), RESEND_KEY: (row.context or {}).get(RESEND_KEY, 0) + 1}
         row.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "context"])
         record(actor=by, action="notification.resend", target=row)
-        enqueue_on_commit(deliver_notification_task, row.pk)
+        enqueue_on_commit(DELIVER_TASK, row.pk)
     return row
 
 
