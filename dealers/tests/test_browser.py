@@ -63,7 +63,7 @@ def test_apply_get_approved_log_in_with_code_and_invite_a_buyer(live_server, pag
     page.click("input[type=submit]")
     page.goto(base + f"/admin/dealers/dealer/{dealer.pk}/change/")
     page.get_by_role("link", name=re.compile("^Approve$")).first.click()
-    page.click("form input[type=submit][name=apply]")
+    page.click("#content-main form input[type=submit]")  # the shared confirmation page (StatusMovesAdmin)
     page.wait_for_load_state()
     dealer.refresh_from_db()
     assert dealer.status == Dealer.Status.APPROVED and dealer.code

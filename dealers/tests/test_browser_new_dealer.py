@@ -42,9 +42,9 @@ def approve_in_the_admin(page, base, dealer, **fields):
             page.select_option("#id_agent", str(value))
         else:
             page.fill(f"#id_{name}", value)
-    page.click("form input[type=submit][name=apply]")
+    page.click("#content-main form input[type=submit]")  # the shared confirmation page (StatusMovesAdmin)
     page.wait_for_load_state()
-    assert "1 dealer approved" in page.locator("ul.messagelist").inner_text()
+    assert "is now “Approved”" in page.locator("ul.messagelist").inner_text()
     page.context.clear_cookies()
     dealer.refresh_from_db()
     assert dealer.status == Dealer.Status.APPROVED
