@@ -48,12 +48,12 @@ def main():
         figures = {}
         for kind, path, rows in (("products", products, N_PRODUCTS), ("prices", prices, 3 * N_PRODUCTS)):
             started = time.perf_counter()
-            report = import_file(kind=kind, path=str(path), by=None)
+            report = import_file(kind=kind, path=str(path), actor=None)
             seconds = time.perf_counter() - started
             figures[kind] = {"rows": rows, "seconds": round(seconds, 1), "rows_per_s": round(rows / seconds),
                              "created": report.created, "updated": report.updated, "unchanged": report.unchanged}
         started = time.perf_counter()
-        again = import_file(kind="products", path=str(products), by=None)
+        again = import_file(kind="products", path=str(products), actor=None)
         figures["products_reimport"] = {"seconds": round(time.perf_counter() - started, 1),
                                         "unchanged": again.unchanged}
     total = figures["products"]["seconds"] + figures["prices"]["seconds"]

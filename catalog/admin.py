@@ -134,7 +134,7 @@ class ProductAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The form already ran the service's checks (ProductAdminForm), so a refusal here is unexpected.
-        services.save_product(product=obj, by=request.user)
+        services.save_product(product=obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save()

@@ -51,7 +51,7 @@ class _BulkView(APIView):
     def post(self, request):
         data = BulkRowsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = import_rows(kind=self.kind, rows=data.validated_data["rows"], by=request.user)
+        result = import_rows(kind=self.kind, rows=data.validated_data["rows"], actor=request.user)
         body = result.as_dict()
         body.pop("errors", None)
         return Response(body)

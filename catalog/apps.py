@@ -8,6 +8,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self):
-        from .search import connect_version_signals
+        # The catalog's hook points (catalog.price_provider, catalog.price_context_key, catalog.import_writer) are
+        # declared in catalog/hooks.py; later stages register on them in their own ready().
+        from . import hooks  # noqa: F401
+        from .signals import connect_version_signals
 
         connect_version_signals()

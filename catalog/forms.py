@@ -3,7 +3,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 
 from . import services
 from .models import Category, Product
@@ -57,7 +57,7 @@ class ProductAdminForm(forms.ModelForm):
         try:
             services.clean_product(product=self.instance)
         except DomainError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+            add_to_form(self, exc)
 
 
 class CategoryAdminForm(forms.ModelForm):
@@ -70,7 +70,7 @@ class CategoryAdminForm(forms.ModelForm):
         try:
             services.check_category_parent(category=self.instance, parent=data.get("parent"))
         except DomainError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+            add_to_form(self, exc)
         return data
 
 

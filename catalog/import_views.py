@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from portal import spreadsheets
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 
 from .imports.readers import xlsx_limits
 from .imports.schema import COLUMNS, KIND_CHOICES
@@ -49,9 +49,9 @@ def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job_id = start_import(kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user)
+            job_id = start_import(kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=request.user)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            add_to_form(form, exc)
         else:
             return redirect("catalog_import:job", job_id=job_id)
     return render(request, "catalog/import/start.html", {"form": form, "columns": COLUMNS})

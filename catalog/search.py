@@ -51,21 +51,6 @@ def bump_catalog_version() -> None:
     transaction.on_commit(bump)
 
 
-def connect_version_signals() -> None:
-    """Any saved or deleted catalog row bumps the version, whatever path wrote it (services, admin, shell).
-    Bulk writes (QuerySet.update, bulk_create) send no signal: their callers bump the version themselves."""
-    from django.db.models.signals import post_delete, post_save
-
-    from .models import Attribute, Category, Product, ProductAttribute, ProductImage
-
-    def bump(sender, **kwargs):
-        bump_catalog_version()
-
-    for model in (Attribute, Category, Product, ProductAttribute, ProductImage):
-        post_save.connect(bump, sender=model, weak=False, dispatch_uid=f"catalog-version-save-{model.__name__}")
-        post_delete.connect(bump, sender=model, weak=False, dispatch_uid=f"catalog-version-delete-{model.__name__}")
-
-
 _url_parts = {}
 # What reverse() leaves unquoted in a path argument (django.urls.resolvers).
 _SAFE = "!$&'()*+,;=/~:@"

@@ -32,6 +32,14 @@ THUMBNAIL_SIZE = (400, 400)
 SEARCH_BATCH = 1000
 SEARCH_FIELDS = ("id", "sku", "barcode", "name", "manufacturer_code", "erp_code", "short_description", "description")
 
+# The public face of catalog's services (the ERP import's is catalog.imports.service). A later stage calls these;
+# the catalog version a cached page hangs on is bumped with bump_catalog_version (catalog.search).
+__all__ = [
+    "MAX_QUANTITY", "bump_catalog_version", "check_category_parent", "clean_product", "is_valid_ean13", "make_thumbnail",
+    "plain_text", "quantity_value", "refresh_search", "release_stock", "sanitize_description", "save_category",
+    "save_product", "take_stock", "validate_quantity", "whole_unit_problem",
+]
+
 
 # --- Product cards ------------------------------------------------------------------------------
 
@@ -78,7 +86,7 @@ def whole_unit_problem(unit, min_order_quantity, order_multiple) -> tuple[str, s
     return None
 
 
-def save_product(*, product: Product, by=None) -> Product:
+def save_product(*, product: Product, actor=None) -> Product:
     """Validate the barcode, sanitise the description, save the card and refresh its search text."""
     clean_product(product=product)
     with transaction.atomic():

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from portal.errors import DomainError
 
-from .errors import InvalidQuantity
+from .errors import AmbiguousComma, BadLine, InvalidQuantity, TooManyLines, UnknownSku  # noqa: F401  (their old home)
 from .models import Product
 
 _SPLIT_TAB_SEMICOLON = re.compile(r"[\t;]")
@@ -42,22 +42,6 @@ _NEGATIVE = re.compile(r"^-\s*(\d+(?:[.,]\d*)?|[.,]\d+)$")
 # Header cells recognised in every language (the active language's "SKU" and "Quantity" are added at run time).
 SKU_HEADERS = {"sku", "code", "product code", "stock code", "item", "stok kodu", "ürün kodu"}
 QUANTITY_HEADERS = {"quantity", "qty", "amount", "miktar", "adet"}
-
-
-class BadLine(DomainError):
-    """A line that is not `SKU quantity`."""
-
-    code = "catalog.bad_line"
-
-
-class AmbiguousComma(BadLine):
-    """`ABC-1,2,5`: a comma both separates and marks decimals."""
-
-    code = "catalog.ambiguous_comma"
-
-
-class UnknownSku(DomainError):
-    code = "catalog.unknown_sku"
 
 
 @dataclass(frozen=True)
@@ -201,8 +185,7 @@ def parse_rows(rows, *, max_lines: int | None = None) -> list[SkuLine]:
 
 
 def too_many_lines(max_lines) -> BadLine:
-    return BadLine(_("At most %(count)s lines at once, please.") % {"count": max_lines}, code="catalog.too_many_lines",
-                   field="lines")
+    return TooManyLines(_("At most %(count)s lines at once, please.") % {"count": max_lines}, field="lines")
 
 
 # --- finding products -------------------------------------------------------------------------------------------

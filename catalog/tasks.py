@@ -1,18 +1,13 @@
-"""Celery tasks of catalog."""
+"""Celery tasks of catalog. The import job's task lives with the job (catalog/imports/jobs.py, under its old name
+catalog.tasks.import_file_task): the jobs module enqueues it without importing this module, so there is no cycle."""
 from celery import shared_task
 
+from catalog.imports.jobs import delete_finished_import_uploads, import_file_task
 
-@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)
-def import_file_task(job_id):
-    """Run a queued ERP import job; safe to run twice (a job that left "queued" is not run again)."""
-    from catalog.imports.service import run_import_job
-
-    run_import_job(job_id=job_id)
+__all__ = ["delete_finished_import_uploads_task", "import_file_task"]
 
 
 @shared_task
 def delete_finished_import_uploads_task():
     """Beat job (daily): delete uploaded import files of jobs finished longer ago than the retention; idempotent."""
-    from catalog.imports.service import delete_finished_import_uploads
-
     return delete_finished_import_uploads()

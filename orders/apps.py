@@ -9,11 +9,11 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         # Pricing (an earlier stage) accepts quotes; the order it makes is ours to make.
-        from pricing.services.quotes import register_order_maker
+        from pricing import hooks as pricing_hooks
 
         from .services.quote_orders import order_from_quote
 
-        register_order_maker(order_from_quote)
+        pricing_hooks.order_maker.register(order_from_quote)
 
         # A return's photos are downloaded by whom the return's permission function lets through.
         from portal.documents import register_access

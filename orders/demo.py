@@ -54,7 +54,7 @@ def load():
                                          checkout=ordering.Checkout(po_number=f"PO-{key.upper()}", **payment))
             for status in moves:
                 if staff is not None:
-                    order = changes.set_status(by=staff, order=order, status=status)
+                    order = changes.set_status(actor=staff, order=order, status=status)
         _demo_quotes(actor, products[8:12], staff)
     return []
 
@@ -78,10 +78,10 @@ def _demo_quotes(actor, products, staff):
                           note="Demo: hotel project, 50 rooms.")
     lines = [QuoteLineInput(product=line.product, quantity=line.quantity, discount_percent=Decimal("12"))
              for line in quote.lines.select_related("product")]
-    update_quote(by=staff, quote=quote, lines=lines, header={
+    update_quote(actor=staff, quote=quote, lines=lines, header={
         "valid_until": timezone.localdate() + datetime.timedelta(days=14),
         "terms": "24 ay garanti / 24 months warranty"})
-    send_quote(by=staff, quote=quote)
+    send_quote(actor=staff, quote=quote)
 
 
 def _fit(product, quantity):

@@ -17,9 +17,9 @@ from catalog.models import Product
 from catalog.selectors import list_example_skus
 from catalog.skus import example_lines
 from dealers.models import Dealer
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 
-from . import selectors
+from . import permissions, selectors
 from .engine import format_quantity
 from .models import Campaign, PaymentAdjustment, PriceList, PriceListItem
 from .models.prices import MAX_INSTALLMENTS
@@ -94,11 +94,13 @@ class PriceListAdmin(admin.ModelAdmin):
         if submitted and form.is_valid():
             data = form.cleaned_data
             try:
+                if data["dealer"] is not None:
+                    permissions.require_price_as(request.user, data["dealer"])
                 lines, totals = selectors.get_price_preview(
                     dealer=data["dealer"], text=data["lines"], on=data["on"] or None,
                     payment_method=data["payment_method"] or None, installments=data["installments"] or 1)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_to_form(form, exc, fields={"dealer_code": "dealer"})
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

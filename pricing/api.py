@@ -1,20 +1,19 @@
 """REST API of pricing: the price calculator for lines, through the one price engine."""
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from catalog.api import CatalogView, PriceSerializer
+from catalog.errors import unknown_skus
 from catalog.skus import find_products
 from dealers.models import Dealer
-from portal.errors import DomainError
 
 from .engine import price_lines, summarize
 from .models import PaymentAdjustment
 from .models.prices import MAX_INSTALLMENTS
-from .permissions import can_price_as
+from .permissions import require_price_as
 
 
 class LineInSerializer(serializers.Serializer):
@@ -38,10 +37,6 @@ class LineOutSerializer(PriceSerializer):
     line_gross = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
 
 
-class UnknownSku(DomainError):
-    code = "pricing.unknown_sku"
-
-
 class PriceCalculatorView(CatalogView):
     """Prices lines for the caller's own dealer; staff may name a dealer. Nothing else prices."""
 
@@ -53,19 +48,16 @@ class PriceCalculatorView(CatalogView):
         body = data.validated_data
         dealer = actor.dealer
         if body.get("dealer_code"):
-            if not request.user.is_staff or actor.dealer is not None:
-                raise serializers.ValidationError({"dealer_code": [_("Only staff may price as another dealer.")]})
             dealer = Dealer.objects.filter(code=body["dealer_code"].strip().upper()).first()
-            if dealer is None or not can_price_as(request.user, dealer):
-                # Not told apart: a dealer this user may not price as is as unknown as one that does not exist.
-                raise serializers.ValidationError({"dealer_code": [_("No dealer has this code.")]})
+            # The admin's "Price as dealer" page asks the same (pricing.price_as_not_allowed, 400).
+            require_price_as(actor, dealer)
         skus = [line["sku"] for line in body["lines"]]
         found = find_products(skus, fields=["pk", "sku", "active"])  # whatever case the ERP writes SKUs in
         ids = {sku: found[sku.strip().upper()].pk for sku in skus
                if sku.strip().upper() in found and found[sku.strip().upper()].active}
         unknown = [sku for sku in skus if sku not in ids]
         if unknown:
-            raise UnknownSku(_("Unknown SKU: %(skus)s") % {"skus": ", ".join(unknown[:20])}, field="lines")
+            raise unknown_skus(unknown)
         priced = price_lines(dealer=dealer, lines=[(ids[line["sku"]], line["quantity"]) for line in body["lines"]],
                              payment_method=body.get("payment_method"), installments=body["installments"])
         totals = summarize(priced)

@@ -114,3 +114,10 @@ class InvalidQuoteHeader(QuoteError):
 
 class ReasonRequired(QuoteError):
     code = "pricing.quote_reason_required"
+
+
+class PriceAsNotAllowed(PricingError):
+    """Pricing as another dealer (the calculator's `dealer_code`) by someone who may not price as that dealer, or a
+    dealer code nobody has (not told apart)."""
+
+    code = "pricing.price_as_not_allowed"

@@ -11,7 +11,7 @@ from portal.admin import AdminMove, StatusMovesAdmin, admin_money, money_field, 
 from portal.errors import DomainError
 
 from . import services
-from .models import QUOTE_TRANSITIONS, Quote, QuoteLine, QuoteRevision, QuoteStatus, QuoteStatusChange
+from .models import QUOTE, Quote, QuoteLine, QuoteRevision, QuoteStatus, QuoteStatusChange
 from .services.quote_figures import line_figures
 
 
@@ -116,10 +116,10 @@ class QuoteAdmin(StatusMovesAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # quotes are business records: they expire or are rejected, never vanish
 
-    # Staff's own moves, where QUOTE_TRANSITIONS allows them now: preparing (→ draft) and sending. Accepting and
-    # rejecting are the dealer's, expiry the nightly job's, ordering the accepting service's.
+    # Staff's own moves, where the quote's lifecycle (QUOTE) allows them now: preparing (→ draft) and sending.
+    # Accepting and rejecting are the dealer's, expiry the nightly job's, ordering the accepting service's.
     def status_moves(self, request, obj):
-        allowed = QUOTE_TRANSITIONS[QuoteStatus(obj.status)]
+        allowed = QUOTE.targets(obj.status)
         moves = []
         if QuoteStatus.DRAFT in allowed:
             first = obj.status == QuoteStatus.REQUESTED
@@ -137,9 +137,9 @@ class QuoteAdmin(StatusMovesAdmin):
 
     def perform_move(self, request, obj, move, data):
         if move.name == "send":
-            services.send_quote(by=request.user, quote=obj)
+            services.send_quote(actor=request.user, quote=obj)
         else:
-            services.start_draft(by=request.user, quote=obj, note=(data.get("note") or "").strip())
+            services.start_draft(actor=request.user, quote=obj, note=(data.get("note") or "").strip())
 
     @admin.display(description=_("editor"))
     def editor_link(self, obj):
@@ -153,7 +153,7 @@ class QuoteAdmin(StatusMovesAdmin):
         done, skipped = 0, []
         for quote in queryset.select_related("dealer"):
             try:
-                services.send_quote(by=request.user, quote=quote)
+                services.send_quote(actor=request.user, quote=quote)
             except DomainError as exc:
                 skipped.append(f"{quote.number}: {exc.message}")
             else:

@@ -2,7 +2,6 @@
 an optional Idempotency-Key header), reject with a reason. The same selectors and services as the pages; another
 dealer's quote answers 404, an expired or already accepted quote 409."""
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import skus as sku_lines
+from catalog.errors import unknown_skus
 from dealers.api import DealerAccountMixin
 from dealers.api.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND
 from portal.idempotency import idempotent
@@ -135,7 +135,7 @@ class QuoteAccessMixin(DealerAccountMixin):
         self.require(permissions.can_see_quotes(self.actor))
 
     def detail_data(self, number):
-        quote = quote_selectors.get_quote(self.actor, number)
+        quote = quote_selectors.get_quote(actor=self.actor, number=number)
         return QuoteDetailSerializer(quote, context={"request": self.request}).data
 
 
@@ -146,8 +146,9 @@ class QuoteListView(QuoteAccessMixin, APIView):
     def get(self, request):
         paginator = PageNumberPagination()
         rows = paginator.paginate_queryset(
-            quote_selectors.list_quotes(self.actor, {"status": request.query_params.get("status", ""),
-                                                     "q": request.query_params.get("q", "")}), request, view=self)
+            quote_selectors.list_quotes(actor=self.actor, filters={
+                "status": request.query_params.get("status", ""), "q": request.query_params.get("q", "")}),
+            request, view=self)
         return paginator.get_paginated_response(QuoteSerializer(rows, many=True, context={"request": request}).data)
 
     @extend_schema(description="Ask for a quote. Refusals: 400 (`catalog.unknown_sku`, `catalog.below_minimum`, "
@@ -164,8 +165,7 @@ class QuoteListView(QuoteAccessMixin, APIView):
                                         fields=["id", "sku", "active", "unit", "min_order_quantity", "order_multiple"])
         unknown = [line["sku"] for line in wanted if line["sku"].strip().upper() not in found]
         if unknown:
-            raise sku_lines.UnknownSku(_("Unknown SKU: %(skus)s") % {"skus": ", ".join(dict.fromkeys(unknown))},
-                                       field="lines")
+            raise unknown_skus(unknown)
         lines = []
         for line in wanted:
             product = found[line["sku"].strip().upper()]
@@ -194,7 +194,7 @@ class QuoteAcceptView(QuoteAccessMixin, APIView):
     @idempotent()
     def post(self, request, number):
         self.require(permissions.can_decide_quote(self.actor))
-        quote = quote_selectors.get_quote(self.actor, number)
+        quote = quote_selectors.get_quote(actor=self.actor, number=number)
         # One service key per claimed Idempotency-Key (portal/idempotency.py); the quote keeps it.
         services.accept_quote(actor=self.actor, quote=quote, idempotency_key=request.idempotency_key)
         return Response(self.detail_data(number))
@@ -207,7 +207,7 @@ class QuoteRejectView(QuoteAccessMixin, APIView):
                               409: CONFLICT})
     def post(self, request, number):
         self.require(permissions.can_decide_quote(self.actor))
-        quote = quote_selectors.get_quote(self.actor, number)
+        quote = quote_selectors.get_quote(actor=self.actor, number=number)
         data = RejectInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.reject_quote(actor=self.actor, quote=quote, reason=data.validated_data["reason"])

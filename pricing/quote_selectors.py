@@ -13,7 +13,7 @@ STATUS_FILTERS = set(QuoteStatus.values) | {"open"}
 OPEN = {QuoteStatus.REQUESTED, QuoteStatus.DRAFT, QuoteStatus.SENT}
 
 
-def quotes_of(actor):
+def quotes_of(*, actor):
     """Every quote of the actor's dealer; none for an actor without a dealer."""
     if actor is None or actor.dealer is None:
         return Quote.objects.none()
@@ -38,16 +38,16 @@ def _latest_revision():
                     to_attr="revision_list")
 
 
-def list_quotes(actor, filters=None):
+def list_quotes(*, actor, filters=None):
     """The dealer's quotes, newest first; `filters`: status (a status or "open"), q (number or an exact SKU)."""
-    qs = _filter(quotes_of(actor), filters)
+    qs = _filter(quotes_of(actor=actor), filters)
     return qs.select_related("placed_by", "requested_by").prefetch_related(_latest_revision()).order_by(
         "-created_at", "-id")
 
 
-def get_quote(actor, number) -> Quote:
+def get_quote(*, actor, number) -> Quote:
     """One of the dealer's quotes with its requested lines, revisions (newest first, with their PDFs) and history."""
-    qs = quotes_of(actor).select_related("dealer", "placed_by", "requested_by", "decided_by").prefetch_related(
+    qs = quotes_of(actor=actor).select_related("dealer", "placed_by", "requested_by", "decided_by").prefetch_related(
         Prefetch("lines", queryset=QuoteLine.objects.select_related("product")),
         Prefetch("revisions", queryset=QuoteRevision.objects.select_related("document", "sent_by").order_by(
             "-number"), to_attr="revision_list"),
@@ -56,14 +56,14 @@ def get_quote(actor, number) -> Quote:
     return get_object_or_404(qs, number=number)
 
 
-def get_revision(actor, number, revision) -> QuoteRevision:
-    return get_object_or_404(QuoteRevision.objects.select_related("quote", "document"), quote__in=quotes_of(actor),
-                             quote__number=number, number=revision)
+def get_revision(*, actor, number, revision) -> QuoteRevision:
+    return get_object_or_404(QuoteRevision.objects.select_related("quote", "document"),
+                             quote__in=quotes_of(actor=actor), quote__number=number, number=revision)
 
 
 # --- staff ----------------------------------------------------------------------------------------------------------
 
-def list_quotes_to_work_on(user, filters=None):
+def list_quotes_to_work_on(*, user, filters=None):
     """Quotes a staff user may edit; by default those waiting for work (requested, in preparation)."""
     filters = dict(filters or {})
     qs = Quote.objects.editable_by(user)
@@ -77,7 +77,7 @@ def list_quotes_to_work_on(user, filters=None):
     return qs.select_related("dealer", "placed_by", "requested_by").order_by("created_at", "id")
 
 
-def get_quote_for_editing(user, number) -> Quote:
+def get_quote_for_editing(*, user, number) -> Quote:
     """A quote the staff user may edit (404 otherwise), with its lines, revisions and history."""
     qs = Quote.objects.editable_by(user).select_related("dealer", "placed_by", "requested_by", "decided_by")
     qs = qs.prefetch_related(
@@ -89,7 +89,7 @@ def get_quote_for_editing(user, number) -> Quote:
     return get_object_or_404(qs, number=number)
 
 
-def get_revision_by_number(number, revision) -> QuoteRevision:
+def get_revision_by_number(*, number, revision) -> QuoteRevision:
     """A revision by its quote's number, unscoped: for a download whose permission function decides (404 if none)."""
     found = (QuoteRevision.objects.select_related("quote__dealer", "document")
              .filter(quote__number=number, number=revision).first())
@@ -98,7 +98,7 @@ def get_revision_by_number(number, revision) -> QuoteRevision:
     return found
 
 
-def get_revision_for_staff(user, number, revision) -> QuoteRevision:
+def get_revision_for_staff(*, user, number, revision) -> QuoteRevision:
     revision = (QuoteRevision.objects.select_related("quote", "document")
                 .filter(quote__in=Quote.objects.editable_by(user), quote__number=number, number=revision).first())
     if revision is None:

@@ -1,8 +1,6 @@
-"""Check parsed import rows against the database and write them: one handler per kind (categories, products,
-prices, stock). A handler adds what it finds wrong to `errors` and writes nothing when there is any."""
-import csv
-import io
-
+"""Check parsed import rows against the database and write them: one handler per kind the catalog owns (categories,
+products, stock; prices are pricing's, registered on the hook point catalog.import_writer). A handler adds what it
+finds wrong to `errors` and writes nothing when there is any."""
 from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
@@ -11,12 +9,10 @@ from django.utils.translation import gettext as _
 from catalog.models import Category, Product
 from catalog.search import fold
 from catalog.services import plain_text, sanitize_description, whole_unit_problem
-from pricing.models import PriceList, PriceListItem
 
-from .rows import LOOKUP_CHUNK, add_error, chunks, product_ids, report_duplicates
-from .schema import CATEGORIES, COLUMN_BY_NAME, COLUMNS, PRICES, PRODUCTS, STOCK
+from .rows import BATCH_SIZE, LOOKUP_CHUNK, add_error, chunks, copy_rows, report_duplicates
+from .schema import CATEGORIES, COLUMNS, PRODUCTS, STOCK
 
-BATCH_SIZE = 5000
 PRODUCT_FIELDS = [c.name for c in COLUMNS[PRODUCTS] if c.name not in ("sku", "category_code")] + ["category_id"]
 
 
@@ -148,15 +144,6 @@ def _search_parts(sku, values):
     return full, f"{f_sku} {f_name}", " ".join(filter(None, f_codes)), f"{f_short} {f_desc}"
 
 
-def _copy(cursor, table, columns, rows):
-    """COPY rows into a temporary table: far faster than INSERTs built by the ORM for 100,000 rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    writer.writerows(rows)
-    buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
-
-
 def _bool(value):
     return "t" if value else "f"
 
@@ -232,75 +219,12 @@ def _import_products(parsed, errors, result, progress):
                 row.extend(_search_parts(sku, merged))
                 rows.append(row)
             cursor.execute("TRUNCATE _import_product")
-            _copy(cursor, "_import_product", columns, rows)
+            copy_rows(cursor, "_import_product", columns, rows)
             cursor.execute(insert, [now, now])
             done += len(batch)
             progress("writing", done)
     result.created += sum(1 for created, _s, _m in pending if created)
     result.updated += sum(1 for created, _s, _m in pending if not created)
-
-
-# --- prices ------------------------------------------------------------------------------------------------------
-
-def _import_prices(parsed, errors, result, progress):
-    default_qty = COLUMN_BY_NAME[PRICES]["min_quantity"].default
-    for _number, values in parsed:
-        values.setdefault("min_quantity", default_qty)
-    report_duplicates(parsed, lambda v: (v["price_list_code"], v["sku"], v["min_quantity"])
-                      if v.get("price_list_code") and v.get("sku") and v.get("min_quantity") is not None else None,
-                      "min_quantity", errors,
-                      lambda k: _("The price of “%(sku)s” in list “%(list)s” from quantity %(qty)s")
-                      % {"sku": k[1], "list": k[0], "qty": k[2]})
-    codes = {v["price_list_code"] for _n, v in parsed if v.get("price_list_code")}
-    lists, ambiguous = {}, set()
-    for code, pk in PriceList.objects.filter(erp_code__in=codes).values_list("erp_code", "pk"):
-        if code in lists:
-            ambiguous.add(code)
-        lists[code] = pk
-    products = product_ids({v["sku"] for _n, v in parsed if v.get("sku")})
-    for number, values in parsed:
-        code, sku = values.get("price_list_code"), values.get("sku")
-        if code and code not in lists:
-            add_error(errors, number, "price_list_code",
-                      _("No price list has the ERP code “%(code)s”.") % {"code": code})
-        elif code in ambiguous:
-            add_error(errors, number, "price_list_code", _("Several price lists have the ERP code “%(code)s”.")
-                      % {"code": code})
-        if sku and sku not in products:
-            add_error(errors, number, "sku", _("Unknown SKU “%(sku)s”.") % {"sku": sku})
-    if errors:
-        return
-    existing = {}
-    rows = PriceListItem.objects.filter(price_list_id__in=set(lists.values())).values_list(
-        "price_list_id", "product_id", "min_quantity", "unit_price")
-    for list_id, product_id, qty, price in rows.iterator(chunk_size=20000):
-        existing[(list_id, product_id, qty)] = price
-    pending = []
-    for _number, values in parsed:
-        key = (lists[values["price_list_code"]], products[values["sku"]], values["min_quantity"])
-        if key not in existing:
-            pending.append((True, key, values["unit_price"]))
-        elif existing[key] != values["unit_price"]:
-            pending.append((False, key, values["unit_price"]))
-        else:
-            result.unchanged += 1
-    done = 0
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS _import_price")
-        cursor.execute("CREATE TEMP TABLE _import_price ON COMMIT DROP AS SELECT price_list_id, product_id, "
-                       "min_quantity, unit_price FROM pricing_pricelistitem WITH NO DATA")
-        for batch in chunks(pending, BATCH_SIZE * 4):
-            cursor.execute("TRUNCATE _import_price")
-            _copy(cursor, "_import_price", ["price_list_id", "product_id", "min_quantity", "unit_price"],
-                  [(k[0], k[1], k[2], price) for _c, k, price in batch])
-            cursor.execute(
-                "INSERT INTO pricing_pricelistitem (price_list_id, product_id, min_quantity, unit_price) "
-                "SELECT price_list_id, product_id, min_quantity, unit_price FROM _import_price "
-                "ON CONFLICT (price_list_id, product_id, min_quantity) DO UPDATE SET unit_price = EXCLUDED.unit_price")
-            done += len(batch)
-            progress("writing", done)
-    result.created += sum(1 for created, _k, _p in pending if created)
-    result.updated += sum(1 for created, _k, _p in pending if not created)
 
 
 # --- stock -------------------------------------------------------------------------------------------------------
@@ -345,4 +269,4 @@ def _import_stock(parsed, errors, result, progress):
     result.updated += len(pending)
 
 
-HANDLERS = {CATEGORIES: _import_categories, PRODUCTS: _import_products, PRICES: _import_prices, STOCK: _import_stock}
+HANDLERS = {CATEGORIES: _import_categories, PRODUCTS: _import_products, STOCK: _import_stock}

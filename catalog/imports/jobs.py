@@ -8,6 +8,7 @@ import time
 import uuid
 from pathlib import Path
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -50,7 +51,14 @@ def _import_dir() -> Path:
     return directory
 
 
-def start_import(*, kind, uploaded_file_path=None, upload=None, by, filename=None) -> str:
+@shared_task(name="catalog.tasks.import_file_task", acks_late=True, time_limit=1800, soft_time_limit=1700)
+def import_file_task(job_id):
+    """Run a queued ERP import job; safe to run twice (a job that left "queued" is not run again). Defined here, next
+    to what it runs, and exported by catalog.tasks, so this module needs no import of the tasks module."""
+    run_import_job(job_id=job_id)
+
+
+def start_import(*, kind, uploaded_file_path=None, upload=None, actor, filename=None) -> str:
     """Store the file under MEDIA_ROOT/private/imports/, record who started it and enqueue the import after commit.
 
     Give either a path (copied) or an uploaded file object (streamed). Returns the job id for import_status().
@@ -68,15 +76,13 @@ def start_import(*, kind, uploaded_file_path=None, upload=None, by, filename=Non
         shutil.copyfile(uploaded_file_path, target)
     status = {
         "job_id": job_id, "kind": kind, "filename": str(name), "path": str(target.relative_to(settings.MEDIA_ROOT)),
-        "by_id": getattr(by, "pk", None), "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "by_id": getattr(actor, "pk", None), "language": translation.get_language() or settings.LANGUAGE_CODE,
         "phase": "queued", "rows_done": 0, "total": 0, "result": None, "errors": [], "error": "",
         "finished": False, "started_at": timezone.now().isoformat(),
     }
-    from catalog.tasks import import_file_task
-
     with transaction.atomic():
         _save_status(job_id, status)
-        audit.record(actor=by, action="catalog.import_started", data={"kind": kind, "job_id": job_id,
+        audit.record(actor=actor, action="catalog.import_started", data={"kind": kind, "job_id": job_id,
                                                                        "filename": str(name)})
         enqueue_on_commit(import_file_task, job_id)
     return job_id
@@ -92,7 +98,7 @@ def run_import_job(*, job_id) -> dict | None:
         return None
     if status["finished"] or status["phase"] != "queued":
         return status
-    by = get_user_model().objects.filter(pk=status["by_id"]).first() if status["by_id"] else None
+    actor = get_user_model().objects.filter(pk=status["by_id"]).first() if status["by_id"] else None
     last_write = [0.0]
 
     def progress(phase, done, total):
@@ -106,7 +112,7 @@ def run_import_job(*, job_id) -> dict | None:
     _save_status(job_id, status)
     with translation.override(status["language"]):
         try:
-            result = import_file(kind=status["kind"], path=Path(settings.MEDIA_ROOT) / status["path"], by=by,
+            result = import_file(kind=status["kind"], path=Path(settings.MEDIA_ROOT) / status["path"], actor=actor,
                                  progress=progress)
         except ImportInvalid as exc:
             status.update(phase="invalid", errors=exc.errors, error=str(exc.message), finished=True)

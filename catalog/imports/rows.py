@@ -1,32 +1,20 @@
-"""Parse and check the cells of an import table; the result, error and progress types every import kind shares."""
+"""Parse and check the cells of an import table; the result, error and progress types every import kind shares, and
+the helpers every kind's writer uses (also a later stage's, registered on the hook point catalog.import_rows)."""
+import csv
+import io
 from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from catalog.errors import ImportInvalid  # noqa: F401  (part of this module's interface)
 from catalog.models import Product
-from portal.errors import DomainError
 
 from .schema import COLUMN_BY_NAME, COLUMNS, CellError, parse_cell
 
 LOOKUP_CHUNK = 10000
 PROGRESS_EVERY = 2000
-
-
-class ImportInvalid(DomainError):
-    """Some rows are bad; `errors` lists each as {"row", "column", "message"}. Nothing was written."""
-
-    code = "catalog.import_invalid"
-
-    def __init__(self, errors, *, message=None):
-        self.errors = errors
-        rows = len({e["row"] for e in errors})
-        super().__init__(message or ngettext(
-            "%(count)d row is invalid; nothing was written.",
-            "%(count)d rows are invalid; nothing was written.", rows) % {"count": rows})
-
-    def as_dict(self):
-        return {"code": self.code, "detail": str(self.message), "errors": self.errors}
+# Rows written per COPY batch.
+BATCH_SIZE = 5000
 
 
 @dataclass
@@ -132,3 +120,12 @@ def product_ids(skus):
     for chunk in chunks(skus, LOOKUP_CHUNK):
         ids.update(Product.objects.filter(sku__in=chunk).values_list("sku", "id"))
     return ids
+
+
+def copy_rows(cursor, table, columns, rows):
+    """COPY rows into a (temporary) table: far faster than INSERTs built by the ORM for 100,000 rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerows(rows)
+    buffer.seek(0)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)

@@ -1,5 +1,5 @@
-"""Bulk API of the ERP import: products, prices and stock as JSON rows; token scope catalog:write;
-all-or-nothing with per-row errors; repeating a call changes nothing."""
+"""Bulk API of the ERP import: products and stock as JSON rows (prices: pricing/tests/test_price_import.py); token
+scope catalog:write; all-or-nothing with per-row errors; repeating a call changes nothing."""
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,13 +11,11 @@ from catalog.imports.service import import_file
 from catalog.models import Product
 from dealers.testing import StaffFactory, UserFactory
 from portal.api_tokens import create_api_token
-from pricing.models import PriceList, PriceListItem
 
 pytestmark = pytest.mark.django_db
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
 PRODUCTS = reverse("api:bulk-products")
-PRICES = reverse("api:bulk-prices")
 STOCK = reverse("api:bulk-stock")
 
 
@@ -100,17 +98,9 @@ def test_rows_must_be_a_non_empty_list_of_at_most_5000(erp):
     assert erp.post(PRODUCTS, {"rows": too_many}, format="json").status_code == 400
 
 
-def test_prices_and_stock(erp, categories):
+def test_stock(erp, categories):
+    # (Prices through the bulk API: pricing/tests/test_price_import.py, pricing writes them.)
     erp.post(PRODUCTS, {"rows": ROWS}, format="json")
-    PriceList.objects.create(name="List", kind=PriceList.Kind.MARKET, erp_code="LIST-TRY")
-    prices = [{"price_list_code": "LIST-TRY", "sku": "API-1", "unit_price": "10,50"},
-              {"price_list_code": "LIST-TRY", "sku": "API-1", "min_quantity": 10, "unit_price": 9.9}]
-    assert erp.post(PRICES, {"rows": prices}, format="json").json()["created"] == 2
-    assert erp.post(PRICES, {"rows": prices}, format="json").json()["unchanged"] == 2
-    assert sorted(PriceListItem.objects.values_list("unit_price", flat=True)) == [Decimal("9.90"), Decimal("10.50")]
-    bad = erp.post(PRICES, {"rows": [{"price_list_code": "NOPE", "sku": "API-1", "unit_price": 1}]}, format="json")
-    assert bad.status_code == 400 and bad.json()["errors"][0]["column"] == "price_list_code"
-
     stock = [{"sku": "API-1", "stock_quantity": 5}, {"sku": "API-2", "stock_quantity": "12,5", "lead_time_days": 4}]
     assert erp.post(STOCK, {"rows": stock}, format="json").json()["updated"] == 2
     assert erp.post(STOCK, {"rows": stock}, format="json").json()["unchanged"] == 2

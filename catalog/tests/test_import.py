@@ -1,5 +1,6 @@
-"""ERP import: CSV/XLSX files of categories, products, prices and stock; every bad row reported, nothing written;
-re-import changes nothing; the management command and the staff page."""
+"""ERP import: CSV/XLSX files of categories, products and stock; every bad row reported, nothing written; re-import
+changes nothing; the management command and the staff page. Prices are written by the stage that registers on
+catalog.import_writer (pricing: pricing/tests/test_price_import.py); here, the hook point's contract without it."""
 import os
 import subprocess
 import sys
@@ -14,13 +15,14 @@ from django.db import connection, transaction
 from django.urls import reverse
 from openpyxl import Workbook
 
+from catalog import hooks
+from catalog.errors import UnknownImportKind
 from catalog.imports import service
 from catalog.imports.schema import ean13_valid
 from catalog.imports.service import ImportInvalid, import_file
 from catalog.models import Category, Product
 from dealers.testing import StaffFactory, UserFactory
 from portal.models import AuditEntry
-from pricing.models import PriceList, PriceListItem
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +52,6 @@ def categories():
 @pytest.fixture
 def products(categories):
     return import_file(kind="products", path=SAMPLES / "products.csv", actor=None)
-
-
-@pytest.fixture
-def price_list():
-    return PriceList.objects.create(name="List", kind=PriceList.Kind.MARKET, erp_code="LIST-TRY")
 
 
 def test_ean13_check_digit():
@@ -145,43 +142,10 @@ def test_unknown_and_missing_columns_are_reported_on_the_header_row(categories, 
     assert errors_of(exc) == {(1, "nmae"), (1, "name")}
 
 
-def test_semicolon_csv_with_bom_and_decimal_commas(products, price_list, tmp_path):
-    path = write(tmp_path, "prices.csv", "\ufeffprice_list_code;sku;min_quantity;unit_price\n"
-                                         "LIST-TRY;LED-9W-E27;1;45,90\nLIST-TRY;LED-9W-E27;100;42.5\n")
-    result = import_file(kind="prices", path=path, actor=None)
-    assert result.created == 2
-    assert sorted(PriceListItem.objects.values_list("min_quantity", "unit_price")) == [
-        (Decimal("1.000"), Decimal("45.90")), (Decimal("100.000"), Decimal("42.50"))]
-
-
 def test_tab_delimited_csv(categories, tmp_path):
     path = write(tmp_path, "p.tsv", "sku\tname\tcategory_code\tvat_rate\nT-1\tTabbed\tLIGHT\t10,5\n")
     import_file(kind="products", path=path, actor=None)
     assert Product.objects.get(sku="T-1").vat_rate == Decimal("10.50")
-
-
-def test_prices_file_upserts_by_list_sku_and_quantity(products, price_list, tmp_path):
-    first = import_file(kind="prices", path=SAMPLES / "prices.csv", actor=None)
-    assert first.created == 5
-    again = import_file(kind="prices", path=SAMPLES / "prices.csv", actor=None)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
-    path = write(tmp_path, "p.csv", "price_list_code,sku,min_quantity,unit_price\nLIST-TRY,LED-9W-E27,1,44.00\n")
-    changed = import_file(kind="prices", path=path, actor=None)
-    assert (changed.updated, changed.unchanged) == (1, 0)
-    assert PriceListItem.objects.get(product__sku="LED-9W-E27", min_quantity=1).unit_price == Decimal("44.00")
-
-
-def test_prices_with_unknown_list_or_sku_or_duplicate_write_nothing(products, price_list, tmp_path):
-    path = write(tmp_path, "p.csv", "price_list_code,sku,min_quantity,unit_price\n"
-                                    "LIST-TRY,LED-9W-E27,1,10\n"
-                                    "NO-LIST,LED-9W-E27,1,10\n"
-                                    "LIST-TRY,NO-SUCH-SKU,1,10\n"
-                                    "LIST-TRY,LED-9W-E27,1.000,11\n"
-                                    "LIST-TRY,LED-12W-E27,1,-3\n")
-    with pytest.raises(ImportInvalid) as exc:
-        import_file(kind="prices", path=path, actor=None)
-    assert errors_of(exc) == {(3, "price_list_code"), (4, "sku"), (5, "min_quantity"), (6, "unit_price")}
-    assert not PriceListItem.objects.exists()
 
 
 def test_stock_file_sets_quantities_and_lead_times(products, tmp_path):
@@ -359,3 +323,35 @@ def test_changing_the_unit_to_a_whole_one_checks_stored_quantities(products, tmp
     with pytest.raises(ImportInvalid) as exc:
         import_file(kind="products", path=path, actor=None)
     assert errors_of(exc) == {(2, "unit")}
+
+
+
+def test_a_kind_no_stage_writes_is_refused_and_the_catalogs_own_kinds_still_import(products, tmp_path):
+    prices = write(tmp_path, "p.csv", "price_list_code,sku,min_quantity,unit_price\nLIST-TRY,LED-9W-E27,1,10\n")
+    stock = write(tmp_path, "s.csv", "sku,stock_quantity\nLED-9W-E27,7\n")
+    # Nobody registered on catalog.import_writer (the pricing stage not installed): prices cannot be imported.
+    with hooks.import_writer.unregistered():
+        with pytest.raises(UnknownImportKind) as exc:
+            import_file(kind="prices", path=prices, actor=None)
+        assert exc.value.code == "catalog.import_kind"
+        with pytest.raises(UnknownImportKind):
+            service.start_import(kind="prices", uploaded_file_path=prices, actor=None)
+        assert import_file(kind="stock", path=stock, actor=None).updated == 1
+
+
+def test_a_registered_writer_gets_the_checked_rows_inside_the_import(products, tmp_path):
+    seen = []
+
+    def writer(parsed, errors, result, progress):
+        seen.extend(values for _number, values in parsed)
+        result.created += len(parsed)
+
+    def provide(*, kind):
+        return writer if kind == "prices" else None
+
+    path = write(tmp_path, "p.csv", "price_list_code,sku,unit_price\nLIST-TRY,LED-9W-E27,45.90\n")
+    with hooks.import_writer.unregistered(), hooks.import_writer.registered(provide):
+        result = import_file(kind="prices", path=path, actor=None)
+    assert result.created == 1
+    assert seen == [{"price_list_code": "LIST-TRY", "sku": "LED-9W-E27", "unit_price": Decimal("45.90")}]
+    assert AuditEntry.objects.filter(action="catalog.import", data__kind="prices").exists()

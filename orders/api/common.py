@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from catalog import skus as sku_lines
 from catalog.api import PriceSerializer
+from catalog.errors import UnknownSku
 from catalog.models import Product
 from dealers.api import DealerAccountMixin
 from dealers.api.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND  # noqa: F401  (re-exported for the views)
@@ -126,7 +127,7 @@ def product_of(data) -> Product:
     if data.get("sku"):
         product = sku_lines.find_products([data["sku"]], fields=PRODUCT_FIELDS).get(data["sku"].strip().upper())
         if product is None:
-            raise sku_lines.UnknownSku(_("Unknown SKU: %(skus)s") % {"skus": data["sku"]}, field="sku")
+            raise UnknownSku(_("Unknown SKU: %(skus)s") % {"skus": data["sku"]}, field="sku")
         return product
     product = Product.objects.filter(pk=data["product"]).only(*PRODUCT_FIELDS).first()
     if product is None:

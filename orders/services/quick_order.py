@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from catalog import skus as sku_lines
+from catalog.errors import UnknownSku
 from catalog.imports.readers import cell_text
 from portal import spreadsheets
 from portal.errors import DomainError
@@ -178,7 +179,7 @@ def resolve_lines(lines: list[sku_lines.SkuLine]) -> tuple[list[CheckedLine], li
             continue
         product = products.get(line.sku.upper())
         if product is None:
-            problems.append(LineProblem.of(line.number, line.sku, sku_lines.UnknownSku(
+            problems.append(LineProblem.of(line.number, line.sku, UnknownSku(
                 _("Unknown SKU: %(skus)s") % {"skus": line.sku}, field="lines"), line.text))
             continue
         quantity = line.quantity

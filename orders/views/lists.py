@@ -7,14 +7,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from catalog import skus as sku_lines
-from portal.errors import DomainError
+from catalog.errors import UnknownSku
+from portal.errors import DomainError, add_to_form
 from pricing.engine import format_quantity
 
 from .. import selectors, services
 from ..errors import InvalidListName
 from ..forms import ListNameForm, QuickOrderForm
 from ..services.lines import PRODUCT_FIELDS
-from .common import cart_page, form_error, is_htmx, problem_messages
+from .common import cart_page, is_htmx, problem_messages
 
 
 @cart_page
@@ -24,7 +25,7 @@ def lists(request):
         try:
             saved_list = services.create_saved_list(actor=request.actor, name=form.cleaned_data["name"])
         except DomainError as exc:
-            form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("List “%(name)s” created.") % {"name": saved_list.name})
             return redirect("orders:list_detail", saved_list.pk)
@@ -56,7 +57,7 @@ def list_rename(request, pk):
         try:
             services.rename_saved_list(actor=request.actor, saved_list=saved_list, name=form.cleaned_data["name"])
         except DomainError as exc:
-            form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("List renamed."))
             return redirect("orders:list_detail", saved_list.pk)
@@ -83,7 +84,7 @@ def list_add_lines(request, pk):
             result = services.add_quick_order_to_list(actor=request.actor, saved_list=saved_list,
                                                 text=form.cleaned_data["lines"], upload=form.cleaned_data["file"])
         except DomainError as exc:
-            form_error(form, exc)
+            add_to_form(form, exc)
         else:
             if not result.problems:
                 messages.success(request, ngettext("%(count)s line added to the list.",
@@ -160,7 +161,7 @@ def list_add_product(request):
     error = saved_list = None
     try:
         if product is None:
-            raise sku_lines.UnknownSku(_("Unknown SKU: %(skus)s") % {"skus": request.POST.get("sku") or "—"})
+            raise UnknownSku(_("Unknown SKU: %(skus)s") % {"skus": request.POST.get("sku") or "—"})
         quantity = request.POST.get("quantity", "")
         services.check_quantity(product, quantity)  # before a new list is made for it
         new_name = request.POST.get("new_name", "").strip()

@@ -9,7 +9,7 @@ payment method).
 lines.py holds what goes in and comes out, loading.py the queries, rules.py the rules for one line,
 price.py the entry points and context.py what a cached page of prices depends on.
 """
-from .context import connect_version_signals, price_context_key  # noqa: F401
+from .context import price_context_key  # noqa: F401
 from .lines import (  # noqa: F401
     AppliedCampaign,
     Break,

@@ -1,7 +1,7 @@
 """What a cached page of prices depends on, so the catalog can cache a dealer's rendered results safely.
 
 Every write to prices (lists, rows, campaigns and their scopes, payment adjustments) bumps the catalog version,
-like product writes do; bulk imports bump it themselves. Campaigns start and end at any moment: the key holds the
+like product writes do (pricing/signals.py); bulk imports bump it themselves. Campaigns start and end at any moment: the key holds the
 next start or end after now, so it changes the moment a campaign begins or ends. Price lists are valid by day:
 the key holds the date.
 """
@@ -12,9 +12,9 @@ import bisect
 from django.core.cache import cache
 from django.utils import timezone
 
-from catalog.search import bump_catalog_version, catalog_version
+from catalog.search import catalog_version
 
-from ..models import Campaign, PaymentAdjustment, PriceList, PriceListItem
+from ..models import Campaign
 
 EDGES_SECONDS = 3600
 
@@ -50,17 +50,3 @@ def price_context_key(*, actor, on=None, version=None) -> str:
     position = bisect.bisect_right(edges, on.timestamp())
     following = edges[position] if position < len(edges) else "-"
     return f"{dealer.pk}.{dealer.segment_id}.{dealer.status}.{timezone.localdate(on).isoformat()}.{following}"
-
-
-def connect_version_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    def bump(sender, **kwargs):
-        bump_catalog_version()
-
-    for model in (PriceList, PriceListItem, Campaign, PaymentAdjustment):
-        post_save.connect(bump, sender=model, weak=False, dispatch_uid=f"pricing-version-save-{model.__name__}")
-        post_delete.connect(bump, sender=model, weak=False, dispatch_uid=f"pricing-version-delete-{model.__name__}")
-    for field in ("products", "categories", "segments", "dealers"):
-        through = getattr(Campaign, field).through
-        m2m_changed.connect(bump, sender=through, weak=False, dispatch_uid=f"pricing-version-m2m-{field}")

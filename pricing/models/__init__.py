@@ -9,6 +9,7 @@ from .prices import (  # noqa: F401
     PriceListQuerySet,
 )
 from .quotes import (  # noqa: F401
+    QUOTE,
     QUOTE_TRANSITIONS,
     DeliveryMethod,
     Quote,
@@ -21,6 +22,6 @@ from .quotes import (  # noqa: F401
 
 __all__ = [
     "Campaign", "CampaignQuerySet", "PaymentAdjustment", "PriceList", "PriceListItem", "PriceListQuerySet",
-    "QUOTE_TRANSITIONS", "DeliveryMethod", "Quote", "QuoteLine", "QuoteQuerySet", "QuoteRevision", "QuoteStatus",
+    "QUOTE", "QUOTE_TRANSITIONS", "DeliveryMethod", "Quote", "QuoteLine", "QuoteQuerySet", "QuoteRevision", "QuoteStatus",
     "QuoteStatusChange",
 ]

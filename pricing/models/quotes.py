@@ -10,8 +10,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.lifecycle import Lifecycle, StatusChange, status_fields
 from portal.money import DEFAULT_CURRENCY, quantize
 
+from ..errors import QuoteInvalidTransition
 from .prices import PaymentAdjustment
 
 HUNDRED = Decimal(100)
@@ -30,9 +32,10 @@ class QuoteStatus(models.TextChoices):
 
 
 S = QuoteStatus
-# The only moves a quote makes (design.md); every service moves it through pricing.services.quotes._move, which
-# checks this table and writes the history row. A sent, rejected or expired quote goes back to draft when staff
-# revise it: the next send is a new revision, the earlier ones stay as they were sent.
+# The only moves a quote makes (design.md); every service moves it through QUOTE.move() (below), which checks this
+# table, runs the hook points pricing.quote.guard / .moved and writes the history and audit rows. A sent, rejected
+# or expired quote goes back to draft when staff revise it: the next send is a new revision, the earlier ones stay as
+# they were sent.
 QUOTE_TRANSITIONS = {
     S.REQUESTED: {S.DRAFT},
     S.DRAFT: {S.SENT},
@@ -253,27 +256,22 @@ class QuoteRevision(models.Model):
         return self.snapshot.get("header", {}).get("valid_until")
 
 
-class QuoteStatusChange(models.Model):
-    """History of a quote's lifecycle: who moved it (for which dealer), when, from, to, note."""
+class QuoteStatusChange(StatusChange):
+    """History of a quote's lifecycle: who moved it (for which dealer), when, from, to, note, and the revision it was
+    at."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=10,
-                                   choices=QuoteStatus.choices, blank=True)
-    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=10, choices=QuoteStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+")
-    on_behalf = models.BooleanField(_("by an agent for the dealer"), default=False)
+    from_status, to_status = status_fields(QuoteStatus, 10)
     revision = models.PositiveIntegerField(_("revision"), default=0)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("quote status change")
         verbose_name_plural = _("quote status changes")
-        ordering = ["created_at", "id"]
 
-    def __str__(self):
-        from portal.captions import status_change_caption
 
-        return status_change_caption(from_label=self.get_from_status_display(),
-                                     to_label=self.get_to_status_display(), when=self.created_at, by=self.by)
+# The quote's lifecycle: every status write of a quote (request → draft → sent → accepted / rejected / expired →
+# ordered, by staff, the dealer, the nightly job) is QUOTE.move() on the locked row (pricing/services/quotes.py).
+QUOTE = Lifecycle(
+    "pricing.quote", statuses=QuoteStatus, transitions=QUOTE_TRANSITIONS, history=QuoteStatusChange,
+    history_of="quote", error=QuoteInvalidTransition,
+    refusal=_("A quote that is “%(current)s” cannot become “%(target)s”."))

@@ -10,15 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit, documents
+from portal.lifecycle import acting_user
 
+from .. import permissions
 from ..engine import price_lines
 from ..errors import InvalidQuoteHeader, ProductUnavailable, QuoteInvalidTransition, QuoteLineUnpriced, QuoteNoLines
-from ..models import DeliveryMethod, PaymentAdjustment, Quote, QuoteLine, QuoteRevision, QuoteStatus
+from ..models import QUOTE, DeliveryMethod, PaymentAdjustment, Quote, QuoteLine, QuoteRevision, QuoteStatus
 from ..models.quotes import EDITABLE
 from .quote_figures import build_snapshot, quote_figures
 from .quote_inputs import checked_quantity, clean_header, clean_lines
 from .quote_pdf import QUOTE_PDF, quote_language
-from .quotes import _lock, _move, _require_editor, _site_url, notify_dealer
+from .quotes import lock_quote, move_quote, notify_dealer, site_url
 
 S = QuoteStatus
 DEFAULT_VALIDITY_DAYS = 14
@@ -39,35 +41,36 @@ def draft_defaults(quote) -> dict:
     return defaults
 
 
-def _start_draft_locked(locked: Quote, *, by, note="") -> None:
+def _start_draft_locked(locked: Quote, *, actor, note="") -> None:
     """Move to draft (first work on a request, or revising a sent / rejected / expired quote) and fill the header's
     defaults the first time."""
+    QUOTE.check(locked.status, S.DRAFT)  # refused before anything is changed
     was = locked.status
-    _move(locked, to=S.DRAFT, by=by, note=note)
     method_before = locked.payment_method
-    for field, value in draft_defaults(locked).items():
+    defaults = draft_defaults(locked)
+    for field, value in defaults.items():
         setattr(locked, field, value)
     if locked.payment_method != method_before:
         _reprice(locked, list(locked.lines.all()))  # list prices follow the payment method (an adjustment may apply)
-    audit.record(actor=by, action="quote.revising" if was != S.REQUESTED else "quote.drafting", target=locked,
-                 dealer=locked.dealer, data={"from": was, "revision": locked.revision})
+    move_quote(locked, to=S.DRAFT, actor=actor, note=note, fields=[*defaults, "currency"],
+               audit_action="quote.revising" if was != S.REQUESTED else "quote.drafting",
+               audit_data={"revision": locked.revision})
 
 
-def start_draft(*, by, quote, note="") -> Quote:
+def start_draft(*, actor, quote, note="") -> Quote:
     """Staff (or the dealer's agent) start preparing a requested quote, or a new revision of a sent, rejected or
     expired one. A quote already in preparation is left as it is."""
-    _require_editor(by, quote.dealer)
+    permissions.require_editor(actor, quote.dealer)
     with transaction.atomic():
-        locked = _lock(quote)
+        locked = lock_quote(quote)
         if locked.status != S.DRAFT:
             if locked.status not in EDITABLE:
                 raise QuoteInvalidTransition(_("An accepted quote cannot be changed."))
-            _start_draft_locked(locked, by=by, note=note)
-            locked.save()
+            _start_draft_locked(locked, actor=actor, note=note)
     return locked
 
 
-def update_quote(*, by, quote, header: dict | None = None, lines=None) -> Quote:
+def update_quote(*, actor, quote, header: dict | None = None, lines=None) -> Quote:
     """Staff (or the dealer's assigned agent) change the header and/or the lines of a quote that is not accepted.
 
     `header`: any of HEADER_FIELDS. `lines`: the whole list as it should be — QuoteLineInput (or dicts / tuples of
@@ -75,15 +78,15 @@ def update_quote(*, by, quote, header: dict | None = None, lines=None) -> Quote:
     re-prices the lines concerned with the price engine (the list price); negotiated prices and discounts stay. A
     requested, sent, rejected or expired quote moves to draft: the next send is a new revision.
     """
-    _require_editor(by, quote.dealer)
+    permissions.require_editor(actor, quote.dealer)
     header = clean_header(header or {})
     clean = clean_lines(lines) if lines is not None else None
     with transaction.atomic():
-        locked = _lock(quote)
+        locked = lock_quote(quote)
         if locked.status not in EDITABLE:
             raise QuoteInvalidTransition(_("An accepted quote cannot be changed."))
         if locked.status != S.DRAFT:
-            _start_draft_locked(locked, by=by)
+            _start_draft_locked(locked, actor=actor)
         changed = [field for field, value in header.items() if getattr(locked, field) != value]
         method_changed = "payment_method" in changed
         for field in changed:
@@ -94,7 +97,7 @@ def update_quote(*, by, quote, header: dict | None = None, lines=None) -> Quote:
         line_changes = _apply_lines(locked, clean, reprice_all=method_changed) if clean is not None else {}
         locked.save()
         if changed or line_changes:
-            audit.record(actor=by, action="quote.updated", target=locked, dealer=locked.dealer,
+            audit.record(actor=acting_user(actor)[0], action="quote.updated", target=locked, dealer=locked.dealer,
                          data={"header": {f: str(header[f]) for f in changed}, **line_changes})
     return locked
 
@@ -176,18 +179,19 @@ def _check_sendable(locked: Quote, lines) -> None:
         raise InvalidQuoteHeader(_("Choose a delivery method."), field="delivery_method")
 
 
-def send_quote(*, by, quote) -> Quote:
+def send_quote(*, actor, quote) -> Quote:
     """Send the quote as its next revision: checks it (lines with prices and valid quantities, validity in the
     future, payment and delivery method), freezes the snapshot, asks for its PDF (rendered by a worker in the
     dealer's language) and mails the dealer's users who may accept it. A requested, sent, rejected or expired quote
     passes through draft (both moves in the history). Returns the quote; `quote.revision` is the new number."""
-    _require_editor(by, quote.dealer)
+    permissions.require_editor(actor, quote.dealer)
+    user, _on_behalf = acting_user(actor)
     with transaction.atomic():
-        locked = _lock(quote)
+        locked = lock_quote(quote)
         if locked.status not in EDITABLE:
             raise QuoteInvalidTransition(_("An accepted quote cannot be sent again."))
         if locked.status != S.DRAFT:
-            _start_draft_locked(locked, by=by)  # fills the header's defaults; rolled back if the checks refuse
+            _start_draft_locked(locked, actor=actor)  # fills the header's defaults; rolled back if the checks refuse
         lines = list(locked.lines.select_related("product"))
         _check_sendable(locked, lines)
         now = timezone.now()
@@ -195,8 +199,8 @@ def send_quote(*, by, quote) -> Quote:
             locked.quote_date = timezone.localdate()
         number = locked.revision + 1
         revision = QuoteRevision.objects.create(
-            quote=locked, number=number, sent_at=now, sent_by=by,
-            snapshot=build_snapshot(quote=locked, lines=lines, revision=number, sent_at=now, sent_by=by))
+            quote=locked, number=number, sent_at=now, sent_by=user,
+            snapshot=build_snapshot(quote=locked, lines=lines, revision=number, sent_at=now, sent_by=user))
         revision.document = documents.request_document(owner=revision, kind=QUOTE_PDF,
                                                        language=quote_language(locked.dealer))
         revision.save(update_fields=["document"])
@@ -205,12 +209,13 @@ def send_quote(*, by, quote) -> Quote:
         locked.rejection_reason = ""
         locked.decided_by = None
         locked.decided_at = None
-        _move(locked, to=S.SENT, by=by)
-        locked.save()
         _rows, totals = quote_figures(lines)
-        audit.record(actor=by, action="quote.sent", target=locked, dealer=locked.dealer, data={
-            "revision": number, "net": str(totals.net), "gross": str(totals.gross), "currency": locked.currency,
-            "valid_until": locked.valid_until.isoformat(), "document": revision.document.pk})
+        move_quote(locked, to=S.SENT, actor=actor,
+                   fields=["quote_date", "revision", "sent_at", "rejection_reason", "decided_by", "decided_at"],
+                   audit_action="quote.sent", audit_data={
+                       "revision": number, "net": str(totals.net), "gross": str(totals.gross),
+                       "currency": locked.currency, "valid_until": locked.valid_until.isoformat(),
+                       "document": revision.document.pk})
         notify_dealer(locked, "quote_sent", valid_until=locked.valid_until, net=totals.net, gross=totals.gross,
-                      currency=locked.currency, pdf_url=_site_url("quotes:revision_pdf", locked.number, number))
+                      currency=locked.currency, pdf_url=site_url("quotes:revision_pdf", locked.number, number))
     return locked

@@ -11,7 +11,7 @@ from django.utils import timezone
 from portal import audit
 
 from ..models import Quote, QuoteRevision, QuoteStatus
-from .quotes import _move, notify_dealer
+from .quotes import move_quote, notify_dealer
 
 S = QuoteStatus
 
@@ -31,10 +31,9 @@ def expire_quotes(*, today: datetime.date | None = None, ids=None) -> int:
                       .filter(pk=pk, status=S.SENT, valid_until__lt=today).first())
             if locked is None:
                 continue
-            _move(locked, to=S.EXPIRED, by=None, note=f"valid until {locked.valid_until.isoformat()}")
-            locked.save(update_fields=["status", "updated_at"])
-            audit.record(actor=None, action="quote.expired", target=locked, dealer=locked.dealer,
-                         data={"revision": locked.revision, "valid_until": locked.valid_until.isoformat()})
+            move_quote(locked, to=S.EXPIRED, actor=None, note=f"valid until {locked.valid_until.isoformat()}",
+                       audit_action="quote.expired",
+                       audit_data={"revision": locked.revision, "valid_until": locked.valid_until.isoformat()})
             notify_dealer(locked, "quote_expired", valid_until=locked.valid_until)
             expired += 1
     return expired

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from portal.documents import DocumentKind, register_kind
+from portal.documents import DocumentKind
 
 from .. import permissions
 from ..models import DeliveryMethod, PaymentAdjustment
@@ -79,11 +79,12 @@ def _title(revision) -> str:
                                                                  "revision": revision.number}
 
 
-register_kind(DocumentKind(
+# The quote PDF's document kind, registered in PricingConfig.ready().
+QUOTE_KIND = DocumentKind(
     name=QUOTE_PDF,
     template="pdf/quote.html",
     context=_context,
     title=_title,
     dealer=lambda revision: revision.quote.dealer,
     can_read=lambda user, revision: permissions.can_read_quote(user, revision.quote),
-))
+)

@@ -1,11 +1,11 @@
 """The quote lifecycle, one service per act: a dealer requests (request_quote, here), staff or the dealer's agent
 prepare and send revisions (start_draft, update_quote, send_quote in quote_drafts.py), the dealer accepts (accept_quote →
-an order through the order maker that the orders stage registers, here) or rejects (reject_quote). Every move goes
-through `_move`, which runs on the locked row, checks QUOTE_TRANSITIONS and writes the history row; audit rows and mails
-(outbox) are written in the same transaction as the change."""
+an order through the order maker that the orders stage registers on pricing.order_maker) or rejects (reject_quote).
+Every move goes through `move_quote`, the lifecycle kernel's QUOTE.move() on the locked row: it checks
+QUOTE_TRANSITIONS and writes the history and audit rows; mails (outbox) are written in the same transaction as the
+change. Who may do what is pricing/permissions.py's."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,22 +19,19 @@ from dealers.permissions import ORDER, ROLE_ABILITIES
 from portal import audit, locks, outbox
 from portal.numbering import next_number
 
-from .. import permissions
+from .. import hooks, permissions
 from ..engine import format_quantity, price_lines
 from ..errors import (
-    DealerNotApproved,
     InvalidQuoteHeader,
-    NoDealer,
     OrderingUnavailable,
     QuoteAlreadyAccepted,
     QuoteExpired,
     QuoteInvalidTransition,
     QuoteNoLines,
-    QuoteNotAllowed,
     QuoteTooManyLines,
     ReasonRequired,
 )
-from ..models import QUOTE_TRANSITIONS, Quote, QuoteLine, QuoteStatus, QuoteStatusChange
+from ..models import QUOTE, Quote, QuoteLine, QuoteStatus, QuoteStatusChange
 from .quote_inputs import (  # noqa: F401  (QuoteLineInput and HEADER_FIELDS are part of this module's interface)
     HEADER_FIELDS,
     MAX_LINES,
@@ -53,83 +50,36 @@ NUMBER_SERIES = "QUO"
 ORDER_ROLES = [role for role, abilities in ROLE_ABILITIES.items() if ORDER in abilities]
 
 
-# --- the order maker hook -------------------------------------------------------------------------------------------
+# --- the order maker -------------------------------------------------------------------------------------------------
 #
 # Pricing is an earlier stage than orders and must not import it. The orders app registers the function that turns an
-# accepted quote into an order (orders/apps.py ready()):
-#
-#     register_order_maker(fn)   where   fn(*, actor, quote, revision) -> order   (anything with `.number`)
-#
-# accept_quote calls it inside its own (durable) transaction, with the quote row locked (select_for_update) and still
-# `sent`; the order must be made at the prices of `revision.snapshot` (the revision the dealer accepts) for
-# `quote.dealer`, placed by `actor.user` (on behalf when `actor.on_behalf`). The maker may raise a DomainError (credit
-# limit, stock): the transaction rolls back and the quote stays sent. It must not commit on its own (no
-# `atomic(durable=True)` inside); its `on_commit` work runs after the acceptance commits. Afterwards the quote is
-# accepted → ordered with `order_number = order.number`.
-
-OrderMaker = Callable[..., object]
-_order_maker: OrderMaker | None = None
-
-
-def register_order_maker(fn: OrderMaker | None) -> OrderMaker | None:
-    """Register the order maker (None unregisters). Returns `fn`, so it can decorate the function."""
-    global _order_maker
-    _order_maker = fn
-    return fn
-
-
-def get_order_maker() -> OrderMaker | None:
-    return _order_maker
-
+# accepted quote into an order on the hook point pricing.order_maker (pricing/hooks.py, where its contract is written).
 
 def ordering_available() -> bool:
-    return _order_maker is not None
+    return bool(hooks.order_maker.functions)
 
 
-# --- who may, and moves ---------------------------------------------------------------------------------------------
+# --- locks and moves ------------------------------------------------------------------------------------------------
 
-def _require_dealer_actor(actor, allowed: Callable) -> None:
-    if actor is None or actor.dealer is None:
-        raise NoDealer(_("Choose a dealer to act for first."))
-    if not actor.dealer.is_approved:
-        raise DealerNotApproved(_("Your company is not approved; it cannot ask for quotes or order yet."))
-    if not allowed(actor):
-        raise QuoteNotAllowed(_("Your role does not allow this."))
-
-
-def _require_own(actor, quote) -> None:
-    if quote.dealer_id != actor.dealer.pk:
-        raise QuoteNotAllowed(_("This quote is not one of yours."))
-
-
-def _require_editor(by, dealer) -> None:
-    if not permissions.can_edit_quotes_of(by, dealer):
-        raise QuoteNotAllowed(_("Only staff, or a sales agent assigned to this dealer, may prepare its quotes."))
-
-
-def _lock(quote) -> Quote:
+def lock_quote(quote) -> Quote:
     """The quote row only, its dealer read along (portal/locks.py)."""
     return locks.quote(quote)
 
 
-def _move(locked: Quote, *, to, by, on_behalf=False, note="") -> None:
-    """Check the transitions table and write the history row; the caller saves the locked row."""
-    current = S(locked.status)
-    if to not in QUOTE_TRANSITIONS[current]:
-        raise QuoteInvalidTransition(_("A quote that is “%(current)s” cannot become “%(target)s”.")
-                                     % {"current": current.label, "target": S(to).label})
-    locked.status = to
-    QuoteStatusChange.objects.create(quote=locked, from_status=current, to_status=to, by=by, on_behalf=on_behalf,
-                                     revision=locked.revision, note=note)
+def move_quote(locked: Quote, *, to, actor, note="", fields=(), audit_action=None, audit_data=None) -> None:
+    """Move the locked quote with the lifecycle kernel (QUOTE.move): checks the transitions table, saves the status
+    with `fields`, writes the history row (at the quote's revision) and the audit row."""
+    QUOTE.move(locked, to=to, actor=actor, note=note, fields=fields, history={"revision": locked.revision},
+               audit_action=audit_action, audit_data=audit_data, dealer=locked.dealer)
 
 
-def _site_url(name, *args) -> str:
+def site_url(name, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
 def _mail_context(quote, **extra) -> dict:
     return {"number": quote.number, "dealer_name": str(quote.dealer), "dealer_code": quote.dealer.code or "",
-            "revision": quote.revision, "quote_url": _site_url("quotes:detail", quote.number), **extra}
+            "revision": quote.revision, "quote_url": site_url("quotes:detail", quote.number), **extra}
 
 
 def order_recipients(dealer):
@@ -158,7 +108,7 @@ def request_quote(*, actor, lines, note="", requested_delivery_date=None) -> Quo
     """A dealer (or its agent) asks for a quote for `lines` [(product or product id, quantity), …]. Quantities obey
     the one quantity rule (a product given twice is one line with the summed quantity); lines start at the price
     engine's price for the dealer. Staff are mailed. Returns the quote (status requested, a QUO-… number)."""
-    _require_dealer_actor(actor, permissions.can_request_quote)
+    permissions.require_dealer_ability(actor, permissions.can_request_quote)
     lines = list(lines or [])
     if not lines:
         raise QuoteNoLines(_("Add at least one product to ask for a quote."), field="lines")
@@ -197,7 +147,7 @@ def request_quote(*, actor, lines, note="", requested_delivery_date=None) -> Quo
         outbox.notify_staff(template="quote_requested", context=_mail_context(
             quote, placed_by=_who(actor), lines=len(quantities), note=quote.request_note,
             requested_delivery_date=requested_delivery_date,
-            edit_url=_site_url("quotes:edit", quote.number)))
+            edit_url=site_url("quotes:edit", quote.number)))
     return quote
 
 
@@ -213,18 +163,16 @@ def accept_quote(*, actor, quote, idempotency_key=None) -> Quote:
     QuoteAlreadyAccepted (409, naming the order) — unless it repeats the first one's `idempotency_key`, which returns
     the accepted quote unchanged (a double click, a reload, an API retry). Raises OrderingUnavailable when no order
     maker is registered."""
-    _require_dealer_actor(actor, permissions.can_decide_quote)
-    _require_own(actor, quote)
+    permissions.require_decider(actor, quote)
     key = (idempotency_key or "").strip()[:100]
-    maker = _order_maker
-    if maker is None:
+    if not ordering_available():
         raise OrderingUnavailable(_("Ordering is not available yet; please contact your sales representative."))
     today = timezone.localdate()
     # Durable: it makes an order, so when it returns the order is committed (never part of a caller's transaction).
     with transaction.atomic(durable=True):
         # The lock order (portal/locks.py): the credit account the order will be decided on, then the quote.
         locks.credit_account(actor.dealer)
-        locked = _lock(quote)
+        locked = lock_quote(quote)
         if locked.status in (S.ACCEPTED, S.ORDERED):
             if key and key == locked.accept_idempotency_key:
                 return locked
@@ -240,20 +188,21 @@ def accept_quote(*, actor, quote, idempotency_key=None) -> Quote:
         revision = locked.revisions.get(number=locked.revision)
         # The catalog's availability rule, with the reason per line, before the order maker's last guard.
         require_quote_deliverable(list(locked.lines.select_related("product")))
-        order = maker(actor=actor, quote=locked, revision=revision)
+        order = hooks.order_maker.call(actor=actor, quote=locked, revision=revision)
         order_number = str(getattr(order, "number", "") or "")
         if not order_number:
             raise RuntimeError("The order maker must return an order with a `number`.")
-        _move(locked, to=S.ACCEPTED, by=actor.user, on_behalf=actor.on_behalf, note=f"rev. {locked.revision}")
-        _move(locked, to=S.ORDERED, by=actor.user, on_behalf=actor.on_behalf, note=order_number)
         locked.order_number = order_number
         locked.decided_by = actor.user
         locked.decided_at = timezone.now()
         locked.accept_idempotency_key = key
-        locked.save()
-        audit.record(actor=actor.user, action="quote.accepted", target=locked, dealer=locked.dealer,
-                     data=actor.audit_data(revision=locked.revision, order=order_number, gross=revision.totals.get(
-                         "gross"), currency=locked.currency))
+        move_quote(locked, to=S.ACCEPTED, actor=actor, note=f"rev. {locked.revision}",
+                   fields=["order_number", "decided_by", "decided_at", "accept_idempotency_key"],
+                   audit_action="quote.accepted", audit_data={
+                       "revision": locked.revision, "order": order_number, "gross": revision.totals.get("gross"),
+                       "currency": locked.currency})
+        move_quote(locked, to=S.ORDERED, actor=actor, note=order_number, audit_action="quote.ordered",
+                   audit_data={"order": order_number})
         outbox.notify_staff(template="quote_accepted", context=_mail_context(
             locked, by=_who(actor), order_number=order_number, gross=revision.totals.get("gross"),
             currency=locked.currency))
@@ -262,25 +211,23 @@ def accept_quote(*, actor, quote, idempotency_key=None) -> Quote:
 
 def reject_quote(*, actor, quote, reason) -> Quote:
     """The dealer rejects the sent quote with a reason (required); staff are mailed and may send a new revision."""
-    _require_dealer_actor(actor, permissions.can_decide_quote)
-    _require_own(actor, quote)
+    permissions.require_decider(actor, quote)
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired(_("Please say why you reject the quote; it helps us make a better offer."),
                              field="reason")
     reason = reason[:2000]
     with transaction.atomic():
-        locked = _lock(quote)
+        locked = lock_quote(quote)
         if locked.status != S.SENT:
             raise QuoteInvalidTransition(_("Only a sent quote can be rejected; this one is “%(status)s”.")
                                          % {"status": locked.get_status_display()})
-        _move(locked, to=S.REJECTED, by=actor.user, on_behalf=actor.on_behalf, note=reason)
         locked.rejection_reason = reason
         locked.decided_by = actor.user
         locked.decided_at = timezone.now()
-        locked.save()
-        audit.record(actor=actor.user, action="quote.rejected", target=locked, dealer=locked.dealer,
-                     data=actor.audit_data(revision=locked.revision, reason=reason))
+        move_quote(locked, to=S.REJECTED, actor=actor, note=reason,
+                   fields=["rejection_reason", "decided_by", "decided_at"], audit_action="quote.rejected",
+                   audit_data={"revision": locked.revision, "reason": reason})
         outbox.notify_staff(template="quote_rejected", context=_mail_context(
-            locked, by=_who(actor), reason=reason, edit_url=_site_url("quotes:edit", locked.number)))
+            locked, by=_who(actor), reason=reason, edit_url=site_url("quotes:edit", locked.number)))
     return locked

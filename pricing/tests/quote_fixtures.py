@@ -57,12 +57,10 @@ def order_maker():
 
 
 @pytest.fixture
-def no_order_maker(monkeypatch):
-    # Nobody registered on pricing.order_maker (the orders stage not installed). The kernel's registered() always
-    # registers one function; emptying the point's list for the test is the way to have none (see
-    # /tmp/kernel-requests.md: an `unregistered()` for tests).
-    monkeypatch.setattr(pricing_hooks.order_maker, "_functions", [])
-    yield
+def no_order_maker():
+    """Nobody registered on pricing.order_maker (the orders stage not installed)."""
+    with pricing_hooks.order_maker.unregistered():
+        yield
 
 
 # Overrides the root `market` and `panel`: the quote tests' products are in pricing's sub-category, with Q- SKUs.

@@ -83,7 +83,7 @@ def test_price_calculator_prices_lines_with_campaign_and_payment_method(priced, 
 def test_price_calculator_refuses_unknown_skus_and_bad_quantities(priced, dealer):
     client = client_for(DealerUserFactory(dealer=dealer))
     unknown = client.post("/api/v1/prices/calculate/", {"lines": [{"sku": "NOPE", "quantity": "1"}]}, format="json")
-    assert unknown.status_code == 400 and unknown.json()["code"] == "pricing.unknown_sku"
+    assert unknown.status_code == 400 and unknown.json()["code"] == "catalog.unknown_sku"
     bad = client.post("/api/v1/prices/calculate/", {"lines": [{"sku": priced.sku, "quantity": "-1"}]}, format="json")
     assert bad.status_code == 400 and "lines" in bad.json()["fields"]
 

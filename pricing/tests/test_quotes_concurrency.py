@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from portal.errors import DomainError
+from pricing import hooks as pricing_hooks
 from pricing import services
 from pricing.models import Quote
 
@@ -18,11 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def slow_order_maker():
     """An order maker that takes a while, so both acceptances are surely in flight at once."""
-    previous = services.get_order_maker()
     maker = FakeOrderMaker(delay=0.4)
-    services.register_order_maker(maker)
-    yield maker
-    services.register_order_maker(previous)
+    with pricing_hooks.order_maker.registered(maker):
+        yield maker
 
 
 def accept_in_parallel(calls):

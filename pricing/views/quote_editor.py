@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from catalog import skus as sku_lines
 from catalog.availability import EXACT, availability
-from portal.errors import DomainError
+from catalog.errors import UnknownSku
+from portal.errors import DomainError, add_to_form
 from portal.paging import paginate
 
 from .. import permissions, quote_selectors, services
@@ -43,7 +44,7 @@ def work_list(request):
     filters = {"status": request.GET.get("status", ""), "q": request.GET.get("q", "").strip(),
                "dealer": request.GET.get("dealer", "").strip()}
     return render(request, "pricing/quotes/work.html", {
-        **paginate(request, quote_selectors.list_quotes_to_work_on(request.user, filters), PER_PAGE),
+        **paginate(request, quote_selectors.list_quotes_to_work_on(user=request.user, filters=filters), PER_PAGE),
         "filters": filters,
         "statuses": [("", _("To prepare")), ("open", _("Open"))] + list(QuoteStatus.choices)})
 
@@ -74,7 +75,7 @@ def _wanted_lines(line_forms, new_forms):
     for form in additions:
         product = found.get(form.cleaned_data["sku"].strip().upper())
         if product is None:
-            form.add_error("sku", _("Unknown SKU: %(skus)s") % {"skus": form.cleaned_data["sku"]})
+            add_to_form(form, UnknownSku(_("Unknown SKU: %(skus)s") % {"skus": form.cleaned_data["sku"]}, field="sku"))
             ok = False
             continue
         wanted.append(QuoteLineInput(product=product.pk,
@@ -86,7 +87,7 @@ def _wanted_lines(line_forms, new_forms):
 
 @staff_quote_page
 def quote_edit(request, number):
-    quote = quote_selectors.get_quote_for_editing(request.user, number)
+    quote = quote_selectors.get_quote_for_editing(user=request.user, number=number)
     lines = list(quote.lines.all())
     error = None
     if request.method == "POST" and quote.is_editable:
@@ -97,7 +98,7 @@ def quote_edit(request, number):
             wanted = _wanted_lines(line_forms, new_forms)
             if wanted is not None:
                 try:
-                    quote = services.update_quote(by=request.user, quote=quote, header=header_form.cleaned_data,
+                    quote = services.update_quote(actor=request.user, quote=quote, header=header_form.cleaned_data,
                                                   lines=wanted)
                 except DomainError as exc:
                     error = exc
@@ -113,7 +114,7 @@ def quote_edit(request, number):
     for line in lines:
         line.availability = availability(line.product, line.quantity, display=EXACT)
     if error is not None and error.field in header_form.fields:
-        header_form.add_error(error.field, str(error.message))
+        add_to_form(header_form, error)
         error = None
     revisions = [{"revision": revision, "snapshot": snapshot_context(revision.snapshot)}
                  for revision in quote.revision_list]
@@ -136,7 +137,7 @@ def _after_save(request, quote):
                          % {"items": problem_text(problems)})
         return redirect("quotes:edit", quote.number)
     try:
-        quote = services.send_quote(by=request.user, quote=quote)
+        quote = services.send_quote(actor=request.user, quote=quote)
     except DomainError as exc:
         messages.error(request, _("Saved, but not sent: %(error)s") % {"error": exc.message})
     else:

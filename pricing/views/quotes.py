@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from catalog import selectors as catalog_selectors
 from catalog import skus as sku_lines
 from catalog.availability import EXACT
+from catalog.errors import unknown_skus
 from dealers.permissions import CART, ORDER
 from dealers.views import dealer_page
 from portal import documents, uploads
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 from portal.models import Document
 from portal.paging import paginate
 
@@ -27,10 +28,6 @@ from ..services.quote_stock import quote_stock_problems
 PER_PAGE = 25
 quote_page = dealer_page(ability=CART)
 decision_page = dealer_page(ability=ORDER)
-
-
-def _form_error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _status_choices():
@@ -49,7 +46,7 @@ def quote_list(request):
 @quote_page
 def _dealer_quote_list(request):
     filters = {"status": request.GET.get("status", ""), "q": request.GET.get("q", "").strip()}
-    paging = paginate(request, quote_selectors.list_quotes(request.actor, filters), PER_PAGE)
+    paging = paginate(request, quote_selectors.list_quotes(actor=request.actor, filters=filters), PER_PAGE)
     rows = [{"quote": quote, "latest": quote.revision_list[0] if quote.revision_list else None}
             for quote in paging["page"]]
     return render(request, "pricing/quotes/list.html", {
@@ -65,7 +62,7 @@ def _lines_of_request(form):
                                             "order_multiple", "vat_rate"])
     unknown = [sku for sku, _q in wanted if sku.upper() not in found]
     if unknown:
-        form.add_error("lines", _("Unknown SKU: %(skus)s") % {"skus": ", ".join(dict.fromkeys(unknown))})
+        add_to_form(form, unknown_skus(unknown))
         return None
     return [(found[sku.upper()], quantity if quantity is not None else found[sku.upper()].min_order_quantity)
             for sku, quantity in wanted]
@@ -84,7 +81,7 @@ def quote_new(request):
                     actor=request.actor, lines=lines, note=form.cleaned_data["note"],
                     requested_delivery_date=form.cleaned_data["requested_delivery_date"])
             except DomainError as exc:
-                _form_error(form, exc)
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Quote request %(number)s sent. We will prepare your quote and let you "
                                             "know by e-mail.") % {"number": quote.number})
@@ -106,8 +103,8 @@ def _decision_context(request, quote):
                                               display=EXACT if actor.is_staff else None)
     return {
         "stock_problems": stock_problems,
-        "can_decide": permissions.can_decide_quote(actor) and quote.is_acceptable_on(today),
-        "can_reject": permissions.can_decide_quote(actor) and quote.status == QuoteStatus.SENT,
+        "can_decide": permissions.may_accept_quote(actor, quote, today=today),
+        "can_reject": permissions.may_reject_quote(actor, quote),
         "expired_unmarked": quote.status == QuoteStatus.SENT and not quote.is_acceptable_on(today),
         "ordering_available": services.ordering_available(),
     }
@@ -124,7 +121,7 @@ def quote_detail(request, number):
 
 @quote_page
 def _dealer_quote_detail(request, number):
-    quote = quote_selectors.get_quote(request.actor, number)
+    quote = quote_selectors.get_quote(actor=request.actor, number=number)
     revisions = _revision_rows(quote)
     return render(request, "pricing/quotes/detail.html", {
         "quote": quote, "revisions": revisions, "latest": revisions[0] if revisions else None,
@@ -136,7 +133,7 @@ def _dealer_quote_detail(request, number):
 @quote_page
 def quote_revision(request, number, revision):
     """One revision exactly as it was sent (earlier revisions stay readable)."""
-    found = quote_selectors.get_revision(request.actor, number, revision)
+    found = quote_selectors.get_revision(actor=request.actor, number=number, revision=revision)
     return render(request, "pricing/quotes/revision.html", {
         "quote": found.quote, "revision": found, "snapshot": snapshot_context(found.snapshot)})
 
@@ -145,7 +142,7 @@ def quote_revision(request, number, revision):
 def quote_revision_pdf(request, number, revision):
     """The PDF of a revision for whom can_read_quote lets through (the dealer's roles that see quotes, its assigned
     agents, staff who edit or view quotes): 403 for the dealer's other roles, 404 for anyone else."""
-    found = quote_selectors.get_revision_by_number(number, revision)
+    found = quote_selectors.get_revision_by_number(number=number, revision=revision)
     documents.check_download(request.user, QUOTE_PDF, found, dealer_id=found.quote.dealer_id)
     actor = request.actor
     back = "quotes:detail" if actor.dealer is not None and actor.dealer.pk == found.quote.dealer_id else "quotes:edit"
@@ -160,7 +157,7 @@ def quote_revision_pdf(request, number, revision):
 @decision_page
 def quote_accept(request, number):
     """A confirmation page; the POST accepts (a key made when the page was shown makes a double submit harmless)."""
-    quote = quote_selectors.get_quote(request.actor, number)
+    quote = quote_selectors.get_quote(actor=request.actor, number=number)
     if request.method == "POST":
         form = AcceptQuoteForm(request.POST)
         if form.is_valid():
@@ -183,14 +180,14 @@ def quote_accept(request, number):
 
 @decision_page
 def quote_reject(request, number):
-    quote = quote_selectors.get_quote(request.actor, number)
+    quote = quote_selectors.get_quote(actor=request.actor, number=number)
     form = RejectQuoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.reject_quote(actor=request.actor, quote=quote, reason=form.cleaned_data["reason"])
         except DomainError as exc:
             if exc.field == "reason":
-                _form_error(form, exc)
+                add_to_form(form, exc)
             else:
                 messages.error(request, str(exc.message))
                 return redirect("quotes:detail", quote.number)

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 status = self._run_queued(kind, path, by)
             else:
                 try:
-                    result = import_file(kind=kind, path=path, by=by, progress=self._draw)
+                    result = import_file(kind=kind, path=path, actor=by, progress=self._draw)
                 except FileNotFoundError:
                     raise CommandError(_("No such file: %(path)s") % {"path": path})
                 status = {"phase": "done", "result": result.as_dict()}
@@ -71,7 +71,7 @@ class Command(BaseCommand):
 
     def _run_queued(self, kind, path, by):
         with transaction.atomic():
-            job_id = start_import(kind=kind, uploaded_file_path=path, by=by)
+            job_id = start_import(kind=kind, uploaded_file_path=path, actor=by)
         self.stdout.write(_("Job %(job)s queued.") % {"job": job_id})
         while True:
             status = import_status(job_id)
