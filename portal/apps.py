@@ -8,4 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import documents  # noqa: F401  registers the kernel's own document kinds
+        from . import documents
+
+        # The kernel's own document kind (a specimen page staff render to check the letterhead and fonts).
+        documents.register_kind(documents.SPECIMEN)

@@ -41,8 +41,20 @@ _KINDS: dict[str, DocumentKind] = {}
 
 
 def register_kind(kind: DocumentKind) -> None:
+    """Make a kind known to every process (web and worker). Called in the owning app's AppConfig.ready(), never as an
+    import side effect; `manage.py hooks` lists what is registered."""
     _KINDS[kind.name] = kind
-    register_access(kind.name, kind.can_read or _staff_only)
+    _ACCESS[kind.name] = kind.can_read or _staff_only  # as register_access() would
+
+
+def registered_kinds() -> list[DocumentKind]:
+    """Every rendered document kind, by name."""
+    return [_KINDS[name] for name in sorted(_KINDS)]
+
+
+def registered_access() -> dict[str, Callable[[object, object], bool]]:
+    """Every file kind a download view serves and its permission function (rendered kinds included), by name."""
+    return {name: _ACCESS[name] for name in sorted(_ACCESS)}
 
 
 # --- Who may download a file ------------------------------------------------------------------------------------------
@@ -204,12 +216,10 @@ SPECIMEN_LINES = [
     ("zh-hans", "您的订单报价：感谢您的惠顾。"),
 ]
 
-register_kind(
-    DocumentKind(
-        name="portal.specimen",
-        template="pdf/specimen.html",
-        context=lambda owner: {"requested_by": owner, "lines": SPECIMEN_LINES},
-        title=lambda owner: _("Letterhead and font specimen"),
-        can_read=_staff_only,
-    )
+SPECIMEN = DocumentKind(
+    name="portal.specimen",
+    template="pdf/specimen.html",
+    context=lambda owner: {"requested_by": owner, "lines": SPECIMEN_LINES},
+    title=lambda owner: _("Letterhead and font specimen"),
+    can_read=_staff_only,
 )

@@ -78,3 +78,24 @@ def test_anonymous_and_other_users_get_404(client):
     assert client.get(url).status_code == 302  # to the login page
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
+
+
+def test_every_app_registers_its_document_kinds_in_ready_and_manage_hooks_lists_them():
+    """Kinds are registered in each app's AppConfig.ready() (not as a side effect of importing a services module),
+    so every process knows them; `manage.py hooks` lists them after the hook points."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    kinds = {kind.name: kind.template for kind in documents.registered_kinds()}
+    assert kinds == {"payments.invoice": "pdf/invoice.html", "portal.specimen": "pdf/specimen.html",
+                     "pricing.quote": "pdf/quote.html"}
+    files = set(documents.registered_access())
+    assert files == set(kinds) | {"dealers.document", "orders.return_photo", "payments.statement"}
+
+    out = StringIO()
+    call_command("hooks", stdout=out)
+    listing = out.getvalue().split("Document kinds", 1)[1]
+    for name in files:
+        assert f"  {name}" in listing
+    assert "orders.permissions" in listing or "orders.apps" in listing  # who may download a return photo
