@@ -62,8 +62,13 @@ class PaymentsConfig(AppConfig):
 
         RETURN.moved.register(credit_note_from_return)
 
-        # A statement PDF is downloaded by whom the statement's permission function lets through.
-        from portal.documents import register_access
+        # The invoice PDF's document kind (known to every process: the worker renders it); a statement PDF is
+        # downloaded by whom the statement's permission function lets through.
+        from portal.documents import register_access, register_kind
+
+        from .services.invoices import INVOICE_KIND
+
+        register_kind(INVOICE_KIND)
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .permissions import STATEMENT, can_read_statement

@@ -20,7 +20,7 @@ from dealers.models import Role
 from dealers.selectors import list_users_who_may
 from orders.models import OrderStatus, PaymentMethod
 from portal import audit, locks, outbox
-from portal.documents import DocumentKind, register_kind, request_document
+from portal.documents import DocumentKind, request_document
 from portal.lifecycle import acting_user
 from portal.money import CENT
 
@@ -30,7 +30,7 @@ from ..models import INVOICE, ZERO, Invoice, InvoiceInstallment, InvoiceLine, In
 from .allocation import lock_rows, settle_order_payments_unchecked
 from .credit import account_of
 
-__all__ = ["INVOICE_PDF", "add_months", "billing_lines", "dealer_language", "invoice_context",
+__all__ = ["INVOICE_KIND", "INVOICE_PDF", "add_months", "billing_lines", "dealer_language", "invoice_context",
            "invoice_on_status_changed", "invoice_recipients", "invoice_url", "issue_invoice", "split_installments",
            "void_invoice"]
 
@@ -235,11 +235,12 @@ def invoice_context(invoice) -> dict:
     }
 
 
-register_kind(DocumentKind(
+# The invoice PDF's document kind, registered in PaymentsConfig.ready().
+INVOICE_KIND = DocumentKind(
     name=INVOICE_PDF,
     template="pdf/invoice.html",
     context=invoice_context,
     title=lambda invoice: gettext("Invoice %(number)s") % {"number": invoice.number},
     dealer=lambda invoice: invoice.dealer,
     can_read=lambda user, invoice: permissions.can_read_invoice(user, invoice),
-))
+)
