@@ -13,7 +13,8 @@ USERS = 8
 def seed():
     from catalog.models import Category, Product
     from dealers.models import Address, Dealer, Role, User
-    from orders.models import Order
+    from orders.models import Order, OrderStatus
+    from orders.services import set_status, staff_moves
     from payments.models import CreditAccount
     from portal.api_tokens import create_api_token
     from pricing.models import PriceList, PriceListItem
@@ -30,13 +31,16 @@ def seed():
         legal_name="Kredi Bayi A.Ş.", tax_office="Merkez", sector="electrical", employees="10-49",
         annual_revenue="5-25m", phone="1", email="credit@example.com", address_line="x", city="Ankara",
         status=Dealer.Status.APPROVED, code="CRDT01"))
-    Order.objects.filter(dealer=dealer).update(status="cancelled")  # a fresh start: earlier runs count no more
     CreditAccount.objects.update_or_create(dealer=dealer, defaults={"credit_limit": LIMIT, "on_hold": False})
     for kind in (Address.Kind.SHIPPING, Address.Kind.BILLING):
         Address.objects.get_or_create(dealer=dealer, kind=kind, is_default=True,
                                       defaults={"label": "Depo", "line1": "Sanayi 1", "city": "Ankara"})
     staff = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
         "bench-admin@example.com", "bench-pass-2026")
+    # A fresh start: earlier runs' orders count no more (cancelled by staff, through the order's lifecycle).
+    cancellable = [s for s in OrderStatus if OrderStatus.CANCELLED in staff_moves(s)]
+    for order in Order.objects.filter(dealer=dealer, status__in=cancellable):
+        set_status(actor=staff, order=order, status=OrderStatus.CANCELLED)
     tokens = []
     for n in range(USERS):
         user = User.objects.filter(email=f"credit{n}@example.com").first() or User.objects.create_user(

@@ -91,6 +91,7 @@ from portal.admin import (  # noqa: E402
 )
 from portal.errors import DomainError  # noqa: E402
 
+from . import permissions  # noqa: E402
 from .models import (  # noqa: E402
     Order,
     OrderLine,
@@ -98,7 +99,6 @@ from .models import (  # noqa: E402
     OrderStatusChange,
     ReturnPhoto,
     ReturnRequest,
-    ReturnStatus,
     SubStatus,
 )
 from .services import changes, returns  # noqa: E402
@@ -241,7 +241,7 @@ class OrderAdmin(StatusMovesAdmin):
         return OrderMoveForm(request.POST if request.method == "POST" else None, to_status=move.name)
 
     def perform_move(self, request, obj, move, data):
-        changes.set_status(by=request.user, order=obj, status=move.name, sub_status=data.get("sub_status"),
+        changes.set_status(actor=request.user, order=obj, status=move.name, sub_status=data.get("sub_status"),
                            note=(data.get("note") or "").strip(),
                            note_internal=data.get("note_visibility") == NOTE_INTERNAL)
 
@@ -258,7 +258,7 @@ class OrderAdmin(StatusMovesAdmin):
         done, skipped = 0, []
         for order in orders:
             try:
-                changes.set_status(by=request.user, order=order, **values)
+                changes.set_status(actor=request.user, order=order, **values)
             except DomainError as exc:
                 skipped.append(f"{order}: {exc.message}")
             else:
@@ -307,7 +307,7 @@ class ReturnPhotoInline(admin.TabularInline):
 
         if not obj.pk or not obj.image:
             return "-"
-        url = return_photo_url(obj)
+        url = return_photo_url(photo=obj)
         return format_html('<a href="{}" class="return-photo"><img src="{}" alt="{}" width="120"></a>', url, url,
                            _("photo"))
 
@@ -333,9 +333,9 @@ class ReturnRequestAdmin(StatusMovesAdmin):
     actions = ["approve_selected", "reject_selected"]
     qty = quantity_with_unit_field(_("quantity"), unit="line.unit")
 
-    # A return is decided once, from "requested" (returns._decide checks it again under its lock).
+    # A return is decided once, from "requested" (the service checks it again under its lock).
     def status_moves(self, request, obj):
-        if obj.status != ReturnStatus.REQUESTED:
+        if not permissions.can_decide_return(request.user, obj):
             return []
         return [
             AdminMove(name="approve", label=_("Approve the return"), form=DecisionNoteForm,
@@ -347,7 +347,7 @@ class ReturnRequestAdmin(StatusMovesAdmin):
 
     def perform_move(self, request, obj, move, data):
         service = returns.approve_return if move.name == "approve" else returns.reject_return
-        service(by=request.user, rma=obj, note=data.get("note", ""))
+        service(actor=request.user, rma=obj, note=data.get("note", ""))
 
     def has_add_permission(self, request):
         return False
@@ -361,7 +361,7 @@ class ReturnRequestAdmin(StatusMovesAdmin):
             done, skipped = 0, []
             for rma in queryset:
                 try:
-                    service(by=request.user, rma=rma, note=form.cleaned_data["note"])
+                    service(actor=request.user, rma=rma, note=form.cleaned_data["note"])
                 except DomainError as exc:
                     skipped.append(f"{rma}: {exc.message}")
                 else:

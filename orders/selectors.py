@@ -83,7 +83,7 @@ def price_rows(*, actor, lines, on=None, payment_method=None, installments=1) ->
                          payment_method=payment_method, installments=installments) if lines else []
     display = EXACT if actor.is_staff else None
     rows = []
-    for line, price in zip(lines, priced):
+    for line, price in zip(lines, priced, strict=True):
         stock = availability(line.product, line.quantity, display=display)
         rows.append(Row(line=line, price=price, problem=_problem(line, price, stock), availability=stock))
     return PricedLines(rows=rows, totals=summarize(priced))
@@ -106,7 +106,7 @@ def get_cart_view(*, actor, on=None, payment_method=None, installments=1) -> Car
     return CartView(rows=priced.rows, totals=priced.totals, cart=lines[0].cart if lines else None)
 
 
-def cart_count_key(user_id, dealer_id) -> str:
+def cart_count_key(*, user_id, dealer_id) -> str:
     return f"orders:cart-count:{user_id}:{dealer_id}"
 
 
@@ -115,7 +115,7 @@ def count_cart_lines(*, actor) -> int:
     and forgotten whenever a line of that cart is saved or deleted (orders.apps connects the signals)."""
     from django.core.cache import cache
 
-    key = cart_count_key(actor.user.pk, actor.dealer.pk)
+    key = cart_count_key(user_id=actor.user.pk, dealer_id=actor.dealer.pk)
     count = cache.get(key)
     if count is None:
         count = CartLine.objects.of(actor).count()
@@ -128,24 +128,24 @@ def forget_cart_count(sender, instance, **kwargs) -> None:
     from django.db import transaction
 
     cart = instance._state.fields_cache.get("cart")
-    owner = (cart.user_id, cart.dealer_id) if cart is not None else cache.get(cart_owner_key(instance.cart_id))
+    owner = (cart.user_id, cart.dealer_id) if cart is not None else cache.get(cart_owner_key(cart_id=instance.cart_id))
     if owner is None:
         owner = Cart.objects.filter(pk=instance.cart_id).values_list("user_id", "dealer_id").first()
     if owner:
-        key = cart_count_key(*owner)
+        key = cart_count_key(user_id=owner[0], dealer_id=owner[1])
         cache.delete(key)
         transaction.on_commit(lambda: cache.delete(key))
 
 
-def cart_owner_key(cart_id) -> str:
+def cart_owner_key(*, cart_id) -> str:
     return f"orders:cart-owner:{cart_id}"
 
 
-def remember_cart_owner(cart) -> None:
+def remember_cart_owner(*, cart) -> None:
     """Which user and dealer a cart belongs to never changes: kept so forgetting its count needs no query."""
     from django.core.cache import cache
 
-    cache.set(cart_owner_key(cart.pk), (cart.user_id, cart.dealer_id), None)
+    cache.set(cart_owner_key(cart_id=cart.pk), (cart.user_id, cart.dealer_id), None)
 
 
 def get_cart_line(*, actor, pk) -> CartLine:
@@ -231,7 +231,7 @@ def get_order(*, actor, number):
         dealer=actor.dealer, number=number)
 
 
-def dealer_history(order) -> list:
+def dealer_history(*, order) -> list:
     """The moves a dealer sees: sub-statuses hidden from dealers are left out."""
     return [change for change in order.history.all() if change.visible_to_dealer()]
 
@@ -251,7 +251,7 @@ def list_returns(*, actor, order):
         "photos")
 
 
-def get_return_photo(token):
+def get_return_photo(*, token):
     """A return's photo by the signed id of its download URL (404 for a forged one); who may see it is
     permissions.can_read_return's to say."""
     from django.http import Http404
@@ -268,7 +268,7 @@ def get_return_photo(token):
     return get_object_or_404(ReturnPhoto.objects.select_related("return_request__order__dealer"), pk=int(pk))
 
 
-def return_photo_url(photo) -> str:
+def return_photo_url(*, photo) -> str:
     from django.urls import reverse
 
     from portal.documents import sign_id

@@ -78,7 +78,7 @@ class OrderDetailSerializer(OrderSerializer):
         fields = OrderSerializer.Meta.fields + ["lines", "history", "shipping_address", "billing_address"]
 
     def get_history(self, order) -> list:
-        return HistorySerializer(selectors.dealer_history(order), many=True).data
+        return HistorySerializer(selectors.dealer_history(order=order), many=True).data
 
 
 class OrderLineInSerializer(CartLineInSerializer):
@@ -149,9 +149,10 @@ class OrdersView(OrderAccessMixin, APIView):
         return paginator.get_paginated_response(OrderSerializer(page, many=True).data)
 
     @extend_schema(request=PlaceOrderSerializer, parameters=[IDEMPOTENCY],
-                   responses={201: OrderDetailSerializer, 400: INVALID, 403: FORBIDDEN, 409: CONFLICT,
+                   responses={201: OrderDetailSerializer, 200: OrderDetailSerializer, 400: INVALID, 403: FORBIDDEN, 409: CONFLICT,
                               422: CONFLICT},
-                   description="Places an order (201); the same `Idempotency-Key` again answers that first response. "
+                   description="Places an order (201); the same `Idempotency-Key` again answers that first response "
+                               "(a request that finds the order its key placed answers 200). "
                                "A buyer's order above its limit waits for approval (`pending_approval`). "
                                "Refusals: `catalog.out_of_stock` (409), `orders.unpriced_product` (409), quantity "
                                "rules (400).")
@@ -165,12 +166,15 @@ class OrdersView(OrderAccessMixin, APIView):
         checkout = ordering.Checkout(**values)
         key = request.idempotency_key  # one per claimed Idempotency-Key (portal/idempotency.py)
         if lines is None:
-            order = ordering.checkout_cart(actor=self.actor, checkout=checkout, idempotency_key=key)
+            order, created = ordering.checkout_cart_or_find(actor=self.actor, checkout=checkout, idempotency_key=key)
         else:
-            order = ordering.place_order(actor=self.actor, checkout=checkout, idempotency_key=key,
-                                         lines=[(product_of(line), line["quantity"]) for line in lines])
+            order, created = ordering.place_order_or_find(
+                actor=self.actor, checkout=checkout, idempotency_key=key,
+                lines=[(product_of(line), line["quantity"]) for line in lines])
         order = self.get_order(order.number)
-        return Response(OrderDetailSerializer(order).data, status=status.HTTP_201_CREATED)
+        # The service says whether this request placed the order: a retry that found it (in parallel too) is 200.
+        return Response(OrderDetailSerializer(order).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class PaymentOptionSerializer(serializers.Serializer):

@@ -118,7 +118,8 @@ class Order(models.Model):
     total_net = models.DecimalField(_("net total"), **MONEY, default=Decimal("0.00"))
     total_vat = models.DecimalField(_("VAT"), **MONEY, default=Decimal("0.00"))
     total_gross = models.DecimalField(_("total"), **MONEY, default=Decimal("0.00"))
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    # NULL, not "": the unique constraint below holds only for orders placed with a key.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)  # noqa: DJ001
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved or rejected by"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")
     decision_note = models.TextField(_("approval note"), blank=True)
@@ -292,3 +293,6 @@ class ReturnPhoto(models.Model):
     class Meta:
         verbose_name = _("return photo")
         verbose_name_plural = _("return photos")
+
+    def __str__(self):
+        return f"{self.return_request_id}/{self.pk}"

@@ -27,7 +27,7 @@ from .lines import (
 def _lock_cart(actor) -> Cart:
     """The actor's cart for its dealer, created when missing, locked until the transaction ends."""
     cart, _created = Cart.objects.select_for_update().get_or_create(user=actor.user, dealer=actor.dealer)
-    remember_cart_owner(cart)
+    remember_cart_owner(cart=cart)
     return cart
 
 

@@ -1,6 +1,7 @@
 """Moves of placed orders: staff along the lifecycle (with admin-defined sub-statuses), dealers' changes of
-quantities and cancellations until processing starts. Every move locks the order, checks the transitions table
-and writes a history row; stock follows (see ordering._take / _release)."""
+quantities and cancellations until processing starts. Every move locks the order and goes through ORDER.move (the
+transitions table, the later stages' guards and listeners, the history and audit rows); stock follows
+(shared.take_order_stock / release_order_stock)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -13,23 +14,14 @@ from catalog.errors import InvalidQuantity
 from catalog.services import validate_quantity
 from catalog.skus import parse_quantity
 from dealers import permissions
-from portal import audit, locks, outbox
+from portal import locks, outbox
 
 from .. import hooks
+from .. import permissions as order_permissions
 from ..errors import InvalidCheckout, NoLines, NotAllowed, OrderNotChangeable, OverOrderLimit, StatusNotAllowed
-from ..models import CHANGEABLE, HOLDS_STOCK, ORDER, TRANSITIONS, Order, OrderStatus, SubStatus
-from .ordering import (
-    FixedPrice,
-    _dealer_users_who,
-    _history,
-    _mail_context,
-    _needs_approval,
-    _priced,
-    _release,
-    _take,
-    _totals,
-    lock_order,
-)
+from ..models import CHANGEABLE, HOLDS_STOCK, ORDER, Order, OrderStatus, SubStatus
+from .ordering import FixedPrice, lock_order, needs_approval, order_totals, priced_rows
+from .shared import dealer_users_who, mail_context, release_order_stock, take_order_stock
 
 S = OrderStatus
 
@@ -39,24 +31,26 @@ S = OrderStatus
 def staff_moves(status) -> list:
     """The statuses staff may move an order to from `status`: the transitions table, less the move out of
     "waiting for approval" to "placed", which only the dealer's approver makes (ordering.approve_order)."""
-    return [to for to in S if to in TRANSITIONS[S(status)] and not (status == S.PENDING_APPROVAL and to == S.PLACED)]
+    return [to for to in ORDER.targets(status) if not (status == S.PENDING_APPROVAL and to == S.PLACED)]
 
 
 @locks.retry_when_busy
-def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="", note_internal=False) -> Order:
-    """Staff move an order along design.md's lifecycle (and/or set an admin-defined sub-status). Cancelling gives
-    the stock back. The dealer is mailed when the move is a main status or a sub-status that says so. An internal
-    note (`note_internal`) stays with staff: never on the dealer's page, in its mail or in the API."""
-    if not getattr(by, "is_staff", False):
+def set_status(*, actor, order, status, sub_status: SubStatus | None = None, note="", note_internal=False) -> Order:
+    """Staff move an order along design.md's lifecycle (and/or set an admin-defined sub-status: a change within the
+    same status is recorded in the history too). Cancelling gives the stock back. The dealer is mailed when the move
+    is a main status or a sub-status that says so. An internal note (`note_internal`) stays with staff: never on the
+    dealer's page, in its mail or in the API."""
+    if not order_permissions.may_set_status(actor, order):
         raise NotAllowed(_("Only staff set order statuses."))
     if status not in S.values:
         raise StatusNotAllowed(_("Unknown status."), field="status")
     with transaction.atomic():
         order = lock_order(order)
         previous = order.status
-        if status != previous and status not in TRANSITIONS[previous]:
-            raise StatusNotAllowed(_("An order cannot go from “%(from)s” to “%(to)s”.") % {
-                "from": S(previous).label, "to": S(status).label}, field="status")
+        if status != previous and not ORDER.allowed(previous, status):
+            refusal = ORDER.refusal(previous, status)
+            refusal.field = "status"
+            raise refusal
         if previous == S.PENDING_APPROVAL and status == S.PLACED:
             # Approval takes the stock and passes the credit check (ordering.approve_order): not a bare move.
             raise StatusNotAllowed(_("Order %(number)s waits for its company's approver; it is placed when they "
@@ -66,21 +60,15 @@ def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="
                 "status": S(sub_status.status).label}, field="sub_status")
         if status == previous and sub_status == order.sub_status:
             return order
-        if status != previous:
-            ORDER.guard.run(order=order, previous=previous, to=status, actor=by)
         if status == S.CANCELLED and previous in HOLDS_STOCK:
-            _release(order)
-        order.status = status
+            release_order_stock(order)
         order.sub_status = sub_status if status == previous or sub_status is not None else None
-        order.save(update_fields=["status", "sub_status", "updated_at"])
-        _history(order, by=by, from_status=previous, to_status=status, sub_status=sub_status, note=note,
-                 note_internal=note_internal and bool(note))
-        if status != previous:
-            ORDER.moved.run(order=order, previous=previous, actor=by)
-        audit.record(actor=by, action="order.status", target=order, dealer=order.dealer,
-                     data={"number": order.number, "from": previous, "to": status,
-                           "sub_status": sub_status.code if sub_status else None, "note": note,
-                           "note_internal": bool(note_internal and note)})
+        # A sub-status within the same status is no move: recorded without the table and the guards (check=False).
+        ORDER.move(order, to=status, actor=actor, note=note, fields=["sub_status"], check=status != previous,
+                   history={"sub_status": sub_status, "note_internal": bool(note_internal and note)},
+                   audit_action="order.status", dealer=order.dealer,
+                   audit_data={"number": order.number, "sub_status": sub_status.code if sub_status else None,
+                               "note_internal": bool(note_internal and note)})
         mails_sub_status = sub_status is not None and sub_status.visible_to_dealer and sub_status.notify_dealer
         if status != previous or mails_sub_status:
             _notify_status(order, sub_status if sub_status and sub_status.visible_to_dealer else None,
@@ -90,59 +78,34 @@ def set_status(*, by, order, status, sub_status: SubStatus | None = None, note="
 
 def _notify_status(order, sub_status, note):
     recipients = {order.placed_by.pk: order.placed_by} if order.placed_by.dealer_id == order.dealer_id else {}
-    for user in _dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
+    for user in dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
         recipients.setdefault(user.pk, user)
     for user in recipients.values():
         with translation.override(user.language or None):
             label = str(S(order.status).label)
-        outbox.notify(to=user, template="orders/status_changed", context=_mail_context(
+        outbox.notify(to=user, template="orders/status_changed", context=mail_context(
             order, first_name=user.first_name, status_label=label,
             sub_status=sub_status.label(user.language) if sub_status else "", note=note))
 
 
 # --- changes and cancellation by the dealer -------------------------------------------------------------
 
-def _require_change(actor, order):
-    if actor is None or actor.dealer is None or order.dealer_id != actor.dealer.pk:
-        raise NotAllowed(_("This order is not your company's."))
-    if permissions.can(actor, permissions.CHANGE_ORDERS):
-        return
-    if permissions.can(actor, permissions.CHANGE_OWN_ORDERS) and order.placed_by_id == actor.user.pk:
-        return
-    raise NotAllowed(_("Your role does not allow changing this order."))
-
-
-def can_change(actor, order) -> bool:
-    try:
-        _require_change(actor, order)
-    except NotAllowed:
-        return False
-    return order.status in CHANGEABLE
-
-
 @locks.retry_when_busy
 def cancel_order(*, actor, order, note="") -> Order:
     """The dealer cancels an order that is not yet processing; its stock goes back."""
-    _require_change(actor, order)
+    order_permissions.require_change(actor, order)
     with transaction.atomic():
         order = lock_order(order)
         if order.status not in CHANGEABLE:
             raise OrderNotChangeable(_("Order %(number)s is already being processed; ask us to cancel it.")
                                      % {"number": order.number})
-        previous = order.status
-        # Every move runs the later stages' guards and listeners, as set_status does (payments releases a card
-        # authorisation when the order ends unpaid).
-        ORDER.guard.run(order=order, previous=previous, to=S.CANCELLED, actor=actor)
-        if previous in HOLDS_STOCK:
-            _release(order)
-        order.status, order.sub_status = S.CANCELLED, None
-        order.save(update_fields=["status", "sub_status", "updated_at"])
-        _history(order, by=actor.user, from_status=previous, to_status=S.CANCELLED, note=note,
-                 on_behalf=actor.on_behalf)
-        ORDER.moved.run(order=order, previous=previous, actor=actor)
-        audit.record(actor=actor.user, action="order.cancelled", target=order, dealer=order.dealer,
-                     data=actor.audit_data(number=order.number, note=note))
-        outbox.notify_staff(template="orders/staff_cancelled", context=_mail_context(order, note=note))
+        if order.status in HOLDS_STOCK:
+            release_order_stock(order)
+        order.sub_status = None
+        # The move runs the later stages' guards and listeners (payments releases a card authorisation at once).
+        ORDER.move(order, to=S.CANCELLED, actor=actor, note=note, fields=["sub_status"],
+                   audit_action="order.cancelled", audit_data={"number": order.number}, dealer=order.dealer)
+        outbox.notify_staff(template="orders/staff_cancelled", context=mail_context(order, note=note))
     return order
 
 
@@ -163,7 +126,7 @@ def change_order_quantities(*, actor, order, quantities: dict) -> Order:
     """New quantities `{line id: quantity as typed or Decimal}` (0 removes the line) while the order is not yet processing. Lines
     are re-priced by the engine (a quoted order keeps its quoted unit prices), stock follows the difference,
     and a buyer may not take the order past its own limit."""
-    _require_change(actor, order)
+    order_permissions.require_change(actor, order)
     with transaction.atomic():
         # The lock order (portal/locks.py): the credit account (a change upwards commits more), the order, its stock.
         locks.credit_account(order.dealer_id)
@@ -190,16 +153,16 @@ def change_order_quantities(*, actor, order, quantities: dict) -> Order:
         if order.quote_number:
             fixed = {line.product_id: FixedPrice(line.unit_price, line.market_price, line.rules)
                      for line in lines.values()}
-        rows = _priced(actor, kept, payment_method=order.payment_method, installments=order.installments,
+        rows = priced_rows(actor, kept, payment_method=order.payment_method, installments=order.installments,
                        fixed=fixed)
-        net, vat, gross = _totals(rows)
-        if order.status != S.PENDING_APPROVAL and _needs_approval(actor, gross):
+        net, vat, gross = order_totals(rows)
+        if order.status != S.PENDING_APPROVAL and needs_approval(actor, gross):
             raise OverOrderLimit(_("The new total %(total)s is above your order limit; ask an approver to change it.")
                                  % {"total": gross}, field="lines")
         holds = order.status in HOLDS_STOCK
         if holds:
             locks.stock_rows(line.product_id for line in lines.values())
-            _release(order)  # and take the new quantities below, under the same locks
+            release_order_stock(order)  # and take the new quantities below, under the same locks
         by_product = {r["product"].pk: r for r in rows}
         changes = []
         for line in lines.values():
@@ -214,15 +177,15 @@ def change_order_quantities(*, actor, order, quantities: dict) -> Order:
                 setattr(line, name, row[name])
             line.save()
         if holds:
-            _take(order)
+            take_order_stock(order)
         previous_total = order.total_gross
         order.total_net, order.total_vat, order.total_gross = net, vat, gross
         order.save(update_fields=["total_net", "total_vat", "total_gross", "updated_at"])
         if holds and gross > previous_total:
             hooks.commitment.run(order=order, actor=actor, previous_total=previous_total)
         note = "; ".join(f"{sku}: {old} → {new}" for sku, old, new in changes)
-        _history(order, by=actor.user, from_status=order.status, to_status=order.status,
-                 note=_("Changed: %(changes)s") % {"changes": note}, on_behalf=actor.on_behalf)
-        audit.record(actor=actor.user, action="order.changed", target=order, dealer=order.dealer,
-                     data=actor.audit_data(number=order.number, changes=changes, total=str(gross)))
+        # No move: the change is recorded in the order's history as a row within its status (check=False).
+        ORDER.move(order, to=order.status, actor=actor, note=_("Changed: %(changes)s") % {"changes": note},
+                   check=False, audit_action="order.changed", dealer=order.dealer,
+                   audit_data={"number": order.number, "changes": changes, "total": str(gross)})
     return order

@@ -14,21 +14,18 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Unit
 from catalog.units import quantity_with_unit
-from dealers import permissions
 from portal import audit, outbox, uploads
+from portal.lifecycle import acting_user
 from portal.numbering import next_number
 
-from ..errors import InvalidReturn, NotAllowed, StatusNotAllowed
-from ..models import RETURN, OrderLine, OrderStatus, ReturnPhoto, ReturnRequest, ReturnStatus
-from .ordering import _mail_context
+from .. import permissions
+from ..errors import InvalidReturn, NotAllowed, ReturnStatusNotAllowed, StatusNotAllowed
+from ..models import RETURN, OrderLine, OrderStatus, ReturnPhoto, ReturnRequest, ReturnStatus, ReturnStatusChange
+from .shared import mail_context
 
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = {"image/jpeg", "image/png"}
-
-def may_return(actor) -> bool:
-    """Who may ask to return delivered goods: those who order or change orders (and agents acting for them)."""
-    return permissions.can(actor, permissions.CHANGE_ORDERS) or permissions.can(actor, permissions.ORDER)
 
 
 def returnable_quantity(line: OrderLine) -> Decimal:
@@ -52,10 +49,7 @@ def _check_photos(photos) -> list:
 
 
 def request_return(*, actor, line: OrderLine, quantity, reason, photos=None) -> ReturnRequest:
-    if actor is None or actor.dealer is None or line.order.dealer_id != actor.dealer.pk:
-        raise NotAllowed(_("This order is not your company's."))
-    if not may_return(actor):
-        raise NotAllowed(_("Your role does not allow returns."))
+    permissions.require_return(actor, line.order)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidReturn(_("Say why you return it."), field="reason")
@@ -81,44 +75,47 @@ def request_return(*, actor, line: OrderLine, quantity, reason, photos=None) -> 
                                            reason=reason, requested_by=actor.user, on_behalf=actor.on_behalf)
         for photo in photos:
             ReturnPhoto.objects.create(return_request=rma, image=photo)
+        # The first row of the return's history: it is created "requested", not moved.
+        ReturnStatusChange.objects.create(return_request=rma, from_status="", to_status=rma.status, by=actor.user,
+                                          on_behalf=actor.on_behalf, note=reason)
         audit.record(actor=actor.user, action="return.requested", target=rma, dealer=line.order.dealer,
                      data=actor.audit_data(number=rma.number, order=line.order.number, sku=line.sku,
                                            quantity=str(quantity)))
-        outbox.notify_staff(template="orders/staff_return_requested", context=_mail_context(
+        outbox.notify_staff(template="orders/staff_return_requested", context=mail_context(
             line.order, rma=rma.number, sku=line.sku, quantity=str(quantity), unit=line.unit, reason=reason))
     return rma
 
 
-def _decide(*, by, rma, approve: bool, note: str) -> ReturnRequest:
-    if not getattr(by, "is_staff", False):
+def _decide(*, actor, rma, approve: bool, note: str) -> ReturnRequest:
+    if not permissions.may_decide_return(actor, rma):
         raise NotAllowed(_("Only staff decide on returns."))
     note = (note or "").strip()
     if not approve and not note:
         raise InvalidReturn(_("Say why the return is rejected."), field="note")
+    to_status = ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED
     with transaction.atomic():
         # The return, its order and its line; not the requester's user row (portal/locks.py: of= on every join).
         rma = (ReturnRequest.objects.select_for_update(of=("self", "order", "line"))
                .select_related("order", "line", "requested_by").get(pk=rma.pk))
-        if rma.status != ReturnStatus.REQUESTED:
-            raise StatusNotAllowed(_("This return has already been decided."))
-        rma.status = ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED
-        rma.decided_by, rma.decided_at, rma.decision_note = by, timezone.now(), note
-        rma.save()
+        if not RETURN.allowed(rma.status, to_status):
+            raise ReturnStatusNotAllowed(_("This return has already been decided."))
         if approve:
             line = OrderLine.objects.select_for_update().get(pk=rma.line_id)
             line.returned_quantity += rma.quantity
             line.save(update_fields=["returned_quantity"])
-        RETURN.moved.run(rma=rma, previous=ReturnStatus.REQUESTED, actor=by)
-        audit.record(actor=by, action="return.approved" if approve else "return.rejected", target=rma,
-                     dealer=rma.order.dealer, data={"number": rma.number, "note": note})
-        outbox.notify(to=rma.requested_by, template="orders/return_decided", context=_mail_context(
+        rma.decided_by, rma.decided_at, rma.decision_note = acting_user(actor)[0], timezone.now(), note
+        # The move runs the later stages' listeners: payments credits an approved return (orders.return.moved).
+        RETURN.move(rma, to=to_status, actor=actor, note=note, fields=["decided_by", "decided_at", "decision_note"],
+                    audit_action="return.approved" if approve else "return.rejected",
+                    audit_data={"number": rma.number}, dealer=rma.order.dealer)
+        outbox.notify(to=rma.requested_by, template="orders/return_decided", context=mail_context(
             rma.order, rma=rma.number, approved=approve, note=note, first_name=rma.requested_by.first_name))
     return rma
 
 
-def approve_return(*, by, rma, note="") -> ReturnRequest:
-    return _decide(by=by, rma=rma, approve=True, note=note)
+def approve_return(*, actor, rma, note="") -> ReturnRequest:
+    return _decide(actor=actor, rma=rma, approve=True, note=note)
 
 
-def reject_return(*, by, rma, note) -> ReturnRequest:
-    return _decide(by=by, rma=rma, approve=False, note=note)
+def reject_return(*, actor, rma, note) -> ReturnRequest:
+    return _decide(actor=actor, rma=rma, approve=False, note=note)

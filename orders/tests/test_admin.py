@@ -61,7 +61,7 @@ def test_set_status_offers_only_allowed_moves_and_preselects_nothing(staff_clien
 
 def test_set_status_reports_each_refused_order_in_one_message(staff_client, order, owner, panel):
     confirmed = ordering.place_order(actor=actor_of(owner), lines=[(panel, 1)], checkout=ordering.Checkout())
-    changes.set_status(by=staff_client.staff, order=confirmed, status="confirmed")
+    changes.set_status(actor=staff_client.staff, order=confirmed, status="confirmed")
     response = staff_client.post(reverse("admin:orders_order_changelist"), {
         "action": "set_status_selected", "_selected_action": [order.pk, confirmed.pk], "apply": "1",
         "status": "partially_shipped"}, follow=True)
@@ -83,7 +83,7 @@ def test_a_status_no_order_may_reach_is_not_offered_by_the_action(staff_client, 
 
 def test_returns_are_approved_from_the_admin(staff_client, order, owner):
     for status in ("confirmed", "shipped", "delivered"):
-        changes.set_status(by=staff_client.staff, order=order, status=status)
+        changes.set_status(actor=staff_client.staff, order=order, status=status)
     rma = returns.request_return(actor=actor_of(owner), line=order.lines.get(), quantity=1, reason="Cracked")
     url = reverse("admin:orders_returnrequest_changelist")
     staff_client.post(url, {"action": "approve_selected", "_selected_action": [rma.pk], "apply": "1", "note": "ok"})
@@ -193,7 +193,7 @@ def test_a_refusal_from_the_service_is_an_error_message(staff_client, order, mon
 
 
 def test_a_move_the_status_no_longer_allows_is_refused(staff_client, order):
-    changes.set_status(by=staff_client.staff, order=order, status="cancelled")
+    changes.set_status(actor=staff_client.staff, order=order, status="cancelled")
     response = staff_client.post(_move_url(order, "confirmed"), {"apply": "1"}, follow=True)
     assert "this move is not allowed while it is “Cancelled”" in response.content.decode()
     order.refresh_from_db()
@@ -203,7 +203,7 @@ def test_a_move_the_status_no_longer_allows_is_refused(staff_client, order):
 def test_history_inline_reads_as_a_caption(staff_client, order):
     staff_client.staff.first_name, staff_client.staff.last_name = "Ayşe", "Yılmaz"
     staff_client.staff.save()
-    changes.set_status(by=staff_client.staff, order=order, status="confirmed")
+    changes.set_status(actor=staff_client.staff, order=order, status="confirmed")
     page = staff_client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
     assert "OrderStatusChange object" not in page
     assert re.search(r"Placed → Confirmed · [^<]+ · by Ayşe Yılmaz", page)
@@ -226,7 +226,7 @@ def test_money_and_quantities_are_formatted(staff_client, owner, dealer, market)
 
 def test_return_page_offers_approve_and_reject_with_a_note_for_the_dealer(staff_client, order, owner):
     for status in ("confirmed", "shipped", "delivered"):
-        changes.set_status(by=staff_client.staff, order=order, status=status)
+        changes.set_status(actor=staff_client.staff, order=order, status=status)
     rma = returns.request_return(actor=actor_of(owner), line=order.lines.get(), quantity=1, reason="Cracked")
     page = staff_client.get(reverse("admin:orders_returnrequest_change", args=[rma.pk])).content.decode()
     assert set(re.findall(r'/move/([a-z_]+)/', page)) == {"approve", "reject"} and "Requested" in page

@@ -49,7 +49,7 @@ def test_a_return_finer_than_the_unit_is_refused(owner, addresses, panel):
     order = ordering.place_order(actor=actor_of(owner), lines=[(panel, 2)], checkout=ordering.Checkout())
     staff = StaffFactory()
     for status in ("confirmed", "shipped", "delivered"):
-        changes.set_status(by=staff, order=order, status=status)
+        changes.set_status(actor=staff, order=order, status=status)
     url = f"/api/v1/me/orders/{order.number}/returns/"
     line = order.lines.get()
     tiny = api(owner).post(url, {"line": line.pk, "quantity": "0.0001", "reason": "Broken"}, format="json")
@@ -64,8 +64,8 @@ def test_staff_cannot_skip_a_companys_approval(buyer, addresses, panel):
     buyer.save()
     order = ordering.place_order(actor=actor_of(buyer), lines=[(panel, 2)], checkout=ordering.Checkout())
     with pytest.raises(StatusNotAllowed, match="waits for its company's approver"):
-        changes.set_status(by=StaffFactory(), order=order, status=OrderStatus.PLACED)
+        changes.set_status(actor=StaffFactory(), order=order, status=OrderStatus.PLACED)
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING_APPROVAL and not any(line.stock_taken for line in order.lines.all())
     # Cancelling it stays possible.
-    assert changes.set_status(by=StaffFactory(), order=order, status=OrderStatus.CANCELLED).status == "cancelled"
+    assert changes.set_status(actor=StaffFactory(), order=order, status=OrderStatus.CANCELLED).status == "cancelled"

@@ -37,7 +37,7 @@ def test_dealer_returns_a_line_with_a_photo_and_staff_see_it_in_the_admin(live_s
     order = ordering.place_order(actor=actor_of(owner), lines=[(panel, 3)], checkout=ordering.Checkout())
     staff = StaffFactory(email="staff@returns.example.com")
     for status in (OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-        order = changes.set_status(by=staff, order=order, status=status)
+        order = changes.set_status(actor=staff, order=order, status=status)
     base = live_server.url
 
     log_in(page, base, owner.email, PASSWORD, dealer.code)

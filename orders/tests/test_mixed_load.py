@@ -78,7 +78,7 @@ def _one_round(market_products, dealer, owner, staff):
     for order in to_cancel[:2]:
         calls.append(lambda order=order: changes.cancel_order(actor=actor_of(owner), order=order))
     for order in to_cancel[2:]:
-        calls.append(lambda order=order: changes.set_status(by=staff, order=order, status=OrderStatus.CANCELLED))
+        calls.append(lambda order=order: changes.set_status(actor=staff, order=order, status=OrderStatus.CANCELLED))
     # Interleave the kinds so that every path starts at the same moment as the others.
     calls = [calls[i] for i in sorted(range(len(calls)), key=lambda i: (i % 4, i))]
     return run_together(calls)

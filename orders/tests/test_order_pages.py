@@ -156,7 +156,7 @@ def test_return_form_for_a_delivered_line(signed_in, owner, addresses, panel):
     order = _orders(owner, panel, 1)[0]
     staff = StaffFactory()
     for status in ("confirmed", "shipped", "delivered"):
-        changes.set_status(by=staff, order=order, status=status)
+        changes.set_status(actor=staff, order=order, status=status)
     line = order.lines.get()
     url = reverse("orders:order_return", args=[order.number, line.pk])
     assert signed_in.get(url).status_code == 200

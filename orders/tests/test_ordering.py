@@ -295,18 +295,18 @@ def test_approval_fails_clearly_when_the_stock_went_meanwhile(limited_buyer, app
 def test_staff_move_orders_only_along_the_lifecycle(actor, addresses, panel, staff):
     order = place(actor, [(panel, 1)])
     for status in (S.CONFIRMED, S.PROCESSING, S.SHIPPED, S.DELIVERED):
-        order = changes.set_status(by=staff, order=order, status=status)
+        order = changes.set_status(actor=staff, order=order, status=status)
     assert [c.to_status for c in order.history.all()] == [S.PLACED, S.CONFIRMED, S.PROCESSING, S.SHIPPED,
                                                           S.DELIVERED]
     with pytest.raises(StatusNotAllowed):
-        changes.set_status(by=staff, order=order, status=S.CANCELLED)
+        changes.set_status(actor=staff, order=order, status=S.CANCELLED)
     with pytest.raises(NotAllowed):
-        changes.set_status(by=actor.user, order=order, status=S.DELIVERED)
+        changes.set_status(actor=actor.user, order=order, status=S.DELIVERED)
 
 
 def test_cancelling_gives_the_stock_back(actor, addresses, panel, staff):
     order = place(actor, [(panel, 7)])
-    changes.set_status(by=staff, order=order, status=S.CANCELLED)
+    changes.set_status(actor=staff, order=order, status=S.CANCELLED)
     assert stock_of(panel) == 100
 
 
@@ -319,19 +319,19 @@ def test_sub_statuses_mail_the_dealer_only_when_they_say_so_and_hidden_ones_stay
                                       status=S.PROCESSING, notify_dealer=True)
     internal = SubStatus.objects.create(code="qc", name_en="Quality check", visible_to_dealer=False,
                                         notify_dealer=True)
-    order = changes.set_status(by=staff, order=order, status=S.PROCESSING)
+    order = changes.set_status(actor=staff, order=order, status=S.PROCESSING)
     Notification.objects.all().delete()
-    order = changes.set_status(by=staff, order=order, status=S.PROCESSING, sub_status=packed)
+    order = changes.set_status(actor=staff, order=order, status=S.PROCESSING, sub_status=packed)
     assert Notification.objects.filter(template="orders/status_changed").count() == 1
     assert Notification.objects.get().context["sub_status"] == packed.label(actor.user.language)
     Notification.objects.all().delete()
-    changes.set_status(by=staff, order=order, status=S.PROCESSING, sub_status=internal)
+    changes.set_status(actor=staff, order=order, status=S.PROCESSING, sub_status=internal)
     assert not Notification.objects.exists()
     order = selectors.get_order(actor=actor, number=order.number)
-    shown = [c.sub_status.code if c.sub_status else None for c in selectors.dealer_history(order)]
+    shown = [c.sub_status.code if c.sub_status else None for c in selectors.dealer_history(order=order)]
     assert "packed" in shown and "qc" not in shown
     with pytest.raises(StatusNotAllowed):
-        changes.set_status(by=staff, order=order, status=S.SHIPPED, sub_status=packed)
+        changes.set_status(actor=staff, order=order, status=S.SHIPPED, sub_status=packed)
 
 
 # --- changes and cancellation ----------------------------------------------------------------------------------
@@ -358,7 +358,7 @@ def test_changes_obey_the_quantity_rules_and_keep_a_line(actor, addresses, boxed
 
 def test_no_change_or_cancel_once_processing(actor, addresses, panel, staff):
     order = place(actor, [(panel, 1)])
-    changes.set_status(by=staff, order=order, status=S.PROCESSING)
+    changes.set_status(actor=staff, order=order, status=S.PROCESSING)
     with pytest.raises(OrderNotChangeable):
         changes.cancel_order(actor=actor, order=order)
     with pytest.raises(OrderNotChangeable):
@@ -382,7 +382,7 @@ def test_a_buyer_changes_only_its_own_orders_and_not_past_its_limit(dealer, addr
 def _delivered(actor, staff, lines):
     order = place(actor, lines)
     for status in (S.CONFIRMED, S.SHIPPED, S.DELIVERED):
-        order = changes.set_status(by=staff, order=order, status=status)
+        order = changes.set_status(actor=staff, order=order, status=status)
     return order
 
 
@@ -393,13 +393,13 @@ def test_returns_of_delivered_lines_within_what_was_delivered(actor, addresses, 
     assert first.number.startswith("RMA-") and first.status == ReturnStatus.REQUESTED
     with pytest.raises(InvalidReturn):  # 2 asked already: 3 remain
         returns.request_return(actor=actor, line=line, quantity="4", reason="More broken")
-    returns.approve_return(by=staff, rma=first)
+    returns.approve_return(actor=staff, rma=first)
     line.refresh_from_db()
     assert line.returned_quantity == 2 and returns.returnable_quantity(line) == 3
     second = returns.request_return(actor=actor, line=line, quantity="3", reason="Wrong colour")
     with pytest.raises(InvalidReturn):
-        returns.reject_return(by=staff, rma=second, note="")
-    returns.reject_return(by=staff, rma=second, note="Used")
+        returns.reject_return(actor=staff, rma=second, note="")
+    returns.reject_return(actor=staff, rma=second, note="Used")
     assert Notification.objects.filter(template="orders/return_decided").count() == 2
 
 

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 from catalog import skus as sku_lines
 from catalog.units import quantity_with_unit
 from dealers import permissions
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 from pricing.engine import format_quantity
 
 from .. import selectors, services
 from ..forms import ListNameForm
 from ..services.lines import PRODUCT_FIELDS, check_quantity
-from .common import cart_page, form_error, is_htmx, redirect_back
+from .common import cart_page, is_htmx, redirect_back
 
 
 def _items(view, errors=None, typed=None):
@@ -96,7 +96,7 @@ def cart_save_as_list(request):
         try:
             saved_list = services.save_cart_as_list(actor=request.actor, name=form.cleaned_data["name"])
         except DomainError as exc:
-            form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The cart was saved as the list “%(name)s”.") % {"name": saved_list.name})
             return redirect("orders:list_detail", saved_list.pk)

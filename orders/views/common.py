@@ -25,11 +25,6 @@ def redirect_back(request, default: str, *args):
     return redirect(reverse(default, args=args))
 
 
-def form_error(form, exc):
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-
-
 def problem_messages(request, problems):
     """One warning per line that could not be added (at most 20, then how many more)."""
     for problem in problems[:20]:

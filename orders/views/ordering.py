@@ -12,16 +12,17 @@ from django.views.decorators.http import require_POST
 from dealers import permissions
 from dealers.views import dealer_page
 from portal import documents, idempotency, uploads
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 from portal.paging import paginate
 
+from .. import permissions as order_permissions
 from .. import selectors, services
 from ..forms import CheckoutForm, DecisionForm, OrderFilterForm, ReturnForm
 from ..models import OrderStatus, PaymentMethod
 from ..permissions import RETURN_PHOTO
 from ..services import changes, ordering, quote_orders, returns
 from ..services.payment_options import parse_choice
-from .common import form_error, problem_messages
+from .common import problem_messages
 
 order_page = dealer_page(ability=permissions.BROWSE)
 checkout_page = dealer_page(ability=permissions.ORDER)
@@ -68,7 +69,7 @@ def checkout(request):
                     order = ordering.checkout_cart(actor=actor, checkout=form.checkout(), idempotency_key=token)
                 except DomainError as exc:
                     idempotency.release(claimed.row)  # the page shows what to fix; the same form may try again
-                    form_error(form, exc)
+                    add_to_form(form, exc)
                 except BaseException:
                     idempotency.release(claimed.row)
                     raise
@@ -85,7 +86,7 @@ def checkout(request):
                 shipping = ordering.describe_shipping(actor, checkout)
                 billing = ordering.describe_billing(actor, checkout)
             except DomainError as exc:
-                form_error(form, exc)
+                add_to_form(form, exc)
                 return render(request, "orders/checkout.html", {"form": form, "view": view, "totals": view.totals})
             return render(request, "orders/checkout_review.html", {
                 "form": form, "view": view, "totals": view.totals, "checkout": checkout,
@@ -121,15 +122,14 @@ def _detail_context(request, order, **extra):
         line.returnable = returns.returnable_quantity(line) if order.status == OrderStatus.DELIVERED else 0
     rmas = list(selectors.list_returns(actor=actor, order=order))
     for rma in rmas:
-        rma.photo_urls = [selectors.return_photo_url(photo) for photo in rma.photos.all()]
+        rma.photo_urls = [selectors.return_photo_url(photo=photo) for photo in rma.photos.all()]
     return {
-        "order": order, "lines": lines, "history": selectors.dealer_history(order),
+        "order": order, "lines": lines, "history": selectors.dealer_history(order=order),
         "returns": rmas,
-        "can_change": changes.can_change(actor, order),
-        "can_decide": order.status == OrderStatus.PENDING_APPROVAL
-        and permissions.can(actor, permissions.APPROVE_ORDERS),
-        "can_reorder": permissions.can(actor, permissions.CART),
-        "can_return": order.status == OrderStatus.DELIVERED and returns.may_return(actor),
+        "can_change": order_permissions.can_change(actor, order),
+        "can_decide": order_permissions.can_decide(actor, order),
+        "can_reorder": order_permissions.can_use_cart(actor),
+        "can_return": order_permissions.can_return(actor, order),
         "decision_form": DecisionForm(), **extra,
     }
 
@@ -214,7 +214,7 @@ def order_return(request, number, line_pk):
             rma = returns.request_return(actor=request.actor, line=line, quantity=form.cleaned_data["quantity"],
                                          reason=form.cleaned_data["reason"], photos=request.FILES.getlist("photos"))
         except DomainError as exc:
-            form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Return %(number)s is requested; we will answer soon.") % {
                 "number": rma.number})
@@ -229,7 +229,7 @@ def order_return(request, number, line_pk):
 def return_photo(request, token):
     """A return's photo by its signed id, for whom can_read_return lets through (the order's dealer users, assigned
     agents, staff who view returns; 404 for anyone else), as the image type it was detected to be."""
-    photo = selectors.get_return_photo(token)
+    photo = selectors.get_return_photo(token=token)
     documents.check_download(request.user, RETURN_PHOTO, photo, dealer_id=photo.return_request.order.dealer_id)
     return uploads.file_response(photo.image, filename=f"{photo.return_request.number}-{photo.pk}")
 
@@ -246,7 +246,7 @@ def cart_quote(request):
             quote = quote_orders.request_quote_from_cart(actor=request.actor, note=form.cleaned_data["note"],
                                                      requested_delivery_date=form.cleaned_data["requested_delivery_date"])
         except DomainError as exc:
-            form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Quote request %(number)s sent. We will prepare your quote and let you know "
                                         "by e-mail.") % {"number": quote.number})

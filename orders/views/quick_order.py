@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 
 from .. import services
 from ..forms import QuickOrderForm
-from .common import cart_page, form_error
+from .common import cart_page
 
 
 def added_message(result) -> str:
@@ -26,7 +26,7 @@ def quick_order(request):
             result = services.add_quick_order(actor=request.actor, text=form.cleaned_data["lines"],
                                           upload=form.cleaned_data["file"])
         except DomainError as exc:
-            form_error(form, exc)
+            add_to_form(form, exc)
         else:
             if not result.problems:
                 messages.success(request, added_message(result))

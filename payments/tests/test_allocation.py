@@ -198,10 +198,10 @@ def test_an_approved_return_becomes_a_credit_note_on_the_orders_invoice(staff, d
     order = ordering.place_order(actor=actor_of(owner), lines=[(product, 3)], checkout=ordering.Checkout())
     invoice = invoices.issue_invoice(order=order, actor=staff)  # 99.99 + 20.00 VAT = 119.99
     for status in ("confirmed", "shipped", "delivered"):
-        set_status(by=staff, order=order, status=status)
+        set_status(actor=staff, order=order, status=status)
     line = order.lines.get()
     rma = returns.request_return(actor=actor_of(owner), line=line, quantity=2, reason="Broken")
-    returns.approve_return(by=staff, rma=rma)
+    returns.approve_return(actor=staff, rma=rma)
     note = CreditNote.objects.get(return_request=rma)
     assert note.amount == D("79.99")  # 2 × 33.33 = 66.66 net + 13.33 VAT
     assert note.dealer == dealer and rma.number in note.reason

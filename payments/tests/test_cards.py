@@ -49,8 +49,8 @@ def captured(owner, product):
     order = card_order(owner, product)
     card, _ = authorise(owner, order)
     staff = StaffFactory()
-    changes.set_status(by=staff, order=order, status=OrderStatus.CONFIRMED)
-    changes.set_status(by=staff, order=order, status=OrderStatus.SHIPPED)
+    changes.set_status(actor=staff, order=order, status=OrderStatus.CONFIRMED)
+    changes.set_status(actor=staff, order=order, status=OrderStatus.SHIPPED)
     return order, cards.capture_card_payment(card.pk)
 
 
@@ -147,15 +147,15 @@ def test_a_card_order_waits_for_its_authorisation(setup):
     order = card_order(owner, product)
     staff = StaffFactory()
     with pytest.raises(cards.CardPaymentPending, match="waits for its card payment"):
-        changes.set_status(by=staff, order=order, status=OrderStatus.CONFIRMED)
+        changes.set_status(actor=staff, order=order, status=OrderStatus.CONFIRMED)
     declined, _url = authorise(owner, order, approve=False)
     assert declined.status == CP.DECLINED
     with pytest.raises(cards.CardPaymentPending):
-        changes.set_status(by=staff, order=order, status=OrderStatus.CONFIRMED)
+        changes.set_status(actor=staff, order=order, status=OrderStatus.CONFIRMED)
     card, url = authorise(owner, order)
     assert card.status == CP.AUTHORISED and card.amount == order.total_gross
     assert url == reverse("payments:offline_card_page", args=[card.reference])
-    assert changes.set_status(by=staff, order=order, status=OrderStatus.CONFIRMED).status == OrderStatus.CONFIRMED
+    assert changes.set_status(actor=staff, order=order, status=OrderStatus.CONFIRMED).status == OrderStatus.CONFIRMED
     # Paid: no second card payment, and the order cannot grow past what the card authorised.
     with pytest.raises(cards.CardNotPayable, match="already paid by card"):
         cards.start_card_payment(actor=actor_of(owner), order=order, return_url="http://testserver/back/")
@@ -196,7 +196,7 @@ def test_releasing_a_cancelled_card_orders_authorisation_frees_the_card(setup):
     dealer, owner, product = setup
     order = card_order(owner, product)
     card, _ = authorise(owner, order)
-    changes.set_status(by=StaffFactory(), order=order, status=OrderStatus.CANCELLED)
+    changes.set_status(actor=StaffFactory(), order=order, status=OrderStatus.CANCELLED)
     card = cards.release_card_payment(card.pk)
     assert card.status == CP.RELEASED and get_provider().state(card.reference)["status"] == "released"
     with pytest.raises(cards.CardNotPayable):
@@ -362,8 +362,8 @@ def test_an_authorisation_with_nothing_left_to_capture_is_released(setup):
     order = card_order(owner, product)
     card, _ = authorise(owner, order)
     staff = StaffFactory()
-    changes.set_status(by=staff, order=order, status=OrderStatus.CONFIRMED)
-    changes.set_status(by=staff, order=order, status=OrderStatus.SHIPPED)
+    changes.set_status(actor=staff, order=order, status=OrderStatus.CONFIRMED)
+    changes.set_status(actor=staff, order=order, status=OrderStatus.SHIPPED)
     # Finance settled the invoice another way before the capture ran.
     allocation.issue_credit_note(actor=FinanceStaffFactory(), dealer=dealer, amount="240.00", reason="Goodwill")
     card = cards.capture_card_payment(card.pk)

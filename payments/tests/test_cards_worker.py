@@ -39,9 +39,9 @@ def test_the_worker_captures_on_shipping_and_releases_on_cancelling(celery_worke
     staff = StaffFactory()
     shipped, shipped_card = authorised_order(owner, product)
     cancelled, cancelled_card = authorised_order(owner, product)
-    changes.set_status(by=staff, order=shipped, status=OrderStatus.CONFIRMED)
-    changes.set_status(by=staff, order=shipped, status=OrderStatus.SHIPPED)
-    changes.set_status(by=staff, order=cancelled, status=OrderStatus.CANCELLED)
+    changes.set_status(actor=staff, order=shipped, status=OrderStatus.CONFIRMED)
+    changes.set_status(actor=staff, order=shipped, status=OrderStatus.SHIPPED)
+    changes.set_status(actor=staff, order=cancelled, status=OrderStatus.CANCELLED)
     try:
         wait_until(lambda: status_of(shipped_card) == CP.CAPTURED, 90, "the capture")
         wait_until(lambda: status_of(cancelled_card) == CP.RELEASED, 90, "the release")
@@ -61,7 +61,7 @@ def test_beats_sweep_captures_an_authorisation_left_behind(celery_worker):
     owner = DealerUserFactory(dealer=dealer, role=Role.OWNER)
     product = priced(PriceListFactory(kind="market"), "50.00", sku="CARD-S", stock_quantity=100)
     order, card = authorised_order(owner, product)
-    changes.set_status(by=StaffFactory(), order=order, status=OrderStatus.CONFIRMED)
+    changes.set_status(actor=StaffFactory(), order=order, status=OrderStatus.CONFIRMED)
     with transaction.atomic():
         # Invoiced without the status listener (as if the broker had been down): nothing captured it yet.
         invoices.issue_invoice(order=order, actor=None)

@@ -48,7 +48,7 @@ def place(owner, product, quantity, method="on_account"):
 
 def ship(staff, order):
     for status in ("confirmed", "shipped"):
-        order = set_status(by=staff, order=order, status=status)
+        order = set_status(actor=staff, order=order, status=status)
     return order
 
 
@@ -125,7 +125,7 @@ def test_paid_for_counts_only_what_reaches_the_orders_invoice(wire_scene, staff)
     Invoice.objects.filter(pk=invoice_a.pk).update(settled=D("588.00"), status=InvoiceStatus.PARTIALLY_PAID)
     assert wire.paid_for(wire_scene["w"]) == D("0.00")
     with pytest.raises(wire.WirePaymentPending):
-        set_status(by=staff, order=wire_scene["w"], status=OrderStatus.CONFIRMED)
+        set_status(actor=staff, order=wire_scene["w"], status=OrderStatus.CONFIRMED)
 
 
 def test_money_left_over_after_the_orders_invoice_is_paid_is_the_dealers_credit(wire_scene, dealer, staff,
@@ -224,10 +224,10 @@ def test_a_return_of_an_order_whose_invoice_was_voided_makes_no_credit_note(deal
     other = ship(staff, place(owner, product, 2))
     invoice_other = Invoice.objects.get(order=other)
     invoices.void_invoice(actor=finance, invoice=Invoice.objects.get(order=order_a), reason="Error")
-    order_a = set_status(by=staff, order=order_a, status=OrderStatus.DELIVERED)
+    order_a = set_status(actor=staff, order=order_a, status=OrderStatus.DELIVERED)
     rma = returns.request_return(actor=actor_of(owner), line=order_a.lines.get(), quantity=5, reason="Broken")
     with pytest.raises(errors.ReturnNotInvoiced):
-        returns.approve_return(by=staff, rma=rma)
+        returns.approve_return(actor=staff, rma=rma)
     assert not CreditNote.objects.filter(dealer=dealer).exists()
     invoice_other.refresh_from_db()
     assert invoice_other.settled == D("0.00")
@@ -235,7 +235,7 @@ def test_a_return_of_an_order_whose_invoice_was_voided_makes_no_credit_note(deal
     # Once the goods are invoiced again, the return is credited against that invoice.
     reissued = invoices.issue_invoice(order=order_a, actor=finance)
     rma.refresh_from_db()
-    returns.approve_return(by=staff, rma=rma)
+    returns.approve_return(actor=staff, rma=rma)
     note = CreditNote.objects.get(return_request=rma)
     reissued.refresh_from_db()
     invoice_other.refresh_from_db()

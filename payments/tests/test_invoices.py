@@ -43,10 +43,10 @@ def place(owner, product, quantity=3, **checkout):
 def test_shipping_an_order_issues_its_invoice_due_by_the_dealers_terms(owner, dealer, staff, product,
                                                                         django_capture_on_commit_callbacks):
     order = place(owner, product)
-    set_status(by=staff, order=order, status="confirmed")
+    set_status(actor=staff, order=order, status="confirmed")
     assert not Invoice.objects.filter(order=order).exists()
     with django_capture_on_commit_callbacks() as callbacks:
-        set_status(by=staff, order=order, status="shipped")
+        set_status(actor=staff, order=order, status="shipped")
     invoice = Invoice.objects.get(order=order)
     today = timezone.localdate()
     assert invoice.number.startswith(f"INV-{today.year}-") and len(invoice.number) == len("INV-2026-000001")
@@ -64,18 +64,18 @@ def test_shipping_an_order_issues_its_invoice_due_by_the_dealers_terms(owner, de
 
 def test_an_order_is_invoiced_when_partially_shipped_and_not_again_when_fully_shipped(owner, staff, product):
     order = place(owner, product)
-    set_status(by=staff, order=order, status="processing")
-    set_status(by=staff, order=order, status="partially_shipped")
-    set_status(by=staff, order=order, status="shipped")
+    set_status(actor=staff, order=order, status="processing")
+    set_status(actor=staff, order=order, status="partially_shipped")
+    set_status(actor=staff, order=order, status="shipped")
     assert Invoice.objects.filter(order=order).count() == 1
 
 
 def test_with_invoice_on_confirmed_the_invoice_is_issued_at_confirmation(owner, staff, product, settings):
     settings.INVOICE_ON = "confirmed"
     order = place(owner, product)
-    set_status(by=staff, order=order, status="confirmed")
+    set_status(actor=staff, order=order, status="confirmed")
     assert Invoice.objects.filter(order=order).count() == 1
-    set_status(by=staff, order=order, status="shipped")
+    set_status(actor=staff, order=order, status="shipped")
     assert Invoice.objects.filter(order=order).count() == 1
 
 
@@ -88,7 +88,7 @@ def test_issuing_twice_returns_the_same_invoice(owner, staff, product):
 
 def test_a_cancelled_order_is_not_invoiced(owner, staff, product):
     order = place(owner, product)
-    set_status(by=staff, order=order, status="cancelled")
+    set_status(actor=staff, order=order, status="cancelled")
     with pytest.raises(Exception) as exc:
         invoices.issue_invoice(order=order, actor=staff)
     assert getattr(exc.value, "code", "") == "payments.nothing_to_invoice"

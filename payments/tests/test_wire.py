@@ -41,20 +41,20 @@ def test_the_order_page_says_what_to_transfer_until_it_is_paid(client, wire_orde
 def test_staff_cannot_confirm_before_the_money_is_there(wire_order):
     staff = StaffFactory()
     with pytest.raises(WirePaymentPending) as exc:
-        changes.set_status(by=staff, order=wire_order, status=OrderStatus.CONFIRMED)
+        changes.set_status(actor=staff, order=wire_order, status=OrderStatus.CONFIRMED)
     assert "240.00 TRY still to be received" in str(exc.value.message)
     record_payment(actor=staff, dealer=wire_order.dealer, amount="200.00", kind="wire",
                    received_on=datetime.date.today(), order=wire_order)
     with pytest.raises(WirePaymentPending):
-        changes.set_status(by=staff, order=wire_order, status=OrderStatus.CONFIRMED)
+        changes.set_status(actor=staff, order=wire_order, status=OrderStatus.CONFIRMED)
     record_payment(actor=staff, dealer=wire_order.dealer, amount="40.00", kind="wire",
                    received_on=datetime.date.today(), order=wire_order)
-    order = changes.set_status(by=staff, order=wire_order, status=OrderStatus.CONFIRMED)
+    order = changes.set_status(actor=staff, order=wire_order, status=OrderStatus.CONFIRMED)
     assert order.status == OrderStatus.CONFIRMED
     # Cancelling an unpaid one is always possible.
     other = ordering.place_order(actor=actor_of(wire_order.owner), lines=[(wire_order.lines.get().product, 1)],
                                  checkout=ordering.Checkout(payment_method="wire"))
-    assert changes.set_status(by=staff, order=other, status=OrderStatus.CANCELLED).status == OrderStatus.CANCELLED
+    assert changes.set_status(actor=staff, order=other, status=OrderStatus.CANCELLED).status == OrderStatus.CANCELLED
 
 
 def test_the_admin_reports_the_refusal(client, wire_order):
@@ -88,8 +88,8 @@ def test_a_transfer_for_an_order_waits_for_its_invoice_instead_of_paying_older_o
     older.refresh_from_db()
     assert payment.allocated == Decimal("0.00") and older.settled == Decimal("0.00")
     staff = StaffFactory()
-    changes.set_status(by=staff, order=wire_order, status=OrderStatus.CONFIRMED)
-    changes.set_status(by=staff, order=wire_order, status=OrderStatus.SHIPPED)
+    changes.set_status(actor=staff, order=wire_order, status=OrderStatus.CONFIRMED)
+    changes.set_status(actor=staff, order=wire_order, status=OrderStatus.SHIPPED)
     invoice = Invoice.objects.get(order=wire_order)
     assert invoice.status == InvoiceStatus.PAID and invoice.settled == Decimal("240.00")
     assert issue_invoice(order=wire_order).pk == invoice.pk
