@@ -11,7 +11,7 @@ class DealersConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .models import TermsVersion
-        from .services.accounts import forget_current_terms
+        from .services import forget_current_terms
 
         post_save.connect(forget_current_terms, sender=TermsVersion, dispatch_uid="dealers-forget-terms-save")
         post_delete.connect(forget_current_terms, sender=TermsVersion, dispatch_uid="dealers-forget-terms-delete")
