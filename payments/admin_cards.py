@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from portal import idempotency
 from portal.admin import ReadOnlyAdmin, money_field
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 
 from .models import CardPayment, CardRefund
 from .services import cards as card_services
@@ -48,11 +48,11 @@ class CardPaymentAdmin(ReadOnlyAdmin):
                 outcome, refund = idempotency.run_once_for_page(
                     request, key=form.cleaned_data["token"], dealer=card.dealer,
                     action=lambda: card_services.refund_card_payment(
-                        by=request.user, card_payment=card, amount=form.cleaned_data["amount"].strip(),
+                        actor=request.user, card_payment=card, amount=form.cleaned_data["amount"].strip(),
                         reason=form.cleaned_data["reason"]),
                     body_of=lambda refund: {"number": refund.number})
             except DomainError as exc:
-                form.add_error("amount" if exc.field == "amount" else None, str(exc.message))
+                add_to_form(form, exc)
             else:
                 if outcome == "done":
                     self.message_user(request, _("%(amount)s refunded to the card (%(number)s).") % {

@@ -7,9 +7,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from orders.models import PaymentMethod
 from portal.errors import DomainError, add_to_form
 from portal.money import format_money, quantize
-from pricing.models import PaymentAdjustment
 
 from .models import CreditAccount
 from .permissions import can_change_credit_accounts
@@ -114,7 +114,7 @@ def approval_fields(form, user) -> list[str]:
         initial=getattr(settings, "DEFAULT_PAYMENT_TERMS_DAYS", 30), disabled=not finance,
         help_text=None if finance else not_finance)
     form.fields["allowed_methods"] = forms.MultipleChoiceField(
-        label=_("allowed payment methods"), choices=PaymentAdjustment.Method.choices, required=False,
+        label=_("allowed payment methods"), choices=PaymentMethod.choices, required=False,
         widget=forms.CheckboxSelectMultiple, disabled=not finance,
         help_text=_("None ticked: every method.") if finance else not_finance)
     return list(credit.APPROVAL_FIELDS) if finance else []
@@ -128,14 +128,11 @@ def dealer_credit_panel(request, dealer) -> str:
     context = {"dealer": dealer, "account": account,
                "default_limit": quantize(getattr(settings, "DEFAULT_CREDIT_LIMIT", "0"))}
     if account is not None:
-        owed = credit.exposure(dealer)
-        status = credit.CreditStatus(limit=account.credit_limit, exposure=owed, available=account.credit_limit - owed,
-                                     currency=account.currency, on_hold=account.on_hold,
-                                     hold_reason=account.hold_reason, payment_terms_days=account.payment_terms_days)
-        labels = dict(PaymentAdjustment.Method.choices)
-        context.update(status=status, methods=[labels.get(m, m) for m in account.allowed_methods],
-                       can_change=request.user.has_perm("payments.change_creditaccount"),
-                       url=reverse("admin:payments_creditaccount_change", args=[account.pk]))
+        labels = dict(PaymentMethod.choices)
+        context.update({"status": credit.status_of(account, credit.exposure(dealer)),
+                        "methods": [labels.get(m, m) for m in account.allowed_methods],
+                        "can_change": request.user.has_perm("payments.change_creditaccount"),
+                        "url": reverse("admin:payments_creditaccount_change", args=[account.pk])})
     elif dealer.is_approved and request.user.has_perm("payments.add_creditaccount"):
         context["add_url"] = reverse("admin:payments_creditaccount_add") + f"?dealer={dealer.pk}"
     return render_to_string("admin/payments/dealer_credit_panel.html", context, request=request)

@@ -110,7 +110,7 @@ class InvoiceAdmin(StatusMovesAdmin):
             "recipients are mailed the reason."))]
 
     def perform_move(self, request, obj, move, data):
-        invoice_services.void_invoice(by=request.user, invoice=obj, reason=data["reason"],
+        invoice_services.void_invoice(actor=request.user, invoice=obj, reason=data["reason"],
                                       reissue=data.get("reissue", False))
 
     def has_add_permission(self, request):
@@ -130,7 +130,7 @@ class InvoiceAdmin(StatusMovesAdmin):
         done, refused = 0, []
         for invoice in queryset:
             try:
-                invoice_services.void_invoice(by=request.user, invoice=invoice, reason=form.cleaned_data["reason"],
+                invoice_services.void_invoice(actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"],
                                               reissue=form.cleaned_data["reissue"])
                 done += 1
             except DomainError as exc:
@@ -148,7 +148,7 @@ class PaymentAddForm(ServiceAddForm):
     def perform(self, data):
         # The service decides and allocates (oldest first, the order's invoice first).
         return allocation_services.record_payment(
-            by=self.user, dealer=data["dealer"], amount=data["amount"], kind=data["kind"],
+            actor=self.user, dealer=data["dealer"], amount=data["amount"], kind=data["kind"],
             received_on=data["received_on"], reference=data.get("reference", ""), order=data.get("order"))
 
 
@@ -175,7 +175,7 @@ class CreditNoteAddForm(ServiceAddForm):
         fields = ["dealer", "amount", "reason"]
 
     def perform(self, data):
-        return allocation_services.issue_credit_note(by=self.user, dealer=data["dealer"], amount=data["amount"],
+        return allocation_services.issue_credit_note(actor=self.user, dealer=data["dealer"], amount=data["amount"],
                                                      reason=data["reason"])
 
 

@@ -27,7 +27,7 @@ from portal.models import ApiToken
 
 from . import permissions, selectors
 from .errors import InvalidPayment
-from .models import Invoice, Payment, PaymentKind
+from .models import Payment, PaymentKind
 from .services import allocation as allocation_services
 from .services import statements
 
@@ -181,7 +181,7 @@ class InvoiceListView(InvoiceAccessMixin, APIView):
                    responses={200: InvoiceSerializer(many=True), 403: FORBIDDEN})
     def get(self, request):
         paginator = PageNumberPagination()
-        rows = paginator.paginate_queryset(selectors.list_invoices(self.actor, request.query_params), request,
+        rows = paginator.paginate_queryset(selectors.list_invoices(actor=self.actor, filters=request.query_params), request,
                                            view=self)
         return paginator.get_paginated_response(InvoiceSerializer(rows, many=True, context={"request": request}).data)
 
@@ -190,7 +190,7 @@ class InvoiceDetailView(InvoiceAccessMixin, APIView):
     @extend_schema(description="One invoice with lines, installments and the PDF link.",
                    responses={200: InvoiceDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, number):
-        invoice = selectors.get_invoice(self.actor, number)
+        invoice = selectors.get_invoice(actor=self.actor, number=number)
         return Response(InvoiceDetailSerializer(invoice, context={"request": request}).data)
 
 
@@ -235,17 +235,14 @@ class PaymentsView(FinanceMixin, APIView):
                 raise InvalidPayment(_("Unknown order of this dealer."), field="order")
         allocate = {"oldest": allocation_services.OLDEST, "none": None}.get(values["allocate"], {})
         if values["allocate"] == "manual":
-            numbers = [row["invoice"].strip() for row in values["allocations"]]
-            found = dict(Invoice.objects.filter(dealer=dealer, number__in=numbers).values_list("number", "pk"))
+            found = allocation_services.dealer_invoices_by_number(
+                dealer=dealer, numbers=[row["invoice"] for row in values["allocations"]], field="allocations")
             for row in values["allocations"]:
-                if row["invoice"].strip() not in found:
-                    raise InvalidPayment(_("Unknown invoice of this dealer: %(number)s") % {"number": row["invoice"]},
-                                         field="allocations")
-                invoice_id = found[row["invoice"].strip()]
+                invoice_id = found[row["invoice"].strip()].pk
                 allocate[invoice_id] = allocation_services.clean_amount(row["amount"], field="allocations") + \
                     allocate.get(invoice_id, 0)
         payment = allocation_services.record_payment(
-            by=request.user, dealer=dealer, amount=values["amount"], kind=values["kind"],
+            actor=request.user, dealer=dealer, amount=values["amount"], kind=values["kind"],
             received_on=values["received_on"], reference=values["reference"], order=order, allocate=allocate,
             idempotency_key=request.idempotency_key)  # one per claimed Idempotency-Key (portal/idempotency.py)
         payment = Payment.objects.select_related("dealer", "order").get(pk=payment.pk)
@@ -268,14 +265,14 @@ class PaymentAllocationsView(FinanceMixin, APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if values.get("invoice"):
-            invoice = Invoice.objects.filter(number=values["invoice"].strip(), dealer_id=payment.dealer_id).first()
-            if invoice is None:
-                raise InvalidPayment(_("Unknown invoice of this dealer: %(number)s") % {"number": values["invoice"]},
-                                     field="invoice")
-            amount = values.get("amount") or str(min(payment.unallocated, invoice.balance))
-            allocation_services.allocate(by=request.user, source=payment, invoice=invoice, amount=amount)
+            number = values["invoice"].strip()
+            invoice = allocation_services.dealer_invoices_by_number(dealer=payment.dealer_id, numbers=[number],
+                                                                    field="invoice")[number]
+            # No amount: all that fits (the service decides it under its locks).
+            allocation_services.allocate(actor=request.user, source=payment, invoice=invoice,
+                                         amount=values.get("amount") or None)
         else:
-            allocation_services.allocate_source(by=request.user, source=payment)
+            allocation_services.allocate_source(actor=request.user, source=payment)
         payment = Payment.objects.select_related("dealer", "order").get(pk=payment.pk)
         return Response(PaymentSerializer(payment).data)
 

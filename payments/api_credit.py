@@ -6,7 +6,8 @@ from rest_framework.views import APIView
 
 from dealers.api import DealerAccountMixin
 
-from .services.credit import can_see_credit, credit_status
+from .permissions import can_see_credit
+from .services.credit import credit_status
 
 
 class CreditStatusSerializer(serializers.Serializer):
@@ -24,5 +25,5 @@ class CreditStatusSerializer(serializers.Serializer):
 class CreditStatusView(DealerAccountMixin, APIView):
     @extend_schema(responses={200: CreditStatusSerializer})
     def get(self, request):
-        self.require(can_see_credit(self.actor))
+        self.require(can_see_credit(self.actor, self.actor.dealer))
         return Response(CreditStatusSerializer(credit_status(self.actor.dealer)).data)

@@ -1,5 +1,5 @@
-"""Error codes of payments (DomainError subclasses): 400 for input a person can fix, 409 for a refusal by state.
-The credit errors (over_credit_limit, account_on_hold, ...) live beside the credit service."""
+"""Every error code of payments (DomainError subclasses), in one place: 400 for input a person can fix, 409 for a
+refusal by state. One code has one HTTP status everywhere (fixed here on the class)."""
 from portal.errors import DomainError
 
 
@@ -93,4 +93,78 @@ class ReturnNotInvoiced(PaymentsError):
     """A return is credited only for goods invoiced on an invoice that was not voided."""
 
     code = "payments.return_not_invoiced"
+    conflict = True
+
+
+# --- lifecycles (payments.models.INVOICE, CARD_PAYMENT): one code per forbidden move --------------------------------
+
+class InvoiceStatusNotAllowed(PaymentsError):
+    """An invoice move its transitions table does not allow (payments.models.INVOICE)."""
+
+    code = "payments.invoice_status_not_allowed"
+    conflict = True
+
+
+class CardPaymentStatusNotAllowed(PaymentsError):
+    """A card payment move its transitions table does not allow (payments.models.CARD_PAYMENT)."""
+
+    code = "payments.card_payment_status_not_allowed"
+    conflict = True
+
+
+# --- credit (services.credit) -------------------------------------------------------------------------------------
+
+class OverCreditLimit(PaymentsError):
+    code = "payments.over_credit_limit"
+    conflict = True
+
+
+class AccountOnHold(PaymentsError):
+    code = "payments.account_on_hold"
+    conflict = True
+
+
+class MethodNotAllowed(PaymentsError):
+    code = "payments.method_not_allowed"
+    conflict = True
+
+
+class InvalidCreditAccount(PaymentsError):
+    code = "payments.invalid_credit_account"
+
+
+class NotFinanceStaff(InvalidCreditAccount):
+    code = "payments.finance_only"
+    conflict = True
+
+
+# --- orders waiting for their money (services.wire, services.cards) -------------------------------------------------
+
+class WirePaymentPending(PaymentsError):
+    code = "payments.wire_payment_pending"
+    conflict = True
+
+
+class CardPaymentsOff(PaymentsError):
+    code = "payments.card_payments_off"
+    conflict = True
+
+
+class CardPaymentPending(PaymentsError):
+    code = "payments.card_payment_pending"
+    conflict = True
+
+
+class CardNotPayable(PaymentsError):
+    code = "payments.card_not_payable"
+    conflict = True
+
+
+class CardProviderFailed(PaymentsError):
+    code = "payments.card_provider_failed"
+    conflict = True
+
+
+class OverRefund(PaymentsError):
+    code = "payments.over_refund"
     conflict = True

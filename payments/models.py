@@ -9,6 +9,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal import lifecycle
+
+from .errors import CardPaymentStatusNotAllowed, InvoiceStatusNotAllowed
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
@@ -100,6 +104,35 @@ class Invoice(models.Model):
         return ZERO if self.status == InvoiceStatus.VOID else self.total_gross - self.settled
 
 
+class InvoiceStatusChange(lifecycle.StatusChange):
+    """One move of an invoice (paid, partially paid, overdue, void...), and who or what made it (None: a task)."""
+
+    invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE,
+                                related_name="status_changes")
+    from_status, to_status = lifecycle.status_fields(InvoiceStatus, 16)
+
+    class Meta(lifecycle.StatusChange.Meta):
+        verbose_name = _("invoice status change")
+        verbose_name_plural = _("invoice status changes")
+
+
+IS = InvoiceStatus
+# The moves an invoice makes: payments and credit notes settle it (allocation), a task marks it overdue (overdue),
+# an installment plan's next due date in the future makes an overdue invoice open again, finance voids it while
+# nothing is settled (a zero invoice is issued paid and can be voided too). Void is final.
+INVOICE = lifecycle.Lifecycle(
+    "payments.invoice", statuses=InvoiceStatus, history=InvoiceStatusChange, history_of="invoice",
+    transitions={
+        IS.OPEN: {IS.PARTIALLY_PAID, IS.PAID, IS.OVERDUE, IS.VOID},
+        IS.PARTIALLY_PAID: {IS.PAID, IS.OVERDUE},
+        IS.OVERDUE: {IS.OPEN, IS.PARTIALLY_PAID, IS.PAID, IS.VOID},
+        IS.PAID: {IS.VOID},
+        IS.VOID: set(),
+    },
+    error=InvoiceStatusNotAllowed, audit_action="invoice.{to}",
+    refusal=_("An invoice cannot go from “%(current)s” to “%(target)s”."))
+
+
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     sku = models.CharField(_("SKU"), max_length=64)
@@ -171,7 +204,7 @@ class Payment(models.Model):
     allocated = models.DecimalField(_("allocated"), **MONEY, default=ZERO)
     # Paid back to the dealer (a card refund): no longer the dealer's credit.
     refunded = models.DecimalField(_("refunded"), **MONEY, default=ZERO)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)  # noqa: DJ001  (NULL: no key, outside the unique constraint)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -314,6 +347,38 @@ class CardPayment(models.Model):
     @property
     def refundable(self) -> Decimal:
         return self.captured - self.refunded
+
+
+class CardPaymentStatusChange(lifecycle.StatusChange):
+    """One move of a card payment (authorised, declined, captured, released, refunded), and who made it (None: a
+    task or the provider's answer)."""
+
+    card_payment = models.ForeignKey(CardPayment, verbose_name=_("card payment"), on_delete=models.CASCADE,
+                                     related_name="status_changes")
+    from_status, to_status = lifecycle.status_fields(CardPaymentStatus, 12)
+
+    class Meta(lifecycle.StatusChange.Meta):
+        verbose_name = _("card payment status change")
+        verbose_name_plural = _("card payment status changes")
+
+
+CP = CardPaymentStatus
+# The moves a card payment makes: the provider authorises or declines it (a second authorisation of an order already
+# paid is released at once); the order's invoice captures it, the order's end releases it; finance refunds captured
+# money (again and again while some is left: no move, the amount grows).
+CARD_PAYMENT = lifecycle.Lifecycle(
+    "payments.card_payment", statuses=CardPaymentStatus, history=CardPaymentStatusChange,
+    history_of="card_payment",
+    transitions={
+        CP.STARTED: {CP.AUTHORISED, CP.DECLINED, CP.RELEASED},
+        CP.AUTHORISED: {CP.CAPTURED, CP.RELEASED},
+        CP.CAPTURED: {CP.REFUNDED},
+        CP.DECLINED: set(),
+        CP.RELEASED: set(),
+        CP.REFUNDED: set(),
+    },
+    error=CardPaymentStatusNotAllowed, audit_action="card.{to}",
+    refusal=_("A card payment cannot go from “%(current)s” to “%(target)s”."))
 
 
 class CardRefund(models.Model):

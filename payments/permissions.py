@@ -1,13 +1,47 @@
-"""Who may do what in payments: a dealer's invoices and statement (owners, finance users, agents acting for the
-dealer), and the staff's finance work (recording payments, allocating, credit notes, voiding, exports)."""
+"""Who may do what in payments, as plain (actor, object) questions every view, API view, form, admin class and
+service asks: a dealer's invoices, statement and credit (owners, finance users, agents acting for the dealer), paying
+an order by card (those who pay or order), and the staff's finance work (recording payments, allocating, credit
+notes, voiding, exports)."""
 from dealers import permissions as dealer_permissions
+from orders.models import OrderStatus, PaymentMethod
+
+from . import selectors
+from .cards import get_provider
 
 STATEMENT = "payments.statement"  # the download kind of a statement (portal.documents), registered in apps.py
+# An order that can still be paid by card: placed, or confirmed by staff without waiting.
+PAYABLE_ORDER_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
 
 
 def can_see_invoices(actor) -> bool:
     """Owners and finance users of an approved dealer, and agents acting for it (the roles table's PAY)."""
     return dealer_permissions.can(actor, dealer_permissions.PAY)
+
+
+def can_see_credit(actor, dealer=None) -> bool:
+    """The dealer's credit (limit, exposure, available): whoever may see its invoices (the roles table's PAY).
+    `dealer`, when given, must be the one the actor acts for."""
+    if dealer is not None and getattr(getattr(actor, "dealer", None), "pk", None) != getattr(dealer, "pk", dealer):
+        return False
+    return dealer_permissions.can(actor, dealer_permissions.PAY)
+
+
+def may_pay_orders(actor) -> bool:
+    """Who may pay for the dealer's orders: buyers, approvers, owners, finance users (and agents acting for them)."""
+    return (dealer_permissions.can(actor, dealer_permissions.PAY)
+            or dealer_permissions.can(actor, dealer_permissions.ORDER))
+
+
+def can_pay_by_card(actor, order) -> bool:
+    """"Pay by card" on the order's page: a card order that still waits for its authorisation (placed or confirmed),
+    card payments on, and an actor who may pay the dealer's orders."""
+    return (order.payment_method == PaymentMethod.CARD and order.status in PAYABLE_ORDER_STATUSES
+            and get_provider() is not None and selectors.card_outstanding(order=order) > 0 and may_pay_orders(actor))
+
+
+def is_invoice_of(invoice, dealer) -> bool:
+    """An invoice belongs to one dealer: a payment, a credit note or a request of another dealer never reaches it."""
+    return invoice is not None and invoice.dealer_id == getattr(dealer, "pk", dealer)
 
 
 def can_read_invoice(user, invoice) -> bool:

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from dealers.permissions import PAY
 from dealers.views import dealer_page
 from portal import documents, idempotency, uploads
-from portal.errors import DomainError
+from portal.errors import DomainError, add_to_form
 from portal.models import Document
 from portal.paging import paginate
 
@@ -32,16 +32,16 @@ pay_page = dealer_page(ability=PAY)
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    paging = paginate(request, selectors.list_invoices(request.actor, filters), PER_PAGE)
+    paging = paginate(request, selectors.list_invoices(actor=request.actor, filters=filters), PER_PAGE)
     return render(request, "payments/invoice_list.html", {
         "form": form, **paging, "invoices": list(paging["page"]),
-        "open_balance": selectors.open_balance(request.actor.dealer),
-        "credit_balance": selectors.credit_balance(request.actor.dealer)})
+        "open_balance": selectors.open_balance(dealer=request.actor.dealer),
+        "credit_balance": selectors.credit_balance(dealer=request.actor.dealer)})
 
 
 @pay_page
 def invoice_detail(request, number):
-    invoice = selectors.get_invoice(request.actor, number)
+    invoice = selectors.get_invoice(actor=request.actor, number=number)
     return render(request, "payments/invoice_detail.html", {
         "invoice": invoice, "lines": list(invoice.lines.all()), "plan": list(invoice.installment_plan.all()),
         "allocations": list(invoice.allocations.all())})
@@ -51,7 +51,7 @@ def invoice_detail(request, number):
 def invoice_pdf(request, number):
     """The invoice's PDF for whom can_read_invoice lets through (the dealer's owners and finance users, its assigned
     agents, staff who may view invoices): 403 for the dealer's other roles, 404 for anyone else."""
-    invoice = selectors.get_invoice_for_staff(number)
+    invoice = selectors.get_invoice_for_staff(number=number)
     documents.check_download(request.user, INVOICE_PDF, invoice, dealer_id=invoice.dealer_id)
     actor = getattr(request, "actor", None)
     if actor is not None and actor.dealer is not None and actor.dealer.pk == invoice.dealer_id:
@@ -73,7 +73,7 @@ def _statement_of(request):
         return form, statements.build_statement(dealer=request.actor.dealer, date_from=data.get("date_from"),
                                                 date_to=data.get("date_to"))
     except DomainError as exc:
-        form.add_error(None, str(exc.message))
+        add_to_form(form, exc)
         return form, statements.build_statement(dealer=request.actor.dealer, date_from=None, date_to=None)
 
 
@@ -128,7 +128,7 @@ def reconciliation(request):
                 dealer = Dealer.objects.filter(pk=dealer_id).first() if dealer_id.isdecimal() else None
                 if dealer is None:
                     raise Http404
-                made = allocation.allocate_credit(by=request.user, dealer=dealer)
+                made = allocation.allocate_credit(actor=request.user, dealer=dealer)
                 messages.success(request, ngettext("%(count)s allocation made for %(dealer)s.",
                                                    "%(count)s allocations made for %(dealer)s.", len(made))
                                  % {"count": len(made), "dealer": dealer})
@@ -143,7 +143,7 @@ def reconciliation(request):
                 else:
                     outcome, _made = idempotency.run_once_for_page(
                         request, key=form.cleaned_data["token"], dealer=invoice.dealer,
-                        action=lambda: allocation.allocate(by=request.user, source=source, invoice=invoice,
+                        action=lambda: allocation.allocate(actor=request.user, source=source, invoice=invoice,
                                                            amount=form.cleaned_data["amount"]),
                         body_of=lambda made: {"invoice": invoice.number})
                     if outcome in ("done", "replayed"):
@@ -157,7 +157,7 @@ def reconciliation(request):
                                            "and allocate again to make a new one.") if outcome == "reused" else
                                    _("This allocation is still being made. Wait a moment and reload the page."))
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            add_to_form(form, exc)
     dealers = {}
     for row in [*selectors.unmatched_payments(), *selectors.unmatched_credit_notes()]:
         dealers.setdefault(row.dealer_id, {"dealer": row.dealer, "sources": [], "invoices": []})["sources"].append(row)

@@ -43,7 +43,7 @@ class OfflineTestProvider(CardProvider):
         state = self._require(reference, "authorised")
         if Decimal(amount) > Decimal(state["amount"]):
             raise ProviderError("capture above the authorised amount")
-        state.update(status="captured", captured=str(amount))
+        state.update({"status": "captured", "captured": str(amount)})  # the fake bank's record, not a lifecycle
         self._save(reference, state)
 
     def refund(self, *, reference, amount) -> None:
@@ -56,7 +56,7 @@ class OfflineTestProvider(CardProvider):
             refunded = Decimal(state["refunded"]) + Decimal(amount)
             if refunded > Decimal(state["captured"]):
                 raise ProviderError("refund above the captured amount")
-            state.update(status="refunded", refunded=str(refunded))
+            state.update({"status": "refunded", "refunded": str(refunded)})
         else:
             raise ProviderError(f"nothing to refund on {reference} ({state['status']})")
         self._save(reference, state)

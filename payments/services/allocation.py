@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from dealers.permissions import PAY
 from dealers.selectors import list_users_who_may
-from portal import audit, outbox
+from portal import audit, locks, outbox
 from portal.lifecycle import acting_user
 from portal.money import quantize, to_decimal
 from portal.numbering import next_number
@@ -114,8 +114,7 @@ def lock_rows(*, payments=(), credit_notes=(), invoices=()):
     locked_payments = {p.pk: p for p in Payment.objects.select_for_update().filter(pk__in=ids(payments)).order_by("pk")}
     locked_notes = {c.pk: c for c in
                     CreditNote.objects.select_for_update().filter(pk__in=ids(credit_notes)).order_by("pk")}
-    locked_invoices = {i.pk: i for i in Invoice.objects.select_for_update().filter(pk__in=ids(invoices)).order_by("pk")}
-    return locked_payments, locked_notes, locked_invoices
+    return locked_payments, locked_notes, locks.invoices(ids(invoices))
 
 
 def _current_due_date(invoice, plan) -> datetime.date:
@@ -151,7 +150,7 @@ def _save_settled(invoice, *, actor, source) -> None:
     if target == invoice.status:
         invoice.save(update_fields=fields)
         return
-    INVOICE.move(invoice, to=target, actor=actor, fields=fields, audit_action=f"invoice.{target}",
+    INVOICE.move(invoice, to=target, actor=actor, fields=fields,
                  audit_data={"number": invoice.number, "source": source.number, "settled": str(invoice.settled)})
 
 

@@ -52,7 +52,7 @@ from .wire import WAITING_MOVES
 
 __all__ = ["CardNotPayable", "CardPaymentPending", "CardPaymentsOff", "CardProviderFailed", "OverRefund",
            "capture_card_payment", "card_on_status_changed",
-           "check_card_commitment", "complete_card_authorisation", "guard_card_order", "lock_card_payment", "refund_card_payment", "release_card_payment", "settle_authorised_card_payments",
+           "check_card_commitment", "complete_card_authorisation", "guard_card_order", "refund_card_payment", "release_card_payment", "settle_authorised_card_payments",
            "start_card_payment"]
 
 CP = CardPaymentStatus
@@ -68,16 +68,11 @@ def _provider():
     return provider
 
 
-def lock_card_payment(pk, *, related=("order", "dealer")) -> CardPayment:
-    """The card payment row, locked (FOR UPDATE of its own row; its order and dealer read along): every move of a
-    card payment is made on it (payments.models.CARD_PAYMENT). In the lock order it comes after the order."""
-    return CardPayment.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
-
-
 def _move(card, *, to, actor, fields=(), note="", **data):
-    """Move a locked card payment through its lifecycle; the audit row keeps the actions it always had
-    (card.authorised, card.declined, card.captured, card.released, card.refunded)."""
-    return CARD_PAYMENT.move(card, to=to, actor=actor, fields=fields, note=note, audit_action=f"card.{to}",
+    """Move a card payment locked with portal.locks.card_payment through its lifecycle; the audit row keeps the
+    actions it always had (card.authorised, card.declined, card.captured, card.released, card.refunded: the
+    lifecycle's "card.{to}")."""
+    return CARD_PAYMENT.move(card, to=to, actor=actor, fields=fields, note=note,
                              audit_data={"reference": card.reference, "order": card.order.number, **data})
 
 
@@ -126,7 +121,7 @@ def complete_card_authorisation(*, reference: str) -> CardPayment:
         # The order first (as start_card_payment): two card payments of one order completing at once (two tabs, a
         # return and a notification) are decided one after the other.
         locks.order(found[1])
-        card = lock_card_payment(found[0])
+        card = locks.card_payment(found[0])
         if card.status != CP.STARTED:
             return card
         try:
@@ -227,7 +222,7 @@ def capture_card_payment(card_payment_id: int) -> CardPayment:
     settles the invoice. Idempotent: a captured card payment is left as it is. ProviderError propagates (the
     task retries)."""
     with transaction.atomic():
-        card = lock_card_payment(card_payment_id)
+        card = locks.card_payment(card_payment_id)
         if card.status != CP.AUTHORISED:
             return card
         invoice = Invoice.objects.filter(order=card.order).first()
@@ -253,7 +248,7 @@ def release_card_payment(card_payment_id: int) -> CardPayment:
     """Release the authorisation of a cancelled or rejected order (nothing was captured). Idempotent.
     ProviderError propagates (the task retries)."""
     with transaction.atomic():
-        card = lock_card_payment(card_payment_id)
+        card = locks.card_payment(card_payment_id)
         if card.status != CP.AUTHORISED or card.order.status not in ENDED_ORDER_STATUSES:
             return card
         _provider().refund(reference=card.reference, amount=card.amount)
@@ -275,7 +270,7 @@ def refund_card_payment(*, actor, card_payment, amount, reason) -> CardRefund:
     if not reason:
         raise ReasonRequired(_("Say why the money is refunded."), field="reason")
     with transaction.atomic():
-        card = lock_card_payment(card_payment.pk)
+        card = locks.card_payment(card_payment.pk)
         if card.status not in (CP.CAPTURED, CP.REFUNDED) or card.payment_id is None:
             raise OverRefund(_("Only a captured card payment can be refunded."))
         if amount > card.refundable:

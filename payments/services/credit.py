@@ -124,7 +124,7 @@ def explain_methods(dealer) -> dict:
     if account is None:
         account = default_account()
     problem = on_account_problem(account)
-    return {"on_account": problem} if problem else {}
+    return {PaymentMethod.ON_ACCOUNT.value: problem} if problem else {}
 
 
 def allowed_methods(dealer) -> list | None:

@@ -127,7 +127,7 @@ def issue_invoice(*, order, actor=None) -> Invoice:
             "number": invoice.number, "order": order.number, "total": str(total),
             "installments": installments, "due_date": first_due.isoformat()})
         if total == ZERO:  # nothing to pay: paid as it is issued
-            INVOICE.move(invoice, to=InvoiceStatus.PAID, actor=actor, audit_action="invoice.paid",
+            INVOICE.move(invoice, to=InvoiceStatus.PAID, actor=actor,
                          audit_data={"number": invoice.number})
         invoice.document = request_document(owner=invoice, kind=INVOICE_PDF, language=dealer_language(order.dealer))
         invoice.save(update_fields=["document"])
@@ -160,10 +160,9 @@ def _mail_issued(invoice) -> None:
 def invoice_on_status_changed(*, order, previous, actor) -> None:
     """Registered on `orders.order.moved`: invoice an order when it ships (or is confirmed, settings.INVOICE_ON),
     inside the status move's transaction."""
-    by = getattr(actor, "user", actor)  # the user behind the move (a dealer's Actor or a staff user)
-    statuses = INVOICE_AT.get(getattr(settings, "INVOICE_ON", "shipped"), INVOICE_AT["shipped"])
+    statuses = INVOICE_AT.get(getattr(settings, "INVOICE_ON", S.SHIPPED), INVOICE_AT[S.SHIPPED])
     if order.status in statuses and previous not in statuses:
-        issue_invoice(order=order, actor=by)
+        issue_invoice(order=order, actor=actor)
 
 
 # --- voiding -------------------------------------------------------------------------------------------------------

@@ -12,8 +12,11 @@ from django.utils.translation import gettext as _
 
 from portal import audit, outbox
 
-from ..models import OPEN_STATUSES, CreditAccount, Invoice, InvoiceStatus
+from ..models import INVOICE, OPEN_STATUSES, CreditAccount, Invoice, InvoiceStatus
+from .allocation import lock_rows
 from .invoices import invoice_recipients
+
+__all__ = ["reminder_days", "run_overdue"]
 
 
 def reminder_days() -> list[int]:
@@ -35,14 +38,15 @@ def run_overdue(*, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     counts = {"overdue": 0, "reminded": 0, "held": 0}
     with transaction.atomic():
-        late = Invoice.objects.select_for_update().filter(status__in=(InvoiceStatus.OPEN,
-                                                                      InvoiceStatus.PARTIALLY_PAID),
-                                                          due_date__lt=today).order_by("pk")
-        for invoice in late:  # locked in pk order, as allocation locks invoices
-            invoice.status = InvoiceStatus.OVERDUE
-            invoice.save(update_fields=["status"])
-            audit.record(actor=None, action="invoice.overdue", target=invoice, dealer=invoice.dealer,
-                         data={"number": invoice.number, "due_date": invoice.due_date.isoformat()})
+        late = Invoice.objects.filter(status__in=(InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID),
+                                      due_date__lt=today).values_list("pk", flat=True)
+        _payments, _notes, locked = lock_rows(invoices=late)  # in primary-key order, as allocation locks them
+        for invoice in locked.values():
+            if invoice.status not in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID) or invoice.due_date >= today:
+                continue  # paid (or moved on) between the read and the lock
+            # Written by the daily task: no one acts (actor None).
+            INVOICE.move(invoice, to=InvoiceStatus.OVERDUE, actor=None,  # audited as invoice.overdue
+                         audit_data={"number": invoice.number, "due_date": invoice.due_date.isoformat()})
             counts["overdue"] += 1
     for invoice in Invoice.objects.filter(status__in=OPEN_STATUSES).select_related("dealer").order_by("pk"):
         if _step(invoice, today) is None:

@@ -86,21 +86,21 @@ def build_statement(*, dealer, date_from, date_to) -> Statement:
     """The ledger of `dealer` from `date_from` to `date_to` (both included), in date order (invoices before
     payments on the same day), each row with the balance after it. A fixed number of queries."""
     date_from, date_to = clean_period(date_from, date_to)
-    opening = selectors.balance_before(dealer, date_from)
+    opening = selectors.balance_before(dealer=dealer, day=date_from)
     rows = []
-    for invoice in selectors.statement_invoices(dealer, date_from, date_to):
+    for invoice in selectors.statement_invoices(dealer=dealer, date_from=date_from, date_to=date_to):
         rows.append(StatementRow(invoice.issue_date, "invoice", invoice.number,
                                  _("Invoice for order %(order)s") % {"order": invoice.order.number}
                                  if invoice.order_id else _("Invoice"), invoice.total_gross, ZERO))
-    for payment in selectors.statement_payments(dealer, date_from, date_to):
+    for payment in selectors.statement_payments(dealer=dealer, date_from=date_from, date_to=date_to):
         description = _("Payment (%(method)s)") % {"method": payment.get_kind_display()}
         if payment.reference:
             description += f" · {payment.reference}"
         rows.append(StatementRow(payment.received_on, "payment", payment.number, description, ZERO, payment.amount))
-    for note in selectors.statement_credit_notes(dealer, date_from, date_to):
+    for note in selectors.statement_credit_notes(dealer=dealer, date_from=date_from, date_to=date_to):
         rows.append(StatementRow(note.issued_on, "credit_note", note.number,
                                  _("Credit note: %(reason)s") % {"reason": note.reason}, ZERO, note.amount))
-    for refund in selectors.statement_refunds(dealer, date_from, date_to):
+    for refund in selectors.statement_refunds(dealer=dealer, date_from=date_from, date_to=date_to):
         rows.append(StatementRow(refund.refunded_on, "refund", refund.number,
                                  _("Card refund for order %(order)s: %(reason)s") % {
                                      "order": refund.card_payment.order.number, "reason": refund.reason},
@@ -146,22 +146,22 @@ def accounting_export_csv(*, date_from, date_to) -> str:
     writer = portal_csv.writer(out)  # formula-looking text cells are neutralised
     writer.writerow(["entry", "date", "number", "dealer_code", "dealer_tax_number", "status", "debit", "credit",
                      "currency", "reference", "invoice", "source"])
-    for invoice in selectors.export_invoices(date_from, date_to):
+    for invoice in selectors.export_invoices(date_from=date_from, date_to=date_to):
         writer.writerow(["invoice", invoice.issue_date.isoformat(), invoice.number, invoice.dealer.code or "",
                          invoice.dealer.tax_number, invoice.status, invoice.total_gross, "", invoice.currency,
                          invoice.order.number if invoice.order_id else "", "", ""])
-    for payment in selectors.export_payments(date_from, date_to):
+    for payment in selectors.export_payments(date_from=date_from, date_to=date_to):
         writer.writerow(["payment", payment.received_on.isoformat(), payment.number, payment.dealer.code or "",
                          payment.dealer.tax_number, payment.kind, "", payment.amount, payment.currency,
                          payment.reference, "", ""])
-    for note in selectors.export_credit_notes(date_from, date_to):
+    for note in selectors.export_credit_notes(date_from=date_from, date_to=date_to):
         writer.writerow(["credit_note", note.issued_on.isoformat(), note.number, note.dealer.code or "",
                          note.dealer.tax_number, "", "", note.amount, note.currency, note.reason, "", ""])
-    for refund in selectors.export_refunds(date_from, date_to):
+    for refund in selectors.export_refunds(date_from=date_from, date_to=date_to):
         writer.writerow(["refund", refund.refunded_on.isoformat(), refund.number, refund.dealer.code or "",
                          refund.dealer.tax_number, "", refund.amount, "", refund.currency,
                          refund.card_payment.reference, "", ""])
-    for allocation in selectors.export_allocations(date_from, date_to):
+    for allocation in selectors.export_allocations(date_from=date_from, date_to=date_to):
         source = allocation.payment or allocation.credit_note
         writer.writerow(["allocation", timezone.localtime(allocation.created_at).date().isoformat(), "",
                          allocation.invoice.dealer.code or "", allocation.invoice.dealer.tax_number, "", "",

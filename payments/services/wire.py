@@ -14,6 +14,8 @@ from portal.money import format_money
 from ..errors import WirePaymentPending
 from ..models import ZERO, Invoice, InvoiceStatus, Payment
 
+__all__ = ["WAITING_MOVES", "WirePaymentPending", "guard_wire_order", "paid_for", "wire_outstanding"]
+
 # The staff moves an order paid by wire transfer (or card: services.cards) waits for its money before.
 S = OrderStatus
 WAITING_MOVES = (S.CONFIRMED, S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED)
