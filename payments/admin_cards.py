@@ -12,7 +12,7 @@ from portal import idempotency
 from portal.admin import ReadOnlyAdmin, money_field
 from portal.errors import DomainError, add_to_form
 
-from .models import CardPayment, CardRefund
+from .models import CardPayment, CardPaymentStatusChange, CardRefund
 from .services import cards as card_services
 
 
@@ -21,6 +21,26 @@ class RefundForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255)
     # A one-time token (an Idempotency-Key, portal/idempotency.py): a double click refunds once.
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class CardPaymentStatusChangeInline(admin.TabularInline):
+    """The card payment's moves (payments.models.CARD_PAYMENT) and who made them (none: the provider's answer by
+    a task, or the capture and release tasks)."""
+
+    model = CardPaymentStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
 
 
 @admin.register(CardPayment)
@@ -33,6 +53,7 @@ class CardPaymentAdmin(ReadOnlyAdmin):
     list_filter = ["status", "provider", "created_at"]
     search_fields = ["reference", "order__number", "dealer__legal_name", "dealer__code"]
     list_select_related = ["order", "dealer"]
+    inlines = [CardPaymentStatusChangeInline]
     actions = ["refund_selected"]
 
     @admin.action(description=gettext_lazy("Refund the selected card payment to the card"))

@@ -18,7 +18,16 @@ from portal.admin import (
 )
 from portal.errors import DomainError
 
-from .models import OPEN_STATUSES, Allocation, CreditNote, Invoice, InvoiceInstallment, InvoiceLine, Payment
+from .models import (
+    OPEN_STATUSES,
+    Allocation,
+    CreditNote,
+    Invoice,
+    InvoiceInstallment,
+    InvoiceLine,
+    InvoiceStatusChange,
+    Payment,
+)
 from .services import allocation as allocation_services
 from .services import invoices as invoice_services
 
@@ -67,6 +76,17 @@ class AllocationInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("invoice", "payment", "credit_note", "created_by")
 
 
+class InvoiceStatusChangeInline(ReadOnlyInline):
+    """The invoice's moves (payments.models.INVOICE): paid, overdue, void... with who made them (none: the task)."""
+
+    model = InvoiceStatusChange
+    fields = ["created_at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
 class VoidForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255,
                              help_text=gettext_lazy("Shown to the dealer: on the invoice and in the e-mail."))
@@ -83,7 +103,7 @@ class InvoiceAdmin(StatusMovesAdmin):
     search_fields = ["number", "dealer__legal_name", "dealer__code", "order__number"]
     date_hierarchy = "issue_date"
     list_select_related = ["dealer", "order"]
-    inlines = [InvoiceLineInline, InstallmentInline, AllocationInline]
+    inlines = [InvoiceLineInline, InstallmentInline, AllocationInline, InvoiceStatusChangeInline]
     actions = ["void_selected"]
 
     net_total = money_field("total_net", gettext_lazy("net total"))

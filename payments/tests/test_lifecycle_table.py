@@ -103,3 +103,21 @@ def test_the_services_move_invoices_through_the_lifecycle_and_the_task_is_nobody
         ("open", "void", "Issued twice")]
     assert AuditEntry.objects.filter(action="invoice.voided", target_id=str(fresh.pk)).count() == 1
     assert Invoice.objects.filter(pk=fresh.pk, void_reason="Issued twice").exists()
+
+
+def test_the_admin_pages_show_the_moves(client):
+    from django.urls import reverse
+
+    from payments.services import invoices
+    from payments.testing import FinanceStaffFactory
+
+    invoice = InvoiceFactory()
+    invoices.void_invoice(actor=FinanceStaffFactory(), invoice=invoice, reason="Sent to the wrong company")
+    card = _card_payment("authorised")
+    with transaction.atomic():
+        CARD_PAYMENT.move(locks.card_payment(card), to="captured", actor=None, note="captured by the task")
+    client.force_login(StaffFactory())
+    page = client.get(reverse("admin:payments_invoice_change", args=[invoice.pk])).content.decode()
+    assert "Sent to the wrong company" in page
+    page = client.get(reverse("admin:payments_cardpayment_change", args=[card.pk])).content.decode()
+    assert "captured by the task" in page
