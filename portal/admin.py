@@ -201,10 +201,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class ServiceAddForm(forms.ModelForm):
-    """An admin add form whose row is made by a service, called while the form is validated (inside the admin's
-    transaction): a refusal shows on the form with everything typed kept, and nothing is saved."""
+    """An admin add form whose row is made by a service. The form only validates; the admin calls `perform` in
+    save_model (inside its transaction). A refusal of the service rolls that back and shows the form again with the
+    refusal on it and everything typed kept (ServiceAddAdmin.add_view): nothing is saved."""
 
-    user = None  # set by ServiceAddAdmin.get_form
+    user = None  # the requesting staff user, set per request by ServiceAddAdmin.get_form
+    refusal = None  # the service's DomainError of this request's first attempt, shown on the form again
 
     def perform(self, data):
         """Call the service with the cleaned data; return the row it made."""
@@ -213,24 +215,49 @@ class ServiceAddForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         self.instance.pk = None
-        if not self.errors:
-            try:
-                self.made = self.perform(data)
-            except DomainError as exc:
-                self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+        if self.refusal is not None:
+            add_to_form(self, self.refusal)
         return data
+
+    def _post_clean(self):
+        # The service checks what the model's constraints say (amount above zero...) with its own messages, in
+        # save_model: the form leaves the constraints to it, as it did when the service ran during validation.
+        self.instance.validate_constraints = lambda exclude=None: None
+        try:
+            super()._post_clean()
+        finally:
+            del self.instance.validate_constraints
+
+
+class _ServiceRefused(Exception):
+    """Raised out of save_model so the admin's transaction rolls back; carries the service's DomainError."""
+
+    def __init__(self, error: DomainError):
+        super().__init__(str(error))
+        self.error = error
 
 
 class ServiceAddAdmin(admin.ModelAdmin):
-    """Adds through `add_form` (a ServiceAddForm) and shows saved rows read-only: they change only by services."""
+    """Adds through `add_form` (a ServiceAddForm) and shows saved rows read-only: they change only by services.
+    Nothing of a request is kept on this admin (one instance serves every request): the staff user and a refusal
+    travel on the request and the form class made for it."""
 
     add_form = None
     # Saved rows show these stored fields through an admin display of that name (an amount with its currency).
     display_fields: dict = {}
 
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except _ServiceRefused as refused:
+            # The add's transaction is rolled back; the same POST again shows the form with the refusal on it.
+            request.service_refusal = refused.error
+            return super().add_view(request, form_url, extra_context)
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
-            kwargs["form"] = type(self.add_form.__name__, (self.add_form,), {"user": request.user})
+            kwargs["form"] = type(self.add_form.__name__, (self.add_form,),
+                                  {"user": request.user, "refusal": getattr(request, "service_refusal", None)})
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
@@ -248,9 +275,15 @@ class ServiceAddAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.pk = form.made.pk
-            obj.refresh_from_db()
+        if change:
+            return
+        try:
+            made = form.perform(form.cleaned_data)
+        except DomainError as exc:
+            raise _ServiceRefused(exc) from exc
+        # The admin goes on with `obj` (log entry, redirect): make it the row the service made.
+        obj.pk = made.pk
+        obj.refresh_from_db()
 
 
 @admin.register(Notification)
@@ -349,7 +382,7 @@ class ApiTokenForm(forms.ModelForm):
             try:
                 cleaned["scopes"] = api_tokens.check_scopes(user=user, scopes=scopes)
             except DomainError as exc:
-                self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+                add_to_form(self, exc)
         return cleaned
 
 
@@ -388,8 +421,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         token, key = api_tokens.create_api_token(name=obj.name, user=obj.user, scopes=form.cleaned_data["scopes"],
                                                  by=request.user)
         # The admin goes on with `obj` (log entry, redirect): make it the saved token.
-        for field in ApiToken._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(token, field.attname))
+        for model_field in ApiToken._meta.concrete_fields:
+            setattr(obj, model_field.attname, getattr(token, model_field.attname))
         obj._state.adding = False
         self.message_user(request, format_html(
             "{} <code>{}</code>",
