@@ -56,7 +56,7 @@ class NotAllowed(DealerError):
 
     code = "dealers.not_allowed"
     conflict = True
-    http_status = 403  # shadows DomainError's 409/400 (see /tmp/kernel-requests.md: a 403 kind in the kernel)
+    forbidden = True
 
 
 class LastOwner(DealerError):

@@ -63,7 +63,7 @@ def test_the_scan_finds_each_kind_of_direct_write(tmp_path):
     assert [line for line, _what in _status_writes(sample)] == [1, 2, 3, 4]
 
 
-def test_move_refuses_outside_a_transaction_and_a_forbidden_move_changes_nothing(db):
+def test_move_refuses_outside_a_transaction_and_a_forbidden_move_changes_nothing(transactional_db):
     from dealers.models import Dealer
     from dealers.testing import DealerFactory
 
