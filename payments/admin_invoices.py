@@ -18,8 +18,8 @@ from portal.admin import (
 )
 from portal.errors import DomainError
 
+from . import permissions
 from .models import (
-    OPEN_STATUSES,
     Allocation,
     CreditNote,
     Invoice,
@@ -119,10 +119,10 @@ class InvoiceAdmin(StatusMovesAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
 
-    # Staff's one move on an invoice: void it while it still takes money and nothing is settled (the rest of its
-    # statuses follow payments and due dates). void_invoice checks the same again under its lock.
+    # Staff's one move on an invoice: void it while nothing is settled (permissions.may_void; the rest of its statuses
+    # follow payments and due dates). void_invoice checks the same again under its lock.
     def status_moves(self, request, obj):
-        if obj.status not in OPEN_STATUSES or obj.settled > 0:
+        if not permissions.may_void(request.user, obj):
             return []
         return [AdminMove(name="void", label=gettext_lazy("Void the invoice"), form=VoidForm, intro=gettext_lazy(
             "A void invoice owes nothing and leaves statements; it keeps its number. What its order shipped on "

@@ -75,6 +75,15 @@ def can_void_invoices(user) -> bool:
     return bool(user is not None and getattr(user, "is_staff", False) and user.has_perm("payments.change_invoice"))
 
 
+def may_void(user, invoice) -> bool:
+    """Finance staff may void an invoice its lifecycle lets go to void (payments.models.INVOICE) while nothing settles
+    it (reverse the allocations first). void_invoice checks the same again under its lock."""
+    from .models import INVOICE, InvoiceStatus
+
+    return (can_void_invoices(user) and INVOICE.allowed(invoice.status, InvoiceStatus.VOID)
+            and invoice.settled == 0)
+
+
 def can_change_credit_accounts(user) -> bool:
     """Finance staff: staff holding the Django permission to change credit accounts (limits, terms, methods, holds)."""
     return bool(user is not None and getattr(user, "is_active", False) and getattr(user, "is_staff", False)

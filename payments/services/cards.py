@@ -51,8 +51,8 @@ from .allocation import clean_amount, free_payment_for_refund_unchecked, lock_ro
 from .wire import WAITING_MOVES
 
 __all__ = ["CardNotPayable", "CardPaymentPending", "CardPaymentsOff", "CardProviderFailed", "OverRefund",
-           "capture_card_payment", "card_on_status_changed",
-           "check_card_commitment", "complete_card_authorisation", "guard_card_order", "refund_card_payment", "release_card_payment", "settle_authorised_card_payments",
+           "capture_card_payment", "card_on_status_changed", "check_card_commitment", "complete_card_authorisation",
+           "guard_card_order", "refund_card_payment", "release_card_payment", "settle_authorised_card_payments",
            "start_card_payment"]
 
 CP = CardPaymentStatus
