@@ -176,7 +176,7 @@ def load():
             doc = ProductDocument(product=product, title="Teknik föy / Data sheet")
             doc.file.save(f"{product.sku}-datasheet.pdf", ContentFile(pdf), save=False)
             doc.save()
-        for first, second in zip(created[::7], created[3::7]):
+        for first, second in zip(created[::7], created[3::7], strict=False):
             first.related.add(second)
         refresh_search(products=created)
     return []

@@ -137,9 +137,9 @@ def count_facets(*, products, without_attrs, category, filters, attr_values, att
     # Category facet: children of the current category (roots without one), counted over their subtrees.
     by_path = dict(products.values_list("category__path").annotate(n=Count("pk")).order_by())
     if category is not None:
-        children = [c for c in Category.objects.active().filter(parent=category).order_by("ordering", "name")]
+        children = list(Category.objects.active().filter(parent=category).order_by("ordering", "name"))
     else:
-        children = [c for c in Category.objects.active().roots().order_by("ordering", "name")]
+        children = list(Category.objects.active().roots().order_by("ordering", "name"))
     category_facets = []
     for child in children:
         n = sum(count for path, count in by_path.items() if path.startswith(child.path))

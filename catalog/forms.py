@@ -50,7 +50,7 @@ class ProductAdminForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007  (the ProductAdmin's fieldsets choose the fields)
 
     def _post_clean(self):
         super()._post_clean()
@@ -63,7 +63,7 @@ class ProductAdminForm(forms.ModelForm):
 class CategoryAdminForm(forms.ModelForm):
     class Meta:
         model = Category
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007  (the CategoryAdmin's fields choose them)
 
     def clean(self):
         data = super().clean()

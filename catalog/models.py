@@ -151,6 +151,9 @@ class Product(models.Model):
     def __str__(self):
         return f"{self.sku} · {self.name}"
 
+    def get_absolute_url(self):
+        return product_url(self.sku)
+
     @property
     def in_stock(self):
         return self.stock_quantity > 0
@@ -159,9 +162,6 @@ class Product(models.Model):
     def unit_label(self):
         """The unit's name (get_unit_display rebuilds a dict of every choice on each call)."""
         return UNIT_LABELS.get(self.unit, self.unit)
-
-    def get_absolute_url(self):
-        return product_url(self.sku)
 
     @property
     def highlight_lines(self):
@@ -183,6 +183,9 @@ class ProductImage(models.Model):
         verbose_name = _("product image")
         verbose_name_plural = _("product images")
         ordering = ["ordering", "pk"]
+
+    def __str__(self):
+        return self.alt or Path(self.image.name or "").name
 
 
 def product_document_upload_to(instance, filename):
@@ -244,6 +247,14 @@ class ProductAttribute(models.Model):
         verbose_name_plural = _("specifications")
         constraints = [models.UniqueConstraint(fields=["product", "attribute"], name="one_value_per_attribute")]
         indexes = [models.Index(fields=["attribute", "value_text"]), models.Index(fields=["attribute", "value_number"])]
+
+    def __str__(self):
+        """The value without its attribute (no query; display_value adds the unit)."""
+        if self.value_number is not None:
+            return f"{self.value_number.normalize():f}"
+        if self.value_bool is not None:
+            return str(_("yes") if self.value_bool else _("no"))
+        return self.value_text
 
     @property
     def display_value(self):

@@ -158,7 +158,7 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     cache_key = None
     if not folded:
         wanted = repr(sorted((code, sorted(values)) for code, values in selected.items()))
-        cache_key = "catalog:facets:%s:%s:%s:%s:%s" % (
+        cache_key = "catalog:facets:{}:{}:{}:{}:{}".format(
             catalog_version(), get_language() or "-", category.pk if category else "-",
             int(bool(filters.get("in_stock"))), hashlib.sha1(wanted.encode()).hexdigest())
     cached = cache.get(cache_key) if cache_key else None

@@ -215,4 +215,4 @@ def example_lines(skus, *, separators=(" ", ";", "\t")) -> str:
     sells."""
     if not skus:
         return _("SKU quantity")
-    return "\n".join(f"{sku}{sep}{qty}" for sku, sep, qty in zip(skus, separators * 3, ("10", "5", "2")))
+    return "\n".join(f"{sku}{sep}{qty}" for sku, sep, qty in zip(skus, separators * 3, ("10", "5", "2"), strict=False))

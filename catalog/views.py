@@ -127,7 +127,7 @@ def _results_cache_key(request, category, view_mode, per_page) -> str | None:
         return None
     query = hashlib.sha1(repr(sorted(request.GET.lists())).encode()).hexdigest()
     # The view and rows per page may come from cookies rather than the query string: both are in the key.
-    return "catalog:results:%s:%s:%s:%s:%s:%s:%s:%s:%s" % (
+    return "catalog:results:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
         version, request.user.pk, actor.dealer.pk if actor.dealer else "-", prices,
         get_language(), category.pk if category else "-", view_mode, per_page, query)
 

@@ -47,13 +47,17 @@ def _campaign_applies(campaign, product, quantity):
     return bool(campaign.scope_paths) and not campaign.scope_paths.isdisjoint(_ancestor_paths(product.path))
 
 
-def _ancestor_paths(path, _cache={}):
-    prefixes = _cache.get(path)
+# The prefixes of each category path seen, kept in the process (at most 10,000 paths).
+_ANCESTOR_PATHS: dict[str, frozenset] = {}
+
+
+def _ancestor_paths(path):
+    prefixes = _ANCESTOR_PATHS.get(path)
     if prefixes is None:
         parts = path.split("/")[:-1]
         prefixes = frozenset("/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
-        if len(_cache) < 10_000:
-            _cache[path] = prefixes
+        if len(_ANCESTOR_PATHS) < 10_000:
+            _ANCESTOR_PATHS[path] = prefixes
     return prefixes
 
 

@@ -75,6 +75,9 @@ class PriceListItem(models.Model):
         ]
         indexes = [models.Index(fields=["product", "price_list"])]
 
+    def __str__(self):
+        return f"≥ {self.min_quantity.normalize():f}: {self.unit_price}"
+
 
 class CampaignQuerySet(models.QuerySet):
     def running_on(self, moment):

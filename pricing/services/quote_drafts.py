@@ -147,7 +147,7 @@ def _price_with_engine(locked: Quote, lines) -> None:
         return
     priced = price_lines(dealer=locked.dealer, lines=[(line.product_id, line.quantity) for line in lines],
                          payment_method=locked.payment_method or None)
-    for line, result in zip(lines, priced):
+    for line, result in zip(lines, priced, strict=True):
         line.engine_unit_price = result.unit_price if result.priced else None
         if result.priced and locked.currency != result.currency:
             locked.currency = result.currency

@@ -161,7 +161,7 @@ def clean_lines(lines) -> list[tuple[Product, Decimal, Decimal | None, Decimal |
     products = load_products(ids)
     seen = set()
     clean = []
-    for pk, item in zip(ids, items):
+    for pk, item in zip(ids, items, strict=True):
         product = products[pk]
         if pk in seen:
             raise QuoteDuplicateProduct(_("%(sku)s is in the quote twice; give it one line.") % {"sku": product.sku},

@@ -75,7 +75,7 @@ def rules(table, sku):
 def test_contract_dealer_and_silver_dealer_each_get_their_own_price_and_rules(live_server, page, pricing_manager,
                                                                                 product, gold, silver, price_lists):
     contract_dealer = DealerFactory(segment=gold, trade_name="Anadolu Elektrik")
-    silver_dealer = DealerFactory(segment=silver, trade_name="Ege Aydınlatma")
+    DealerFactory(segment=silver, trade_name="Ege Aydınlatma")  # chosen by its name below
     contract = PriceListFactory(kind="contract", dealer=contract_dealer, name="Anadolu contract")
     PriceListItemFactory(price_list=contract, product=product, unit_price=Decimal("85.00"))
     base = live_server.url

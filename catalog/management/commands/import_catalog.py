@@ -28,19 +28,19 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="Do not draw the progress bar.")
 
     def handle(self, *args, kind, path, queue=False, user=None, no_progress=False, **options):
-        by = None
+        actor = None
         if user:
-            by = get_user_model().objects.filter(email__iexact=user).first()
-            if by is None:
+            actor = get_user_model().objects.filter(email__iexact=user).first()
+            if actor is None:
                 raise CommandError(_("No user with the e-mail %(email)s.") % {"email": user})
         self.show_progress = not no_progress
         self._drawn = False
         try:
             if queue:
-                status = self._run_queued(kind, path, by)
+                status = self._run_queued(kind, path, actor)
             else:
                 try:
-                    result = import_file(kind=kind, path=path, actor=by, progress=self._draw)
+                    result = import_file(kind=kind, path=path, actor=actor, progress=self._draw)
                 except FileNotFoundError:
                     raise CommandError(_("No such file: %(path)s") % {"path": path})
                 status = {"phase": "done", "result": result.as_dict()}
@@ -69,9 +69,9 @@ class Command(BaseCommand):
             self.stdout.write("")
             self._drawn = False
 
-    def _run_queued(self, kind, path, by):
+    def _run_queued(self, kind, path, actor):
         with transaction.atomic():
-            job_id = start_import(kind=kind, uploaded_file_path=path, actor=by)
+            job_id = start_import(kind=kind, uploaded_file_path=path, actor=actor)
         self.stdout.write(_("Job %(job)s queued.") % {"job": job_id})
         while True:
             status = import_status(job_id)
