@@ -14,6 +14,7 @@ from portal.api_auth import HasScope
 
 from .imports.schema import COLUMNS, PRICES, PRODUCTS, STOCK
 from .imports.service import import_rows
+from .permissions import IMPORT_PERMISSION
 
 MAX_ROWS = 5000
 SCOPE = "catalog:write"
@@ -46,7 +47,7 @@ RowErrorsSerializer = inline_serializer("BulkImportErrors", fields={
 
 class _BulkView(APIView):
     kind = None
-    permission_classes = [HasScope(SCOPE, session_perm="catalog.change_product")]
+    permission_classes = [HasScope(SCOPE, session_perm=IMPORT_PERMISSION)]
 
     def post(self, request):
         data = BulkRowsSerializer(data=request.data)

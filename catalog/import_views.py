@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from portal import spreadsheets
 from portal.errors import DomainError, add_to_form
 
+from . import permissions
 from .imports.readers import xlsx_limits
 from .imports.schema import COLUMNS, KIND_CHOICES
 from .imports.service import import_status, start_import
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 REPORT_ROWS_SHOWN = 1000
-IMPORT_PERMISSION = "catalog.change_product"
 
 
 class ImportForm(forms.Form):
@@ -38,8 +38,7 @@ class ImportForm(forms.Form):
 
 
 def _check_may_import(user):
-    # Staff alone is not enough: a sales agent is staff but must not rewrite the catalog.
-    if not user.has_perm(IMPORT_PERMISSION):
+    if not permissions.can_import(user):
         raise PermissionDenied
 
 

@@ -15,3 +15,13 @@ def can_browse_catalog(actor) -> bool:
 def can_see_prices(actor) -> bool:
     """Prices are a dealer's: only for an approved dealer's users and agents acting for one."""
     return actor is not None and actor.dealer is not None and dealer_permissions.can(actor, dealer_permissions.BROWSE)
+
+
+IMPORT_PERMISSION = "catalog.change_product"
+
+
+def can_import(user) -> bool:
+    """Run the ERP import (the staff page; the bulk API asks the same permission of a session): staff holding
+    catalog.change_product. Staff alone is not enough: a sales agent is staff but must not rewrite the catalog."""
+    user = getattr(user, "user", user)
+    return bool(getattr(user, "is_staff", False) and user.is_active and user.has_perm(IMPORT_PERMISSION))

@@ -1,9 +1,9 @@
 """What a cached page of prices depends on, so the catalog can cache a dealer's rendered results safely.
 
 Every write to prices (lists, rows, campaigns and their scopes, payment adjustments) bumps the catalog version,
-like product writes do (pricing/signals.py); bulk imports bump it themselves. Campaigns start and end at any moment: the key holds the
-next start or end after now, so it changes the moment a campaign begins or ends. Price lists are valid by day:
-the key holds the date.
+like product writes do (pricing/signals.py); bulk imports bump it themselves. Campaigns start and end at any moment:
+the key holds the next start or end after now, so it changes the moment a campaign begins or ends. Price lists are
+valid by day: the key holds the date.
 """
 from __future__ import annotations
 

@@ -22,6 +22,6 @@ from .quotes import (  # noqa: F401
 
 __all__ = [
     "Campaign", "CampaignQuerySet", "PaymentAdjustment", "PriceList", "PriceListItem", "PriceListQuerySet",
-    "QUOTE", "QUOTE_TRANSITIONS", "DeliveryMethod", "Quote", "QuoteLine", "QuoteQuerySet", "QuoteRevision", "QuoteStatus",
-    "QuoteStatusChange",
+    "QUOTE", "QUOTE_TRANSITIONS", "DeliveryMethod", "Quote", "QuoteLine", "QuoteQuerySet", "QuoteRevision",
+    "QuoteStatus", "QuoteStatusChange",
 ]
