@@ -158,6 +158,8 @@ def test_list_page_query_count_is_fixed(signed_in, fake_prices, django_assert_ma
     with django_assert_max_num_queries(13):  # + the session row (sessions in PostgreSQL)
         response = signed_in.get(reverse("catalog:list"), {"q": "panel", "attr_colour": "C0", "sort": "price"})
     assert response.status_code == 200 and response.context["total"] == (n + 3) // 4
+    html = response.content.decode()
+    assert all(f"Panel {i}<" in html for i in range(0, min(n, 24 * 4), 4))  # the C0 panels on the page
 
 
 @pytest.mark.parametrize("n", [1, 50])
@@ -171,7 +173,11 @@ def test_product_page_query_count_is_fixed(signed_in, product, fake_prices, djan
         ProductFactory(variant_of=product, variant_label=f"V{i}", category=product.category)
     with django_assert_max_num_queries(12):  # + the session row (sessions in PostgreSQL)
         response = signed_in.get(reverse("catalog:product", args=[product.sku]))
-    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.status_code == 200 and product.name in html and "120.00" in html  # its name and price
+    assert all(f"V{i}" in html for i in range(n))  # every variant
+    assert all(other.name in html for other in product.related.order_by("name")[:12])  # the related (12 at most)
+    assert html.count("Data sheet") >= n  # every document
 
 
 def test_pages_work_with_the_real_price_engine_and_no_price_lists(signed_in):

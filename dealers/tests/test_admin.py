@@ -160,6 +160,8 @@ def test_changelist_query_count_does_not_grow_with_dealers(staff_client, django_
     with django_assert_max_num_queries(6):  # + the session row (sessions in PostgreSQL)
         response = staff_client.get(reverse(CHANGELIST))
     assert len(response.context["cl"].result_list) == count
+    html = response.content.decode()
+    assert all(dealer.legal_name in html for dealer in Dealer.objects.all())
 
 
 def test_dealers_are_not_added_blank_in_the_admin(staff_client):
@@ -613,7 +615,11 @@ def test_dealer_page_query_count_does_not_grow_with_its_rows(staff_client, staff
         DealerStatusChange.objects.create(dealer=applied, to_status=Dealer.Status.APPLIED, by=staff)
         audit.record(actor=staff, action="test.step", target=applied)
     with django_assert_max_num_queries(12):  # 10 + payments' credit account box + the session row
-        staff_client.get(change_url(applied))
+        response = staff_client.get(change_url(applied))
+    html = response.content.decode()
+    assert response.status_code == 200 and applied.legal_name in html
+    assert all(f"doc{i}.pdf" in html for i in range(count))  # every document
+    assert all(user.email in html for user in applied.users.all())  # every user
 
 
 def test_staff_edit_of_a_dealer_is_audited_with_before_and_after(staff_client, staff, applied):

@@ -303,9 +303,13 @@ def test_account_pages_query_counts(client, django_assert_max_num_queries):
         AddressFactory.create_batch(count, dealer=owner.dealer)
         DealerUserFactory.create_batch(count, dealer=owner.dealer, role=Role.BUYER)
         with django_assert_max_num_queries(12):
-            assert client.get(reverse("dealers:addresses")).status_code == 200
+            addresses = client.get(reverse("dealers:addresses"))
+        assert addresses.status_code == 200
+        assert all(address.label in addresses.content.decode() for address in owner.dealer.addresses.all())
         with django_assert_max_num_queries(12):
-            assert client.get(reverse("dealers:users")).status_code == 200
+            users = client.get(reverse("dealers:users"))
+        assert users.status_code == 200
+        assert all(user.email in users.content.decode() for user in owner.dealer.users.all())
 
 
 # --- agents -------------------------------------------------------------------------------------

@@ -141,7 +141,10 @@ def test_an_agent_acting_through_the_session_uses_its_own_cart(agent, dealer, ow
 def test_reading_the_cart_runs_a_fixed_number_of_queries(api, owner, market, count, django_assert_max_num_queries):
     services.add_lines_to_cart(actor=actor_of(owner), lines=[(priced(market, "3.00"), 1) for _ in range(count)])
     with django_assert_max_num_queries(8):
-        assert len(api.get(CART).json()["lines"]) == count
+        cart = api.get(CART).json()
+    lines = cart["lines"]
+    assert len(lines) == count and all(line["sku"].startswith("ORD-") and not line["problem"] for line in lines)
+    assert Decimal(cart["totals"]["net"]) == 3 * count  # every line priced at 3.00
 
 
 # --- quick order --------------------------------------------------------------------------------------------------

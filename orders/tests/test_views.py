@@ -151,6 +151,8 @@ def test_cart_page_query_count_is_fixed(signed_in, owner, market, count, django_
     with django_assert_max_num_queries(9):
         response = signed_in.get(CART)
     assert response.status_code == 200 and len(response.context["items"]) == count
+    html = response.content.decode()
+    assert all(line.product.sku in html for line in CartLine.objects.of(actor_of(owner)).select_related("product"))
 
 
 # --- add to cart from product pages and catalog cards --------------------------------------------------------------

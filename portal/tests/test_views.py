@@ -74,9 +74,13 @@ def test_health_check_answers_ok(client):
 
 
 def test_home_page_query_count(client, django_assert_max_num_queries):
-    client.force_login(UserFactory())
+    user = UserFactory()
+    client.force_login(user)
     with django_assert_max_num_queries(3):
-        client.get("/")
+        response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200 and user.get_full_name() in html and "Log out" in html  # who is logged in
+    assert "How to become a dealer" in html
 
 
 # --- Where "/" leads a signed-in user, the favicon ------------------------------------------------------------------

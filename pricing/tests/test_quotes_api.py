@@ -169,8 +169,14 @@ def test_list_reads_a_fixed_number_of_queries(owner, agent, panel, count, django
 
     from .quote_fixtures import actor_of, send
 
+    numbers = []
     for _ in range(count):
-        send(agent, services.request_quote(actor=actor_of(owner), lines=[(panel, 1)]))
+        quote = services.request_quote(actor=actor_of(owner), lines=[(panel, 1)])
+        send(agent, quote)
+        numbers.append(quote.number)
     client = session_client(owner)
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("api:me-quotes")).status_code == 200
+        response = client.get(reverse("api:me-quotes"))
+    assert response.status_code == 200
+    body = response.json()
+    assert sorted(row["number"] for row in body.get("results", body)) == sorted(numbers)
