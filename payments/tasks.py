@@ -1,5 +1,6 @@
-"""Celery tasks of payments."""
-from celery import shared_task  # noqa: E402
+"""Celery tasks of payments. Each imports its service inside the task; the services never import this module (the
+card service names its tasks: payments.services.cards.CAPTURE_TASK, RELEASE_TASK), so there is no import cycle."""
+from celery import shared_task
 
 
 @shared_task
