@@ -9,6 +9,10 @@ inside the transaction of every path that makes an order count: checkout, the AP
 approver's approval, a change upwards, and agents acting for the dealer. It locks the dealer's credit account
 row first: two orders of one dealer are decided one after the other, so no number of parallel orders can pass
 the limit. A cancelled order never comes back (orders' transitions), so it cannot be reopened around the check.
+
+Reading a dealer's credit writes nothing (`account_of`, `credit_status`: a dealer without an account is answered with
+the defaults); only paths that write open the account (`open_account`: an order that counts, a dealer's approval,
+finance adding one in the admin).
 """
 from __future__ import annotations
 
