@@ -54,7 +54,7 @@ class FinanceStaffFactory(UserFactory):
     is_staff = True
 
     @factory.post_generation
-    def finance_permissions(obj, create, extracted, **kwargs):
+    def finance_permissions(obj, create, extracted, **kwargs):  # noqa: N805  (factory_boy passes the made object)
         if create:
             obj.user_permissions.add(*Permission.objects.filter(
                 content_type__app_label="payments",
