@@ -264,6 +264,65 @@ def _reference_data_after_flush(request):
         ensure_reference_data()
 
 
+# --- the flush after a transactional test ---------------------------------------------------------------------------
+# A transactional test (transaction=True, live_server) ends with Django's flush: one TRUNCATE of every table, which
+# needs an ACCESS EXCLUSIVE lock on each. The session's Celery worker may at that moment run a task (a PDF, a mail,
+# its heartbeat) that holds a lock on one table and asks for another: TRUNCATE and the task wait for each other and
+# PostgreSQL kills one of them (a deadlock), or TRUNCATE waits behind a long task. So the flush waits at most
+# FLUSH_LOCK_TIMEOUT for each lock and, refused (lock timeout or deadlock victim), is rolled back whole and tried
+# again after a pause in which the worker's task ends; it never holds some tables while waiting long for others.
+FLUSH_LOCK_TIMEOUT = "3s"
+FLUSH_ATTEMPTS = 8
+LOCK_WAIT_CODES = {"40P01", "55P03", "40001"}  # deadlock detected, lock not available, serialization failure
+
+
+def _is_lock_wait(exc) -> bool:
+    while exc is not None:
+        if getattr(exc, "pgcode", None) in LOCK_WAIT_CODES:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def flush_patiently(flush, connections, *, attempts=FLUSH_ATTEMPTS, lock_timeout=FLUSH_LOCK_TIMEOUT, pause=0.5):
+    """Run `flush()` (it truncates in one transaction per database) with a lock timeout on `connections`; try again
+    when a lock wait or a deadlock refused it. Returns how many attempts it took."""
+    for attempt in range(1, attempts + 1):
+        for connection in connections:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, false)", [lock_timeout])
+        try:
+            flush()
+            return attempt
+        except Exception as exc:  # noqa: BLE001 - flush wraps the database error in a CommandError
+            if attempt == attempts or not _is_lock_wait(exc):
+                raise
+            time.sleep(pause * attempt)
+        finally:
+            for connection in connections:
+                if connection.connection is not None and not connection.needs_rollback:
+                    with connection.cursor() as cursor:
+                        cursor.execute("RESET lock_timeout")
+    return attempts
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_flush():
+    """Every transactional test's flush goes through flush_patiently (see above)."""
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        aliases = self._databases_names(include_mirrors=False)
+        flush_patiently(lambda: original(self), [connections[alias] for alias in aliases])
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = original
+
+
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
