@@ -5,12 +5,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealers import permissions as dealer_permissions
+from portal.actors import Actor
 
 from .errors import DealerNotApproved, NoDealer, PriceAsNotAllowed, QuoteNotAllowed
 
 
 def _user(actor):
     return getattr(actor, "user", actor)
+
+
+def _acting_for(actor):
+    """The dealer an Actor acts for (None for a staff User: a User's own `dealer` field is not an act for it)."""
+    return actor.dealer if isinstance(actor, Actor) else None
 
 
 def can_see_quotes(actor) -> bool:
@@ -84,7 +90,7 @@ def can_price_as(actor, dealer) -> bool:
     `dealer_code`): staff acting for nobody who may view price lists (any dealer), and sales agents for the dealers
     assigned to them. Someone acting for a dealer prices as that dealer only."""
     user = _user(actor)
-    if getattr(actor, "dealer", None) is not None or dealer is None:
+    if _acting_for(actor) is not None or dealer is None:
         return False
     if not getattr(user, "is_authenticated", False) or not user.is_staff or not user.is_active:
         return False
@@ -100,7 +106,7 @@ def require_price_as(actor, dealer) -> None:
     if can_price_as(actor, dealer):
         return
     user = _user(actor)
-    if not getattr(user, "is_staff", False) or getattr(actor, "dealer", None) is not None:
+    if not getattr(user, "is_staff", False) or _acting_for(actor) is not None:
         raise PriceAsNotAllowed(_("Only staff may price as another dealer."), field="dealer_code")
     raise PriceAsNotAllowed(_("No dealer has this code."), field="dealer_code")
 
