@@ -273,5 +273,5 @@ class QuoteStatusChange(StatusChange):
 # ordered, by staff, the dealer, the nightly job) is QUOTE.move() on the locked row (pricing/services/quotes.py).
 QUOTE = Lifecycle(
     "pricing.quote", statuses=QuoteStatus, transitions=QUOTE_TRANSITIONS, history=QuoteStatusChange,
-    history_of="quote", error=QuoteInvalidTransition,
+    history_of="quote", error=QuoteInvalidTransition, audit_action="quote.{to}",
     refusal=_("A quote that is “%(current)s” cannot become “%(target)s”."))

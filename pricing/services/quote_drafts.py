@@ -212,7 +212,7 @@ def send_quote(*, actor, quote) -> Quote:
         _rows, totals = quote_figures(lines)
         move_quote(locked, to=S.SENT, actor=actor,
                    fields=["quote_date", "revision", "sent_at", "rejection_reason", "decided_by", "decided_at"],
-                   audit_action="quote.sent", audit_data={
+                   audit_data={
                        "revision": number, "net": str(totals.net), "gross": str(totals.gross),
                        "currency": locked.currency, "valid_until": locked.valid_until.isoformat(),
                        "document": revision.document.pk})

@@ -32,7 +32,6 @@ def expire_quotes(*, today: datetime.date | None = None, ids=None) -> int:
             if locked is None:
                 continue
             move_quote(locked, to=S.EXPIRED, actor=None, note=f"valid until {locked.valid_until.isoformat()}",
-                       audit_action="quote.expired",
                        audit_data={"revision": locked.revision, "valid_until": locked.valid_until.isoformat()})
             notify_dealer(locked, "quote_expired", valid_until=locked.valid_until)
             expired += 1

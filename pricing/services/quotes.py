@@ -68,7 +68,8 @@ def lock_quote(quote) -> Quote:
 
 def move_quote(locked: Quote, *, to, actor, note="", fields=(), audit_action=None, audit_data=None) -> None:
     """Move the locked quote with the lifecycle kernel (QUOTE.move): checks the transitions table, saves the status
-    with `fields`, writes the history row (at the quote's revision) and the audit row."""
+    with `fields`, writes the history row (at the quote's revision) and the audit row ("quote.<to>" unless
+    `audit_action` says otherwise)."""
     QUOTE.move(locked, to=to, actor=actor, note=note, fields=fields, history={"revision": locked.revision},
                audit_action=audit_action, audit_data=audit_data, dealer=locked.dealer)
 
@@ -197,12 +198,10 @@ def accept_quote(*, actor, quote, idempotency_key=None) -> Quote:
         locked.decided_at = timezone.now()
         locked.accept_idempotency_key = key
         move_quote(locked, to=S.ACCEPTED, actor=actor, note=f"rev. {locked.revision}",
-                   fields=["order_number", "decided_by", "decided_at", "accept_idempotency_key"],
-                   audit_action="quote.accepted", audit_data={
+                   fields=["order_number", "decided_by", "decided_at", "accept_idempotency_key"], audit_data={
                        "revision": locked.revision, "order": order_number, "gross": revision.totals.get("gross"),
                        "currency": locked.currency})
-        move_quote(locked, to=S.ORDERED, actor=actor, note=order_number, audit_action="quote.ordered",
-                   audit_data={"order": order_number})
+        move_quote(locked, to=S.ORDERED, actor=actor, note=order_number, audit_data={"order": order_number})
         outbox.notify_staff(template="quote_accepted", context=_mail_context(
             locked, by=_who(actor), order_number=order_number, gross=revision.totals.get("gross"),
             currency=locked.currency))
@@ -226,7 +225,7 @@ def reject_quote(*, actor, quote, reason) -> Quote:
         locked.decided_by = actor.user
         locked.decided_at = timezone.now()
         move_quote(locked, to=S.REJECTED, actor=actor, note=reason,
-                   fields=["rejection_reason", "decided_by", "decided_at"], audit_action="quote.rejected",
+                   fields=["rejection_reason", "decided_by", "decided_at"],
                    audit_data={"revision": locked.revision, "reason": reason})
         outbox.notify_staff(template="quote_rejected", context=_mail_context(
             locked, by=_who(actor), reason=reason, edit_url=site_url("quotes:edit", locked.number)))
