@@ -34,6 +34,16 @@ def can_use_cart(actor) -> bool:
     return dealer_permissions.can(actor, dealer_permissions.CART)
 
 
+def can_place_orders(actor) -> bool:
+    """Place orders for the dealer (checkout, the API, quick order to an order): roles with ORDER and agents."""
+    return dealer_permissions.can(actor, dealer_permissions.ORDER)
+
+
+def can_approve_orders(actor) -> bool:
+    """Approve or reject the dealer's waiting orders at all (the order list's filter for them)."""
+    return dealer_permissions.can(actor, dealer_permissions.APPROVE_ORDERS)
+
+
 # --- an order's moves -------------------------------------------------------------------------------------------
 
 def may_set_status(actor, order) -> bool:
@@ -43,7 +53,7 @@ def may_set_status(actor, order) -> bool:
 
 def may_decide(actor, order) -> bool:
     """Approve or reject the dealer's waiting orders: approvers and owners of the order's dealer."""
-    return _own(actor, order) and dealer_permissions.can(actor, dealer_permissions.APPROVE_ORDERS)
+    return _own(actor, order) and can_approve_orders(actor)
 
 
 def can_decide(actor, order) -> bool:

@@ -8,10 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.units import unit_name
-from dealers import permissions
 from dealers.api import DealerAccountMixin
 from portal.idempotency import idempotent
 
+from .. import permissions as order_permissions
 from .. import selectors
 from ..models import Order, OrderLine, OrderStatus, PaymentMethod, ReturnRequest, ShippingMethod
 from ..services import changes, ordering, returns
@@ -158,7 +158,7 @@ class OrdersView(OrderAccessMixin, APIView):
                                "rules (400).")
     @idempotent()
     def post(self, request):
-        self.require(permissions.can(self.actor, permissions.ORDER))
+        self.require(order_permissions.can_place_orders(self.actor))
         data = PlaceOrderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -191,7 +191,7 @@ class PaymentOptionsView(OrderAccessMixin, APIView):
                    description="The payment methods and installment plans the dealer may choose when placing an "
                                "order.")
     def get(self, request):
-        self.require(permissions.can(self.actor, permissions.ORDER))
+        self.require(order_permissions.can_place_orders(self.actor))
         return Response(PaymentOptionSerializer(payment_options(self.actor.dealer), many=True).data)
 
 

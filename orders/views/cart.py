@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from catalog import skus as sku_lines
 from catalog.units import quantity_with_unit
-from dealers import permissions
 from portal.errors import DomainError, add_to_form
 from pricing.engine import format_quantity
 
+from .. import permissions as order_permissions
 from .. import selectors, services
 from ..forms import ListNameForm
 from ..services.lines import PRODUCT_FIELDS, check_quantity
@@ -34,7 +34,7 @@ def _context(request, *, errors=None, typed=None, save_form=None):
     view = selectors.get_cart_view(actor=request.actor)
     request._cart_line_count = view.count  # the header's count, without asking again
     return {"view": view, "items": _items(view, errors, typed), "totals": view.totals,
-            "can_order": permissions.can(request.actor, permissions.ORDER),
+            "can_order": order_permissions.can_place_orders(request.actor),
             "save_form": save_form or ListNameForm(prefix="save"), "cart_count": view.count}
 
 

@@ -111,7 +111,7 @@ def order_list(request):
     paging = paginate(request, orders)
     return render(request, "orders/order_list.html", {
         "form": form, **paging, "orders": paging["page"].object_list,
-        "can_approve": permissions.can(request.actor, permissions.APPROVE_ORDERS),
+        "can_approve": order_permissions.can_approve_orders(request.actor),
     })
 
 
