@@ -119,7 +119,7 @@ class QuickOrderView(CartAccessMixin, APIView):
 
 class SaveCartAsListView(CartAccessMixin, APIView):
     @extend_schema(description="A new saved list holding the cart's lines (the cart stays). 409 "
-                               "`orders.duplicate_list_name`, `orders.no_lines` (empty cart).",
+                               "`orders.duplicate_list_name`; 400 `orders.no_lines` (empty cart).",
                    request=ListNameSerializer,
                    responses={201: SavedListSerializer, 400: INVALID, 403: FORBIDDEN, 409: CONFLICT})
     def post(self, request):

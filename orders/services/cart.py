@@ -98,7 +98,7 @@ def set_cart_line_quantity(*, actor, line: CartLine, quantity) -> CartLine:
         before = line.quantity
         updated = CartLine.objects.filter(pk=line.pk, cart=cart).update(quantity=value, updated_at=timezone.now())
         if not updated:
-            raise NotAllowed(_("This line is not in your cart."), conflict=True)
+            raise NotAllowed(_("This line is not in your cart."))
         _touch(cart)
         _audit(actor, "cart.quantity_changed", cart, sku=line.product.sku, before=quantity_text(before),
                after=quantity_text(value))

@@ -166,7 +166,7 @@ def save_cart_as_list(*, actor, name) -> SavedList:
     _check_name_free(actor, name)
     lines = list(CartLine.objects.of(actor).values_list("product_id", "quantity"))
     if not lines:
-        raise NoLines(_("Your cart is empty: there is nothing to save."), conflict=True)
+        raise NoLines(_("Your cart is empty: there is nothing to save."))  # 400, as every orders.no_lines
     try:
         with transaction.atomic():
             saved_list = SavedList.objects.create(dealer=actor.dealer, name=name, created_by=actor.user)

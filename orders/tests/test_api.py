@@ -210,7 +210,8 @@ def test_saved_lists_crud_lines_and_to_cart(api, owner, dealer, panel, boxed):
 
 
 def test_save_the_cart_as_a_list(api, owner, panel):
-    assert api.post(SAVE, {"name": "Empty"}, format="json").json()["code"] == "orders.no_lines"
+    empty = api.post(SAVE, {"name": "Empty"}, format="json")
+    assert (empty.status_code, empty.json()["code"]) == (400, "orders.no_lines")  # one code, one status
     services.add_lines_to_cart(actor=actor_of(owner), lines=[(panel, 2)])
     response = api.post(SAVE, {"name": "From cart"}, format="json")
     assert response.status_code == 201 and response.json()["line_count"] == 1
