@@ -40,7 +40,11 @@ class LineOutSerializer(PriceSerializer):
 class PriceCalculatorView(CatalogView):
     """Prices lines for the caller's own dealer; staff may name a dealer. Nothing else prices."""
 
-    @extend_schema(request=CalculateInSerializer, responses={200: LineOutSerializer(many=True)})
+    @extend_schema(request=CalculateInSerializer, responses={200: LineOutSerializer(many=True)},
+                   description="Price lines for your dealer. Refusals: 400 `catalog.unknown_sku` (on `lines`), "
+                               "`pricing.price_as_not_allowed` (on `dealer_code`: only staff who may view price lists, "
+                               "or a sales agent for an assigned dealer, price as another dealer; an unknown code "
+                               "answers the same).")
     def post(self, request):
         actor = self.actor()
         data = CalculateInSerializer(data=request.data)
