@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from catalog import hooks as catalog_hooks
 from catalog.imports.service import ImportInvalid, import_file, import_rows
 from catalog.search import catalog_version
-from dealers.testing import StaffFactory, UserFactory
-from portal.api_tokens import create_api_token
+from dealers.testing import UserFactory
+from portal.testing import grant_scope_permissions, token_client_for
 from pricing.models import PriceList, PriceListItem
 from pricing.services import price_imports
 
@@ -102,12 +101,8 @@ def test_prices_with_unknown_list_or_sku_or_duplicate_write_nothing(products, pr
 
 
 def test_the_bulk_api_imports_prices(products, price_list):
-    from portal.testing import grant_scope_permissions
-
     user = grant_scope_permissions(UserFactory(is_staff=True), ["catalog:write"])
-    _token, key = create_api_token(name="ERP", user=user, scopes=["catalog:write"], by=StaffFactory())
-    erp = APIClient()
-    erp.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    erp = token_client_for(user, ["catalog:write"])
     url = reverse("api:bulk-prices")
     prices = [{"price_list_code": "LIST-TRY", "sku": "LED-9W-E27", "unit_price": "10,50"},
               {"price_list_code": "LIST-TRY", "sku": "LED-9W-E27", "min_quantity": 10, "unit_price": 9.9}]

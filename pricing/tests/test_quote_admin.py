@@ -1,4 +1,4 @@
-"""A quote's admin page: its status and a button per staff move QUOTE_TRANSITIONS allows now (start preparing,
+"""A quote's admin page: its status and a button per staff move the quote's lifecycle (QUOTE) allows now (start preparing,
 send, revise), each through the quote services; readable history captions; amounts with currency."""
 import re
 from decimal import Decimal
