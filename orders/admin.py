@@ -99,6 +99,7 @@ from .models import (  # noqa: E402
     OrderStatusChange,
     ReturnPhoto,
     ReturnRequest,
+    ReturnStatusChange,
     SubStatus,
 )
 from .services import changes, returns  # noqa: E402
@@ -145,6 +146,15 @@ class OrderHistoryInline(_ReadOnlyInline):
 
     def get_queryset(self, request):
         return admin.TabularInline.get_queryset(self, request).select_related("by", "sub_status")
+
+
+class ReturnHistoryInline(_ReadOnlyInline):
+    model = ReturnStatusChange
+    fields = ["created_at", "from_status", "to_status", "by", "on_behalf", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return admin.TabularInline.get_queryset(self, request).select_related("by")
 
 
 class MoveNoteForm(forms.Form):
@@ -329,7 +339,7 @@ class ReturnRequestAdmin(StatusMovesAdmin):
     readonly_fields = ["number", "order", "line", "qty", "reason", "status", "requested_by", "on_behalf",
                        "decided_by", "decided_at", "decision_note", "created_at"]
     fields = readonly_fields
-    inlines = [ReturnPhotoInline]
+    inlines = [ReturnPhotoInline, ReturnHistoryInline]
     actions = ["approve_selected", "reject_selected"]
     qty = quantity_with_unit_field(_("quantity"), unit="line.unit")
 
