@@ -96,6 +96,14 @@ def staff_client(client, staff):
 
 
 @pytest.fixture
+def plain_staff(db):
+    """A staff user with no permission of its own and not a superuser: the admin shows them nothing to change."""
+    from dealers.testing import UserFactory
+
+    return UserFactory(is_staff=True)
+
+
+@pytest.fixture
 def finance_staff(db):
     """A staff user who records payments, issues credit notes and voids invoices; not a superuser."""
     from payments.testing import FinanceStaffFactory

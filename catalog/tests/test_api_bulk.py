@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from catalog.imports.service import import_file
 from catalog.models import Product
-from dealers.testing import StaffFactory, UserFactory
-from portal.api_tokens import create_api_token
+from dealers.testing import UserFactory
+from portal.testing import grant_scope_permissions, token_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +20,11 @@ STOCK = reverse("api:bulk-stock")
 
 
 def token_client(*scopes, staff=True):
-    from portal.testing import grant_scope_permissions
-
     user = grant_scope_permissions(UserFactory(is_staff=True), scopes)
-    token, key = create_api_token(name="ERP", user=user, scopes=list(scopes), by=StaffFactory())
+    client = token_client_for(user, scopes)
     if not staff:  # a token whose user lost staff status afterwards
         user.is_staff = False
         user.save(update_fields=["is_staff"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -19,8 +19,9 @@ from dealers.testing import (
     TermsFactory,
     UserFactory,
 )
-from portal.api_tokens import create_api_token, hash_key
+from portal.api_tokens import hash_key
 from portal.models import ApiToken, AuditEntry, Notification
+from portal.testing import grant_scope_permissions, token_client_for
 
 from .test_services import ELF, PDF
 
@@ -48,15 +49,9 @@ def user_url(user):
 def token_client(*scopes, user=None):
     """A client with a fresh token. The integration's user is staff (approval needs it) holding just the permissions
     its scopes need (a token carries no more than its user may do)."""
-    from portal.testing import grant_scope_permissions
-
     user = user or grant_scope_permissions(
         UserFactory(is_staff=True, email=f"erp{User.objects.count()}@integration.example.com"), scopes)
-    token, key = create_api_token(name="ERP", user=user, scopes=list(scopes), by=StaffFactory())
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    client.token = token
-    return client
+    return token_client_for(user, scopes)
 
 
 def session_client(user):

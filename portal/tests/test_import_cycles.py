@@ -169,7 +169,7 @@ def test_no_module_import_cycles():
     assert not found, (
         f"Module-level import cycles between first-party modules:\n{report}\n"
         "Break each by moving the shared piece to a module both can import, by importing inside the function that "
-        "needs it, or (services that queue their own tasks) by naming the task: portal.queue.task_ref('app.tasks.x')."
+        "needs it, or (services that queue their own tasks) by naming the task: celery.signature('app.tasks.x')."
     )
 
 

@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dealers.testing import StaffFactory
-from portal.api_tokens import create_api_token
 from portal.models import ApiToken, Document
+from portal.testing import token_client_for
 from pricing.models import Quote
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +23,7 @@ def session_client(user):
 
 
 def token_client(user, *scopes):
-    _token, key = create_api_token(name="script", user=user, scopes=list(scopes), by=StaffFactory())
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
+    return token_client_for(user, scopes, name="script")
 
 
 def quote_url(quote, action=None):
