@@ -9,8 +9,9 @@ from portal import lifecycle
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["portal", "dealers", "catalog", "pricing", "orders", "payments", "shipping", "support", "feedback", "bench"]
-# Delivery states of plumbing, not business lifecycles (the issue allows them their own writes).
-PLUMBING = {"portal/outbox.py", "portal/documents.py"}
+# Delivery states of plumbing, not business lifecycles (the issue allows them their own writes); the idempotency
+# module's `status` is the HTTP status of a stored answer.
+PLUMBING = {"portal/outbox.py", "portal/documents.py", "portal/idempotency.py"}
 STATUS_FIELDS = {"status"}
 
 
