@@ -43,7 +43,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     stock_quantity = 100
 
     @factory.post_generation
-    def search(obj, create, extracted, **kwargs):
+    def search(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object built
         if create:
             from catalog.services import refresh_search
 

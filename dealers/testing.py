@@ -29,7 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object built
         if create:
             obj.save()
 
@@ -45,7 +45,7 @@ class AgentFactory(UserFactory):
     is_staff = True
 
     @factory.post_generation
-    def dealers(obj, create, extracted, **kwargs):
+    def dealers(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object built
         if not create:
             return
         obj.groups.add(Group.objects.get_or_create(name=SALES_AGENTS_GROUP)[0])

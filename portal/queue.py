@@ -12,7 +12,7 @@ def enqueue(task, *args, **kwargs) -> bool:
     try:
         task.apply_async(args=args, kwargs=kwargs)
         return True
-    except Exception as exc:  # kombu raises several unrelated types for an unreachable broker
+    except Exception as exc:  # noqa: BLE001 - kombu raises several unrelated types for an unreachable broker
         log.warning("Could not enqueue %s%r: %s (beat will retry)", task.name, args, exc)
         return False
 

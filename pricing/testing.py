@@ -54,22 +54,22 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
 
     @factory.post_generation
-    def products(obj, create, extracted, **kwargs):
+    def products(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object built
         if create and extracted:
             obj.products.add(*extracted)
 
     @factory.post_generation
-    def categories(obj, create, extracted, **kwargs):
+    def categories(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object built
         if create and extracted:
             obj.categories.add(*extracted)
 
     @factory.post_generation
-    def segments(obj, create, extracted, **kwargs):
+    def segments(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object built
         if create and extracted:
             obj.segments.add(*extracted)
 
     @factory.post_generation
-    def dealers(obj, create, extracted, **kwargs):
+    def dealers(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object built
         if create and extracted:
             obj.dealers.add(*extracted)
 

@@ -215,7 +215,7 @@ def test_parallel_retries_of_one_payload_make_one_fresh_201_and_replays_or_409(o
     assert Order.objects.count() == 1
     fresh = [r for r in results if r[1] == 201 and not r[3]]
     assert len(fresh) == 1, [(r[1], r[3]) for r in results]
-    for _data, status, answer, replayed in results:
+    for _data, status, answer, _replayed in results:
         assert (status == 201 and answer == fresh[0][2]) or \
             (status == 409 and answer["code"] == "idempotency_key_in_progress"), (status, answer)
 

@@ -44,7 +44,9 @@ def test_mail_written_during_broker_outage_is_delivered_after_it_returns(
     try:
         wait_until(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT, 60, "delivery after outage")
     except TimeoutError:
-        print("BEAT", beat.output()[-3000:]); print("WORKER", celery_worker.output()[-5000:]); raise
+        print("BEAT", beat.output()[-3000:])
+        print("WORKER", celery_worker.output()[-5000:])
+        raise
     assert len(_mails_to(mail_dir, "outage@example.com")) == 1
 
 
