@@ -31,6 +31,26 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
+def test_debug_is_off_unless_the_environment_turns_it_on():
+    """No DEBUG in the environment is production: a secret key is required and DEBUG is off. `make run` (the
+    Makefile's DEBUG=1) and the test settings turn it on."""
+    without = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    script = "from django.conf import settings; print('DEBUG', settings.DEBUG)"
+    base = [sys.executable, "-c", f"import django; django.setup(); {script}"]
+
+    def run(env):
+        return subprocess.run(base, cwd=BASE, capture_output=True, text=True, timeout=60, env=env)
+
+    refused = run({**without, "DJANGO_SETTINGS_MODULE": "portal.settings", "SECRET_KEY": ""})
+    assert refused.returncode != 0 and "SECRET_KEY must be set when DEBUG is off" in refused.stderr
+    production = run({**without, "DJANGO_SETTINGS_MODULE": "portal.settings", "SECRET_KEY": "k" * 50})
+    assert production.stdout.strip() == "DEBUG False", production.stderr
+    development = run({**without, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "1"})
+    assert development.stdout.strip() == "DEBUG True", development.stderr
+    makefile = (BASE / "Makefile").read_text()
+    assert "export DEBUG ?= 1" in makefile
+
+
 def test_migrations_are_in_step_with_models():
     result = _manage("makemigrations", "--check", "--dry-run", env={"DJANGO_SETTINGS_MODULE": "portal.settings_test"})
     assert result.returncode == 0, result.stdout + result.stderr
