@@ -7,24 +7,11 @@ import pytest
 from dealers.models import Dealer
 from dealers.testing import PASSWORD, AgentFactory, DealerFactory, DealerUserFactory, StaffFactory, TermsFactory
 from portal.models import Notification
+from portal.testing import log_in, log_out
 
 from .test_services import PDF, PNG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base, email, password, code=""):
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", password)
-    page.fill("#id_dealer_code", code)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
-
-
-def log_out(page):
-    page.click("header .user-menu button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_apply_get_approved_log_in_with_code_and_invite_a_buyer(live_server, page, tmp_path):
