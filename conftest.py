@@ -197,3 +197,21 @@ def addresses(dealer):
 
     with_addresses(dealer)
     return tuple(dealer.addresses.order_by("kind").reverse())
+
+
+# --- the browser -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser_log_in(page, live_server):
+    """Log `page` in as a user through the login page: `browser_log_in(user)` (a dealer user with its dealer code,
+    staff without); returns the page. The user's password is the factories' PASSWORD."""
+    from dealers.testing import PASSWORD
+    from portal.testing import log_in
+
+    def log_in_as(user, password=PASSWORD):
+        dealer = getattr(user, "dealer", None)
+        log_in(page, live_server.url, user.email, password, dealer.code if dealer is not None else "")
+        return page
+
+    return log_in_as
