@@ -14,8 +14,10 @@ from portal.errors import DomainError
 from pricing.engine import PricedLine, PriceTotals, price_lines, summarize
 
 from .models import Cart, CartLine, SavedList, SavedListLine
-from .services.lines import PRODUCT_FIELDS
 
+# What the checks and the pages read of a product; the long texts and search columns stay behind.
+PRODUCT_FIELDS = ("id", "sku", "name", "unit", "min_order_quantity", "order_multiple", "active", "vat_rate",
+                  "stock_quantity", "lead_time_days", "allow_backorder")
 LINE_PRODUCT_FIELDS = tuple(f"product__{f}" for f in PRODUCT_FIELDS)
 
 

@@ -16,10 +16,8 @@ from portal.errors import DomainError
 from .. import permissions
 from ..errors import DealerNotApproved, NoDealer, NotAllowed, ProductUnavailable, QuantityTooLarge, UnknownProduct
 from ..models.cart import QUANTITY_DIGITS, QUANTITY_PLACES
+from ..selectors import PRODUCT_FIELDS  # noqa: F401  (the checks read these; importers find it here too)
 
-# What the checks and the pages read of a product; the long texts and search columns stay behind.
-PRODUCT_FIELDS = ("id", "sku", "name", "unit", "min_order_quantity", "order_multiple", "active", "vat_rate",
-                  "stock_quantity", "lead_time_days", "allow_backorder")
 MAX_QUANTITY = Decimal(10) ** (QUANTITY_DIGITS - QUANTITY_PLACES)
 
 
