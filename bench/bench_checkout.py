@@ -41,7 +41,7 @@ def seed():
                                           defaults={"label": "Depo", "line1": "Sanayi 1", "city": "Ankara"})
         user = User.objects.filter(email=f"co{n}@example.com").first() or User.objects.create_user(
             f"co{n}@example.com", "bench-pass-2026", dealer=dealer, role=Role.OWNER)
-        _token, key = create_api_token(name=f"bench {n}", user=user, scopes=["account"], by=staff)
+        _token, key = create_api_token(name=f"bench {n}", user=user, scopes=["account"], actor=staff)
         tokens.append(key)
     return skus, tokens
 

@@ -45,7 +45,7 @@ def seed():
     for n in range(USERS):
         user = User.objects.filter(email=f"credit{n}@example.com").first() or User.objects.create_user(
             f"credit{n}@example.com", "bench-pass-2026", dealer=dealer, role=Role.OWNER)
-        tokens.append(create_api_token(name=f"credit bench {n}", user=user, scopes=["account"], by=staff)[1])
+        tokens.append(create_api_token(name=f"credit bench {n}", user=user, scopes=["account"], actor=staff)[1])
     return dealer, tokens
 
 

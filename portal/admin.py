@@ -303,7 +303,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     def resend_selected(self, request, queryset):
         count = 0
         for row in queryset:
-            outbox.resend(notification=row, by=request.user)
+            outbox.resend(notification=row, actor=request.user)
             count += 1
         self.message_user(
             request,
@@ -419,7 +419,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         token, key = api_tokens.create_api_token(name=obj.name, user=obj.user, scopes=form.cleaned_data["scopes"],
-                                                 by=request.user)
+                                                 actor=request.user)
         # The admin goes on with `obj` (log entry, redirect): make it the saved token.
         for model_field in ApiToken._meta.concrete_fields:
             setattr(obj, model_field.attname, getattr(token, model_field.attname))
@@ -434,7 +434,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke_selected(self, request, queryset):
         count = 0
         for token in queryset.filter(revoked_at__isnull=True):
-            api_tokens.revoke_api_token(token=token, by=request.user)
+            api_tokens.revoke_api_token(token=token, actor=request.user)
             count += 1
         self.message_user(
             request,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .errors import DomainError
+from .errors import InvalidApiToken
 from .models import ApiToken
 
 PREFIX_BYTES = 6   # token_urlsafe(6) → 8 url-safe characters, never a "."
@@ -37,8 +37,6 @@ def user_may_carry(user, scope) -> bool:
     return bool(user.is_active and user.is_staff and user.has_perm(perm))
 
 
-class InvalidApiToken(DomainError):
-    code = "portal.invalid_api_token"
 
 
 def hash_key(key: str) -> str:
@@ -73,7 +71,7 @@ def check_scopes(*, user, scopes) -> list[str]:
     return scopes
 
 
-def create_api_token(*, name, user, scopes, by) -> tuple[ApiToken, str]:
+def create_api_token(*, name, user, scopes, actor) -> tuple[ApiToken, str]:
     """Issue a token acting as `user`. Returns the token and the raw key, which is never stored nor shown again."""
     name = (name or "").strip()
     if not name:
@@ -86,7 +84,7 @@ def create_api_token(*, name, user, scopes, by) -> tuple[ApiToken, str]:
             with transaction.atomic():
                 token = ApiToken.objects.create(name=name, user=user, prefix=prefix, key_hash=hash_key(key),
                                                 scopes=scopes)
-                audit.record(actor=by, action="api_token.created", target=token, dealer=user.dealer,
+                audit.record(actor=actor, action="api_token.created", target=token, dealer=user.dealer,
                              data={"name": name, "user": user.email, "prefix": prefix, "scopes": scopes})
             return token, key
         except IntegrityError:
@@ -96,7 +94,7 @@ def create_api_token(*, name, user, scopes, by) -> tuple[ApiToken, str]:
     raise AssertionError("unreachable")
 
 
-def revoke_api_token(*, token, by) -> ApiToken:
+def revoke_api_token(*, token, actor) -> ApiToken:
     """Revoke a token for good; revoking it again changes nothing."""
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=token.pk)
@@ -104,6 +102,6 @@ def revoke_api_token(*, token, by) -> ApiToken:
             return locked
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
-        audit.record(actor=by, action="api_token.revoked", target=locked, dealer=locked.user.dealer,
+        audit.record(actor=actor, action="api_token.revoked", target=locked, dealer=locked.user.dealer,
                      data={"name": locked.name, "user": locked.user.email, "prefix": locked.prefix})
     return locked

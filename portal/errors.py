@@ -46,6 +46,25 @@ class Conflict(DomainError):
     conflict = True
 
 
+class Busy(DomainError):
+    """A lock race lost twice (portal/locks.py): nothing was saved, try again."""
+
+    code = "portal.busy_try_again"
+    conflict = True
+
+
+class InvalidApiToken(DomainError):
+    """A token that cannot be made or used as asked (portal/api_tokens.py)."""
+
+    code = "portal.invalid_api_token"
+
+
+class UnknownStatus(DomainError):
+    """A status that no lifecycle knows (bad input, not a forbidden move)."""
+
+    code = "portal.unknown_status"
+
+
 def api_exception_handler(exc, context):
     """DRF exception handler: DomainError → 400/409 JSON with a code; the rest as DRF does it."""
     # Imported here: this module is imported by models and services, which must not load DRF's settings.
@@ -53,7 +72,7 @@ def api_exception_handler(exc, context):
     from rest_framework.views import exception_handler
 
     from .api_auth import count_failed_authentication
-    from .locks import Busy, busy_message, is_lock_conflict
+    from .locks import busy_message, is_lock_conflict
 
     # A failed or missing authentication is counted per address; past the rate it answers 429 (portal/api_auth.py).
     exc = count_failed_authentication(exc, context.get("request"))

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import audit, hooks
-from .errors import DomainError
+from .errors import DomainError, UnknownStatus
 
 
 def status_fields(statuses, max_length=20):
@@ -138,11 +138,11 @@ class Lifecycle:
 
     def refusal(self, current, to) -> DomainError:
         return self.error(str(self.refusal_message) % {"current": self.statuses(current).label,
-                                                       "target": self.statuses(to).label}, conflict=True)
+                                                       "target": self.statuses(to).label})
 
     def check(self, current, to) -> None:
         if to not in self.statuses.values:
-            raise self.error(_("Unknown status."), field=self.field, conflict=False)
+            raise UnknownStatus(_("Unknown status."), field=self.field)
         if not self.allowed(current, to):
             raise self.refusal(current, to)
 

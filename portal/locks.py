@@ -27,7 +27,7 @@ from django.apps import apps
 from django.db import OperationalError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .errors import DomainError
+from .errors import Busy  # noqa: F401  (raised here; the API and pages answer it)
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,6 @@ SERIALIZATION_FAILURE = "40001"
 RETRYABLE = {DEADLOCK_DETECTED, SERIALIZATION_FAILURE}
 
 
-class Busy(DomainError):
-    code = "portal.busy_try_again"
-    conflict = True
 
 
 def busy_message():

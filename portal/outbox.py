@@ -191,7 +191,7 @@ def message_id(row: Notification) -> str:
 RESEND_KEY = "_resends"
 
 
-def resend(*, notification: Notification, by=None) -> Notification:
+def resend(*, notification: Notification, actor=None) -> Notification:
     """Staff: try a failed (or sent) row again as a fresh pending row attempt."""
     from .audit import record
 
@@ -203,7 +203,7 @@ def resend(*, notification: Notification, by=None) -> Notification:
         row.last_error = ""
         row.context = {**(row.context or {}), RESEND_KEY: (row.context or {}).get(RESEND_KEY, 0) + 1}
         row.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "context"])
-        record(actor=by, action="notification.resend", target=row)
+        record(actor=actor, action="notification.resend", target=row)
         enqueue_on_commit(DELIVER_TASK, row.pk)
     return row
 

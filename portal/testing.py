@@ -415,7 +415,7 @@ def token_client_for(user, scopes, *, name="ERP", created_by=None):
     from dealers.testing import StaffFactory
     from portal.api_tokens import create_api_token
 
-    token, key = create_api_token(name=name, user=user, scopes=list(scopes), by=created_by or StaffFactory())
+    token, key = create_api_token(name=name, user=user, scopes=list(scopes), actor=created_by or StaffFactory())
     client = api_client(key)
     client.token = token
     return client

@@ -15,6 +15,7 @@ from catalog.services import validate_quantity
 from catalog.skus import parse_quantity
 from dealers import permissions
 from portal import locks, outbox
+from portal.errors import UnknownStatus
 
 from .. import hooks
 from .. import permissions as order_permissions
@@ -43,7 +44,7 @@ def set_status(*, actor, order, status, sub_status: SubStatus | None = None, not
     if not order_permissions.may_set_status(actor, order):
         raise NotAllowed(_("Only staff set order statuses."))
     if status not in S.values:
-        raise StatusNotAllowed(_("Unknown status."), field="status")
+        raise UnknownStatus(_("Unknown status."), field="status")
     with transaction.atomic():
         order = lock_order(order)
         previous = order.status

@@ -40,7 +40,7 @@ def session(user):
 
 
 def token(user, *scopes):
-    _token, key = create_api_token(name="script", user=user, scopes=list(scopes), by=StaffFactory())
+    _token, key = create_api_token(name="script", user=user, scopes=list(scopes), actor=StaffFactory())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client

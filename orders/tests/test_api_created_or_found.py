@@ -38,7 +38,7 @@ def test_two_parallel_retries_with_one_key_answer_exactly_one_201(owner, address
 
     monkeypatch.setattr(ordering, "needs_approval", held)
     # One token (one scope of keys), a client per thread.
-    _token, key = create_api_token(name="ERP", user=owner, scopes=["account"], by=StaffFactory())
+    _token, key = create_api_token(name="ERP", user=owner, scopes=["account"], actor=StaffFactory())
     clients = [api_client(key) for _ in range(2)]
 
     def post(client):

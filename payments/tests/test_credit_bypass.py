@@ -161,7 +161,7 @@ def test_reconciliation_page_allocate_oldest_first_keeps_wire_money_for_its_orde
 
 
 def test_api_allocation_keeps_wire_money_for_its_order(client, wire_scene, dealer, owner, staff, finance, product):
-    token = create_api_token(user=finance, name="Accounting", scopes=["payments:write"], by=None)[1]
+    token = create_api_token(user=finance, name="Accounting", scopes=["payments:write"], actor=None)[1]
     url = reverse("api:payment-allocations", args=[wire_scene["payment"].number])
     headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
     answer = client.post(url, {}, content_type="application/json", **headers)

@@ -124,7 +124,7 @@ def test_api_lists_invoices_and_the_statement(client, finance, invoice):
 @pytest.fixture
 def token(db):
     staff = FinanceStaffFactory()
-    return create_api_token(user=staff, name="Accounting", scopes=["payments:write"], by=None)[1]
+    return create_api_token(user=staff, name="Accounting", scopes=["payments:write"], actor=None)[1]
 
 
 def post_payment(client, token, key=None, **data):
@@ -198,7 +198,7 @@ def test_allocating_a_payment_oldest_first_spends_that_payment_only(client, toke
 
 
 def test_a_token_without_the_scope_or_a_dealer_user_cannot_post_payments(client, finance, dealer):
-    other = create_api_token(user=FinanceStaffFactory(), name="x", scopes=["catalog:read"], by=None)[1]
+    other = create_api_token(user=FinanceStaffFactory(), name="x", scopes=["catalog:read"], actor=None)[1]
     data = {"dealer": dealer.code, "amount": "1.00", "kind": "wire", "received_on": "2026-01-01"}
     assert post_payment(client, other, **data).status_code == 403
     client.force_login(finance)

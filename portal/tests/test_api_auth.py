@@ -45,7 +45,7 @@ def client_with(key):
 
 def test_a_new_token_keeps_only_the_hash_of_its_key_and_is_audited(integration_user, admin_user_):
     token, key = create_api_token(name="ERP production", user=integration_user,
-                                  scopes=[Scope.DEALERS_WRITE, Scope.DEALERS_READ], by=admin_user_)
+                                  scopes=[Scope.DEALERS_WRITE, Scope.DEALERS_READ], actor=admin_user_)
     assert KEY_PATTERN.match(key)
     prefix, secret = key.split(".")
     assert token.prefix == prefix and len(secret) >= 32
@@ -59,7 +59,7 @@ def test_a_new_token_keeps_only_the_hash_of_its_key_and_is_audited(integration_u
 
 
 def test_every_token_gets_its_own_key_and_prefix(integration_user, admin_user_):
-    keys = {create_api_token(name=f"t{i}", user=integration_user, scopes=[Scope.DEALERS_READ], by=admin_user_)[1]
+    keys = {create_api_token(name=f"t{i}", user=integration_user, scopes=[Scope.DEALERS_READ], actor=admin_user_)[1]
             for i in range(5)}
     assert len(keys) == 5 and len({k.split(".")[0] for k in keys}) == 5
 
@@ -68,7 +68,7 @@ def test_a_prefix_already_taken_is_drawn_again(integration_user, admin_user_, mo
     ApiToken.objects.create(name="old", user=integration_user, prefix="AAAAAAAA", key_hash="x")
     draws = iter(["AAAAAAAA", "s" * 43, "BBBBBBBB", "t" * 43])
     monkeypatch.setattr(api_tokens.secrets, "token_urlsafe", lambda n: next(draws))
-    token, key = create_api_token(name="new", user=integration_user, scopes=[Scope.DEALERS_READ], by=admin_user_)
+    token, key = create_api_token(name="new", user=integration_user, scopes=[Scope.DEALERS_READ], actor=admin_user_)
     assert token.prefix == "BBBBBBBB" and key == "BBBBBBBB." + "t" * 43
 
 
@@ -81,16 +81,16 @@ def test_a_prefix_already_taken_is_drawn_again(integration_user, admin_user_, mo
 ], ids=["no-scope", "unknown-scope", "dealer-user-with-staff-scope", "staff-with-account-scope", "blank-name"])
 def test_a_token_is_refused_scopes_that_do_not_fit_its_user(make_user, scopes, name, field, admin_user_):
     with pytest.raises(InvalidApiToken) as exc:
-        create_api_token(name=name, user=make_user(), scopes=scopes, by=admin_user_)
+        create_api_token(name=name, user=make_user(), scopes=scopes, actor=admin_user_)
     assert exc.value.field == field and exc.value.code == "portal.invalid_api_token"
     assert not ApiToken.objects.exists()
 
 
 def test_revoking_a_token_is_audited_once_and_a_second_revoke_changes_nothing(integration_user, admin_user_):
-    token, _key = create_api_token(name="ERP", user=integration_user, scopes=[Scope.DEALERS_READ], by=admin_user_)
-    revoked = revoke_api_token(token=token, by=admin_user_)
+    token, _key = create_api_token(name="ERP", user=integration_user, scopes=[Scope.DEALERS_READ], actor=admin_user_)
+    revoked = revoke_api_token(token=token, actor=admin_user_)
     assert revoked.revoked_at is not None
-    again = revoke_api_token(token=token, by=admin_user_)
+    again = revoke_api_token(token=token, actor=admin_user_)
     assert again.revoked_at == revoked.revoked_at
     assert AuditEntry.objects.filter(action="api_token.revoked").count() == 1
 
@@ -99,7 +99,7 @@ def test_revoking_a_token_is_audited_once_and_a_second_revoke_changes_nothing(in
 
 @pytest.fixture
 def read_token(integration_user, admin_user_):
-    return create_api_token(name="ERP", user=integration_user, scopes=[Scope.DEALERS_READ], by=admin_user_)
+    return create_api_token(name="ERP", user=integration_user, scopes=[Scope.DEALERS_READ], actor=admin_user_)
 
 
 def test_a_valid_token_authenticates_as_its_user(read_token):
@@ -110,7 +110,7 @@ def test_a_valid_token_authenticates_as_its_user(read_token):
 
 def test_a_dealer_users_token_acts_for_its_own_dealer(admin_user_):
     owner = DealerUserFactory()
-    _token, key = create_api_token(name="script", user=owner, scopes=[Scope.ACCOUNT], by=admin_user_)
+    _token, key = create_api_token(name="script", user=owner, scopes=[Scope.ACCOUNT], actor=admin_user_)
     assert client_with(key).get(COMPANY).json()["id"] == owner.dealer_id
 
 
@@ -134,7 +134,7 @@ def test_no_credentials_answer_401_asking_for_a_token():
 
 def test_a_revoked_token_answers_401(read_token, admin_user_):
     token, key = read_token
-    revoke_api_token(token=token, by=admin_user_)
+    revoke_api_token(token=token, actor=admin_user_)
     response = client_with(key).get(DEALERS)
     assert response.status_code == 401 and "revoked" in response.json()["detail"]
 
@@ -178,7 +178,7 @@ def test_last_used_is_stamped_at_most_once_a_minute(read_token):
 
 def test_token_requests_need_no_csrf_token_but_session_requests_do(integration_user, admin_user_):
     _token, key = create_api_token(name="ERP", user=integration_user, scopes=[Scope.DEALERS_APPROVE],
-                                   by=admin_user_)
+                                   actor=admin_user_)
     dealer = DealerFactory(status="applied")
     token_client = APIClient(enforce_csrf_checks=True)
     token_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -221,7 +221,7 @@ def test_the_admin_refuses_scopes_that_do_not_fit_the_user(client, admin_user_):
 
 
 def test_the_admin_revokes_tokens_with_an_action_and_never_deletes_them(client, admin_user_, integration_user):
-    token, key = create_api_token(name="ERP", user=integration_user, scopes=[Scope.DEALERS_READ], by=admin_user_)
+    token, key = create_api_token(name="ERP", user=integration_user, scopes=[Scope.DEALERS_READ], actor=admin_user_)
     client.force_login(admin_user_)
     response = client.post(reverse("admin:portal_apitoken_changelist"),
                            {"action": "revoke_selected", "_selected_action": [token.pk]}, follow=True)

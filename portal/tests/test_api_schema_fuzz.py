@@ -47,10 +47,10 @@ def tokens(db):
     owner = DealerUserFactory(dealer=dealer)
     staff = StaffFactory()
     _, dealer_key = create_api_token(
-        name="fuzz dealer", user=owner, scopes=[ApiToken.Scope.ACCOUNT, ApiToken.Scope.CATALOG_READ], by=staff)
+        name="fuzz dealer", user=owner, scopes=[ApiToken.Scope.ACCOUNT, ApiToken.Scope.CATALOG_READ], actor=staff)
     _, staff_key = create_api_token(
         name="fuzz staff", user=staff, scopes=[s for s in ApiToken.Scope.values if s != ApiToken.Scope.ACCOUNT],
-        by=staff)
+        actor=staff)
     return {"dealer": dealer_key, "staff": staff_key}
 
 

@@ -56,7 +56,7 @@ def test_a_reference_posted_through_the_api_reaches_the_staff_export_as_text(db,
     from portal.api_tokens import create_api_token
 
     dealer = DealerFactory(code="EVIL02")
-    key = create_api_token(user=FinanceStaffFactory(), name="Accounting", scopes=["payments:write"], by=None)[1]
+    key = create_api_token(user=FinanceStaffFactory(), name="Accounting", scopes=["payments:write"], actor=None)[1]
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     today = timezone.localdate().isoformat()
@@ -161,7 +161,7 @@ def test_a_right_token_is_not_even_checked_from_an_address_that_keeps_failing(db
     from portal.api_tokens import create_api_token
 
     owner = DealerUserFactory(dealer=DealerFactory(), role="owner")
-    key = create_api_token(name="ERP", user=owner, scopes=["account"], by=StaffFactory())[1]
+    key = create_api_token(name="ERP", user=owner, scopes=["account"], actor=StaffFactory())[1]
     assert api_client(key).get("/api/v1/me/company/").status_code == 200
     for _n in range(6):
         api_client("wrong.key" + "z" * 30).get("/api/v1/me/company/")
@@ -187,7 +187,7 @@ def test_throttles_let_requests_through_when_their_cache_is_down(db, auth_failur
 
     monkeypatch.setattr(SimpleRateThrottle, "cache", BrokenCache())
     owner = DealerUserFactory(dealer=DealerFactory(), role="owner")
-    key = create_api_token(name="ERP", user=owner, scopes=["account"], by=StaffFactory())[1]
+    key = create_api_token(name="ERP", user=owner, scopes=["account"], actor=StaffFactory())[1]
     assert api_client(key).get("/api/v1/me/company/").status_code == 200
     assert api_client("wrong.key" + "z" * 30).get("/api/v1/me/company/").status_code == 401
     assert api_client().get("/api/v1/me/company/").status_code == 401

@@ -28,7 +28,7 @@ def body(quantity=5, method="on_account"):
 
 
 def token_of(user):
-    return create_api_token(name="erp", user=user, scopes=["account"], by=StaffFactory())[1]
+    return create_api_token(name="erp", user=user, scopes=["account"], actor=StaffFactory())[1]
 
 
 def client_for(key_of_token):

@@ -80,7 +80,7 @@ def test_resend_puts_a_failed_row_back_and_audits_it(django_capture_on_commit_ca
     staff = UserFactory(is_staff=True)
     row = NotificationFactory(status=Notification.Status.FAILED, attempts=5, last_error="boom")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        outbox.resend(notification=row, by=staff)
+        outbox.resend(notification=row, actor=staff)
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == (Notification.Status.PENDING, 0, "")
     assert len(callbacks) == 1

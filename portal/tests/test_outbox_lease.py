@@ -88,5 +88,5 @@ def test_every_attempt_at_a_row_carries_the_same_message_id_and_a_staff_resend_a
     assert first == outbox.message_id(Notification.objects.get(pk=row.pk))
     assert outbox.deliver_notification(notification_id=row.pk) is True
     assert mail.outbox[0].extra_headers["Message-ID"] == first
-    outbox.resend(notification=row, by=UserFactory(is_staff=True))
+    outbox.resend(notification=row, actor=UserFactory(is_staff=True))
     assert outbox.message_id(Notification.objects.get(pk=row.pk)) != first

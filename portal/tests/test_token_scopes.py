@@ -35,7 +35,7 @@ def client_with(key):
 def test_a_staff_user_without_the_permission_gets_no_token_with_that_scope(scope):
     bare_staff = UserFactory(is_staff=True, email="bare@portal.example.com")
     with pytest.raises(InvalidApiToken) as refused:
-        create_api_token(name="ERP", user=bare_staff, scopes=[scope], by=StaffFactory())
+        create_api_token(name="ERP", user=bare_staff, scopes=[scope], actor=StaffFactory())
     assert refused.value.code == "portal.invalid_api_token" and refused.value.field == "scopes"
     assert "bare@portal.example.com may not do what these scopes allow" in str(refused.value.message)
     assert not ApiToken.objects.exists()
@@ -54,7 +54,7 @@ def test_the_admin_form_refuses_a_scope_the_user_lacks(client):
 def test_a_token_loses_what_its_user_loses_at_request_time():
     dealer = DealerFactory()
     integration = grant_scope_permissions(UserFactory(is_staff=True), [Scope.DEALERS_READ])
-    _token, key = create_api_token(name="ERP", user=integration, scopes=[Scope.DEALERS_READ], by=StaffFactory())
+    _token, key = create_api_token(name="ERP", user=integration, scopes=[Scope.DEALERS_READ], actor=StaffFactory())
     assert client_with(key).get(f"{DEALERS}{dealer.pk}/").status_code == 200
     integration.user_permissions.clear()
     response = client_with(key).get(f"{DEALERS}{dealer.pk}/")
@@ -64,7 +64,7 @@ def test_a_token_loses_what_its_user_loses_at_request_time():
 def test_an_agents_token_reaches_only_its_assigned_dealers():
     mine, foreign = DealerFactory(), DealerFactory()
     agent = grant_scope_permissions(AgentFactory(dealers=[mine]), [Scope.DEALERS_READ])
-    _token, key = create_api_token(name="agent's script", user=agent, scopes=[Scope.DEALERS_READ], by=StaffFactory())
+    _token, key = create_api_token(name="agent's script", user=agent, scopes=[Scope.DEALERS_READ], actor=StaffFactory())
     client = client_with(key)
     assert client.get(f"{DEALERS}{mine.pk}/").status_code == 200
     assert client.get(f"{DEALERS}{foreign.pk}/").status_code == 404

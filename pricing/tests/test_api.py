@@ -156,11 +156,11 @@ def test_unapproved_dealer_is_refused_and_staff_see_no_prices(priced):
 
 def test_token_needs_the_catalog_read_scope(priced, dealer):
     user = DealerUserFactory(dealer=dealer)
-    _, key = create_api_token(name="script", user=user, scopes=["account"], by=user)
+    _, key = create_api_token(name="script", user=user, scopes=["account"], actor=user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/products/").status_code == 403
-    _, key = create_api_token(name="shop", user=user, scopes=["catalog:read"], by=user)
+    _, key = create_api_token(name="shop", user=user, scopes=["catalog:read"], actor=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get(f"/api/v1/products/{priced.sku}/").json()["price"]["unit_price"] == "60.00"
 
