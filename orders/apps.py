@@ -18,9 +18,9 @@ class OrdersConfig(AppConfig):
         # A return's photos are downloaded by whom the return's permission function lets through.
         from portal.documents import register_access
 
-        from .permissions import RETURN_PHOTO, can_read_return
+        from .permissions import RETURN_PHOTO, can_read_return_photo
 
-        register_access(RETURN_PHOTO, lambda user, photo: can_read_return(user, photo.return_request))
+        register_access(RETURN_PHOTO, can_read_return_photo)
 
         from django.db.models.signals import post_delete, post_save
 

@@ -118,6 +118,11 @@ def can_decide_return(actor, rma) -> bool:
 RETURN_PHOTO = "orders.return_photo"  # the download kind of a return's photo (portal.documents), registered in apps.py
 
 
+def can_read_return_photo(user, photo) -> bool:
+    """A return's photo: whoever may read its return."""
+    return can_read_return(user, photo.return_request)
+
+
 def can_read_return(user, rma) -> bool:
     """A return and its photos: whoever sees the order's page (the dealer's users, sales agents assigned to the
     dealer) and staff who may view returns in the admin."""

@@ -25,6 +25,11 @@ def can_see_quotes(actor) -> bool:
         actor, dealer_permissions.ORDER)
 
 
+def can_read_quote_revision(user, revision) -> bool:
+    """A revision's PDF: whoever may read its quote."""
+    return can_read_quote(user, revision.quote)
+
+
 def can_read_quote(user, quote) -> bool:
     """A quote (its pages and its revisions' PDFs): the dealer's roles that see quotes, sales agents assigned to the
     dealer, and staff who may edit or view quotes."""

@@ -241,5 +241,5 @@ INVOICE_KIND = DocumentKind(
     context=invoice_context,
     title=lambda invoice: gettext("Invoice %(number)s") % {"number": invoice.number},
     dealer=lambda invoice: invoice.dealer,
-    can_read=lambda user, invoice: permissions.can_read_invoice(user, invoice),
+    can_read=permissions.can_read_invoice,
 )

@@ -86,5 +86,5 @@ QUOTE_KIND = DocumentKind(
     context=_context,
     title=_title,
     dealer=lambda revision: revision.quote.dealer,
-    can_read=lambda user, revision: permissions.can_read_quote(user, revision.quote),
+    can_read=permissions.can_read_quote_revision,
 )
