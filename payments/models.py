@@ -269,14 +269,16 @@ class CreditNote(models.Model):
 class Allocation(models.Model):
     """A part of a payment or of a credit note that settles a part of an invoice."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
-    credit_note = models.ForeignKey(CreditNote, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="allocations")
+    invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT,
+                                related_name="allocations")
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="allocations")
+    credit_note = models.ForeignKey(CreditNote, verbose_name=_("credit note"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="allocations")
     amount = models.DecimalField(_("amount"), **MONEY)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("allocation")

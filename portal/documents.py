@@ -120,6 +120,13 @@ def get_kind(name: str) -> DocumentKind:
     return _KINDS[name]
 
 
+def title_of(document) -> str:
+    """The document's title in the active language, from its kind ("" when the kind or its owner is gone)."""
+    kind = _KINDS.get(document.kind)
+    owner = document.owner if kind is not None else None
+    return str(kind.title(owner)) if owner is not None else ""
+
+
 def static_root() -> Path:
     return Path(settings.BASE_DIR) / "static"
 

@@ -118,7 +118,10 @@ class Document(models.Model):
         indexes = [models.Index(fields=["owner_type", "owner_id", "kind"])]
 
     def __str__(self):
-        return self.title or f"{self.kind} #{self.pk}"
+        # In the reader's language (the stored title is in the language it was rendered in).
+        from .documents import title_of
+
+        return title_of(self) or self.title or f"{self.kind} #{self.pk}"
 
 
 class ApiTokenQuerySet(models.QuerySet):

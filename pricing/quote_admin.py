@@ -1,8 +1,11 @@
 """Django admin of quotes: read-only lists and pages (lines, revisions with their PDFs, history inline) with a link to
 the staff editor, where quotes are changed; the admin's actions call the quote services."""
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +66,12 @@ class QuoteRevisionInline(ReadOnlyInline, admin.TabularInline):
 
     @admin.display(description=_("valid until"))
     def valid(self, obj):
-        return obj.valid_until
+        # The snapshot keeps the date as ISO text; shown in the reader's date format like every other date.
+        value = obj.valid_until
+        if not value:
+            return "-"
+        day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+        return date_format(day, "SHORT_DATE_FORMAT")
 
     @admin.display(description=_("total incl. VAT"))
     def gross(self, obj):

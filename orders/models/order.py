@@ -199,7 +199,8 @@ class OrderStatusChange(StatusChange):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
     from_status, to_status = status_fields(OrderStatus, 20)
-    sub_status = models.ForeignKey(SubStatus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sub_status = models.ForeignKey(SubStatus, verbose_name=_("sub-status"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     # Staff choose, for each note they write, whether the dealer reads it; an internal note stays in the admin.
     note_internal = models.BooleanField(_("internal note (staff only)"), default=False)
 
