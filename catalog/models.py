@@ -48,8 +48,8 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children")
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
-    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    path = models.CharField(_("path"), max_length=255, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
     ordering = models.PositiveIntegerField(pgettext_lazy("position in a list", "order"), default=0)
     active = models.BooleanField(_("active"), default=True)
     erp_code = models.CharField(_("ERP code"), max_length=50, blank=True, db_index=True)
@@ -122,8 +122,8 @@ class Product(models.Model):
     variant_label = models.CharField(_("variant"), max_length=100, blank=True, help_text=_("e.g. Red / XL"))
     related = models.ManyToManyField("self", verbose_name=_("related products"), blank=True, symmetrical=True)
     # Turkish-folded text of name, SKU, codes and descriptions, and its tsvector: see services.fold().
-    search_text = models.TextField(editable=False, default="")
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(_("search text"), editable=False, default="")
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -173,7 +173,7 @@ def product_image_upload_to(instance, filename):
 
 
 class ProductImage(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(_("image"), upload_to=product_image_upload_to)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=product_image_upload_to, blank=True, editable=False)
     alt = models.CharField(_("alternative text"), max_length=200, blank=True)
@@ -195,7 +195,8 @@ def product_document_upload_to(instance, filename):
 class ProductDocument(models.Model):
     """A manual or data sheet; product documents are public to every signed-in dealer user."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="documents")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE,
+                                related_name="documents")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=product_document_upload_to)
     ordering = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=0)
@@ -234,7 +235,8 @@ class Attribute(models.Model):
 
 
 class ProductAttribute(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attributes")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE,
+                                related_name="attributes")
     attribute = models.ForeignKey(Attribute, verbose_name=_("attribute"), on_delete=models.CASCADE,
                                   related_name="values")
     value_text = models.CharField(_("value"), max_length=200, blank=True)

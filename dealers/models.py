@@ -232,7 +232,8 @@ class Dealer(models.Model):
 class DealerStatusChange(StatusChange):
     """History of a dealer's lifecycle: who moved it, when, from, to, why (written by DEALER.move())."""
 
-    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, related_name="status_changes")
+    dealer = models.ForeignKey(Dealer, verbose_name=_("dealer"), on_delete=models.CASCADE,
+                               related_name="status_changes")
     from_status, to_status = status_fields(Dealer.Status, 12)
 
     class Meta:
@@ -287,7 +288,7 @@ def dealer_document_upload_to(instance, filename):
 
 
 class DealerDocument(models.Model):
-    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, related_name="documents")
+    dealer = models.ForeignKey(Dealer, verbose_name=_("dealer"), on_delete=models.CASCADE, related_name="documents")
     doc_type = models.ForeignKey(DocumentType, verbose_name=_("type"), on_delete=models.PROTECT)
     file = models.FileField(_("file"), upload_to=dealer_document_upload_to)
     original_name = models.CharField(_("original name"), max_length=255)
@@ -322,7 +323,7 @@ class TermsVersion(models.Model):
     body = models.TextField(_("text"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True,
                                         help_text=_("Empty: a draft nobody is asked to accept yet."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = TermsVersionQuerySet.as_manager()
 
@@ -336,7 +337,8 @@ class TermsVersion(models.Model):
 
 
 class TermsAcceptance(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="terms_acceptances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="terms_acceptances")
     terms = models.ForeignKey(TermsVersion, verbose_name=_("terms"), on_delete=models.PROTECT, related_name="acceptances")
     accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -365,7 +367,7 @@ class Address(models.Model):
         BILLING = "billing", _("Billing")
         SHIPPING = "shipping", _("Shipping")
 
-    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, related_name="addresses")
+    dealer = models.ForeignKey(Dealer, verbose_name=_("dealer"), on_delete=models.CASCADE, related_name="addresses")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     label = models.CharField(_("label"), max_length=100, help_text=_("e.g. Head office, Ankara warehouse"))
     contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
@@ -377,7 +379,7 @@ class Address(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = models.CharField(_("country"), max_length=2, default="TR")
     is_default = models.BooleanField(_("default"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = AddressQuerySet.as_manager()
 

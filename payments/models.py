@@ -31,7 +31,7 @@ class CreditAccount(models.Model):
     on_hold = models.BooleanField(_("on hold"), default=False)
     hold_reason = models.CharField(_("hold reason"), max_length=255, blank=True)
     # "Notify once per crossing": set when usage crossed the threshold, cleared when it falls below again.
-    threshold_notified = models.BooleanField(default=False, editable=False)
+    threshold_notified = models.BooleanField(_("credit limit warning sent"), default=False, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -82,8 +82,10 @@ class Invoice(models.Model):
                                      on_delete=models.PROTECT, related_name="voided_invoices")
     document = models.ForeignKey("portal.Document", verbose_name=_("PDF"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
-    last_reminder = models.CharField(max_length=20, blank=True, editable=False,
-                                     help_text="The last reminder step sent (e.g. before-3, due, after-7).")
+    last_reminder = models.CharField(
+        _("last reminder"), max_length=20, blank=True, editable=False,
+        help_text=_("Day of the last reminder sent, relative to the due date: negative before, 0 on the day, "
+                    "positive after; empty: none yet."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -134,7 +136,7 @@ INVOICE = lifecycle.Lifecycle(
 
 
 class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines")
     sku = models.CharField(_("SKU"), max_length=64)
     name = models.CharField(_("name"), max_length=255)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
@@ -143,7 +145,7 @@ class InvoiceLine(models.Model):
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
     line_net = models.DecimalField(_("net"), **MONEY)
     line_vat = models.DecimalField(_("VAT"), **MONEY)
-    ordering = models.PositiveIntegerField(default=0)
+    ordering = models.PositiveIntegerField(pgettext_lazy("position in a list", "order"), default=0)
 
     class Meta:
         verbose_name = _("invoice line")
@@ -157,7 +159,8 @@ class InvoiceLine(models.Model):
 class InvoiceInstallment(models.Model):
     """One due date of an invoice split into installments; the amounts add up to the invoice total."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="installment_plan")
+    invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE,
+                                related_name="installment_plan")
     number = models.PositiveSmallIntegerField(_("installment"))
     due_date = models.DateField(_("due date"))
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -204,9 +207,11 @@ class Payment(models.Model):
     allocated = models.DecimalField(_("allocated"), **MONEY, default=ZERO)
     # Paid back to the dealer (a card refund): no longer the dealer's credit.
     refunded = models.DecimalField(_("refunded"), **MONEY, default=ZERO)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)  # noqa: DJ001  (NULL: no key, outside the unique constraint)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    # NULL: no key, outside the unique constraint.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True,  # noqa: DJ001
+                                       editable=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = PaymentQuerySet.as_manager()
@@ -244,8 +249,8 @@ class CreditNote(models.Model):
     return_request = models.OneToOneField("orders.ReturnRequest", verbose_name=_("return"), null=True, blank=True,
                                           on_delete=models.PROTECT, related_name="credit_note")
     allocated = models.DecimalField(_("allocated"), **MONEY, default=ZERO)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -325,8 +330,8 @@ class CardPayment(models.Model):
     payment = models.OneToOneField(Payment, verbose_name=_("payment"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="card_payment")
     message = models.CharField(_("provider message"), max_length=255, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -395,8 +400,8 @@ class CardRefund(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="TRY")
     refunded_on = models.DateField(_("refunded on"))
     reason = models.CharField(_("reason"), max_length=255)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -95,8 +95,8 @@ class Document(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=50)
-    owner_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    owner_id = models.CharField(max_length=64)
+    owner_type = models.ForeignKey(ContentType, verbose_name=_("owner type"), on_delete=models.CASCADE)
+    owner_id = models.CharField(_("owner ID"), max_length=64)
     owner = GenericForeignKey("owner_type", "owner_id")
     dealer = models.ForeignKey(
         "dealers.Dealer", verbose_name=_("dealer"), null=True, blank=True, on_delete=models.CASCADE,
@@ -146,7 +146,7 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("acts as user"), on_delete=models.CASCADE, related_name="api_tokens",
     )
     prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
-    key_hash = models.CharField(max_length=128, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=128, editable=False)
     scopes = models.JSONField(_("scopes"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
@@ -169,8 +169,8 @@ class ApiToken(models.Model):
 class NumberSequence(models.Model):
     """The last number given in a series (`ORD-2026`): human document numbers apart from primary keys."""
 
-    key = models.CharField(max_length=40, unique=True)
-    value = models.PositiveBigIntegerField(default=0)
+    key = models.CharField(_("series"), max_length=40, unique=True)
+    value = models.PositiveBigIntegerField(_("last number"), default=0)
 
     class Meta:
         verbose_name = _("number sequence")
@@ -184,8 +184,8 @@ class Heartbeat(models.Model):
     """When a background process (a Celery worker, beat's schedule) was last seen alive; /healthz/ reads it.
     Kept in the database, not Redis, so it is readable when Redis is the thing that is down. Internal only."""
 
-    name = models.CharField(max_length=200, primary_key=True)
-    seen_at = models.DateTimeField()
+    name = models.CharField(_("name"), max_length=200, primary_key=True)
+    seen_at = models.DateTimeField(_("last seen at"))
 
     def __str__(self):
         return f"{self.name}: {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -119,7 +119,8 @@ class Order(models.Model):
     total_vat = models.DecimalField(_("VAT"), **MONEY, default=Decimal("0.00"))
     total_gross = models.DecimalField(_("total"), **MONEY, default=Decimal("0.00"))
     # NULL, not "": the unique constraint below holds only for orders placed with a key.
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)  # noqa: DJ001
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True,  # noqa: DJ001
+                                       editable=False)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved or rejected by"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")
     decision_note = models.TextField(_("approval note"), blank=True)
@@ -155,7 +156,7 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT,
                                 related_name="+")
     # What was sold, as it was then.
@@ -172,7 +173,7 @@ class OrderLine(models.Model):
     returned_quantity = models.DecimalField(_("returned"), **QUANTITY, default=Decimal("0"))
     # What the order took from stock for this line (less than the quantity when part is on backorder).
     stock_taken = models.DecimalField(_("taken from stock"), **QUANTITY, default=Decimal("0"))
-    ordering = models.PositiveIntegerField(default=0)
+    ordering = models.PositiveIntegerField(pgettext_lazy("position in a list", "order"), default=0)
 
     class Meta:
         verbose_name = _("order line")
@@ -197,7 +198,7 @@ class OrderStatusChange(StatusChange):
     """One move of an order, and who made it: the history shown on the order page (a sub-status set within the
     same status is a row too)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="history")
     from_status, to_status = status_fields(OrderStatus, 20)
     sub_status = models.ForeignKey(SubStatus, verbose_name=_("sub-status"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -233,17 +234,19 @@ class ReturnRequest(models.Model):
     become credit notes in payments."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
-    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="returns")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="returns")
+    line = models.ForeignKey(OrderLine, verbose_name=_("order line"), on_delete=models.PROTECT,
+                             related_name="returns")
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=ReturnStatus.choices,
                               default=ReturnStatus.REQUESTED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    on_behalf = models.BooleanField(default=False)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    on_behalf = models.BooleanField(_("by an agent for the dealer"), default=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved or rejected by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
@@ -267,7 +270,8 @@ def return_photo_upload_to(instance, filename):
 class ReturnStatusChange(StatusChange):
     """One move of a return (requested, then approved or rejected) and who made it."""
 
-    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="history")
+    return_request = models.ForeignKey(ReturnRequest, verbose_name=_("return"), on_delete=models.CASCADE,
+                                       related_name="history")
     from_status, to_status = status_fields(ReturnStatus, 10)
 
     class Meta(StatusChange.Meta):
@@ -288,7 +292,8 @@ RETURN = Lifecycle(
 
 
 class ReturnPhoto(models.Model):
-    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="photos")
+    return_request = models.ForeignKey(ReturnRequest, verbose_name=_("return"), on_delete=models.CASCADE,
+                                       related_name="photos")
     image = models.FileField(_("photo"), upload_to=return_photo_upload_to)
 
     class Meta:

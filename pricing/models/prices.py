@@ -57,7 +57,8 @@ class PriceList(models.Model):
 class PriceListItem(models.Model):
     """The unit price of a product in a list from a minimum quantity on; several rows make quantity breaks."""
 
-    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")
+    price_list = models.ForeignKey(PriceList, verbose_name=_("price list"), on_delete=models.CASCADE,
+                                   related_name="items")
     product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.CASCADE,
                                 related_name="price_items")
     min_quantity = models.DecimalField(_("from quantity"), max_digits=12, decimal_places=3, default=1,

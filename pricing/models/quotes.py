@@ -159,7 +159,7 @@ class QuoteLine(models.Model):
     """One product of the working copy: the engine's price for the dealer when the line was priced, and either a
     negotiated net unit price or a discount off that price (never both); the net unit price results."""
 
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    quote = models.ForeignKey(Quote, verbose_name=_("quote"), on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT,
                                 related_name="quote_lines")
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
@@ -224,7 +224,7 @@ class QuoteRevision(models.Model):
     """What was sent as revision n: a frozen snapshot (header, dealer, lines, totals; Decimals as strings) and its
     PDF. Never changed after it was written, except the reminder mark."""
 
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="revisions")
+    quote = models.ForeignKey(Quote, verbose_name=_("quote"), on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("revision"))
     sent_at = models.DateTimeField(_("sent at"))
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, blank=True,
@@ -260,7 +260,8 @@ class QuoteStatusChange(StatusChange):
     """History of a quote's lifecycle: who moved it (for which dealer), when, from, to, note, and the revision it was
     at."""
 
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="status_changes")
+    quote = models.ForeignKey(Quote, verbose_name=_("quote"), on_delete=models.CASCADE,
+                              related_name="status_changes")
     from_status, to_status = status_fields(QuoteStatus, 10)
     revision = models.PositiveIntegerField(_("revision"), default=0)
 
