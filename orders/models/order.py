@@ -241,11 +241,11 @@ class ReturnRequest(models.Model):
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=ReturnStatus.choices,
                               default=ReturnStatus.REQUESTED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("return", "requested by"),
                                      on_delete=models.PROTECT, related_name="+")
     on_behalf = models.BooleanField(_("by an agent for the dealer"), default=False)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved or rejected by"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("return", "approved or rejected by"),
+                                   null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
