@@ -116,6 +116,17 @@ class Product(models.Model):
     stock_quantity = models.DecimalField(_("stock"), max_digits=14, decimal_places=3, default=0)
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=0)
     allow_backorder = models.BooleanField(_("may be ordered beyond stock"), default=False)
+    # Shipping (issue 14): what shipping's rates weigh and which methods may carry the product.
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=10, decimal_places=3, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Gross shipping weight of one unit of sale, packaging included; empty = unknown."))
+    fragile = models.BooleanField(
+        _("fragile"), default=False, db_default=False,
+        help_text=_("Shipping adds a handling charge and may restrict the methods that carry it."))
+    hazardous = models.BooleanField(
+        _("hazardous goods"), default=False, db_default=False,
+        help_text=_("Dangerous goods: shipping adds a handling charge and restricts the methods that may carry it."))
     active = models.BooleanField(_("active"), default=True)
     variant_of = models.ForeignKey("self", verbose_name=_("variant of"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="variants")
@@ -146,6 +157,8 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(order_multiple__gt=0), name="order_multiple_positive"),
             models.CheckConstraint(condition=Q(stock_quantity__gte=0), name="stock_not_negative"),
             models.CheckConstraint(condition=Q(vat_rate__gte=0) & Q(vat_rate__lte=100), name="vat_rate_range"),
+            models.CheckConstraint(condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=0),
+                                   name="weight_not_negative"),
         ]
 
     def __str__(self):
