@@ -9,6 +9,7 @@ from payments import api as payments_api
 from payments.api_credit import CreditStatusView
 from pricing import api as pricing_api
 from pricing import quote_api
+from shipping import api as shipping_api
 
 app_name = "api"
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("me/cart/quick-order/", orders_api.QuickOrderView.as_view(), name="me-cart-quick-order"),
     path("me/cart/save-as-list/", orders_api.SaveCartAsListView.as_view(), name="me-cart-save-as-list"),
     path("me/lists/<int:pk>/lines/<int:line_pk>/", orders_api.SavedListLineView.as_view(), name="me-list-line"),
+    path("me/shipping/quote/", shipping_api.ShippingQuoteView.as_view(), name="me-shipping-quote"),
     path("me/quotes/", quote_api.QuoteListView.as_view(), name="me-quotes"),
     path("me/quotes/<str:number>/", quote_api.QuoteDetailView.as_view(), name="me-quote"),
     path("me/quotes/<str:number>/accept/", quote_api.QuoteAcceptView.as_view(), name="me-quote-accept"),

@@ -1,1 +1,234 @@
-"""Tables of shipping."""
+"""Tables of shipping: carriers, zones, methods and the rate rules that price them (issue 14, section 1).
+
+How a charge is found is in shipping/services/rates.py; these tables only hold what staff set up."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .zones import normalise_city, normalise_postcode
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+LANGUAGES = ("en", "tr", "bg", "vi", "zh_hans")
+
+
+def default_vat_rate() -> Decimal:
+    """The VAT rate freight carries unless a method says otherwise: settings.SHIPPING_VAT_RATE, else 20 %."""
+    return Decimal(str(getattr(settings, "SHIPPING_VAT_RATE", "20.00")))
+
+
+def in_language(obj, prefix: str, language=None) -> str:
+    """`obj.<prefix>_<language>`, falling back to English: what orders' SubStatus.label does."""
+    language = (language or get_language() or "en").replace("-", "_").lower()
+    return getattr(obj, f"{prefix}_{language}", "") or getattr(obj, f"{prefix}_en", "")
+
+
+class Carrier(models.Model):
+    """Who carries the goods: a cargo company, or the portal's own truck."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    own_truck = models.BooleanField(_("own truck"), default=False,
+                                    help_text=_("Our own vehicle and driver rather than a cargo company."))
+    tracking_url_template = models.CharField(
+        _("tracking URL template"), max_length=300, blank=True,
+        help_text=_("The carrier's tracking page with {code} where the tracking code goes."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("carrier")
+        verbose_name_plural = _("carriers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.tracking_url_template and "{code}" not in self.tracking_url_template:
+            raise ValidationError({"tracking_url_template": _("Put {code} where the tracking code goes.")})
+
+    def tracking_url(self, code: str) -> str:
+        from urllib.parse import quote
+
+        if not self.tracking_url_template or not code:
+            return ""
+        return self.tracking_url_template.replace("{code}", quote(str(code), safe=""))
+
+
+class ShippingZone(models.Model):
+    """A set of delivery places (cities or postcode prefixes) that rate rules may be limited to."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("shipping zone")
+        verbose_name_plural = _("shipping zones")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def contains(self, *, city: str, postal_code: str) -> bool:
+        """Whether an address in `city` with `postal_code` lies in the zone (city names whatever their case, with
+        or without Turkish letters: "İstanbul", "ISTANBUL" and "istanbul" are one city)."""
+        city, postal_code = normalise_city(city), normalise_postcode(postal_code)
+        for line in self.lines.all():
+            if line.city and city and normalise_city(line.city) == city:
+                return True
+            if line.postcode_prefix and postal_code.startswith(normalise_postcode(line.postcode_prefix)):
+                return True
+        return False
+
+
+class ZoneLine(models.Model):
+    """One place of a zone: a city, or a postcode prefix ("34" is every postcode of Istanbul)."""
+
+    zone = models.ForeignKey(ShippingZone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="lines")
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    postcode_prefix = models.CharField(_("postcode prefix"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("zone place")
+        verbose_name_plural = _("zone places")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(city="") & ~Q(postcode_prefix="")) | (~Q(city="") & Q(postcode_prefix="")),
+                name="zone_line_city_or_postcode"),
+        ]
+
+    def __str__(self):
+        return self.city or f"{self.postcode_prefix}…"
+
+
+class ShippingMethodQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class ShippingMethod(models.Model):
+    """A way to ship that a dealer can choose: its name in the five languages, carrier, lead time, who may use it,
+    the VAT freight carries, free shipping above a net goods value, insurance and handling."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_tr = models.CharField(_("name (Turkish)"), max_length=100, blank=True)
+    name_bg = models.CharField(_("name (Bulgarian)"), max_length=100, blank=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=100, blank=True)
+    name_zh_hans = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
+    carrier = models.ForeignKey(Carrier, verbose_name=_("carrier"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="methods")
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=1)
+    active = models.BooleanField(_("active"), default=True)
+    ordering = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=0)
+    segments = models.ManyToManyField("dealers.Segment", verbose_name=_("segments"), blank=True,
+                                      related_name="shipping_methods",
+                                      help_text=_("Only dealers of these segments may use it. Empty (and no "
+                                                  "dealers either): every dealer."))
+    dealers = models.ManyToManyField("dealers.Dealer", verbose_name=_("dealers"), blank=True,
+                                     related_name="shipping_methods",
+                                     help_text=_("These dealers may use it, whatever their segment."))
+    vat_rate = models.DecimalField(_("VAT rate on freight (%)"), max_digits=5, decimal_places=2,
+                                   default=default_vat_rate)
+    free_above_net = models.DecimalField(
+        _("free above (net goods value)"), null=True, blank=True, **MONEY,
+        help_text=_("Shipping is free when the goods' net value (before VAT) reaches this amount. Empty: never free."))
+    insurance_rate_percent = models.DecimalField(
+        _("insurance rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("Cargo insurance as a percent of the insured net goods value. Empty: no insurance offered."))
+    insurance_minimum = models.DecimalField(_("minimum insurance charge"), null=True, blank=True, **MONEY)
+    insurance_cover_en = models.TextField(_("what insurance covers (English)"), blank=True)
+    insurance_cover_tr = models.TextField(_("what insurance covers (Turkish)"), blank=True)
+    insurance_cover_bg = models.TextField(_("what insurance covers (Bulgarian)"), blank=True)
+    insurance_cover_vi = models.TextField(_("what insurance covers (Vietnamese)"), blank=True)
+    insurance_cover_zh_hans = models.TextField(_("what insurance covers (Chinese)"), blank=True)
+    handling_charge = models.DecimalField(
+        _("handling charge"), default=Decimal("0.00"), **MONEY,
+        help_text=_("Added once when any line is fragile or hazardous."))
+    carries_fragile = models.BooleanField(_("carries fragile goods"), default=True)
+    carries_hazardous = models.BooleanField(_("carries hazardous goods"), default=False)
+
+    objects = ShippingMethodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shipping method")
+        verbose_name_plural = _("shipping methods")
+        ordering = ["ordering", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(vat_rate__gte=0) & Q(vat_rate__lte=100),
+                                   name="shipping_method_vat_rate_range"),
+            models.CheckConstraint(condition=Q(handling_charge__gte=0), name="shipping_method_handling_not_negative"),
+            models.CheckConstraint(condition=Q(free_above_net__isnull=True) | Q(free_above_net__gte=0),
+                                   name="shipping_method_free_above_not_negative"),
+            models.CheckConstraint(
+                condition=Q(insurance_rate_percent__isnull=True) | Q(insurance_rate_percent__gte=0),
+                name="shipping_method_insurance_rate_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.label()
+
+    def label(self, language=None) -> str:
+        return in_language(self, "name", language)
+
+    def insurance_cover(self, language=None) -> str:
+        return in_language(self, "insurance_cover", language)
+
+    @property
+    def offers_insurance(self) -> bool:
+        return self.insurance_rate_percent is not None
+
+
+class RateKind(models.TextChoices):
+    FLAT = "flat", _("Flat")
+    WEIGHT = "weight", _("Weight band (kg)")
+    NET = "net", _("Net goods value band")
+
+
+class RateRule(models.Model):
+    """One price of a method. A band rule applies when `from_value ≤ measure < to_value` (to empty = no upper
+    bound); a flat rule whatever the goods. Zone, segment and dealer limit where and for whom the rule holds; the
+    most specific matching rule wins: dealer > segment > zone > general, then a band over a flat rule, then the
+    cheapest (services/rates.py)."""
+
+    method = models.ForeignKey(ShippingMethod, verbose_name=_("shipping method"), on_delete=models.CASCADE,
+                               related_name="rules")
+    kind = models.CharField(_("kind"), max_length=10, choices=RateKind.choices, default=RateKind.FLAT)
+    from_value = models.DecimalField(_("from"), max_digits=14, decimal_places=3, default=Decimal("0"),
+                                     help_text=_("kg or net amount, included. Not used by a flat rule."))
+    to_value = models.DecimalField(_("up to"), max_digits=14, decimal_places=3, null=True, blank=True,
+                                   help_text=_("Not included. Empty: no upper bound."))
+    zone = models.ForeignKey(ShippingZone, verbose_name=_("zone"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="rules", help_text=_("Empty: everywhere."))
+    segment = models.ForeignKey("dealers.Segment", verbose_name=_("segment"), null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="shipping_rules",
+                                help_text=_("Only for this segment's dealers."))
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="shipping_rules",
+                               help_text=_("Only for this dealer."))
+    price = models.DecimalField(_("price (net)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("rate rule")
+        verbose_name_plural = _("rate rules")
+        ordering = ["method", "kind", "from_value", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="rate_rule_price_not_negative"),
+            models.CheckConstraint(condition=Q(from_value__gte=0), name="rate_rule_from_not_negative"),
+            models.CheckConstraint(condition=Q(to_value__isnull=True) | Q(to_value__gt=models.F("from_value")),
+                                   name="rate_rule_band_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.method}: {self.get_kind_display()} {self.price}"
+
+    def holds_for(self, measure) -> bool:
+        """Whether the band holds `measure` (from included, to excluded); a flat rule holds anything."""
+        if self.kind == RateKind.FLAT:
+            return True
+        if measure is None:
+            return False
+        return self.from_value <= measure and (self.to_value is None or measure < self.to_value)

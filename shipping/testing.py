@@ -1,0 +1,67 @@
+"""Factories of shipping for any app's tests: carriers, zones with their places, methods and rate rules."""
+from decimal import Decimal
+
+import factory
+
+from .models import Carrier, RateKind, RateRule, ShippingMethod, ShippingZone, ZoneLine
+
+
+class CarrierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Carrier
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"carrier-{n}")
+    name = factory.Sequence(lambda n: f"Carrier {n}")
+    tracking_url_template = "https://track.example.com/?code={code}"
+
+
+class ShippingZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShippingZone
+
+    name = factory.Sequence(lambda n: f"Zone {n}")
+
+
+def zone(name="Marmara", *, cities=(), postcode_prefixes=()) -> ShippingZone:
+    """A zone holding these cities and postcode prefixes."""
+    made = ShippingZoneFactory(name=name)
+    for city in cities:
+        ZoneLine.objects.create(zone=made, city=city)
+    for prefix in postcode_prefixes:
+        ZoneLine.objects.create(zone=made, postcode_prefix=prefix)
+    return made
+
+
+class ShippingMethodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShippingMethod
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"method-{n}")
+    name_en = factory.Sequence(lambda n: f"Method {n}")
+    name_tr = factory.Sequence(lambda n: f"Yöntem {n}")
+    carrier = factory.SubFactory(CarrierFactory)
+    lead_time_days = 2
+    vat_rate = Decimal("20.00")
+
+
+class RateRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RateRule
+
+    method = factory.SubFactory(ShippingMethodFactory)
+    kind = RateKind.FLAT
+    price = Decimal("100.00")
+
+
+def method_with(*rules, **fields) -> ShippingMethod:
+    """A method with rate rules given as dicts of RateRule fields (`{"kind": "weight", "from_value": "0",
+    "to_value": "10", "price": "50.00"}`); `segments=` and `dealers=` limit who may use it."""
+    segments, dealers = fields.pop("segments", ()), fields.pop("dealers", ())
+    method = ShippingMethodFactory(**fields)
+    method.segments.set(segments)
+    method.dealers.set(dealers)
+    for rule in rules:
+        RateRuleFactory(method=method, **rule)
+    return method
