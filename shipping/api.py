@@ -14,7 +14,6 @@ from catalog.errors import UnknownSku
 from dealers.api import DealerAccountMixin
 from dealers.api.common import FORBIDDEN, INVALID, NOT_FOUND
 from dealers.models import Address
-from portal.money import DEFAULT_CURRENCY
 from pricing.services import price_lines
 
 from .errors import MethodNotAllowed, NoPrice, ShippingError
@@ -102,8 +101,9 @@ class QuoteAnswerSerializer(serializers.Serializer):
 
 # --- the view ----------------------------------------------------------------------------------------------------
 
-def ship_lines(*, dealer, lines) -> list[ShipLine]:
-    """The requested lines priced for `dealer` by pricing's engine: (product, quantity, net line value)."""
+def ship_lines(*, dealer, lines) -> tuple[list[ShipLine], str]:
+    """The requested lines priced for `dealer` by pricing's engine: (product, quantity, net line value), and the
+    currency of those prices."""
     wanted = []
     for row in lines:
         quantity = sku_lines.parse_quantity(row["quantity"])
@@ -120,7 +120,7 @@ def ship_lines(*, dealer, lines) -> list[ShipLine]:
         raise NoPrice(_("These products have no price for you: %(skus)s") % {"skus": ", ".join(unpriced)},
                       field="lines")
     return [ShipLine(product=product, quantity=line.quantity, net=line.line_net)
-            for product, line in zip(products, priced, strict=True)]
+            for product, line in zip(products, priced, strict=True)], priced[0].currency
 
 
 def answer_row(method, answer) -> dict:
@@ -149,7 +149,7 @@ class ShippingQuoteView(DealerAccountMixin, APIView):
         address = Address.objects.shipping().filter(dealer=dealer, pk=data["address"]).first()
         if address is None:
             raise Http404
-        lines = ship_lines(dealer=dealer, lines=data["lines"])
+        lines, currency = ship_lines(dealer=dealer, lines=data["lines"])
         if data.get("method"):
             method = next((m for m in methods_for(dealer=dealer) if m.code == data["method"]), None)
             if method is None:
@@ -157,13 +157,14 @@ class ShippingQuoteView(DealerAccountMixin, APIView):
                                        % {"code": data["method"]}, field="method")
             try:
                 answer = quote_shipping(dealer=dealer, address=address, lines=lines, method=method,
-                                        insured=data["insured"])
+                                        insured=data["insured"], currency=currency)
             except ShippingError as exc:  # a refusal of this method: answered like the others', not as an error
                 answer = exc
             rows = [answer_row(method, answer)]
         else:
             rows = [answer_row(method, answer) for method, answer
-                    in available_methods(dealer=dealer, address=address, lines=lines, insured=data["insured"])]
-        body = {"currency": DEFAULT_CURRENCY, "goods_net": sum((line.net for line in lines), Decimal("0.00")),
+                    in available_methods(dealer=dealer, address=address, lines=lines, insured=data["insured"],
+                                           currency=currency)]
+        body = {"currency": currency, "goods_net": sum((line.net for line in lines), Decimal("0.00")),
                 "weight_kg": total_weight(lines), "methods": rows}
         return Response(QuoteAnswerSerializer(body).data)

@@ -22,7 +22,7 @@ priced by its flat or net-band rules; when only weight bands would have applied,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -100,8 +100,8 @@ def total_weight(lines) -> Decimal | None:
 
 
 def format_weight(weight: Decimal) -> str:
-    """`42.5` in the active language's number format, trailing zeros dropped."""
-    value = weight.normalize()
+    """`42.5` in the active language's number format, to the gram, trailing zeros dropped."""
+    value = weight.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
     if value == value.to_integral():
         value = value.quantize(Decimal(1))
     return number_format(value)

@@ -46,7 +46,7 @@ def test_every_method_is_priced_or_says_why_not(api, dealer, goods, methods):
     response = post(api, {"address": address.pk, "lines": [{"sku": "led-600", "quantity": "3"}]})
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["goods_net"], body["weight_kg"]) == ("7500.00", "12.000")
+    assert (body["currency"], body["goods_net"], body["weight_kg"]) == ("TRY", "7500.00", "12.000")
     standard, truck = body["methods"]
     assert standard["code"] == "standard" and standard["available"] is True and standard["unavailable"] is None
     quote = standard["quote"]

@@ -63,6 +63,8 @@ def test_the_weight_reason_names_the_weight_and_the_price(dealer):
     quote = ship(dealer, method_with(*WEIGHT_BANDS), ("8.5", "5", "100.00"))
     assert quote.weight_kg == D("42.5")
     assert "Weight 42.5 kg: 120.00 TRY" in quote.reasons
+    fine = ship(dealer, method_with(*WEIGHT_BANDS), ("0.333", "1.5", "100.00"))   # 0.4995 kg shown to the gram
+    assert (fine.weight_kg, fine.reasons[0]) == (D("0.4995"), "Weight 0.5 kg: 50.00 TRY")
 
 
 @pytest.mark.parametrize(("net", "free", "to_go"), [
