@@ -14,6 +14,8 @@ from .rows import BATCH_SIZE, LOOKUP_CHUNK, add_error, chunks, copy_rows, report
 from .schema import CATEGORIES, COLUMNS, PRODUCTS, STOCK
 
 PRODUCT_FIELDS = [c.name for c in COLUMNS[PRODUCTS] if c.name not in ("sku", "category_code")] + ["category_id"]
+# Columns a product may hold NULL in (an unknown weight): written as NULL by the COPY, not as an empty string.
+NULLABLE_FIELDS = [c.name for c in COLUMNS[PRODUCTS] if c.name in PRODUCT_FIELDS and not c.required and c.default is None]
 
 
 # --- categories --------------------------------------------------------------------------------------------------
@@ -219,7 +221,7 @@ def _import_products(parsed, errors, result, progress):
                 row.extend(_search_parts(sku, merged))
                 rows.append(row)
             cursor.execute("TRUNCATE _import_product")
-            copy_rows(cursor, "_import_product", columns, rows)
+            copy_rows(cursor, "_import_product", columns, rows, nullable=NULLABLE_FIELDS)
             cursor.execute(insert, [now, now])
             done += len(batch)
             progress("writing", done)

@@ -41,6 +41,9 @@ class Column:
     max_value: Decimal | None = None
     default: object = None
     example: str = ""
+    # An empty cell counts as the column left out (the stored value stays; a new row gets the default) instead
+    # of setting the default: for data an ERP may not have for every row (a product's weight).
+    empty_keeps: bool = False
 
 
 def ean13_valid(code) -> bool:
@@ -152,6 +155,11 @@ COLUMNS: dict[str, list[Column]] = {
         Column("active", "bool", default=True, example="1"),
         Column("lead_time_days", "int", min_value=0, max_value=32767, default=0, example="3"),
         Column("allow_backorder", "bool", default=False, example="0"),
+        # Shipping (issue 14): the gross weight of one unit of sale, and the handling flags.
+        Column("weight_kg", "decimal", max_digits=10, places=3, min_value=ZERO, default=None, example="1,25",
+               empty_keeps=True),
+        Column("fragile", "bool", default=False, example="0"),
+        Column("hazardous", "bool", default=False, example="0"),
     ],
     PRICES: [
         Column("price_list_code", "text", required=True, max_length=50, example="LIST-TRY"),
