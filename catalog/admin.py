@@ -116,7 +116,8 @@ class ProductAdmin(admin.ModelAdmin):
     form = ProductAdminForm
     change_list_template = "admin/catalog/product/change_list.html"
     list_display = ["sku", "name", "category", "stock_quantity", "active"]
-    list_filter = ["active", "unit", "allow_backorder", ("category", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["active", "unit", "allow_backorder", "fragile", "hazardous",
+                   ("category", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["sku", "name", "barcode", "erp_code"]
     list_select_related = ["category"]
     autocomplete_fields = ["category", "variant_of", "related"]
@@ -127,6 +128,7 @@ class ProductAdmin(admin.ModelAdmin):
         (_("Codes"), {"fields": ["barcode", "manufacturer_code", "erp_code"]}),
         (_("Sale"), {"fields": ["unit", "pack_size", "min_order_quantity", "order_multiple", "vat_rate"]}),
         (_("Stock"), {"fields": ["stock_quantity", "lead_time_days", "allow_backorder"]}),
+        (_("Shipping"), {"fields": ["weight_kg", "fragile", "hazardous"]}),
         (_("Variants and related products"), {"fields": ["variant_of", "variant_label", "related"]}),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]

@@ -89,6 +89,11 @@ class ProductListSerializer(serializers.Serializer):
     stock_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, allow_null=True)
     lead_time_days = serializers.IntegerField()
     vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    weight_kg = serializers.DecimalField(max_digits=10, decimal_places=3, allow_null=True,
+                                         help_text="Gross shipping weight of one unit of sale; null = unknown.")
+    fragile = serializers.BooleanField(help_text="Shipping adds a handling charge or restricts the methods.")
+    hazardous = serializers.BooleanField(help_text="Hazardous goods: shipping adds a handling charge or restricts "
+                                                   "the methods.")
     availability = serializers.SerializerMethodField()
     price = serializers.SerializerMethodField()
 

@@ -83,9 +83,10 @@ class Thumb:
     alt: str
 
 
-# What a product card shows and the price engine needs; the long description and search columns stay behind.
+# What a product card shows, the price engine and the API list need (shipping weight and flags included); the long
+# description and search columns stay behind.
 CARD_FIELDS = ("sku", "name", "unit", "stock_quantity", "lead_time_days", "allow_backorder", "min_order_quantity",
-               "order_multiple", "vat_rate", "category__path", "created_at")
+               "order_multiple", "vat_rate", "category__path", "created_at", "weight_kg", "fragile", "hazardous")
 
 
 def _with_thumbs(products):
