@@ -75,6 +75,40 @@ def _thumbnail(data: bytes) -> bytes:
     return out.getvalue()
 
 
+# Shipping weight of one unit of sale (kg) per leaf category, for sizes 1-4, and whether it is fragile (issue 14).
+SHIPPING = {
+    "NYM Kablolar": ("0.12", False), "H07 Esnek Kablolar": ("0.10", False), "Data Kabloları": ("0.05", False),
+    "Otomatik Sigortalar": ("0.15", False), "Kaçak Akım Rölesi": ("0.30", False),
+    "Prizler": ("0.10", False), "Anahtarlar": ("0.08", False),
+    "LED Paneller": ("3.50", True), "Downlight": ("0.40", True), "Ampuller": ("0.08", True),
+    "Projektörler": ("1.50", True), "Sokak Armatürleri": ("6.00", True),
+    "Çelik Dübeller": ("0.60", False), "Plastik Dübeller": ("0.20", False),
+    "Sunta Vidaları": ("0.30", False), "Metrik Cıvatalar": ("0.80", False),
+    "PPRC Borular": ("0.30", False), "Bakır Borular": ("0.50", False),
+    "Küresel Vanalar": ("0.40", False), "Çekvalfler": ("0.30", False),
+}
+
+
+def shipping_of(leaf_name: str, sku: str) -> dict:
+    """A demo product's weight and fragile flag: the leaf's base weight grows with the variant's size (its SKU's
+    last digit); no demo product is hazardous."""
+    base, fragile = SHIPPING.get(leaf_name, ("1.00", False))
+    size = int(sku[-1]) + 1 if sku[-1:].isdigit() else 1
+    return {"weight_kg": (Decimal(base) * (1 + (size - 1) * Decimal("0.25"))).quantize(Decimal("0.001")),
+            "fragile": fragile}
+
+
+def _fill_shipping():
+    """Give demo products loaded before products had a weight one (idempotent)."""
+    changed = []
+    for product in Product.objects.filter(weight_kg__isnull=True).select_related("category"):
+        if product.category.name in SHIPPING:
+            for name, value in shipping_of(product.category.name, product.sku).items():
+                setattr(product, name, value)
+            changed.append(product)
+    Product.objects.bulk_update(changed, ["weight_kg", "fragile"], batch_size=500)
+
+
 def _leaf_products(leaf: Category, index: int, rng: random.Random):
     """Sixteen products of a leaf category: four models × four variants (colour or size)."""
     prefix = "".join(w[0] for w in fold(leaf.name).upper().split())[:3]
@@ -99,6 +133,7 @@ def load():
     rng = random.Random(2026)  # the same demo every time
     if Product.objects.filter(sku__contains="-").count() >= 300:
         refresh_search(products=Product.objects.filter(search_text=""))
+        _fill_shipping()
         return []
     with transaction.atomic():
         attributes = {}
@@ -132,7 +167,8 @@ def load():
                     order_multiple=Decimal(5) if fractional else Decimal(1),
                     manufacturer_code=f"MFR-{spec['sku']}", erp_code=f"ERP{index:03d}{spec['model']}{spec['variant']}",
                     stock_quantity=Decimal(rng.choice([0, 0, 5, 20, 120, 800])), lead_time_days=rng.choice([0, 2, 5, 14]),
-                    allow_backorder=rng.random() < 0.3, variant_label=spec["variant_label"]))
+                    allow_backorder=rng.random() < 0.3, variant_label=spec["variant_label"],
+                    **shipping_of(leaf.name, spec["sku"])))
                 if not made:
                     continue
                 created.append(product)
