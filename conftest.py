@@ -6,8 +6,18 @@ An app's own conftest may override a fixture for its tests (pricing's dealer is 
 dealer has a credit account) and says why; everything else comes from here.
 """
 import pytest
+from django.utils import translation
 
 from portal.testing import actor_of, grant_scope_permissions, token_client_for
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_site():
+    """Every test starts in the site's language and leaves none behind: a page asked for in Turkish activates
+    Turkish in the test's thread (LocaleMiddleware), which must not leak into the next test."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 # --- dealers and their users -----------------------------------------------------------------------------------
 
