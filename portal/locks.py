@@ -139,6 +139,13 @@ def invoices(ids) -> dict:
     return {row.pk: row for row in rows}
 
 
+def shipment(value, *, related=("order", "carrier")):
+    """A shipment row only (its order and carrier are read along, not locked): after the order and its invoices,
+    before stock rows. Every writer of a shipment locks its order first, so the order serialises them."""
+    Shipment = apps.get_model("shipping", "Shipment")
+    return Shipment.objects.select_for_update(of=("self",)).select_related(*related).get(pk=_pk(value))
+
+
 # --- 4. stock ------------------------------------------------------------------------------------------------------
 
 def stock_rows(product_ids) -> list:

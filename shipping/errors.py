@@ -47,3 +47,63 @@ class NoPrice(ShippingError):
     """A line has no price for the dealer, so its net value (and the free threshold) cannot be known."""
 
     code = "shipping.no_price"
+
+
+# --- Shipments (issue 14, section 2) ------------------------------------------------------------------------------
+
+class ShipmentError(DomainError):
+    code = "shipping.shipment_error"
+
+
+class ShipmentStatusNotAllowed(ShipmentError):
+    """A move the shipment lifecycle's table does not allow (SHIPMENT)."""
+
+    code = "shipping.shipment_status_not_allowed"
+    conflict = True
+
+
+class ShipmentNotAllowed(ShipmentError):
+    """Only staff (and later the ERP) create and move shipments."""
+
+    code = "shipping.shipment_not_allowed"
+    forbidden = True
+
+
+class OrderNotShippable(ShipmentError):
+    """The order is not confirmed, processing or partially shipped (placed, waiting, cancelled, shipped...)."""
+
+    code = "shipping.order_not_shippable"
+    conflict = True
+
+
+class OverShipped(ShipmentError):
+    """A quantity above what the line still has to ship (ordered minus every shipment of it so far)."""
+
+    code = "shipping.over_shipped"
+    conflict = True
+
+
+class BadShipmentLine(ShipmentError):
+    """No line, a line of another order, or a quantity that is not a positive number."""
+
+    code = "shipping.bad_shipment_line"
+
+
+class BadParcel(ShipmentError):
+    """No parcel, a weight that is not positive, or a carrier parcel without its tracking code."""
+
+    code = "shipping.bad_parcel"
+
+
+class CarrierOrTruck(ShipmentError):
+    """A shipment goes by a carrier or by the own truck (driver, national ID number and plate): one of the two."""
+
+    code = "shipping.carrier_or_truck"
+
+
+class BadNationalId(ShipmentError):
+    code = "shipping.bad_national_id"
+
+
+class BadPlate(ShipmentError):
+    code = "shipping.bad_plate"

@@ -10,6 +10,9 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.lifecycle import Lifecycle, StatusChange, status_fields
+
+from .errors import ShipmentStatusNotAllowed
 from .zones import normalise_city, normalise_postcode
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -232,3 +235,134 @@ class RateRule(models.Model):
         if measure is None:
             return False
         return self.from_value <= measure and (self.to_value is None or measure < self.to_value)
+
+
+# --- Shipments (issue 14, section 2) ----------------------------------------------------------------------------
+# A shipment carries some quantity of an order's lines in one or more parcels, by a carrier or by the own truck; it
+# moves through SHIPMENT (portal/lifecycle.py) and the order follows it (shipping/services/shipments.py).
+
+QUANTITY = {"max_digits": 12, "decimal_places": 3}
+
+
+class ShipmentStatus(models.TextChoices):
+    PREPARING = "preparing", _("Preparing")
+    SHIPPED = "shipped", pgettext_lazy("shipment status", "Shipped")
+    IN_TRANSIT = "in_transit", _("In transit")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    DELIVERED = "delivered", pgettext_lazy("shipment status", "Delivered")
+    DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+    RETURNED = "returned", pgettext_lazy("shipment status", "Returned")
+
+
+SS = ShipmentStatus
+SHIPMENT_TRANSITIONS = {
+    SS.PREPARING: {SS.SHIPPED},
+    SS.SHIPPED: {SS.IN_TRANSIT, SS.RETURNED},
+    SS.IN_TRANSIT: {SS.OUT_FOR_DELIVERY, SS.RETURNED},
+    SS.OUT_FOR_DELIVERY: {SS.DELIVERED, SS.DELIVERY_FAILED, SS.RETURNED},
+    SS.DELIVERY_FAILED: {SS.IN_TRANSIT, SS.RETURNED},
+    SS.DELIVERED: set(),
+    SS.RETURNED: set(),
+}
+# A shipment that has left the warehouse: its quantities count as shipped for the order.
+LEFT = {SS.SHIPPED, SS.IN_TRANSIT, SS.OUT_FOR_DELIVERY, SS.DELIVERED, SS.DELIVERY_FAILED, SS.RETURNED}
+
+
+class Shipment(models.Model):
+    """What left (or will leave) for one order: its lines and parcels, who carries it, and its status."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    order = models.ForeignKey("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,
+                              related_name="shipments")
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
+                               related_name="shipments")
+    carrier = models.ForeignKey(Carrier, verbose_name=_("carrier"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="shipments")
+    driver_name = models.CharField(_("driver name"), max_length=100, blank=True)
+    driver_national_id = models.CharField(_("driver national ID number"), max_length=11, blank=True)
+    vehicle_plate = models.CharField(_("vehicle plate"), max_length=20, blank=True)
+    trailer_plate = models.CharField(_("trailer plate"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices,
+                              default=ShipmentStatus.PREPARING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def own_truck(self) -> bool:
+        return self.carrier_id is None
+
+
+class ShipmentLine(models.Model):
+    """A quantity of one order line in the shipment (never more than the line's unshipped rest)."""
+
+    shipment = models.ForeignKey(Shipment, verbose_name=_("shipment"), on_delete=models.CASCADE,
+                                 related_name="lines")
+    order_line = models.ForeignKey("orders.OrderLine", verbose_name=_("order line"), on_delete=models.PROTECT,
+                                   related_name="shipment_lines")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+
+    class Meta:
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="shipment_line_quantity_positive"),
+            models.UniqueConstraint(fields=["shipment", "order_line"], name="shipment_line_once_per_order_line"),
+        ]
+
+    def __str__(self):
+        return f"{self.order_line.sku} × {self.quantity}"
+
+
+class Parcel(models.Model):
+    """One package of a shipment, with the carrier's tracking code and its weight."""
+
+    shipment = models.ForeignKey(Shipment, verbose_name=_("shipment"), on_delete=models.CASCADE,
+                                 related_name="parcels")
+    tracking_code = models.CharField(_("tracking code"), max_length=64, blank=True)
+    weight_kg = models.DecimalField(_("weight (kg)"), max_digits=10, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("parcel")
+        verbose_name_plural = _("parcels")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight_kg__gt=0), name="parcel_weight_positive"),
+        ]
+
+    def __str__(self):
+        return self.tracking_code or f"#{self.pk}"
+
+    def tracking_url(self) -> str:
+        carrier = self.shipment.carrier
+        return carrier.tracking_url(self.tracking_code) if carrier else ""
+
+
+class ShipmentStatusChange(StatusChange):
+    """One move of a shipment, when and by whom."""
+
+    shipment = models.ForeignKey(Shipment, verbose_name=_("shipment"), on_delete=models.CASCADE,
+                                 related_name="history")
+    from_status, to_status = status_fields(ShipmentStatus, 20)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("shipment status change")
+        verbose_name_plural = _("shipment status history")
+
+
+SHIPMENT = Lifecycle(
+    "shipping.shipment", statuses=ShipmentStatus, transitions=SHIPMENT_TRANSITIONS, history=ShipmentStatusChange,
+    history_of="shipment", error=ShipmentStatusNotAllowed,
+    refusal=_("A shipment cannot go from “%(current)s” to “%(target)s”."))

@@ -1,5 +1,9 @@
 """Who may do what in shipping."""
-from dealers.permissions import BROWSE, can
+from django.utils.translation import gettext as _
+
+from dealers.permissions import BROWSE, can, is_staff
+
+from .errors import ShipmentNotAllowed
 
 
 def may_use_method(dealer, method) -> bool:
@@ -17,3 +21,18 @@ def may_use_method(dealer, method) -> bool:
 def can_quote_shipping(actor) -> bool:
     """A dealer user (or an agent acting for a dealer) who may see prices may see what shipping costs."""
     return getattr(actor, "dealer", None) is not None and can(actor, BROWSE)
+
+
+def may_ship(actor, order=None) -> bool:
+    """Staff create shipments of an order (the admin; the ERP API later)."""
+    return is_staff(actor)
+
+
+def may_move_shipment(actor, shipment=None) -> bool:
+    """Staff move a shipment along its lifecycle."""
+    return may_ship(actor)
+
+
+def require_may_ship(actor, order=None) -> None:
+    if not may_ship(actor, order):
+        raise ShipmentNotAllowed(_("Only staff create and move shipments."))

@@ -65,3 +65,32 @@ def method_with(*rules, **fields) -> ShippingMethod:
     for rule in rules:
         RateRuleFactory(method=method, **rule)
     return method
+
+
+# --- shipments ------------------------------------------------------------------------------------------------------
+
+# A national ID number with valid check digits, and a truck that carries it.
+NATIONAL_ID = "10000000146"
+TRUCK = {"driver_name": "Ahmet Yılmaz", "driver_national_id": NATIONAL_ID, "vehicle_plate": "34 abc 123",
+         "trailer_plate": ""}
+
+
+def confirmed_order(actor, product, quantity=3, *, staff):
+    """A placed order of `product` × `quantity` for the actor's dealer, confirmed by `staff`: ready to ship."""
+    from orders.services import ordering, set_status
+
+    order = ordering.place_order(actor=actor, lines=[(product, quantity)], checkout=ordering.Checkout())
+    return set_status(actor=staff, order=order, status="confirmed")
+
+
+def ship(order, quantities=None, *, staff, carrier=None, parcels=(("TRK1", "2.5"),), truck=None):
+    """A shipment of `order` ({line id: quantity}; default: every line's whole quantity) by `carrier` (a new one
+    when neither a carrier nor a truck is given)."""
+    from .services import create_shipment
+
+    if quantities is None:
+        quantities = {line.pk: line.quantity for line in order.lines.all()}
+    if carrier is None and truck is None:
+        carrier = CarrierFactory()
+    return create_shipment(actor=staff, order=order, lines=quantities, parcels=list(parcels), carrier=carrier,
+                           truck=truck)

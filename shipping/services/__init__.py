@@ -1,6 +1,18 @@
 """Every rule of shipping. rates.py prices shipping (`quote_shipping`, `available_methods`); see its doc for what a
-charge is made of and which rate rule wins."""
+charge is made of and which rate rule wins. shipments.py ships orders (`create_shipment`, `move_shipment`) and moves
+the order along with its shipments."""
 from .rates import ShipLine, ShippingQuote, as_ship_lines, available_methods, methods_for, quote_shipping, total_weight
+from .shipments import (
+    Truck,
+    create_shipment,
+    move_shipment,
+    normalise_plate,
+    shipped_quantities,
+    truck_fields,
+    unshipped_quantities,
+    valid_national_id,
+)
 
-__all__ = ["ShipLine", "ShippingQuote", "as_ship_lines", "available_methods", "methods_for", "quote_shipping",
-           "total_weight"]
+__all__ = ["ShipLine", "ShippingQuote", "Truck", "as_ship_lines", "available_methods", "create_shipment",
+           "methods_for", "move_shipment", "normalise_plate", "quote_shipping", "shipped_quantities", "total_weight",
+           "truck_fields", "unshipped_quantities", "valid_national_id"]

@@ -1,0 +1,290 @@
+"""Shipments (issue 14, section 2): staff ship part or all of an order, in parcels, by a carrier or the own truck, and
+move the shipment along SHIPMENT (shipping/models.py); the order follows its shipments by itself.
+
+Locks (docs/architecture.md, "Lock order"): the order first, then (when a move changes the order's status, through
+orders' `set_status`: its payments and invoices) the shipment, then the SHP- number counter. Every writer of a
+shipment locks its order first, so two staff (or staff and the ERP) shipping one order at the same moment wait for
+each other and the second sees what the first shipped: shipping more than was ordered is impossible.
+
+Which orders may ship: confirmed, processing or partially shipped ones. A placed order is confirmed first (its table
+has no direct move from placed to shipped), a waiting, cancelled, rejected or fully shipped one is refused.
+
+What counts as shipped for a line: every shipment of it, whatever its status (one still being prepared holds its
+quantity too, a returned one keeps it: what comes back is section 7's). The order becomes `partially_shipped` when a
+shipment leaves (moves to shipped) and some quantity of the order has not left yet, `shipped` when all of it has,
+and `delivered` when it is fully shipped and every one of its shipments is delivered."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import audit, locks
+from portal.lifecycle import acting_user
+from portal.numbering import next_number
+
+from ..errors import (
+    BadNationalId,
+    BadParcel,
+    BadPlate,
+    BadShipmentLine,
+    CarrierOrTruck,
+    OrderNotShippable,
+    OverShipped,
+)
+from ..models import (
+    LEFT,
+    SHIPMENT,
+    Carrier,
+    Parcel,
+    Shipment,
+    ShipmentLine,
+    ShipmentStatus,
+    ShipmentStatusChange,
+)
+from ..permissions import require_may_ship
+
+SS = ShipmentStatus
+SHIPPABLE_ORDER_STATUSES = ("confirmed", "processing", "partially_shipped")
+QUANTUM = Decimal("0.001")
+# A Turkish plate: province code 01–81, one to three letters, two to four digits ("34 ABC 123", "06 A 1234").
+PLATE = re.compile(r"^(0[1-9]|[1-7][0-9]|8[01])([A-Z]{1,3})(\d{2,4})$")
+
+
+# --- the own truck ------------------------------------------------------------------------------------------------
+
+def valid_national_id(value: str) -> bool:
+    """A Turkish national ID number (T.C. Kimlik No): 11 digits, not starting with 0, with its two check digits."""
+    if not re.fullmatch(r"[1-9]\d{10}", value or ""):
+        return False
+    d = [int(c) for c in value]
+    tenth = ((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10
+    return d[9] == tenth and d[10] == sum(d[:10]) % 10
+
+
+def normalise_plate(value: str, *, field="vehicle_plate") -> str:
+    """A Turkish plate in its written form, upper-case with single spaces ("34abc123" → "34 ABC 123"); raises
+    BadPlate when it is not one."""
+    compact = re.sub(r"[\s-]+", "", str(value or "")).upper()
+    match = PLATE.match(compact)
+    if not match:
+        raise BadPlate(_("“%(plate)s” is not a Turkish vehicle plate (e.g. 34 ABC 123).") % {"plate": value},
+                       field=field)
+    return " ".join(match.groups())
+
+
+@dataclass(frozen=True)
+class Truck:
+    """The own truck of a shipment: driver, national ID number, vehicle plate and (optional) trailer plate."""
+
+    driver_name: str
+    driver_national_id: str
+    vehicle_plate: str
+    trailer_plate: str = ""
+
+
+def truck_fields(truck) -> dict:
+    """The checked, normalised own-truck fields of a Truck (or a dict of its fields)."""
+    values = truck if isinstance(truck, dict) else truck.__dict__
+    name = (values.get("driver_name") or "").strip()
+    national_id = re.sub(r"\s+", "", values.get("driver_national_id") or "")
+    if not name:
+        raise CarrierOrTruck(_("Give the driver's name."), field="driver_name")
+    if not valid_national_id(national_id):
+        raise BadNationalId(_("The driver's national ID number must be 11 digits with valid check digits."),
+                            field="driver_national_id")
+    trailer = (values.get("trailer_plate") or "").strip()
+    return {"driver_name": name, "driver_national_id": national_id,
+            "vehicle_plate": normalise_plate(values.get("vehicle_plate"), field="vehicle_plate"),
+            "trailer_plate": normalise_plate(trailer, field="trailer_plate") if trailer else ""}
+
+
+# --- quantities ---------------------------------------------------------------------------------------------------
+
+def shipped_quantities(order) -> dict:
+    """{order line id: quantity in any shipment of the order} (lines never shipped are left out)."""
+    rows = (ShipmentLine.objects.filter(shipment__order=order).values("order_line_id")
+            .annotate(total=Sum("quantity")))
+    return {row["order_line_id"]: row["total"] for row in rows}
+
+
+def unshipped_quantities(order) -> dict:
+    """{order line id: what is still to ship} for every line of the order (ordered minus every shipment of it)."""
+    shipped = shipped_quantities(order)
+    return {line.pk: line.quantity - shipped.get(line.pk, Decimal("0")) for line in order.lines.all()}
+
+
+def _quantity(value, line) -> Decimal:
+    try:
+        quantity = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        quantity = None
+    if quantity is None or not quantity.is_finite() or quantity < 0 or quantity != quantity.quantize(QUANTUM):
+        raise BadShipmentLine(_("%(sku)s: the quantity must be a number of at most three decimals, not below zero.")
+                              % {"sku": line.sku}, field="lines")
+    return quantity
+
+
+def _parcels(parcels, *, by_carrier) -> list[tuple[str, Decimal]]:
+    checked = []
+    for tracking_code, weight in parcels or ():
+        code = str(tracking_code or "").strip()
+        try:
+            kg = Decimal(str(weight).strip().replace(",", "."))
+        except (InvalidOperation, ValueError):
+            kg = None
+        if kg is None or not kg.is_finite() or kg <= 0 or kg != kg.quantize(QUANTUM):
+            raise BadParcel(_("A parcel's weight must be a positive number of kilograms."), field="parcels")
+        if by_carrier and not code:
+            raise BadParcel(_("A parcel sent by a carrier needs its tracking code."), field="parcels")
+        checked.append((code, kg))
+    if not checked:
+        raise BadParcel(_("A shipment needs at least one parcel."), field="parcels")
+    return checked
+
+
+# --- create -------------------------------------------------------------------------------------------------------
+
+@locks.retry_when_busy
+def create_shipment(*, actor, order, lines: dict, parcels, carrier: Carrier | None = None, truck=None,
+                    note: str = "") -> Shipment:
+    """A shipment of `order` in `preparing`: `lines` {order line id: quantity} (a zero quantity is left out),
+    `parcels` [(tracking code, weight in kg)], by `carrier` or by the own `truck` (a Truck or a dict of its fields),
+    never both. Refuses a quantity above a line's unshipped rest, also against a shipment made at the same moment."""
+    require_may_ship(actor, order)
+    if (carrier is None) == (truck is None):
+        raise CarrierOrTruck(_("Choose a carrier or fill in the own truck's driver and plate: one of the two."),
+                             field="carrier")
+    if carrier is not None and carrier.own_truck:
+        raise CarrierOrTruck(_("“%(carrier)s” is the own truck: fill in its driver and plate instead.")
+                             % {"carrier": carrier}, field="carrier")
+    truck_values = truck_fields(truck) if truck is not None else {}
+    checked_parcels = _parcels(parcels, by_carrier=carrier is not None)
+    with transaction.atomic():
+        order = locks.order(order)
+        if order.status not in SHIPPABLE_ORDER_STATUSES:
+            raise OrderNotShippable(_("Order %(number)s is “%(status)s”: only a confirmed, processing or partially "
+                                      "shipped order ships.") % {"number": order.number,
+                                                                 "status": order.get_status_display()})
+        order_lines = {line.pk: line for line in order.lines.all()}
+        rest = unshipped_quantities(order)
+        wanted = {}
+        for line_id, value in (lines or {}).items():
+            line = order_lines.get(_int(line_id))
+            if line is None:
+                raise BadShipmentLine(_("Line %(line)s is not a line of order %(number)s.")
+                                      % {"line": line_id, "number": order.number}, field="lines")
+            quantity = _quantity(value, line)
+            if quantity > rest[line.pk]:
+                raise OverShipped(_("%(sku)s: %(quantity)s is more than the %(rest)s still to ship.")
+                                  % {"sku": line.sku, "quantity": _plain(quantity), "rest": _plain(rest[line.pk])},
+                                  field="lines")
+            if quantity:
+                wanted[line.pk] = quantity
+        if not wanted:
+            raise BadShipmentLine(_("Ship at least one line: every quantity is zero."), field="lines")
+        user, _on_behalf = acting_user(actor)
+        shipment = Shipment.objects.create(number=next_number("SHP"), order=order, dealer=order.dealer,
+                                           carrier=carrier, created_by=user, **truck_values)
+        ShipmentLine.objects.bulk_create([ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=quantity)
+                                          for line_id, quantity in wanted.items()])
+        Parcel.objects.bulk_create([Parcel(shipment=shipment, tracking_code=code, weight_kg=kg)
+                                    for code, kg in checked_parcels])
+        ShipmentStatusChange.objects.create(shipment=shipment, from_status="", to_status=shipment.status, by=user,
+                                            note=note)
+        audit.record(actor=user, action="shipping.shipment.created", target=shipment, dealer=order.dealer,
+                     data={"number": shipment.number, "order": order.number,
+                           "lines": {str(k): str(v) for k, v in wanted.items()}, "parcels": len(checked_parcels)})
+    return shipment
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _plain(quantity: Decimal) -> str:
+    text = f"{quantity:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- move ---------------------------------------------------------------------------------------------------------
+
+def order_status_after(order, shipment, to) -> str:
+    """The status the order takes when `shipment` moves to `to` (the order's own status when it stays)."""
+    if to not in (SS.SHIPPED, SS.DELIVERED):
+        return order.status
+    shipments = list(order.shipments.exclude(pk=shipment.pk).values_list("pk", "status"))
+    statuses = dict(shipments)
+    statuses[shipment.pk] = to
+    left = {pk for pk, status in statuses.items() if status in LEFT}
+    sent = {row["order_line_id"]: row["total"] for row in ShipmentLine.objects.filter(
+        shipment__order=order, shipment_id__in=left).values("order_line_id").annotate(total=Sum("quantity"))}
+    all_left = all(sent.get(line.pk, Decimal("0")) >= line.quantity for line in order.lines.all())
+    if to == SS.SHIPPED:
+        return "shipped" if all_left else "partially_shipped"
+    if all_left and all(status == SS.DELIVERED for status in statuses.values()):
+        return "delivered"
+    return order.status
+
+
+ORDER_SHIPPING_STEPS = ("partially_shipped", "shipped", "delivered")
+
+
+def order_steps(order_lifecycle, current, target) -> list | None:
+    """The order's moves from `current` to `target` that its own table allows, through the shipping statuses only
+    (a confirmed order whose every shipment is delivered at once goes shipped, then delivered); [] when it stays,
+    None when its table has no way (a cancelled order)."""
+    if current == target:
+        return []
+    paths = [[current]]
+    while paths:
+        path = paths.pop(0)
+        for step in ORDER_SHIPPING_STEPS:
+            if step not in path and order_lifecycle.allowed(path[-1], step):
+                if step == target:
+                    return [*path[1:], step]
+                paths.append([*path, step])
+    return None
+
+
+@locks.retry_when_busy
+def move_shipment(*, actor, shipment, to, note: str = "") -> Shipment:
+    """Move `shipment` to `to` through SHIPMENT (the table, history, audit, hooks `shipping.shipment.guard` /
+    `.moved`); the order follows (module doc) through orders' own `set_status`, in the same transaction."""
+    from orders.models import ORDER
+    from orders.services import set_status
+
+    require_may_ship(actor, shipment)
+    with transaction.atomic():
+        order = locks.order(shipment.order_id)
+        current = Shipment.objects.get(pk=shipment.pk)  # its writers hold the order: read before the order moves
+        SHIPMENT.check(current.status, to)
+        target = order_status_after(order, current, to)
+        steps = order_steps(ORDER, order.status, target)
+        if steps is None:
+            raise OrderNotShippable(_("Order %(number)s is “%(status)s”: it cannot become “%(target)s”.") % {
+                "number": order.number, "status": order.get_status_display(),
+                "target": ORDER.statuses(target).label})
+        for step in steps:
+            order = set_status(actor=actor, order=order, status=step,
+                               note=_("Shipment %(number)s: %(status)s") % {"number": current.number,
+                                                                             "status": SS(to).label})
+        shipment = locks.shipment(shipment)
+        fields = []
+        if to == SS.SHIPPED and shipment.shipped_at is None:
+            shipment.shipped_at = timezone.now()
+            fields.append("shipped_at")
+        if to == SS.DELIVERED:
+            shipment.delivered_at = timezone.now()
+            fields.append("delivered_at")
+        SHIPMENT.move(shipment, to=to, actor=actor, note=note, fields=fields, dealer=order.dealer,
+                      audit_data={"number": shipment.number, "order": order.number})
+    return shipment
