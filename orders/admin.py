@@ -233,13 +233,16 @@ class OrderAdmin(StatusMovesAdmin):
     inlines = [OrderLineInline, OrderHistoryInline]
     actions = ["confirm_selected", "cancel_selected", "set_status_selected"]
     readonly_fields = ["number", "dealer", "placed_by", "on_behalf", "status", "sub_status", "quote_number",
-                       "shipping_address", "billing_address", "shipping_method", "payment_method", "installments",
+                       "shipping_address", "billing_address", "shipping_method", "shipping_label", "shipping_charge_net",
+                       "shipping_vat_rate", "shipping_charge_vat", "payment_method", "installments",
                        "po_number", "requested_delivery_date", "notes", "currency", "net_total", "vat_total",
                        "total", "decided_by", "decision_note", "created_at", "updated_at"]
     fields = readonly_fields
     net_total = money_field("total_net", _("net total"))
     vat_total = money_field("total_vat", _("VAT"))
     total = money_field("total_gross", _("total"))
+    shipping_charge_net = money_field("shipping_net", _("shipping charge (net)"))
+    shipping_charge_vat = money_field("shipping_vat", _("VAT on shipping"))
 
     def status_moves(self, request, obj):
         return [AdminMove(name=to.value, label=MOVE_LABELS.get(to, to.label),

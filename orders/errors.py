@@ -109,3 +109,10 @@ class ReturnStatusNotAllowed(OrdersError):
 
     code = "orders.return_status_not_allowed"
     conflict = True
+
+
+class ShippingChargeChanged(OrdersError):
+    """The chosen shipping method costs other than what the review page showed (its rates changed meanwhile)."""
+
+    code = "orders.shipping_charge_changed"
+    conflict = True

@@ -72,6 +72,9 @@ class CheckoutForm(forms.Form):
     notes = forms.CharField(label=gettext_lazy("Notes"), max_length=2000, required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
     token = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    # The shipping charge (gross) the review page showed: placing refuses if the method now costs otherwise.
+    shipping_charge_seen = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=14,
+                                              decimal_places=2)
     # A one-off delivery address (when "A new address" is chosen above).
     new_contact_name = forms.CharField(label=gettext_lazy("Contact name"), max_length=150, required=False)
     new_phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40, required=False)
@@ -82,7 +85,9 @@ class CheckoutForm(forms.Form):
     new_postal_code = forms.CharField(label=gettext_lazy("Postal code"), max_length=20, required=False)
     new_country = forms.CharField(label=gettext_lazy("Country"), max_length=2, required=False, initial="TR")
 
-    def __init__(self, *args, dealer, **kwargs):
+    def __init__(self, *args, dealer, shipping_options=None, **kwargs):
+        """`shipping_options`: the ShippingOptions (orders/hooks.py) to offer, priced for the cart and the address;
+        an unavailable one is shown disabled with its reason. None: the fixed methods."""
         from dealers.models import Address
 
         from .models import ShippingMethod
@@ -96,7 +101,15 @@ class CheckoutForm(forms.Form):
             default = next((a.pk for a in own if a.is_default), own[0].pk if own else None)
             self.fields[name].initial = default
         self.fields["shipping_address"].choices += [(NEW_ADDRESS, _("A new address for this order…"))]
-        self.fields["shipping_method"].choices = ShippingMethod.choices
+        self.shipping_options = list(shipping_options) if shipping_options is not None else None
+        if self.shipping_options is None:
+            self.fields["shipping_method"].choices = ShippingMethod.choices
+        else:
+            unavailable = {o.code for o in self.shipping_options if o.unavailable}
+            self.fields["shipping_method"].widget = SelectWithDisabled(disabled=unavailable)
+            self.fields["shipping_method"].choices = [(o.code, o.label) for o in self.shipping_options]
+            self.fields["shipping_method"].initial = next(
+                (o.code for o in self.shipping_options if not o.unavailable), None)
         # One choice per method and installment plan: "on_account", "on_account:3", "card", "wire"…
         options = payment_options(dealer)
         # A method the dealer cannot use now stays in the list, disabled, and the page says why and what else works.
@@ -133,7 +146,7 @@ class CheckoutForm(forms.Form):
                         shipping_method=data["shipping_method"], payment_method=method,
                         installments=installments, po_number=data["po_number"],
                         requested_delivery_date=data["requested_delivery_date"],
-                        notes=data["notes"])
+                        notes=data["notes"], shipping_charge_seen=data.get("shipping_charge_seen"))
 
 
 class OrderFilterForm(forms.Form):

@@ -15,9 +15,19 @@ Declared by the lifecycles in orders.models (portal.lifecycle gives every lifecy
   release);
 - `orders.return.guard(rma, previous, to, actor)`, `orders.return.moved(rma, previous, actor)` (payments: the credit
   note of an approved return).
+- `orders.shipping_options(actor, dealer, address, lines)` (single): the shipping methods checkout offers, each a
+  ShippingOption priced or with why it cannot be used (shipping: its methods and rates); default: the three fixed
+  methods, free.
+- `orders.shipping_charge(actor, dealer, address, lines, method_code)` (single): the chosen method's ShippingOption,
+  priced again under the locks when the order is placed, or a DomainError (shipping); default: free.
 
 Later stages register on them in their AppConfig.ready() (payments/apps.py)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 from portal import hooks
 
@@ -50,3 +60,53 @@ def unavailable_payment_methods(dealer) -> dict:
         for method, reason in (answer or {}).items():
             reasons.setdefault(method, reason)
     return reasons
+
+
+# --- shipping: which methods checkout offers and what the chosen one costs ------------------------------------
+
+@dataclass(frozen=True)
+class ShippingOption:
+    """A shipping method checkout may offer: its code and name in the reader's language, the charge (net, VAT rate,
+    VAT) and "why this charge" sentences; `unavailable`: why it cannot be chosen for these goods here ("" if it can)."""
+
+    code: str
+    label: str
+    charge_net: Decimal = Decimal("0.00")
+    vat_rate: Decimal = Decimal("0.00")
+    charge_vat: Decimal = Decimal("0.00")
+    reasons: tuple = ()
+    unavailable: str = ""
+
+    @property
+    def charge_gross(self) -> Decimal:
+        return self.charge_net + self.charge_vat
+
+
+def default_shipping_options(*, actor, dealer, address, lines) -> list[ShippingOption]:
+    """Without a shipping stage: the three fixed methods, free."""
+    from .models import ShippingMethod
+
+    return [ShippingOption(code=code, label=str(label)) for code, label in ShippingMethod.choices]
+
+
+def default_shipping_charge(*, actor, dealer, address, lines, method_code) -> ShippingOption:
+    """Without a shipping stage: a known method ships free; an unknown code is refused."""
+    from .errors import InvalidCheckout
+
+    for option in default_shipping_options(actor=actor, dealer=dealer, address=address, lines=lines):
+        if option.code == method_code:
+            return option
+    raise InvalidCheckout(_("Choose a shipping method."), field="shipping_method")
+
+
+shipping_options = hooks.point(
+    "orders.shipping_options", args=("actor", "dealer", "address", "lines"), single=True,
+    default=default_shipping_options,
+    doc="[ShippingOption] every method the dealer may choose to ship `lines` [(product, quantity, net)] to `address` "
+        "(city, postal_code), each priced or with why it cannot be used.")
+
+shipping_charge = hooks.point(
+    "orders.shipping_charge", args=("actor", "dealer", "address", "lines", "method_code"), single=True,
+    default=default_shipping_charge,
+    doc="The ShippingOption of `method_code` for these goods, priced (fixed on the order when placed), or a "
+        "DomainError saying why it cannot be used.")

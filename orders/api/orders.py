@@ -55,12 +55,15 @@ class HistorySerializer(serializers.Serializer):
 
 class OrderSerializer(serializers.ModelSerializer):
     placed_by = serializers.CharField()
+    shipping_label = serializers.CharField(source="shipping_method_name", read_only=True,
+                                           help_text="The shipping method's name when the order was placed.")
     sub_status = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
         fields = ["number", "status", "sub_status", "placed_by", "on_behalf", "po_number", "quote_number",
-                  "shipping_method", "payment_method", "installments", "requested_delivery_date", "notes", "currency",
+                  "shipping_method", "shipping_label", "shipping_net", "shipping_vat_rate", "shipping_vat",
+                  "payment_method", "installments", "requested_delivery_date", "notes", "currency",
                   "total_net",
                   "total_vat", "total_gross", "created_at"]
 
@@ -96,7 +99,14 @@ class PlaceOrderSerializer(serializers.Serializer):
         help_text="A one-off delivery address instead: contact_name, phone, line1, line2, district, city, "
                   "postal_code, country (line1 and city required). Not saved in the address book.")
     billing_address = serializers.IntegerField(required=False, help_text="Default: the default billing address.")
-    shipping_method = serializers.ChoiceField(ShippingMethod.choices, default=ShippingMethod.STANDARD)
+    shipping_method = serializers.CharField(
+        max_length=40, default=ShippingMethod.STANDARD,
+        help_text="A shipping method's code (POST /api/v1/me/shipping/quote/ prices them); its charge is fixed on "
+                  "the order and is in its totals.")
+    shipping_charge_seen = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None,
+        help_text="The shipping charge (gross) you were quoted: the order is refused (409 "
+                  "orders.shipping_charge_changed) when the method now costs otherwise.")
     payment_method = serializers.ChoiceField(PaymentMethod.choices, default=PaymentMethod.ON_ACCOUNT)
     installments = serializers.IntegerField(
         default=1, help_text="1, or an installment plan offered for the method (GET /api/v1/me/payment-options/); "

@@ -50,6 +50,8 @@ CHANGEABLE = {S.PENDING_APPROVAL, S.PLACED, S.CONFIRMED}
 
 
 class ShippingMethod(models.TextChoices):
+    """The methods orders offers, free, while no shipping stage answers orders.shipping_options (orders/hooks.py)."""
+
     STANDARD = "standard", _("Standard")
     EXPRESS = "express", _("Express")
     FREIGHT = "freight", _("Freight")
@@ -104,8 +106,14 @@ class Order(models.Model):
     # Addresses are copied: later edits of the address book must not change a placed order.
     shipping_address = models.TextField(_("shipping address"))
     billing_address = models.TextField(_("billing address"))
-    shipping_method = models.CharField(_("shipping method"), max_length=10, choices=ShippingMethod.choices,
-                                       default=ShippingMethod.STANDARD)
+    # The shipping method's code (a shipping-stage method's code; without one, one of ShippingMethod's), and what it
+    # cost and was called when the order was placed: fixed then, whatever the rates become.
+    shipping_method = models.CharField(_("shipping method"), max_length=40, default=ShippingMethod.STANDARD)
+    shipping_label = models.CharField(_("shipping method name"), max_length=100, blank=True)
+    shipping_net = models.DecimalField(_("shipping charge (net)"), **MONEY, default=Decimal("0.00"))
+    shipping_vat_rate = models.DecimalField(_("VAT rate on shipping (%)"), max_digits=5, decimal_places=2,
+                                            default=Decimal("0.00"))
+    shipping_vat = models.DecimalField(_("VAT on shipping"), **MONEY, default=Decimal("0.00"))
     payment_method = models.CharField(_("payment method"), max_length=12, choices=PaymentMethod.choices,
                                       default=PaymentMethod.ON_ACCOUNT)
     # 1, or an installment plan pricing offers for the method (its adjustment is in the line prices): on account,
@@ -153,6 +161,26 @@ class Order(models.Model):
         from django.urls import reverse
 
         return reverse("orders:order", args=[self.number])
+
+    @property
+    def shipping_gross(self):
+        return self.shipping_net + self.shipping_vat
+
+    @property
+    def goods_net(self):
+        """The goods' net value (the total without the shipping charge)."""
+        return self.total_net - self.shipping_net
+
+    @property
+    def goods_vat(self):
+        return self.total_vat - self.shipping_vat
+
+    def shipping_method_name(self) -> str:
+        """The method's name as it was when placed; the code's fixed name for an older order."""
+        if self.shipping_label:
+            return self.shipping_label
+        return str(ShippingMethod(self.shipping_method).label) if self.shipping_method in ShippingMethod.values \
+            else self.shipping_method
 
 
 class OrderLine(models.Model):

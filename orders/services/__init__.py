@@ -25,7 +25,10 @@ from .ordering import (
     place_order,
     place_order_or_find,
     reject_order,
+    shipping_address_of,
+    shipping_charge,
     shipping_method_label,
+    shipping_options,
 )
 from .payment_options import PaymentOption, card_enabled, check_choice, parse_choice, payment_options
 from .quick_order import (
@@ -60,7 +63,8 @@ __all__ = [
     # placing, approving, moving and changing orders
     "Checkout", "FixedPrice", "approve_order", "cancel_order", "change_order_quantities", "checkout_cart",
     "checkout_cart_or_find", "describe_billing", "describe_shipping", "lock_order", "place_order",
-    "place_order_or_find", "reject_order", "set_status", "shipping_method_label", "staff_moves",
+    "place_order_or_find", "reject_order", "set_status", "shipping_address_of", "shipping_charge",
+    "shipping_method_label", "shipping_options", "staff_moves",
     # payment choices, quotes, returns
     "PaymentOption", "approve_return", "card_enabled", "check_choice", "order_from_quote", "parse_choice",
     "payment_options", "reject_return", "request_quote_from_cart", "request_return", "returnable_quantity",

@@ -156,7 +156,10 @@ def change_order_quantities(*, actor, order, quantities: dict) -> Order:
                      for line in lines.values()}
         rows = priced_rows(actor, kept, payment_method=order.payment_method, installments=order.installments,
                        fixed=fixed)
-        net, vat, gross = order_totals(rows)
+        # The shipping charge was fixed when the order was placed: a change of quantities keeps it.
+        kept_shipping = hooks.ShippingOption(code=order.shipping_method, label=order.shipping_label,
+                                             charge_net=order.shipping_net, charge_vat=order.shipping_vat)
+        net, vat, gross = order_totals(rows, kept_shipping)
         if order.status != S.PENDING_APPROVAL and needs_approval(actor, gross):
             raise OverOrderLimit(_("The new total %(total)s is above your order limit; ask an approver to change it.")
                                  % {"total": gross}, field="lines")

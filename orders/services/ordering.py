@@ -35,6 +35,7 @@ from ..errors import (
     NotAllowed,
     ProductUnavailable,
     QuantityTooLarge,
+    ShippingChargeChanged,
     StatusNotAllowed,
     UnpricedProduct,
 )
@@ -67,6 +68,8 @@ class Checkout:
     # A one-off delivery address for this order instead of one of the dealer's (not saved in its address book):
     # {"contact_name", "phone", "line1", "line2", "district", "city", "postal_code", "country"}.
     new_shipping_address: dict | None = None
+    # The shipping charge (gross) the review page showed: placing refuses when the method now costs otherwise.
+    shipping_charge_seen: Decimal | None = None
 
 
 NEW_ADDRESS_FIELDS = ("contact_name", "phone", "line1", "line2", "district", "city", "postal_code", "country")
@@ -137,6 +140,15 @@ def _new_address_text(values: dict) -> str:
     return _address_text(Address(label=_("Delivery address of this order"), **values))
 
 
+def shipping_address_of(actor, checkout: Checkout) -> Address:
+    """The delivery address (checked): one of the dealer's, or the one-off address (not saved), for pricing shipping."""
+    if checkout.new_shipping_address:
+        _new_address_text(checkout.new_shipping_address)
+        values = {key: str(checkout.new_shipping_address.get(key) or "").strip() for key in NEW_ADDRESS_FIELDS}
+        return Address(dealer=actor.dealer, kind=Address.Kind.SHIPPING, **values)
+    return _dealer_address(actor, checkout.shipping_address, Address.Kind.SHIPPING)
+
+
 def describe_shipping(actor, checkout: Checkout) -> str:
     """The delivery address as the order will carry it (checked): for the review page."""
     if checkout.new_shipping_address:
@@ -150,13 +162,45 @@ def describe_billing(actor, checkout: Checkout) -> str:
 
 
 def shipping_method_label(code) -> str:
-    """The shipping method's name in the reader's language ("Standard", "Standart"); the code when it is unknown."""
+    """The fixed method's name in the reader's language ("Standard", "Standart"); the code when it is unknown."""
     return str(ShippingMethod(code).label) if code in ShippingMethod.values else str(code or "")
 
 
-def _clean_checkout(actor, checkout: Checkout) -> dict:
-    if checkout.shipping_method not in ShippingMethod.values:
+def ship_lines(rows) -> list[tuple]:
+    """Priced rows (or (product, quantity, net) tuples) as the shipping hooks take them: [(product, quantity, net)]."""
+    return [(r["product"], r["quantity"], r["line_net"]) if isinstance(r, dict) else tuple(r) for r in rows]
+
+
+def shipping_options(actor, *, address, lines) -> list[hooks.ShippingOption]:
+    """Every shipping method checkout offers for these goods to `address`, each priced or with why it cannot be
+    used (orders.shipping_options: the shipping stage, or the three fixed methods, free)."""
+    return list(hooks.shipping_options.call(actor=actor, dealer=actor.dealer, address=address, lines=ship_lines(lines)))
+
+
+def shipping_charge(actor, *, address, lines, method_code) -> hooks.ShippingOption:
+    """The chosen method priced for these goods (orders.shipping_charge), or the DomainError saying why not."""
+    if not method_code:
         raise InvalidCheckout(_("Choose a shipping method."), field="shipping_method")
+    return hooks.shipping_charge.call(actor=actor, dealer=actor.dealer, address=address, lines=ship_lines(lines),
+                                      method_code=method_code)
+
+
+def priced_shipping(actor, checkout: Checkout, rows) -> hooks.ShippingOption:
+    """The chosen method's charge for the priced rows, checked against the charge the dealer saw (if given)."""
+    option = shipping_charge(actor, address=shipping_address_of(actor, checkout), lines=rows,
+                             method_code=checkout.shipping_method)
+    seen = checkout.shipping_charge_seen
+    if seen is not None and quantize(seen) != quantize(option.charge_gross):
+        from portal.money import format_money
+
+        raise ShippingChargeChanged(
+            _("Shipping with %(method)s now costs %(now)s instead of %(seen)s. Review the order and place it again.")
+            % {"method": option.label, "now": format_money(option.charge_gross), "seen": format_money(seen)},
+            field="shipping_method")
+    return option
+
+
+def _clean_checkout(actor, checkout: Checkout) -> dict:
     installments = check_choice(actor.dealer, checkout.payment_method, checkout.installments)
     if checkout.requested_delivery_date and checkout.requested_delivery_date < timezone.localdate():
         raise InvalidCheckout(_("The requested delivery date is in the past."), field="requested_delivery_date")
@@ -232,9 +276,12 @@ def priced_rows(actor, lines, *, payment_method, installments=1, fixed=None) -> 
 MAX_ORDER_TOTAL = Decimal("1e12")
 
 
-def order_totals(rows) -> tuple[Decimal, Decimal, Decimal]:
+def order_totals(rows, shipping=None) -> tuple[Decimal, Decimal, Decimal]:
+    """(net, VAT, gross) of the goods, plus the shipping charge (a ShippingOption) when given."""
     net = sum((r["line_net"] for r in rows), Decimal("0.00"))
     vat = sum((r["line_vat"] for r in rows), Decimal("0.00"))
+    if shipping is not None:
+        net, vat = net + shipping.charge_net, vat + shipping.charge_vat
     if net + vat >= MAX_ORDER_TOTAL:
         raise QuantityTooLarge(_("These quantities make an order too large for one order; split it."),
                                field="lines")
@@ -279,7 +326,13 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
     checked = _checked_lines(lines)
     rows = priced_rows(actor, checked, payment_method=values["payment_method"], installments=values["installments"],
                        fixed=fixed_prices)
-    net, vat, gross = order_totals(rows)
+    # The charge of the chosen method, priced now (checkout_cart holds the credit account's and the cart's locks):
+    # what the dealer saw on the review page, or a refusal saying what it costs now.
+    shipping = priced_shipping(actor, checkout, rows)
+    net, vat, gross = order_totals(rows, shipping)
+    values.update(shipping_method=shipping.code, shipping_label=str(shipping.label)[:100],
+                  shipping_net=shipping.charge_net, shipping_vat_rate=shipping.vat_rate,
+                  shipping_vat=shipping.charge_vat)
     waiting = needs_approval(actor, gross)
     if waiting:
         _stock_check_unlocked(rows)

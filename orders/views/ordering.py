@@ -1,5 +1,6 @@
 """Checkout (the cart → review → place, with a token that makes a double submit one order), the dealer's order
 list and order page, and what can be done from it: approve or reject, change, cancel, order again, return."""
+import dataclasses
 import uuid
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from portal.paging import paginate
 
 from .. import permissions as order_permissions
 from .. import selectors, services
-from ..forms import CheckoutForm, DecisionForm, OrderFilterForm, ReturnForm
+from ..forms import NEW_ADDRESS, CheckoutForm, DecisionForm, OrderFilterForm, ReturnForm
 from ..models import OrderStatus, PaymentMethod
 from ..permissions import RETURN_PHOTO
 from ..services import changes, ordering, quote_orders, returns
@@ -41,13 +42,45 @@ def _summary(request, payment=None):
     return selectors.get_cart_view(actor=request.actor, payment_method=method, installments=installments)
 
 
+def _shipping_address(actor, data):
+    """The delivery address chosen in the (maybe unvalidated) form, for pricing shipping; a blank one when none is
+    known yet (then only the methods priced everywhere have a charge)."""
+    from dealers.models import Address
+
+    checkout = ordering.Checkout(shipping_address=(data or {}).get("shipping_address") or None)
+    if data and data.get("shipping_address") == NEW_ADDRESS:
+        checkout.shipping_address = None
+        checkout.new_shipping_address = {key: data.get(f"new_{key}", "") for key in ordering.NEW_ADDRESS_FIELDS}
+    try:
+        return ordering.shipping_address_of(actor, checkout)
+    except DomainError:
+        return Address(dealer=actor.dealer, kind=Address.Kind.SHIPPING, city="", postal_code="")
+
+
+def _shipping_options(actor, data, view) -> list:
+    """Every shipping method for the cart's priced goods and the chosen address, priced or with why not."""
+    lines = [(row.line.product, row.line.quantity, row.price.line_net) for row in view.rows
+             if row.price.line_net is not None]
+    return ordering.shipping_options(actor, address=_shipping_address(actor, data), lines=lines)
+
+
+def with_shipping(totals, option):
+    """The cart's totals with the shipping charge added (the goods' totals when no method is chosen)."""
+    if option is None:
+        return totals
+    return dataclasses.replace(totals, net=totals.net + option.charge_net, vat=totals.vat + option.charge_vat,
+                               gross=totals.gross + option.charge_gross)
+
+
 @checkout_page
 def checkout(request):
     """GET: the questions. POST (step=review): the review page with the prices for the chosen payment method.
     POST (step=place): place the order; the token from the first page makes a repeated submit the same order."""
     actor = request.actor
     data = request.POST if request.method == "POST" else None
-    form = CheckoutForm(data, dealer=actor.dealer, initial={"token": uuid.uuid4().hex})
+    view = _summary(request, data.get("payment_method") if data else None)
+    options = _shipping_options(actor, data, view)
+    form = CheckoutForm(data, dealer=actor.dealer, initial={"token": uuid.uuid4().hex}, shipping_options=options)
     step = "form" if not data or "back" in request.POST else request.POST.get("step", "review")
     if data and step != "form" and form.is_valid():
         if step == "place":
@@ -82,19 +115,29 @@ def checkout(request):
             if view.is_empty:
                 return redirect("orders:cart")
             checkout = form.checkout()
+            chosen = next((o for o in options if o.code == checkout.shipping_method), None)
             try:
                 shipping = ordering.describe_shipping(actor, checkout)
                 billing = ordering.describe_billing(actor, checkout)
+                if chosen is None or chosen.unavailable:
+                    # Refused here, with the reason, not only when the order is placed.
+                    from ..errors import InvalidCheckout
+
+                    raise InvalidCheckout(chosen.unavailable if chosen else _("Choose a shipping method."),
+                                          field="shipping_method")
             except DomainError as exc:
                 add_to_form(form, exc)
                 return render(request, "orders/checkout.html", {"form": form, "view": view, "totals": view.totals})
+            # What the dealer sees is what placing charges (or placing refuses, saying what it costs now).
+            form.data = form.data.copy()
+            form.data["shipping_charge_seen"] = str(chosen.charge_gross)
             return render(request, "orders/checkout_review.html", {
-                "form": form, "view": view, "totals": view.totals, "checkout": checkout,
-                "shipping_label": shipping, "billing_label": billing,
-                "shipping_method_label": ordering.shipping_method_label(checkout.shipping_method),
+                "form": form, "view": view, "totals": with_shipping(view.totals, chosen), "checkout": checkout,
+                "shipping_label": shipping, "billing_label": billing, "shipping": chosen,
+                "shipping_options": options,
+                "shipping_method_label": chosen.label,
                 "payment_label": dict(form.fields["payment_method"].choices).get(form.cleaned_data["payment_method"]),
             })
-    view = _summary(request, form.data.get("payment_method") if data else None)
     if view.is_empty and not data:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
