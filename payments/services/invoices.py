@@ -11,7 +11,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from ..models import INVOICE, ZERO, Invoice, InvoiceInstallment, InvoiceLine, In
 from .allocation import lock_rows, settle_order_payments_unchecked
 from .credit import account_of
 
-__all__ = ["INVOICE_KIND", "INVOICE_PDF", "add_months", "billing_lines", "dealer_language", "invoice_context",
+__all__ = ["INVOICE_KIND", "INVOICE_PDF", "SHIPPING_SKU", "add_months", "billing_lines", "dealer_language", "invoice_context",
            "invoice_on_status_changed", "invoice_recipients", "invoice_url", "issue_invoice", "split_installments",
            "void_invoice"]
 
@@ -119,7 +119,7 @@ def issue_invoice(*, order, actor=None) -> Invoice:
             InvoiceLine(invoice=invoice, ordering=line.ordering, sku=line.sku, name=line.name, quantity=line.quantity,
                         unit=line.unit, unit_price=line.unit_price, vat_rate=line.vat_rate, line_net=line.line_net,
                         line_vat=line.line_vat)
-            for line in order.lines.all()])
+            for line in order.lines.all()] + shipping_invoice_lines(invoice, order))
         InvoiceInstallment.objects.bulk_create([
             InvoiceInstallment(invoice=invoice, number=number, due_date=due, amount=amount)
             for number, due, amount in plan])
@@ -135,6 +135,22 @@ def issue_invoice(*, order, actor=None) -> Invoice:
         # A wire transfer recorded against the order before it was invoiced settles its invoice now.
         settle_order_payments_unchecked(invoice=invoice, actor=actor)
     return invoice
+
+
+SHIPPING_SKU = "SHIPPING"
+
+
+def shipping_invoice_lines(invoice, order) -> list:
+    """The order's shipping charge as an invoice line ("Shipping: Standard", at the freight's own VAT rate), so the
+    invoice's lines add up to the order's total; none for an order shipped free."""
+    if not (order.shipping_net or order.shipping_vat):
+        return []
+    with translation.override(dealer_language(order.dealer)):
+        name = _("Shipping: %(method)s") % {"method": order.shipping_method_name()}
+    last = max((line.ordering for line in order.lines.all()), default=0)
+    return [InvoiceLine(invoice=invoice, ordering=last + 1, sku=SHIPPING_SKU, name=name[:255], quantity=Decimal(1),
+                        unit="", unit_price=order.shipping_net, vat_rate=order.shipping_vat_rate,
+                        line_net=order.shipping_net, line_vat=order.shipping_vat)]
 
 
 def _next_invoice_number() -> str:
