@@ -64,3 +64,186 @@ class ShippingMethodAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("carrier")
+
+
+# --- Shipments (issue 14, section 2) ------------------------------------------------------------------------------
+# A shipment is made by the "add" page below (order number, then its lines' quantities, parcels, carrier or own
+# truck) through services.create_shipment, and moved by its page's buttons (StatusMovesAdmin) through move_shipment.
+
+import re  # noqa: E402
+
+from django import forms  # noqa: E402
+from django.shortcuts import redirect  # noqa: E402
+from django.template.response import TemplateResponse  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from portal.admin import AdminMove, StatusMovesAdmin  # noqa: E402
+from portal.errors import DomainError, add_to_form  # noqa: E402
+
+from . import permissions as shipping_permissions  # noqa: E402
+from .models import SHIPMENT, Parcel, Shipment, ShipmentLine, ShipmentStatusChange  # noqa: E402
+from .services import shipments as shipment_services  # noqa: E402
+
+
+class ShipmentLineInline(admin.TabularInline):
+    model = ShipmentLine
+    extra = 0
+    can_delete = False
+    fields = ["order_line", "quantity"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ParcelInline(admin.TabularInline):
+    model = Parcel
+    extra = 0
+    can_delete = False
+    fields = ["tracking_code", "weight_kg"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ShipmentHistoryInline(admin.TabularInline):
+    model = ShipmentStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# "YK123, 2.5", "YK123 2,5", ", 500" (no code): the code, then a separator, then the weight (decimal point or comma).
+PARCEL_LINE = re.compile(r"^\s*(?P<code>.*?)[\s,;]+(?P<weight>\d+(?:[.,]\d+)?)\s*$")
+
+
+class ShipmentCreateForm(forms.Form):
+    """The add page: the order's number, then (once the order is known) a quantity per line (default: what is still
+    to ship), the parcels, and a carrier or the own truck."""
+
+    order_number = forms.CharField(label=_("order number"), max_length=20)
+    carrier = forms.ModelChoiceField(label=_("carrier"), required=False,
+                                     queryset=Carrier.objects.filter(active=True, own_truck=False),
+                                     help_text=_("Empty: the own truck below."))
+    driver_name = forms.CharField(label=_("driver name"), max_length=100, required=False)
+    driver_national_id = forms.CharField(label=_("driver national ID number"), max_length=11, required=False)
+    vehicle_plate = forms.CharField(label=_("vehicle plate"), max_length=20, required=False)
+    trailer_plate = forms.CharField(label=_("trailer plate"), max_length=20, required=False)
+    parcels = forms.CharField(
+        label=_("parcels"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One parcel a line: tracking code and weight in kg, separated by a comma or a space "
+                    "(“YK123456, 2.5”). The own truck's parcels may have no tracking code (“, 500”)."))
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order = order
+        self.line_fields = {}
+        if order is None:
+            return
+        rest = shipment_services.unshipped_quantities(order)
+        for line in order.lines.all():
+            name = f"line_{line.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=f"{line.sku} — {line.name}", min_value=0, max_digits=12, decimal_places=3, required=False,
+                initial=rest[line.pk],
+                help_text=_("Ordered %(ordered)s %(unit)s, still to ship %(rest)s.") % {
+                    "ordered": line.quantity.normalize(), "unit": line.unit, "rest": rest[line.pk].normalize()})
+            self.line_fields[line.pk] = name
+
+    def quantities(self) -> dict:
+        return {pk: self.cleaned_data.get(name) or 0 for pk, name in self.line_fields.items()}
+
+    def parcel_rows(self) -> list:
+        rows = []
+        for raw in self.cleaned_data.get("parcels", "").splitlines():
+            if not raw.strip():
+                continue
+            match = PARCEL_LINE.match(raw)
+            rows.append((match["code"].strip(), match["weight"]) if match else (raw.strip(), ""))
+        return rows
+
+    def truck(self):
+        values = {name: self.cleaned_data.get(name, "") for name in
+                  ("driver_name", "driver_national_id", "vehicle_plate", "trailer_plate")}
+        if self.cleaned_data.get("carrier") is None or any(values.values()):
+            return values
+        return None
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(StatusMovesAdmin):
+    list_display = ["number", "order", "dealer", "status", "carrier", "vehicle_plate", "shipped_at", "delivered_at",
+                    "created_at"]
+    list_filter = ["status", "carrier", "created_at"]
+    search_fields = ["number", "order__number", "dealer__legal_name", "dealer__code", "parcels__tracking_code",
+                     "vehicle_plate"]
+    list_select_related = ["order", "dealer", "carrier"]
+    date_hierarchy = "created_at"
+    inlines = [ShipmentLineInline, ParcelInline, ShipmentHistoryInline]
+    readonly_fields = ["number", "order", "dealer", "status", "carrier", "driver_name", "driver_national_id",
+                       "vehicle_plate", "trailer_plate", "created_by", "created_at", "shipped_at", "delivered_at"]
+    fields = readonly_fields
+    add_form_template = "admin/shipping/shipment/add.html"
+
+    def status_moves(self, request, obj):
+        if not shipping_permissions.may_move_shipment(request.user, obj):
+            return []
+        return [AdminMove(name=to.value, label=to.label,
+                          intro=_("The shipment becomes “%(status)s”; its order follows.") % {"status": to.label})
+                for to in SHIPMENT.targets(obj.status)]
+
+    def perform_move(self, request, obj, move, data):
+        shipment_services.move_shipment(actor=request.user, shipment=obj, to=move.name,
+                                        note=(data.get("note") or "").strip())
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """The order's number first; then its lines, parcels and carrier or own truck; saved by create_shipment.
+        A refusal is shown on the form and nothing is saved."""
+        from orders.models import Order
+
+        if not self.has_add_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        number = ((data or request.GET).get("order_number") or "").strip()
+        order = Order.objects.filter(number=number).first() if number else None
+        form = ShipmentCreateForm(data if data is not None and "save" in data else None, order=order,
+                                  initial={"order_number": number})
+        lookup_error = _("No order has the number “%(number)s”.") % {"number": number} \
+            if number and order is None else ""
+        if order is not None and form.is_bound and form.is_valid():
+            try:
+                shipment = shipment_services.create_shipment(
+                    actor=request.user, order=order, lines=form.quantities(), parcels=form.parcel_rows(),
+                    carrier=form.cleaned_data.get("carrier"), truck=form.truck(),
+                    note=form.cleaned_data.get("note", ""))
+            except DomainError as exc:
+                add_to_form(form, exc, fields={"lines": None, "carrier": "carrier"})
+            else:
+                self.message_user(request, _("Shipment %(number)s of order %(order)s is being prepared.")
+                                  % {"number": shipment.number, "order": order.number})
+                return redirect(reverse("admin:shipping_shipment_change", args=[shipment.pk]))
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.add_form_template, {
+            **self.admin_site.each_context(request), "opts": self.opts, "form": form, "order": order,
+            "title": _("Create a shipment"), "media": self.media + form.media, "lookup_error": lookup_error,
+        })
