@@ -183,3 +183,12 @@ def test_the_api_places_with_a_method_and_answers_the_charge(signed_in, addresse
                              content_type="application/json")
     assert unknown.status_code == 400 and unknown.json()["code"] == "orders.invalid_checkout"
     assert Order.objects.count() == 1
+
+
+def test_the_checkout_summary_has_the_chosen_methods_charge_as_its_own_line(signed_in, actor, addresses, panel,
+                                                                            road):
+    from orders.services import add_to_cart
+
+    add_to_cart(actor=actor, product=panel, quantity=2)
+    html = signed_in.get("/orders/checkout/").content.decode()
+    assert 'id="total-shipping"' in html and "Shipping: Road" in html and "384" in html

@@ -127,7 +127,7 @@ def checkout(request):
                                           field="shipping_method")
             except DomainError as exc:
                 add_to_form(form, exc)
-                return render(request, "orders/checkout.html", {"form": form, "view": view, "totals": view.totals})
+                return _checkout_form(request, form, view, options)
             # What the dealer sees is what placing charges (or placing refuses, saying what it costs now).
             form.data = form.data.copy()
             form.data["shipping_charge_seen"] = str(chosen.charge_gross)
@@ -141,7 +141,14 @@ def checkout(request):
     if view.is_empty and not data:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
-    return render(request, "orders/checkout.html", {"form": form, "view": view, "totals": view.totals})
+    return _checkout_form(request, form, view, options)
+
+
+def _checkout_form(request, form, view, options):
+    """The checkout questions beside the order's summary, with the charge of the shipping method now chosen."""
+    chosen = next((o for o in options if o.code == form["shipping_method"].value() and not o.unavailable), None)
+    return render(request, "orders/checkout.html", {"form": form, "view": view, "shipping": chosen,
+                                                    "totals": with_shipping(view.totals, chosen)})
 
 
 # --- the dealer's orders ---------------------------------------------------------------------------------
