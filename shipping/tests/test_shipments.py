@@ -160,3 +160,13 @@ def test_two_staff_shipping_one_order_at_once_never_ship_more_than_ordered(actor
     refused = [o for o in outcomes if isinstance(o, OverShipped)]
     assert len(made) == 1 and len(refused) == 1, outcomes
     assert unshipped_quantities(order) == {line.pk: Decimal("1.000")}
+
+
+def test_a_shipment_of_an_order_cancelled_meanwhile_does_not_leave(actor, addresses, panel, staff):
+    order = confirmed_order(actor, panel, 2, staff=staff)
+    shipment = ship(order, staff=staff)
+    set_status(actor=staff, order=order, status=OS.CANCELLED)
+    with pytest.raises(OrderNotShippable):
+        move_shipment(actor=staff, shipment=shipment, to=SS.SHIPPED)
+    assert Shipment.objects.get(pk=shipment.pk).status == SS.PREPARING
+    assert Order.objects.get(pk=order.pk).status == OS.CANCELLED
