@@ -192,3 +192,12 @@ def test_the_checkout_summary_has_the_chosen_methods_charge_as_its_own_line(sign
     add_to_cart(actor=actor, product=panel, quantity=2)
     html = signed_in.get("/orders/checkout/").content.decode()
     assert 'id="total-shipping"' in html and "Shipping: Road" in html and "384" in html
+
+
+def test_the_cart_summary_has_the_shipping_charge_as_its_own_line(signed_in, actor, addresses, panel, road):
+    from orders.services import add_to_cart
+
+    add_to_cart(actor=actor, product=panel, quantity=2)
+    html = signed_in.get("/orders/cart/").content.decode()
+    assert 'id="total-shipping"' in html and "Shipping: Road" in html and 'id="shipping-estimate"' in html
+    assert "384" in html

@@ -20,6 +20,7 @@ from .. import selectors, services
 from ..forms import ListNameForm
 from ..services.lines import PRODUCT_FIELDS, check_quantity
 from .common import cart_page, is_htmx, redirect_back
+from .ordering import with_shipping
 
 
 def _items(view, errors=None, typed=None):
@@ -30,10 +31,27 @@ def _items(view, errors=None, typed=None):
              "vat_rate": format_quantity(row.price.vat_rate)} for row in view.rows]
 
 
+def _shipping_estimate(actor, view):
+    """The first shipping method that can carry the cart to the default delivery address, priced (the method is
+    chosen at checkout); None for an empty cart or a dealer without a delivery address."""
+    lines = [(row.line.product, row.line.quantity, row.price.line_net) for row in view.rows
+             if row.price.line_net is not None]
+    if not lines:
+        return None
+    try:
+        address = services.shipping_address_of(actor, services.Checkout())
+    except DomainError:
+        return None
+    return next((o for o in services.shipping_options(actor, address=address, lines=lines) if not o.unavailable),
+                None)
+
+
 def _context(request, *, errors=None, typed=None, save_form=None):
     view = selectors.get_cart_view(actor=request.actor)
     request._cart_line_count = view.count  # the header's count, without asking again
-    return {"view": view, "items": _items(view, errors, typed), "totals": view.totals,
+    shipping = _shipping_estimate(request.actor, view)
+    return {"view": view, "items": _items(view, errors, typed), "totals": with_shipping(view.totals, shipping),
+            "shipping": shipping, "shipping_estimated": True,
             "can_order": order_permissions.can_place_orders(request.actor),
             "save_form": save_form or ListNameForm(prefix="save"), "cart_count": view.count}
 
