@@ -200,7 +200,7 @@ class RateRule(models.Model):
     method = models.ForeignKey(ShippingMethod, verbose_name=_("shipping method"), on_delete=models.CASCADE,
                                related_name="rules")
     kind = models.CharField(_("kind"), max_length=10, choices=RateKind.choices, default=RateKind.FLAT)
-    from_value = models.DecimalField(_("from"), max_digits=14, decimal_places=3, default=Decimal("0"),
+    from_value = models.DecimalField(pgettext_lazy("rate band", "from"), max_digits=14, decimal_places=3, default=Decimal("0"),
                                      help_text=_("kg or net amount, included. Not used by a flat rule."))
     to_value = models.DecimalField(_("up to"), max_digits=14, decimal_places=3, null=True, blank=True,
                                    help_text=_("Not included. Empty: no upper bound."))
