@@ -182,7 +182,7 @@ def test_the_product_page_shows_weight_and_handling_notes_in_turkish(client, dea
     assert "<dt>Ağırlık</dt>" in facts and '<dd class="weight">1,25 kg</dd>' in facts
     assert '<span class="badge warn">Kırılabilir</span>' in facts
     assert '<span class="badge err">Tehlikeli madde</span>' in facts
-    assert "bazı gönderim yöntemleri bu ürünü taşıyamaz" in facts
+    assert "bazı sevkiyat yöntemleri bu ürünü taşıyamaz" in facts
 
 
 def test_the_product_page_says_nothing_of_an_unknown_weight_or_unset_flags(signed_in, fake_prices):
