@@ -1,9 +1,32 @@
 """Django admin of shipping: carriers, zones (with their places inline) and methods (with their rate rules
 inline). Which rule wins is explained on the rules' inline (services/rates.py)."""
+import re
+
+from django import forms
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Carrier, RateRule, ShippingMethod, ShippingZone, ZoneLine
+from catalog.units import quantity_with_unit
+from portal.admin import AdminMove, StatusMovesAdmin
+from portal.errors import DomainError, add_to_form
+
+from . import permissions as shipping_permissions
+from .models import (
+    SHIPMENT,
+    Carrier,
+    Parcel,
+    RateRule,
+    Shipment,
+    ShipmentLine,
+    ShipmentStatusChange,
+    ShippingMethod,
+    ShippingZone,
+    ZoneLine,
+)
+from .services import shipments as shipment_services
 
 
 @admin.register(Carrier)
@@ -70,19 +93,6 @@ class ShippingMethodAdmin(admin.ModelAdmin):
 # A shipment is made by the "add" page below (order number, then its lines' quantities, parcels, carrier or own
 # truck) through services.create_shipment, and moved by its page's buttons (StatusMovesAdmin) through move_shipment.
 
-import re  # noqa: E402
-
-from django import forms  # noqa: E402
-from django.shortcuts import redirect  # noqa: E402
-from django.template.response import TemplateResponse  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from portal.admin import AdminMove, StatusMovesAdmin  # noqa: E402
-from portal.errors import DomainError, add_to_form  # noqa: E402
-
-from . import permissions as shipping_permissions  # noqa: E402
-from .models import SHIPMENT, Parcel, Shipment, ShipmentLine, ShipmentStatusChange  # noqa: E402
-from .services import shipments as shipment_services  # noqa: E402
 
 
 class ShipmentLineInline(admin.TabularInline):
@@ -161,8 +171,9 @@ class ShipmentCreateForm(forms.Form):
             self.fields[name] = forms.DecimalField(
                 label=f"{line.sku} — {line.name}", min_value=0, max_digits=12, decimal_places=3, required=False,
                 initial=rest[line.pk],
-                help_text=_("Ordered %(ordered)s %(unit)s, still to ship %(rest)s.") % {
-                    "ordered": line.quantity.normalize(), "unit": line.unit, "rest": rest[line.pk].normalize()})
+                help_text=_("Ordered %(ordered)s, still to ship %(rest)s.") % {
+                    "ordered": quantity_with_unit(line.quantity, line.unit),
+                    "rest": quantity_with_unit(rest[line.pk], line.unit)})
             self.line_fields[line.pk] = name
 
     def quantities(self) -> dict:

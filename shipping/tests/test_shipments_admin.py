@@ -76,3 +76,13 @@ def test_a_refusal_is_shown_on_the_form_and_nothing_is_saved(staff_client, actor
     no_parcel = staff_client.post(reverse(ADD), _form(order, carrier=carrier.pk, **{f"line_{line.pk}": "1"}))
     assert no_parcel.status_code == 200 and no_parcel.context["form"].errors["parcels"]
     assert not Shipment.objects.exists()
+
+
+def test_the_add_page_names_quantities_with_their_unit_in_the_readers_language(staff_client, actor, addresses,
+                                                                                 panel, staff):
+    order = confirmed_order(actor, panel, 10, staff=staff)
+    staff_client.cookies["django_language"] = "tr"
+    page = staff_client.get(reverse(ADD), {"order_number": order.number}).content.decode()
+    # "10 adet" (not "10 piece", nor the "1E+1" a normalised Decimal prints).
+    assert "Sipariş edilen 10 adet, gönderilecek kalan 10 adet." in page
+    assert "piece" not in page and "E+" not in page
