@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from portal.actors import Actor
-from portal.admin import AdminMove, ReadOnlyAdmin, StatusMovesAdmin, money_field, summary_level, summary_message
+from portal.admin import (
+    AdminMove,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    StatusHistoryInline,
+    StatusMovesAdmin,
+    money_field,
+    summary_level,
+    summary_message,
+)
 from portal.errors import DomainError
 from portal.http import client_ip
 from portal.models import AuditEntry
@@ -91,22 +100,7 @@ MOVES = {move.name: move for move in (APPROVE, REJECT, SUSPEND, REACTIVATE)}
 
 # --- Dealer inlines -----------------------------------------------------------------------------
 
-class ReadOnlyInline:
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DealerDocumentInline(ReadOnlyInline, admin.TabularInline):
+class DealerDocumentInline(ReadOnlyInline):
     model = DealerDocument
     fields = ["doc_type", "original_name", "content_type", "size", "uploaded_by", "uploaded_at", "download"]
     readonly_fields = fields
@@ -121,7 +115,7 @@ class DealerDocumentInline(ReadOnlyInline, admin.TabularInline):
         return format_html('<a href="{}">{}</a>', dealer_document_url(document=obj), _("Download"))
 
 
-class DealerUserInline(ReadOnlyInline, admin.TabularInline):
+class DealerUserInline(ReadOnlyInline):
     """The dealer's users; the owner invites them, so staff open a user's own page to change it."""
 
     model = User
@@ -143,13 +137,8 @@ class DealerUserInline(ReadOnlyInline, admin.TabularInline):
         return obj.get_full_name()
 
 
-class DealerStatusChangeInline(ReadOnlyInline, admin.TabularInline):
+class DealerStatusChangeInline(StatusHistoryInline):
     model = DealerStatusChange
-    fields = ["created_at", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
 
 
 class NewestFormSet(BaseInlineFormSet):
@@ -161,7 +150,7 @@ class NewestFormSet(BaseInlineFormSet):
         return self._newest
 
 
-class AuditEntryInline(ReadOnlyInline, admin.TabularInline):
+class AuditEntryInline(ReadOnlyInline):
     model = AuditEntry
     fk_name = "dealer"
     formset = NewestFormSet

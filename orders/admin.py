@@ -4,27 +4,18 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from catalog.admin import quantity_with_unit_field
-from portal.admin import ReadOnlyAdmin, quantity_field
+from portal.admin import ReadOnlyAdmin, ReadOnlyInline, StatusHistoryInline, quantity_field
 
 from .models import Cart, CartLine, SavedList, SavedListLine
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
+class _ReadOnlyInline(ReadOnlyInline):
+    """Product lines (cart, list, order): the quantity with its unit."""
+
     fields = ["product", "qty", "added_at"]
     readonly_fields = fields
     qty = quantity_with_unit_field(_("quantity"), unit="product.unit")
     autocomplete_fields = []
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product")
@@ -139,22 +130,19 @@ class OrderLineInline(_ReadOnlyInline):
         return admin.TabularInline.get_queryset(self, request).select_related("order")
 
 
-class OrderHistoryInline(_ReadOnlyInline):
+class OrderHistoryInline(StatusHistoryInline):
     model = OrderStatusChange
     fields = ["created_at", "from_status", "to_status", "sub_status", "by", "on_behalf", "note", "note_internal"]
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return admin.TabularInline.get_queryset(self, request).select_related("by", "sub_status")
+        return super().get_queryset(request).select_related("sub_status")
 
 
-class ReturnHistoryInline(_ReadOnlyInline):
+class ReturnHistoryInline(StatusHistoryInline):
     model = ReturnStatusChange
     fields = ["created_at", "from_status", "to_status", "by", "on_behalf", "note"]
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return admin.TabularInline.get_queryset(self, request).select_related("by")
 
 
 class MoveNoteForm(forms.Form):

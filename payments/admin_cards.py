@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import idempotency
-from portal.admin import ReadOnlyAdmin, money_field
+from portal.admin import ReadOnlyAdmin, StatusHistoryInline, money_field
 from portal.errors import DomainError, add_to_form
 
 from .models import CardPayment, CardPaymentStatusChange, CardRefund
@@ -23,24 +23,11 @@ class RefundForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class CardPaymentStatusChangeInline(admin.TabularInline):
+class CardPaymentStatusChangeInline(StatusHistoryInline):
     """The card payment's moves (payments.models.CARD_PAYMENT) and who made them (none: the provider's answer by
     a task, or the capture and release tasks)."""
 
     model = CardPaymentStatusChange
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
 
 
 @admin.register(CardPayment)

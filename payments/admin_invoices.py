@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy
 from catalog.admin import quantity_with_unit_field
 from portal.admin import (
     AdminMove,
+    ReadOnlyInline,
     ServiceAddAdmin,
     ServiceAddForm,
+    StatusHistoryInline,
     StatusMovesAdmin,
     money_field,
     summary_level,
@@ -30,17 +32,6 @@ from .models import (
 )
 from .services import allocation as allocation_services
 from .services import invoices as invoice_services
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class InvoiceLineInline(ReadOnlyInline):
@@ -76,15 +67,10 @@ class AllocationInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("invoice", "payment", "credit_note", "created_by")
 
 
-class InvoiceStatusChangeInline(ReadOnlyInline):
+class InvoiceStatusChangeInline(StatusHistoryInline):
     """The invoice's moves (payments.models.INVOICE): paid, overdue, void... with who made them (none: the task)."""
 
     model = InvoiceStatusChange
-    fields = ["created_at", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
 
 
 class VoidForm(forms.Form):

@@ -96,6 +96,33 @@ def quantity_field(name, description):
 
 # --- Status moves from an object's own admin page ------------------------------------------------------------------
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows staff read on a page and never edit there (lines, allocations, history): no add, change or delete."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StatusHistoryInline(ReadOnlyInline):
+    """A lifecycle's history (portal.lifecycle.StatusChange rows): when, from, to, who, the note."""
+
+    fields = ["created_at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
 @dataclass(frozen=True)
 class AdminMove:
     """One button on an admin change page: a move the object's own transitions table allows from its current

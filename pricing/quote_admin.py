@@ -10,7 +10,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import AdminMove, StatusMovesAdmin, admin_money, money_field, quantity_field
+from portal.admin import (
+    AdminMove,
+    ReadOnlyInline,
+    StatusHistoryInline,
+    StatusMovesAdmin,
+    admin_money,
+    money_field,
+    quantity_field,
+)
 from portal.errors import DomainError
 
 from . import services
@@ -23,19 +31,7 @@ class QuoteMoveNoteForm(forms.Form):
                            help_text=_("Shown to the dealer in the quote's history."))
 
 
-class ReadOnlyInline:
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class QuoteLineInline(ReadOnlyInline, admin.TabularInline):
+class QuoteLineInline(ReadOnlyInline):
     model = QuoteLine
     fields = ["position", "product", "qty", "list_price", "negotiated_price", "discount_percent",
               "net_unit", "line_net_amount"]
@@ -56,7 +52,7 @@ class QuoteLineInline(ReadOnlyInline, admin.TabularInline):
         return admin_money(line_figures(obj).line_net, obj.quote.currency)
 
 
-class QuoteRevisionInline(ReadOnlyInline, admin.TabularInline):
+class QuoteRevisionInline(ReadOnlyInline):
     model = QuoteRevision
     fields = ["number", "sent_at", "sent_by", "valid", "gross", "pdf", "reminder_sent_at"]
     readonly_fields = fields
@@ -85,13 +81,10 @@ class QuoteRevisionInline(ReadOnlyInline, admin.TabularInline):
                            gettext("Download"))
 
 
-class QuoteStatusChangeInline(ReadOnlyInline, admin.TabularInline):
+class QuoteStatusChangeInline(StatusHistoryInline):
     model = QuoteStatusChange
     fields = ["created_at", "from_status", "to_status", "by", "on_behalf", "revision", "note"]
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
 
 
 @admin.register(Quote)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.units import quantity_with_unit
-from portal.admin import AdminMove, StatusMovesAdmin
+from portal.admin import AdminMove, ReadOnlyInline, StatusHistoryInline, StatusMovesAdmin
 from portal.errors import DomainError, add_to_form
 
 from . import permissions as shipping_permissions
@@ -95,46 +95,20 @@ class ShippingMethodAdmin(admin.ModelAdmin):
 
 
 
-class ShipmentLineInline(admin.TabularInline):
+class ShipmentLineInline(ReadOnlyInline):
     model = ShipmentLine
-    extra = 0
-    can_delete = False
     fields = ["order_line", "quantity"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ParcelInline(admin.TabularInline):
+class ParcelInline(ReadOnlyInline):
     model = Parcel
-    extra = 0
-    can_delete = False
     fields = ["tracking_code", "weight_kg"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ShipmentHistoryInline(admin.TabularInline):
+class ShipmentHistoryInline(StatusHistoryInline):
     model = ShipmentStatusChange
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # "YK123, 2.5", "YK123 2,5", ", 500" (no code): the code, then a separator, then the weight (decimal point or comma).
