@@ -64,8 +64,14 @@ $(VENV)/.deps-dev: requirements.txt requirements-dev.txt requirements.lock $(VEN
 	$(BIN)/pip install -q -r requirements-dev.txt -c requirements.lock
 	touch $@
 
-deps: $(VENV)/.deps
-deps-dev: $(VENV)/.deps-dev
+deps: $(VENV)/.deps .env
+deps-dev: $(VENV)/.deps-dev .env
+
+# A development checkout keeps DEBUG on for `manage.py` run by hand too (settings read .env; the process environment
+# wins). Written once, never over an existing .env; not copied into the image (.dockerignore) nor committed.
+.env:
+	@echo "# Development machine (written by make): portal/settings.py reads this; production has no .env." > $@
+	@echo "DEBUG=1" >> $@
 
 db: deps
 	$(BIN)/python manage.py ensure_database

@@ -1,4 +1,5 @@
 """Settings of the dealer portal, read from the environment (defaults work on a developer machine)."""
+import os
 from pathlib import Path
 
 import environ
@@ -9,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A local .env file is optional; the process environment always wins.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A local .env file is optional (`make` writes one with DEBUG=1 on a development machine); the process environment
+# always wins. ENV_FILE names another file (tests point it elsewhere to see what a machine without .env does).
+_env_file = Path(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
+if _env_file.is_file():
+    environ.Env.read_env(_env_file, overwrite=False)
 
 # Off unless the environment turns it on: `make run` and the test settings do (DEBUG=1); production needs nothing.
 DEBUG = env.bool("DEBUG", default=False)

@@ -31,10 +31,11 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
-def test_debug_is_off_unless_the_environment_turns_it_on():
+def test_debug_is_off_unless_the_environment_turns_it_on(tmp_path):
     """No DEBUG in the environment is production: a secret key is required and DEBUG is off. `make run` (the
     Makefile's DEBUG=1) and the test settings turn it on."""
-    without = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    # A machine without .env (production): the checkout's own .env, written by make, is not read.
+    without = {**{k: v for k, v in os.environ.items() if k != "DEBUG"}, "ENV_FILE": str(tmp_path / "none.env")}
     script = "from django.conf import settings; print('DEBUG', settings.DEBUG)"
     base = [sys.executable, "-c", f"import django; django.setup(); {script}"]
 
@@ -47,8 +48,13 @@ def test_debug_is_off_unless_the_environment_turns_it_on():
     assert production.stdout.strip() == "DEBUG False", production.stderr
     development = run({**without, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "1"})
     assert development.stdout.strip() == "DEBUG True", development.stderr
+    # A development checkout: make's .env turns it on for manage.py run by hand, too.
+    dotenv = tmp_path / "dev.env"
+    dotenv.write_text("DEBUG=1\n")
+    checkout = run({**without, "DJANGO_SETTINGS_MODULE": "portal.settings", "ENV_FILE": str(dotenv)})
+    assert checkout.stdout.strip() == "DEBUG True", checkout.stderr
     makefile = (BASE / "Makefile").read_text()
-    assert "export DEBUG ?= 1" in makefile
+    assert "export DEBUG ?= 1" in makefile and "DEBUG=1\" >> $@" in makefile
 
 
 def test_migrations_are_in_step_with_models():
