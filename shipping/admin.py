@@ -4,12 +4,14 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.units import quantity_with_unit
+from orders.models import Order
 from portal.admin import AdminMove, ReadOnlyInline, StatusHistoryInline, StatusMovesAdmin
 from portal.errors import DomainError, add_to_form
 
@@ -202,11 +204,7 @@ class ShipmentAdmin(StatusMovesAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         """The order's number first; then its lines, parcels and carrier or own truck; saved by create_shipment.
         A refusal is shown on the form and nothing is saved."""
-        from orders.models import Order
-
         if not self.has_add_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         data = request.POST if request.method == "POST" else None
         number = ((data or request.GET).get("order_number") or "").strip()
