@@ -41,6 +41,9 @@ class Carrier(models.Model):
         _("tracking URL template"), max_length=300, blank=True,
         help_text=_("The carrier's tracking page with {code} where the tracking code goes."))
     active = models.BooleanField(_("active"), default=True)
+    # The key the carrier signs its webhook calls with (HMAC-SHA256, shipping/services/tracking.py); shown to staff
+    # once when it is made, never again in a page.
+    webhook_secret = models.CharField(_("webhook secret"), max_length=100, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("carrier")
@@ -268,8 +271,14 @@ SHIPMENT_TRANSITIONS = {
 LEFT = {SS.SHIPPED, SS.IN_TRANSIT, SS.OUT_FOR_DELIVERY, SS.DELIVERED, SS.DELIVERY_FAILED, SS.RETURNED}
 
 
+class ShipmentKind(models.TextChoices):
+    OUTBOUND = "outbound", _("To the dealer")
+    RETURN = "return", _("Return from the dealer")
+
+
 class Shipment(models.Model):
-    """What left (or will leave) for one order: its lines and parcels, who carries it, and its status."""
+    """What left (or will leave) for one order: its lines and parcels, who carries it, and its status. A return
+    shipment (kind `return`) carries an approved return's goods back; it never counts as shipped for the order."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,
@@ -290,6 +299,17 @@ class Shipment(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    received_by = models.CharField(_("received by"), max_length=100, blank=True,
+                                   help_text=_("Who signed for the goods."))
+    kind = models.CharField(_("kind"), max_length=10, choices=ShipmentKind.choices, default=ShipmentKind.OUTBOUND)
+    return_request = models.ForeignKey("orders.ReturnRequest", verbose_name=_("return"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="return_shipments")
+    # The waybill (irsaliye): numbered IRS-<year>-<n> gaplessly when the shipment leaves (shipping/services/waybill.py).
+    waybill_number = models.CharField(_("waybill number"), max_length=20, unique=True, null=True, blank=True)
+    waybill_issued_at = models.DateTimeField(_("waybill issued at"), null=True, blank=True)
+    # The invoice of what this shipment carries (INVOICE_ON=shipped); a voided one is replaced by its reissue.
+    invoice = models.ForeignKey("payments.Invoice", verbose_name=_("invoice"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="shipments")
 
     class Meta:
         verbose_name = _("shipment")
@@ -366,3 +386,160 @@ SHIPMENT = Lifecycle(
     "shipping.shipment", statuses=ShipmentStatus, transitions=SHIPMENT_TRANSITIONS, history=ShipmentStatusChange,
     history_of="shipment", error=ShipmentStatusNotAllowed,
     refusal=_("A shipment cannot go from “%(current)s” to “%(target)s”."))
+
+
+# --- Tracking events (issue 14, section 4) -----------------------------------------------------------------------
+# An event from a carrier's webhook, the ERP's API or staff is stored raw first, then applied by a Celery task
+# (shipping/services/tracking.py): deduplicated by (source, event id), matched by (carrier, tracking code) of an
+# open shipment, never moving a shipment backwards.
+
+class TrackingStatus(models.TextChoices):
+    PRE_TRANSIT = "pre_transit", _("Label created")
+    IN_TRANSIT = "in_transit", _("In transit")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    DELIVERED = "delivered", pgettext_lazy("shipment status", "Delivered")
+    DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+    AVAILABLE_FOR_PICKUP = "available_for_pickup", _("Available for pickup")
+    RETURN_TO_SENDER = "return_to_sender", _("Returning to sender")
+    EXCEPTION = "exception", _("Exception")
+
+
+class EventState(models.TextChoices):
+    RECEIVED = "received", _("Received, not yet applied")
+    APPLIED = "applied", _("Applied")
+    KEPT = "kept", _("Kept, not applied")
+    UNMATCHED = "unmatched", _("Unmatched")
+
+
+class TrackingEvent(models.Model):
+    """One event about a parcel, as the sender said it. `state` says what became of it; `note` why."""
+
+    source = models.CharField(_("source"), max_length=60,
+                              help_text=_("carrier:<code> for a webhook, erp for the API, staff for the admin."))
+    event_id = models.CharField(_("sender's event id"), max_length=100, blank=True)
+    carrier = models.ForeignKey(Carrier, verbose_name=_("carrier"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="events")
+    tracking_code = models.CharField(_("tracking code"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=30, choices=TrackingStatus.choices)
+    raw_code = models.CharField(_("carrier's code"), max_length=60, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    occurred_at = models.DateTimeField(_("event time"))
+    signed_by = models.CharField(_("signed by"), max_length=100, blank=True)
+    payload = models.JSONField(_("raw payload"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    shipment = models.ForeignKey(Shipment, verbose_name=_("shipment"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="events")
+    state = models.CharField(_("state"), max_length=12, choices=EventState.choices, default=EventState.RECEIVED)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tracking event")
+        verbose_name_plural = _("tracking events")
+        ordering = ["occurred_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "event_id"], condition=~Q(event_id=""),
+                                    name="tracking_event_once_per_source"),
+        ]
+        indexes = [
+            models.Index(fields=["carrier", "tracking_code"], name="tracking_event_parcel"),
+            models.Index(fields=["state", "received_at"], name="tracking_event_state"),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.status} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class ShipmentNotice(models.Model):
+    """The dealer was told that this shipment reached this status: one mail per shipment and status, whoever moved
+    it (staff, the ERP, a carrier's webhook)."""
+
+    shipment = models.ForeignKey(Shipment, verbose_name=_("shipment"), on_delete=models.CASCADE,
+                                 related_name="notices")
+    status = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shipment notice")
+        verbose_name_plural = _("shipment notices")
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "status"], name="shipment_notice_once_per_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.shipment} {self.status}"
+
+
+# --- Delivery confirmation (issue 14, section 5) -----------------------------------------------------------------
+
+class DeliveryOutcome(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PROBLEMS = "problems", _("Received with problems")
+
+
+class ProblemKind(models.TextChoices):
+    DAMAGED = "damaged", _("Damaged")
+    MISSING = "missing", _("Missing")
+    WRONG_ITEM = "wrong_item", _("Wrong item")
+    OTHER = "other", pgettext_lazy("delivery problem", "Other")
+
+
+class DeliveryReport(models.Model):
+    """The dealer's word on a delivered shipment: received, or received with problems (which lines, what happened,
+    photos), kept for the support stage to pick up."""
+
+    shipment = models.OneToOneField(Shipment, verbose_name=_("shipment"), on_delete=models.CASCADE,
+                                    related_name="delivery_report")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=DeliveryOutcome.choices)
+    note = models.TextField(_("what happened"), max_length=2000, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    on_behalf = models.BooleanField(_("by an agent for the dealer"), default=False)
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery report")
+        verbose_name_plural = _("delivery reports")
+
+    def __str__(self):
+        return f"{self.shipment}: {self.get_outcome_display()}"
+
+
+class DeliveryProblem(models.Model):
+    """One line of a shipment that arrived wrong, and how much of it."""
+
+    report = models.ForeignKey(DeliveryReport, verbose_name=_("delivery report"), on_delete=models.CASCADE,
+                               related_name="problems")
+    shipment_line = models.ForeignKey(ShipmentLine, verbose_name=_("shipment line"), on_delete=models.CASCADE,
+                                      related_name="problems")
+    kind = models.CharField(_("problem"), max_length=12, choices=ProblemKind.choices)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+
+    class Meta:
+        verbose_name = _("delivery problem")
+        verbose_name_plural = _("delivery problems")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="delivery_problem_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.shipment_line}: {self.get_kind_display()} × {self.quantity}"
+
+
+class DeliveryPhoto(models.Model):
+    """A photo of a delivery problem; served only to who may see the shipment."""
+
+    report = models.ForeignKey(DeliveryReport, verbose_name=_("delivery report"), on_delete=models.CASCADE,
+                               related_name="photos")
+    file = models.FileField(_("photo"), upload_to="shipping/deliveries/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery photo")
+        verbose_name_plural = _("delivery photos")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.file.name

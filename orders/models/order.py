@@ -114,6 +114,9 @@ class Order(models.Model):
     shipping_vat_rate = models.DecimalField(_("VAT rate on shipping (%)"), max_digits=5, decimal_places=2,
                                             default=Decimal("0.00"))
     shipping_vat = models.DecimalField(_("VAT on shipping"), **MONEY, default=Decimal("0.00"))
+    # Cargo insurance the dealer chose at checkout; its premium is part of shipping_net (shown apart).
+    shipping_insured = models.BooleanField(_("cargo insurance"), default=False)
+    shipping_insurance_net = models.DecimalField(_("insurance premium (net)"), **MONEY, default=Decimal("0.00"))
     payment_method = models.CharField(_("payment method"), max_length=12, choices=PaymentMethod.choices,
                                       default=PaymentMethod.ON_ACCOUNT)
     # 1, or an installment plan pricing offers for the method (its adjustment is in the line prices): on account,
@@ -199,6 +202,8 @@ class OrderLine(models.Model):
     line_vat = models.DecimalField(_("VAT"), **MONEY)
     rules = models.JSONField(_("why this price"), default=list, blank=True)
     returned_quantity = models.DecimalField(_("returned"), **QUANTITY, default=Decimal("0"))
+    # What will never ship: staff cancelled the rest of the line (short-shipping); it is no longer owed or exposed.
+    short_shipped_quantity = models.DecimalField(_("cancelled (not shipped)"), **QUANTITY, default=Decimal("0"))
     # What the order took from stock for this line (less than the quantity when part is on backorder).
     stock_taken = models.DecimalField(_("taken from stock"), **QUANTITY, default=Decimal("0"))
     ordering = models.PositiveIntegerField(pgettext_lazy("position in a list", "order"), default=0)
@@ -212,6 +217,9 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="order_line_price_not_negative"),
             models.CheckConstraint(condition=Q(returned_quantity__gte=0) & Q(returned_quantity__lte=F("quantity")),
                                    name="order_line_returned_within_quantity"),
+            models.CheckConstraint(condition=Q(short_shipped_quantity__gte=0)
+                                   & Q(short_shipped_quantity__lte=F("quantity")),
+                                   name="order_line_short_shipped_within_quantity"),
         ]
 
     def __str__(self):
