@@ -140,6 +140,7 @@ class ApiToken(models.Model):
         CATALOG_WRITE = "catalog:write", _("Upsert products, prices and stock")
         CATALOG_READ = "catalog:read", _("Read products, categories and prices")
         PAYMENTS_WRITE = "payments:write", _("Record payments and allocate them to invoices (accounting system)")
+        SHIPPING_WRITE = "shipping:write", _("Create shipments, add parcels and report tracking events (ERP)")
 
     name = models.CharField(_("name"), max_length=100, help_text=_("Who uses it, e.g. 'ERP production'."))
     user = models.ForeignKey(
