@@ -16,9 +16,9 @@ from dealers.api.common import FORBIDDEN, INVALID, NOT_FOUND
 from dealers.models import Address
 from pricing.services import price_lines
 
-from .errors import MethodNotAllowed, NoPrice, ShippingError
-from .permissions import can_quote_shipping
-from .services import ShipLine, available_methods, methods_for, quote_shipping, total_weight
+from ..errors import MethodNotAllowed, NoPrice, ShippingError
+from ..permissions import can_quote_shipping
+from ..services import ShipLine, available_methods, methods_for, quote_shipping, total_weight
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
