@@ -36,3 +36,26 @@ def may_move_shipment(actor, shipment=None) -> bool:
 def require_may_ship(actor, order=None) -> None:
     if not may_ship(actor, order):
         raise ShipmentNotAllowed(_("Only staff create and move shipments."))
+
+
+def may_see_shipment(actor, shipment) -> bool:
+    """A shipment (its page, waybill PDF, events, delivery photos): the users of the shipment's dealer, a sales agent
+    acting for (or assigned to) that dealer, and staff who may view shipments in the admin. `actor` is a
+    portal.actors.Actor or a User (a download view asks with `request.user`). Anyone else: False (a 404)."""
+    from dealers.permissions import actor_for
+    from portal.actors import Actor
+
+    if actor is None or shipment is None:
+        return False
+    if isinstance(actor, Actor):
+        if actor.dealer is not None and actor.dealer.pk == shipment.dealer_id:
+            return can(actor, BROWSE)
+        user = None if actor.on_behalf else actor.user
+    else:
+        user = actor
+        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return False
+        dealer_actor = actor_for(user, shipment.dealer)
+        if dealer_actor is not None and can(dealer_actor, BROWSE):
+            return True
+    return bool(user is not None and is_staff(user) and user.has_perm("shipping.view_shipment"))
