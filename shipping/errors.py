@@ -107,3 +107,39 @@ class BadNationalId(ShipmentError):
 
 class BadPlate(ShipmentError):
     code = "shipping.bad_plate"
+
+
+# --- Delivery confirmation by the dealer (issue 14, section 5) ------------------------------------------------------
+
+class DeliveryReportNotAllowed(ShipmentError):
+    """Only the shipment's dealer's users who may order (not viewers, not finance) report its delivery."""
+
+    code = "shipping.delivery_report_not_allowed"
+    forbidden = True
+
+
+class DeliveryAlreadyReported(ShipmentError):
+    """The shipment's delivery was reported already: one report per shipment."""
+
+    code = "shipping.delivery_already_reported"
+    conflict = True
+
+
+class DeliveryNotReportable(ShipmentError):
+    """The shipment has not left yet, or it came back (preparing, delivery failed, returned), or it is a return."""
+
+    code = "shipping.delivery_not_reportable"
+    conflict = True
+
+
+class BadDeliveryReport(ShipmentError):
+    """No outcome, a problem without a line of the shipment, a kind or a quantity above what the line carried, or
+    problems without saying what happened."""
+
+    code = "shipping.bad_delivery_report"
+
+
+class BadDeliveryPhoto(ShipmentError):
+    """More than five photos, one above 5 MB, or a file that is not an image (checked by its content)."""
+
+    code = "shipping.bad_delivery_photo"

@@ -1,9 +1,9 @@
 """Who may do what in shipping."""
 from django.utils.translation import gettext as _
 
-from dealers.permissions import BROWSE, can, is_staff
+from dealers.permissions import BROWSE, ORDER, can, is_staff
 
-from .errors import ShipmentNotAllowed
+from .errors import DeliveryReportNotAllowed, ShipmentNotAllowed
 
 
 def may_use_method(dealer, method) -> bool:
@@ -59,3 +59,28 @@ def may_see_shipment(actor, shipment) -> bool:
         if dealer_actor is not None and can(dealer_actor, BROWSE):
             return True
     return bool(user is not None and is_staff(user) and user.has_perm("shipping.view_shipment"))
+
+
+# --- Delivery confirmation (issue 14, section 5) -------------------------------------------------------------------
+
+DELIVERY_PHOTO = "shipping.delivery_photo"  # the download kind of a delivery report's photo (portal.documents)
+
+
+def may_report_delivery(actor, shipment) -> bool:
+    """Report a shipment received (or received with problems): a user of the shipment's dealer who may order (owner,
+    buyer, approver) or an agent acting for that dealer; never a viewer or a finance user, never staff as staff (staff
+    mark a shipment delivered with the admin's move). Whether the shipment can still be reported is the service's
+    (shipping.services.report_delivery) to say."""
+    dealer = getattr(actor, "dealer", None)
+    return (shipment is not None and dealer is not None and dealer.pk == shipment.dealer_id
+            and can(actor, ORDER))
+
+
+def require_may_report_delivery(actor, shipment) -> None:
+    if not may_report_delivery(actor, shipment):
+        raise DeliveryReportNotAllowed(_("Your role does not allow confirming deliveries."))
+
+
+def can_read_delivery_photo(user, photo) -> bool:
+    """A delivery report's photo: whoever may see its shipment (may_see_shipment)."""
+    return may_see_shipment(user, photo.report.shipment)
