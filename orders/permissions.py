@@ -47,8 +47,10 @@ def can_approve_orders(actor) -> bool:
 # --- an order's moves -------------------------------------------------------------------------------------------
 
 def may_set_status(actor, order) -> bool:
-    """Staff move orders along the lifecycle and set sub-statuses (changes.set_status, the admin)."""
-    return is_staff(actor)
+    """Staff move orders along the lifecycle and set sub-statuses (changes.set_status, the admin); so does the portal
+    itself (actor None: a task, or a later stage making the order follow its shipments when a carrier's event or the
+    dealer's delivery report moves one)."""
+    return actor is None or is_staff(actor)
 
 
 def may_decide(actor, order) -> bool:

@@ -47,7 +47,7 @@ from ..models import (
     ShipmentStatus,
     ShipmentStatusChange,
 )
-from ..permissions import require_may_ship
+from ..permissions import may_ship, require_may_ship
 
 SS = ShipmentStatus
 SHIPPABLE_ORDER_STATUSES = ("confirmed", "processing", "partially_shipped")
@@ -256,13 +256,19 @@ def order_steps(order_lifecycle, current, target) -> list | None:
 
 
 @locks.retry_when_busy
-def move_shipment(*, actor, shipment, to, note: str = "") -> Shipment:
+def move_shipment(*, actor, shipment, to, note: str = "", permission=None) -> Shipment:
     """Move `shipment` to `to` through SHIPMENT (the table, history, audit, hooks `shipping.shipment.guard` /
-    `.moved`); the order follows (module doc) through orders' own `set_status`, in the same transaction."""
+    `.moved`); the order follows (module doc) through orders' own `set_status`, in the same transaction.
+
+    `permission`: the `require_*` function (actor, shipment) that lets `actor` make this move; default
+    `require_may_ship` (staff). A path that is not staff's passes its own (the dealer's delivery report:
+    `require_may_report_delivery`); the order then follows as the portal's own move (actor None), since orders lets
+    only staff (or the portal) set an order's status."""
     from orders.models import ORDER
     from orders.services import set_status
 
-    require_may_ship(actor, shipment)
+    (permission or require_may_ship)(actor, shipment)
+    order_actor = actor if may_ship(actor) else None
     with transaction.atomic():
         order = locks.order(shipment.order_id)
         current = Shipment.objects.get(pk=shipment.pk)  # its writers hold the order: read before the order moves
@@ -274,7 +280,7 @@ def move_shipment(*, actor, shipment, to, note: str = "") -> Shipment:
                 "number": order.number, "status": order.get_status_display(),
                 "target": ORDER.statuses(target).label})
         for step in steps:
-            order = set_status(actor=actor, order=order, status=step,
+            order = set_status(actor=order_actor, order=order, status=step,
                                note=_("Shipment %(number)s: %(status)s") % {"number": current.number,
                                                                              "status": SS(to).label})
         shipment = locks.shipment(shipment)
