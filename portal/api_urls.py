@@ -10,6 +10,7 @@ from payments.api_credit import CreditStatusView
 from pricing import api as pricing_api
 from pricing import quote_api
 from shipping import api as shipping_api
+from shipping.api import tracking as shipping_tracking_api
 
 app_name = "api"
 
@@ -41,6 +42,8 @@ urlpatterns = [
     path("me/cart/save-as-list/", orders_api.SaveCartAsListView.as_view(), name="me-cart-save-as-list"),
     path("me/lists/<int:pk>/lines/<int:line_pk>/", orders_api.SavedListLineView.as_view(), name="me-list-line"),
     path("me/shipping/quote/", shipping_api.ShippingQuoteView.as_view(), name="me-shipping-quote"),
+    path("shipments/<str:number>/events/", shipping_tracking_api.ShipmentEventsView.as_view(),
+         name="shipment-events"),
     path("me/quotes/", quote_api.QuoteListView.as_view(), name="me-quotes"),
     path("me/quotes/<str:number>/", quote_api.QuoteDetailView.as_view(), name="me-quote"),
     path("me/quotes/<str:number>/accept/", quote_api.QuoteAcceptView.as_view(), name="me-quote-accept"),

@@ -305,6 +305,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.settle_card_payments_task",
         "schedule": crontab(minute=40),
     },
+    # Tracking events a broker outage left unapplied (their task was never published): applied within a minute.
+    "apply-pending-tracking-events": {
+        "task": "shipping.tasks.apply_pending_tracking_events_task",
+        "schedule": env.float("TRACKING_REQUEUE_EVERY_SECONDS", default=30.0),
+        "kwargs": {"older_than_seconds": env.int("TRACKING_REQUEUE_AFTER_SECONDS", default=30)},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
 

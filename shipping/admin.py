@@ -16,6 +16,7 @@ from portal.admin import AdminMove, ReadOnlyInline, StatusHistoryInline, StatusM
 from portal.errors import DomainError, add_to_form
 
 from . import permissions as shipping_permissions
+from .admin_tracking import CarrierAdmin, TrackingEventAdmin, TrackingEventInline  # noqa: F401  (carriers, events)
 from .models import (
     SHIPMENT,
     Carrier,
@@ -29,13 +30,6 @@ from .models import (
     ZoneLine,
 )
 from .services import shipments as shipment_services
-
-
-@admin.register(Carrier)
-class CarrierAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "own_truck", "active"]
-    list_filter = ["own_truck", "active"]
-    search_fields = ["name", "code"]
 
 
 class ZoneLineInline(admin.TabularInline):
@@ -181,7 +175,7 @@ class ShipmentAdmin(StatusMovesAdmin):
                      "vehicle_plate"]
     list_select_related = ["order", "dealer", "carrier"]
     date_hierarchy = "created_at"
-    inlines = [ShipmentLineInline, ParcelInline, ShipmentHistoryInline]
+    inlines = [ShipmentLineInline, ParcelInline, TrackingEventInline, ShipmentHistoryInline]
     readonly_fields = ["number", "order", "dealer", "status", "carrier", "driver_name", "driver_national_id",
                        "vehicle_plate", "trailer_plate", "created_by", "created_at", "shipped_at", "delivered_at"]
     fields = readonly_fields

@@ -15,3 +15,10 @@ class ShippingConfig(AppConfig):
         # Checkout offers the shipping methods, priced; the chosen one's charge is fixed on the order.
         order_hooks.shipping_options.register(orders_bridge.shipping_options)
         order_hooks.shipping_charge.register(orders_bridge.shipping_charge)
+
+        # The dealer is told once per shipment and status that matters, whoever moved it (staff, the ERP, a
+        # carrier's webhook); after the waybill's listener, so the mail links the waybill numbered by the same move.
+        from .models import SHIPMENT
+        from .services import notices
+
+        SHIPMENT.moved.register(notices.notify_dealer_of_move)

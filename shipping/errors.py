@@ -143,3 +143,50 @@ class BadDeliveryPhoto(ShipmentError):
     """More than five photos, one above 5 MB, or a file that is not an image (checked by its content)."""
 
     code = "shipping.bad_delivery_photo"
+
+
+# --- Tracking events (issue 14, section 4) -------------------------------------------------------------------------
+
+class TrackingError(DomainError):
+    code = "shipping.tracking_error"
+
+
+class BadTrackingEvent(TrackingError):
+    """A tracking event (a carrier's webhook, the ERP's API) that is not one: no status or event time, an unknown
+    status, a value too long, a NUL character; `field` names which event and field ("events[2].status")."""
+
+    code = "shipping.bad_tracking_event"
+
+
+class EventNotAssignable(TrackingError):
+    """Staff assign only an unmatched event, to a shipment of its carrier."""
+
+    code = "shipping.event_not_assignable"
+    conflict = True
+
+
+# --- Short-shipping, parcels and the ERP's shipments (issue 14, section 2) -----------------------------------------
+
+class NoteMissing(ShipmentError):
+    """Cancelling the rest of an order (short-shipping) says why: the dealer reads it."""
+
+    code = "shipping.note_missing"
+
+
+class ParcelsClosed(ShipmentError):
+    """Parcels are added only while a shipment is being prepared; once it has left, its parcels are what left."""
+
+    code = "shipping.parcels_closed"
+    conflict = True
+
+
+class UnknownOrder(ShipmentError):
+    """The ERP named an order number the portal does not have."""
+
+    code = "shipping.unknown_order"
+
+
+class UnknownCarrier(ShipmentError):
+    """The ERP named a carrier code the portal does not have (or an inactive one, or the own truck's)."""
+
+    code = "shipping.unknown_carrier"

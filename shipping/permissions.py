@@ -84,3 +84,27 @@ def require_may_report_delivery(actor, shipment) -> None:
 def can_read_delivery_photo(user, photo) -> bool:
     """A delivery report's photo: whoever may see its shipment (may_see_shipment)."""
     return may_see_shipment(user, photo.report.shipment)
+
+
+# --- Tracking events (issue 14, section 4) -------------------------------------------------------------------------
+
+def may_apply_tracking(actor, shipment=None) -> bool:
+    """A tracking event moves a shipment as the portal itself (actor None: the Celery task applying an event whose
+    carrier signature or ERP token was checked when it arrived), or for staff who assign an unmatched event."""
+    return actor is None or is_staff(actor)
+
+
+def require_may_apply_tracking(actor, shipment=None) -> None:
+    if not may_apply_tracking(actor, shipment):
+        raise ShipmentNotAllowed(_("Only staff and the portal's own tasks apply tracking events."))
+
+
+def may_assign_events(actor) -> bool:
+    """Staff assign an unmatched tracking event to a shipment (the admin's unmatched events)."""
+    return is_staff(actor)
+
+
+def may_manage_carrier_secrets(actor) -> bool:
+    """Staff who may change carriers see a carrier's new webhook secret (once) and rotate it."""
+    user = getattr(actor, "user", actor)
+    return is_staff(actor) and bool(user.has_perm("shipping.change_carrier"))

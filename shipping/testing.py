@@ -94,3 +94,48 @@ def ship(order, quantities=None, *, staff, carrier=None, parcels=(("TRK1", "2.5"
         carrier = CarrierFactory()
     return create_shipment(actor=staff, order=order, lines=quantities, parcels=list(parcels), carrier=carrier,
                            truck=truck)
+
+
+# --- tracking events (issue 14, section 4) ---------------------------------------------------------------------------
+
+WEBHOOK_SECRET = "test-webhook-secret-0123456789"
+
+
+def carrier_with_secret(**fields) -> Carrier:
+    """A carrier that signs its webhook calls with WEBHOOK_SECRET (or `webhook_secret=`)."""
+    fields.setdefault("webhook_secret", WEBHOOK_SECRET)
+    return CarrierFactory(**fields)
+
+
+def tracking_event(code, status, occurred_at=None, *, event_id=None, **fields) -> dict:
+    """One event as a carrier or the ERP sends it (occurred_at: a datetime or ISO text; default now)."""
+    from django.utils import timezone
+
+    moment = occurred_at or timezone.now()
+    event = {"tracking_code": code, "status": status,
+             "occurred_at": moment if isinstance(moment, str) else moment.isoformat(), **fields}
+    if event_id is not None:
+        event["event_id"] = event_id
+    return event
+
+
+def post_webhook(client, carrier, body, *, secret=None, timestamp=None, signature=None, content_type=None):
+    """POST `body` (a dict/list, or bytes as they are) to the carrier's webhook, signed like the carrier does unless
+    `signature` is given ("" for none). Returns the response."""
+    import json
+    import time
+
+    from django.urls import reverse
+
+    from .services.tracking import sign
+
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    timestamp = str(int(time.time())) if timestamp is None else str(timestamp)
+    if signature is None:
+        signature = sign(secret=secret or carrier.webhook_secret, timestamp=timestamp, body=raw)
+    headers = {"HTTP_X_TIMESTAMP": timestamp}
+    if signature:
+        headers["HTTP_X_SIGNATURE"] = signature
+    code = carrier if isinstance(carrier, str) else carrier.code
+    return client.generic("POST", reverse("shipping:webhook", kwargs={"carrier": code}), raw,
+                          content_type=content_type or "application/json", **headers)

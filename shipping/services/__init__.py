@@ -1,6 +1,7 @@
 """Every rule of shipping. rates.py prices shipping (`quote_shipping`, `available_methods`); see its doc for what a
 charge is made of and which rate rule wins. shipments.py ships orders (`create_shipment`, `move_shipment`) and moves
 the order along with its shipments."""
+from .notices import notice_recipients, notify_dealer_of_move
 from .rates import ShipLine, ShippingQuote, as_ship_lines, available_methods, methods_for, quote_shipping, total_weight
 from .shipments import (
     Truck,
@@ -12,7 +13,24 @@ from .shipments import (
     unshipped_quantities,
     valid_national_id,
 )
+from .tracking import (
+    apply_event,
+    apply_events,
+    apply_pending_events,
+    assign_event,
+    forward_steps,
+    match_shipment,
+    new_webhook_secret,
+    parse_events,
+    receive_events,
+    rotate_webhook_secret,
+    sign,
+    webhook_url,
+)
 
 __all__ = ["ShipLine", "ShippingQuote", "Truck", "as_ship_lines", "available_methods", "create_shipment",
            "methods_for", "move_shipment", "normalise_plate", "quote_shipping", "shipped_quantities", "total_weight",
            "truck_fields", "unshipped_quantities", "valid_national_id"]
+__all__ += ["apply_event", "apply_events", "apply_pending_events", "assign_event", "forward_steps", "match_shipment",
+            "new_webhook_secret", "notice_recipients", "notify_dealer_of_move", "parse_events", "receive_events",
+            "rotate_webhook_secret", "sign", "webhook_url"]
