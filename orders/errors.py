@@ -116,3 +116,11 @@ class ShippingChargeChanged(OrdersError):
 
     code = "orders.shipping_charge_changed"
     conflict = True
+
+
+class RestNotCancellable(OrdersError):
+    """Staff cannot cancel this rest of an order (short-shipping): the order does not ship (placed, shipped,
+    cancelled...), a quantity is more than the line has left, none is given, or the note saying why is missing."""
+
+    code = "orders.rest_not_cancellable"
+    conflict = True

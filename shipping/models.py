@@ -267,8 +267,9 @@ SHIPMENT_TRANSITIONS = {
     SS.DELIVERED: set(),
     SS.RETURNED: set(),
 }
-# A shipment that has left the warehouse: its quantities count as shipped for the order.
-LEFT = {SS.SHIPPED, SS.IN_TRANSIT, SS.OUT_FOR_DELIVERY, SS.DELIVERED, SS.DELIVERY_FAILED, SS.RETURNED}
+# A shipment that has left the warehouse and is not back: its quantities count as shipped for the order. A returned
+# shipment (the goods came back undelivered) is not in it: its quantities are to ship again.
+LEFT = {SS.SHIPPED, SS.IN_TRANSIT, SS.OUT_FOR_DELIVERY, SS.DELIVERED, SS.DELIVERY_FAILED}
 
 
 class ShipmentKind(models.TextChoices):

@@ -37,8 +37,10 @@ TRANSITIONS = {
     S.PLACED: {S.CONFIRMED, S.PROCESSING, S.CANCELLED},
     S.CONFIRMED: {S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED},
     S.PROCESSING: {S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED},
-    S.PARTIALLY_SHIPPED: {S.SHIPPED, S.DELIVERED},
-    S.SHIPPED: {S.DELIVERED},
+    # Back to processing or partially shipped: a shipment came back undelivered (shipping's `returned`), so its goods
+    # are to ship again (the shipping stage moves the order; staff may too).
+    S.PARTIALLY_SHIPPED: {S.SHIPPED, S.DELIVERED, S.PROCESSING},
+    S.SHIPPED: {S.DELIVERED, S.PARTIALLY_SHIPPED, S.PROCESSING},
     S.DELIVERED: set(),
     S.CANCELLED: set(),
     S.REJECTED: set(),

@@ -51,6 +51,7 @@ from .saved_lists import (
     set_list_line_quantity,
 )
 
+from .short_shipping import cancel_rest
 __all__ = [
     # the cart
     "AddedLine", "CheckedLine", "LineProblem", "add_checked_lines_to_cart_unchecked", "add_lines_to_cart",
@@ -66,6 +67,6 @@ __all__ = [
     "place_order_or_find", "reject_order", "set_status", "shipping_address_of", "shipping_charge",
     "shipping_method_label", "shipping_options", "staff_moves",
     # payment choices, quotes, returns
-    "PaymentOption", "approve_return", "card_enabled", "check_choice", "order_from_quote", "parse_choice",
+    "PaymentOption", "approve_return", "cancel_rest", "card_enabled", "check_choice", "order_from_quote", "parse_choice",
     "payment_options", "reject_return", "request_quote_from_cart", "request_return", "returnable_quantity",
 ]

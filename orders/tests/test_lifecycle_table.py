@@ -61,6 +61,15 @@ def test_staff_moves_are_the_table_less_the_approvers_move():
         assert changes.staff_moves(status) == expected
 
 
+def test_a_shipped_order_may_go_back_when_its_goods_come_back():
+    """A shipment that comes back undelivered (shipping's `returned`) puts its goods back to "to ship": a shipped
+    order becomes partially shipped (other goods are still out) or processing (nothing is out any more), a partially
+    shipped one processing. Nothing goes back from delivered, cancelled or rejected."""
+    assert {S.PARTIALLY_SHIPPED, S.PROCESSING} <= set(ORDER.targets(S.SHIPPED))
+    assert S.PROCESSING in ORDER.targets(S.PARTIALLY_SHIPPED)
+    assert ORDER.targets(S.DELIVERED) == [] and ORDER.targets(S.CANCELLED) == [] and ORDER.targets(S.REJECTED) == []
+
+
 def test_a_sub_status_within_the_same_status_is_a_history_row_without_a_move(actor, addresses, panel, staff):
     from orders.models import SubStatus
 

@@ -4,11 +4,16 @@ the order along with its shipments."""
 from .notices import notice_recipients, notify_dealer_of_move
 from .rates import ShipLine, ShippingQuote, as_ship_lines, available_methods, methods_for, quote_shipping, total_weight
 from .shipments import (
+    LineProgress,
     Truck,
+    add_parcels,
     create_shipment,
+    line_progress,
     move_shipment,
     normalise_plate,
+    not_shippable_reason,
     shipped_quantities,
+    short_ship,
     truck_fields,
     unshipped_quantities,
     valid_national_id,
@@ -34,3 +39,4 @@ __all__ = ["ShipLine", "ShippingQuote", "Truck", "as_ship_lines", "available_met
 __all__ += ["apply_event", "apply_events", "apply_pending_events", "assign_event", "forward_steps", "match_shipment",
             "new_webhook_secret", "notice_recipients", "notify_dealer_of_move", "parse_events", "receive_events",
             "rotate_webhook_secret", "sign", "webhook_url"]
+__all__ += ["LineProgress", "add_parcels", "line_progress", "not_shippable_reason", "short_ship"]

@@ -9,10 +9,15 @@ each other and the second sees what the first shipped: shipping more than was or
 Which orders may ship: confirmed, processing or partially shipped ones. A placed order is confirmed first (its table
 has no direct move from placed to shipped), a waiting, cancelled, rejected or fully shipped one is refused.
 
-What counts as shipped for a line: every shipment of it, whatever its status (one still being prepared holds its
-quantity too, a returned one keeps it: what comes back is section 7's). The order becomes `partially_shipped` when a
-shipment leaves (moves to shipped) and some quantity of the order has not left yet, `shipped` when all of it has,
-and `delivered` when it is fully shipped and every one of its shipments is delivered."""
+What a line still has to ship: what was ordered, less every outbound shipment of it that is not `returned` (one still
+being prepared holds its quantity too; a returned one came back undelivered, so its quantity is to ship again), less
+what staff cancelled because it will never ship (short-shipping, `short_ship`: the line's `short_shipped_quantity`).
+A return shipment (kind `return`, section 7) carries goods back from the dealer and never counts for the order.
+
+The order's status follows (`order_status_for`): `partially_shipped` while some quantity has left and some is still
+to ship, `shipped` when every line has left or was cancelled, `delivered` when moreover every shipment that left has
+arrived; back to `processing` when nothing has left any more (its only shipment came back), `cancelled` when staff
+cancel everything before anything left."""
 from __future__ import annotations
 
 import re
@@ -34,8 +39,10 @@ from ..errors import (
     BadPlate,
     BadShipmentLine,
     CarrierOrTruck,
+    NoteMissing,
     OrderNotShippable,
     OverShipped,
+    ParcelsClosed,
 )
 from ..models import (
     LEFT,
@@ -43,6 +50,7 @@ from ..models import (
     Carrier,
     Parcel,
     Shipment,
+    ShipmentKind,
     ShipmentLine,
     ShipmentStatus,
     ShipmentStatusChange,
@@ -106,17 +114,66 @@ def truck_fields(truck) -> dict:
 
 # --- quantities ---------------------------------------------------------------------------------------------------
 
+def outbound(order):
+    """The order's shipments to the dealer: a return shipment (kind `return`) never counts for the order."""
+    return Shipment.objects.filter(order=order, kind=ShipmentKind.OUTBOUND)
+
+
+def _sums(rows) -> dict:
+    return {row["order_line_id"]: row["total"] for row in rows.values("order_line_id").annotate(total=Sum("quantity"))}
+
+
 def shipped_quantities(order) -> dict:
-    """{order line id: quantity in any shipment of the order} (lines never shipped are left out)."""
-    rows = (ShipmentLine.objects.filter(shipment__order=order).values("order_line_id")
-            .annotate(total=Sum("quantity")))
-    return {row["order_line_id"]: row["total"] for row in rows}
+    """{order line id: quantity in an outbound shipment of the order that did not come back} (being prepared or
+    gone; lines never shipped are left out)."""
+    return _sums(ShipmentLine.objects.filter(shipment__order=order, shipment__kind=ShipmentKind.OUTBOUND)
+                 .exclude(shipment__status=SS.RETURNED))
 
 
 def unshipped_quantities(order) -> dict:
-    """{order line id: what is still to ship} for every line of the order (ordered minus every shipment of it)."""
+    """{order line id: what is still to ship} for every line of the order: ordered, less its shipments (module doc),
+    less what staff cancelled (short-shipped)."""
     shipped = shipped_quantities(order)
-    return {line.pk: line.quantity - shipped.get(line.pk, Decimal("0")) for line in order.lines.all()}
+    return {line.pk: line.quantity - line.short_shipped_quantity - shipped.get(line.pk, Decimal("0"))
+            for line in order.lines.all()}
+
+
+@dataclass(frozen=True)
+class LineProgress:
+    """Where one order line stands: ordered, in shipments being prepared, gone (left and not back), cancelled
+    (short-shipped) and still to ship."""
+
+    line: object
+    ordered: Decimal
+    preparing: Decimal
+    left: Decimal
+    cancelled: Decimal
+    to_ship: Decimal
+
+
+def line_progress(order) -> list[LineProgress]:
+    """Every line of the order with its quantities (LineProgress), in the order's line order. Two queries."""
+    rows = ShipmentLine.objects.filter(shipment__order=order, shipment__kind=ShipmentKind.OUTBOUND)
+    preparing = _sums(rows.filter(shipment__status=SS.PREPARING))
+    left = _sums(rows.filter(shipment__status__in=LEFT))
+    progress = []
+    for line in order.lines.all():
+        held = preparing.get(line.pk, Decimal("0")) + left.get(line.pk, Decimal("0"))
+        progress.append(LineProgress(line=line, ordered=line.quantity, preparing=preparing.get(line.pk, Decimal("0")),
+                                     left=left.get(line.pk, Decimal("0")), cancelled=line.short_shipped_quantity,
+                                     to_ship=line.quantity - line.short_shipped_quantity - held))
+    return progress
+
+
+def not_shippable_reason(order) -> str:
+    """Why nothing of `order` can ship now (or have its rest cancelled), in the reader's language; "" when it can."""
+    if order.status not in SHIPPABLE_ORDER_STATUSES:
+        return _("Order %(number)s is “%(status)s”: only a confirmed, processing or partially shipped order "
+                 "ships.") % {"number": order.number, "status": order.get_status_display()}
+    if not any(rest > 0 for rest in unshipped_quantities(order).values()):
+        return _("Nothing of order %(number)s is left to ship: every line is in a shipment or cancelled.") % {
+            "number": order.number}
+    return ""
 
 
 def _quantity(value, line) -> Decimal:
@@ -152,10 +209,12 @@ def _parcels(parcels, *, by_carrier) -> list[tuple[str, Decimal]]:
 
 @locks.retry_when_busy
 def create_shipment(*, actor, order, lines: dict, parcels, carrier: Carrier | None = None, truck=None,
-                    note: str = "") -> Shipment:
+                    note: str = "", ship: bool = False) -> Shipment:
     """A shipment of `order` in `preparing`: `lines` {order line id: quantity} (a zero quantity is left out),
     `parcels` [(tracking code, weight in kg)], by `carrier` or by the own `truck` (a Truck or a dict of its fields),
-    never both. Refuses a quantity above a line's unshipped rest, also against a shipment made at the same moment."""
+    never both. Refuses a quantity above a line's unshipped rest, also against a shipment made at the same moment.
+    `ship`: moved to `shipped` at once, in the same transaction (the ERP's shipments leave as they are reported), so
+    a refused move (the order waits for its money) makes no shipment either."""
     require_may_ship(actor, order)
     if (carrier is None) == (truck is None):
         raise CarrierOrTruck(_("Choose a carrier or fill in the own truck's driver and plate: one of the two."),
@@ -168,9 +227,7 @@ def create_shipment(*, actor, order, lines: dict, parcels, carrier: Carrier | No
     with transaction.atomic():
         order = locks.order(order)
         if order.status not in SHIPPABLE_ORDER_STATUSES:
-            raise OrderNotShippable(_("Order %(number)s is “%(status)s”: only a confirmed, processing or partially "
-                                      "shipped order ships.") % {"number": order.number,
-                                                                 "status": order.get_status_display()})
+            raise OrderNotShippable(not_shippable_reason(order))
         order_lines = {line.pk: line for line in order.lines.all()}
         rest = unshipped_quantities(order)
         wanted = {}
@@ -200,6 +257,8 @@ def create_shipment(*, actor, order, lines: dict, parcels, carrier: Carrier | No
         audit.record(actor=user, action="shipping.shipment.created", target=shipment, dealer=order.dealer,
                      data={"number": shipment.number, "order": order.number,
                            "lines": {str(k): str(v) for k, v in wanted.items()}, "parcels": len(checked_parcels)})
+        if ship:
+            shipment = move_shipment(actor=actor, shipment=shipment, to=SS.SHIPPED, note=note)
     return shipment
 
 
@@ -217,25 +276,42 @@ def _plain(quantity: Decimal) -> str:
 
 # --- move ---------------------------------------------------------------------------------------------------------
 
-def order_status_after(order, shipment, to) -> str:
-    """The status the order takes when `shipment` moves to `to` (the order's own status when it stays)."""
-    if to not in (SS.SHIPPED, SS.DELIVERED):
-        return order.status
-    shipments = list(order.shipments.exclude(pk=shipment.pk).values_list("pk", "status"))
-    statuses = dict(shipments)
-    statuses[shipment.pk] = to
-    left = {pk for pk, status in statuses.items() if status in LEFT}
-    sent = {row["order_line_id"]: row["total"] for row in ShipmentLine.objects.filter(
-        shipment__order=order, shipment_id__in=left).values("order_line_id").annotate(total=Sum("quantity"))}
-    all_left = all(sent.get(line.pk, Decimal("0")) >= line.quantity for line in order.lines.all())
-    if to == SS.SHIPPED:
-        return "shipped" if all_left else "partially_shipped"
-    if all_left and all(status == SS.DELIVERED for status in statuses.values()):
+def order_status_for(order, statuses: dict, *, cancelled: dict | None = None) -> str:
+    """The status `order` takes when its outbound shipments have `statuses` {shipment id: status} and its lines'
+    cancelled quantities are `cancelled` {line id: quantity} (default: their short_shipped_quantity) — the module
+    doc's rules. Only the order's shipping statuses are answered: an order some shipment has left is
+    `partially_shipped`, `shipped` or `delivered`; one nothing has left (any more) is `processing` when it was
+    shipping, `cancelled` when every line is cancelled, else its own status."""
+    lines = list(order.lines.all())
+    if cancelled is None:
+        cancelled = {line.pk: line.short_shipped_quantity for line in lines}
+    gone = [pk for pk, status in statuses.items() if status in LEFT]
+    sent = _sums(ShipmentLine.objects.filter(shipment_id__in=gone)) if gone else {}
+    zero = Decimal("0")
+    if not any(quantity > 0 for quantity in sent.values()):
+        if lines and all(cancelled.get(line.pk, zero) >= line.quantity for line in lines):
+            return "cancelled"
+        return "processing" if order.status in ("partially_shipped", "shipped") else order.status
+    if not all(sent.get(line.pk, zero) + cancelled.get(line.pk, zero) >= line.quantity for line in lines):
+        return "partially_shipped"
+    if all(status == SS.DELIVERED for status in statuses.values() if status != SS.RETURNED):
         return "delivered"
-    return order.status
+    return "shipped"
 
 
-ORDER_SHIPPING_STEPS = ("partially_shipped", "shipped", "delivered")
+def order_status_after(order, shipment, to) -> str:
+    """The status the order takes when `shipment` moves to `to` (the order's own status when it stays): it follows
+    a shipment that leaves, arrives or comes back; a return shipment (kind `return`) never moves it."""
+    if to not in (SS.SHIPPED, SS.DELIVERED, SS.RETURNED) or shipment.kind != ShipmentKind.OUTBOUND:
+        return order.status
+    statuses = dict(outbound(order).exclude(pk=shipment.pk).values_list("pk", "status"))
+    statuses[shipment.pk] = to
+    return order_status_for(order, statuses)
+
+
+# The order's statuses a shipment may take it through: forwards as goods leave and arrive, and back to processing or
+# partially shipped when a shipment comes back (orders' table allows both, orders/models/order.py).
+ORDER_SHIPPING_STEPS = ("shipped", "partially_shipped", "delivered", "processing")
 
 
 def order_steps(order_lifecycle, current, target) -> list | None:
@@ -294,3 +370,78 @@ def move_shipment(*, actor, shipment, to, note: str = "", permission=None) -> Sh
         SHIPMENT.move(shipment, to=to, actor=actor, note=note, fields=fields, dealer=order.dealer,
                       audit_data={"number": shipment.number, "order": order.number})
     return shipment
+
+
+# --- parcels added while preparing ----------------------------------------------------------------------------------
+
+@locks.retry_when_busy
+def add_parcels(*, actor, shipment, parcels) -> list[Parcel]:
+    """Add `parcels` [(tracking code, weight in kg)] to a shipment still being prepared (the warehouse packs more
+    boxes than it thought); refused once the shipment has left (ParcelsClosed, 409): its waybill and the dealer's mail
+    list the parcels it left with. Returns the new parcels."""
+    require_may_ship(actor, shipment)
+    with transaction.atomic():
+        order = locks.order(shipment.order_id)
+        shipment = locks.shipment(shipment)
+        if shipment.status != SS.PREPARING:
+            raise ParcelsClosed(_("Shipment %(number)s is “%(status)s”: parcels are added only while it is being "
+                                  "prepared.") % {"number": shipment.number, "status": shipment.get_status_display()})
+        checked = _parcels(parcels, by_carrier=shipment.carrier_id is not None)
+        made = Parcel.objects.bulk_create([Parcel(shipment=shipment, tracking_code=code, weight_kg=kg)
+                                           for code, kg in checked])
+        user, _on_behalf = acting_user(actor)
+        audit.record(actor=user, action="shipping.shipment.parcels_added", target=shipment, dealer=order.dealer,
+                     data={"number": shipment.number, "parcels": [[code, str(kg)] for code, kg in checked]})
+    return made
+
+
+# --- short-shipping: the rest of a line will never ship --------------------------------------------------------------
+
+@locks.retry_when_busy
+def short_ship(*, actor, order, lines: dict, note: str):
+    """Staff cancel `lines` {order line id: quantity} of `order` that will never ship, saying why (`note`). A
+    quantity may be at most what the line still has to ship (what a shipment being prepared holds is not cancelled
+    here: take it out of that shipment first). Under the order's lock, with what is shipped now, the order's new
+    status is worked out (module doc: shipped or delivered when every line has left or is cancelled, cancelled when
+    nothing left and everything is cancelled) and orders' `cancel_rest` records it: the lines' cancelled quantity,
+    stock given back, history, audit, the dealer's mail; payments stops counting what will not ship. Returns the
+    order."""
+    from orders.models import ORDER
+    from orders.services import cancel_rest, set_status
+
+    require_may_ship(actor, order)
+    note = (note or "").strip()
+    if not note:
+        raise NoteMissing(_("Say why the rest will not ship (the dealer reads it)."), field="note")
+    with transaction.atomic():
+        order = locks.order(order)
+        if order.status not in SHIPPABLE_ORDER_STATUSES:
+            raise OrderNotShippable(not_shippable_reason(order))
+        order_lines = {line.pk: line for line in order.lines.all()}
+        rest = unshipped_quantities(order)
+        wanted = {}
+        for line_id, value in (lines or {}).items():
+            line = order_lines.get(_int(line_id))
+            if line is None:
+                raise BadShipmentLine(_("Line %(line)s is not a line of order %(number)s.")
+                                      % {"line": line_id, "number": order.number}, field="lines")
+            quantity = _quantity(value, line)
+            if quantity > rest[line.pk]:
+                raise OverShipped(_("%(sku)s: %(quantity)s is more than the %(rest)s still to ship (what a shipment "
+                                    "being prepared holds is not cancelled here).")
+                                  % {"sku": line.sku, "quantity": _plain(quantity), "rest": _plain(rest[line.pk])},
+                                  field="lines")
+            if quantity:
+                wanted[line.pk] = quantity
+        if not wanted:
+            raise BadShipmentLine(_("Cancel at least one line: every quantity is zero."), field="lines")
+        cancelled = {pk: line.short_shipped_quantity + wanted.get(pk, Decimal("0"))
+                     for pk, line in order_lines.items()}
+        target = order_status_for(order, dict(outbound(order).values_list("pk", "status")), cancelled=cancelled)
+        direct = target == order.status or ORDER.allowed(order.status, target)
+        steps = [] if direct else order_steps(ORDER, order.status, target) or []
+        order = cancel_rest(actor=actor, order=order, quantities=wanted, note=note,
+                            status=target if direct else None)
+        for step in steps:
+            order = set_status(actor=actor, order=order, status=step, note=note)
+    return order
