@@ -10,6 +10,7 @@ from payments.api_credit import CreditStatusView
 from pricing import api as pricing_api
 from pricing import quote_api
 from shipping import api as shipping_api
+from shipping.api import dealer as shipping_dealer_api
 from shipping.api import tracking as shipping_tracking_api
 
 app_name = "api"
@@ -42,6 +43,12 @@ urlpatterns = [
     path("me/cart/save-as-list/", orders_api.SaveCartAsListView.as_view(), name="me-cart-save-as-list"),
     path("me/lists/<int:pk>/lines/<int:line_pk>/", orders_api.SavedListLineView.as_view(), name="me-list-line"),
     path("me/shipping/quote/", shipping_api.ShippingQuoteView.as_view(), name="me-shipping-quote"),
+    path("me/shipments/", shipping_dealer_api.ShipmentListView.as_view(), name="me-shipments"),
+    path("me/shipments/<str:number>/", shipping_dealer_api.ShipmentDetailView.as_view(), name="me-shipment"),
+    path("me/shipments/<str:number>/events/", shipping_dealer_api.ShipmentEventsView.as_view(),
+         name="me-shipment-events"),
+    path("me/shipments/<str:number>/delivery/", shipping_dealer_api.DeliveryReportView.as_view(),
+         name="me-shipment-delivery"),
     path("shipments/<str:number>/events/", shipping_tracking_api.ShipmentEventsView.as_view(),
          name="shipment-events"),
     path("me/quotes/", quote_api.QuoteListView.as_view(), name="me-quotes"),

@@ -20,6 +20,7 @@ from .admin_tracking import CarrierAdmin, TrackingEventAdmin, TrackingEventInlin
 from .models import (
     SHIPMENT,
     Carrier,
+    DeliveryReport,
     Parcel,
     RateRule,
     Shipment,
@@ -107,6 +108,39 @@ class ShipmentHistoryInline(StatusHistoryInline):
     model = ShipmentStatusChange
 
 
+class DeliveryReportInline(ReadOnlyInline):
+    """The dealer's delivery report (issue 14, section 5): received, or received with problems (lines, kind, how
+    much, what happened, photos), kept for support to pick up (selectors.open_delivery_problems)."""
+
+    model = DeliveryReport
+
+    template = "admin/edit_inline/stacked.html"
+    fields = ["outcome", "note", "reported_by", "on_behalf", "reported_at", "problem_lines", "photo_links"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reported_by").prefetch_related(
+            "problems__shipment_line__order_line", "photos")
+
+    @admin.display(description=_("problems"))
+    def problem_lines(self, report):
+        from django.utils.html import format_html_join
+
+        return format_html_join(
+            "", "<div>{} · {} · {}</div>",
+            ((problem.shipment_line.order_line.sku, problem.get_kind_display(),
+              quantity_with_unit(problem.quantity, problem.shipment_line.order_line.unit))
+             for problem in report.problems.all())) or "—"
+
+    @admin.display(description=_("photos"))
+    def photo_links(self, report):
+        from django.utils.html import format_html_join
+
+        return format_html_join(" ", '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                                ((reverse("shipping:delivery_photo", args=[photo.pk]), _("Photo %(n)s") % {"n": n})
+                                 for n, photo in enumerate(report.photos.all(), start=1))) or "—"
+
+
 # "YK123, 2.5", "YK123 2,5", ", 500" (no code): the code, then a separator, then the weight (decimal point or comma).
 PARCEL_LINE = re.compile(r"^\s*(?P<code>.*?)[\s,;]+(?P<weight>\d+(?:[.,]\d+)?)\s*$")
 
@@ -175,7 +209,7 @@ class ShipmentAdmin(StatusMovesAdmin):
                      "vehicle_plate"]
     list_select_related = ["order", "dealer", "carrier"]
     date_hierarchy = "created_at"
-    inlines = [ShipmentLineInline, ParcelInline, TrackingEventInline, ShipmentHistoryInline]
+    inlines = [ShipmentLineInline, ParcelInline, TrackingEventInline, ShipmentHistoryInline, DeliveryReportInline]
     readonly_fields = ["number", "order", "dealer", "status", "carrier", "driver_name", "driver_national_id",
                        "vehicle_plate", "trailer_plate", "created_by", "created_at", "shipped_at", "delivered_at"]
     fields = readonly_fields

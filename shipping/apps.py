@@ -22,3 +22,10 @@ class ShippingConfig(AppConfig):
         from .services import notices
 
         SHIPMENT.moved.register(notices.notify_dealer_of_move)
+
+        # A delivery report's photos are served to whoever may see the shipment (shipping:delivery_photo).
+        from portal.documents import register_access
+
+        from .permissions import DELIVERY_PHOTO, can_read_delivery_photo
+
+        register_access(DELIVERY_PHOTO, can_read_delivery_photo)

@@ -1,1 +1,199 @@
-"""Reads of shipping shared by pages and API."""
+"""Reads of shipping shared by pages and API (keyword-only). Every read of a dealer's shipments goes through
+`shipments_of(actor=...)`, so another dealer's shipment is simply not found (404): the shipments page and API, the
+order page's shipments, the dashboard box, a shipment's page, its events and its delivery photos.
+
+A shipment's timeline (`shipment_timeline`) merges its status history with the tracking events that reached it: the
+applied ones, and the ones kept but not applied (a late or repeated event never moves a shipment backwards; it is
+shown, marked as such)."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from .models import (
+    DeliveryOutcome,
+    DeliveryPhoto,
+    DeliveryProblem,
+    DeliveryReport,
+    EventState,
+    Parcel,
+    Shipment,
+    ShipmentLine,
+    ShipmentStatus,
+    ShipmentStatusChange,
+    TrackingEvent,
+)
+
+SS = ShipmentStatus
+# What the dashboard counts as "on the way": it has left and has not arrived (a failed delivery is tried again).
+ON_THE_WAY = (SS.SHIPPED, SS.IN_TRANSIT, SS.OUT_FOR_DELIVERY, SS.DELIVERY_FAILED)
+# Events a dealer sees on the timeline: applied ones, and kept ones (shown as "kept, not applied").
+SHOWN_EVENT_STATES = (EventState.APPLIED, EventState.KEPT)
+SHIPMENT_FILTERS = ("status", "date_from", "date_to", "order", "tracking")
+
+
+def shipments_of(*, actor):
+    """The shipments the actor may see on the dealer's pages: its dealer's (none without a dealer). Staff read
+    shipments in the admin."""
+    dealer = getattr(actor, "dealer", None)
+    if dealer is None:
+        return Shipment.objects.none()
+    return Shipment.objects.filter(dealer=dealer)
+
+
+def _date(value):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip()) if value else None
+    except ValueError:
+        return None
+
+
+def list_shipments(*, actor, filters: dict | None = None):
+    """The actor's dealer's shipments, newest first, filtered by status, the day they were shipped (from, to: a
+    shipment not shipped yet has no day and is left out by a date filter), the order's number (part of it) and a
+    parcel's tracking code (whole, whatever its case). Unreadable values are ignored. Parcels and the carrier are
+    fetched along (two queries for a page, whatever its length)."""
+    filters = filters or {}
+    rows = shipments_of(actor=actor).select_related("order", "carrier").prefetch_related(
+        Prefetch("parcels", queryset=Parcel.objects.order_by("pk")))
+    status = filters.get("status") or ""
+    if status in SS.values:
+        rows = rows.filter(status=status)
+    if _date(filters.get("date_from")):
+        rows = rows.filter(shipped_at__date__gte=_date(filters["date_from"]))
+    if _date(filters.get("date_to")):
+        rows = rows.filter(shipped_at__date__lte=_date(filters["date_to"]))
+    order = (filters.get("order") or "").strip()
+    if order:
+        rows = rows.filter(order__number__icontains=order)
+    tracking = (filters.get("tracking") or "").strip()
+    if tracking:
+        rows = rows.filter(pk__in=Parcel.objects.filter(tracking_code__iexact=tracking).values("shipment_id"))
+    return rows.order_by("-created_at", "-pk")
+
+
+def _detail(queryset):
+    return queryset.select_related("order", "carrier", "dealer", "delivery_report__reported_by").prefetch_related(
+        Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line").order_by("pk")),
+        Prefetch("parcels", queryset=Parcel.objects.order_by("pk")),
+        Prefetch("history", queryset=ShipmentStatusChange.objects.select_related("by").order_by("created_at", "pk")),
+    )
+
+
+def get_shipment(*, actor, number) -> Shipment:
+    """One of the actor's dealer's shipments with its lines, parcels and history; 404 for anyone else's."""
+    shipment = _detail(shipments_of(actor=actor)).filter(number=number).first()
+    if shipment is None:
+        raise Http404
+    return shipment
+
+
+def get_shipment_for_reader(*, actor, number) -> Shipment:
+    """A shipment by its number for whoever `shipping.permissions.may_see_shipment` lets through (the dealer's users,
+    agents acting for it, staff who view shipments); 404 for anyone else."""
+    from .permissions import may_see_shipment
+
+    shipment = _detail(Shipment.objects.all()).filter(number=number).first()
+    if shipment is None or not may_see_shipment(actor, shipment):
+        raise Http404
+    return shipment
+
+
+def shipment_events(*, shipment):
+    """The tracking events a dealer sees of a shipment, oldest first: applied ones and those kept, not applied."""
+    return TrackingEvent.objects.filter(shipment=shipment, state__in=SHOWN_EVENT_STATES).order_by("occurred_at", "pk")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One row of a shipment's timeline: a status move (`change`) or a tracking event (`event`)."""
+
+    at: datetime.datetime
+    kind: str                       # "status" or "event"
+    label: str                      # the status or the event's normalised status, in the reader's language
+    status: str                     # its code (for a CSS class, never shown)
+    location: str = ""
+    message: str = ""
+    applied: bool = True            # False: an event kept, not applied (late, repeated, or behind the shipment)
+    by: object = None
+    note: str = ""
+
+
+def shipment_timeline(*, shipment, events=None) -> list[TimelineEntry]:
+    """The shipment's status moves (its `history`, prefetched by get_shipment) and its shown tracking events, in time
+    order; the first status row (created "preparing") included. `events`: already read, else read here."""
+    rows = [TimelineEntry(at=change.created_at, kind="status", label=str(SS(change.to_status).label),
+                          status=change.to_status, by=change.by, note=change.note)
+            for change in shipment.history.all()]
+    for event in (shipment_events(shipment=shipment) if events is None else events):
+        rows.append(TimelineEntry(at=event.occurred_at, kind="event", label=event.get_status_display(),
+                                  status=event.status, location=event.location, message=event.message,
+                                  applied=event.state == EventState.APPLIED))
+    return sorted(rows, key=lambda row: (row.at, row.kind == "status"))
+
+
+# --- the order page and the dashboard ---------------------------------------------------------------------------------
+
+def order_shipments(*, actor, order) -> list[Shipment]:
+    """The shipments of one of the actor's dealer's orders (outbound, oldest first), with parcels, carrier, history
+    and shown events: a fixed number of queries whatever the number of shipments."""
+    return list(shipments_of(actor=actor).filter(order=order, kind="outbound").select_related("carrier", "invoice")
+                .prefetch_related(
+                    Prefetch("parcels", queryset=Parcel.objects.order_by("pk")),
+                    Prefetch("history", queryset=ShipmentStatusChange.objects.select_related("by")
+                             .order_by("created_at", "pk")),
+                    Prefetch("events", queryset=TrackingEvent.objects.filter(state__in=SHOWN_EVENT_STATES)
+                             .order_by("occurred_at", "pk"), to_attr="shown_events"))
+                .order_by("created_at", "pk"))
+
+
+@dataclass(frozen=True)
+class OnTheWay:
+    count: int
+    latest: list
+
+
+def on_the_way(*, actor, latest: int = 3) -> OnTheWay:
+    """The actor's dealer's shipments that have left and not arrived (shipped, in transit, out for delivery, delivery
+    failed): how many, and the latest few (by when they were shipped). Two queries."""
+    rows = shipments_of(actor=actor).filter(status__in=ON_THE_WAY, kind="outbound")
+    found = list(rows.select_related("order", "carrier").order_by("-shipped_at", "-pk")[:latest])
+    count = len(found) if len(found) < latest else rows.count()
+    return OnTheWay(count=count, latest=found)
+
+
+# --- delivery reports --------------------------------------------------------------------------------------------------
+
+def delivery_report_of(*, shipment) -> DeliveryReport | None:
+    """The shipment's delivery report with its problems (and their lines) and photos, or None."""
+    return (DeliveryReport.objects.filter(shipment=shipment).select_related("reported_by")
+            .prefetch_related(Prefetch("problems", queryset=DeliveryProblem.objects.select_related(
+                "shipment_line__order_line")), "photos").first())
+
+
+def open_delivery_problems(*, dealer=None):
+    """Delivery reports "received with problems", oldest first, for the support stage (issue 15) to pick up: each
+    with its shipment (and order, dealer), who reported it, its problem lines and photos. `dealer`: only that
+    dealer's. Nothing closes a report yet: support will say which ones it has taken (a ticket per report)."""
+    rows = (DeliveryReport.objects.filter(outcome=DeliveryOutcome.PROBLEMS)
+            .select_related("shipment__order", "shipment__dealer", "reported_by")
+            .prefetch_related(Prefetch("problems", queryset=DeliveryProblem.objects.select_related(
+                "shipment_line__order_line")), "photos")
+            .order_by("reported_at", "pk"))
+    if dealer is not None:
+        rows = rows.filter(shipment__dealer=dealer)
+    return rows
+
+
+def get_delivery_photo(*, pk) -> DeliveryPhoto:
+    """A delivery photo by its id (404 when there is none); who may see it is permissions.can_read_delivery_photo's
+    to say."""
+    photo = DeliveryPhoto.objects.select_related("report__shipment").filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    return photo

@@ -10,3 +10,15 @@ from .views import webhooks as webhook_views  # noqa: E402
 urlpatterns += [
     path("webhooks/<slug:carrier>/", webhook_views.webhook, name="webhook"),
 ]
+
+# The dealer's shipments, a shipment's page, its delivery report and photos (views/shipments.py, issue 14 section 5).
+from django.urls import path  # noqa: E402
+
+from .views import shipments as shipment_views  # noqa: E402
+
+urlpatterns += [
+    path("shipments/", shipment_views.shipment_list, name="shipments"),
+    path("shipments/<str:number>/", shipment_views.shipment_detail, name="shipment"),
+    path("shipments/<str:number>/received/", shipment_views.delivery_report, name="delivery_report"),
+    path("photos/<int:pk>/", shipment_views.delivery_photo, name="delivery_photo"),
+]

@@ -51,6 +51,7 @@ ADDRESSES = {"owner", "assigned"}
 ORDERS = {"owner", "buyer", "approver", "finance", "viewer", "assigned"}
 EVERY_BROWSER = {*SWEPT, "assigned", "staff"}  # the catalog is shared: only a made-up key is swept
 STAFF = {"staff"}
+REPORT_DELIVERY = {"owner", "buyer", "approver", "assigned"}  # who may order confirms a delivery; never viewers
 
 
 @dataclass
@@ -88,6 +89,37 @@ def _delivered_order_line(w):
     return {"number": order.number, "line_pk": order.lines.first().pk}
 
 
+def _shipment_on_its_way(w):
+    """A shipment of dealer A that has left (shipped): its page, events and delivery report (issue 14 section 5)."""
+    from orders.services import set_status
+    from shipping.services import create_shipment, move_shipment
+    from shipping.testing import CarrierFactory
+
+    staff = w.users["staff"]
+    order = set_status(actor=staff, order=_order(w), status=OrderStatus.CONFIRMED)
+    shipment = create_shipment(actor=staff, order=order, lines={order.lines.get().pk: 1},
+                               parcels=[("SWEEP-ON-WAY", "1")], carrier=CarrierFactory())
+    return move_shipment(actor=staff, shipment=shipment, to="shipped")
+
+
+def _delivery_photo(w):
+    """A photo of dealer A's delivery report (received with problems)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.testing import png_bytes
+    from shipping.services import report_delivery
+
+    shipment = _shipment_on_its_way(w)
+    report = report_delivery(actor=Actor(user=w.owner, dealer=w.dealer), shipment=shipment, outcome="problems",
+                             note="Crushed", problems=[{"line": shipment.lines.get().pk, "kind": "damaged",
+                                                        "quantity": "1"}],
+                             photos=[SimpleUploadedFile("crushed.png", png_bytes((20, 20)))])
+    return {"pk": report.photos.get().pk}
+
+
+shipment_on_its_way = lambda w: {"number": _shipment_on_its_way(w).number}  # noqa: E731
+
+
 number_of = {
     "order": lambda w: {"number": _order(w).number},
     "invoice": lambda w: {"number": InvoiceFactory(dealer=w.dealer).number},
@@ -120,6 +152,9 @@ RULES = {
     "api:me-lists-add-lines": Rule(list_pk, CART),
     "api:me-lists-to-cart": Rule(list_pk, CART),
     "api:product": Rule(made_up(sku="NO-SUCH-SKU"), shared=True),
+    "api:me-shipment": Rule(shipment_on_its_way, ORDERS),
+    "api:me-shipment-events": Rule(shipment_on_its_way, ORDERS),
+    "api:me-shipment-delivery": Rule(shipment_on_its_way, REPORT_DELIVERY),
     # --- pages ---
     "document_download": Rule(made_up(token="made-up-token"), shared=True),
     "dealers:document": Rule(made_up(token="made-up-token"), shared=True),
@@ -162,6 +197,9 @@ RULES = {
     "payments:invoice_pdf": Rule(number_of["invoice"], PAY),
     "payments:card_pay": Rule(number_of["order"], ORDERS),  # an order's number; the service says who may pay
     "payments:offline_card_page": Rule(made_up(reference="made-up-reference"), shared=True),
+    "shipping:shipment": Rule(shipment_on_its_way, ORDERS),
+    "shipping:delivery_report": Rule(shipment_on_its_way, REPORT_DELIVERY),
+    "shipping:delivery_photo": Rule(_delivery_photo, ORDERS),
 }
 
 

@@ -1,6 +1,7 @@
 """Every rule of shipping. rates.py prices shipping (`quote_shipping`, `available_methods`); see its doc for what a
 charge is made of and which rate rule wins. shipments.py ships orders (`create_shipment`, `move_shipment`) and moves
 the order along with its shipments."""
+from .delivery import Problem, check_photos, is_reportable, report_delivery
 from .notices import notice_recipients, notify_dealer_of_move
 from .rates import ShipLine, ShippingQuote, as_ship_lines, available_methods, methods_for, quote_shipping, total_weight
 from .shipments import (
@@ -40,3 +41,4 @@ __all__ += ["apply_event", "apply_events", "apply_pending_events", "assign_event
             "new_webhook_secret", "notice_recipients", "notify_dealer_of_move", "parse_events", "receive_events",
             "rotate_webhook_secret", "sign", "webhook_url"]
 __all__ += ["LineProgress", "add_parcels", "line_progress", "not_shippable_reason", "short_ship"]
+__all__ += ["Problem", "check_photos", "is_reportable", "report_delivery"]

@@ -1,0 +1,110 @@
+"""The dealer's shipments (issue 14, section 5): the list with its filters, one shipment (lines, parcels with their
+tracking links, who carries it, the timeline of moves and tracking events, the waybill), the delivery report
+("received" / "received with problems") and its photos.
+
+Who sees what: the list is the acting dealer's (its users in every role, an agent acting for it; staff use the
+admin); a shipment, its report and photos are for whom `permissions.may_see_shipment` lets through, anyone else gets
+a 404 (selectors). Reporting is `permissions.may_report_delivery`'s (owners, buyers, approvers, agents; viewers and
+finance users get the 403 page), and `services.report_delivery` checks it all again."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from dealers.permissions import BROWSE
+from dealers.views import dealer_page
+from portal import documents, uploads
+from portal.errors import DomainError, add_to_form
+from portal.paging import paginate
+
+from .. import permissions, selectors
+from ..forms import DeliveryReportForm, ShipmentFilterForm
+from ..services import is_reportable, report_delivery
+
+shipments_page = dealer_page(ability=BROWSE)
+
+
+@shipments_page
+def shipment_list(request):
+    form = ShipmentFilterForm(request.GET or None)
+    # A bad value in one filter drops that filter only (it is shown on the form), never the others.
+    filters = (form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})) if form.is_bound else {}
+    paging = paginate(request, selectors.list_shipments(actor=request.actor, filters=filters))
+    return render(request, "shipping/shipment_list.html", {
+        "form": form, **paging, "shipments": paging["page"].object_list})
+
+
+def waybill_url(shipment) -> str:
+    """The waybill PDF's page once the shipment has a waybill number ("" before, or while its view is missing)."""
+    if not shipment.waybill_number:
+        return ""
+    try:
+        return reverse("shipping:waybill", args=[shipment.number])
+    except NoReverseMatch:
+        return ""
+
+
+def despatch_url(user, shipment) -> str:
+    """The e-İrsaliye XML for staff who may export it ("" for everyone else)."""
+    may_export = getattr(permissions, "may_export_despatch", None)
+    if may_export is None or not may_export(user, shipment):
+        return ""
+    try:
+        return reverse("shipping:despatch_xml", args=[shipment.number])
+    except NoReverseMatch:
+        return ""
+
+
+def photo_urls(report) -> list[str]:
+    return [reverse("shipping:delivery_photo", args=[photo.pk]) for photo in report.photos.all()] if report else []
+
+
+@login_required
+def shipment_detail(request, number):
+    actor = request.actor
+    shipment = selectors.get_shipment_for_reader(actor=actor, number=number)
+    events = list(selectors.shipment_events(shipment=shipment))
+    report = selectors.delivery_report_of(shipment=shipment)
+    return render(request, "shipping/shipment_detail.html", {
+        "shipment": shipment, "lines": list(shipment.lines.all()), "parcels": list(shipment.parcels.all()),
+        "timeline": selectors.shipment_timeline(shipment=shipment, events=events),
+        "report": report, "photo_urls": photo_urls(report),
+        "can_report": report is None and permissions.may_report_delivery(actor, shipment) and is_reportable(shipment),
+        "waybill_url": waybill_url(shipment), "despatch_url": despatch_url(request.user, shipment),
+    })
+
+
+@login_required
+def delivery_report(request, number):
+    """Confirm a shipment received, or received with problems (lines, kind, quantity, what happened, photos)."""
+    actor = request.actor
+    shipment = selectors.get_shipment_for_reader(actor=actor, number=number)
+    if not permissions.may_report_delivery(actor, shipment):
+        return render(request, "dealers/forbidden.html", status=403)
+    if not is_reportable(shipment):
+        messages.info(request, _("The delivery of shipment %(number)s cannot be confirmed (any more).")
+                      % {"number": shipment.number})
+        return redirect("shipping:shipment", number=shipment.number)
+    form = DeliveryReportForm(request.POST or None, request.FILES or None, shipment=shipment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_delivery(actor=actor, shipment=shipment, outcome=form.cleaned_data["outcome"],
+                            note=form.cleaned_data["note"], problems=form.problems(),
+                            photos=form.cleaned_data["photos"])
+        except DomainError as exc:
+            add_to_form(form, exc, fields={"problems": None})
+        else:
+            messages.success(request, _("Thank you: the delivery of shipment %(number)s is confirmed.")
+                             % {"number": shipment.number})
+            return redirect("shipping:shipment", number=shipment.number)
+    return render(request, "shipping/delivery_report.html", {"shipment": shipment, "form": form})
+
+
+@login_required
+def delivery_photo(request, pk):
+    """A delivery report's photo for whoever may see its shipment (404 for anyone else), as the image type it was
+    detected to be when uploaded."""
+    photo = selectors.get_delivery_photo(pk=pk)
+    documents.check_download(request.user, permissions.DELIVERY_PHOTO, photo)
+    return uploads.file_response(photo.file, filename=f"{photo.report.shipment.number}-{photo.pk}")
