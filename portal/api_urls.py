@@ -11,6 +11,7 @@ from pricing import api as pricing_api
 from pricing import quote_api
 from shipping import api as shipping_api
 from shipping.api import dealer as shipping_dealer_api
+from shipping.api import documents as shipping_documents_api
 from shipping.api import tracking as shipping_tracking_api
 
 app_name = "api"
@@ -55,6 +56,10 @@ urlpatterns = [
     path("me/quotes/<str:number>/", quote_api.QuoteDetailView.as_view(), name="me-quote"),
     path("me/quotes/<str:number>/accept/", quote_api.QuoteAcceptView.as_view(), name="me-quote-accept"),
     path("me/quotes/<str:number>/reject/", quote_api.QuoteRejectView.as_view(), name="me-quote-reject"),
+    path("me/shipments/<str:number>/waybill/", shipping_documents_api.DealerWaybillView.as_view(),
+         name="me-shipment-waybill"),
+    path("shipments/<str:number>/e-irsaliye/", shipping_documents_api.DespatchAdviceView.as_view(),
+         name="shipment-despatch-advice"),
     *router.urls,
     path("", include("catalog.api_bulk")),
     path("categories/", catalog_api.CategoryListView.as_view(), name="categories"),

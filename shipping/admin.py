@@ -214,6 +214,9 @@ class ShipmentAdmin(StatusMovesAdmin):
                        "vehicle_plate", "trailer_plate", "created_by", "created_at", "shipped_at", "delivered_at"]
     fields = readonly_fields
     add_form_template = "admin/shipping/shipment/add.html"
+    # The waybill PDF and its e-İrsaliye XML, linked once the shipment has left (issue 14 section 3).
+    readonly_fields = [*readonly_fields, "waybill_number", "waybill_issued_at", "waybill_links"]
+    fields = readonly_fields
 
     def status_moves(self, request, obj):
         if not shipping_permissions.may_move_shipment(request.user, obj):
@@ -230,6 +233,16 @@ class ShipmentAdmin(StatusMovesAdmin):
         return False
 
     def add_view(self, request, form_url="", extra_context=None):
+    @admin.display(description=_("waybill"))
+    def waybill_links(self, obj):
+        from django.utils.html import format_html
+
+        if obj is None or not obj.waybill_number:
+            return _("Issued when the shipment leaves.")
+        return format_html('<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
+                           reverse("shipping:waybill", args=[obj.number]), _("Waybill PDF"),
+                           reverse("shipping:despatch_xml", args=[obj.number]), _("e-İrsaliye XML"))
+
         """The order's number first; then its lines, parcels and carrier or own truck; saved by create_shipment.
         A refusal is shown on the form and nothing is saved."""
         if not self.has_add_permission(request):

@@ -16,6 +16,16 @@ class ShippingConfig(AppConfig):
         order_hooks.shipping_options.register(orders_bridge.shipping_options)
         order_hooks.shipping_charge.register(orders_bridge.shipping_charge)
 
+        # The waybill (irsaliye): numbered when a shipment leaves, its PDF rendered by the worker and served to who
+        # may see the shipment (section 3 of issue 14, shipping/services/waybill.py).
+        from portal.documents import register_kind
+
+        from .models import SHIPMENT
+        from .services import waybill
+
+        register_kind(waybill.WAYBILL_KIND)
+        SHIPMENT.moved.register(waybill.waybill_on_shipment_moved)
+
         # The dealer is told once per shipment and status that matters, whoever moved it (staff, the ERP, a
         # carrier's webhook); after the waybill's listener, so the mail links the waybill numbered by the same move.
         from .models import SHIPMENT

@@ -145,6 +145,13 @@ class BadDeliveryPhoto(ShipmentError):
     code = "shipping.bad_delivery_photo"
 
 
+# --- Waybill and e-İrsaliye (issue 14, section 3) -----------------------------------------------------------------
+
+class WaybillNotIssued(ShipmentError):
+    """The shipment has not left yet: its waybill (number, PDF, e-İrsaliye) is issued when it moves to shipped."""
+
+    code = "shipping.waybill_not_issued"
+    conflict = True
 # --- Tracking events (issue 14, section 4) -------------------------------------------------------------------------
 
 class TrackingError(DomainError):

@@ -86,6 +86,16 @@ def can_read_delivery_photo(user, photo) -> bool:
     return may_see_shipment(user, photo.report.shipment)
 
 
+# --- Waybill and e-İrsaliye (issue 14, section 3) -----------------------------------------------------------------
+
+def may_export_despatch(actor, shipment=None) -> bool:
+    """The e-İrsaliye XML of a shipment (for the GİB integrator): staff who may view shipments (the admin's button,
+    `shipping:despatch_xml`, and the ERP's token with scope shipping:write). Never a dealer's user or an agent acting
+    for a dealer. The ERP's integration user holds shipping.add_shipment (what its scope needs) rather than view."""
+    user = None if getattr(actor, "on_behalf", False) else getattr(actor, "user", actor)
+    return bool(user is not None and is_staff(user) and (user.has_perm("shipping.view_shipment")
+                                                         or user.has_perm("shipping.add_shipment")))
+
 # --- Tracking events (issue 14, section 4) -------------------------------------------------------------------------
 
 def may_apply_tracking(actor, shipment=None) -> bool:

@@ -2,6 +2,16 @@
 app_name = "shipping"
 urlpatterns: list = []
 
+
+# A shipment's waybill PDF and e-İrsaliye XML (views/documents.py, issue 14 section 3).
+from django.urls import path  # noqa: E402
+
+from .views import documents as document_views  # noqa: E402
+
+urlpatterns += [
+    path("shipments/<str:number>/waybill/", document_views.waybill, name="waybill"),
+    path("shipments/<str:number>/e-irsaliye.xml", document_views.despatch_xml, name="despatch_xml"),
+]
 # Carriers' signed tracking webhook (views/webhooks.py, issue 14 section 4).
 from django.urls import path  # noqa: E402
 

@@ -2,6 +2,7 @@
 charge is made of and which rate rule wins. shipments.py ships orders (`create_shipment`, `move_shipment`) and moves
 the order along with its shipments."""
 from .delivery import Problem, check_photos, is_reportable, report_delivery
+from .despatch import despatch_advice_xml, despatch_filename, despatch_id, despatch_uuid
 from .notices import notice_recipients, notify_dealer_of_move
 from .rates import ShipLine, ShippingQuote, as_ship_lines, available_methods, methods_for, quote_shipping, total_weight
 from .shipments import (
@@ -42,3 +43,6 @@ __all__ += ["apply_event", "apply_events", "apply_pending_events", "assign_event
             "rotate_webhook_secret", "sign", "webhook_url"]
 __all__ += ["LineProgress", "add_parcels", "line_progress", "not_shippable_reason", "short_ship"]
 __all__ += ["Problem", "check_photos", "is_reportable", "report_delivery"]
+from .waybill import WAYBILL_PDF, issue_waybill, ready_waybill, waybill_context, waybill_document, waybill_language
+__all__ += ["WAYBILL_PDF", "issue_waybill", "ready_waybill", "waybill_context", "waybill_document", "waybill_language"]
+__all__ += ["despatch_advice_xml", "despatch_filename", "despatch_id", "despatch_uuid"]
