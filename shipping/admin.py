@@ -232,7 +232,6 @@ class ShipmentAdmin(StatusMovesAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def add_view(self, request, form_url="", extra_context=None):
     @admin.display(description=_("waybill"))
     def waybill_links(self, obj):
         from django.utils.html import format_html
@@ -243,6 +242,7 @@ class ShipmentAdmin(StatusMovesAdmin):
                            reverse("shipping:waybill", args=[obj.number]), _("Waybill PDF"),
                            reverse("shipping:despatch_xml", args=[obj.number]), _("e-İrsaliye XML"))
 
+    def add_view(self, request, form_url="", extra_context=None):
         """The order's number first; then its lines, parcels and carrier or own truck; saved by create_shipment.
         A refusal is shown on the form and nothing is saved."""
         if not self.has_add_permission(request):

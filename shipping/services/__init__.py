@@ -34,6 +34,7 @@ from .tracking import (
     sign,
     webhook_url,
 )
+from .waybill import WAYBILL_PDF, issue_waybill, ready_waybill, waybill_context, waybill_document, waybill_language
 
 __all__ = ["ShipLine", "ShippingQuote", "Truck", "as_ship_lines", "available_methods", "create_shipment",
            "methods_for", "move_shipment", "normalise_plate", "quote_shipping", "shipped_quantities", "total_weight",
@@ -43,6 +44,5 @@ __all__ += ["apply_event", "apply_events", "apply_pending_events", "assign_event
             "rotate_webhook_secret", "sign", "webhook_url"]
 __all__ += ["LineProgress", "add_parcels", "line_progress", "not_shippable_reason", "short_ship"]
 __all__ += ["Problem", "check_photos", "is_reportable", "report_delivery"]
-from .waybill import WAYBILL_PDF, issue_waybill, ready_waybill, waybill_context, waybill_document, waybill_language
 __all__ += ["WAYBILL_PDF", "issue_waybill", "ready_waybill", "waybill_context", "waybill_document", "waybill_language"]
 __all__ += ["despatch_advice_xml", "despatch_filename", "despatch_id", "despatch_uuid"]
