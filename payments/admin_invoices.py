@@ -77,16 +77,17 @@ class VoidForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255,
                              help_text=gettext_lazy("Shown to the dealer: on the invoice and in the e-mail."))
     reissue = forms.BooleanField(
-        label=gettext_lazy("Issue a new invoice for the order now"), required=False, initial=True,
-        help_text=gettext_lazy("Until a new invoice is issued, the goods the order shipped on account count in the "
-                               "dealer's credit exposure at the order's value."))
+        label=gettext_lazy("Issue a new invoice for the same goods now"), required=False, initial=True,
+        help_text=gettext_lazy("The whole order again, or, for an invoice of a shipment, that shipment's quantities "
+                               "(with the shipping charge again if this invoice carried it). Until a new invoice is "
+                               "issued, those goods count in the dealer's credit exposure at the order's prices."))
 
 
 @admin.register(Invoice)
 class InvoiceAdmin(StatusMovesAdmin):
-    list_display = ["number", "dealer", "order", "issue_date", "due_date", "status", "total", "settled_amount"]
+    list_display = ["number", "dealer", "order", "part", "issue_date", "due_date", "status", "total", "settled_amount"]
     list_filter = ["status", "issue_date", "due_date"]
-    search_fields = ["number", "dealer__legal_name", "dealer__code", "order__number"]
+    search_fields = ["number", "dealer__legal_name", "dealer__code", "order__number", "part"]
     date_hierarchy = "issue_date"
     list_select_related = ["dealer", "order"]
     inlines = [InvoiceLineInline, InstallmentInline, AllocationInline, InvoiceStatusChangeInline]
@@ -108,6 +109,13 @@ class InvoiceAdmin(StatusMovesAdmin):
     # Staff's one move on an invoice: void it while nothing is settled (permissions.may_void; the rest of its statuses
     # follow payments and due dates). void_invoice checks the same again under its lock.
     def status_moves(self, request, obj):
+        if permissions.may_reissue(request.user, obj):
+            # A void invoice whose goods no live invoice bills yet: issue one for them (not a move of this invoice,
+            # which stays void; the button and its confirmation page are the same).
+            return [AdminMove(name="reissue", label=gettext_lazy("Reissue for the same goods"), intro=gettext_lazy(
+                "A new invoice is issued for this void invoice's goods: the whole order again, or, for an invoice "
+                "of a shipment, that shipment's quantities (with the shipping charge again if this invoice carried "
+                "it). The dealer's invoice recipients are mailed the new invoice."))]
         if not permissions.may_void(request.user, obj):
             return []
         return [AdminMove(name="void", label=gettext_lazy("Void the invoice"), form=VoidForm, intro=gettext_lazy(
@@ -116,6 +124,10 @@ class InvoiceAdmin(StatusMovesAdmin):
             "recipients are mailed the reason."))]
 
     def perform_move(self, request, obj, move, data):
+        if move.name == "reissue":
+            new = invoice_services.reissue_invoice(actor=request.user, invoice=obj)
+            self.message_user(request, _("Invoice %(number)s is issued in its place.") % {"number": new.number})
+            return
         invoice_services.void_invoice(actor=request.user, invoice=obj, reason=data["reason"],
                                       reissue=data.get("reissue", False))
 

@@ -67,6 +67,9 @@ class InvoiceLineSerializer(serializers.Serializer):
 class InvoiceSerializer(serializers.Serializer):
     number = serializers.CharField()
     order = serializers.CharField(source="order.number", allow_null=True, default=None)
+    shipment = serializers.CharField(
+        source="part", help_text="The shipment number this invoice is for (an order invoiced per shipment has one "
+                                 "invoice per shipment); empty: the whole order.")
     status = serializers.CharField()
     issue_date = serializers.DateField()
     due_date = serializers.DateField()

@@ -67,6 +67,20 @@ class NothingToInvoice(PaymentsError):
     conflict = True
 
 
+class OverInvoiced(PaymentsError):
+    """A part of an order (a shipment) would invoice more of a line than was ordered."""
+
+    code = "payments.over_invoiced"
+    conflict = True
+
+
+class InvoiceNotVoid(PaymentsError):
+    """Only a void invoice is reissued."""
+
+    code = "payments.invoice_not_void"
+    conflict = True
+
+
 class InvalidPeriod(PaymentsError):
     code = "payments.invalid_period"
 

@@ -62,8 +62,12 @@ class Invoice(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
     dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
                                related_name="invoices")
-    order = models.OneToOneField("orders.Order", verbose_name=_("order"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="invoice")
+    # An order has one invoice, or one per part when its shipments are invoiced one by one (INVOICE_ON=shipped):
+    # `part` names the shipment, empty for the whole order. At most one live invoice per order and part.
+    order = models.ForeignKey("orders.Order", verbose_name=_("order"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="invoices")
+    part = models.CharField(_("for shipment"), max_length=40, blank=True,
+                            help_text=_("The shipment whose goods this invoice is for; empty: the whole order."))
     status = models.CharField(_("status"), max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN)
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
@@ -95,6 +99,9 @@ class Invoice(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(total_gross__gte=0) & Q(settled__gte=0), name="invoice_amounts"),
             models.CheckConstraint(condition=Q(settled__lte=F("total_gross")), name="invoice_not_over_settled"),
+            # A void invoice lets go of its order (void_invoice), so this holds for live invoices only.
+            models.UniqueConstraint(fields=["order", "part"], condition=Q(order__isnull=False),
+                                    name="one_live_invoice_per_order_part"),
         ]
         indexes = [models.Index(fields=["dealer", "status", "due_date"])]
 
@@ -137,6 +144,9 @@ INVOICE = lifecycle.Lifecycle(
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines")
+    # The order line it bills (empty: the shipping charge, or an invoice issued before lines were linked).
+    order_line = models.ForeignKey("orders.OrderLine", verbose_name=_("order line"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="invoice_lines")
     sku = models.CharField(_("SKU"), max_length=64)
     name = models.CharField(_("name"), max_length=255)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)

@@ -84,6 +84,15 @@ def may_void(user, invoice) -> bool:
             and invoice.settled == 0)
 
 
+def may_reissue(user, invoice) -> bool:
+    """Finance staff may reissue a void invoice of an order (the whole order again, or the same part: a shipment's
+    goods) while nothing live has taken its place. reissue_invoice checks the same again under the order's lock."""
+    from .models import Invoice, InvoiceStatus
+
+    return (can_void_invoices(user) and invoice.status == InvoiceStatus.VOID and invoice.voided_order_id is not None
+            and not Invoice.objects.filter(order_id=invoice.voided_order_id, part=invoice.part).exists())
+
+
 def can_change_credit_accounts(user) -> bool:
     """Finance staff: staff holding the Django permission to change credit accounts (limits, terms, methods, holds)."""
     return bool(user is not None and getattr(user, "is_active", False) and getattr(user, "is_staff", False)

@@ -39,3 +39,15 @@ class ShippingConfig(AppConfig):
         from .permissions import DELIVERY_PHOTO, can_read_delivery_photo
 
         register_access(DELIVERY_PHOTO, can_read_delivery_photo)
+
+        # Invoices per shipment (INVOICE_ON=shipped): a shipment leaving is invoiced for what it carries (the
+        # shipping charge on the first), so payments leaves an order with outbound shipments to us; a reissued
+        # invoice of a shipment becomes the shipment's invoice (shipping/services/invoicing.py).
+        from payments import hooks as payment_hooks
+
+        from .models import SHIPMENT
+        from .services import invoicing
+
+        SHIPMENT.moved.register(invoicing.invoice_on_shipment_moved)
+        payment_hooks.invoiced_by_parts.register(invoicing.invoiced_by_parts)
+        payment_hooks.invoice_replaced.register(invoicing.follow_reissued_invoice)

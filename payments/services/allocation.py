@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,7 @@ from ..models import (
 )
 from ..permissions import is_invoice_of
 from ..selectors import ENDED_ORDER_STATUSES
+from .credit import uninvoiced_rest
 
 __all__ = ["OLDEST", "all_that_fits", "allocate", "allocate_credit", "allocate_source", "clean_amount",
            "credit_note_from_return", "dealer_invoices_by_number", "free_payment_for_refund_unchecked",
@@ -162,13 +163,16 @@ def reserved_for(source):
         return None
     from orders.models import Order
 
-    order = Order.objects.filter(pk=source.order_id).values_list("pk", "number", "status").first()
-    if order is None or order[2] in ENDED_ORDER_STATUSES:
+    order = Order.objects.filter(pk=source.order_id).first()
+    if order is None or order.status in ENDED_ORDER_STATUSES:
         return None
-    # A void invoice no longer points at its order (void_invoice), so this is the order's live invoice if any.
-    if Invoice.objects.filter(order_id=source.order_id, status=InvoiceStatus.PAID).exists():
-        return None
-    return order[0], order[1]
+    # A void invoice no longer points at its order (void_invoice), so these are the order's live invoices. An order
+    # invoiced per shipment keeps its money until every part is invoiced and paid.
+    invoices = Invoice.objects.filter(order_id=order.pk)
+    if (not invoices.exists() or invoices.filter(status__in=OPEN_STATUSES).exists()
+            or uninvoiced_rest(order) > 0):
+        return order.pk, order.number
+    return None
 
 
 def _refuse_reserved(source, invoice) -> None:
@@ -490,7 +494,9 @@ def _issue_credit_note_unchecked(*, actor, dealer, amount, reason, return_reques
             "return": return_request.number if return_request is not None else None})
         first = None
         if return_request is not None:
-            first = Invoice.objects.filter(order_id=return_request.order_id).values_list("pk", flat=True).first()
+            # The invoice that billed the returned line first (an order invoiced per shipment has several).
+            first = _invoices_billing(return_request.order_id, return_request.line_id).values_list(
+                "pk", flat=True).first()
         invoice_ids = _open_invoice_ids(dealer, first=first)
         if invoice_ids:
             _payments, notes, invoices = lock_rows(credit_notes=[note], invoices=invoice_ids)
@@ -501,6 +507,13 @@ def _issue_credit_note_unchecked(*, actor, dealer, amount, reason, return_reques
                 "first_name": user.first_name, "number": note.number, "amount": str(note.amount),
                 "currency": note.currency, "reason": note.reason})
     return note
+
+
+def _invoices_billing(order_id, order_line_id):
+    """The order's live invoices that bill this order line: its invoice of the whole order, or those of its parts
+    (shipments) with the line on them; oldest first."""
+    return (Invoice.objects.filter(order_id=order_id).exclude(status=InvoiceStatus.VOID)
+            .filter(Q(part="") | Q(lines__order_line_id=order_line_id)).distinct().order_by("pk"))
 
 
 def credit_note_from_return(*, rma, previous, actor) -> CreditNote | None:
@@ -515,8 +528,9 @@ def credit_note_from_return(*, rma, previous, actor) -> CreditNote | None:
 
     order = return_request.order
     # Only goods on a live invoice are credited: a void invoice no longer points at its order (void_invoice), and
-    # crediting goods nobody is billed for would pay the dealer's other invoices with nothing given back.
-    if not Invoice.objects.filter(order_id=order.pk).exclude(status=InvoiceStatus.VOID).exists():
+    # crediting goods nobody is billed for would pay the dealer's other invoices with nothing given back. Invoiced
+    # per shipment, the returned line must be on one of them.
+    if not _invoices_billing(order.pk, return_request.line_id).exists():
         raise ReturnNotInvoiced(_("Order %(order)s has no valid invoice (its invoice was voided): issue its invoice "
                                   "again before approving return %(rma)s.")
                                 % {"order": order.number, "rma": return_request.number})

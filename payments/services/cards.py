@@ -44,14 +44,16 @@ from ..errors import (
     OverRefund,
     ReasonRequired,
 )
-from ..models import CARD_PAYMENT, CardPayment, CardPaymentStatus, CardRefund, Invoice, PaymentKind
+from ..models import CARD_PAYMENT, ZERO, CardPayment, CardPaymentStatus, CardRefund, Invoice, PaymentKind
 from ..permissions import PAYABLE_ORDER_STATUSES, may_pay_orders
 from ..selectors import ENDED_ORDER_STATUSES, live_card_payment
 from .allocation import clean_amount, free_payment_for_refund_unchecked, lock_rows, record_payment_unchecked
+from .credit import uninvoiced_rest
 from .wire import WAITING_MOVES
 
 __all__ = ["CardNotPayable", "CardPaymentPending", "CardPaymentsOff", "CardProviderFailed", "OverRefund",
-           "capture_card_payment", "card_on_status_changed", "check_card_commitment", "complete_card_authorisation",
+           "capture_card_payment", "capture_when_invoiced", "card_on_status_changed", "check_card_commitment",
+           "complete_card_authorisation",
            "guard_card_order", "refund_card_payment", "release_card_payment", "settle_authorised_card_payments",
            "start_card_payment"]
 
@@ -192,6 +194,16 @@ def card_on_status_changed(*, order, previous, actor) -> None:
         enqueue_on_commit(CAPTURE_TASK, card.pk)
 
 
+def capture_when_invoiced(order) -> None:
+    """An invoice of a part of a card order was just issued (its shipment left after the order moved): the order's
+    authorised card payment is captured after the commit."""
+    if order.payment_method != PaymentMethod.CARD:
+        return
+    card = CardPayment.objects.filter(order=order, status=CP.AUTHORISED).first()
+    if card is not None:
+        enqueue_on_commit(CAPTURE_TASK, card.pk)
+
+
 def settle_authorised_card_payments(*, asked_after_minutes: int = 15) -> dict:
     """Beat's sweep for what a broker outage or a closed browser may have left: card payments started more than
     `asked_after_minutes` ago and never completed are asked of the provider (the dealer paid but did not come
@@ -225,10 +237,12 @@ def capture_card_payment(card_payment_id: int) -> CardPayment:
         card = locks.card_payment(card_payment_id)
         if card.status != CP.AUTHORISED:
             return card
-        invoice = Invoice.objects.filter(order=card.order).first()
-        if invoice is None:
+        invoices = list(Invoice.objects.filter(order=card.order).order_by("pk"))
+        if not invoices:
             return card
-        amount = min(card.amount, invoice.balance)
+        # What the order still owes: its invoices' balances, and (invoiced per shipment) what its later shipments'
+        # invoices will ask; the part of the capture not yet invoiced waits for them (kept for the order).
+        amount = min(card.amount, sum((invoice.balance for invoice in invoices), ZERO) + uninvoiced_rest(card.order))
         if amount <= 0:
             # Nothing left to take (settled otherwise, or void): the dealer's card is not held any longer.
             _provider().refund(reference=card.reference, amount=card.amount)
@@ -240,7 +254,7 @@ def capture_card_payment(card_payment_id: int) -> CardPayment:
             reference=card.reference, idempotency_key=f"card:{card.reference}", order=card.order)
         card.captured, card.payment = amount, payment
         _move(card, to=CP.CAPTURED, actor=None, fields=["captured", "payment"], amount=str(amount),
-              payment=payment.number, invoice=invoice.number)
+              payment=payment.number, invoice=", ".join(invoice.number for invoice in invoices))
     return card
 
 

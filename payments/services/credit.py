@@ -1,8 +1,10 @@
 """Credit: one account per dealer, its exposure and what is still available, and the one check every order
 passes before it commits to an amount on account.
 
-Exposure = open invoice balances + on-account orders not yet invoiced (placed to delivered).
-Available = limit − exposure.
+Exposure = open invoice balances + the uninvoiced rest of each on-account order (placed to delivered): its total
+minus what its live (not void) invoices cover, minus the value of what staff short-shipped (cancelled, never ships).
+An order shipped and invoiced in parts (one invoice per shipment) so counts at its total before, during and after
+its shipments, until it is paid. Available = limit − exposure.
 
 The check (`check_order_credit`) is registered with orders (`orders.commitment`, orders/hooks.py) and so runs
 inside the transaction of every path that makes an order count: checkout, the API, quote acceptance, an
@@ -22,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Round
 from django.utils.translation import gettext as _
 
 from dealers import permissions as dealer_permissions
@@ -40,10 +42,10 @@ __all__ = ["ACCOUNT_FIELDS", "APPROVAL_FIELDS", "COUNTING_STATUSES", "MAX_CREDIT
            "AccountOnHold", "CreditStatus", "InvalidCreditAccount", "MethodNotAllowed", "NotFinanceStaff",
            "OverCreditLimit", "account_of", "allowed_methods", "check_order_credit", "clean_account_changes",
            "credit_status", "default_account", "explain_methods", "exposure", "lock_account", "on_account_problem",
-           "open_account", "open_account_for_new_dealer", "put_on_hold", "require_finance", "status_of",
-           "update_credit_account", "with_exposure"]
+           "open_account", "open_account_for_new_dealer", "pro_rata", "put_on_hold", "require_finance",
+           "short_shipped_value", "status_of", "uninvoiced_rest", "update_credit_account", "with_exposure"]
 
-# Orders that count until they are invoiced (then their invoice counts instead).
+# Orders whose uninvoiced rest counts (what their invoices cover counts as those invoices instead).
 S = OrderStatus
 COUNTING_STATUSES = (S.PLACED, S.CONFIRMED, S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED)
 
@@ -144,17 +146,69 @@ def lock_account(dealer) -> CreditAccount:
     return locks.credit_account(dealer)
 
 
+# --- what an order still owes without an invoice -----------------------------------------------------------------
+
+def pro_rata(amount: Decimal, quantity: Decimal, of: Decimal) -> Decimal:
+    """`amount` (a line's net or VAT) for `quantity` of the line's `of`, rounded to cents (the whole line's amount
+    exactly when quantity == of). Invoices of parts take their share as the line's amount pro rata of everything
+    invoiced so far minus what the earlier parts took, so the parts of a line always add up to the line."""
+    if quantity == of:
+        return amount
+    return quantize(amount * quantity / of)
+
+
+def short_shipped_value(line) -> Decimal:
+    """The gross value of what staff short-shipped of an order line (never ships, never invoiced): the line's gross
+    minus what the rest of the line is invoiced at, pro rata (so it and the line's invoices add up to the line)."""
+    short = line.short_shipped_quantity or ZERO
+    if short <= 0:
+        return ZERO
+    kept = line.quantity - short
+    return (line.line_net + line.line_vat - pro_rata(line.line_net, kept, line.quantity)
+            - pro_rata(line.line_vat, kept, line.quantity))
+
+
+def uninvoiced_rest(order) -> Decimal:
+    """What of `order` no live invoice covers yet: its total minus its invoices (not void) minus what was
+    short-shipped; never below zero. The goods of an order shipped in parts are in here until their shipment's
+    invoice is issued."""
+    invoiced = Invoice.objects.filter(order_id=order.pk).aggregate(total=Sum("total_gross"))["total"] or ZERO
+    short = sum((short_shipped_value(line) for line in order.lines.filter(short_shipped_quantity__gt=0)), ZERO)
+    return max(order.total_gross - invoiced - short, ZERO)
+
+
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _uninvoiced_rest_expression():
+    """`uninvoiced_rest` as an expression over an Order queryset (the same arithmetic in SQL: ROUND(…, 2) rounds half
+    away from zero as ROUND_HALF_UP does)."""
+    from orders.models import OrderLine
+
+    invoiced = (Invoice.objects.filter(order=OuterRef("pk")).order_by().values("order")
+                .annotate(total=Sum("total_gross")).values("total"))
+    kept = F("quantity") - F("short_shipped_quantity")
+    short = (OrderLine.objects.filter(order=OuterRef("pk"), short_shipped_quantity__gt=0).order_by().values("order")
+             .annotate(value=Sum(ExpressionWrapper(
+                 F("line_net") + F("line_vat") - Round(F("line_net") * kept / F("quantity"), 2)
+                 - Round(F("line_vat") * kept / F("quantity"), 2), output_field=_MONEY))).values("value"))
+    return Greatest(ExpressionWrapper(
+        F("total_gross") - Coalesce(Subquery(invoiced, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
+        - Coalesce(Subquery(short, output_field=_MONEY), Value(ZERO), output_field=_MONEY), output_field=_MONEY),
+        Value(ZERO), output_field=_MONEY)
+
+
 def exposure(dealer, *, exclude_order=None) -> Decimal:
-    """Open invoice balances + on-account orders not yet invoiced (two queries)."""
+    """Open invoice balances + the uninvoiced rest of on-account orders (two queries)."""
     from orders.models import Order
 
     invoices = Invoice.objects.filter(dealer=dealer, status__in=OPEN_STATUSES).aggregate(
         owed=Sum(F("total_gross") - F("settled")))["owed"] or ZERO
     orders = Order.objects.filter(dealer=dealer, payment_method=PaymentMethod.ON_ACCOUNT,
-                                  status__in=COUNTING_STATUSES, invoice__isnull=True)
+                                  status__in=COUNTING_STATUSES)
     if exclude_order is not None:
         orders = orders.exclude(pk=exclude_order.pk)
-    uninvoiced = orders.aggregate(total=Sum("total_gross"))["total"] or ZERO
+    uninvoiced = orders.aggregate(total=Sum(_uninvoiced_rest_expression()))["total"] or ZERO
     return quantize(invoices + uninvoiced)
 
 
@@ -163,12 +217,12 @@ def with_exposure(accounts):
     accounts shows each one's exposure without asking per row."""
     from orders.models import Order
 
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money = _MONEY
     owed = (Invoice.objects.filter(dealer=OuterRef("dealer"), status__in=OPEN_STATUSES).order_by()
             .values("dealer").annotate(owed=Sum(F("total_gross") - F("settled"))).values("owed"))
     uninvoiced = (Order.objects.filter(dealer=OuterRef("dealer"), payment_method=PaymentMethod.ON_ACCOUNT,
-                                       status__in=COUNTING_STATUSES, invoice__isnull=True).order_by()
-                  .values("dealer").annotate(total=Sum("total_gross")).values("total"))
+                                       status__in=COUNTING_STATUSES).order_by()
+                  .values("dealer").annotate(total=Sum(_uninvoiced_rest_expression())).values("total"))
     return accounts.annotate(exposure=ExpressionWrapper(
         Coalesce(Subquery(owed, output_field=money), Value(ZERO), output_field=money)
         + Coalesce(Subquery(uninvoiced, output_field=money), Value(ZERO), output_field=money), output_field=money))

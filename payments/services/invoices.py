@@ -1,15 +1,22 @@
-"""Invoices: one per order, issued when the order ships (or at confirmation, settings.INVOICE_ON), numbered, due by
-the dealer's payment terms, split into monthly installments when the order was placed on account with an
-installment plan, rendered as a PDF by a Celery worker and mailed to the dealer's owners and finance users; voided
-by staff while nothing is settled."""
+"""Invoices: issued when an order ships (or at confirmation, settings.INVOICE_ON), numbered, due by the dealer's
+payment terms, split into monthly installments when the order was placed on account with an installment plan,
+rendered as a PDF by a Celery worker and mailed to the dealer's owners and finance users; voided by staff while
+nothing is settled, and reissued for the same goods.
+
+One invoice per order (`issue_invoice`), or, with INVOICE_ON=shipped and a later stage that ships the order in parts
+(shipping answers the hook `payments.invoiced_by_parts`), one per part (`issue_invoice_for`: a shipment's
+quantities). A part's line takes the line's net and VAT pro rata of everything of the line invoiced so far minus
+what the earlier parts took (credit.pro_rata), so the parts of an order add up exactly to its totals; the order's
+shipping charge goes on the first part that asks for it, never twice."""
 from __future__ import annotations
 
 import calendar
 import datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -24,14 +31,24 @@ from portal.documents import DocumentKind, request_document
 from portal.lifecycle import acting_user
 from portal.money import CENT
 
-from .. import permissions
-from ..errors import InvalidInstallments, InvoiceSettled, NotAllowed, NothingToInvoice, ReasonRequired
+from .. import hooks, permissions
+from ..errors import (
+    InvalidInstallments,
+    InvoiceNotVoid,
+    InvoiceSettled,
+    NotAllowed,
+    NothingToInvoice,
+    OverInvoiced,
+    ReasonRequired,
+)
 from ..models import INVOICE, ZERO, Invoice, InvoiceInstallment, InvoiceLine, InvoiceStatus, Payment
 from .allocation import lock_rows, settle_order_payments_unchecked
-from .credit import account_of
+from .cards import capture_when_invoiced
+from .credit import account_of, pro_rata
 
-__all__ = ["INVOICE_KIND", "INVOICE_PDF", "SHIPPING_SKU", "add_months", "billing_lines", "dealer_language", "invoice_context",
-           "invoice_on_status_changed", "invoice_recipients", "invoice_url", "issue_invoice", "split_installments",
+__all__ = ["INVOICE_KIND", "INVOICE_PDF", "SHIPPING_SKU", "add_months", "billing_lines", "dealer_language",
+           "invoice_context", "invoice_on_status_changed", "invoice_recipients", "invoice_url", "invoices_each_part",
+           "issue_invoice", "issue_invoice_for", "order_invoices", "reissue_invoice", "split_installments",
            "void_invoice"]
 
 INVOICE_PDF = "payments.invoice"
@@ -84,56 +101,175 @@ def invoice_recipients(dealer) -> list:
     return list_users_who_may(dealer=dealer, ability=dealer_permissions.PAY)
 
 
+def _live(order):
+    """The order's live invoices (a void invoice lets go of its order)."""
+    return Invoice.objects.filter(order_id=order.pk)
+
+
+def order_invoices(order) -> list[Invoice]:
+    """Every invoice of `order`, live and void, oldest first (the order page lists them)."""
+    from django.db.models import Q
+
+    return list(Invoice.objects.filter(Q(order_id=order.pk) | Q(voided_order_id=order.pk))
+                .order_by("issue_date", "pk"))
+
+
+def _invoice_on() -> str:
+    on = getattr(settings, "INVOICE_ON", S.SHIPPED)
+    return on if on in INVOICE_AT else S.SHIPPED
+
+
+def invoices_each_part(*, order) -> bool:
+    """Whether each part (shipment) of `order` gets its own invoice when it leaves: INVOICE_ON=shipped, and the
+    order has no live invoice of the whole order (staff shipped it by hand, or it was invoiced at confirmation)."""
+    return _invoice_on() == S.SHIPPED and not _live(order).filter(part="").exists()
+
+
 def issue_invoice(*, order, actor=None) -> Invoice:
     """The order's invoice: numbered INV-YYYY-NNNNNN, issued today, due after the dealer's payment terms, lines and
     totals copied from the order. An order placed on account with an installment plan (its surcharge is already in
-    the line prices) is split into that many monthly due dates. One invoice per order: calling again returns the
-    one there is."""
-    existing = Invoice.objects.filter(order_id=order.pk).first()
+    the line prices) is split into that many monthly due dates. One invoice of the whole order: calling again returns
+    the one there is; an order invoiced per part (issue_invoice_for) is refused."""
+    existing = _live(order).filter(part="").first()
     if existing is not None:
         return existing
     with transaction.atomic():
         # The order row lock makes two parallel issuers (a status move and staff) wait for each other.
         order = locks.order(order, related=("dealer",))
-        existing = Invoice.objects.filter(order_id=order.pk).first()
+        existing = _live(order).filter(part="").first()
         if existing is not None:
             return existing
         if order.status in NOT_INVOICEABLE:
             raise NothingToInvoice(_("Order %(number)s is not a sale yet (or any more); it cannot be invoiced.")
                                    % {"number": order.number})
-        # Lock order (docs/architecture.md): the order's payments before the invoice-number counter, which comes last;
-        # settling the new invoice below then takes no contended lock after the counter.
-        lock_rows(payments=Payment.objects.with_credit().filter(order_id=order.pk).values_list("pk", flat=True))
-        account = account_of(order.dealer)  # a dealer without an account yet: the default terms
-        today = timezone.localdate()
-        first_due = today + datetime.timedelta(days=account.payment_terms_days)
-        # By card the card issuer splits the payment; only an order on account owes us in installments.
-        installments = order.installments if order.payment_method == PaymentMethod.ON_ACCOUNT else 1
-        total = order.total_gross
-        plan = split_installments(total, installments, first_due) if installments > 1 else []
-        invoice = Invoice.objects.create(
-            number=_next_invoice_number(), dealer=order.dealer, order=order, issue_date=today, due_date=first_due,
-            currency=order.currency, total_net=order.total_net, total_vat=order.total_vat, total_gross=total,
-            installments=installments)
-        InvoiceLine.objects.bulk_create([
-            InvoiceLine(invoice=invoice, ordering=line.ordering, sku=line.sku, name=line.name, quantity=line.quantity,
-                        unit=line.unit, unit_price=line.unit_price, vat_rate=line.vat_rate, line_net=line.line_net,
-                        line_vat=line.line_vat)
-            for line in order.lines.all()] + shipping_invoice_lines(invoice, order))
-        InvoiceInstallment.objects.bulk_create([
-            InvoiceInstallment(invoice=invoice, number=number, due_date=due, amount=amount)
-            for number, due, amount in plan])
-        audit.record(actor=acting_user(actor)[0], action="invoice.issued", target=invoice, dealer=order.dealer, data={
-            "number": invoice.number, "order": order.number, "total": str(total),
-            "installments": installments, "due_date": first_due.isoformat()})
-        if total == ZERO:  # nothing to pay: paid as it is issued
-            INVOICE.move(invoice, to=InvoiceStatus.PAID, actor=actor,
-                         audit_data={"number": invoice.number})
-        invoice.document = request_document(owner=invoice, kind=INVOICE_PDF, language=dealer_language(order.dealer))
-        invoice.save(update_fields=["document"])
-        _mail_issued(invoice)
-        # A wire transfer recorded against the order before it was invoiced settles its invoice now.
-        settle_order_payments_unchecked(invoice=invoice, actor=actor)
+        if _live(order).exists():
+            raise NothingToInvoice(_("Order %(number)s is invoiced per shipment; it gets no invoice of the whole "
+                                     "order.") % {"number": order.number})
+        lines = [InvoiceLine(ordering=line.ordering, order_line=line, sku=line.sku, name=line.name,
+                             quantity=line.quantity, unit=line.unit, unit_price=line.unit_price, vat_rate=line.vat_rate,
+                             line_net=line.line_net, line_vat=line.line_vat)
+                 for line in order.lines.all()] + shipping_invoice_lines(None, order)
+        return _issue_locked(order=order, part="", lines=lines, totals=(order.total_net, order.total_vat),
+                             actor=actor)
+
+
+def _quantity(value) -> Decimal | None:
+    try:
+        quantity = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return quantity if quantity.is_finite() else None
+
+
+def issue_invoice_for(*, order, lines: dict, include_shipping: bool, part: str, actor=None) -> Invoice:
+    """The invoice of a part of `order` (a shipment, named by `part`): `lines` {order line id: quantity} at the
+    line's unit price, each line's net and VAT pro rata (module doc), plus the order's shipping charge when
+    `include_shipping` and no live invoice of the order carries it yet. Numbered, due, split, mailed and settled
+    like any invoice. Idempotent per part: calling again returns the part's live invoice. Refused for an order not a
+    sale, an order invoiced as a whole, and a quantity beyond what of the line is not invoiced yet."""
+    part = (part or "").strip()[:40]
+    if not part:
+        raise NothingToInvoice(_("Name the part of the order the invoice is for."))
+    existing = _live(order).filter(part=part).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        order = locks.order(order, related=("dealer",))
+        existing = _live(order).filter(part=part).first()
+        if existing is not None:
+            return existing
+        if order.status in NOT_INVOICEABLE:
+            raise NothingToInvoice(_("Order %(number)s is not a sale yet (or any more); it cannot be invoiced.")
+                                   % {"number": order.number})
+        if _live(order).filter(part="").exists():
+            raise NothingToInvoice(_("Order %(number)s is invoiced as a whole already.") % {"number": order.number})
+        invoice_lines = _part_lines(order, lines)
+        if include_shipping and not InvoiceLine.objects.filter(invoice__order_id=order.pk,
+                                                                sku=SHIPPING_SKU).exists():
+            invoice_lines += shipping_invoice_lines(None, order)
+        if not invoice_lines:
+            raise NothingToInvoice(_("Nothing of order %(number)s to invoice for %(part)s.")
+                                   % {"number": order.number, "part": part})
+        totals = (sum((line.line_net for line in invoice_lines), ZERO),
+                  sum((line.line_vat for line in invoice_lines), ZERO))
+        return _issue_locked(order=order, part=part, lines=invoice_lines, totals=totals, actor=actor)
+
+
+def _part_lines(order, quantities: dict) -> list[InvoiceLine]:
+    """Unsaved invoice lines of `quantities` {order line id: quantity} of the locked `order` (zero left out)."""
+    order_lines = {line.pk: line for line in order.lines.all()}
+    done = {row["order_line_id"]: row for row in InvoiceLine.objects.filter(
+        invoice__order_id=order.pk, order_line__isnull=False).values("order_line_id").annotate(
+        quantity=Sum("quantity"), net=Sum("line_net"), vat=Sum("line_vat"))}
+    made = []
+    for line_id, value in (quantities or {}).items():
+        line = order_lines.get(int(getattr(line_id, "pk", line_id)))
+        quantity = _quantity(value)
+        if line is None or quantity is None or quantity < 0:
+            raise NothingToInvoice(_("Line %(line)s × %(quantity)s is not something of order %(number)s to invoice.")
+                                   % {"line": line_id, "quantity": value, "number": order.number})
+        if quantity == 0:
+            continue
+        before = done.get(line.pk, {"quantity": ZERO, "net": ZERO, "vat": ZERO})
+        invoiced = before["quantity"] + quantity
+        if invoiced > line.quantity:
+            raise OverInvoiced(_("%(sku)s: %(quantity)s more would invoice more than the %(ordered)s ordered.")
+                               % {"sku": line.sku, "quantity": f"{quantity.normalize():f}",
+                                  "ordered": f"{line.quantity.normalize():f}"})
+        made.append(InvoiceLine(
+            ordering=line.ordering, order_line=line, sku=line.sku, name=line.name, quantity=quantity, unit=line.unit,
+            unit_price=line.unit_price, vat_rate=line.vat_rate,
+            line_net=pro_rata(line.line_net, invoiced, line.quantity) - before["net"],
+            line_vat=pro_rata(line.line_vat, invoiced, line.quantity) - before["vat"]))
+    return sorted(made, key=lambda line: (line.ordering, line.order_line_id))
+
+
+def _installments(order, total: Decimal, *, part: str) -> int:
+    """By card the card issuer splits the payment; only an order on account owes us in installments. A part too
+    small to split into the order's installments is due at once."""
+    installments = order.installments if order.payment_method == PaymentMethod.ON_ACCOUNT else 1
+    if part and installments > 1 and (total / installments).quantize(CENT, rounding=ROUND_DOWN) <= 0:
+        return 1
+    return installments
+
+
+def _issue_locked(*, order, part: str, lines: list, totals: tuple, actor) -> Invoice:
+    """Write the invoice of the locked `order` (or of its `part`) with these unsaved `lines` and (net, VAT)."""
+    # Lock order (docs/architecture.md): the order's payments before the invoice-number counter, which comes last;
+    # settling the new invoice below then takes no contended lock after the counter.
+    lock_rows(payments=Payment.objects.with_credit().filter(order_id=order.pk).values_list("pk", flat=True))
+    account = account_of(order.dealer)  # a dealer without an account yet: the default terms
+    today = timezone.localdate()
+    first_due = today + datetime.timedelta(days=account.payment_terms_days)
+    total_net, total_vat = totals
+    total = total_net + total_vat
+    installments = _installments(order, total, part=part)
+    plan = split_installments(total, installments, first_due) if installments > 1 else []
+    invoice = Invoice.objects.create(
+        number=_next_invoice_number(), dealer=order.dealer, order=order, part=part, issue_date=today,
+        due_date=first_due, currency=order.currency, total_net=total_net, total_vat=total_vat, total_gross=total,
+        installments=installments)
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    InvoiceInstallment.objects.bulk_create([
+        InvoiceInstallment(invoice=invoice, number=number, due_date=due, amount=amount)
+        for number, due, amount in plan])
+    audit.record(actor=acting_user(actor)[0], action="invoice.issued", target=invoice, dealer=order.dealer, data={
+        "number": invoice.number, "order": order.number, "part": part, "total": str(total),
+        "installments": installments, "due_date": first_due.isoformat()})
+    if total == ZERO:  # nothing to pay: paid as it is issued
+        INVOICE.move(invoice, to=InvoiceStatus.PAID, actor=actor,
+                     audit_data={"number": invoice.number})
+    invoice.document = request_document(owner=invoice, kind=INVOICE_PDF, language=dealer_language(order.dealer))
+    invoice.save(update_fields=["document"])
+    _mail_issued(invoice)
+    # A wire transfer recorded against the order before it was invoiced settles its invoice now.
+    settle_order_payments_unchecked(invoice=invoice, actor=actor)
+    if part:
+        # The order moved before its part was invoiced (the shipment leaves after the order follows it), so the
+        # card listener on the order's move did not see this invoice: an authorised card is captured now.
+        capture_when_invoiced(order)
     return invoice
 
 
@@ -142,11 +278,14 @@ SHIPPING_SKU = "SHIPPING"
 
 def shipping_invoice_lines(invoice, order) -> list:
     """The order's shipping charge as an invoice line ("Shipping: Standard", at the freight's own VAT rate), so the
-    invoice's lines add up to the order's total; none for an order shipped free."""
+    invoice's lines add up to the order's total; none for an order shipped free. `invoice`: None for lines whose
+    invoice is set when it is made."""
     if not (order.shipping_net or order.shipping_vat):
         return []
     with translation.override(dealer_language(order.dealer)):
-        name = _("Shipping: %(method)s") % {"method": order.shipping_method_name()}
+        # The method's name in the dealer's language (orders.shipping_method_name), "(insured)" with cargo insurance.
+        name = (_("Shipping: %(method)s (insured)") if order.shipping_insured else _("Shipping: %(method)s")) % {
+            "method": order.shipping_method_name()}
     last = max((line.ordering for line in order.lines.all()), default=0)
     return [InvoiceLine(invoice=invoice, ordering=last + 1, sku=SHIPPING_SKU, name=name[:255], quantity=Decimal(1),
                         unit="", unit_price=order.shipping_net, vat_rate=order.shipping_vat_rate,
@@ -176,8 +315,10 @@ def _mail_issued(invoice) -> None:
 def invoice_on_status_changed(*, order, previous, actor) -> None:
     """Registered on `orders.order.moved`: invoice an order when it ships (or is confirmed, settings.INVOICE_ON),
     inside the status move's transaction."""
-    statuses = INVOICE_AT.get(getattr(settings, "INVOICE_ON", S.SHIPPED), INVOICE_AT[S.SHIPPED])
+    statuses = INVOICE_AT[_invoice_on()]
     if order.status in statuses and previous not in statuses:
+        if _invoice_on() == S.SHIPPED and hooks.invoiced_by_parts.call(order=order):
+            return  # each shipment is invoiced for what it carries when it leaves (issue_invoice_for)
         issue_invoice(order=order, actor=actor)
 
 
@@ -187,16 +328,24 @@ def void_invoice(*, actor, invoice, reason, reissue=False) -> Invoice:
     """Staff cancel an invoice issued in error. Only with nothing settled (reverse the allocations first); a void
     invoice owes nothing, leaves statements and keeps its number. Voiding twice changes nothing.
 
-    A void invoice lets go of its order (`voided_order` keeps it): the order is not invoiced any more, so goods
-    shipped on account count in the dealer's exposure again at the order's value until a new invoice is issued for
-    them (`reissue=True` does that in the same transaction; issue_invoice later does it too) or the order ends."""
+    A void invoice lets go of its order (`voided_order` keeps it): its goods are not invoiced any more, so what the
+    order shipped on account counts in the dealer's exposure again until a new invoice is issued for them
+    (`reissue=True` does that in the same transaction through reissue_invoice; reissue_invoice later does it too) or
+    the order ends."""
     if not permissions.can_void_invoices(actor):
         raise NotAllowed(_("Only finance staff void invoices."))
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired(_("Say why the invoice is voided."), field="reason")
     with transaction.atomic():
-        _payments, _notes, invoices = lock_rows(invoices=[invoice])
+        # Lock order (docs/architecture.md): the order, then its payments (a reissue settles from them), then the
+        # invoice.
+        order_id = Invoice.objects.filter(pk=invoice.pk).values_list("order_id", flat=True).first()
+        payment_ids = []
+        if order_id is not None:
+            locks.order(order_id)
+            payment_ids = Payment.objects.with_credit().filter(order_id=order_id).values_list("pk", flat=True)
+        _payments, _notes, invoices = lock_rows(payments=payment_ids, invoices=[invoice])
         invoice = invoices[invoice.pk]
         if invoice.status == InvoiceStatus.VOID:
             return invoice
@@ -213,10 +362,46 @@ def void_invoice(*, actor, invoice, reason, reissue=False) -> Invoice:
             outbox.notify(to=user, template="payments/invoice_voided", context={
                 "first_name": user.first_name, "number": invoice.number, "reason": invoice.void_reason})
         if reissue and invoice.voided_order_id is not None:
-            new = issue_invoice(order=invoice.voided_order, actor=actor)
-            audit.record(actor=acting_user(actor)[0], action="invoice.reissued", target=new, dealer=invoice.dealer,
-                         data={"number": new.number, "replaces": invoice.number})
+            reissue_invoice(actor=actor, invoice=invoice)
     return invoice
+
+
+def reissue_invoice(*, actor, invoice) -> Invoice:
+    """A new invoice for the goods of a void invoice, returned: the whole order again (issue_invoice), or the same
+    part of it (a shipment): the void invoice's quantities of each order line, and the shipping charge again when the
+    void invoice carried it (and no live invoice of the order does). Later stages hear of a part's replacement
+    (`payments.invoice_replaced`: the shipment points at its new invoice). Reissuing again returns the invoice that
+    took its place."""
+    if not permissions.can_void_invoices(actor):
+        raise NotAllowed(_("Only finance staff reissue invoices."))
+    invoice = Invoice.objects.select_related("voided_order").get(pk=invoice.pk)
+    if invoice.status != InvoiceStatus.VOID:
+        raise InvoiceNotVoid(_("Invoice %(number)s is not void; only a void invoice is reissued.")
+                             % {"number": invoice.number})
+    if invoice.voided_order is None:
+        raise NothingToInvoice(_("Invoice %(number)s was not issued for an order; there is nothing to reissue.")
+                               % {"number": invoice.number})
+    with transaction.atomic():
+        order = locks.order(invoice.voided_order, related=("dealer",))
+        replacement = _live(order).filter(part=invoice.part).first()
+        if replacement is not None:
+            return replacement
+        if invoice.part:
+            quantities = {}
+            for line_id, quantity in invoice.lines.filter(order_line__isnull=False).values_list("order_line_id",
+                                                                                              "quantity"):
+                quantities[line_id] = quantities.get(line_id, ZERO) + quantity
+            replacement = issue_invoice_for(
+                order=order, lines=quantities, include_shipping=invoice.lines.filter(sku=SHIPPING_SKU).exists(),
+                part=invoice.part, actor=actor)
+        else:
+            replacement = issue_invoice(order=order, actor=actor)
+        audit.record(actor=acting_user(actor)[0], action="invoice.reissued", target=replacement,
+                     dealer=invoice.dealer, data={"number": replacement.number, "replaces": invoice.number,
+                                                  "part": invoice.part})
+        if invoice.part:
+            hooks.invoice_replaced.run(invoice=invoice, replacement=replacement, actor=actor)
+    return replacement
 
 
 # --- the PDF -------------------------------------------------------------------------------------------------------

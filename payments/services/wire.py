@@ -22,11 +22,12 @@ WAITING_MOVES = (S.CONFIRMED, S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DE
 
 
 def paid_for(order) -> Decimal:
-    """What pays `order`: what its invoice has settled (a void invoice no longer points at its order) plus the money
-    recorded for the order that is still unallocated, which is kept for it (allocation.reserved_for). Money recorded
-    for the order but spent on another invoice does not count: one payment never pays twice."""
-    settled = Invoice.objects.filter(order=order).exclude(status=InvoiceStatus.VOID).values_list(
-        "settled", flat=True).first() or ZERO
+    """What pays `order`: what its invoices (one, or one per shipment) have settled (a void invoice no longer points
+    at its order) plus the money recorded for the order that is still unallocated, which is kept for it
+    (allocation.reserved_for). Money recorded for the order but spent on another invoice does not count: one payment
+    never pays twice."""
+    settled = Invoice.objects.filter(order=order).exclude(status=InvoiceStatus.VOID).aggregate(
+        total=Sum("settled"))["total"] or ZERO
     waiting = Payment.objects.filter(order=order).aggregate(
         total=Sum(F("amount") - F("refunded") - F("allocated")))["total"] or ZERO
     return settled + waiting

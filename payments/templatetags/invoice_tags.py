@@ -24,12 +24,13 @@ def invoices_nav_link(context):
 
 
 @register.simple_tag(takes_context=True)
-def order_invoice(context, order):
-    """The order's invoice for those who may see invoices (owners, finance users, agents), else None."""
+def order_invoices(context, order):
+    """Every invoice of the order, oldest first (one, or one per shipment; void ones too, marked so), for those who
+    may see invoices (owners, finance users, agents), else []."""
     request = context.get("request")
     actor = getattr(request, "actor", None)
     if actor is None or actor.dealer is None or not can_see_invoices(actor):
-        return None
-    from ..models import Invoice
+        return []
+    from ..services.invoices import order_invoices as invoices_of_order
 
-    return Invoice.objects.filter(order=order).only("number", "status").first()
+    return invoices_of_order(order)

@@ -248,7 +248,7 @@ def test_the_invoice_page_voids_and_reissues_in_one_step(client, dealer, owner, 
     client.force_login(finance)
     url = reverse("admin:payments_invoice_move", args=[invoice_a.pk, "void"])
     confirm = client.get(url).content.decode()
-    assert "Issue a new invoice for the order now" in confirm
+    assert "Issue a new invoice for the same goods now" in confirm
     assert "stays in the credit exposure until a new invoice is issued" in confirm
     response = client.post(url, {"apply": "1", "reason": "Wrong tax office", "reissue": "on"}, follow=True)
     assert f"{invoice_a.number} is now “Void”." in response.content.decode()

@@ -74,7 +74,7 @@ def test_the_order_page_links_its_invoice_for_those_who_pay(client, wire_order):
     html = client.get(wire_order.get_absolute_url()).content.decode()
     assert f'href="{reverse("payments:invoice", args=[invoice.number])}"' in html
     client.force_login(DealerUserFactory(dealer=wire_order.dealer, role=Role.BUYER))
-    assert 'id="order-invoice"' not in client.get(wire_order.get_absolute_url()).content.decode()
+    assert 'id="order-invoices"' not in client.get(wire_order.get_absolute_url()).content.decode()
 
 
 def test_a_transfer_for_an_order_waits_for_its_invoice_instead_of_paying_older_ones(wire_order):

@@ -4,6 +4,7 @@ the order along with its shipments."""
 from .delivery import Problem, check_photos, is_reportable, report_delivery
 from .despatch import despatch_advice_xml, despatch_filename, despatch_id, despatch_uuid
 from .notices import notice_recipients, notify_dealer_of_move
+from .invoicing import follow_reissued_invoice, invoice_on_shipment_moved, invoice_shipment, invoiced_by_parts
 from .rates import ShipLine, ShippingQuote, as_ship_lines, available_methods, methods_for, quote_shipping, total_weight
 from .shipments import (
     LineProgress,
@@ -46,3 +47,4 @@ __all__ += ["LineProgress", "add_parcels", "line_progress", "not_shippable_reaso
 __all__ += ["Problem", "check_photos", "is_reportable", "report_delivery"]
 __all__ += ["WAYBILL_PDF", "issue_waybill", "ready_waybill", "waybill_context", "waybill_document", "waybill_language"]
 __all__ += ["despatch_advice_xml", "despatch_filename", "despatch_id", "despatch_uuid"]
+__all__ += ["follow_reissued_invoice", "invoice_on_shipment_moved", "invoice_shipment", "invoiced_by_parts"]

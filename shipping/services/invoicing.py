@@ -1,0 +1,73 @@
+"""Invoices per shipment (issue 14, section 6): with INVOICE_ON=shipped each outbound shipment is invoiced for what it
+carries when it leaves, the order's shipping charge on the first one; an order shipped in three parts has three
+invoices, adding up exactly to the order (payments.services.issue_invoice_for pro-rates each line).
+
+Registered in ShippingConfig.ready():
+- `invoice_on_shipment_moved` on `shipping.shipment.moved`: a shipment that moves to shipped gets its invoice, inside
+  the move's transaction (`shipment.invoice`). The order moved first (move_shipment makes the order follow before the
+  shipment moves), and payments' listener on the order's move left the order to us (below).
+- `invoiced_by_parts` on `payments.invoiced_by_parts`: an order with outbound shipments is invoiced per shipment, so
+  payments does not invoice it as a whole when it reaches partially shipped or shipped. An order moved to shipped by
+  staff without any shipment is invoiced whole, as before; with INVOICE_ON=confirmed the whole order is invoiced at
+  confirmation and its shipments get no invoice.
+- `follow_reissued_invoice` on `payments.invoice_replaced`: finance voided a shipment's invoice and reissued it (the
+  same quantities, the shipping charge again if the void one carried it): the shipment points at the new invoice.
+
+Locks: inside move_shipment (order → shipment), issuing takes the order's payments and the INV- counter after the
+shipment; a reissue takes order → payments → invoices → counter → shipment. Both hold the order's lock first, and
+no path holds a shipment while waiting for an order, payment or invoice of another order, so they cannot deadlock."""
+from __future__ import annotations
+
+from django.db.models import Q
+
+from payments import services as payment_services
+from portal import locks
+
+from ..models import Shipment, ShipmentKind, ShipmentStatus
+
+__all__ = ["follow_reissued_invoice", "invoice_on_shipment_moved", "invoice_shipment", "invoiced_by_parts"]
+
+
+def invoiced_by_parts(*, order) -> bool:
+    """payments.invoiced_by_parts: an order with outbound shipments is invoiced one shipment at a time."""
+    return Shipment.objects.filter(order_id=order.pk, kind=ShipmentKind.OUTBOUND).exists()
+
+
+def invoice_shipment(*, shipment, actor=None):
+    """Issue the invoice of what `shipment` (locked, in the caller's transaction) carries and keep it on the shipment;
+    the order's shipping charge when no other shipment of the order was invoiced before. Returns the invoice (the one
+    it has already, when called again)."""
+    if shipment.invoice_id is not None:
+        return shipment.invoice
+    order = shipment.order
+    quantities = {}
+    for line_id, quantity in shipment.lines.values_list("order_line_id", "quantity"):
+        quantities[line_id] = quantities.get(line_id, 0) + quantity
+    first = not (Shipment.objects.filter(order_id=order.pk, kind=ShipmentKind.OUTBOUND, invoice__isnull=False)
+                 .exclude(pk=shipment.pk).exists())
+    invoice = payment_services.issue_invoice_for(order=order, lines=quantities, include_shipping=first,
+                                                 part=shipment.number, actor=actor)
+    shipment.invoice = invoice
+    shipment.save(update_fields=["invoice", "updated_at"])
+    return invoice
+
+
+def invoice_on_shipment_moved(*, shipment, previous, actor) -> None:
+    """shipping.shipment.moved: an outbound shipment leaving (to shipped) is invoiced for what it carries, when the
+    order's parts are invoiced one by one (payments: INVOICE_ON=shipped and no invoice of the whole order)."""
+    if shipment.kind != ShipmentKind.OUTBOUND or shipment.status != ShipmentStatus.SHIPPED:
+        return
+    if shipment.invoice_id is not None or not payment_services.invoices_each_part(order=shipment.order):
+        return
+    invoice_shipment(shipment=shipment, actor=actor)
+
+
+def follow_reissued_invoice(*, invoice, replacement, actor) -> None:
+    """payments.invoice_replaced: the shipment the void invoice was for (its number is the invoice's part) points at
+    the replacement."""
+    shipments = Shipment.objects.filter(Q(invoice_id=invoice.pk) | Q(order_id=invoice.voided_order_id,
+                                                                     number=invoice.part, kind=ShipmentKind.OUTBOUND))
+    for shipment_id in shipments.order_by("pk").values_list("pk", flat=True):
+        shipment = locks.shipment(shipment_id)
+        shipment.invoice = replacement
+        shipment.save(update_fields=["invoice", "updated_at"])
