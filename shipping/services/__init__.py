@@ -3,8 +3,8 @@ charge is made of and which rate rule wins. shipments.py ships orders (`create_s
 the order along with its shipments."""
 from .delivery import Problem, check_photos, is_reportable, report_delivery
 from .despatch import despatch_advice_xml, despatch_filename, despatch_id, despatch_uuid
-from .notices import notice_recipients, notify_dealer_of_move
 from .invoicing import follow_reissued_invoice, invoice_on_shipment_moved, invoice_shipment, invoiced_by_parts
+from .notices import notice_recipients, notify_dealer_of_move
 from .rates import ShipLine, ShippingQuote, as_ship_lines, available_methods, methods_for, quote_shipping, total_weight
 from .shipments import (
     LineProgress,
