@@ -21,8 +21,8 @@ What goes where (elements in the order the UBL 2.1 schema wants them):
   `cbc:ActualDespatchTime`; a trailer plate is `cac:TransportHandlingUnit/cac:TransportEquipment/cbc:ID
   schemeID="DORSEPLAKA"`.
 * `cac:DespatchLine`: line number, `cbc:DeliveredQuantity unitCode` (UN/ECE: piece C62, box BX, pack PK, set SET,
-  litre LTR, kg KGM, metre MTR, m² MTK), `cac:OrderLineReference/cbc:LineID` (the order line's position), and
-  `cac:Item` with `cbc:Name` and `cac:SellersItemIdentification/cbc:ID` = the SKU.
+  litre LTR, kg KGM, metre MTR, m² MTK), `cac:OrderLineReference/cbc:LineID` (the order line's position on the order, from 1),
+  and `cac:Item` with `cbc:Name` and `cac:SellersItemIdentification/cbc:ID` = the SKU.
 
 The XML has no signature (`ext:UBLExtensions`): the integrator signs it with the company's seal."""
 from __future__ import annotations
@@ -118,10 +118,10 @@ def _split_name(name: str) -> tuple[str, str]:
     return " ".join(words[:-1]), words[-1]
 
 
-def _party(parent, party: dict):
-    """A cac:Party: identification (VKN for 10 digits, TCKN for 11), name, address, tax office (and a person for a
+def _party(parent, party: dict, tag="cac:Party"):
+    """A cac:Party (or another party element: cac:CarrierParty is one itself): identification (VKN for 10 digits, TCKN for 11), name, address, tax office (and a person for a
     TCKN)."""
-    element = _el(parent, "cac:Party")
+    element = _el(parent, tag)
     tax_number = re.sub(r"\D", "", party.get("tax_number") or "")
     if tax_number:
         identification = _el(element, "cac:PartyIdentification")
@@ -268,8 +268,8 @@ def despatch_advice_xml(shipment) -> bytes:
     _address(delivery, delivery_address_parts(shipment), tag="cac:DeliveryAddress")
     if shipment.carrier_id is not None:
         carrier = shipment.carrier
-        _party(_el(delivery, "cac:CarrierParty"), {"name": carrier.name,
-                                                    "tax_number": getattr(carrier, "tax_number", "") or ""})
+        _party(delivery, {"name": carrier.name, "tax_number": getattr(carrier, "tax_number", "") or ""},
+               tag="cac:CarrierParty")
     despatch = _el(delivery, "cac:Despatch")
     _el(despatch, "cbc:ActualDespatchDate", dispatched.date().isoformat())
     _el(despatch, "cbc:ActualDespatchTime", dispatched.strftime("%H:%M:%S"))
@@ -277,13 +277,14 @@ def despatch_advice_xml(shipment) -> bytes:
         unit = _el(despatch_shipment, "cac:TransportHandlingUnit")
         _el(_el(unit, "cac:TransportEquipment"), "cbc:ID", shipment.trailer_plate, schemeID="DORSEPLAKA")
 
+    positions = {pk: n for n, pk in enumerate(order.lines.order_by("ordering", "pk").values_list("pk", flat=True), 1)}
     for index, line in enumerate(lines, start=1):
         order_line = line.order_line
         despatch_line = _el(root, "cac:DespatchLine")
         _el(despatch_line, "cbc:ID", index)
         _el(despatch_line, "cbc:DeliveredQuantity", _plain(line.quantity),
             unitCode=UNIT_CODES.get(order_line.unit, "C62"))
-        _el(_el(despatch_line, "cac:OrderLineReference"), "cbc:LineID", order_line.ordering or index)
+        _el(_el(despatch_line, "cac:OrderLineReference"), "cbc:LineID", positions[order_line.pk])
         item = _el(despatch_line, "cac:Item")
         _el(item, "cbc:Name", order_line.name)
         _el(_el(item, "cac:SellersItemIdentification"), "cbc:ID", order_line.sku)
