@@ -82,7 +82,7 @@ from portal.admin import (  # noqa: E402
 )
 from portal.errors import DomainError  # noqa: E402
 
-from . import permissions  # noqa: E402
+from . import hooks, permissions  # noqa: E402
 from .models import (  # noqa: E402
     Order,
     OrderLine,
@@ -118,9 +118,10 @@ class SubStatusAdmin(admin.ModelAdmin):
 
 class OrderLineInline(_ReadOnlyInline):
     model = OrderLine
-    fields = ["sku", "name", "qty", "price", "net", "vat", "returned"]
+    fields = ["sku", "name", "qty", "price", "net", "vat", "short", "returned"]
     readonly_fields = fields
     qty = quantity_with_unit_field(_("quantity"))
+    short = quantity_field("short_shipped_quantity", _("cancelled (not shipped)"))
     returned = quantity_field("returned_quantity", _("returned"))
     price = money_field("unit_price", _("unit price"), currency="order.currency")
     net = money_field("line_net", _("net"), currency="order.currency")
@@ -231,6 +232,13 @@ class OrderAdmin(StatusMovesAdmin):
     total = money_field("total_gross", _("total"))
     shipping_charge_net = money_field("shipping_net", _("shipping charge (net)"))
     shipping_charge_vat = money_field("shipping_vat", _("VAT on shipping"))
+    change_form_template = "admin/orders/order/change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change:
+            # Boxes of later stages (hook point orders.admin_panel): shipping's shipments and buttons.
+            context["order_panels"] = [html for html in hooks.admin_panel.collect(request=request, order=obj) if html]
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def status_moves(self, request, obj):
         return [AdminMove(name=to.value, label=MOVE_LABELS.get(to, to.label),

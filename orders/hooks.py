@@ -8,6 +8,8 @@ Declared here:
   all; checkout offers the intersection (payments: the credit account's methods).
 - `orders.payment_methods_unavailable(dealer)` (collect): {method code: why it cannot be used now}; checkout shows
   such a method disabled with the reason, the first reason given wins (payments: on account without a limit).
+- `orders.admin_panel(request, order)` (collect): HTML boxes on the order's admin page (shipping: the order's
+  shipments, what is still to ship, "Create shipment" and "Cancel the rest").
 
 Declared by the lifecycles in orders.models (portal.lifecycle gives every lifecycle two points):
 - `orders.order.guard(order, previous, to, actor)` before an order moves (payments: a wire or card order waits for
@@ -46,6 +48,11 @@ payment_methods_unavailable = hooks.point(
 
 def allowed_payment_methods(dealer) -> set | None:
     """The intersection of what every registered function allows (None: every method)."""
+admin_panel = hooks.point(
+    "orders.admin_panel", args=("request", "order"),
+    doc="HTML (or \"\") of a box on the order's admin page (shipping: its shipments, what is still to ship, the "
+        "“Create shipment” and “Cancel the rest” buttons).")
+
     allowed = None
     for methods in payment_methods_allowed.collect(dealer=dealer):
         if methods is not None:

@@ -12,6 +12,7 @@ from pricing import quote_api
 from shipping import api as shipping_api
 from shipping.api import dealer as shipping_dealer_api
 from shipping.api import documents as shipping_documents_api
+from shipping.api import erp as shipping_erp_api
 from shipping.api import tracking as shipping_tracking_api
 
 app_name = "api"
@@ -44,6 +45,9 @@ urlpatterns = [
     path("me/cart/save-as-list/", orders_api.SaveCartAsListView.as_view(), name="me-cart-save-as-list"),
     path("me/lists/<int:pk>/lines/<int:line_pk>/", orders_api.SavedListLineView.as_view(), name="me-list-line"),
     path("me/shipping/quote/", shipping_api.ShippingQuoteView.as_view(), name="me-shipping-quote"),
+    path("shipments/", shipping_erp_api.ErpShipmentsView.as_view(), name="shipments"),
+    path("shipments/<str:number>/parcels/", shipping_erp_api.ErpShipmentParcelsView.as_view(),
+         name="shipment-parcels"),
     path("me/shipments/", shipping_dealer_api.ShipmentListView.as_view(), name="me-shipments"),
     path("me/shipments/<str:number>/", shipping_dealer_api.ShipmentDetailView.as_view(), name="me-shipment"),
     path("me/shipments/<str:number>/events/", shipping_dealer_api.ShipmentEventsView.as_view(),

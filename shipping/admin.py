@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from catalog.units import quantity_with_unit
@@ -242,6 +243,16 @@ class ShipmentAdmin(StatusMovesAdmin):
                            reverse("shipping:waybill", args=[obj.number]), _("Waybill PDF"),
                            reverse("shipping:despatch_xml", args=[obj.number]), _("e-İrsaliye XML"))
 
+    def get_urls(self):
+        # "Cancel the rest" of an order (short-shipping, shipping/admin_orders.py), before the object URLs.
+        from django.urls import path
+
+        from .admin_orders import cancel_rest_view
+
+        return [path("cancel-rest/", self.admin_site.admin_view(lambda request: cancel_rest_view(self, request)),
+                     name="shipping_shipment_cancel_rest"),
+                *super().get_urls()]
+
     def add_view(self, request, form_url="", extra_context=None):
         """The order's number first; then its lines, parcels and carrier or own truck; saved by create_shipment.
         A refusal is shown on the form and nothing is saved."""
@@ -270,4 +281,6 @@ class ShipmentAdmin(StatusMovesAdmin):
         return TemplateResponse(request, self.add_form_template, {
             **self.admin_site.each_context(request), "opts": self.opts, "form": form, "order": order,
             "title": _("Create a shipment"), "media": self.media + form.media, "lookup_error": lookup_error,
+            "cancel_rest_url": reverse("admin:shipping_shipment_cancel_rest") + "?" + urlencode(
+                {"order_number": order.number}) if order is not None else "",
         })

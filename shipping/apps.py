@@ -51,3 +51,9 @@ class ShippingConfig(AppConfig):
         SHIPMENT.moved.register(invoicing.invoice_on_shipment_moved)
         payment_hooks.invoiced_by_parts.register(invoicing.invoiced_by_parts)
         payment_hooks.invoice_replaced.register(invoicing.follow_reissued_invoice)
+
+        # The order's admin page shows its shipments, what is still to ship, "Create shipment" and "Cancel the rest"
+        # (short-shipping) (shipping/admin_orders.py).
+        from .admin_orders import order_shipments_panel
+
+        order_hooks.admin_panel.register(order_shipments_panel)

@@ -120,6 +120,18 @@ def _delivery_photo(w):
 shipment_on_its_way = lambda w: {"number": _shipment_on_its_way(w).number}  # noqa: E731
 
 
+def _shipment_number(w):
+    """A shipment (being prepared) of a confirmed order of dealer A."""
+    from orders.services import set_status
+    from shipping.services import create_shipment
+    from shipping.testing import CarrierFactory
+
+    order = set_status(actor=w.users["staff"], order=_order(w), status=OrderStatus.CONFIRMED)
+    shipment = create_shipment(actor=w.users["staff"], order=order, lines={order.lines.get().pk: 1},
+                               parcels=[("SWEEP1", "1")], carrier=CarrierFactory())
+    return {"number": shipment.number}
+
+
 number_of = {
     "order": lambda w: {"number": _order(w).number},
     "invoice": lambda w: {"number": InvoiceFactory(dealer=w.dealer).number},
@@ -152,6 +164,7 @@ RULES = {
     "api:me-lists-add-lines": Rule(list_pk, CART),
     "api:me-lists-to-cart": Rule(list_pk, CART),
     "api:product": Rule(made_up(sku="NO-SUCH-SKU"), shared=True),
+    "api:shipment-parcels": Rule(_shipment_number, STAFF),
     "api:me-shipment": Rule(shipment_on_its_way, ORDERS),
     "api:me-shipment-events": Rule(shipment_on_its_way, ORDERS),
     "api:me-shipment-delivery": Rule(shipment_on_its_way, REPORT_DELIVERY),
