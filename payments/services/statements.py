@@ -89,9 +89,15 @@ def build_statement(*, dealer, date_from, date_to) -> Statement:
     opening = selectors.balance_before(dealer=dealer, day=date_from)
     rows = []
     for invoice in selectors.statement_invoices(dealer=dealer, date_from=date_from, date_to=date_to):
-        rows.append(StatementRow(invoice.issue_date, "invoice", invoice.number,
-                                 _("Invoice for order %(order)s") % {"order": invoice.order.number}
-                                 if invoice.order_id else _("Invoice"), invoice.total_gross, ZERO))
+        if invoice.order_id and invoice.part:  # one of the order's invoices per shipment
+            description = _("Invoice for order %(order)s, shipment %(shipment)s") % {
+                "order": invoice.order.number, "shipment": invoice.part}
+        elif invoice.order_id:
+            description = _("Invoice for order %(order)s") % {"order": invoice.order.number}
+        else:
+            description = _("Invoice")
+        rows.append(StatementRow(invoice.issue_date, "invoice", invoice.number, description, invoice.total_gross,
+                                 ZERO))
     for payment in selectors.statement_payments(dealer=dealer, date_from=date_from, date_to=date_to):
         description = _("Payment (%(method)s)") % {"method": payment.get_kind_display()}
         if payment.reference:

@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 
 from orders.models import Order, OrderLine
-from orders.services import ordering, set_status
-from payments.models import CreditAccount, Invoice, InvoiceStatus
-from payments.services import allocation, credit, invoices
+from orders.services import ordering, returns, set_status
+from orders.testing import actor_of
+from payments.errors import ReturnNotInvoiced
+from payments.models import CreditAccount, CreditNote, Invoice, InvoiceStatus
+from payments.services import allocation, credit, invoices, statements
 from payments.testing import FinanceStaffFactory
 from pricing.testing import PriceListFactory
 from shipping.models import RateKind, Shipment, ShipmentStatus
@@ -263,3 +265,28 @@ def test_the_dealers_invoice_list_page_and_api_show_each_part(actor, addresses, 
     assert detail["shipment"] == second.number and [row["quantity"] for row in detail["lines"]] == ["6.000"]
     page = client.get(reverse("payments:invoice", args=[first.invoice.number])).content.decode()
     assert f'id="invoice-part">{first.number}<' in page
+    day = first.invoice.issue_date
+    rows = statements.build_statement(dealer=actor.dealer, date_from=day, date_to=day).rows
+    assert f"Invoice for order {order.number}, shipment {second.number}" in [row.description for row in rows]
+
+
+def test_a_return_is_credited_against_the_invoice_of_the_shipment_that_carried_it(actor, addresses, account, road,
+                                                                                  lamp, panel, staff, finance_staff):
+    order = _order(actor, staff, [(lamp, 3), (panel, 2)])
+    lamp_line, panel_line = order.lines.get(sku="LAMP-7"), order.lines.get(sku="LED-600")
+    lamps = _leave(order, {lamp_line: 3}, staff)
+    panels = _leave(order, {panel_line: 2}, staff)
+    for shipment in (lamps, panels):
+        for to in (SS.IN_TRANSIT, SS.OUT_FOR_DELIVERY, SS.DELIVERED):
+            move_shipment(actor=staff, shipment=shipment, to=to)
+    assert Order.objects.get(pk=order.pk).status == "delivered"
+    invoices.void_invoice(actor=finance_staff, invoice=panels.invoice, reason="Wrong address")
+    rma = returns.request_return(actor=actor_of(actor.user), line=panel_line, quantity=1, reason="Broken")
+    # The lamps' invoice is live, but no live invoice bills the panels: nothing to credit them against.
+    with pytest.raises(ReturnNotInvoiced):
+        returns.approve_return(actor=staff, rma=rma)
+    reissued = invoices.reissue_invoice(actor=finance_staff, invoice=panels.invoice)
+    returns.approve_return(actor=staff, rma=rma)
+    note = CreditNote.objects.get(return_request=rma)
+    assert note.amount == D("120.00") and note.allocations.get().invoice == reissued
+    assert Invoice.objects.get(pk=lamps.invoice.pk).settled == 0
