@@ -13,7 +13,7 @@ from orders.services import ordering, returns, set_status
 from orders.testing import actor_of
 from payments.errors import ReturnNotInvoiced
 from payments.models import CreditAccount, CreditNote, Invoice, InvoiceStatus
-from payments.services import allocation, credit, invoices, statements
+from payments.services import allocation, cards, credit, invoices, statements
 from payments.testing import FinanceStaffFactory
 from pricing.testing import PriceListFactory
 from shipping.models import RateKind, Shipment, ShipmentStatus
@@ -290,3 +290,29 @@ def test_a_return_is_credited_against_the_invoice_of_the_shipment_that_carried_i
     note = CreditNote.objects.get(return_request=rma)
     assert note.amount == D("120.00") and note.allocations.get().invoice == reissued
     assert Invoice.objects.get(pk=lamps.invoice.pk).settled == 0
+
+
+def test_a_card_order_shipped_in_parts_is_captured_with_its_first_invoice_and_pays_each_part(
+        actor, addresses, road, panel, staff, settings, monkeypatch):
+    from payments.cards import get_provider
+    from payments.models import CardPayment, CardPaymentStatus
+
+    settings.CARD_PAYMENT_PROVIDER = "payments.cards.offline.OfflineTestProvider"
+    order = ordering.place_order(actor=actor, lines=[(panel, 10)],
+                                 checkout=ordering.Checkout(shipping_method="road", payment_method="card"))
+    card, _url = cards.start_card_payment(actor=actor, order=order, return_url="http://testserver/back/")
+    get_provider().decide(card.reference, approve=True)
+    cards.complete_card_authorisation(reference=card.reference)
+    order = set_status(actor=staff, order=order, status="confirmed")
+    line = order.lines.get()
+    queued = []
+    monkeypatch.setattr(cards, "enqueue_on_commit", lambda task, *args: queued.append((task.name, args)))
+    first = _leave(order, {line: 4}, staff)
+    # The part's invoice queues the capture (the order moved before it was issued, so its move did not).
+    assert queued == [("payments.tasks.capture_card_payment_task", (card.pk,))]
+    card = cards.capture_card_payment(card.pk)
+    assert card.status == CardPaymentStatus.CAPTURED and card.captured == order.total_gross
+    assert Invoice.objects.get(pk=first.invoice.pk).status == InvoiceStatus.PAID
+    second = _leave(order, {line: 6}, staff)
+    assert second.invoice.status == InvoiceStatus.PAID
+    assert CardPayment.objects.get(pk=card.pk).payment.unallocated == 0
