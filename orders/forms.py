@@ -65,6 +65,9 @@ class CheckoutForm(forms.Form):
     shipping_address = forms.ChoiceField(label=gettext_lazy("Ship to"))
     billing_address = forms.TypedChoiceField(label=gettext_lazy("Invoice to"), coerce=int)
     shipping_method = forms.ChoiceField(label=gettext_lazy("Shipping method"))
+    # Cargo insurance of the chosen method (offered only when a method has it; each method lists its premium and
+    # what it covers beside it, before the dealer chooses).
+    insured = forms.BooleanField(label=gettext_lazy("Insure the goods (cargo insurance)"), required=False)
     payment_method = forms.ChoiceField(label=gettext_lazy("Payment method"))
     po_number = forms.CharField(label=gettext_lazy("Your PO number"), max_length=50, required=False)
     requested_delivery_date = forms.DateField(label=gettext_lazy("Requested delivery date"), required=False,
@@ -110,6 +113,8 @@ class CheckoutForm(forms.Form):
             self.fields["shipping_method"].choices = [(o.code, o.label) for o in self.shipping_options]
             self.fields["shipping_method"].initial = next(
                 (o.code for o in self.shipping_options if not o.unavailable), None)
+        if not any(getattr(o, "insurance_premium", None) is not None for o in self.shipping_options or ()):
+            del self.fields["insured"]  # no method offers insurance: nothing to ask
         # One choice per method and installment plan: "on_account", "on_account:3", "card", "wire"…
         options = payment_options(dealer)
         # A method the dealer cannot use now stays in the list, disabled, and the page says why and what else works.
@@ -125,7 +130,12 @@ class CheckoutForm(forms.Form):
 
     @property
     def main_fields(self):
-        return [field for field in self.visible_fields() if not field.name.startswith("new_")]
+        """The questions in their order; the insurance checkbox is shown with the shipping methods instead."""
+        return [field for field in self.visible_fields() if not field.name.startswith("new_") and field.name != "insured"]
+
+    @property
+    def insurance_field(self):
+        return self["insured"] if "insured" in self.fields else None
 
     def payment_choice(self) -> tuple[str, int]:
         """(method, installments) of the chosen payment (validated against the offered choices)."""
@@ -146,7 +156,8 @@ class CheckoutForm(forms.Form):
                         shipping_method=data["shipping_method"], payment_method=method,
                         installments=installments, po_number=data["po_number"],
                         requested_delivery_date=data["requested_delivery_date"],
-                        notes=data["notes"], shipping_charge_seen=data.get("shipping_charge_seen"))
+                        notes=data["notes"], shipping_charge_seen=data.get("shipping_charge_seen"),
+                        insured=bool(data.get("insured")))
 
 
 class OrderFilterForm(forms.Form):

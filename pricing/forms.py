@@ -61,9 +61,40 @@ class QuoteHeaderForm(forms.Form):
                                        choices=[("", "—")] + list(PaymentAdjustment.Method.choices))
     delivery_method = forms.ChoiceField(label=_("Delivery method"), required=False,
                                         choices=[("", "—")] + list(DeliveryMethod.choices))
+    shipping_insured = forms.BooleanField(label=_("Cargo insurance"), required=False,
+                                          help_text=_("Where the delivery method offers it; its premium is in the "
+                                                      "shipping charge."))
     terms = forms.CharField(label=_("Warranty and support terms"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
     notes = forms.CharField(label=_("Notes to the dealer"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, shipping_options=None, currency="TRY", current="", **kwargs):
+        """`shipping_options`: the QuoteShippings (pricing/hooks.py) the quote may carry, each priced for its lines
+        or with why it cannot carry them (shown in the choice); None: the fixed delivery methods."""
+        from django.utils.translation import gettext
+
+        from portal.money import format_money
+
+        super().__init__(*args, **kwargs)
+        if shipping_options is None:
+            return
+        choices = [("", "—")]
+        for option in shipping_options:
+            if option.unavailable:
+                text = gettext("%(method)s (not available: %(reason)s)") % {"method": option.label,
+                                                                           "reason": option.unavailable}
+            elif option.charge_net:
+                text = gettext("%(method)s · %(charge)s net") % {"method": option.label,
+                                                               "charge": format_money(option.charge_net, currency)}
+            else:
+                text = gettext("%(method)s · free") % {"method": option.label}
+            if option.insurance_premium is not None:
+                text += " · " + gettext("insurance %(premium)s net") % {
+                    "premium": format_money(option.insurance_premium, currency)}
+            choices.append((option.code, text))
+        if current and current not in {code for code, _text in choices}:
+            choices.append((current, current))  # a method no longer offered: kept until staff choose another
+        self.fields["delivery_method"].choices = choices
 
 
 class QuoteLineForm(forms.Form):

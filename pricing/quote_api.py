@@ -2,7 +2,7 @@
 an optional Idempotency-Key header), reject with a reason. The same selectors and services as the pages; another
 dealer's quote answers 404, an expired or already accepted quote 409."""
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -41,9 +41,25 @@ class RevisionSerializer(serializers.Serializer):
     lines = serializers.ListField(source="snapshot.lines", child=serializers.DictField(),
                                   help_text="sku, name, quantity, unit, list_price, discount_percent, "
                                             "net_unit_price, line_net, vat_rate, vat (amounts as strings).")
-    totals = serializers.DictField(source="snapshot.totals", help_text="net, vat, gross, list_net, discount.")
+    totals = serializers.DictField(source="snapshot.totals",
+                                   help_text="net, vat, gross (the goods and the shipping charge), list_net, discount.")
+    shipping = serializers.SerializerMethodField(
+        help_text="The delivery method and its charge as quoted (kept by the order when accepted): method (code), "
+                  "name (in your language), net, vat_rate, vat, gross, insured, insurance_net (cargo insurance's "
+                  "premium, part of net). Null for a revision sent before quotes carried a charge.")
     pdf_status = serializers.SerializerMethodField(help_text="`pending`, `ready` or `failed`.")
     pdf_url = serializers.SerializerMethodField(help_text="Download link (only when `pdf_status` is `ready`).")
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_shipping(self, revision) -> dict | None:
+        from .hooks import method_name
+
+        shipping = revision.snapshot.get("shipping")
+        if not shipping:
+            return None
+        return {"method": shipping.get("method") or "",
+                "name": method_name(shipping.get("method"), label=shipping.get("label") or ""),
+                **{key: shipping.get(key) for key in ("net", "vat_rate", "vat", "gross", "insured", "insurance_net")}}
 
     def get_pdf_status(self, revision) -> str:
         return revision.document.status if revision.document is not None else "pending"

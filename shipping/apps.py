@@ -15,6 +15,20 @@ class ShippingConfig(AppConfig):
         # Checkout offers the shipping methods, priced; the chosen one's charge is fixed on the order.
         order_hooks.shipping_options.register(orders_bridge.shipping_options)
         order_hooks.shipping_charge.register(orders_bridge.shipping_charge)
+        # A method's name in the reader's language on orders, invoices and mails; quotes carry a method and its
+        # charge priced by the same rates (pricing's points).
+        order_hooks.shipping_method_name.register(orders_bridge.shipping_method_name)
+        from pricing import hooks as pricing_hooks
+
+        pricing_hooks.shipping_options.register(orders_bridge.quote_shipping_options)
+        pricing_hooks.shipping_charge.register(orders_bridge.quote_shipping_charge)
+        pricing_hooks.shipping_method_name.register(orders_bridge.shipping_method_name)
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import ShippingMethod
+
+        for signal in (post_save, post_delete):  # the cached names follow a renamed or deleted method
+            signal.connect(orders_bridge.forget_names, sender=ShippingMethod, dispatch_uid=f"forget-names-{signal}")
 
         # The waybill (irsaliye): numbered when a shipment leaves, its PDF rendered by the worker and served to who
         # may see the shipment (section 3 of issue 14, shipping/services/waybill.py).

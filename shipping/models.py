@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.lifecycle import Lifecycle, StatusChange, status_fields
 
 from .errors import ShipmentStatusNotAllowed
-from .zones import normalise_city, normalise_postcode
+from .zones import Region, normalise_city, normalise_postcode, region_of
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 LANGUAGES = ("en", "tr", "bg", "vi", "zh_hans")
@@ -66,7 +66,7 @@ class Carrier(models.Model):
 
 
 class ShippingZone(models.Model):
-    """A set of delivery places (cities or postcode prefixes) that rate rules may be limited to."""
+    """A set of delivery places (cities, regions or postcode prefixes) that rate rules may be limited to."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
 
@@ -80,21 +80,30 @@ class ShippingZone(models.Model):
 
     def contains(self, *, city: str, postal_code: str) -> bool:
         """Whether an address in `city` with `postal_code` lies in the zone (city names whatever their case, with
-        or without Turkish letters: "İstanbul", "ISTANBUL" and "istanbul" are one city)."""
-        city, postal_code = normalise_city(city), normalise_postcode(postal_code)
+        or without Turkish letters: "İstanbul", "ISTANBUL" and "istanbul" are one city; a region holds the cities
+        of its provinces, shipping/zones.py)."""
+        region = None
+        city_key, postal_key = normalise_city(city), normalise_postcode(postal_code)
         for line in self.lines.all():
-            if line.city and city and normalise_city(line.city) == city:
+            if line.city and city_key and normalise_city(line.city) == city_key:
                 return True
-            if line.postcode_prefix and postal_code.startswith(normalise_postcode(line.postcode_prefix)):
+            if line.postcode_prefix and postal_key.startswith(normalise_postcode(line.postcode_prefix)):
                 return True
+            if line.region:
+                region = region or region_of(city=city, postal_code=postal_code) or "?"
+                if line.region == region:
+                    return True
         return False
 
 
 class ZoneLine(models.Model):
-    """One place of a zone: a city, or a postcode prefix ("34" is every postcode of Istanbul)."""
+    """One place of a zone: a city, a region of Turkey (every city of its provinces), or a postcode prefix ("34" is
+    every postcode of Istanbul). Exactly one of the three."""
 
     zone = models.ForeignKey(ShippingZone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="lines")
     city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=30, choices=Region.choices, blank=True,
+                              help_text=_("One of Turkey's seven geographic regions: every city of its provinces."))
     postcode_prefix = models.CharField(_("postcode prefix"), max_length=10, blank=True)
 
     class Meta:
@@ -102,11 +111,15 @@ class ZoneLine(models.Model):
         verbose_name_plural = _("zone places")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(city="") & ~Q(postcode_prefix="")) | (~Q(city="") & Q(postcode_prefix="")),
-                name="zone_line_city_or_postcode"),
+                condition=(~Q(city="") & Q(region="") & Q(postcode_prefix=""))
+                | (Q(city="") & ~Q(region="") & Q(postcode_prefix=""))
+                | (Q(city="") & Q(region="") & ~Q(postcode_prefix="")),
+                name="zone_line_city_region_or_postcode"),
         ]
 
     def __str__(self):
+        if self.region:
+            return self.get_region_display()
         return self.city or f"{self.postcode_prefix}…"
 
 

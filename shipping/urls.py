@@ -32,3 +32,12 @@ urlpatterns += [
     path("shipments/<str:number>/received/", shipment_views.delivery_report, name="delivery_report"),
     path("photos/<int:pk>/", shipment_views.delivery_photo, name="delivery_photo"),
 ]
+
+# The dealer's shipping methods, rates, lead times and insurance cover (views/methods.py, issue 14 section 1).
+from django.urls import path  # noqa: E402
+
+from .views import methods as method_views  # noqa: E402
+
+urlpatterns += [
+    path("methods/", method_views.methods, name="methods"),
+]

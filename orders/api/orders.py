@@ -56,14 +56,15 @@ class HistorySerializer(serializers.Serializer):
 class OrderSerializer(serializers.ModelSerializer):
     placed_by = serializers.CharField()
     shipping_label = serializers.CharField(source="shipping_method_name", read_only=True,
-                                           help_text="The shipping method's name when the order was placed.")
+                                           help_text="The shipping method's name in the request's language.")
     sub_status = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
         fields = ["number", "status", "sub_status", "placed_by", "on_behalf", "po_number", "quote_number",
                   "shipping_method", "shipping_label", "shipping_net", "shipping_vat_rate", "shipping_vat",
-                  "payment_method", "installments", "requested_delivery_date", "notes", "currency",
+                  "shipping_insured", "shipping_insurance_net", "payment_method", "installments",
+                  "requested_delivery_date", "notes", "currency",
                   "total_net",
                   "total_vat", "total_gross", "created_at"]
 
@@ -107,6 +108,9 @@ class PlaceOrderSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, required=False, allow_null=True, default=None,
         help_text="The shipping charge (gross) you were quoted: the order is refused (409 "
                   "orders.shipping_charge_changed) when the method now costs otherwise.")
+    insured = serializers.BooleanField(
+        default=False, help_text="Cargo insurance with the shipping method (its premium is in the shipping charge); a "
+                                 "method that offers none refuses it (400 shipping.insurance_not_offered).")
     payment_method = serializers.ChoiceField(PaymentMethod.choices, default=PaymentMethod.ON_ACCOUNT)
     installments = serializers.IntegerField(
         default=1, help_text="1, or an installment plan offered for the method (GET /api/v1/me/payment-options/); "

@@ -180,12 +180,12 @@ class Order(models.Model):
     def goods_vat(self):
         return self.total_vat - self.shipping_vat
 
-    def shipping_method_name(self) -> str:
-        """The method's name as it was when placed; the code's fixed name for an older order."""
-        if self.shipping_label:
-            return self.shipping_label
-        return str(ShippingMethod(self.shipping_method).label) if self.shipping_method in ShippingMethod.values \
-            else self.shipping_method
+    def shipping_method_name(self, language=None) -> str:
+        """The method's name in the reader's language (`language`, default: the active one) through
+        orders.shipping_method_name, not the placer's; the name stored when placed for a method that is gone."""
+        from ..hooks import method_name
+
+        return method_name(self.shipping_method, label=self.shipping_label, language=language)
 
 
 class OrderLine(models.Model):

@@ -70,6 +70,8 @@ class Checkout:
     new_shipping_address: dict | None = None
     # The shipping charge (gross) the review page showed: placing refuses when the method now costs otherwise.
     shipping_charge_seen: Decimal | None = None
+    # Cargo insurance on the shipment (a method that offers none refuses it); its premium is in the charge.
+    insured: bool = False
 
 
 NEW_ADDRESS_FIELDS = ("contact_name", "phone", "line1", "line2", "district", "city", "postal_code", "country")
@@ -171,24 +173,34 @@ def ship_lines(rows) -> list[tuple]:
     return [(r["product"], r["quantity"], r["line_net"]) if isinstance(r, dict) else tuple(r) for r in rows]
 
 
-def shipping_options(actor, *, address, lines) -> list[hooks.ShippingOption]:
-    """Every shipping method checkout offers for these goods to `address`, each priced or with why it cannot be
-    used (orders.shipping_options: the shipping stage, or the three fixed methods, free)."""
-    return list(hooks.shipping_options.call(actor=actor, dealer=actor.dealer, address=address, lines=ship_lines(lines)))
+def shipping_options(actor, *, address, lines, insured=False) -> list[hooks.ShippingOption]:
+    """Every shipping method checkout offers for these goods to `address`, each priced (with cargo insurance where
+    `insured` and the method offers it) or with why it cannot be used (orders.shipping_options: the shipping stage,
+    or the three fixed methods, free)."""
+    return list(hooks.shipping_options.call(actor=actor, dealer=actor.dealer, address=address,
+                                            lines=ship_lines(lines), insured=bool(insured)))
 
 
-def shipping_charge(actor, *, address, lines, method_code) -> hooks.ShippingOption:
-    """The chosen method priced for these goods (orders.shipping_charge), or the DomainError saying why not."""
+def shipping_charge(actor, *, address, lines, method_code, insured=False) -> hooks.ShippingOption:
+    """The chosen method priced for these goods (orders.shipping_charge), with its cargo insurance when `insured`,
+    or the DomainError saying why not."""
     if not method_code:
         raise InvalidCheckout(_("Choose a shipping method."), field="shipping_method")
     return hooks.shipping_charge.call(actor=actor, dealer=actor.dealer, address=address, lines=ship_lines(lines),
-                                      method_code=method_code)
+                                      method_code=method_code, insured=bool(insured))
+
+
+def shipping_method_name(code, *, label="", language=None) -> str:
+    """A shipping method's name in `language` (default: the active one, i.e. the reader's) through
+    orders.shipping_method_name; `label` (the name stored when the order was placed) for a method that is gone."""
+    return hooks.method_name(code, label=label, language=language)
 
 
 def priced_shipping(actor, checkout: Checkout, rows) -> hooks.ShippingOption:
-    """The chosen method's charge for the priced rows, checked against the charge the dealer saw (if given)."""
+    """The chosen method's charge for the priced rows (with cargo insurance when the checkout asks for it),
+    checked against the charge the dealer saw (if given)."""
     option = shipping_charge(actor, address=shipping_address_of(actor, checkout), lines=rows,
-                             method_code=checkout.shipping_method)
+                             method_code=checkout.shipping_method, insured=checkout.insured)
     seen = checkout.shipping_charge_seen
     if seen is not None and quantize(seen) != quantize(option.charge_gross):
         from portal.money import format_money
@@ -304,18 +316,21 @@ def _stock_check_unlocked(rows) -> None:
 # --- placing -----------------------------------------------------------------------------------------
 
 def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None = None,
-                fixed_prices: dict | None = None, quote_number: str = "") -> Order:
+                fixed_prices: dict | None = None, quote_number: str = "",
+                fixed_shipping: hooks.ShippingOption | None = None) -> Order:
     """Place an order of `lines` [(product or id, quantity)] for the actor's dealer. The same idempotency key
     (a double click, a reload, an API retry) returns the first order instead of placing another."""
     return place_order_or_find(actor=actor, lines=lines, checkout=checkout, idempotency_key=idempotency_key,
-                               fixed_prices=fixed_prices, quote_number=quote_number)[0]
+                               fixed_prices=fixed_prices, quote_number=quote_number, fixed_shipping=fixed_shipping)[0]
 
 
 @locks.retry_when_busy
 def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: str | None = None,
-                        fixed_prices: dict | None = None, quote_number: str = "") -> tuple[Order, bool]:
+                        fixed_prices: dict | None = None, quote_number: str = "",
+                        fixed_shipping: hooks.ShippingOption | None = None) -> tuple[Order, bool]:
     """`place_order`, saying whether this call placed the order: (order, True), or (the order the same idempotency
-    key placed before or in parallel, False). The API answers 201 or 200 from it."""
+    key placed before or in parallel, False). The API answers 201 or 200 from it. `fixed_shipping`: a shipping
+    charge agreed outside checkout (an accepted quote's), kept as it is instead of pricing the method now."""
     _require(actor, permissions.ORDER, _("Your role does not allow placing orders."))
     key = (idempotency_key or "").strip()[:100] or None
     if key:
@@ -328,11 +343,12 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
                        fixed=fixed_prices)
     # The charge of the chosen method, priced now (checkout_cart holds the credit account's and the cart's locks):
     # what the dealer saw on the review page, or a refusal saying what it costs now.
-    shipping = priced_shipping(actor, checkout, rows)
+    shipping = fixed_shipping if fixed_shipping is not None else priced_shipping(actor, checkout, rows)
     net, vat, gross = order_totals(rows, shipping)
     values.update(shipping_method=shipping.code, shipping_label=str(shipping.label)[:100],
                   shipping_net=shipping.charge_net, shipping_vat_rate=shipping.vat_rate,
-                  shipping_vat=shipping.charge_vat)
+                  shipping_vat=shipping.charge_vat, shipping_insured=shipping.insured,
+                  shipping_insurance_net=shipping.insurance_net if shipping.insured else Decimal("0.00"))
     waiting = needs_approval(actor, gross)
     if waiting:
         _stock_check_unlocked(rows)

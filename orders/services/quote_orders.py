@@ -9,14 +9,31 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..hooks import ShippingOption
 from ..models import Order, PaymentMethod, ShippingMethod
 from .ordering import Checkout, FixedPrice, place_order
 
 
+def quoted_shipping(snapshot: dict) -> ShippingOption:
+    """The revision's delivery method and charge as the order keeps it (not priced again: the dealer accepted this
+    charge). A revision sent before quotes carried a charge: its delivery method, free, as it was quoted."""
+    shipping = snapshot.get("shipping")
+    if not shipping or not shipping.get("method"):
+        code = snapshot.get("header", {}).get("delivery_method") or ShippingMethod.STANDARD
+        label = ShippingMethod(code).label if code in ShippingMethod.values else code
+        return ShippingOption(code=code, label=str(label))
+    return ShippingOption(
+        code=shipping["method"], label=shipping.get("label") or shipping["method"],
+        charge_net=Decimal(shipping.get("net") or "0.00"), vat_rate=Decimal(shipping.get("vat_rate") or "0.00"),
+        charge_vat=Decimal(shipping.get("vat") or "0.00"), insured=bool(shipping.get("insured")),
+        insurance_net=Decimal(shipping.get("insurance_net") or "0.00"))
+
+
 def order_from_quote(*, actor, quote, revision) -> Order:
     """The order maker pricing's accept_quote calls (registered in orders.apps), inside its transaction with the
-    quote locked: an order of the accepted revision's lines at its net unit prices, through place_order like every
-    other order (role, stock, the buyer's limit, numbering). At most one order per quote (a database constraint)."""
+    quote locked: an order of the accepted revision's lines at its net unit prices, with its delivery method and
+    shipping charge as quoted, through place_order like every other order (role, stock, the buyer's limit,
+    numbering). At most one order per quote (a database constraint)."""
     snapshot = revision.snapshot
     header = snapshot.get("header", {})
     label = _("Quoted price")
@@ -29,14 +46,15 @@ def order_from_quote(*, actor, quote, revision) -> Order:
             "list_price") else None, rules=[{"kind": "quote", "label": str(label), "amount": str(net), "detail": detail}])
     wanted_date = header.get("delivery_date") or header.get("requested_delivery_date")
     delivery = datetime.date.fromisoformat(wanted_date) if wanted_date else None
+    shipping = quoted_shipping(snapshot)
     checkout = Checkout(
-        shipping_method=header.get("delivery_method") if header.get("delivery_method") in ShippingMethod.values
-        else ShippingMethod.STANDARD,
+        shipping_method=shipping.code, insured=shipping.insured,
         payment_method=header.get("payment_method") if header.get("payment_method") in PaymentMethod.values
         else PaymentMethod.ON_ACCOUNT,
         requested_delivery_date=delivery if delivery and delivery >= timezone.localdate() else None,
         notes=header.get("request_note") or "")
-    return place_order(actor=actor, lines=lines, checkout=checkout, fixed_prices=fixed, quote_number=quote.number)
+    return place_order(actor=actor, lines=lines, checkout=checkout, fixed_prices=fixed, quote_number=quote.number,
+                       fixed_shipping=shipping)
 
 
 def request_quote_from_cart(*, actor, note="", requested_delivery_date=None):

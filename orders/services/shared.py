@@ -17,9 +17,14 @@ def dealer_users_who(dealer, ability) -> list:
 
 
 def mail_context(order, **extra) -> dict:
+    """What an order's mails say. The shipping method goes as its code (and the name stored when placed, for a
+    method that is gone): the mail names it in its recipient's language (templates/emails/orders/_shipping_line)."""
     return {"number": order.number, "dealer_name": str(order.dealer), "total": str(order.total_gross),
             "currency": order.currency, "status": order.status, "url": settings.SITE_URL + order.get_absolute_url(),
-            **extra}
+            "shipping_method": order.shipping_method, "shipping_label": order.shipping_label,
+            "shipping_net": str(order.shipping_net), "shipping_vat": str(order.shipping_vat),
+            "shipping_insured": order.shipping_insured,
+            "shipping_insurance_net": str(order.shipping_insurance_net), **extra}
 
 
 def take_order_stock(order) -> None:

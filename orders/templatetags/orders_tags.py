@@ -22,5 +22,14 @@ def cart_line_count(context):
     return count
 
 
+@register.simple_tag
+def shipping_method_name(code, label=""):
+    """A shipping method's name in the active language (a page's reader, a mail's recipient), through
+    orders.shipping_method_name; `label` (the name stored on the order) for a method that is gone."""
+    from ..hooks import method_name
+
+    return method_name(code, label=label)
+
+
 # `qty` lives in portal_tags: catalog pages need it too.
 register.filter("qty", portal_qty)

@@ -57,11 +57,23 @@ def _shipping_address(actor, data):
         return Address(dealer=actor.dealer, kind=Address.Kind.SHIPPING, city="", postal_code="")
 
 
+def _insured(data) -> bool:
+    """Whether the (maybe unvalidated) form asks for cargo insurance: a ticked box, or "True" carried by the review."""
+    from django.forms import CheckboxInput
+
+    return bool(data) and bool(CheckboxInput().value_from_datadict(data, None, "insured"))
+
+
+def _cart_ship_lines(view) -> list:
+    return [(row.line.product, row.line.quantity, row.price.line_net) for row in view.rows
+            if row.price.line_net is not None]
+
+
 def _shipping_options(actor, data, view) -> list:
-    """Every shipping method for the cart's priced goods and the chosen address, priced or with why not."""
-    lines = [(row.line.product, row.line.quantity, row.price.line_net) for row in view.rows
-             if row.price.line_net is not None]
-    return ordering.shipping_options(actor, address=_shipping_address(actor, data), lines=lines)
+    """Every shipping method for the cart's priced goods and the chosen address, priced (insured where asked and
+    offered) or with why not; each offering insurance says its premium and cover."""
+    return ordering.shipping_options(actor, address=_shipping_address(actor, data), lines=_cart_ship_lines(view),
+                                     insured=_insured(data))
 
 
 def with_shipping(totals, option):
@@ -125,6 +137,11 @@ def checkout(request):
 
                     raise InvalidCheckout(chosen.unavailable if chosen else _("Choose a shipping method."),
                                           field="shipping_method")
+                if checkout.insured and not chosen.insured:
+                    # Insurance asked of a method that offers none: the shipping stage's refusal, on the checkbox.
+                    chosen = ordering.shipping_charge(
+                        actor, address=ordering.shipping_address_of(actor, checkout), lines=_cart_ship_lines(view),
+                        method_code=checkout.shipping_method, insured=True)
             except DomainError as exc:
                 add_to_form(form, exc)
                 return _checkout_form(request, form, view, options)
@@ -135,6 +152,7 @@ def checkout(request):
                 "form": form, "view": view, "totals": with_shipping(view.totals, chosen), "checkout": checkout,
                 "shipping_label": shipping, "billing_label": billing, "shipping": chosen,
                 "shipping_options": options,
+                "any_insurance": any(o.insurance_premium is not None for o in options),
                 "shipping_method_label": chosen.label,
                 "payment_label": dict(form.fields["payment_method"].choices).get(form.cleaned_data["payment_method"]),
             })

@@ -97,8 +97,18 @@ class Quote(models.Model):
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     payment_method = models.CharField(_("payment method"), max_length=12, choices=PaymentAdjustment.Method.choices,
                                       blank=True)
-    delivery_method = models.CharField(_("delivery method"), max_length=10, choices=DeliveryMethod.choices,
-                                       blank=True)
+    # A shipping method's code (the shipping stage's methods; without one, DeliveryMethod's), chosen by staff and
+    # priced through pricing.shipping_charge (pricing/hooks.py); the charge is frozen in each revision sent and an
+    # accepted quote's order keeps it.
+    delivery_method = models.CharField(_("delivery method"), max_length=40, blank=True)
+    shipping_insured = models.BooleanField(_("cargo insurance"), default=False)
+    shipping_label = models.CharField(_("delivery method name"), max_length=100, blank=True, editable=False)
+    shipping_net = models.DecimalField(_("shipping charge (net)"), **MONEY, default=Decimal("0.00"), editable=False)
+    shipping_vat_rate = models.DecimalField(_("VAT rate on shipping (%)"), max_digits=5, decimal_places=2,
+                                            default=Decimal("0.00"), editable=False)
+    shipping_vat = models.DecimalField(_("VAT on shipping"), **MONEY, default=Decimal("0.00"), editable=False)
+    shipping_insurance_net = models.DecimalField(_("insurance premium (net)"), **MONEY, default=Decimal("0.00"),
+                                                 editable=False)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     terms = models.TextField(_("warranty and support terms"), blank=True)
     notes = models.TextField(_("notes to the dealer"), blank=True)
@@ -153,6 +163,10 @@ class Quote(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    @property
+    def shipping_gross(self) -> Decimal:
+        return self.shipping_net + self.shipping_vat
 
 
 class QuoteLine(models.Model):

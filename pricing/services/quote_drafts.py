@@ -4,18 +4,20 @@ its PDF rendered by a worker, a mail to the dealer's users who may order)."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit, documents
+from portal.errors import DomainError
 from portal.lifecycle import acting_user
 
-from .. import permissions
+from .. import hooks, permissions
 from ..engine import price_lines
 from ..errors import InvalidQuoteHeader, ProductUnavailable, QuoteInvalidTransition, QuoteLineUnpriced, QuoteNoLines
-from ..models import QUOTE, DeliveryMethod, PaymentAdjustment, Quote, QuoteLine, QuoteRevision, QuoteStatus
+from ..models import QUOTE, PaymentAdjustment, Quote, QuoteLine, QuoteRevision, QuoteStatus
 from ..models.quotes import EDITABLE
 from .quote_figures import build_snapshot, quote_figures
 from .quote_inputs import checked_quantity, clean_header, clean_lines
@@ -24,21 +26,66 @@ from .quotes import lock_quote, move_quote, notify_dealer, site_url
 
 S = QuoteStatus
 DEFAULT_VALIDITY_DAYS = 14
+ZERO = Decimal("0.00")
 
 
-def draft_defaults(quote) -> dict:
+def ship_lines(lines) -> list[tuple]:
+    """The quote's priced lines as the shipping points take them: [(product, quantity, line net)]."""
+    return [(line.product, line.quantity, line.line_net) for line in lines if line.line_net is not None]
+
+
+def shipping_options(quote, lines=None) -> list[hooks.QuoteShipping]:
+    """The delivery methods staff may put on the quote (pricing.shipping_options: the dealer's shipping methods,
+    each priced for the quote's priced lines or with why it cannot carry them)."""
+    lines = list(quote.lines.select_related("product")) if lines is None else lines
+    return list(hooks.shipping_options.call(dealer=quote.dealer, lines=ship_lines(lines)))
+
+
+def draft_defaults(quote, options=None) -> dict:
     """The header a quote gets when staff first prepare it, for the fields still empty: valid for
-    DEFAULT_VALIDITY_DAYS days, on account, standard delivery, delivery on the requested date."""
+    DEFAULT_VALIDITY_DAYS days, on account, the first delivery method that can carry the goods (without a shipping
+    stage: standard), delivery on the requested date. `options`: the quote's shipping_options, when known already."""
     defaults = {}
     if quote.valid_until is None:
         defaults["valid_until"] = timezone.localdate() + datetime.timedelta(days=DEFAULT_VALIDITY_DAYS)
     if not quote.payment_method:
         defaults["payment_method"] = PaymentAdjustment.Method.ON_ACCOUNT
     if not quote.delivery_method:
-        defaults["delivery_method"] = DeliveryMethod.STANDARD
+        if options is None:
+            options = shipping_options(quote) if quote.pk else []
+        first = next((o.code for o in options if not o.unavailable), options[0].code if options else "")
+        if first:
+            defaults["delivery_method"] = first
     if quote.delivery_date is None and quote.requested_delivery_date is not None:
         defaults["delivery_date"] = quote.requested_delivery_date
     return defaults
+
+
+def price_shipping(locked: Quote, lines) -> hooks.QuoteShipping | None:
+    """Price the quote's delivery method for its lines (pricing.shipping_charge: the dealer's rates to its default
+    shipping address, cargo insurance when asked) and keep the charge on the quote; None (no charge) without a method.
+    Refuses (a DomainError on `delivery_method` or `shipping_insured`) a method the dealer may not use, that cannot
+    carry these goods, or insurance a method does not offer. While no line has a price yet, only the code is checked."""
+    charge = None
+    if locked.delivery_method:
+        priced = ship_lines(lines)
+        if priced:
+            charge = hooks.shipping_charge.call(dealer=locked.dealer, lines=priced, method_code=locked.delivery_method,
+                                                insured=locked.shipping_insured)
+        else:
+            known = {o.code for o in hooks.shipping_options.call(dealer=locked.dealer, lines=[])}
+            if locked.delivery_method not in known:
+                raise InvalidQuoteHeader(_("Unknown delivery method: %(method)s") % {"method": locked.delivery_method},
+                                         field="delivery_method")
+    locked.shipping_label = str(charge.label)[:100] if charge else ""
+    locked.shipping_net = charge.charge_net if charge else ZERO
+    locked.shipping_vat_rate = charge.vat_rate if charge else ZERO
+    locked.shipping_vat = charge.charge_vat if charge else ZERO
+    locked.shipping_insurance_net = charge.insurance_net if charge and charge.insured else ZERO
+    return charge
+
+
+SHIPPING_FIELDS = ["shipping_label", "shipping_net", "shipping_vat_rate", "shipping_vat", "shipping_insurance_net"]
 
 
 def _start_draft_locked(locked: Quote, *, actor, note="") -> None:
@@ -50,9 +97,14 @@ def _start_draft_locked(locked: Quote, *, actor, note="") -> None:
     defaults = draft_defaults(locked)
     for field, value in defaults.items():
         setattr(locked, field, value)
+    lines = list(locked.lines.select_related("product"))
     if locked.payment_method != method_before:
-        _reprice(locked, list(locked.lines.all()))  # list prices follow the payment method (an adjustment may apply)
-    move_quote(locked, to=S.DRAFT, actor=actor, note=note, fields=[*defaults, "currency"],
+        _reprice(locked, lines)  # list prices follow the payment method (an adjustment may apply)
+    try:
+        price_shipping(locked, lines)  # the default method's charge, shown while staff prepare the quote
+    except DomainError:
+        pass  # said when staff save or send the quote
+    move_quote(locked, to=S.DRAFT, actor=actor, note=note, fields=[*defaults, "currency", *SHIPPING_FIELDS],
                audit_action="quote.revising" if was != S.REQUESTED else "quote.drafting",
                audit_data={"revision": locked.revision})
 
@@ -95,6 +147,8 @@ def update_quote(*, actor, quote, header: dict | None = None, lines=None) -> Quo
             clean = [(line.product, line.quantity, line.negotiated_unit_price, line.discount_percent)
                      for line in locked.lines.select_related("product")]
         line_changes = _apply_lines(locked, clean, reprice_all=method_changed) if clean is not None else {}
+        # The delivery method's charge follows the lines and the method (a refusal says why, on its field).
+        price_shipping(locked, list(locked.lines.select_related("product")))
         locked.save()
         if changed or line_changes:
             audit.record(actor=acting_user(actor)[0], action="quote.updated", target=locked, dealer=locked.dealer,
@@ -175,7 +229,7 @@ def _check_sendable(locked: Quote, lines) -> None:
         raise InvalidQuoteHeader(_("The quote must be valid until a date in the future."), field="valid_until")
     if locked.payment_method not in PaymentAdjustment.Method.values:
         raise InvalidQuoteHeader(_("Choose a payment method."), field="payment_method")
-    if locked.delivery_method not in DeliveryMethod.values:
+    if not locked.delivery_method:
         raise InvalidQuoteHeader(_("Choose a delivery method."), field="delivery_method")
 
 
@@ -194,6 +248,8 @@ def send_quote(*, actor, quote) -> Quote:
             _start_draft_locked(locked, actor=actor)  # fills the header's defaults; rolled back if the checks refuse
         lines = list(locked.lines.select_related("product"))
         _check_sendable(locked, lines)
+        # The charge the revision freezes: priced now for its lines (the dealer's rates may have changed).
+        price_shipping(locked, lines)
         now = timezone.now()
         if locked.quote_date is None:
             locked.quote_date = timezone.localdate()
@@ -209,9 +265,10 @@ def send_quote(*, actor, quote) -> Quote:
         locked.rejection_reason = ""
         locked.decided_by = None
         locked.decided_at = None
-        _rows, totals = quote_figures(lines)
+        _rows, totals = quote_figures(lines, shipping=locked)
         move_quote(locked, to=S.SENT, actor=actor,
-                   fields=["quote_date", "revision", "sent_at", "rejection_reason", "decided_by", "decided_at"],
+                   fields=["quote_date", "revision", "sent_at", "rejection_reason", "decided_by", "decided_at",
+                           *SHIPPING_FIELDS],
                    audit_data={
                        "revision": number, "net": str(totals.net), "gross": str(totals.gross),
                        "currency": locked.currency, "valid_until": locked.valid_until.isoformat(),

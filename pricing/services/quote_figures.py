@@ -12,7 +12,8 @@ from portal.money import quantize, vat_amount
 from ..engine import format_quantity
 
 ZERO = Decimal("0.00")
-SNAPSHOT_VERSION = 1
+# 2: the revision carries its delivery method's charge (`shipping`), and the totals include it.
+SNAPSHOT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,18 @@ class LineFigures:
 
 @dataclass(frozen=True)
 class QuoteTotals:
-    net: Decimal
+    net: Decimal  # the goods and the shipping charge
     vat: Decimal
     gross: Decimal
     list_net: Decimal  # the same lines at list prices (lines that have one)
     discount: Decimal  # list_net − net of those lines
     all_priced: bool
+    shipping_net: Decimal = ZERO  # the delivery method's charge (cargo insurance included), in net and vat
+    shipping_vat: Decimal = ZERO
+
+    @property
+    def goods_net(self) -> Decimal:
+        return self.net - self.shipping_net
 
 
 def line_figures(line) -> LineFigures:
@@ -54,7 +61,9 @@ def line_figures(line) -> LineFigures:
                        vat=None if line_net is None else vat_amount(line_net, rate))
 
 
-def quote_figures(lines) -> tuple[list[LineFigures], QuoteTotals]:
+def quote_figures(lines, shipping=None) -> tuple[list[LineFigures], QuoteTotals]:
+    """Each line's figures and the totals; `shipping` (the Quote, with its priced delivery charge) adds the charge to
+    the totals as its own amount (VAT at the freight's own rate)."""
     rows = [line_figures(line) for line in lines]
     priced = [row for row in rows if row.priced]
     net = sum((row.line_net for row in priced), ZERO)
@@ -62,8 +71,11 @@ def quote_figures(lines) -> tuple[list[LineFigures], QuoteTotals]:
     with_list = [row for row in priced if row.list_price is not None]
     list_net = sum((row.list_net for row in with_list), ZERO)
     discount = list_net - sum((row.line_net for row in with_list), ZERO)
-    return rows, QuoteTotals(net=net, vat=vat, gross=net + vat, list_net=list_net, discount=discount,
-                             all_priced=len(priced) == len(rows))
+    ship_net = shipping.shipping_net if shipping is not None else ZERO
+    ship_vat = shipping.shipping_vat if shipping is not None else ZERO
+    return rows, QuoteTotals(net=net + ship_net, vat=vat + ship_vat, gross=net + vat + ship_net + ship_vat,
+                             list_net=list_net, discount=discount, all_priced=len(priced) == len(rows),
+                             shipping_net=ship_net, shipping_vat=ship_vat)
 
 
 def _s(value) -> str | None:
@@ -78,9 +90,10 @@ def _s(value) -> str | None:
 
 
 def build_snapshot(*, quote, lines, revision: int, sent_at, sent_by) -> dict:
-    """What revision `revision` says, frozen: header, dealer, lines and totals. Values are strings so the stored JSON
-    equals this dict exactly; the PDF and every later page read only this."""
-    rows, totals = quote_figures(lines)
+    """What revision `revision` says, frozen: header, dealer, lines, the delivery method's charge and totals (goods and
+    shipping). Values are strings so the stored JSON equals this dict exactly; the PDF and every later page read only
+    this, and the order of an accepted revision keeps its shipping charge."""
+    rows, totals = quote_figures(lines, shipping=quote)
     dealer = quote.dealer
     return {
         "version": SNAPSHOT_VERSION,
@@ -114,6 +127,12 @@ def build_snapshot(*, quote, lines, revision: int, sent_at, sent_by) -> dict:
             "vat_rate": _s(row.vat_rate),
             "vat": _s(row.vat),
         } for row in rows],
+        "shipping": {
+            "method": quote.delivery_method, "label": quote.shipping_label,
+            "net": _s(quote.shipping_net), "vat_rate": _s(quote.shipping_vat_rate), "vat": _s(quote.shipping_vat),
+            "gross": _s(quote.shipping_net + quote.shipping_vat), "insured": quote.shipping_insured,
+            "insurance_net": _s(quote.shipping_insurance_net),
+        },
         "totals": {"net": _s(totals.net), "vat": _s(totals.vat), "gross": _s(totals.gross),
                    "list_net": _s(totals.list_net), "discount": _s(totals.discount)},
     }

@@ -22,11 +22,12 @@ from ..errors import (
     QuoteTooManyLines,
     UnknownProduct,
 )
-from ..models import DeliveryMethod, PaymentAdjustment
+from ..models import PaymentAdjustment
 
 MAX_LINES = 500
 MAX_PRICE = Decimal(10) ** 12
-HEADER_FIELDS = ("quote_date", "delivery_date", "payment_method", "delivery_method", "valid_until", "terms", "notes")
+HEADER_FIELDS = ("quote_date", "delivery_date", "payment_method", "delivery_method", "shipping_insured", "valid_until",
+                 "terms", "notes")
 DATE_FIELDS = {"quote_date", "delivery_date", "valid_until"}
 
 
@@ -141,10 +142,17 @@ def clean_header(header: dict) -> dict:
                 raise InvalidQuoteHeader(_("Unknown payment method: %(method)s") % {"method": value}, field=field)
             clean[field] = value
         elif field == "delivery_method":
-            value = value or ""
-            if value and value not in DeliveryMethod.values:
-                raise InvalidQuoteHeader(_("Unknown delivery method: %(method)s") % {"method": value}, field=field)
+            # A shipping method's code; whether the dealer may use it for these goods is asked when the quote is
+            # priced (quote_drafts.price_shipping, through pricing.shipping_charge).
+            value = str(value or "").strip()
+            if len(value) > 40:
+                raise InvalidQuoteHeader(_("Unknown delivery method: %(method)s") % {"method": value[:40]},
+                                         field=field)
             clean[field] = value
+        elif field == "shipping_insured":
+            if value not in (None, "", True, False, "true", "false", "True", "False", "on", "1", "0", 1, 0):
+                raise InvalidQuoteHeader(_("Say yes or no."), field=field)
+            clean[field] = value in (True, "true", "True", "on", "1", 1)
         else:
             clean[field] = (value or "").strip()
     return clean

@@ -7,16 +7,20 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from portal.documents import DocumentKind
 
 from .. import permissions
-from ..models import DeliveryMethod, PaymentAdjustment
+from ..hooks import method_name
+from ..models import PaymentAdjustment
 
 QUOTE_PDF = "pricing.quote"
 PAYMENT_LABELS = dict(PaymentAdjustment.Method.choices)  # lazy labels: translated when the template renders
-DELIVERY_LABELS = dict(DeliveryMethod.choices)
+# A delivery method's name in the language the page or PDF is rendered in (pricing.shipping_method_name), worked
+# out when the template shows it: a PDF's context is built before its language is switched on.
+lazy_method_name = lazy(method_name, str)
 
 
 def quote_language(dealer) -> str:
@@ -37,6 +41,16 @@ def _day(value):
     return datetime.date.fromisoformat(value) if value else None
 
 
+def _shipping(snapshot: dict) -> dict | None:
+    """The revision's delivery charge with Decimals restored (None for a revision sent before quotes carried one)."""
+    shipping = snapshot.get("shipping")
+    if not shipping:
+        return None
+    return {**shipping, **{key: _decimal(shipping.get(key)) for key in ("net", "vat_rate", "vat", "gross",
+                                                                        "insurance_net")},
+            "name": lazy_method_name(shipping.get("method") or "", label=shipping.get("label") or "")}
+
+
 def snapshot_context(snapshot: dict) -> dict:
     """The snapshot with Decimals and dates restored and codes turned into (lazily translated) labels; the quote
     pages read revisions through this too. A line's unit stays a code, worded with its quantity by `with_unit`."""
@@ -55,9 +69,10 @@ def snapshot_context(snapshot: dict) -> dict:
             "valid_until": _day(header.get("valid_until")),
             "requested_delivery_date": _day(header.get("requested_delivery_date")),
             "payment_method_label": PAYMENT_LABELS.get(header.get("payment_method"), header.get("payment_method")),
-            "delivery_method_label": DELIVERY_LABELS.get(header.get("delivery_method"),
-                                                         header.get("delivery_method")),
+            "delivery_method_label": lazy_method_name(
+                header.get("delivery_method") or "", label=(snapshot.get("shipping") or {}).get("label", "")),
         },
+        "shipping": _shipping(snapshot),
         "lines": [{
             **line,
             **{key: _decimal(line.get(key)) for key in ("list_price", "discount_percent", "net_unit_price",

@@ -19,7 +19,7 @@ from .. import permissions, quote_selectors, services
 from ..engine import format_quantity
 from ..forms import NewQuoteLineFormSet, QuoteHeaderForm, QuoteLineFormSet
 from ..models import QuoteStatus
-from ..services.quote_drafts import draft_defaults
+from ..services.quote_drafts import draft_defaults, shipping_options
 from ..services.quote_figures import quote_figures
 from ..services.quote_inputs import HEADER_FIELDS, QuoteLineInput
 from ..services.quote_pdf import snapshot_context
@@ -49,11 +49,11 @@ def work_list(request):
         "statuses": [("", _("To prepare")), ("open", _("Open"))] + list(QuoteStatus.choices)})
 
 
-def _initial_header(quote):
+def _initial_header(quote, options=None):
     """The saved header; a request not yet prepared shows the defaults its first save will take."""
     initial = {field: getattr(quote, field) for field in HEADER_FIELDS}
     if quote.status == QuoteStatus.REQUESTED:
-        initial.update(draft_defaults(quote))
+        initial.update(draft_defaults(quote, options))
     return initial
 
 
@@ -90,8 +90,11 @@ def quote_edit(request, number):
     quote = quote_selectors.get_quote_for_editing(user=request.user, number=number)
     lines = list(quote.lines.all())
     error = None
+    # The dealer's delivery methods, each priced for the lines as last saved (or why it cannot carry them).
+    methods = {"shipping_options": shipping_options(quote, lines) if quote.is_editable else None,
+               "currency": quote.currency, "current": quote.delivery_method}
     if request.method == "POST" and quote.is_editable:
-        header_form = QuoteHeaderForm(request.POST, prefix="header")
+        header_form = QuoteHeaderForm(request.POST, prefix="header", **methods)
         line_forms = QuoteLineFormSet(request.POST, prefix="lines")
         new_forms = NewQuoteLineFormSet(request.POST, prefix="new")
         if header_form.is_valid() and line_forms.is_valid() and new_forms.is_valid():
@@ -105,10 +108,11 @@ def quote_edit(request, number):
                 else:
                     return _after_save(request, quote)
     else:
-        header_form = QuoteHeaderForm(prefix="header", initial=_initial_header(quote))
+        header_form = QuoteHeaderForm(prefix="header", initial=_initial_header(quote, methods["shipping_options"]),
+                                      **methods)
         line_forms = QuoteLineFormSet(prefix="lines", initial=_initial_lines(lines))
         new_forms = NewQuoteLineFormSet(prefix="new")
-    rows, totals = quote_figures(lines)
+    rows, totals = quote_figures(lines, shipping=quote)
     # Staff see stock figures; each line carries its availability, the form warns before sending.
     stock_problems = quote_stock_problems(lines, display=EXACT)
     for line in lines:

@@ -5,7 +5,18 @@ from .delivery import Problem, check_photos, is_reportable, report_delivery
 from .despatch import despatch_advice_xml, despatch_filename, despatch_id, despatch_uuid
 from .invoicing import follow_reissued_invoice, invoice_on_shipment_moved, invoice_shipment, invoiced_by_parts
 from .notices import notice_recipients, notify_dealer_of_move
-from .rates import ShipLine, ShippingQuote, as_ship_lines, available_methods, methods_for, quote_shipping, total_weight
+from .rates import (
+    ShipLine,
+    ShippingQuote,
+    as_ship_lines,
+    available_methods,
+    insurance_premium,
+    insurance_terms,
+    methods_for,
+    quote_shipping,
+    rules_for,
+    total_weight,
+)
 from .shipments import (
     LineProgress,
     Truck,
@@ -48,3 +59,4 @@ __all__ += ["Problem", "check_photos", "is_reportable", "report_delivery"]
 __all__ += ["WAYBILL_PDF", "issue_waybill", "ready_waybill", "waybill_context", "waybill_document", "waybill_language"]
 __all__ += ["despatch_advice_xml", "despatch_filename", "despatch_id", "despatch_uuid"]
 __all__ += ["follow_reissued_invoice", "invoice_on_shipment_moved", "invoice_shipment", "invoiced_by_parts"]
+__all__ += ["insurance_premium", "insurance_terms", "rules_for"]

@@ -159,6 +159,28 @@ def refuse_goods(*, method, lines) -> None:
             "method": method.label(), "skus": ", ".join(p.sku for p in fragile)})
 
 
+def insurance_premium(*, method, goods_net) -> tuple[Decimal, bool]:
+    """(premium, at the minimum) of the method's cargo insurance on goods worth `goods_net` net: the rate on the
+    insured net value, at least the minimum charge. The method must offer insurance."""
+    premium = quantize(to_decimal(goods_net) * method.insurance_rate_percent / Decimal(100))
+    minimum = method.insurance_minimum
+    if minimum is not None and premium < minimum:
+        return quantize(minimum), True
+    return premium, False
+
+
+def insurance_terms(method, currency=DEFAULT_CURRENCY) -> str:
+    """The method's insurance in words, in the active language: "0.5 % of the insured net goods value, at least
+    50.00 TRY"; "" when it offers none."""
+    if not method.offers_insurance:
+        return ""
+    rate = format_percent(method.insurance_rate_percent)
+    if method.insurance_minimum:
+        return _("%(rate)s of the insured net goods value, at least %(minimum)s") % {
+            "rate": rate, "minimum": format_money(method.insurance_minimum, currency)}
+    return _("%(rate)s of the insured net goods value") % {"rate": rate}
+
+
 def quote_shipping(*, dealer, address, lines, method, insured=False, currency=DEFAULT_CURRENCY) -> ShippingQuote:
     """Price shipping `lines` [(product, quantity, net line value) or ShipLine] to `address` (a dealers Address:
     city and postal_code) for `dealer` with `method`; insured: add the method's cargo insurance.
@@ -206,10 +228,8 @@ def quote_shipping(*, dealer, address, lines, method, insured=False, currency=DE
 
     insurance = ZERO
     if insured:
-        insurance = quantize(goods_net * method.insurance_rate_percent / Decimal(100))
-        minimum = method.insurance_minimum
-        if minimum is not None and insurance < minimum:
-            insurance = quantize(minimum)
+        insurance, at_minimum = insurance_premium(method=method, goods_net=goods_net)
+        if at_minimum:
             reasons.append(_("Insurance: the minimum charge, %(amount)s") % {"amount": money(insurance)})
         else:
             reasons.append(_("Insurance %(rate)s of %(net)s net: %(amount)s") % {
@@ -226,6 +246,25 @@ def quote_shipping(*, dealer, address, lines, method, insured=False, currency=DE
         handling_net=handling, insurance_net=insurance, charge_net=net, vat_rate=method.vat_rate, charge_vat=vat,
         charge_gross=net + vat, free=free, free_threshold=threshold, to_go=to_go, insured=insured, rule_id=rule.pk,
         reasons=reasons)
+
+
+def rules_for(*, dealer, method, addresses) -> list[tuple]:
+    """The rate rules of `method` that can price `dealer`'s shipments, with the addresses each holds for:
+    [(rule, [addresses])], the addresses empty for a rule that holds everywhere. Another dealer's or another segment's
+    rule is left out (never shown to this dealer), and so is a zone rule whose zone holds none of `addresses`."""
+    result = []
+    for rule in method.rules.all():
+        if rule.dealer_id is not None and rule.dealer_id != dealer.pk:
+            continue
+        if rule.segment_id is not None and rule.segment_id != dealer.segment_id:
+            continue
+        if rule.zone_id is None:
+            result.append((rule, []))
+            continue
+        here = [a for a in addresses if rule.zone.contains(city=a.city, postal_code=a.postal_code)]
+        if here:
+            result.append((rule, here))
+    return result
 
 
 def methods_for(*, dealer):
