@@ -28,3 +28,42 @@ def test_the_demo_loads_twice_and_prices_every_method(dealer):
     assert answers["freight"].charge_net == Decimal("900.00")
     assert answers["own-truck"].charge_net == Decimal("150.00")
     assert ShippingMethod.objects.get(code="freight").insurance_cover("tr").startswith("Taşıma")
+
+
+# --- shipments in every state ---------------------------------------------------------------------------------------
+
+def test_the_demo_ships_orders_into_every_state_with_events_and_loads_twice(owner, addresses, market, staff):
+    from django.utils import timezone
+
+    from orders.models import Order
+    from orders.testing import priced
+    from shipping.models import EventState, Parcel, Shipment, ShipmentStatus, TrackingEvent
+
+    for n in range(4):
+        priced(market, "120.00", sku=f"DEMO-{n}", name=f"Demo product {n}", stock_quantity=Decimal("500"),
+               weight_kg=Decimal("2.000"))
+    demo.load()
+    counts = (Order.objects.count(), Shipment.objects.count(), Parcel.objects.count(), TrackingEvent.objects.count())
+    demo.load()
+    assert (Order.objects.count(), Shipment.objects.count(), Parcel.objects.count(),
+            TrackingEvent.objects.count()) == counts
+    assert {s.status for s in Shipment.objects.all()} == set(ShipmentStatus.values)
+    orders = {o.idempotency_key: o for o in Order.objects.filter(dealer=owner.dealer)}
+    assert orders["ship-demo-1"].status == "delivered"
+    assert orders["ship-demo-2"].status == "partially_shipped"  # one shipment on its way, one being prepared
+    assert orders["ship-demo-3"].status == "shipped"
+    assert orders["ship-demo-6"].status == "processing"  # its shipment came back
+    failed = Shipment.objects.get(order=orders["ship-demo-5"])
+    assert failed.status == ShipmentStatus.DELIVERY_FAILED
+    truck = Shipment.objects.get(order=orders["ship-demo-3"])
+    assert truck.carrier is None and truck.vehicle_plate == "34 DMO 481"
+    delivered = Shipment.objects.get(order=orders["ship-demo-1"])
+    assert delivered.received_by == "Ayşe K." and delivered.delivered_at < timezone.now()
+    # Carriers' parcels have tracking codes; their events were applied and lead to the status, in time order.
+    assert not Parcel.objects.filter(shipment__carrier__isnull=False, tracking_code="").exists()
+    assert set(TrackingEvent.objects.values_list("state", flat=True)) == {EventState.APPLIED}
+    assert list(failed.events.order_by("occurred_at").values_list("status", flat=True)) == [
+        "in_transit", "out_for_delivery", "delivery_failed"]
+    history = list(failed.history.order_by("created_at", "pk").values_list("to_status", flat=True))
+    assert history == ["preparing", "shipped", "in_transit", "out_for_delivery", "delivery_failed"]
+    assert failed.history.order_by("-created_at").first().created_at < timezone.now()
