@@ -121,16 +121,21 @@ class TimelineEntry:
     message: str = ""
     applied: bool = True            # False: an event kept, not applied (late, repeated, or behind the shipment)
     by: object = None
-    note: str = ""
 
 
 def shipment_timeline(*, shipment, events=None) -> list[TimelineEntry]:
     """The shipment's status moves (its `history`, prefetched by get_shipment) and its shown tracking events, in time
-    order; the first status row (created "preparing") included. `events`: already read, else read here."""
+    order; the first status row (created "preparing") included. `events`: already read, else read here.
+
+    A move the portal made by itself applying a carrier's or the ERP's event (a history row with no `by`) is told by
+    that event (when and where the carrier saw it), not twice. Notes of the moves are staff's and stay with staff."""
+    events = list(shipment_events(shipment=shipment) if events is None else events)
+    told_by_events = any(event.state == EventState.APPLIED for event in events)
     rows = [TimelineEntry(at=change.created_at, kind="status", label=str(SS(change.to_status).label),
-                          status=change.to_status, by=change.by, note=change.note)
-            for change in shipment.history.all()]
-    for event in (shipment_events(shipment=shipment) if events is None else events):
+                          status=change.to_status, by=change.by)
+            for change in shipment.history.all()
+            if not (told_by_events and change.by_id is None and change.from_status)]
+    for event in events:
         rows.append(TimelineEntry(at=event.occurred_at, kind="event", label=event.get_status_display(),
                                   status=event.status, location=event.location, message=event.message,
                                   applied=event.state == EventState.APPLIED))

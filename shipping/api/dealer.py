@@ -80,7 +80,6 @@ class DealerShipmentHistorySerializer(serializers.Serializer):
     from_status = serializers.CharField(help_text="Empty for the first row (the shipment was made).")
     status = serializers.CharField(source="to_status")
     status_label = serializers.CharField(source="get_to_status_display")
-    note = serializers.CharField()
 
 
 class DeliveryProblemOutSerializer(serializers.Serializer):

@@ -145,6 +145,26 @@ def test_a_shipment_page_shows_lines_parcels_carrier_and_the_timeline_of_moves_a
     assert "e-İrsaliye" not in html
 
 
+def test_moves_the_portal_made_from_a_carriers_events_are_told_once_by_the_events(
+        signed_in, actor, addresses, panel, staff):
+    from shipping.services import apply_events, parse_events, receive_events
+
+    shipment = _shipped(actor, panel, staff)
+    later = timezone.now() + datetime.timedelta(seconds=5)
+    received = receive_events(source=f"carrier:{shipment.carrier.code}", carrier=shipment.carrier,
+                              events=parse_events({"events": [
+                                  {"event_id": "d1", "tracking_code": "YK123", "status": "delivered",
+                                   "occurred_at": later.isoformat(), "location": "Kadıköy", "message": "Handed over"}]}))
+    apply_events(event_ids=received.ids)
+    shipment.refresh_from_db()
+    assert shipment.status == SS.DELIVERED
+    html = signed_in.get(reverse("shipping:shipment", args=[shipment.number])).content.decode()
+    timeline = html[html.index('id="shipment-timeline"'):html.index("</ol>", html.index('id="shipment-timeline"'))]
+    # Staff's moves (preparing, shipped) and the carrier's event; not the in-between moves the event made.
+    assert timeline.count("<li") == 3 and "Handed over" in timeline and "Out for delivery" not in timeline
+    assert "Tracking event from" not in html  # the moves' notes stay with staff
+
+
 def test_an_own_truck_shows_driver_and_plates_never_the_national_id(signed_in, actor, addresses, panel, staff):
     shipment = _shipped(actor, panel, staff, truck=dict(TRUCK, trailer_plate="34 TR 99"), parcels=(("", "500"),))
     html = signed_in.get(reverse("shipping:shipment", args=[shipment.number])).content.decode()
