@@ -341,22 +341,36 @@ class ReturnRequestAdmin(StatusMovesAdmin):
     inlines = [ReturnPhotoInline, ReturnHistoryInline]
     actions = ["approve_selected", "reject_selected"]
     qty = quantity_with_unit_field(_("quantity"), unit="line.unit")
+    change_form_template = "admin/orders/returnrequest/change_form.html"
 
-    # A return is decided once, from "requested" (the service checks it again under its lock).
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change:
+            # Boxes of later stages (hook point orders.return_admin_panel): shipping's return shipment and button.
+            context["return_panels"] = [html for html in hooks.return_admin_panel.collect(request=request, rma=obj)
+                                        if html]
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    # A return is decided once, from "requested"; an approved one's goods are received once (the services check it
+    # again under their lock).
     def status_moves(self, request, obj):
+        if permissions.can_receive_return(request.user, obj):
+            return [AdminMove(name="receive", label=_("Goods received"),
+                              intro=_("The returned goods are back: they go back to stock, the returned quantity is "
+                                      "credited to the dealer (a credit note) and the dealer is mailed."))]
         if not permissions.can_decide_return(request.user, obj):
             return []
         return [
             AdminMove(name="approve", label=_("Approve the return"), form=DecisionNoteForm,
-                      intro=_("The returned quantity is credited to the dealer (a credit note) and the dealer is "
-                              "mailed.")),
+                      intro=_("The dealer is mailed and sends the goods back; they are credited (a credit note) "
+                              "when they are received.")),
             AdminMove(name="reject", label=_("Reject the return"), form=DecisionNoteForm,
                       intro=_("Say why: the dealer reads the note.")),
         ]
 
     def perform_move(self, request, obj, move, data):
-        service = returns.approve_return if move.name == "approve" else returns.reject_return
-        service(actor=request.user, rma=obj, note=data.get("note", ""))
+        service = {"approve": returns.approve_return, "reject": returns.reject_return,
+                   "receive": returns.receive_return}[move.name]
+        service(actor=request.user, rma=obj, note=(data or {}).get("note", ""))
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from dealers import permissions as dealer_permissions
 
 from .errors import NotAllowed
-from .models import CHANGEABLE, RETURN, OrderStatus
+from .models import CHANGEABLE, RETURN, OrderStatus, ReturnStatus
 
 
 def _user(actor):
@@ -114,7 +114,18 @@ def may_decide_return(actor, rma) -> bool:
 
 def can_decide_return(actor, rma) -> bool:
     """`may_decide_return`, and the return is still open (decided once; what the admin offers)."""
-    return may_decide_return(actor, rma) and bool(RETURN.targets(rma.status))
+    return may_decide_return(actor, rma) and rma.status == ReturnStatus.REQUESTED
+
+
+def may_receive_return(actor, rma=None) -> bool:
+    """Mark an approved return's goods received (restocked, credited): staff, or the portal itself (actor None: the
+    return shipment delivered back to us, a tracking event)."""
+    return actor is None or is_staff(actor)
+
+
+def can_receive_return(actor, rma) -> bool:
+    """`may_receive_return`, and the return is approved and waiting for its goods (what the admin offers)."""
+    return may_receive_return(actor, rma) and RETURN.allowed(rma.status, ReturnStatus.RECEIVED)
 
 
 RETURN_PHOTO = "orders.return_photo"  # the download kind of a return's photo (portal.documents), registered in apps.py

@@ -214,10 +214,10 @@ class ShipmentAdmin(StatusMovesAdmin):
     readonly_fields = ["number", "order", "dealer", "status", "carrier", "driver_name", "driver_national_id",
                        "vehicle_plate", "trailer_plate", "created_by", "created_at", "shipped_at", "delivered_at"]
     fields = readonly_fields
-    add_form_template = "admin/shipping/shipment/add.html"
     # The waybill PDF and its e-İrsaliye XML, linked once the shipment has left (issue 14 section 3).
     readonly_fields = [*readonly_fields, "waybill_number", "waybill_issued_at", "waybill_links"]
     fields = readonly_fields
+    add_form_template = "admin/shipping/shipment/add.html"
 
     def status_moves(self, request, obj):
         if not shipping_permissions.may_move_shipment(request.user, obj):
@@ -248,9 +248,13 @@ class ShipmentAdmin(StatusMovesAdmin):
         from django.urls import path
 
         from .admin_orders import cancel_rest_view
+        from .admin_returns import add_return_view
 
         return [path("cancel-rest/", self.admin_site.admin_view(lambda request: cancel_rest_view(self, request)),
                      name="shipping_shipment_cancel_rest"),
+                # The return shipment of an approved return (shipping/admin_returns.py, issue 14 section 7).
+                path("add-return/", self.admin_site.admin_view(lambda request: add_return_view(self, request)),
+                     name="shipping_shipment_add_return"),
                 *super().get_urls()]
 
     def add_view(self, request, form_url="", extra_context=None):

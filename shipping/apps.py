@@ -39,6 +39,13 @@ class ShippingConfig(AppConfig):
 
         register_kind(waybill.WAYBILL_KIND)
         SHIPMENT.moved.register(waybill.waybill_on_shipment_moved)
+        # A return shipment delivered back to us receives its return in orders: restocked, credited (section 7).
+        from .services import returns as return_services
+
+        SHIPMENT.moved.register(return_services.return_on_shipment_moved)
+        from .admin_returns import return_shipments_panel
+
+        order_hooks.return_admin_panel.register(return_shipments_panel)
 
         # The dealer is told once per shipment and status that matters, whoever moved it (staff, the ERP, a
         # carrier's webhook); after the waybill's listener, so the mail links the waybill numbered by the same move.

@@ -152,6 +152,8 @@ class WaybillNotIssued(ShipmentError):
 
     code = "shipping.waybill_not_issued"
     conflict = True
+
+
 # --- Tracking events (issue 14, section 4) -------------------------------------------------------------------------
 
 class TrackingError(DomainError):
@@ -197,3 +199,19 @@ class UnknownCarrier(ShipmentError):
     """The ERP named a carrier code the portal does not have (or an inactive one, or the own truck's)."""
 
     code = "shipping.unknown_carrier"
+
+
+# --- Returns (issue 14, section 7) --------------------------------------------------------------------------------
+
+class ReturnNotApproved(ShipmentError):
+    """Only an approved return whose goods are still to come back gets a return shipment."""
+
+    code = "shipping.return_not_approved"
+    conflict = True
+
+
+class ReturnShipmentExists(ShipmentError):
+    """The return has a return shipment on its way already (one that came back undelivered does not count)."""
+
+    code = "shipping.return_shipment_exists"
+    conflict = True

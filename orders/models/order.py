@@ -265,11 +265,14 @@ class ReturnStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", pgettext_lazy("return status", "Approved")
     REJECTED = "rejected", pgettext_lazy("return status", "Rejected")
+    # The goods of an approved return are back (staff, or the return shipment delivered): restocked and credited.
+    RECEIVED = "received", pgettext_lazy("return status", "Goods received")
 
 
 class ReturnRequest(models.Model):
-    """A dealer asks to send back part of a delivered line (RMA); staff approve or reject it. Approved returns
-    become credit notes in payments."""
+    """A dealer asks to send back part of a delivered line (RMA); staff approve or reject it. An approved return's
+    goods come back (a return shipment, shipping) and, received, go back to stock and become a credit note
+    (payments)."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="returns")
@@ -317,11 +320,13 @@ class ReturnStatusChange(StatusChange):
         verbose_name_plural = _("return status history")
 
 
-# The only moves a return makes: staff approve or reject a requested return, once.
+# The only moves a return makes: staff approve or reject a requested return, once; the goods of an approved one
+# come back (received: orders.services.returns.receive_return restocks them, payments credits them).
 RETURN_TRANSITIONS = {
     ReturnStatus.REQUESTED: {ReturnStatus.APPROVED, ReturnStatus.REJECTED},
-    ReturnStatus.APPROVED: set(),
+    ReturnStatus.APPROVED: {ReturnStatus.RECEIVED},
     ReturnStatus.REJECTED: set(),
+    ReturnStatus.RECEIVED: set(),
 }
 RETURN = Lifecycle(
     "orders.return", statuses=ReturnStatus, transitions=RETURN_TRANSITIONS, history=ReturnStatusChange,

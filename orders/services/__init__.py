@@ -40,7 +40,7 @@ from .quick_order import (
     resolve_lines,
 )
 from .quote_orders import order_from_quote, request_quote_from_cart
-from .returns import approve_return, reject_return, request_return, returnable_quantity
+from .returns import approve_return, receive_return, reject_return, request_return, returnable_quantity
 from .saved_lists import (
     add_lines_to_list,
     add_list_to_cart,
@@ -51,8 +51,8 @@ from .saved_lists import (
     save_cart_as_list,
     set_list_line_quantity,
 )
-
 from .short_shipping import cancel_rest
+
 __all__ = [
     # the cart
     "AddedLine", "CheckedLine", "LineProblem", "add_checked_lines_to_cart_unchecked", "add_lines_to_cart",
@@ -71,3 +71,4 @@ __all__ = [
     "PaymentOption", "approve_return", "cancel_rest", "card_enabled", "check_choice", "order_from_quote", "parse_choice",
     "payment_options", "reject_return", "request_quote_from_cart", "request_return", "returnable_quantity",
 ]
+__all__ += ["receive_return"]

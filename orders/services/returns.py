@@ -2,7 +2,9 @@
 
 What may still be returned of a line = delivered − already returned − asked in requests still open; the line
 row is locked while a request is checked, so two parallel requests cannot return more than was delivered.
-Approved returns become credit notes in payments (a later stage listens on `orders.return.moved`)."""
+An approved return's goods come back (shipping's return shipment, or handed in); received (`receive_return`: staff,
+or the portal when the return shipment is delivered back) they go back to stock and payments credits them (a later
+stage listens on `orders.return.moved`)."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Unit
+from catalog.services import release_stock
 from catalog.units import quantity_with_unit
 from portal import audit, outbox, uploads
 from portal.lifecycle import acting_user
@@ -119,3 +122,29 @@ def approve_return(*, actor, rma, note="") -> ReturnRequest:
 
 def reject_return(*, actor, rma, note) -> ReturnRequest:
     return _decide(actor=actor, rma=rma, approve=False, note=note)
+
+
+def receive_return(*, actor, rma, note="") -> ReturnRequest:
+    """The goods of an approved return are back: the return becomes "received" (payments credits it then, on
+    `orders.return.moved`), its quantity goes back to stock and the requester is mailed. Staff call it (the return's
+    admin page), and the portal itself (actor None) when shipping's return shipment is delivered back to us.
+    Receiving a return that is not approved (requested, rejected, received already) is refused (409).
+
+    Locks: the return with its order and line (an order already held by the caller is free), then what the credit
+    note takes (payments, credit notes, invoices), then the stock rows and the number counter."""
+    if not permissions.may_receive_return(actor, rma):
+        raise NotAllowed(_("Only staff receive returned goods."))
+    with transaction.atomic():
+        rma = (ReturnRequest.objects.select_for_update(of=("self", "order", "line"))
+               .select_related("order", "line", "requested_by").get(pk=rma.pk))
+        if not RETURN.allowed(rma.status, ReturnStatus.RECEIVED):
+            raise ReturnStatusNotAllowed(_("Return %(number)s is “%(status)s”: only an approved return's goods are "
+                                           "received.") % {"number": rma.number, "status": rma.get_status_display()})
+        RETURN.move(rma, to=ReturnStatus.RECEIVED, actor=actor, note=(note or "").strip(),
+                    audit_action="return.received", dealer=rma.order.dealer,
+                    audit_data={"number": rma.number, "sku": rma.line.sku, "quantity": str(rma.quantity)})
+        release_stock(quantities={rma.line.product_id: rma.quantity})
+        outbox.notify(to=rma.requested_by, template="orders/return_received", context=mail_context(
+            rma.order, rma=rma.number, sku=rma.line.sku, quantity=str(rma.quantity), unit=rma.line.unit,
+            first_name=rma.requested_by.first_name))
+    return rma

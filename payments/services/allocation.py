@@ -517,11 +517,14 @@ def _invoices_billing(order_id, order_line_id):
 
 
 def credit_note_from_return(*, rma, previous, actor) -> CreditNote | None:
-    """Registered on `orders.return.moved`: once a return is approved, the returned quantity at the line's unit price
-    incl. VAT (rounded like every line: net, then VAT on it), credited inside the approval's transaction."""
+    """Registered on `orders.return.moved`: once an approved return's goods are received back (orders'
+    receive_return: staff, or shipping's return shipment delivered), the returned quantity at the line's unit price
+    incl. VAT (rounded like every line: net, then VAT on it), credited inside the receipt's transaction, once (a
+    return credited at its approval, before goods were received, is not credited again). Approving a return whose
+    goods are on no live invoice is refused already, so it never waits for goods that cannot be credited."""
     from orders.models import ReturnStatus
 
-    if rma.status != ReturnStatus.APPROVED:
+    if rma.status not in (ReturnStatus.APPROVED, ReturnStatus.RECEIVED):
         return None
     return_request = rma
     from portal.money import vat_amount
@@ -531,9 +534,15 @@ def credit_note_from_return(*, rma, previous, actor) -> CreditNote | None:
     # crediting goods nobody is billed for would pay the dealer's other invoices with nothing given back. Invoiced
     # per shipment, the returned line must be on one of them.
     if not _invoices_billing(order.pk, return_request.line_id).exists():
+        if rma.status == ReturnStatus.APPROVED:
+            raise ReturnNotInvoiced(_("Order %(order)s has no valid invoice (its invoice was voided): issue its "
+                                      "invoice again before approving return %(rma)s.")
+                                    % {"order": order.number, "rma": return_request.number})
         raise ReturnNotInvoiced(_("Order %(order)s has no valid invoice (its invoice was voided): issue its invoice "
-                                  "again before approving return %(rma)s.")
+                                  "again before receiving the goods of return %(rma)s.")
                                 % {"order": order.number, "rma": return_request.number})
+    if rma.status == ReturnStatus.APPROVED or CreditNote.objects.filter(return_request=return_request).exists():
+        return None
     line = return_request.line
     net = quantize(return_request.quantity * line.unit_price)
     amount = net + vat_amount(net, line.vat_rate)

@@ -191,7 +191,7 @@ def test_a_credit_note_by_hand_settles_the_oldest_invoice(staff, dealer, three):
         allocation.issue_credit_note(actor=DealerUserFactory(dealer=dealer), dealer=dealer, amount="1.00", reason="x")
 
 
-def test_an_approved_return_becomes_a_credit_note_on_the_orders_invoice(staff, db):
+def test_a_received_return_becomes_a_credit_note_on_the_orders_invoice(staff, db):
     dealer = with_addresses(DealerFactory())
     owner = DealerUserFactory(dealer=dealer, role=Role.OWNER)
     product = priced(PriceListFactory(kind="market"), "33.33", sku="RET-1", stock_quantity=100)
@@ -202,6 +202,8 @@ def test_an_approved_return_becomes_a_credit_note_on_the_orders_invoice(staff, d
     line = order.lines.get()
     rma = returns.request_return(actor=actor_of(owner), line=line, quantity=2, reason="Broken")
     returns.approve_return(actor=staff, rma=rma)
+    assert not CreditNote.objects.filter(return_request=rma).exists()  # approved: the goods are still to come back
+    returns.receive_return(actor=staff, rma=rma)
     note = CreditNote.objects.get(return_request=rma)
     assert note.amount == D("79.99")  # 2 × 33.33 = 66.66 net + 13.33 VAT
     assert note.dealer == dealer and rma.number in note.reason

@@ -236,6 +236,7 @@ def test_a_return_of_an_order_whose_invoice_was_voided_makes_no_credit_note(deal
     reissued = invoices.issue_invoice(order=order_a, actor=finance)
     rma.refresh_from_db()
     returns.approve_return(actor=staff, rma=rma)
+    returns.receive_return(actor=staff, rma=rma)
     note = CreditNote.objects.get(return_request=rma)
     reissued.refresh_from_db()
     invoice_other.refresh_from_db()

@@ -287,6 +287,7 @@ def test_a_return_is_credited_against_the_invoice_of_the_shipment_that_carried_i
         returns.approve_return(actor=staff, rma=rma)
     reissued = invoices.reissue_invoice(actor=finance_staff, invoice=panels.invoice)
     returns.approve_return(actor=staff, rma=rma)
+    returns.receive_return(actor=staff, rma=rma)
     note = CreditNote.objects.get(return_request=rma)
     assert note.amount == D("120.00") and note.allocations.get().invoice == reissued
     assert Invoice.objects.get(pk=lamps.invoice.pk).settled == 0

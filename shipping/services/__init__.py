@@ -17,6 +17,14 @@ from .rates import (
     rules_for,
     total_weight,
 )
+from .returns import (
+    ReturnInstructions,
+    create_return_shipment,
+    open_return_shipment,
+    return_carrier,
+    return_instructions,
+    why_no_return_shipment,
+)
 from .shipments import (
     LineProgress,
     Truck,
@@ -51,12 +59,14 @@ from .waybill import WAYBILL_PDF, issue_waybill, ready_waybill, waybill_context,
 __all__ = ["ShipLine", "ShippingQuote", "Truck", "as_ship_lines", "available_methods", "create_shipment",
            "methods_for", "move_shipment", "normalise_plate", "quote_shipping", "shipped_quantities", "total_weight",
            "truck_fields", "unshipped_quantities", "valid_national_id"]
+__all__ += ["WAYBILL_PDF", "issue_waybill", "ready_waybill", "waybill_context", "waybill_document", "waybill_language"]
+__all__ += ["Problem", "check_photos", "is_reportable", "report_delivery"]
+__all__ += ["despatch_advice_xml", "despatch_filename", "despatch_id", "despatch_uuid"]
+__all__ += ["LineProgress", "add_parcels", "line_progress", "not_shippable_reason", "short_ship"]
 __all__ += ["apply_event", "apply_events", "apply_pending_events", "assign_event", "forward_steps", "match_shipment",
             "new_webhook_secret", "notice_recipients", "notify_dealer_of_move", "parse_events", "receive_events",
             "rotate_webhook_secret", "sign", "webhook_url"]
-__all__ += ["LineProgress", "add_parcels", "line_progress", "not_shippable_reason", "short_ship"]
-__all__ += ["Problem", "check_photos", "is_reportable", "report_delivery"]
-__all__ += ["WAYBILL_PDF", "issue_waybill", "ready_waybill", "waybill_context", "waybill_document", "waybill_language"]
-__all__ += ["despatch_advice_xml", "despatch_filename", "despatch_id", "despatch_uuid"]
 __all__ += ["follow_reissued_invoice", "invoice_on_shipment_moved", "invoice_shipment", "invoiced_by_parts"]
 __all__ += ["insurance_premium", "insurance_terms", "rules_for"]
+__all__ += ["ReturnInstructions", "create_return_shipment", "open_return_shipment", "return_carrier",
+            "return_instructions", "why_no_return_shipment"]

@@ -205,6 +205,12 @@ def _parcels(parcels, *, by_carrier) -> list[tuple[str, Decimal]]:
     return checked
 
 
+def check_parcels(parcels, *, by_carrier) -> list[tuple[str, Decimal]]:
+    """[(tracking code, weight in kg)] checked as every shipment's parcels are (a return shipment's too): at least
+    one, positive weights, a tracking code on each parcel a carrier carries. Raises BadParcel."""
+    return _parcels(parcels, by_carrier=by_carrier)
+
+
 # --- create -------------------------------------------------------------------------------------------------------
 
 @locks.retry_when_busy
