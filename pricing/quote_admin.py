@@ -98,17 +98,22 @@ class QuoteAdmin(StatusMovesAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["number", "dealer", "status", "revision", "currency", "requested_by", "placed_by",
                        "request_note", "requested_delivery_date", "quote_date", "delivery_date", "payment_method",
-                       "delivery_method", "valid_until", "terms", "notes", "sent_at", "decided_by", "decided_at",
+                       "delivery_method", "shipping_insured", "shipping_charge_net", "shipping_charge_vat",
+                       "valid_until", "terms", "notes", "sent_at", "decided_by", "decided_at",
                        "rejection_reason", "order_number", "created_at", "updated_at", "editor_link"]
     fieldsets = (
         (None, {"fields": ("number", "dealer", "status", "revision", "editor_link")}),
         (_("Request"), {"fields": ("requested_by", "placed_by", "request_note", "requested_delivery_date",
                                    "created_at")}),
         (_("Terms"), {"fields": ("quote_date", "valid_until", "delivery_date", "payment_method", "delivery_method",
-                                 "currency", "terms", "notes", "sent_at")}),
+                                 "shipping_insured", "shipping_charge_net", "shipping_charge_vat", "currency", "terms",
+                                 "notes", "sent_at")}),
         (_("Decision"), {"fields": ("decided_by", "decided_at", "rejection_reason", "order_number", "updated_at")}),
     )
     inlines = [QuoteLineInline, QuoteRevisionInline, QuoteStatusChangeInline]
+    # The delivery method's charge as last priced (each revision sent froze its own; cargo insurance included).
+    shipping_charge_net = money_field("shipping_net", _("shipping charge (net)"), currency="currency")
+    shipping_charge_vat = money_field("shipping_vat", _("VAT on shipping"), currency="currency")
     actions = ["send_selected", "expire_overdue"]
 
     def has_add_permission(self, request):

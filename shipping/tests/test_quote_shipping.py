@@ -141,3 +141,10 @@ def test_the_dealer_sees_the_method_and_charge_on_the_page_pdf_and_api(client, r
     shipping = answer.json()["revisions"][0]["shipping"]
     assert (shipping["method"], shipping["net"], shipping["insured"], shipping["insurance_net"]) == (
         "road", "150.00", True, "30.00")
+
+
+def test_the_quote_admin_shows_the_method_and_charge(client, requested, staff):
+    quote = send(staff, requested, delivery_method="air")
+    client.force_login(staff)
+    html = client.get(reverse("admin:pricing_quote_change", args=[quote.pk])).content.decode()
+    assert "shipping charge (net)" in html.lower() and "300.00" in html and "30.00" in html
