@@ -168,6 +168,8 @@ RULES = {
     "api:me-shipment": Rule(shipment_on_its_way, ORDERS),
     "api:me-shipment-events": Rule(shipment_on_its_way, ORDERS),
     "api:me-shipment-delivery": Rule(shipment_on_its_way, REPORT_DELIVERY),
+    "api:me-shipment-waybill": Rule(shipment_on_its_way, ORDERS),
+    "api:shipment-despatch-advice": Rule(shipment_on_its_way, STAFF),
     # --- pages ---
     "document_download": Rule(made_up(token="made-up-token"), shared=True),
     "dealers:document": Rule(made_up(token="made-up-token"), shared=True),
@@ -213,6 +215,8 @@ RULES = {
     "shipping:shipment": Rule(shipment_on_its_way, ORDERS),
     "shipping:delivery_report": Rule(shipment_on_its_way, REPORT_DELIVERY),
     "shipping:delivery_photo": Rule(_delivery_photo, ORDERS),
+    "shipping:waybill": Rule(shipment_on_its_way, ORDERS),
+    "shipping:despatch_xml": Rule(shipment_on_its_way, STAFF),
 }
 
 
