@@ -53,7 +53,7 @@ def draft_defaults(quote, options=None) -> dict:
     if not quote.delivery_method:
         if options is None:
             options = shipping_options(quote) if quote.pk else []
-        first = next((o.code for o in options if not o.unavailable), options[0].code if options else "")
+        first = next((o.code for o in options if not o.unavailable), "")  # none fits: staff choose one
         if first:
             defaults["delivery_method"] = first
     if quote.delivery_date is None and quote.requested_delivery_date is not None:

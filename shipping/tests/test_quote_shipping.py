@@ -137,6 +137,8 @@ def test_the_dealer_sees_the_method_and_charge_on_the_page_pdf_and_api(client, r
     pdf = render_pdf(template="pdf/quote.html", context=QUOTE_KIND.context(revision), language="tr")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Karayolu" in text and "Sevkiyat: Karayolu (net)" in text and "150,00" in text  # the dealer's language
+    accept = client.get(reverse("quotes:accept", args=[quote.number])).content.decode()
+    assert 'id="accept-shipping"' in accept and "Karayolu" in accept
     answer = client.get(reverse("api:me-quote", args=[quote.number]), HTTP_ACCEPT_LANGUAGE="en")
     shipping = answer.json()["revisions"][0]["shipping"]
     assert (shipping["method"], shipping["net"], shipping["insured"], shipping["insurance_net"]) == (
