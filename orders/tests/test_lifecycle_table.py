@@ -93,12 +93,14 @@ def rma(actor, addresses, panel, staff):
 
 
 def _move_return(rma, to, *, staff):
-    """The service that makes this move (staff approve or reject); nothing moves a return back to "requested", so
+    """The service that makes this move (staff approve, reject, receive the goods); nothing moves a return back to "requested", so
     that pair is asked of the lifecycle itself."""
     if to == R.APPROVED:
         return returns.approve_return(actor=staff, rma=rma)
     if to == R.REJECTED:
         return returns.reject_return(actor=staff, rma=rma, note="Used")
+    if to == R.RECEIVED:
+        return returns.receive_return(actor=staff, rma=rma)
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=rma.pk)
         RETURN.move(locked, to=to, actor=staff)

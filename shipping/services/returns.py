@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal import audit, locks
+from portal import audit, locks, outbox
 from portal.lifecycle import acting_user
 from portal.numbering import next_number
 
@@ -92,7 +93,7 @@ def create_return_shipment(*, actor, return_request, parcels, carrier: Carrier |
     checked_parcels = check_parcels(parcels, by_carrier=carrier is not None)
     with transaction.atomic():
         order = locks.order(return_request.order_id)  # orders' return services hold it too: no move meanwhile
-        rma = ReturnRequest.objects.select_related("line").get(pk=return_request.pk)
+        rma = ReturnRequest.objects.select_related("line", "requested_by").get(pk=return_request.pk)
         if rma.status != APPROVED:
             raise ReturnNotApproved(why_no_return_shipment(rma))
         if open_return_shipment(rma) is not None:
@@ -110,7 +111,19 @@ def create_return_shipment(*, actor, return_request, parcels, carrier: Carrier |
                      data={"number": shipment.number, "order": order.number, "return": rma.number,
                            "quantity": str(rma.quantity), "parcels": len(checked_parcels)})
         issue_waybill(shipment=shipment, actor=actor)
+        _mail_return_shipment(shipment, rma)
     return shipment
+
+
+def _mail_return_shipment(shipment, rma) -> None:
+    """The return's requester learns how the goods come back and where its return waybill is."""
+    order = rma.order
+    outbox.notify(to=rma.requested_by, template="shipping/return_shipment", context={
+        "first_name": rma.requested_by.first_name, "number": order.number, "rma": rma.number, "sku": rma.line.sku,
+        "quantity": str(rma.quantity), "unit": rma.line.unit, "shipment": shipment.number,
+        "carrier": shipment.carrier.name if shipment.carrier_id else "", "plate": shipment.vehicle_plate,
+        "waybill": shipment.waybill_number, "url": settings.SITE_URL + order.get_absolute_url(),
+        "waybill_url": settings.SITE_URL + reverse("shipping:waybill", args=[shipment.number])})
 
 
 def return_on_shipment_moved(*, shipment, previous, actor) -> None:

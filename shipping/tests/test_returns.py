@@ -17,6 +17,7 @@ from payments.errors import ReturnNotInvoiced
 from payments.models import CreditNote, Invoice
 from portal.documents import render_pdf
 from portal.models import Notification
+from portal.outbox import render_notification
 from shipping.errors import CarrierOrTruck, ReturnNotApproved, ReturnShipmentExists, ShipmentNotAllowed
 from shipping.models import Shipment, ShipmentKind, ShipmentStatus
 from shipping.services import (
@@ -102,6 +103,14 @@ def test_staff_make_the_return_shipment_with_its_waybill_and_the_order_does_not_
     assert shipment.waybill_number.startswith("IRS-") and shipment.waybill_issued_at is not None
     assert Order.objects.get(pk=delivered.pk).status == "delivered"
     assert shipped_quantities(delivered) == before  # a return never counts as shipped
+    mail = Notification.objects.get(template="shipping/return_shipment")
+    assert mail.recipient == approved.requested_by.email
+    assert mail.context["waybill"] == shipment.waybill_number and mail.context["carrier"] == "Aras Kargo"
+    assert mail.context["waybill_url"].endswith(reverse("shipping:waybill", args=[shipment.number]))
+    subject, text, html = render_notification(mail)
+    assert subject == f"Return {approved.number}: send the goods back with shipment {shipment.number}"
+    assert "2 pieces of LED-600" in text and f"Print the return waybill {shipment.waybill_number}" in text
+    assert mail.context["waybill_url"] in html
     with pytest.raises(ReturnShipmentExists):
         _back(staff, approved)
 
@@ -157,8 +166,10 @@ def test_carrier_events_bring_the_return_back_restocked_and_credited(approved, d
     assert stock(panel) == stock_before + 2
     note = CreditNote.objects.get(return_request=approved)
     assert note.amount == Decimal("240.00")  # 2 × 100.00 + 20 % VAT
-    assert Notification.objects.filter(template="orders/return_received",
-                                       recipient=approved.requested_by.email).count() == 1
+    mail = Notification.objects.get(template="orders/return_received", recipient=approved.requested_by.email)
+    subject, text, _html = render_notification(mail)
+    assert subject == f"Return {approved.number}: goods received"
+    assert "(2 pieces of LED-600)" in text and "credited to your account" in text
     assert Order.objects.get(pk=delivered.pk).status == "delivered"
     assert approved.history.order_by("-created_at", "-pk").first().note == (
         f"Return shipment {shipment.number} delivered.")
