@@ -27,7 +27,7 @@ class CarrierAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "own_truck", "active", "has_webhook_secret"]
     list_filter = ["own_truck", "active"]
     search_fields = ["name", "code"]
-    fields = ["code", "name", "own_truck", "tracking_url_template", "active", "webhook"]
+    fields = ["code", "name", "tax_number", "own_truck", "tracking_url_template", "active", "webhook"]
     readonly_fields = ["webhook"]
     actions = ["rotate_webhook_secret"]
 

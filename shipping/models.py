@@ -41,6 +41,9 @@ class Carrier(models.Model):
         _("tracking URL template"), max_length=300, blank=True,
         help_text=_("The carrier's tracking page with {code} where the tracking code goes."))
     active = models.BooleanField(_("active"), default=True)
+    # The carrier party of the e-İrsaliye (shipping/services/despatch.py): without it the party has its name only.
+    tax_number = models.CharField(_("tax number"), max_length=11, blank=True,
+                                  help_text=_("The carrier's tax number (VKN), for the e-İrsaliye."))
     # The key the carrier signs its webhook calls with (HMAC-SHA256, shipping/services/tracking.py); shown to staff
     # once when it is made, never again in a page.
     webhook_secret = models.CharField(_("webhook secret"), max_length=100, blank=True, editable=False)

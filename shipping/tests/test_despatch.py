@@ -122,7 +122,7 @@ def check_header_parties_and_lines(root, shipment, order):
 
 def test_a_carrier_shipment_as_e_irsaliye(order, staff):
     quantities = {line.pk: (2 if line.sku == "LED-600" else Decimal("12.5")) for line in order.lines.all()}
-    carrier = CarrierFactory(name="Yurtiçi Kargo")
+    carrier = CarrierFactory(name="Yurtiçi Kargo", tax_number="9870012345")
     shipment = left(ship(order, quantities, staff=staff, carrier=carrier,
                          parcels=[("YK123", "4.5"), ("YK124", "2.25")]), staff)
     root = parsed(shipment)
@@ -133,6 +133,8 @@ def test_a_carrier_shipment_as_e_irsaliye(order, staff):
     assert text(stage_shipment, "cbc:TotalTransportHandlingUnitQuantity") == "2"
     carrier_party = stage_shipment.find("cac:Delivery/cac:CarrierParty", NS)
     assert text(carrier_party, "cac:PartyName/cbc:Name") == "Yurtiçi Kargo"
+    assert text(carrier_party, "cac:PartyIdentification/cbc:ID") == "9870012345"
+    assert attr(carrier_party, "cac:PartyIdentification/cbc:ID", "schemeID") == "VKN"
     assert text(stage_shipment, "cac:Delivery/cbc:TrackingID") == "YK123"
     # A carrier: no driver, no plate of ours.
     assert stage_shipment.find("cac:ShipmentStage/cac:DriverPerson", NS) is None
@@ -154,6 +156,13 @@ def test_an_own_truck_shipment_as_e_irsaliye(order, staff):
     trailer = root.find("cac:Shipment/cac:TransportHandlingUnit/cac:TransportEquipment/cbc:ID", NS)
     assert (trailer.text, trailer.get("schemeID")) == ("34 XYZ 99", "DORSEPLAKA")
     assert root.find("cac:Shipment/cac:Delivery/cac:CarrierParty", NS) is None
+
+
+def test_a_carrier_without_a_tax_number_is_named_only(order, staff):
+    shipment = left(ship(order, staff=staff, carrier=CarrierFactory(name="Aras Kargo")), staff)
+    carrier_party = parsed(shipment).find("cac:Shipment/cac:Delivery/cac:CarrierParty", NS)
+    assert text(carrier_party, "cac:PartyName/cbc:Name") == "Aras Kargo"
+    assert carrier_party.find("cac:PartyIdentification", NS) is None
 
 
 def test_exporting_twice_gives_the_same_document(order, staff):
