@@ -165,6 +165,7 @@ RULES = {
     "api:me-lists-to-cart": Rule(list_pk, CART),
     "api:product": Rule(made_up(sku="NO-SUCH-SKU"), shared=True),
     "api:shipment-parcels": Rule(_shipment_number, STAFF),
+    "api:shipment-events": Rule(_shipment_number, STAFF),
     "api:me-shipment": Rule(shipment_on_its_way, ORDERS),
     "api:me-shipment-events": Rule(shipment_on_its_way, ORDERS),
     "api:me-shipment-delivery": Rule(shipment_on_its_way, REPORT_DELIVERY),
@@ -217,6 +218,7 @@ RULES = {
     "shipping:delivery_photo": Rule(_delivery_photo, ORDERS),
     "shipping:waybill": Rule(shipment_on_its_way, ORDERS),
     "shipping:despatch_xml": Rule(shipment_on_its_way, STAFF),
+    "shipping:webhook": Rule(made_up(carrier="no-such-carrier"), shared=True),  # signed by a carrier, no session
 }
 
 
