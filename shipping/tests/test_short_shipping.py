@@ -161,3 +161,14 @@ def test_after_short_shipping_the_credit_exposure_drops(actor, addresses, panel,
     unit_gross = (line.line_net + line.line_vat) / line.quantity
     assert after < before
     assert before - after == (unit_gross * 3).quantize(Decimal("0.01"))
+
+
+def test_an_order_whose_every_line_is_in_a_shipment_has_nothing_left_to_ship(actor, addresses, panel, staff):
+    from shipping.services import not_shippable_reason
+
+    order = confirmed_order(actor, panel, 2, staff=staff)
+    assert not_shippable_reason(order) == ""
+    ship(order, staff=staff)  # all of it, being prepared
+    assert "Nothing of order" in not_shippable_reason(order)
+    with pytest.raises(OverShipped):
+        short_ship(actor=staff, order=order, lines={order.lines.get().pk: 1}, note="why")
