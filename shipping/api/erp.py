@@ -37,7 +37,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 # --- input -----------------------------------------------------------------------------------------------------------
 
-class LineInSerializer(serializers.Serializer):
+class ShipmentLineInSerializer(serializers.Serializer):
     line = serializers.IntegerField(required=False, help_text="The order line's id (or give `sku`).")
     sku = serializers.CharField(required=False, max_length=64,
                                 help_text="The SKU of one of the order's lines, whatever its case (or give `line`).")
@@ -64,7 +64,7 @@ class TruckInSerializer(serializers.Serializer):
 
 class ShipmentInSerializer(serializers.Serializer):
     order = serializers.CharField(max_length=20, help_text="The order's number, e.g. ORD-2026-000123.")
-    lines = LineInSerializer(many=True, allow_empty=False, max_length=500)
+    lines = ShipmentLineInSerializer(many=True, allow_empty=False, max_length=500)
     parcels = ParcelInSerializer(many=True, allow_empty=False, max_length=200)
     carrier = serializers.CharField(max_length=30, required=False, allow_blank=True, default="",
                                     help_text="A carrier's code (e.g. `yurtici`); or give `truck`.")
