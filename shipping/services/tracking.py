@@ -134,20 +134,28 @@ def check_signature(*, carrier: Carrier | None, body: bytes, signature: str, tim
 
 # --- reading events -----------------------------------------------------------------------------------------------
 
+MAX_DEPTH = 20  # nesting of a call's JSON (an event is an object with a few flat fields; a payload may nest a little)
+
+
 def _unstorable(value) -> bool:
-    """A NUL character (PostgreSQL stores none) or a lone surrogate (not UTF-8) anywhere in the value."""
-    if isinstance(value, str):
-        if "\x00" in value:
+    """A NUL character (PostgreSQL stores none), a lone surrogate (not UTF-8) or nesting deeper than MAX_DEPTH anywhere
+    in the value. Walked without recursion, so no body can exhaust the stack."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
             return True
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_unstorable(v) for v in value)
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend((part, depth + 1) for pair in item.items() for part in pair)
+        elif isinstance(item, list):
+            stack.extend((part, depth + 1) for part in item)
     return False
 
 
@@ -157,7 +165,7 @@ def read_body(body: bytes):
         raise BadTrackingEvent(_("The body contains a NUL character."))
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadTrackingEvent(_("The body is not JSON (UTF-8).")) from None
     return data
 
@@ -179,7 +187,7 @@ def parse_events(data, *, tracking_code_required=True) -> list[dict]:
         raise BadTrackingEvent(_("Send at most %(count)d events in one call.") % {"count": MAX_EVENTS_PER_CALL},
                                field="events")
     if _unstorable(data):
-        raise BadTrackingEvent(_("The events contain a NUL character or text that is not UTF-8."))
+        raise BadTrackingEvent(_("The events contain a NUL character, text that is not UTF-8 or nesting too deep."))
     return [_parse_event(event, f"{prefix}[{i}]." if prefix else "", tracking_code_required)
             for i, event in enumerate(events)]
 

@@ -153,6 +153,19 @@ def test_a_malformed_body_is_400_with_a_clear_json_error(client, carrier, body, 
     assert not TrackingEvent.objects.exists()
 
 
+def test_deep_nesting_is_400_not_500(client, carrier, token_client, shipment):
+    event = json.dumps({**tracking_event("YK1", "in_transit", event_id="deep"), "extra": "NEST"})
+    for depth in (30, 5000):
+        nested = event.replace('"NEST"', "[" * depth + "]" * depth).encode()
+        assert post_webhook(client, carrier, nested).status_code == 400
+    api = token_client(None, ApiToken.Scope.SHIPPING_WRITE)
+    deep = event.replace('"NEST"', "[" * 5000 + "]" * 5000)
+    response = api.post(reverse("api:shipment-events", kwargs={"number": shipment.number}), deep,
+                        content_type="application/json")
+    assert response.status_code == 400
+    assert not TrackingEvent.objects.exists()
+
+
 @pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
 @pytest.mark.parametrize("body", [
     b'{"tracking_code": "YK\\u00001", "status": "delivered", "occurred_at": "2026-03-01T10:00:00+03:00"}',

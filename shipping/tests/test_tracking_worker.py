@@ -16,6 +16,12 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 SS = ShipmentStatus
 
 
+def _subjects(mail_dir, user, shipment) -> set:
+    """The subjects of the mails about `shipment` the worker sent `user` (the mail folder is the session's)."""
+    return {mail_subject(m) for m in read_mail_dir(mail_dir)
+            if m["To"] == user.email and mail_subject(m).startswith(f"Shipment {shipment.number} ")}
+
+
 def _status(shipment):
     return Shipment.objects.get(pk=shipment.pk).status
 
@@ -33,9 +39,7 @@ def test_the_worker_applies_a_signed_call_and_the_dealer_is_mailed(celery_worker
     assert response.status_code == 202 and response.json() == {"received": 2, "duplicates": 0}
     try:
         wait_until(lambda: _status(shipment) == SS.DELIVERED, 90, "the worker to apply the events")
-        wait_until(lambda: len([m for m in read_mail_dir(mail_dir)
-                                if mail_subject(m).startswith(f"Shipment {shipment.number}")]) >= 2, 90,
-                   "the dealer's mails")
+        wait_until(lambda: len(_subjects(mail_dir, owner, shipment)) >= 2, 90, "the dealer's mails")
     except TimeoutError:
         print(celery_worker.output()[-6000:])
         raise
