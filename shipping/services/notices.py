@@ -3,13 +3,15 @@ out for delivery, delivered, delivery failed), whatever moved the shipment: staf
 carrier's webhook. Registered on SHIPMENT's `moved` point (shipping/apps.py), so it runs inside the move's
 transaction: the ShipmentNotice row (unique per shipment and status) and the outbox mails exist exactly when the
 move does, and a second move to the same status (a redelivery after a failed one, a retried event) finds the notice
-and mails nobody.
+and mails nobody. Several moves made at once by one event are told by one mail, for the last of them (`walking`).
 
 Who hears: the user who placed the order (when still active) and the dealer's users who approve orders (owners and
 approvers: those orders' status mails go to), each in their language. The mail lists that shipment's parcels and
 their tracking links only, never another shipment's of the same order."""
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
@@ -77,6 +79,23 @@ def notice_context(shipment) -> dict:
     }
 
 
+# Statuses a walk of several moves passes on its way to a later one it mails (see `walking`).
+_passing = contextvars.ContextVar("shipping_notices_passing", default=frozenset())
+
+
+@contextmanager
+def walking(moves):
+    """Around several moves made at once (a carrier's "delivered" for a shipment still being prepared walks it shipped
+    → in transit → out for delivery → delivered): the dealer gets one mail, for the last status of NOTIFIED the walk
+    reaches; the ones it passes are recorded as told (never mailed later) without a mail of their own."""
+    told = [status for status in moves if status in NOTIFIED]
+    token = _passing.set(frozenset(told[:-1]))
+    try:
+        yield
+    finally:
+        _passing.reset(token)
+
+
 def notify_dealer_of_move(*, shipment, previous, actor) -> None:
     """SHIPMENT.moved: the first time `shipment` reaches a status of NOTIFIED, record the notice and mail the dealer."""
     if shipment.status not in NOTIFIED or shipment.kind != ShipmentKind.OUTBOUND:
@@ -87,6 +106,8 @@ def notify_dealer_of_move(*, shipment, previous, actor) -> None:
         with transaction.atomic():  # a savepoint: a notice written meanwhile is no error for the move
             ShipmentNotice.objects.create(shipment=shipment, status=shipment.status)
     except IntegrityError:
+        return
+    if shipment.status in _passing.get():
         return
     context = notice_context(shipment)
     for user in notice_recipients(shipment):

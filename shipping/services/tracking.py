@@ -17,7 +17,7 @@ shipping/tasks.py); a beat job applies whatever a broker outage left `received` 
   has passed, is `kept` (stored, shown in the timeline, not applied) with a note saying why. A scan that means a
   parcel moved walks the shipment forward through SHIPMENT's own table (`forward_steps`: a parcel scanned in
   transit while its shipment is being prepared has left: preparing → shipped → in transit), through
-  `move_shipment`, so the order follows and the dealer is told (services/notices.py).
+  `move_shipment`, so the order follows and the dealer is told, in one mail for the walk (services/notices.py).
 
 Locks (docs/architecture.md): applying takes the order of the event's shipment first (every writer of a shipment
 does), then `move_shipment` takes what a move needs in the one order; the event row is written under the order's
@@ -59,6 +59,7 @@ from ..models import (
     TrackingStatus,
 )
 from ..permissions import may_assign_events, may_manage_carrier_secrets, require_may_apply_tracking
+from . import notices
 from .shipments import move_shipment
 
 SS = ShipmentStatus
@@ -413,9 +414,10 @@ def _apply_locked(event, shipment, *, actor) -> Applied:
         TrackingEvent.objects.filter(pk=event.pk).update(
             shipment=shipment, state=state, note=note[:300],
             applied_at=timezone.now() if state == EventState.APPLIED else None)
-        for step in moves:
-            move_shipment(actor=actor, shipment=shipment, to=step, note=_move_note(event),
-                          permission=require_may_apply_tracking)
+        with notices.walking(moves):  # one mail for the walk, not one per status it passes
+            for step in moves:
+                move_shipment(actor=actor, shipment=shipment, to=step, note=_move_note(event),
+                              permission=require_may_apply_tracking)
         if SS.DELIVERED in moves and event.signed_by:
             locks.shipment(shipment)  # held already by the move
             Shipment.objects.filter(pk=shipment.pk).update(received_by=event.signed_by[:100])

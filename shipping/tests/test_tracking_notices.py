@@ -80,6 +80,17 @@ def test_one_mail_per_status_whether_staff_the_erp_or_a_carrier_moved_it(client,
     assert set(_mails().values_list("recipient", flat=True)) == {owner.email}
 
 
+def test_one_event_that_walks_a_shipment_through_several_statuses_sends_one_mail(client, order, staff, carrier):
+    shipment = ship(order, staff=staff, carrier=carrier, parcels=[("AR-5", "1")])
+    post_webhook(client, carrier, tracking_event("AR-5", "delivered", _at(-1), event_id="only"))
+    _apply()
+    assert Shipment.objects.get(pk=shipment.pk).status == SS.DELIVERED
+    assert list(_mails().values_list("template", flat=True)) == ["shipping/shipment_delivered"]
+    # The statuses it passed count as told: nothing mails them later.
+    assert set(ShipmentNotice.objects.values_list("status", flat=True)) == {SS.SHIPPED, SS.OUT_FOR_DELIVERY,
+                                                                           SS.DELIVERED}
+
+
 def test_the_mail_lists_only_that_shipments_parcels_and_their_tracking_links(order, staff, carrier):
     line = order.lines.get()
     first = ship(order, {line.pk: 1}, staff=staff, carrier=carrier, parcels=[("AR-FIRST-1", "2.5"),
