@@ -36,11 +36,13 @@ def staff_moves(status) -> list:
 
 
 @locks.retry_when_busy
-def set_status(*, actor, order, status, sub_status: SubStatus | None = None, note="", note_internal=False) -> Order:
+def set_status(*, actor, order, status, sub_status: SubStatus | None = None, note="", note_internal=False,
+               notify: bool = True) -> Order:
     """Staff move an order along design.md's lifecycle (and/or set an admin-defined sub-status: a change within the
     same status is recorded in the history too). Cancelling gives the stock back. The dealer is mailed when the move
     is a main status or a sub-status that says so. An internal note (`note_internal`) stays with staff: never on the
-    dealer's page, in its mail or in the API."""
+    dealer's page, in its mail or in the API. `notify=False`: the caller tells the dealer itself (a shipment's own
+    mail, with its parcels, says that the order shipped)."""
     if not order_permissions.may_set_status(actor, order):
         raise NotAllowed(_("Only staff set order statuses."))
     if status not in S.values:
@@ -71,7 +73,7 @@ def set_status(*, actor, order, status, sub_status: SubStatus | None = None, not
                    audit_data={"number": order.number, "sub_status": sub_status.code if sub_status else None,
                                "note_internal": bool(note_internal and note)})
         mails_sub_status = sub_status is not None and sub_status.visible_to_dealer and sub_status.notify_dealer
-        if status != previous or mails_sub_status:
+        if notify and (status != previous or mails_sub_status):
             _notify_status(order, sub_status if sub_status and sub_status.visible_to_dealer else None,
                            "" if note_internal else note)
     return order

@@ -318,6 +318,8 @@ def order_status_after(order, shipment, to) -> str:
 # The order's statuses a shipment may take it through: forwards as goods leave and arrive, and back to processing or
 # partially shipped when a shipment comes back (orders' table allows both, orders/models/order.py).
 ORDER_SHIPPING_STEPS = ("shipped", "partially_shipped", "delivered", "processing")
+# The order's moves a shipment's own mail tells the dealer about (an order back to processing is mailed by orders).
+TOLD_BY_SHIPMENT = ("shipped", "partially_shipped", "delivered")
 
 
 def order_steps(order_lifecycle, current, target) -> list | None:
@@ -362,7 +364,9 @@ def move_shipment(*, actor, shipment, to, note: str = "", permission=None) -> Sh
                 "number": order.number, "status": order.get_status_display(),
                 "target": ORDER.statuses(target).label})
         for step in steps:
-            order = set_status(actor=order_actor, order=order, status=step,
+            # The shipment's own mail (shipping/services/notices.py) tells the dealer, with its parcels: the order's
+            # "shipped"/"delivered" mail would say it twice.
+            order = set_status(actor=order_actor, order=order, status=step, notify=step not in TOLD_BY_SHIPMENT,
                                note=_("Shipment %(number)s: %(status)s") % {"number": current.number,
                                                                              "status": SS(to).label})
         shipment = locks.shipment(shipment)

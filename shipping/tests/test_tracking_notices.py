@@ -184,3 +184,26 @@ def test_a_weight_is_written_as_the_reader_writes_it(order, staff, carrier, owne
     move_shipment(actor=staff, shipment=shipment, to=SS.SHIPPED)
     _s, text, _h = render_notification(_mails().get())
     assert "1,25 kg" in text
+
+
+def test_the_order_following_its_shipment_does_not_mail_the_same_news_twice(order, staff, carrier):
+    # The shipment's mail says the order shipped (with its parcels) and was delivered: orders' own "Order …:
+    # Shipped/Delivered" mail would tell the dealer the same thing a second time.
+    shipment = ship(order, staff=staff, carrier=carrier, parcels=[("AR-9", "2")])
+    for to in (SS.SHIPPED, SS.IN_TRANSIT, SS.OUT_FOR_DELIVERY, SS.DELIVERED):
+        move_shipment(actor=staff, shipment=shipment, to=to)
+    order.refresh_from_db()
+    assert order.status == "delivered"
+    order_mails = Notification.objects.filter(template="orders/status_changed")
+    assert not order_mails.filter(context__status_label__in=["Shipped", "Partially shipped", "Delivered"]).exists()
+    assert sorted(_mails().values_list("template", flat=True).distinct()) == [
+        "shipping/shipment_delivered", "shipping/shipment_out_for_delivery", "shipping/shipment_shipped"]
+
+
+def test_an_order_back_to_processing_after_a_returned_shipment_is_still_mailed(order, staff, carrier):
+    shipment = ship(order, staff=staff, carrier=carrier, parcels=[("AR-8", "2")])
+    move_shipment(actor=staff, shipment=shipment, to=SS.SHIPPED)
+    move_shipment(actor=staff, shipment=shipment, to=SS.RETURNED)
+    order.refresh_from_db()
+    assert order.status == "processing"
+    assert Notification.objects.filter(template="orders/status_changed", context__status_label="Processing").exists()
