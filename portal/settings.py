@@ -375,6 +375,9 @@ REST_FRAMEWORK = {
     # X-Forwarded-For header cannot dodge them. Behind one reverse proxy set API_NUM_PROXIES=1.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's parsers; the JSON one answers a body nested too deep with a 400 (portal/api_parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["portal.api_parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "portal.api_schema.PortalAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -2,9 +2,11 @@
 save it as a list. The same services as the pages."""
 from drf_spectacular.utils import OpenApiRequest, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from portal.api_parsers import JSONParser
 
 from .. import selectors, services
 from .common import (

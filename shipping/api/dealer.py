@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.units import unit_name
 from dealers.api import DealerAccountMixin
 from dealers.api.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND
+from portal.api_parsers import JSONParser
 
 from .. import permissions, selectors
 from ..errors import BadDeliveryReport

@@ -3,11 +3,8 @@ shipment (token scope `shipping:write`). The same events as a carrier's webhook 
 the shipment's number instead of (carrier, tracking code); stored raw with source `erp`, deduplicated by the ERP's
 `event_id`, acknowledged at once and applied by Celery (shipping/services/tracking.py)."""
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -49,19 +46,8 @@ ReceivedSerializer = inline_serializer("TrackingEventsReceived", fields={
 })
 
 
-class NestingSafeJSONParser(JSONParser):
-    """DRF's JSON parser, with a body nested deeper than Python's recursion allows answered 400, not 500."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError(_("The body is nested too deep.")) from None
-
-
 class ShipmentEventsView(APIView):
     permission_classes = [HasScope(ApiToken.Scope.SHIPPING_WRITE, session_perm="shipping.add_shipment")]
-    parser_classes = [NestingSafeJSONParser]
 
     @extend_schema(
         summary="Report tracking events of a shipment (ERP)",
