@@ -70,6 +70,9 @@ class ShippingConfig(AppConfig):
         from .services import invoicing
 
         SHIPMENT.moved.register(invoicing.invoice_on_shipment_moved)
+        # A shipment that comes back undelivered gives its invoice back (void, or credited when settled), so its
+        # goods are invoiced again when they ship.
+        SHIPMENT.moved.register(invoicing.withdraw_invoice_on_return)
         payment_hooks.invoiced_by_parts.register(invoicing.invoiced_by_parts)
         payment_hooks.invoice_replaced.register(invoicing.follow_reissued_invoice)
 

@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,8 +52,8 @@ from ..selectors import ENDED_ORDER_STATUSES
 from .credit import uninvoiced_rest
 
 __all__ = ["OLDEST", "all_that_fits", "allocate", "allocate_credit", "allocate_source", "clean_amount",
-           "credit_note_from_return", "dealer_invoices_by_number", "free_payment_for_refund_unchecked",
-           "issue_credit_note", "lock_rows", "record_payment", "record_payment_unchecked", "reserved_for",
+           "credit_invoice_unchecked", "credit_note_from_return", "dealer_invoices_by_number",
+           "free_payment_for_refund_unchecked", "issue_credit_note", "lock_rows", "record_payment", "record_payment_unchecked", "reserved_for",
            "settle_order_payments_unchecked"]
 
 OLDEST = "oldest"
@@ -485,6 +485,15 @@ def _issue_credit_note_unchecked(*, actor, dealer, amount, reason, return_reques
             existing = CreditNote.objects.filter(return_request=return_request).first()
             if existing is not None:
                 return existing
+        first = None
+        if return_request is not None:
+            # The invoice that billed the returned line first (an order invoiced per shipment has several).
+            first = _invoices_billing(return_request.order_id, return_request.line_id).values_list(
+                "pk", flat=True).first()
+        invoice_ids = _open_invoice_ids(dealer, first=first)
+        # Lock order (docs/architecture.md): the invoices before the credit-note counter; the new note is this
+        # transaction's own row.
+        _payments, _notes, invoices = lock_rows(invoices=invoice_ids)
         note = CreditNote.objects.create(
             number=next_number("CN"), dealer=dealer, amount=amount, issued_on=timezone.localdate(),
             reason=reason[:255], return_request=return_request, created_by=_user(actor),
@@ -492,20 +501,67 @@ def _issue_credit_note_unchecked(*, actor, dealer, amount, reason, return_reques
         audit.record(actor=_user(actor), action="credit_note.issued", target=note, dealer=dealer, data={
             "number": note.number, "amount": str(amount), "reason": reason,
             "return": return_request.number if return_request is not None else None})
-        first = None
-        if return_request is not None:
-            # The invoice that billed the returned line first (an order invoiced per shipment has several).
-            first = _invoices_billing(return_request.order_id, return_request.line_id).values_list(
-                "pk", flat=True).first()
-        invoice_ids = _open_invoice_ids(dealer, first=first)
         if invoice_ids:
-            _payments, notes, invoices = lock_rows(credit_notes=[note], invoices=invoice_ids)
-            note = notes[note.pk]
             _spread_locked(sources=[note], invoices=invoices, order=invoice_ids, actor=actor)
         for user in list_users_who_may(dealer=dealer, ability=PAY):
             outbox.notify(to=user, template="payments/credit_note_issued", context={
                 "first_name": user.first_name, "number": note.number, "amount": str(note.amount),
                 "currency": note.currency, "reason": note.reason})
+    return note
+
+
+def credit_invoice_unchecked(*, actor, invoice, reason) -> CreditNote | None:
+    """Cancel a live `invoice` that payments or credit notes settle already (so it cannot be voided) by a credit note
+    for the whole of it, for the portal itself (withdraw_invoice_unchecked: goods that came back undelivered, to be
+    invoiced again when they ship). The credit note takes the place of every payment on the invoice (those
+    allocations move to it: the money is free again, and money kept for the order pays the order's next invoice when
+    it is issued, any other is the dealer's credit balance) and pays what the invoice still owes; the invoice ends
+    paid by credit notes alone and lets go of its order like a void one (`voided_order` keeps it), so its goods are
+    not invoiced any more. A credit note already on the invoice (a return's) stays: the new one is for the rest.
+    Returns the credit note (None when the invoice is void or let go of its order already, or credit notes cover it
+    all). Locks: payments on the invoice, the invoice, then the credit-note counter (docs/architecture.md)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Say why the dealer is credited."), field="reason")
+    with transaction.atomic():
+        payment_ids = Allocation.objects.filter(invoice_id=invoice.pk, payment__isnull=False).values_list(
+            "payment_id", flat=True)
+        payments, _notes, invoices = lock_rows(payments=payment_ids, invoices=[invoice])
+        invoice = invoices[invoice.pk]
+        if invoice.order_id is None or invoice.status == InvoiceStatus.VOID:
+            return None
+        by_notes = invoice.allocations.filter(credit_note__isnull=False).aggregate(total=Sum("amount"))["total"]
+        amount = invoice.total_gross - (by_notes or ZERO)
+        note = None
+        if amount > 0:
+            note = CreditNote.objects.create(
+                number=next_number("CN"), dealer_id=invoice.dealer_id, amount=amount, issued_on=timezone.localdate(),
+                reason=reason[:255], created_by=_user(actor), currency=invoice.currency)
+            moved = []
+            for row in invoice.allocations.select_for_update().filter(payment__isnull=False).order_by("pk"):
+                payment = payments[row.payment_id]
+                payment.allocated -= row.amount
+                payment.save(update_fields=["allocated"])
+                row.payment, row.credit_note = None, note
+                row.save(update_fields=["payment", "credit_note"])
+                note.allocated += row.amount
+                moved.append({"payment": payment.number, "amount": str(row.amount)})
+            note.save(update_fields=["allocated"])
+            owed = invoice.total_gross - invoice.settled
+            if owed > 0:
+                _apply_locked(source=note, invoice=invoice, amount=owed, actor=actor)
+            audit.record(actor=_user(actor), action="credit_note.issued", target=note, dealer=invoice.dealer, data={
+                "number": note.number, "amount": str(amount), "reason": reason, "invoice": invoice.number,
+                "payments_freed": moved})
+            for user in list_users_who_may(dealer=invoice.dealer, ability=PAY):
+                outbox.notify(to=user, template="payments/credit_note_issued", context={
+                    "first_name": user.first_name, "number": note.number, "amount": str(note.amount),
+                    "currency": note.currency, "reason": note.reason})
+        invoice.voided_order_id, invoice.order_id = invoice.order_id, None
+        invoice.save(update_fields=["order", "voided_order"])
+        audit.record(actor=_user(actor), action="invoice.credited", target=invoice, dealer=invoice.dealer, data={
+            "number": invoice.number, "order": invoice.voided_order_id, "credit_note": note.number if note else None,
+            "reason": reason})
     return note
 
 

@@ -41,15 +41,15 @@ from ..errors import (
     OverInvoiced,
     ReasonRequired,
 )
-from ..models import INVOICE, ZERO, Invoice, InvoiceInstallment, InvoiceLine, InvoiceStatus, Payment
-from .allocation import lock_rows, settle_order_payments_unchecked
+from ..models import INVOICE, ZERO, Allocation, Invoice, InvoiceInstallment, InvoiceLine, InvoiceStatus, Payment
+from .allocation import credit_invoice_unchecked, lock_rows, settle_order_payments_unchecked
 from .cards import capture_when_invoiced
 from .credit import account_of, pro_rata
 
 __all__ = ["INVOICE_KIND", "INVOICE_PDF", "SHIPPING_SKU", "add_months", "billing_lines", "dealer_language",
            "invoice_context", "invoice_on_status_changed", "invoice_recipients", "invoice_url", "invoices_each_part",
            "issue_invoice", "issue_invoice_for", "order_invoices", "reissue_invoice", "split_installments",
-           "void_invoice"]
+           "void_invoice", "void_invoice_unchecked", "withdraw_invoice_unchecked"]
 
 INVOICE_PDF = "payments.invoice"
 # Orders that are not (or no longer) a sale are never invoiced.
@@ -334,6 +334,16 @@ def void_invoice(*, actor, invoice, reason, reissue=False) -> Invoice:
     the order ends."""
     if not permissions.can_void_invoices(actor):
         raise NotAllowed(_("Only finance staff void invoices."))
+    return _void(actor=actor, invoice=invoice, reason=reason, reissue=reissue)
+
+
+def void_invoice_unchecked(*, actor, invoice, reason) -> Invoice:
+    """`void_invoice` without the finance check, for the portal itself (withdraw_invoice_unchecked: the invoice of
+    goods that came back undelivered); refused alike when anything settles the invoice."""
+    return _void(actor=actor, invoice=invoice, reason=reason, reissue=False)
+
+
+def _void(*, actor, invoice, reason, reissue) -> Invoice:
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired(_("Say why the invoice is voided."), field="reason")
@@ -402,6 +412,41 @@ def reissue_invoice(*, actor, invoice) -> Invoice:
         if invoice.part:
             hooks.invoice_replaced.run(invoice=invoice, replacement=replacement, actor=actor)
     return replacement
+
+
+def withdraw_invoice_unchecked(*, actor, invoice, reason) -> Invoice:
+    """Take back a live invoice whose goods came back undelivered and will be invoiced again when they ship (a
+    later stage's call, e.g. shipping when a shipment is `returned`; no finance check: the portal does it itself).
+    Either way the invoice lets go of its order (`voided_order` keeps it), so its goods count in the order's
+    uninvoiced rest again (exposure stays exact) and the next invoice of them is not refused as over-invoiced:
+
+    * nothing settles it (no payment or credit note allocated): it is voided (void_invoice_unchecked, the dealer is
+      mailed the reason), as staff would void it;
+    * something settles it already, so it cannot be voided: it is cancelled by a credit note for the whole of it
+      (credit_invoice_unchecked, the dealer is mailed the credit note): the payments on it are free again (money kept
+      for the order pays the order's next invoice) and the invoice ends paid by the credit note.
+
+    Returns the invoice as it is now; an invoice void or taken back already is left as it is. Locks: the order, its
+    payments and those on the invoice, the invoice, then (credited) the credit-note counter."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Say why the invoice is taken back."), field="reason")
+    with transaction.atomic():
+        order_id = Invoice.objects.filter(pk=invoice.pk).values_list("order_id", flat=True).first()
+        if order_id is None:
+            return Invoice.objects.get(pk=invoice.pk)
+        locks.order(order_id)
+        payment_ids = {*Payment.objects.with_credit().filter(order_id=order_id).values_list("pk", flat=True),
+                       *Allocation.objects.filter(invoice_id=invoice.pk, payment__isnull=False)
+                       .values_list("payment_id", flat=True)}
+        _payments, _notes, invoices = lock_rows(payments=payment_ids, invoices=[invoice])
+        invoice = invoices[invoice.pk]
+        if invoice.order_id is None or invoice.status == InvoiceStatus.VOID:
+            return invoice
+        if invoice.settled == ZERO and not invoice.allocations.exists():
+            return _void(actor=actor, invoice=invoice, reason=reason, reissue=False)
+        credit_invoice_unchecked(actor=actor, invoice=invoice, reason=reason)
+        return Invoice.objects.get(pk=invoice.pk)
 
 
 # --- the PDF -------------------------------------------------------------------------------------------------------

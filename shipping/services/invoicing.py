@@ -10,22 +10,35 @@ Registered in ShippingConfig.ready():
   payments does not invoice it as a whole when it reaches partially shipped or shipped. An order moved to shipped by
   staff without any shipment is invoiced whole, as before; with INVOICE_ON=confirmed the whole order is invoiced at
   confirmation and its shipments get no invoice.
+- `withdraw_invoice_on_return` on `shipping.shipment.moved`: a shipment that comes back undelivered (`returned`) no
+  longer counts as shipped (its quantities are to ship again, shipments.py), so its invoice is taken back through
+  payments' withdraw_invoice_unchecked: voided (void_invoice's own path) when nothing settles it, else cancelled by a
+  credit note for the whole invoice (payments refuses to void a settled invoice, and a credit note is how payments
+  already gives money back; the payments on it become free again, money kept for the order paying its next invoice).
+  Either way the invoice lets go of its order, so the goods are invoiced again on the shipment that carries them
+  next, the shipping charge with them when the taken-back invoice had it, and exposure stays the order's total. The
+  returned shipment keeps pointing at its void (or credited) invoice.
 - `follow_reissued_invoice` on `payments.invoice_replaced`: finance voided a shipment's invoice and reissued it (the
   same quantities, the shipping charge again if the void one carried it): the shipment points at the new invoice.
 
 Locks: inside move_shipment (order → shipment), issuing takes the order's payments and the INV- counter after the
 shipment; a reissue takes order → payments → invoices → counter → shipment. Both hold the order's lock first, and
-no path holds a shipment while waiting for an order, payment or invoice of another order, so they cannot deadlock."""
+no path holds a shipment while waiting for an order, payment or invoice of another order, so they cannot deadlock.
+Taking a returned shipment's invoice back runs inside move_shipment too (order → shipment), then takes the
+invoice's payments, the invoice and (credited) the CN- counter, like issuing."""
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from payments import services as payment_services
 from portal import locks
 
 from ..models import Shipment, ShipmentKind, ShipmentStatus
 
-__all__ = ["follow_reissued_invoice", "invoice_on_shipment_moved", "invoice_shipment", "invoiced_by_parts"]
+__all__ = ["follow_reissued_invoice", "invoice_on_shipment_moved", "invoice_shipment", "invoiced_by_parts",
+           "withdraw_invoice_on_return"]
 
 
 def invoiced_by_parts(*, order) -> bool:
@@ -43,8 +56,12 @@ def invoice_shipment(*, shipment, actor=None):
     quantities = {}
     for line_id, quantity in shipment.lines.values_list("order_line_id", "quantity"):
         quantities[line_id] = quantities.get(line_id, 0) + quantity
-    first = not (Shipment.objects.filter(order_id=order.pk, kind=ShipmentKind.OUTBOUND, invoice__isnull=False)
-                 .exclude(pk=shipment.pk).exists())
+    # The first: no other shipment that still counts has (or had: a void one waiting to be reissued) the charge on
+    # its invoice. A returned shipment's invoice was taken back with its goods (withdraw_invoice_on_return), so the
+    # charge it carried goes on the next invoice.
+    first = not (Shipment.objects.filter(order_id=order.pk, kind=ShipmentKind.OUTBOUND,
+                                         invoice__lines__sku=payment_services.SHIPPING_SKU)
+                 .exclude(pk=shipment.pk).exclude(status=ShipmentStatus.RETURNED).exists())
     invoice = payment_services.issue_invoice_for(order=order, lines=quantities, include_shipping=first,
                                                  part=shipment.number, actor=actor)
     shipment.invoice = invoice
@@ -60,6 +77,20 @@ def invoice_on_shipment_moved(*, shipment, previous, actor) -> None:
     if shipment.invoice_id is not None or not payment_services.invoices_each_part(order=shipment.order):
         return
     invoice_shipment(shipment=shipment, actor=actor)
+
+
+def withdraw_invoice_on_return(*, shipment, previous, actor) -> None:
+    """shipping.shipment.moved: an outbound shipment that came back undelivered (`returned`) gives back its live
+    invoice (module doc): voided, or credited in whole when something settles it already; the reason is written in
+    the dealer's language (the void mail and the credit note show it)."""
+    if shipment.kind != ShipmentKind.OUTBOUND or shipment.status != ShipmentStatus.RETURNED:
+        return
+    if shipment.invoice_id is None or shipment.invoice.order_id is None:
+        return  # never invoiced on its own (INVOICE_ON=confirmed, the order invoiced whole), or void already
+    with translation.override(payment_services.dealer_language(shipment.dealer)):
+        reason = _("Shipment %(shipment)s of order %(order)s came back undelivered; its goods are invoiced again "
+                   "when they ship.") % {"shipment": shipment.number, "order": shipment.order.number}
+    payment_services.withdraw_invoice_unchecked(actor=actor, invoice=shipment.invoice, reason=reason)
 
 
 def follow_reissued_invoice(*, invoice, replacement, actor) -> None:

@@ -23,11 +23,9 @@ def _status(order):
     return Order.objects.get(pk=order.pk).status
 
 
-def test_an_order_whose_only_shipment_came_back_is_processing_again_and_ships_again(actor, addresses, panel, staff,
-                                                                                    settings):
-    # The order invoiced whole at confirmation: what becomes of a returned shipment's own invoice (INVOICE_ON=shipped)
-    # is payments' to say, not this test's.
-    settings.INVOICE_ON = "confirmed"
+def test_an_order_whose_only_shipment_came_back_is_processing_again_and_ships_again(actor, addresses, panel, staff):
+    # INVOICE_ON=shipped: the returned shipment's invoice is taken back, so the goods are invoiced again as they ship
+    # again (test_returned_invoices.py).
     order = confirmed_order(actor, panel, 3, staff=staff)
     line = order.lines.get()
     shipment = _along(ship(order, staff=staff), staff, SS.SHIPPED, SS.IN_TRANSIT)
