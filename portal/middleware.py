@@ -38,7 +38,8 @@ class ControlCharacterMiddleware:
 
     A NUL byte or another C0 control character (tab, CR and LF aside in the query string) in the path or the query
     string, and a NUL in a form-encoded or JSON body (PostgreSQL cannot store it) never reach a view, so no view or
-    query meets them and none answers 500. The API gets JSON with a code; a page gets a short translated text.
+    query meets them and none answers 500. The API and any JSON body get JSON with a code; a page gets a short
+    translated text.
     Multipart bodies (uploaded files contain NUL bytes) are left to the upload checks."""
 
     PATH = re.compile(r"[\x00-\x1f\x7f]")
@@ -78,7 +79,8 @@ class ControlCharacterMiddleware:
         from django.utils.translation import gettext as _
 
         message = _("The address or the form contains control characters (such as a NUL byte) that no page accepts.")
-        if request.path.startswith("/api/"):
+        # A machine caller (the API, a carrier's JSON webhook) gets JSON with a code; a browser gets a page.
+        if request.path.startswith("/api/") or (request.content_type or "").endswith("json"):
             return JsonResponse({"code": "invalid_characters", "detail": message}, status=400)
         title = _("Bad request")
         return HttpResponseBadRequest(

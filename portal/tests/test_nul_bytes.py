@@ -90,3 +90,10 @@ def test_a_nul_in_a_json_or_form_body_is_refused_and_changes_nothing(db, client)
     assert response.status_code == 400
     owner.dealer.refresh_from_db()
     assert "Evil" not in owner.dealer.trade_name
+
+
+def test_a_json_body_outside_the_api_gets_its_refusal_as_json_too(db, client):
+    # A carrier's webhook posts JSON to /shipping/webhooks/…: it reads a code, not an HTML page.
+    response = client.post("/shipping/webhooks/any-carrier/", '{"tracking_code": "A\\u0000B"}',
+                           content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "invalid_characters"
