@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from dealers.models import Role
 from dealers.testing import PASSWORD, DealerFactory, DealerUserFactory, StaffFactory
@@ -99,11 +98,12 @@ def test_staff_ship_part_of_an_order_the_dealer_follows_it_to_delivered_with_way
     assert shipment.waybill_number in box.locator("a.shipment-waybill").inner_text()
 
     # 3. The carrier's signed webhook: in transit at the hub, then delivered and signed for; the worker applies it.
-    now = timezone.now()
+    # (Dated after the shipped move, which the timeline sorts them against.)
+    shipped_at = Shipment.objects.get(pk=shipment.pk).shipped_at
     response = post_webhook(Client(), carrier, {"events": [
-        tracking_event("YK-J-100", "in_transit", now - datetime.timedelta(seconds=2), event_id="yk-1",
+        tracking_event("YK-J-100", "in_transit", shipped_at + datetime.timedelta(seconds=1), event_id="yk-1",
                        location="Gebze Aktarma", message="Arrived at the transfer centre"),
-        tracking_event("YK-J-100", "delivered", now - datetime.timedelta(seconds=1), event_id="yk-2",
+        tracking_event("YK-J-100", "delivered", shipped_at + datetime.timedelta(seconds=2), event_id="yk-2",
                        location="Kadıköy", message="Handed over", signed_by="Elif Kaya")]})
     assert response.status_code == 202
     try:
