@@ -223,7 +223,8 @@ class OrderAdmin(StatusMovesAdmin):
     actions = ["confirm_selected", "cancel_selected", "set_status_selected"]
     readonly_fields = ["number", "dealer", "placed_by", "on_behalf", "status", "sub_status", "quote_number",
                        "shipping_address", "billing_address", "shipping_method", "shipping_label", "shipping_charge_net",
-                       "shipping_vat_rate", "shipping_charge_vat", "payment_method", "installments",
+                       "shipping_vat_rate", "shipping_charge_vat", "cargo_insurance", "insurance_premium",
+                       "payment_method", "installments",
                        "po_number", "requested_delivery_date", "notes", "currency", "net_total", "vat_total",
                        "total", "decided_by", "decision_note", "created_at", "updated_at"]
     fields = readonly_fields
@@ -232,6 +233,13 @@ class OrderAdmin(StatusMovesAdmin):
     total = money_field("total_gross", _("total"))
     shipping_charge_net = money_field("shipping_net", _("shipping charge (net)"))
     shipping_charge_vat = money_field("shipping_vat", _("VAT on shipping"))
+    # Cargo insurance chosen at checkout; its premium is part of the shipping charge above.
+    insurance_premium = money_field("shipping_insurance_net", _("insurance premium (net)"))
+
+    @admin.display(description=_("cargo insurance"))
+    def cargo_insurance(self, obj):
+        return _("yes") if obj.shipping_insured else _("no")
+
     change_form_template = "admin/orders/order/change_form.html"
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
