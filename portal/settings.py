@@ -226,8 +226,16 @@ COMPANY = {
     "phone": env("COMPANY_PHONE", default="+90 212 555 00 00"),
     "email": env("COMPANY_EMAIL", default="sales@example.com"),
     "tax_id": env("COMPANY_TAX_ID", default="1234567890"),
+    # The tax office, and the address in parts where the one-line address is not enough (the e-İrsaliye's
+    # DespatchSupplierParty; empty parts are read from COMPANY_ADDRESS, shipping/services/waybill.py).
+    "tax_office": env("COMPANY_TAX_OFFICE", default="Boğaziçi Kurumlar"),
+    "district": env("COMPANY_DISTRICT", default=""),
     "logo": env("COMPANY_LOGO", default="img/logo.svg"),
 }
+# Where dealers send returned goods (several lines; empty: the company's address), and the carrier (a carrier's code)
+# that picks returns up (empty: the carrier that brought the goods).
+RETURN_ADDRESS = env("RETURN_ADDRESS", default="")
+SHIPPING_RETURN_CARRIER = env("SHIPPING_RETURN_CARRIER", default="")
 PORTAL_NAME = env("PORTAL_NAME", default="Dealer Portal")
 
 # Celery: Redis as broker; tasks acknowledge late and are safe to run twice.
