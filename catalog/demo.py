@@ -89,24 +89,41 @@ SHIPPING = {
 }
 
 
+# Hazardous goods in transport, by leaf and model (the SKU's third digit after the dash): the fourth floodlight model
+# is solar, with a lithium-ion battery inside (UN 3481), so only a method that carries hazardous goods takes it (the
+# shipping demo's Freight / pallet; Standard, Express and the own truck do not).
+HAZARDOUS = {("Projektörler", 3)}
+
+
+def _model_of(sku: str) -> int | None:
+    """The model digit of a demo SKU ("P-1030-130" → 3), None for another SKU."""
+    parts = sku.split("-")
+    return int(parts[1][2]) if len(parts) == 3 and len(parts[1]) == 4 and parts[1].isdigit() else None
+
+
 def shipping_of(leaf_name: str, sku: str) -> dict:
-    """A demo product's weight and fragile flag: the leaf's base weight grows with the variant's size (its SKU's
-    last digit); no demo product is hazardous."""
+    """A demo product's weight, fragile and hazardous flags: the leaf's base weight grows with the variant's size
+    (its SKU's last digit); hazardous: the models in HAZARDOUS."""
     base, fragile = SHIPPING.get(leaf_name, ("1.00", False))
     size = int(sku[-1]) + 1 if sku[-1:].isdigit() else 1
     return {"weight_kg": (Decimal(base) * (1 + (size - 1) * Decimal("0.25"))).quantize(Decimal("0.001")),
-            "fragile": fragile}
+            "fragile": fragile, "hazardous": (leaf_name, _model_of(sku)) in HAZARDOUS}
 
 
 def _fill_shipping():
-    """Give demo products loaded before products had a weight one (idempotent)."""
+    """Give demo products loaded before products had a weight one, and flag the hazardous ones loaded before the
+    flag was used (idempotent)."""
     changed = []
     for product in Product.objects.filter(weight_kg__isnull=True).select_related("category"):
         if product.category.name in SHIPPING:
             for name, value in shipping_of(product.category.name, product.sku).items():
                 setattr(product, name, value)
             changed.append(product)
-    Product.objects.bulk_update(changed, ["weight_kg", "fragile"], batch_size=500)
+    Product.objects.bulk_update(changed, ["weight_kg", "fragile", "hazardous"], batch_size=500)
+    hazardous = [product.pk for product in Product.objects.filter(
+        hazardous=False, category__name__in={leaf for leaf, _model in HAZARDOUS}).select_related("category")
+        if shipping_of(product.category.name, product.sku)["hazardous"]]
+    Product.objects.filter(pk__in=hazardous).update(hazardous=True)
 
 
 def _leaf_products(leaf: Category, index: int, rng: random.Random):

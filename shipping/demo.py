@@ -1,6 +1,7 @@
 """Demo shipping: Yurtiçi, Aras and MNG Kargo and an own truck; Standard (weight bands, free above 10,000 TRY
-net), Express (higher, never free), Freight/pallet (net bands, carries hazardous goods, offers insurance) and Own
-truck (Istanbul and Kocaeli only). Idempotent: everything is keyed by its code or name.
+net), Express (higher, never free, offers cargo insurance), Freight/pallet (net bands, the one that carries hazardous
+goods such as the demo catalog's solar floodlights, offers insurance) and Own truck (Istanbul and Kocaeli only).
+Idempotent: everything is keyed by its code or name; a method loaded before it offered insurance gets it.
 
 Shipments (`load_shipments`): orders of the first two approved demo dealers placed, confirmed and shipped through the
 services (create_shipment, move_shipment), carriers' tracking events received and applied as a webhook's are
@@ -34,7 +35,16 @@ METHODS = [
      [(WEIGHT, "0", "10", "90.00", None), (WEIGHT, "10", "30", "160.00", None), (WEIGHT, "30", "100", "290.00", None),
       (WEIGHT, "100", None, "450.00", None), (FLAT, "0", None, "350.00", None)]),
     ("express", "aras", ("Express", "Ekspres", "Експресна", "Chuyển phát nhanh", "快递"), 1,
-     {"handling_charge": D("75.00")},
+     {"handling_charge": D("75.00"), "insurance_rate_percent": D("0.50"), "insurance_minimum": D("75.00"),
+      "insurance_cover_en": "Loss of or damage to the parcels in transit, up to the goods' net invoice value; a late "
+                            "delivery is not covered.",
+      "insurance_cover_tr": "Taşıma sırasında kolilerin kaybı veya hasarı, malların net fatura değerine kadar; geç "
+                            "teslimat kapsam dışıdır.",
+      "insurance_cover_bg": "Загуба или повреда на пратките при превоза, до нетната фактурна стойност на стоката; "
+                            "закъсняла доставка не се покрива.",
+      "insurance_cover_vi": "Mất mát hoặc hư hỏng kiện hàng trong quá trình vận chuyển, tối đa bằng giá trị hóa đơn "
+                            "chưa thuế của hàng hóa; không bao gồm giao hàng trễ.",
+      "insurance_cover_zh_hans": "运输途中包裹的丢失或损坏，最高按货物净发票金额赔付；延误送达不在保障范围内。"},
      [(WEIGHT, "0", "10", "180.00", None), (WEIGHT, "10", "30", "280.00", None), (WEIGHT, "30", None, "450.00", None),
       (FLAT, "0", None, "500.00", None)]),
     ("freight", "mng", ("Freight / pallet", "Ambar / palet", "Палетен транспорт", "Hàng pallet", "托盘货运"), 4,
@@ -73,6 +83,10 @@ def load():
             method, created = ShippingMethod.objects.get_or_create(code=code, defaults={
                 "carrier": carriers[carrier], "name_en": en, "name_tr": tr, "name_bg": bg, "name_vi": vi,
                 "name_zh_hans": zh, "lead_time_days": days, "ordering": position, **fields})
+            insurance = {name: value for name, value in fields.items() if name.startswith("insurance_")}
+            if not created and insurance and not method.offers_insurance:
+                # A demo loaded before its method offered cargo insurance gets it (the cover in every language).
+                ShippingMethod.objects.filter(pk=method.pk).update(**insurance)
             if created:
                 RateRule.objects.bulk_create([
                     RateRule(method=method, kind=kind, from_value=D(low), to_value=None if high is None else D(high),
@@ -126,7 +140,9 @@ def load_shipments():
     staff = User.objects.filter(is_superuser=True).order_by("pk").first()
     # Products sold by the piece from one, well in stock, other than the ones the orders' demo orders first: a few
     # pieces each keep the demo dealers well within their credit limits.
-    stocked = Product.objects.filter(active=True, stock_quantity__gt=100, min_order_quantity__lte=1).order_by("sku")
+    # Not hazardous goods: the orders go by Standard, which does not carry them.
+    stocked = Product.objects.filter(active=True, stock_quantity__gt=100, min_order_quantity__lte=1,
+                                     hazardous=False).order_by("sku")
     products = list(stocked[16:40]) or list(stocked[:24])
     if staff is None or len(products) < 2:
         return

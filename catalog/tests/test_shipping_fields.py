@@ -207,10 +207,16 @@ def test_demo_products_have_weights_and_a_reload_fills_those_loaded_before(setti
     assert panel.fragile and panel.weight_kg >= Decimal("3.5")
     cable = Product.objects.filter(category__name="NYM Kablolar").order_by("sku").first()
     assert not cable.fragile and not cable.hazardous
+    # The solar floodlights (the fourth floodlight model, a lithium-ion battery inside) are hazardous goods.
+    solar = Product.objects.filter(hazardous=True)
+    assert solar.count() == 4 and {p.category.name for p in solar} == {"Projektörler"}
+    assert all(p.fragile for p in solar)
     Product.objects.filter(category__name="LED Paneller").update(weight_kg=None, fragile=False)
+    Product.objects.filter(hazardous=True).update(hazardous=False)  # loaded before the flag was used
     demo.load()  # already loaded: only fills what is missing
     assert Product.objects.get(pk=panel.pk).weight_kg == panel.weight_kg
     assert Product.objects.get(pk=panel.pk).fragile
+    assert Product.objects.filter(hazardous=True).count() == 4
 
 
 @pytest.mark.browser
