@@ -26,9 +26,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from payments.services import dealer_language
 from portal import audit, locks
 from portal.lifecycle import acting_user
 from portal.numbering import next_number
@@ -363,12 +364,15 @@ def move_shipment(*, actor, shipment, to, note: str = "", permission=None) -> Sh
             raise OrderNotShippable(_("Order %(number)s is “%(status)s”: it cannot become “%(target)s”.") % {
                 "number": order.number, "status": order.get_status_display(),
                 "target": ORDER.statuses(target).label})
+        if steps:
+            # The order's history note is read by the dealer: in its language, whoever (or whichever task) moved.
+            with translation.override(dealer_language(order.dealer)):
+                step_note = _("Shipment %(number)s: %(status)s") % {"number": current.number, "status": SS(to).label}
         for step in steps:
             # The shipment's own mail (shipping/services/notices.py) tells the dealer, with its parcels: the order's
             # "shipped"/"delivered" mail would say it twice.
             order = set_status(actor=order_actor, order=order, status=step, notify=step not in TOLD_BY_SHIPMENT,
-                               note=_("Shipment %(number)s: %(status)s") % {"number": current.number,
-                                                                             "status": SS(to).label})
+                               note=step_note)
         shipment = locks.shipment(shipment)
         fields = []
         if to == SS.SHIPPED and shipment.shipped_at is None:

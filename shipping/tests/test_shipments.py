@@ -170,3 +170,13 @@ def test_a_shipment_of_an_order_cancelled_meanwhile_does_not_leave(actor, addres
         move_shipment(actor=staff, shipment=shipment, to=SS.SHIPPED)
     assert Shipment.objects.get(pk=shipment.pk).status == SS.PREPARING
     assert Order.objects.get(pk=order.pk).status == OS.CANCELLED
+
+
+def test_the_orders_history_note_is_in_the_dealers_language_whoever_moved_it(actor, owner, addresses, panel, staff):
+    owner.language = "tr"
+    owner.save(update_fields=["language"])
+    order = confirmed_order(actor, panel, 2, staff=staff)
+    shipment = ship(order, staff=staff)
+    move_shipment(actor=staff, shipment=shipment, to=SS.SHIPPED)  # staff in English, the dealer reads Turkish
+    note = order.history.order_by("-pk").values_list("note", flat=True).first()
+    assert note == f"Sevkiyat {shipment.number}: Yola çıktı"
