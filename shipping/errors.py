@@ -215,3 +215,13 @@ class ReturnShipmentExists(ShipmentError):
 
     code = "shipping.return_shipment_exists"
     conflict = True
+
+
+# --- Invoices of returned shipments ---------------------------------------------------------------------------------
+
+class ReturnedNotReissued(ShipmentError):
+    """A shipment that came back undelivered gave its invoice back: its goods are invoiced on the shipment that carries
+    them next, so that invoice is not reissued."""
+
+    code = "shipping.returned_not_reissued"
+    conflict = True

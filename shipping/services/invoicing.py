@@ -19,7 +19,8 @@ Registered in ShippingConfig.ready():
   next, the shipping charge with them when the taken-back invoice had it, and exposure stays the order's total. The
   returned shipment keeps pointing at its void (or credited) invoice.
 - `follow_reissued_invoice` on `payments.invoice_replaced`: finance voided a shipment's invoice and reissued it (the
-  same quantities, the shipping charge again if the void one carried it): the shipment points at the new invoice.
+  same quantities, the shipping charge again if the void one carried it): the shipment points at the new invoice. A
+  returned shipment's invoice is refused (ReturnedNotReissued, 409): its goods are billed when they ship again.
 
 Locks: inside move_shipment (order → shipment), issuing takes the order's payments and the INV- counter after the
 shipment; a reissue takes order → payments → invoices → counter → shipment. Both hold the order's lock first, and
@@ -35,6 +36,7 @@ from django.utils.translation import gettext as _
 from payments import services as payment_services
 from portal import locks
 
+from ..errors import ReturnedNotReissued
 from ..models import Shipment, ShipmentKind, ShipmentStatus
 
 __all__ = ["follow_reissued_invoice", "invoice_on_shipment_moved", "invoice_shipment", "invoiced_by_parts",
@@ -100,5 +102,10 @@ def follow_reissued_invoice(*, invoice, replacement, actor) -> None:
                                                                      number=invoice.part, kind=ShipmentKind.OUTBOUND))
     for shipment_id in shipments.order_by("pk").values_list("pk", flat=True):
         shipment = locks.shipment(shipment_id)
+        if shipment.status == ShipmentStatus.RETURNED:
+            # Its goods came back and are billed by the shipment that carries them again: reissuing would bill twice.
+            raise ReturnedNotReissued(_("Shipment %(shipment)s came back undelivered, so invoice %(invoice)s is not "
+                                        "reissued: its goods are invoiced with the shipment that carries them again.")
+                                      % {"shipment": shipment.number, "invoice": invoice.number})
         shipment.invoice = replacement
         shipment.save(update_fields=["invoice", "updated_at"])

@@ -5,6 +5,7 @@ total throughout (shipping/services/invoicing.py withdraw_invoice_on_return, pay
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from orders.models import Order, OrderStatus
 from orders.services import ordering, set_status
@@ -12,6 +13,7 @@ from payments.models import CreditAccount, CreditNote, Invoice, InvoiceStatus
 from payments.services import allocation, credit, invoices
 from payments.testing import FinanceStaffFactory
 from portal.models import Notification
+from shipping.errors import ReturnedNotReissued
 from shipping.models import RateKind, Shipment, ShipmentStatus
 from shipping.permissions import require_may_apply_tracking
 from shipping.services import move_shipment
@@ -148,6 +150,24 @@ def test_a_settled_invoice_that_came_back_is_credited_whole_and_its_money_pays_t
     assert credit.exposure(actor.dealer) == total - D("500.00")
     payment.refresh_from_db()
     assert payment.unallocated == 0
+
+
+def test_finance_cannot_reissue_the_void_invoice_of_a_returned_shipment(actor, addresses, account, road, panel,
+                                                                         staff, finance_staff, client):
+    order = _order(actor, staff, panel)
+    first = _comes_back(_leave(order, staff))
+    with pytest.raises(ReturnedNotReissued) as refused:
+        invoices.reissue_invoice(actor=finance_staff, invoice=first.invoice)
+    assert refused.value.code == "shipping.returned_not_reissued" and first.number in refused.value.message
+    assert _live(order) == [] and credit.exposure(actor.dealer) == order.total_gross
+    # The invoice's admin page says so when finance press "Reissue", and issues nothing.
+    client.force_login(staff)
+    url = reverse("admin:payments_invoice_move", args=[first.invoice.pk, "reissue"])
+    page = client.post(url, {}, follow=True).content.decode()
+    assert "came back undelivered" in page and _live(order) == []
+    # The goods are invoiced when they ship again.
+    again = _leave(order, staff)
+    assert _live(order) == [again.invoice] and again.invoice.total_gross == order.total_gross
 
 
 def test_a_whole_order_invoiced_at_confirmation_keeps_its_invoice_when_a_shipment_comes_back(actor, addresses,
