@@ -174,6 +174,8 @@ def _ship_plan(actor, staff, key, items, days, shipments):
     order = set_status(actor=staff, order=order, status="confirmed")
     order_lines = list(order.lines.all())
     start = timezone.now() - timedelta(days=days)
+    # The order was placed and confirmed before its shipments: its history follows the plan's moments too.
+    order_moments = [start - timedelta(hours=3), start - timedelta(hours=2)]
     for position, (carrier_code, shares, events) in enumerate(shipments):
         carrier = Carrier.objects.get(code=carrier_code) if carrier_code else None
         quantities = {line.pk: _share(line, share) for line, share in zip(order_lines, shares, strict=False)}
@@ -186,9 +188,25 @@ def _ship_plan(actor, staff, key, items, days, shipments):
         if events is not None:
             shipment = move_shipment(actor=staff, shipment=shipment, to="shipped")
             times.append(("shipped", left))
+            _order_moves_at(order, order_moments, left)
         if events:
             times += _track(shipment, carrier, parcels[0][0], left, events)
+            _order_moves_at(order, order_moments, times[-1][1])
         _backdate(shipment, times)
+    _backdate_order(order, order_moments)
+
+
+def _order_moves_at(order, moments, moment):
+    """The order's history rows written since the last call happened at `moment`."""
+    moments.extend([moment] * (order.history.count() - len(moments)))
+
+
+def _backdate_order(order, moments):
+    from orders.models import Order
+
+    Order.objects.filter(pk=order.pk).update(created_at=moments[0])
+    for row, moment in zip(order.history.order_by("pk"), moments, strict=False):
+        type(row).objects.filter(pk=row.pk).update(created_at=moment)
 
 
 def _share(line, share):

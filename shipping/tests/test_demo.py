@@ -67,6 +67,14 @@ def test_the_demo_ships_orders_into_every_state_with_events_and_loads_twice(owne
     history = list(failed.history.order_by("created_at", "pk").values_list("to_status", flat=True))
     assert history == ["preparing", "shipped", "in_transit", "out_for_delivery", "delivery_failed"]
     assert failed.history.order_by("-created_at").first().created_at < timezone.now()
+    # Each order was placed before its shipments were prepared, and its own history reads in the same time order.
+    for order in orders.values():
+        first_shipment = order.shipments.order_by("created_at").first()
+        assert order.created_at < first_shipment.created_at
+        moves = list(order.history.order_by("pk").values_list("created_at", flat=True))
+        assert moves == sorted(moves) and moves[-1] < timezone.now()
+    delivered_order = orders["ship-demo-1"].history.order_by("pk").last()
+    assert delivered_order.to_status == "delivered" and delivered_order.created_at == delivered.delivered_at
 
 
 # --- cargo insurance and hazardous goods ------------------------------------------------------------------------------
