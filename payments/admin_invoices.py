@@ -1,7 +1,7 @@
 """Admin of invoices, payments, credit notes and allocations: adding a payment or a credit note and voiding an invoice
 go through the services (record_payment, issue_credit_note, void_invoice); allocations are read-only."""
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +27,7 @@ from .models import (
     Invoice,
     InvoiceInstallment,
     InvoiceLine,
+    InvoiceStatus,
     InvoiceStatusChange,
     Payment,
 )
@@ -102,6 +103,15 @@ class InvoiceAdmin(StatusMovesAdmin):
 
     def get_fields(self, request, obj=None):
         return [self._AMOUNTS.get(f.name, f.name) for f in Invoice._meta.fields if f.editable and f.name != "id"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A void invoice a later stage says must not be reissued: staff read why where the button would be.
+        invoice = self.get_object(request, object_id)
+        if (request.method == "GET" and invoice is not None and permissions.can_void_invoices(request.user)
+                and invoice.status == InvoiceStatus.VOID):
+            for reason in permissions.reissue_refusals(invoice):
+                messages.warning(request, reason)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)

@@ -7,6 +7,9 @@ Declared here:
   when it reaches its invoicing status; default: no.
 - `payments.invoice_replaced(invoice, replacement, actor)`: a void invoice of a part was reissued (`replacement`,
   same goods), inside the reissue's transaction (shipping: the shipment points at its new invoice).
+- `payments.reissue_refusal(invoice)`: why a void invoice of a part must not be reissued ("" when it may be;
+  shipping: its shipment came back undelivered, and the goods are billed when they ship again). The admin shows it
+  instead of the button; the service is refused the same way.
 
 Declared by the lifecycle in payments.models (INVOICE): `payments.invoice.guard` and `payments.invoice.moved`."""
 from portal import hooks
@@ -24,3 +27,7 @@ invoiced_by_parts = hooks.point(
 invoice_replaced = hooks.point(
     "payments.invoice_replaced", args=("invoice", "replacement", "actor"),
     doc="A void invoice of a part of an order was reissued as `replacement` (same goods), inside the transaction.")
+
+reissue_refusal = hooks.point(
+    "payments.reissue_refusal", args=("invoice",),
+    doc="Why a void invoice of a part must not be reissued (a sentence), or \"\" when a later stage has no objection.")

@@ -90,7 +90,17 @@ def may_reissue(user, invoice) -> bool:
     from .models import Invoice, InvoiceStatus
 
     return (can_void_invoices(user) and invoice.status == InvoiceStatus.VOID and invoice.voided_order_id is not None
-            and not Invoice.objects.filter(order_id=invoice.voided_order_id, part=invoice.part).exists())
+            and not Invoice.objects.filter(order_id=invoice.voided_order_id, part=invoice.part).exists()
+            and not reissue_refusals(invoice))
+
+
+def reissue_refusals(invoice) -> list[str]:
+    """Why a later stage says this void invoice must not be reissued (payments.reissue_refusal), if it says so."""
+    from .hooks import reissue_refusal
+
+    if not invoice.part:
+        return []
+    return [reason for reason in reissue_refusal.collect(invoice=invoice) if reason]
 
 
 def can_change_credit_accounts(user) -> bool:

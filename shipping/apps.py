@@ -49,6 +49,7 @@ class ShippingConfig(AppConfig):
         SHIPMENT.moved.register(invoicing.withdraw_invoice_on_return)
         payment_hooks.invoiced_by_parts.register(invoicing.invoiced_by_parts)
         payment_hooks.invoice_replaced.register(invoicing.follow_reissued_invoice)
+        payment_hooks.reissue_refusal.register(invoicing.returned_reissue_refusal)
         # 2. The waybill (irsaliye): numbered when a shipment leaves (the IRS counter, taken after the invoice's
         #    rows), its PDF rendered by the worker and served to who may see the shipment.
         register_kind(waybill.WAYBILL_KIND)

@@ -95,6 +95,21 @@ def withdraw_invoice_on_return(*, shipment, previous, actor) -> None:
     payment_services.withdraw_invoice_unchecked(actor=actor, invoice=shipment.invoice, reason=reason)
 
 
+def returned_reissue_refusal(*, invoice) -> str:
+    """payments.reissue_refusal: the void invoice of a shipment that came back undelivered is not reissued (the
+    goods are billed by the shipment that carries them again); the same sentence follow_reissued_invoice raises."""
+    shipment = (Shipment.objects.filter(order_id=invoice.voided_order_id, number=invoice.part,
+                                        kind=ShipmentKind.OUTBOUND, status=ShipmentStatus.RETURNED).first()
+                if invoice.voided_order_id and invoice.part else None)
+    return _returned_refusal(shipment, invoice) if shipment else ""
+
+
+def _returned_refusal(shipment, invoice) -> str:
+    return _("Shipment %(shipment)s came back undelivered, so invoice %(invoice)s is not reissued: its goods are "
+             "invoiced with the shipment that carries them again.") % {"shipment": shipment.number,
+                                                                        "invoice": invoice.number}
+
+
 def follow_reissued_invoice(*, invoice, replacement, actor) -> None:
     """payments.invoice_replaced: the shipment the void invoice was for (its number is the invoice's part) points at
     the replacement."""
@@ -104,8 +119,6 @@ def follow_reissued_invoice(*, invoice, replacement, actor) -> None:
         shipment = locks.shipment(shipment_id)
         if shipment.status == ShipmentStatus.RETURNED:
             # Its goods came back and are billed by the shipment that carries them again: reissuing would bill twice.
-            raise ReturnedNotReissued(_("Shipment %(shipment)s came back undelivered, so invoice %(invoice)s is not "
-                                        "reissued: its goods are invoiced with the shipment that carries them again.")
-                                      % {"shipment": shipment.number, "invoice": invoice.number})
+            raise ReturnedNotReissued(_returned_refusal(shipment, invoice))
         shipment.invoice = replacement
         shipment.save(update_fields=["invoice", "updated_at"])

@@ -160,8 +160,12 @@ def test_finance_cannot_reissue_the_void_invoice_of_a_returned_shipment(actor, a
         invoices.reissue_invoice(actor=finance_staff, invoice=first.invoice)
     assert refused.value.code == "shipping.returned_not_reissued" and first.number in refused.value.message
     assert _live(order) == [] and credit.exposure(actor.dealer) == order.total_gross
-    # The invoice's admin page says so when finance press "Reissue", and issues nothing.
+    # The invoice's admin page says why instead of offering "Reissue" (no refusal at the last click) ...
     client.force_login(staff)
+    change = client.get(reverse("admin:payments_invoice_change", args=[first.invoice.pk])).content.decode()
+    assert f"Shipment {first.number} came back undelivered" in change
+    assert "Reissue for the same goods" not in change
+    # ... and a reissue posted anyway issues nothing.
     url = reverse("admin:payments_invoice_move", args=[first.invoice.pk, "reissue"])
     page = client.post(url, {}, follow=True).content.decode()
     assert "came back undelivered" in page and _live(order) == []
