@@ -89,9 +89,10 @@ def test_every_app_registers_its_document_kinds_in_ready_and_manage_hooks_lists_
 
     kinds = {kind.name: kind.template for kind in documents.registered_kinds()}
     assert kinds == {"payments.invoice": "pdf/invoice.html", "portal.specimen": "pdf/specimen.html",
-                     "pricing.quote": "pdf/quote.html"}
+                     "pricing.quote": "pdf/quote.html", "shipping.waybill": "pdf/waybill.html"}
     files = set(documents.registered_access())
-    assert files == set(kinds) | {"dealers.document", "orders.return_photo", "payments.statement"}
+    assert files == set(kinds) | {"dealers.document", "orders.return_photo", "payments.statement",
+                                  "shipping.delivery_photo"}
 
     out = StringIO()
     call_command("hooks", stdout=out)
