@@ -34,7 +34,7 @@ from portal import audit, locks, outbox
 from portal.lifecycle import acting_user
 from portal.numbering import next_number
 
-from ..errors import CarrierOrTruck, ReturnNotApproved, ReturnShipmentExists
+from ..errors import ReturnNotApproved, ReturnShipmentExists
 from ..models import (
     Carrier,
     Parcel,
@@ -45,7 +45,7 @@ from ..models import (
     ShipmentStatusChange,
 )
 from ..permissions import may_ship, require_may_ship
-from .shipments import check_parcels, truck_fields
+from .shipments import carrier_or_truck, check_parcels
 from .waybill import address_lines, issue_waybill, return_address
 
 __all__ = ["ReturnInstructions", "create_return_shipment", "open_return_shipment", "return_carrier",
@@ -83,13 +83,7 @@ def create_return_shipment(*, actor, return_request, parcels, carrier: Carrier |
     from orders.models import ReturnRequest
 
     require_may_ship(actor, return_request)
-    if (carrier is None) == (truck is None):
-        raise CarrierOrTruck(_("Choose a carrier or fill in the own truck's driver and plate: one of the two."),
-                             field="carrier")
-    if carrier is not None and carrier.own_truck:
-        raise CarrierOrTruck(_("“%(carrier)s” is the own truck: fill in its driver and plate instead.")
-                             % {"carrier": carrier}, field="carrier")
-    truck_values = truck_fields(truck) if truck is not None else {}
+    truck_values = carrier_or_truck(carrier, truck)
     checked_parcels = check_parcels(parcels, by_carrier=carrier is not None)
     with transaction.atomic():
         order = locks.order(return_request.order_id)  # orders' return services hold it too: no move meanwhile

@@ -214,6 +214,41 @@ def check_parcels(parcels, *, by_carrier) -> list[tuple[str, Decimal]]:
 
 # --- create -------------------------------------------------------------------------------------------------------
 
+def carrier_or_truck(carrier, truck) -> dict:
+    """A shipment goes by a cargo `carrier` or by the own `truck` (a Truck or a dict of its fields), never both nor
+    neither: the truck's checked fields ({} for a carrier), or CarrierOrTruck."""
+    if (carrier is None) == (truck is None):
+        raise CarrierOrTruck(_("Choose a carrier or fill in the own truck's driver and plate: one of the two."),
+                             field="carrier")
+    if carrier is not None and carrier.own_truck:
+        raise CarrierOrTruck(_("“%(carrier)s” is the own truck: fill in its driver and plate instead.")
+                             % {"carrier": carrier}, field="carrier")
+    return truck_fields(truck) if truck is not None else {}
+
+
+def _wanted(order, lines, *, over, none, order_lines=None) -> dict:
+    """{order line id: quantity} of `lines` (zeros left out), each a line of `order` and within its unshipped rest
+    (`over`: the refusal, with %(sku)s, %(quantity)s, %(rest)s); `none`: the refusal when every quantity is zero.
+    The caller holds the order's lock."""
+    order_lines = order_lines if order_lines is not None else {line.pk: line for line in order.lines.all()}
+    rest = unshipped_quantities(order)
+    wanted = {}
+    for line_id, value in (lines or {}).items():
+        line = order_lines.get(_int(line_id))
+        if line is None:
+            raise BadShipmentLine(_("Line %(line)s is not a line of order %(number)s.")
+                                  % {"line": line_id, "number": order.number}, field="lines")
+        quantity = _quantity(value, line)
+        if quantity > rest[line.pk]:
+            raise OverShipped(over % {"sku": line.sku, "quantity": _plain(quantity), "rest": _plain(rest[line.pk])},
+                              field="lines")
+        if quantity:
+            wanted[line.pk] = quantity
+    if not wanted:
+        raise BadShipmentLine(none, field="lines")
+    return wanted
+
+
 @locks.retry_when_busy
 def create_shipment(*, actor, order, lines: dict, parcels, carrier: Carrier | None = None, truck=None,
                     note: str = "", ship: bool = False) -> Shipment:
@@ -223,35 +258,14 @@ def create_shipment(*, actor, order, lines: dict, parcels, carrier: Carrier | No
     `ship`: moved to `shipped` at once, in the same transaction (the ERP's shipments leave as they are reported), so
     a refused move (the order waits for its money) makes no shipment either."""
     require_may_ship(actor, order)
-    if (carrier is None) == (truck is None):
-        raise CarrierOrTruck(_("Choose a carrier or fill in the own truck's driver and plate: one of the two."),
-                             field="carrier")
-    if carrier is not None and carrier.own_truck:
-        raise CarrierOrTruck(_("“%(carrier)s” is the own truck: fill in its driver and plate instead.")
-                             % {"carrier": carrier}, field="carrier")
-    truck_values = truck_fields(truck) if truck is not None else {}
+    truck_values = carrier_or_truck(carrier, truck)
     checked_parcels = _parcels(parcels, by_carrier=carrier is not None)
     with transaction.atomic():
         order = locks.order(order)
         if order.status not in SHIPPABLE_ORDER_STATUSES:
             raise OrderNotShippable(not_shippable_reason(order))
-        order_lines = {line.pk: line for line in order.lines.all()}
-        rest = unshipped_quantities(order)
-        wanted = {}
-        for line_id, value in (lines or {}).items():
-            line = order_lines.get(_int(line_id))
-            if line is None:
-                raise BadShipmentLine(_("Line %(line)s is not a line of order %(number)s.")
-                                      % {"line": line_id, "number": order.number}, field="lines")
-            quantity = _quantity(value, line)
-            if quantity > rest[line.pk]:
-                raise OverShipped(_("%(sku)s: %(quantity)s is more than the %(rest)s still to ship.")
-                                  % {"sku": line.sku, "quantity": _plain(quantity), "rest": _plain(rest[line.pk])},
-                                  field="lines")
-            if quantity:
-                wanted[line.pk] = quantity
-        if not wanted:
-            raise BadShipmentLine(_("Ship at least one line: every quantity is zero."), field="lines")
+        wanted = _wanted(order, lines, over=_("%(sku)s: %(quantity)s is more than the %(rest)s still to ship."),
+                         none=_("Ship at least one line: every quantity is zero."))
         user, _on_behalf = acting_user(actor)
         shipment = Shipment.objects.create(number=next_number("SHP"), order=order, dealer=order.dealer,
                                            carrier=carrier, created_by=user, **truck_values)
@@ -432,23 +446,10 @@ def short_ship(*, actor, order, lines: dict, note: str):
         if order.status not in SHIPPABLE_ORDER_STATUSES:
             raise OrderNotShippable(not_shippable_reason(order))
         order_lines = {line.pk: line for line in order.lines.all()}
-        rest = unshipped_quantities(order)
-        wanted = {}
-        for line_id, value in (lines or {}).items():
-            line = order_lines.get(_int(line_id))
-            if line is None:
-                raise BadShipmentLine(_("Line %(line)s is not a line of order %(number)s.")
-                                      % {"line": line_id, "number": order.number}, field="lines")
-            quantity = _quantity(value, line)
-            if quantity > rest[line.pk]:
-                raise OverShipped(_("%(sku)s: %(quantity)s is more than the %(rest)s still to ship (what a shipment "
-                                    "being prepared holds is not cancelled here).")
-                                  % {"sku": line.sku, "quantity": _plain(quantity), "rest": _plain(rest[line.pk])},
-                                  field="lines")
-            if quantity:
-                wanted[line.pk] = quantity
-        if not wanted:
-            raise BadShipmentLine(_("Cancel at least one line: every quantity is zero."), field="lines")
+        wanted = _wanted(order, lines, order_lines=order_lines,
+                         over=_("%(sku)s: %(quantity)s is more than the %(rest)s still to ship (what a shipment "
+                                "being prepared holds is not cancelled here)."),
+                         none=_("Cancel at least one line: every quantity is zero."))
         cancelled = {pk: line.short_shipped_quantity + wanted.get(pk, Decimal("0"))
                      for pk, line in order_lines.items()}
         target = order_status_for(order, dict(outbound(order).values_list("pk", "status")), cancelled=cancelled)
