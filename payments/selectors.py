@@ -8,6 +8,7 @@ from django.db.models import F, Prefetch, Sum
 from django.http import Http404
 
 from orders.models import OrderStatus, PaymentMethod
+from portal.dates import day_or_none
 
 from .models import (
     OPEN_STATUSES,
@@ -36,15 +37,6 @@ def invoices_of(*, actor):
     return Invoice.objects.filter(dealer=actor.dealer)
 
 
-def _date(value):
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip()) if value else None
-    except ValueError:
-        return None
-
-
 def list_invoices(*, actor, filters: dict | None = None):
     """Newest first. Filters: status (a status or "unpaid": open, partially paid, overdue), date_from, date_to
     (issue date, YYYY-MM-DD; unreadable dates are ignored)."""
@@ -55,10 +47,10 @@ def list_invoices(*, actor, filters: dict | None = None):
         rows = rows.filter(status__in=OPEN_STATUSES)
     elif status in InvoiceStatus.values:
         rows = rows.filter(status=status)
-    if _date(filters.get("date_from")):
-        rows = rows.filter(issue_date__gte=_date(filters["date_from"]))
-    if _date(filters.get("date_to")):
-        rows = rows.filter(issue_date__lte=_date(filters["date_to"]))
+    if day_or_none(filters.get("date_from")):
+        rows = rows.filter(issue_date__gte=day_or_none(filters["date_from"]))
+    if day_or_none(filters.get("date_to")):
+        rows = rows.filter(issue_date__lte=day_or_none(filters["date_to"]))
     return rows.order_by("-issue_date", "-pk")
 
 

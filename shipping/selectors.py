@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.http import Http404
 
+from portal.dates import day_or_none
+
 from .models import (
     DeliveryOutcome,
     DeliveryPhoto,
@@ -44,15 +46,6 @@ def shipments_of(*, actor):
     return Shipment.objects.filter(dealer=dealer)
 
 
-def _date(value):
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip()) if value else None
-    except ValueError:
-        return None
-
-
 def list_shipments(*, actor, filters: dict | None = None):
     """The actor's dealer's shipments, newest first, filtered by status, the day they were shipped (from, to: a
     shipment not shipped yet has no day and is left out by a date filter), the order's number (part of it) and a
@@ -64,10 +57,10 @@ def list_shipments(*, actor, filters: dict | None = None):
     status = filters.get("status") or ""
     if status in SS.values:
         rows = rows.filter(status=status)
-    if _date(filters.get("date_from")):
-        rows = rows.filter(shipped_at__date__gte=_date(filters["date_from"]))
-    if _date(filters.get("date_to")):
-        rows = rows.filter(shipped_at__date__lte=_date(filters["date_to"]))
+    if day_or_none(filters.get("date_from")):
+        rows = rows.filter(shipped_at__date__gte=day_or_none(filters["date_from"]))
+    if day_or_none(filters.get("date_to")):
+        rows = rows.filter(shipped_at__date__lte=day_or_none(filters["date_to"]))
     order = (filters.get("order") or "").strip()
     if order:
         rows = rows.filter(order__number__icontains=order)
