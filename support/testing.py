@@ -1,0 +1,56 @@
+"""Test factories of support (issue 15), shared by support's tests: tickets, teams, SLA policies and the calendar.
+Extend it (append factories), do not import another app's tests."""
+import datetime
+
+import factory
+
+from support.models import Holiday, SlaPolicy, Team, Ticket, WorkingHours
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """A new ticket of a dealer (a fresh approved dealer unless given). Its SLA due times are not computed: call
+    `support.services.recompute_due(ticket=...)`, or build it through the ticket services."""
+
+    class Meta:
+        model = Ticket
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(lambda n: f"TCK-2026-{900000 + n:06d}")
+    dealer = factory.SubFactory("dealers.testing.DealerFactory")
+    subject = factory.Sequence(lambda n: f"Problem {n}")
+    priority = "normal"
+    urgency = "normal"
+    status = "new"
+
+    @factory.post_generation
+    def created_at(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object built
+        """`TicketFactory(created_at=...)`: auto_now_add ignores a value given at creation, so it is set after."""
+        if create and extracted:
+            Ticket.objects.filter(pk=obj.pk).update(created_at=extracted)
+            obj.created_at = extracted
+
+
+def office_hours(opens=datetime.time(9), closes=datetime.time(18), weekdays=range(5)):
+    """The calendar's working hours (replacing any), Monday–Friday 09:00–18:00 by default."""
+    WorkingHours.objects.all().delete()
+    return [WorkingHours.objects.create(weekday=day, opens=opens, closes=closes) for day in weekdays]
+
+
+def sla_policy(*, priority="normal", tier="standard", first_response_minutes=480, resolution_minutes=1620):
+    """Set (create or replace) the targets of one (priority, tier)."""
+    policy, _ = SlaPolicy.objects.update_or_create(
+        priority=priority, tier=tier,
+        defaults={"first_response_minutes": first_response_minutes, "resolution_minutes": resolution_minutes})
+    return policy
+
+
+def holiday(date, name="Holiday", closes_at=None):
+    return Holiday.objects.update_or_create(date=date, defaults={"name": name, "closes_at": closes_at})[0]
