@@ -1,2 +1,6 @@
 """Every write and every rule of support; the facade other apps import (issue 15)."""
-__all__: list = []
+from .satisfaction import ask_for_satisfaction, rate_ticket, rate_token, rateable_refusal, ticket_of_rate_token
+
+__all__: list = [
+    "ask_for_satisfaction", "rate_ticket", "rate_token", "rateable_refusal", "ticket_of_rate_token",
+]
