@@ -238,6 +238,12 @@ RETURN_ADDRESS = env("RETURN_ADDRESS", default="")
 SHIPPING_RETURN_CARRIER = env("SHIPPING_RETURN_CARRIER", default="")
 PORTAL_NAME = env("PORTAL_NAME", default="Dealer Portal")
 
+# Support (issue 15): a dealer's reply to a resolved ticket within this many days reopens it; later (or to a closed
+# ticket) it opens a new ticket that follows the old one. Ticket mails carry a Reply-To address
+# support+<signed ticket token>@SUPPORT_REPLY_DOMAIN (the host of SITE_URL when empty) for mail intake to thread.
+SUPPORT_REOPEN_DAYS = env.int("SUPPORT_REOPEN_DAYS", default=7)
+SUPPORT_REPLY_DOMAIN = env("SUPPORT_REPLY_DOMAIN", default="")
+
 # Celery: Redis as broker; tasks acknowledge late and are safe to run twice.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None

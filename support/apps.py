@@ -13,3 +13,16 @@ class SupportConfig(AppConfig):
 
         # Resolved for the first time: the dealer is asked once how we did (H-METRICS).
         TICKET.moved.register(ask_for_satisfaction)
+
+        # The dealer's side of tickets (H-TICKETS): a delivery reported with problems opens a ticket with its lines
+        # and photos; a failed delivery, a return to sender or an exception opens one for the dealer's sales agent,
+        # once per shipment. A ticket's files are served to whoever may see the ticket (a note's to staff only).
+        from portal import documents
+        from shipping import hooks as shipping_hooks
+
+        from .permissions import ATTACHMENT, can_read_attachment
+        from .services.tickets import open_ticket_for_delivery_report, open_ticket_for_tracking_event
+
+        shipping_hooks.delivery_reported.register(open_ticket_for_delivery_report)
+        shipping_hooks.tracking_event_applied.register(open_ticket_for_tracking_event)
+        documents.register_access(ATTACHMENT, can_read_attachment)

@@ -54,3 +54,51 @@ def sla_policy(*, priority="normal", tier="standard", first_response_minutes=480
 
 def holiday(date, name="Holiday", closes_at=None):
     return Holiday.objects.update_or_create(date=date, defaults={"name": name, "closes_at": closes_at})[0]
+
+
+# --- the dealer's side of tickets (H-TICKETS) ------------------------------------------------------------------------
+
+def png_upload(name="photo.png", size=(40, 30)):
+    """A small real PNG as an uploaded file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.testing import png_bytes
+
+    return SimpleUploadedFile(name, png_bytes(size), content_type="image/png")
+
+
+def pdf_upload(name="invoice.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+
+
+def file_upload(name, content: bytes, content_type="application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def shipped(actor, product, staff, *, status="shipped", carrier=None, parcels=(("YK123", "2.5"),)):
+    """A confirmed order of `product` × 3 for the actor's dealer with one shipment moved along to `status`."""
+    from shipping.services import move_shipment
+    from shipping.testing import CarrierFactory, confirmed_order, ship
+
+    order = confirmed_order(actor, product, 3, staff=staff)
+    shipment = ship(order, staff=staff, carrier=carrier or CarrierFactory(name="Yurtiçi Kargo"), parcels=parcels)
+    path = ["shipped", "in_transit", "out_for_delivery", "delivered"]
+    if status != "preparing":
+        for to in path[:path.index(status) + 1]:
+            shipment = move_shipment(actor=staff, shipment=shipment, to=to)
+    return shipment
+
+
+def open_as(actor, **fields):
+    """A ticket opened through the service (subject, body, category, urgency defaulted)."""
+    from support.services import open_ticket
+
+    fields.setdefault("subject", "Panels flicker")
+    fields.setdefault("body", "Two panels flicker after an hour.")
+    fields.setdefault("category", "product")
+    fields.setdefault("urgency", "normal")
+    return open_ticket(actor=actor, **fields)

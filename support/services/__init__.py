@@ -1,8 +1,25 @@
 """Every write and every rule of support; the facade other apps import (issue 15)."""
 from .metrics import Metrics, metrics_rows, support_metrics
 from .satisfaction import ask_for_satisfaction, rate_ticket, rate_token, rateable_refusal, ticket_of_rate_token
+from .tickets import (
+    check_attachments,
+    close_ticket,
+    mail_ticket,
+    open_ticket,
+    open_ticket_for_delivery_report,
+    open_ticket_for_tracking_event,
+    reply,
+    reply_address,
+    resolve_links,
+    save_attachments,
+    ticket_from_reply_address,
+)
 
 __all__: list = [
     "Metrics", "metrics_rows", "support_metrics",
     "ask_for_satisfaction", "rate_ticket", "rate_token", "rateable_refusal", "ticket_of_rate_token",
+    # the dealer's side of a ticket (tickets.py)
+    "check_attachments", "close_ticket", "mail_ticket", "open_ticket", "open_ticket_for_delivery_report",
+    "open_ticket_for_tracking_event", "reply", "reply_address", "resolve_links", "save_attachments",
+    "ticket_from_reply_address",
 ]
