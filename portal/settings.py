@@ -325,6 +325,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("TRACKING_REQUEUE_EVERY_SECONDS", default=30.0),
         "kwargs": {"older_than_seconds": env.int("TRACKING_REQUEUE_AFTER_SECONDS", default=30)},
     },
+    # Support's SLA clocks: warn at 80 % of a target and escalate a breach, once each (due times are stored when a
+    # ticket changes; this only announces them).
+    "check-sla": {
+        "task": "support.tasks.check_sla_task",
+        "schedule": env.float("SUPPORT_SLA_CHECK_EVERY_SECONDS", default=180.0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
 

@@ -8,9 +8,20 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support")
 
     def ready(self):
+        from django.db.models.signals import post_save, pre_save
+
+        from dealers.models import Dealer
+
         from .models import TICKET
+        from .services import clocks
         from .services.satisfaction import ask_for_satisfaction
 
+        # The SLA clocks follow every move, first (the listeners after it see resolved_at and the due times): paused
+        # while waiting on the dealer, resolved_at/closed_at stamped, due times recomputed (H-SLA, services/clocks.py).
+        TICKET.moved.register(clocks.on_ticket_moved)
+        # Staff change a dealer's tier: its open tickets get the new tier's targets, counted from their opening.
+        pre_save.connect(clocks.remember_tier, sender=Dealer, dispatch_uid="support-remember-tier")
+        post_save.connect(clocks.follow_tier, sender=Dealer, dispatch_uid="support-follow-tier")
         # Resolved for the first time: the dealer is asked once how we did (H-METRICS).
         TICKET.moved.register(ask_for_satisfaction)
 

@@ -1,4 +1,5 @@
 """Every write and every rule of support; the facade other apps import (issue 15)."""
+from .clocks import mark_first_response, pause, recompute_due, resume
 from .metrics import Metrics, metrics_rows, support_metrics
 from .satisfaction import ask_for_satisfaction, rate_ticket, rate_token, rateable_refusal, ticket_of_rate_token
 from .tickets import (
@@ -16,6 +17,7 @@ from .tickets import (
 )
 
 __all__: list = [
+    "mark_first_response", "pause", "recompute_due", "resume",
     "Metrics", "metrics_rows", "support_metrics",
     "ask_for_satisfaction", "rate_ticket", "rate_token", "rateable_refusal", "ticket_of_rate_token",
     # the dealer's side of a ticket (tickets.py)
