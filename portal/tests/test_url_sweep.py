@@ -140,6 +140,28 @@ number_of = {
 list_pk = lambda w: {"pk": SavedListFactory(dealer=w.dealer).pk}  # noqa: E731
 made_up = lambda **kwargs: (lambda w: kwargs)  # noqa: E731
 
+
+def _owners_ticket(w, **fields):
+    """A ticket of dealer A opened by its owner about an order (not an invoice: finance users do not see it)."""
+    from support.testing import open_as
+
+    return open_as(Actor(user=w.owner, dealer=w.dealer), category="order", **fields)
+
+
+def _ticket_file(w):
+    from support.testing import png_upload
+
+    return {"pk": _owners_ticket(w, attachments=[png_upload()]).messages.get().attachments.get().pk}
+
+
+TICKET_READERS = {"owner", "assigned", "staff"}  # the owner sees every ticket; staff here is a superuser
+
+
+def _draft_article():
+    from support.testing import ArticleFactory
+
+    return ArticleFactory(status="draft").slug
+
 RULES = {
     # --- REST API ---
     "api:me-invoice": Rule(number_of["invoice"], PAY),
@@ -219,6 +241,14 @@ RULES = {
     "shipping:waybill": Rule(shipment_on_its_way, ORDERS),
     "shipping:despatch_xml": Rule(shipment_on_its_way, STAFF),
     "shipping:webhook": Rule(made_up(carrier="no-such-carrier"), shared=True),  # signed by a carrier, no session
+    # FAQ: a draft article is for staff who edit the FAQ only (published ones are every signed-in user's).
+    "support:faq_article": Rule(lambda w: {"slug": _draft_article()}, STAFF),
+    "support:faq_vote": Rule(lambda w: {"slug": _draft_article()}, STAFF),
+    "api:faq-article": Rule(lambda w: {"slug": _draft_article()}, STAFF),
+    # The dealer's tickets (H-TICKETS): the owner's ticket; viewers, buyers and finance users see only their own.
+    "support:ticket": Rule(lambda w: {"number": _owners_ticket(w).number}, TICKET_READERS),
+    "support:close": Rule(lambda w: {"number": _owners_ticket(w).number}, TICKET_READERS),
+    "support:attachment": Rule(_ticket_file, TICKET_READERS),
 }
 
 
