@@ -229,3 +229,39 @@ def test_replying_and_merging_from_the_page(desk_client, ticket, owner):
     other = TicketFactory(dealer=ticket.dealer, opened_by=owner)
     response = desk_client.post(reverse("support:desk_merge", args=[other.number]), {"into": "TCK-0000-999999"})
     assert response.status_code == 400 and "No ticket has this number" in response.content.decode()
+
+
+# --- the admin and the dealer's side ----------------------------------------------------------------------------------
+
+def test_the_ticket_admin_is_read_only_and_assigns_through_the_desk(client, support_agent, ticket):
+    client.force_login(support_agent)
+    change = reverse("admin:support_ticket_change", args=[ticket.pk])
+    assert client.get(change).status_code == 200
+    client.post(change, {"subject": "Changed"})
+    ticket.refresh_from_db()
+    assert ticket.subject == "Broken panel"
+    response = client.post(reverse("admin:support_ticket_changelist"),
+                           {"action": "assign_to_me", "_selected_action": [ticket.pk]})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.assignee == support_agent
+    for name in ("team", "cannedreply", "quarantine"):
+        assert client.get(reverse(f"admin:support_{name}_changelist")).status_code == 200
+
+
+def test_an_internal_note_never_reaches_the_dealers_pages_mails_or_api(support_agent, ticket, owner, client):
+    from rest_framework.test import APIClient
+
+    desk.staff_reply(actor=support_agent, ticket=ticket, body="PUBLIC answer")
+    desk.add_note(actor=support_agent, ticket=ticket, body="SECRET internal remark")
+    assert not any("SECRET" in str(row.context) for row in Notification.objects.all())
+    client.force_login(owner)
+    page = client.get(reverse("support:ticket", args=[ticket.number]))
+    assert page.status_code == 200
+    assert "PUBLIC answer" in page.content.decode() and "SECRET" not in page.content.decode()
+    assert "SECRET" not in client.get(reverse("support:tickets")).content.decode()
+    api = APIClient()
+    api.force_login(owner)
+    answer = api.get(f"/api/v1/me/tickets/{ticket.number}/")
+    if answer.status_code != 404:  # the dealer's API (H-TICKETS) answers the ticket with its conversation
+        assert answer.status_code == 200 and "SECRET" not in answer.content.decode()
