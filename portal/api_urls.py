@@ -14,6 +14,7 @@ from shipping.api import dealer as shipping_dealer_api
 from shipping.api import documents as shipping_documents_api
 from shipping.api import erp as shipping_erp_api
 from shipping.api import tracking as shipping_tracking_api
+from support.api import faq as support_faq_api
 
 app_name = "api"
 
@@ -70,4 +71,6 @@ urlpatterns = [
     path("products/", catalog_api.ProductListView.as_view(), name="products"),
     path("products/<str:sku>/", catalog_api.ProductDetailView.as_view(), name="product"),
     path("prices/calculate/", pricing_api.PriceCalculatorView.as_view(), name="price-calculator"),
+    path("faq/", support_faq_api.FaqListView.as_view(), name="faq"),
+    path("faq/<slug:slug>/", support_faq_api.FaqDetailView.as_view(), name="faq-article"),
 ]
