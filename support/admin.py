@@ -135,7 +135,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return " ".join(code for code in ("tr", "bg", "vi", "zh_hans")
                         if getattr(article, f"title_{code}") and getattr(article, f"body_{code}")) or "—"
 
-    @admin.display(description=_("page"))
+    @admin.display(description=_("FAQ page"))
     def page_link(self, article):
         if not article.pk:
             return "—"

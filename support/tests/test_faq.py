@@ -244,3 +244,15 @@ def test_publishing_needs_the_right_to_edit_the_faq(owner, staff):
     assert services.search_articles(query="warehouse", language="en") == [draft]
     assert services.publish_articles(actor=staff, articles=[draft], publish=False) == 1
     assert services.search_articles(query="warehouse", language="en") == []
+
+
+def test_the_admin_groups_the_languages_and_publishes_through_the_action(staff_client):
+    draft = ArticleFactory(status="draft", title_en="Warehouse hours", title_tr="Depo saatleri")
+    page = staff_client.get(reverse("admin:support_article_change", args=[draft.pk])).content.decode()
+    assert "Depo saatleri" in page and "Turkish" in page and "Chinese" in page
+    answer = staff_client.post(reverse("admin:support_article_changelist"),
+                               {"action": "publish_selected", "_selected_action": [draft.pk]}, follow=True)
+    assert "1 article published." in answer.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    assert staff_client.get(reverse("admin:support_articlecategory_changelist")).status_code == 200
