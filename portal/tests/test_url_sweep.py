@@ -245,6 +245,10 @@ RULES = {
     "support:faq_article": Rule(lambda w: {"slug": _draft_article()}, STAFF),
     "support:faq_vote": Rule(lambda w: {"slug": _draft_article()}, STAFF),
     "api:faq-article": Rule(lambda w: {"slug": _draft_article()}, STAFF),
+    # The dealer's tickets API (H-API): as the pages; only the dealer's own users rate (never an agent for it).
+    **{f"api:{name}": Rule(lambda w: {"number": _owners_ticket(w).number}, {"owner", "assigned"}) for name in (
+        "me-ticket", "me-ticket-reply", "me-ticket-close")},
+    "api:me-ticket-rate": Rule(lambda w: {"number": _owners_ticket(w).number}, {"owner"}),
     # The dealer's tickets (H-TICKETS): the owner's ticket; viewers, buyers and finance users see only their own.
     "support:ticket": Rule(lambda w: {"number": _owners_ticket(w).number}, TICKET_READERS),
     "support:close": Rule(lambda w: {"number": _owners_ticket(w).number}, TICKET_READERS),
