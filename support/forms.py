@@ -32,6 +32,21 @@ class MetricsFilterForm(forms.Form):
 
 # --- The desk (H-DESK) ----------------------------------------------------------------------------------------------
 
+def desk_status_label(status) -> str:
+    """A ticket's status as staff read it: the dealer's "Waiting on you" is "Waiting on dealer" on the desk."""
+    from .models import TicketStatus
+
+    if status == TicketStatus.WAITING_ON_DEALER:
+        return str(_("Waiting on dealer"))
+    return str(TicketStatus(status).label)
+
+
+def desk_status_choices() -> list[tuple[str, str]]:
+    from .models import TicketStatus
+
+    return [(value, desk_status_label(value)) for value in TicketStatus.values]
+
+
 class DeskFilterForm(forms.Form):
     """The desk's search and filters (GET)."""
 
@@ -45,11 +60,11 @@ class DeskFilterForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
 
     def __init__(self, *args, teams=(), agents=(), **kwargs):
-        from .models import Priority, TicketCategory, TicketStatus, Tier
+        from .models import Priority, TicketCategory, Tier
 
         super().__init__(*args, **kwargs)
         every = ("", _("All"))
-        self.fields["status"].choices = [every, *TicketStatus.choices]
+        self.fields["status"].choices = [every, *desk_status_choices()]
         self.fields["priority"].choices = [every, *Priority.choices]
         self.fields["tier"].choices = [every, *Tier.choices]
         self.fields["category"].choices = [every, *TicketCategory.choices]
@@ -79,8 +94,9 @@ class StaffReplyForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    # Its own id: the reply form on the same desk page has "id_body" (the canned-reply picker fills that one).
     body = forms.CharField(label=_("Internal note (staff only)"), max_length=20000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+                           widget=forms.Textarea(attrs={"rows": 3, "id": "id_note_body"}))
 
 
 class AssignForm(forms.Form):

@@ -17,8 +17,17 @@ from portal.errors import DomainError, add_to_form
 from portal.paging import paginate
 
 from .. import permissions, selectors
-from ..forms import AssignForm, DeskFilterForm, MergeForm, MoveForm, NoteForm, PriorityForm, StaffReplyForm
-from ..models import TICKET, CannedReply, MessageKind, Team, Ticket, TicketCategory, TicketStatus
+from ..forms import (
+    AssignForm,
+    DeskFilterForm,
+    MergeForm,
+    MoveForm,
+    NoteForm,
+    PriorityForm,
+    StaffReplyForm,
+    desk_status_label,
+)
+from ..models import TICKET, CannedReply, MessageKind, Team, Ticket, TicketCategory
 from ..services import desk
 
 
@@ -81,7 +90,7 @@ def _ticket_page(request, ticket, *, status=200, **forms):
     ticket_forms.update(forms)
     return render(request, "support/desk_ticket.html", {
         "ticket": ticket, "conversation": selectors.desk_conversation(ticket=ticket),
-        "targets": [TicketStatus(s) for s in TICKET.targets(ticket.status)],
+        "targets": [{"value": s, "label": desk_status_label(s)} for s in TICKET.targets(ticket.status)],
         "history": ticket.history.select_related("by"), "note_kind": MessageKind.NOTE, **ticket_forms},
         status=status)
 
