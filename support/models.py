@@ -2,8 +2,10 @@
 internal notes that never reach the dealer) and attachments, teams, canned replies, SLA policies on a business
 calendar, the FAQ and satisfaction. The ticket's lifecycle is TICKET (portal/lifecycle.py)."""
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +160,20 @@ class Ticket(models.Model):
             models.Index(fields=["dealer", "status", "-created_at"], name="ticket_dealer_status"),
             models.Index(fields=["status", "assignee"], name="ticket_status_assignee"),
             models.Index(fields=["status", "resolution_due"], name="ticket_status_due"),
+            # The desk (support/selectors.py desk_*): its queues are open tickets newest first (by assignee for
+            # "mine" and "unassigned"), the SLA queues running tickets by resolution due time; the counts read
+            # the open tickets' index alone (INCLUDE); the search finds a word of the subject or the number by
+            # trigrams (icontains is UPPER(...) LIKE).
+            models.Index(fields=["-created_at", "-id"], name="ticket_open_recent",
+                         condition=~Q(status__in=["resolved", "closed"]),
+                         include=["status", "assignee", "paused_at", "first_responded_at", "first_response_due",
+                                  "resolution_due", "first_response_warned_at", "resolution_warned_at"]),
+            models.Index(fields=["assignee", "-created_at", "-id"], name="ticket_open_assignee",
+                         condition=~Q(status__in=["resolved", "closed"])),
+            models.Index(fields=["resolution_due", "-id"], name="ticket_running_due",
+                         condition=Q(paused_at__isnull=True) & ~Q(status__in=["resolved", "closed"])),
+            GinIndex(OpClass(Upper("subject"), name="gin_trgm_ops"), name="ticket_subject_trgm"),
+            GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="ticket_number_trgm"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["shipment", "source"], condition=Q(source="tracking"),

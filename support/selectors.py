@@ -173,7 +173,28 @@ def desk_queue_counts(*, user, queues: dict | None = None) -> dict:
     from .models import Ticket
 
     filters = queues or desk_queue_filters(user=user)
-    return Ticket.objects.aggregate(**{name: Count("pk", filter=q) for name, q in filters.items() if name != "all"})
+    # Every counted queue holds open tickets only: read the open tickets' partial index (ticket_open_recent, which
+    # INCLUDEs the columns of the filters), not the whole table.
+    return (Ticket.objects.filter(filters["open"])
+            .aggregate(**{name: Count("pk", filter=q) for name, q in filters.items() if name != "all"}))
+
+
+DESK_COUNTS_SECONDS = 5
+
+
+def desk_queue_counts_cached(*, user, queues: dict | None = None) -> tuple[dict, bool]:
+    """desk_queue_counts, kept DESK_COUNTS_SECONDS in the cache per user (the badges of a page an agent keeps open
+    all day; counting every open ticket's clocks costs tens of milliseconds at 100,000 tickets). Answers (counts,
+    fresh): fresh when counted by this call."""
+    from django.core.cache import cache
+
+    key = f"support:desk:counts:{user.pk}"
+    counts = cache.get(key)
+    if counts is not None:
+        return counts, False
+    counts = desk_queue_counts(user=user, queues=queues)
+    cache.set(key, counts, DESK_COUNTS_SECONDS)
+    return counts, True
 
 
 def desk_tickets(*, user, queue: str = "open", filters: dict | None = None, query: str = "",
