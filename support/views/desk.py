@@ -8,13 +8,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.errors import DomainError, add_to_form
-from portal.paging import paginate
+from portal.paging import PER_PAGE
 
 from .. import permissions, selectors
 from ..forms import (
@@ -64,14 +65,27 @@ def desk_queue(request):
     queues = selectors.desk_queue_filters(user=request.user)  # the calendar read once
     rows = selectors.desk_tickets(user=request.user, queue=queue, filters=filters, query=filters.get("q", ""),
                                   queues=queues)
-    counts = selectors.desk_queue_counts(user=request.user, queues=queues)
+    counts, fresh = selectors.desk_queue_counts_cached(user=request.user, queues=queues)
     query = request.GET.copy()
     query.pop("queue", None)
     query.pop("page", None)
+    paginator = Paginator(rows, PER_PAGE)
+    if fresh and queue in counts and not any(filters.get(key) for key in _NARROWING):
+        paginator.count = counts[queue]  # just counted: not twice (a cached count may be a few seconds old)
     return render(request, "support/desk_queue.html", {
         "queue": queue, "queues": [(key, label, counts.get(key)) for key, label in _queue_labels()],
         "filter_query": query.urlencode(), "form": form, "teams": teams,
-        "categories": TicketCategory.choices, **paginate(request, rows)})
+        "categories": TicketCategory.choices, "page": paginator.get_page(request.GET.get("page")),
+        "query": _without_page(request)})
+
+
+_NARROWING = ("q", "status", "priority", "tier", "team", "category", "assignee")
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _ticket(number) -> Ticket:
