@@ -154,6 +154,12 @@ def _ticket_file(w):
     return {"pk": _owners_ticket(w, attachments=[png_upload()]).messages.get().attachments.get().pk}
 
 
+def _rate_token(w):
+    from support.services import rate_token
+
+    return rate_token(_owners_ticket(w), w.owner)
+
+
 TICKET_READERS = {"owner", "assigned", "staff"}  # the owner sees every ticket; staff here is a superuser
 
 
@@ -253,6 +259,10 @@ RULES = {
     "support:ticket": Rule(lambda w: {"number": _owners_ticket(w).number}, TICKET_READERS),
     "support:close": Rule(lambda w: {"number": _owners_ticket(w).number}, TICKET_READERS),
     "support:attachment": Rule(_ticket_file, TICKET_READERS),
+    # Satisfaction (H-METRICS): only the dealer's own users who see the ticket rate it (never an agent for it, nor
+    # staff); the mailed link is signed for one ticket and leads to its rating page, a 404 for anyone else.
+    "support:rate": Rule(lambda w: {"number": _owners_ticket(w).number}, {"owner"}),
+    "support:rate_link": Rule(lambda w: {"token": _rate_token(w)}, {"owner"}),
     # The support desk (H-DESK): support agents and superusers only; a dealer's user or a sales agent gets a 404.
     **{f"support:{name}": Rule(lambda w: {"number": _owners_ticket(w).number}, STAFF) for name in (
         "desk_ticket", "desk_reply", "desk_note", "desk_assign", "desk_assign_me", "desk_priority", "desk_move",
