@@ -1,8 +1,20 @@
 """Demo support data. `load_faq()`: three FAQ categories and eight published articles in the five languages
 (ordering, delivery and tracking, invoices and payments, returns, the account), keyed by slug: loading again creates
 nothing and leaves articles staff have edited as they are. Other parts of the support demo add their loaders to
-`load()`."""
+`load()`.
+
+`load_support()`: the support team (group "Support agents": two agents and a team lead, the demo password), three
+teams with their categories, the demo dealers' tiers (Kaya gold, Ankara key account) and tickets of the demo dealers
+in every state, made through the services (open, reply, the desk's assign, notes, replies and merge, close, rate)
+and then dated over the last days like the shipping demo: new, open, waiting on the dealer (its clocks paused),
+resolved and rated, closed, one breached (opened 12 days ago, never answered) and a duplicate merged into its
+original; each with an internal note where an agent worked it. Each ticket is keyed by its dealer and subject:
+loading again creates nothing."""
+import logging
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Article, ArticleCategory, ArticleStatus
 
@@ -221,6 +233,226 @@ def load_faq() -> None:
 
 
 def load():
-    """Support's demo data; returns no logins of its own."""
+    """Support's demo data; returns the logins of the support agents and their team lead."""
     load_faq()
-    return []
+    return load_support()
+
+
+# --- the support team and tickets in every state (H-API) -------------------------------------------------------------
+
+log = logging.getLogger(__name__)
+
+# e-mail, first name, last name, language, team lead
+AGENTS = [
+    ("support.lead@example.com", "Selin", "Aydın", "tr", True),
+    ("support.emre@example.com", "Emre", "Kaya", "tr", False),
+    ("support.maria@example.com", "Maria", "Ivanova", "bg", False),
+]
+# name, categories, members (e-mails); every team is led by the team lead
+TEAMS = [
+    ("Orders & delivery", ["order", "delivery", "return"], ["support.emre@example.com"]),
+    ("Invoices & payments", ["invoice", "account"], ["support.maria@example.com"]),
+    ("Products & technical", ["product", "other"], ["support.emre@example.com", "support.maria@example.com"]),
+]
+TIERS = {"KAYA36": "gold", "ANKR34": "key_account"}
+
+
+def _agent(email, first, last, language):
+    from dealers.models import User
+    from portal.demo import DEMO_PASSWORD
+
+    user, created = User.objects.get_or_create(email=email, defaults={
+        "first_name": first, "last_name": last, "is_staff": True, "language": language})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def load_support() -> list:
+    from django.contrib.auth.models import Group
+
+    from dealers.models import Dealer
+    from portal.demo import DEMO_PASSWORD
+
+    from .models import Team
+    from .permissions import SUPPORT_AGENTS_GROUP
+
+    logins = []
+    with transaction.atomic():
+        group, _created = Group.objects.get_or_create(name=SUPPORT_AGENTS_GROUP)
+        agents = {}
+        for email, first, last, language, lead in AGENTS:
+            agents[email] = _agent(email, first, last, language)
+            agents[email].groups.add(group)
+            logins.append(("support team lead" if lead else "support agent", email, DEMO_PASSWORD, ""))
+        lead = agents[AGENTS[0][0]]
+        for name, categories, members in TEAMS:
+            team, _created = Team.objects.get_or_create(name=name, defaults={"categories": categories, "lead": lead})
+            team.members.add(*[agents[email] for email in members])
+        for code, tier in TIERS.items():
+            dealer = Dealer.objects.filter(code=code).first()
+            if dealer is not None and dealer.tier == "standard":
+                dealer.tier = tier
+                dealer.save(update_fields=["tier"])  # the SLA clocks of its open tickets follow
+    load_tickets(agents=list(agents.values()))
+    return logins
+
+
+def _dealer_user(code, role):
+    from dealers.models import Dealer, User
+
+    dealer = Dealer.objects.filter(code=code, status=Dealer.Status.APPROVED).first()
+    user = dealer and User.objects.filter(dealer=dealer, role=role, is_active=True).order_by("pk").first()
+    return dealer, user
+
+
+# Every ticket: (dealer code, role of its opener, days ago it was opened, category, urgency, subject, body, link,
+# steps). A link: "order", "invoice" or "shipment" (the dealer's first one, when it has one). A step: (hours after the
+# opening, what, text): "note", "assign" (text: the agent's e-mail), "wait" / "resolve" / "answer" (a staff reply that
+# waits on the dealer, resolves, or only answers), "dealer" (the dealer's reply), "close" (by the dealer), "rate"
+# (text: "<rating> <comment>"), "merge" (into the ticket of the subject in text).
+LEAD, EMRE, MARIA = (a[0] for a in AGENTS)
+TICKETS = [
+    ("KAYA36", "owner", 0.05, "product", "normal", "LED panel flickers after an hour",
+     "Two of the 60x60 panels we fitted last week flicker after about an hour. The driver gets warm.", None, []),
+    ("KAYA36", "buyer", 2, "order", "high", "Two boxes missing from my order",
+     "We received the order but two boxes of cable ties are not in it.", "order", [
+         (1, "assign", EMRE),
+         (1.5, "note", "Checked with the warehouse: the second shipment is still being prepared."),
+         (2, "wait", "The rest ships tomorrow with MNG Kargo. Do you need it sooner?"),
+         (20, "dealer", "Yes, please send it by Express if you can; a site needs it on Friday."),
+     ]),
+    ("KAYA36", "finance", 1, "invoice", "normal", "Our payment is not shown on the invoice",
+     "We paid the invoice by bank transfer on Monday but it is still shown as open.", "invoice", [
+         (2, "assign", MARIA),
+         (2.5, "note", "No transfer with this reference in the bank statement yet; ask for the receipt."),
+         (3, "wait", "Could you send us the bank receipt (dekont) of the transfer? We will match it at once."),
+     ]),
+    ("KAYA36", "owner", 5, "delivery", "high", "Carton damaged on arrival",
+     "One carton of the shipment arrived crushed; three panels are cracked. Photos follow.", "shipment", [
+         (1, "assign", EMRE),
+         (1.2, "note", "Good customer, gold tier: replace without asking for the goods back."),
+         (3, "resolve", "Sorry about that. We are sending three replacement panels free of charge with your next "
+                        "delivery; there is no need to return the cracked ones."),
+         (30, "rate", "5 Quick and friendly, thank you."),
+     ]),
+    ("KAYA36", "approver", 8, "account", "low", "How do I add a second approver?",
+     "Our purchasing manager should approve orders as well. How can we add her?", None, [
+         (4, "assign", MARIA),
+         (5, "resolve", "Your company's owner adds users under Company → Users and chooses the approver role; she "
+                        "gets an invitation by e-mail."),
+         (26, "close", ""),
+     ]),
+    ("ANKR34", "owner", 12, "product", "high", "Cable reel: insulation cracks in the cold",
+     "The insulation of the NYM cable on two reels cracks when we lay it outdoors in the morning.", None, []),
+    ("ANKR34", "owner", 3, "invoice", "normal", "Copy of last month's invoices",
+     "Please send us copies of last month's invoices for our accountant.", "invoice", [
+         (1, "assign", MARIA),
+         (2, "answer", "Of course: you can download each invoice as a PDF under Invoices. Shall we send a "
+                       "statement as well?"),
+     ]),
+    ("ANKR34", "owner", 2.5, "invoice", "normal", "Copy of last month's invoices (again)",
+     "Writing again: we need the copies of last month's invoices.", None, [
+         (1, "note", "Duplicate of the ticket about last month's invoices."),
+         (1.5, "merge", "Copy of last month's invoices"),
+     ]),
+]
+
+
+def load_tickets(*, agents=()) -> None:
+    """The demo dealers' tickets (TICKETS); a ticket that cannot be made (no such dealer or user) is left out."""
+    from portal.errors import DomainError
+
+    from .models import Ticket
+
+    by_email = {agent.email: agent for agent in agents}
+    for plan in sorted(TICKETS, key=lambda plan: -plan[2]):  # numbered in the order they were opened
+        code, role, _days, _category, _urgency, subject = plan[:6]
+        dealer, user = _dealer_user(code, role)
+        if user is None or not by_email or Ticket.objects.filter(dealer=dealer, subject=subject).exists():
+            continue
+        try:
+            with transaction.atomic():
+                _make_ticket(dealer, user, by_email, *plan[2:])
+        except DomainError as exc:
+            log.warning("Demo tickets: %s of %s left out: %s", subject, code, exc.message)
+
+
+def _link(dealer, link) -> dict:
+    from orders.models import Order
+    from payments.models import Invoice
+    from shipping.models import Shipment
+
+    if link == "order":
+        row = Order.objects.filter(dealer=dealer).order_by("pk").first()
+    elif link == "invoice":
+        row = Invoice.objects.filter(dealer=dealer).order_by("pk").first()
+    elif link == "shipment":
+        row = (Shipment.objects.filter(dealer=dealer, status="delivered").order_by("pk").first()
+               or Shipment.objects.filter(dealer=dealer).order_by("pk").first())
+    else:
+        row = None
+    return {link: row.number} if row is not None else {}
+
+
+def _make_ticket(dealer, user, agents, days, category, urgency, subject, body, link, steps):
+    from portal.actors import Actor
+
+    from . import services
+    from .models import Ticket
+    from .services import clocks
+
+    actor = Actor(user=user, dealer=dealer)
+    opened = timezone.now() - timedelta(days=days)
+    lead = agents[LEAD]
+    ticket = _at(opened, lambda: services.open_ticket(
+        actor=actor, subject=subject, body=body, category=category, urgency=urgency, links=_link(dealer, link)))
+    for hours, what, text in steps:
+        moment = opened + timedelta(hours=hours)
+        ticket = Ticket.objects.get(pk=ticket.pk)
+        agent = ticket.assignee or lead
+        if what == "assign":
+            _at(moment, lambda t=ticket, a=agents[text]: services.assign(actor=lead, ticket=t, assignee=a,
+                                                                          team=t.team))
+        elif what == "note":
+            _at(moment, lambda t=ticket, a=agent, x=text: services.add_note(actor=a, ticket=t, body=x))
+        elif what in ("wait", "resolve", "answer"):
+            then = {"wait": "waiting_on_dealer", "resolve": "resolved", "answer": None}[what]
+            _at(moment, lambda t=ticket, a=agent, x=text, n=then: services.staff_reply(actor=a, ticket=t, body=x,
+                                                                                        then=n))
+        elif what == "dealer":
+            _at(moment, lambda t=ticket, x=text: services.reply(actor=actor, ticket=t, body=x))
+        elif what == "close":
+            _at(moment, lambda t=ticket: services.close_ticket(actor=actor, ticket=t))
+        elif what == "rate":
+            rating, comment = text.split(" ", 1)
+            _at(moment, lambda t=ticket, r=int(rating), c=comment: services.rate_ticket(actor=actor, ticket=t,
+                                                                                       rating=r, comment=c))
+        elif what == "merge":
+            into = Ticket.objects.get(dealer=dealer, subject=text)
+            _at(moment, lambda t=ticket, i=into, a=agent: services.merge(actor=a, ticket=t, into=i))
+    for row in Ticket.objects.filter(dealer=dealer, status__in=["new", "open", "waiting_on_dealer"]):
+        clocks.recompute_due(ticket=row)  # from its opening, now back-dated: a ticket opened 12 days ago is late
+
+
+# What a step writes as "now", dated at the plan's moment instead (the services write the present).
+TICKET_TIMES = ("created_at", "first_responded_at", "resolved_at", "closed_at", "paused_at", "last_dealer_reply_at",
+                "satisfaction_asked_at")
+
+
+def _at(moment, step):
+    """Run `step` and date at `moment` what it wrote: tickets' times, messages, status history, ratings."""
+    from django.db.models import Q
+
+    from .models import Message, Satisfaction, Ticket, TicketStatusChange
+
+    mark = timezone.now()
+    result = step()
+    for field in TICKET_TIMES:
+        Ticket.objects.filter(**{f"{field}__gte": mark}).update(**{field: moment})
+    Ticket.objects.filter(Q(created_at__gte=mark) | Q(updated_at__gte=mark)).update(updated_at=moment)
+    Message.objects.filter(created_at__gte=mark).update(created_at=moment)
+    TicketStatusChange.objects.filter(created_at__gte=mark).update(created_at=moment)
+    Satisfaction.objects.filter(rated_at__gte=mark).update(rated_at=moment)
+    return result
