@@ -56,6 +56,30 @@ def holiday(date, name="Holiday", closes_at=None):
     return Holiday.objects.update_or_create(date=date, defaults={"name": name, "closes_at": closes_at})[0]
 
 
+# --- FAQ (H-FAQ) ----------------------------------------------------------------------------------------------------
+
+class ArticleCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support.ArticleCategory"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"faq-category-{n}")
+    name_en = factory.Sequence(lambda n: f"FAQ category {n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published FAQ article in English only (give `title_tr=`, `body_tr=`… for its translations)."""
+
+    class Meta:
+        model = "support.Article"
+
+    category = factory.SubFactory(ArticleCategoryFactory)
+    slug = factory.Sequence(lambda n: f"faq-article-{n}")
+    status = "published"
+    title_en = factory.Sequence(lambda n: f"Question {n}")
+    body_en = "An answer."
+
+
 # --- the dealer's side of tickets (H-TICKETS) ------------------------------------------------------------------------
 
 def png_upload(name="photo.png", size=(40, 30)):
@@ -102,27 +126,3 @@ def open_as(actor, **fields):
     fields.setdefault("category", "product")
     fields.setdefault("urgency", "normal")
     return open_ticket(actor=actor, **fields)
-
-
-# --- FAQ (H-FAQ) ----------------------------------------------------------------------------------------------------
-
-class ArticleCategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "support.ArticleCategory"
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"faq-category-{n}")
-    name_en = factory.Sequence(lambda n: f"FAQ category {n}")
-
-
-class ArticleFactory(factory.django.DjangoModelFactory):
-    """A published FAQ article in English only (give `title_tr=`, `body_tr=`… for its translations)."""
-
-    class Meta:
-        model = "support.Article"
-
-    category = factory.SubFactory(ArticleCategoryFactory)
-    slug = factory.Sequence(lambda n: f"faq-article-{n}")
-    status = "published"
-    title_en = factory.Sequence(lambda n: f"Question {n}")
-    body_en = "An answer."
