@@ -11,3 +11,12 @@ register = template.Library()
 def desk_status(ticket) -> str:
     """`{{ ticket|desk_status }}`: the ticket's status label for staff."""
     return desk_status_label(ticket.status)
+
+
+@register.filter
+def desk_change(change) -> str:
+    """`{{ change|desk_change }}`: a ticket's status change as the history caption, in the desk's wording."""
+    from portal.captions import status_change_caption
+
+    return status_change_caption(from_label=desk_status_label(change.from_status) if change.from_status else "",
+                                 to_label=desk_status_label(change.to_status), when=change.created_at, by=change.by)

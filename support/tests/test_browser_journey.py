@@ -125,6 +125,7 @@ def test_a_dealer_reports_a_problem_an_agent_answers_with_a_canned_reply_it_is_r
     with desk.expect_navigation():
         desk.click("#moves button[data-to=resolved]")
     assert desk.inner_text(".desk-meta .ticket-status") == "Resolved"
+    assert "Waiting on dealer → Open" in desk.inner_text("body") and "Waiting on you" not in desk.inner_text("body")
     assert "Satisfaction asked, not rated yet." in desk.inner_text("body")
 
     # 5. The dealer rates it from the ticket page: 4 of 5 with a comment; the rating shows on the ticket.

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from portal.errors import DomainError, add_to_form
@@ -55,6 +56,8 @@ def rate(request, number):
             return redirect("support:rate", number=ticket.number)
     return render(request, "support/rate.html", {
         "ticket": ticket, "form": form, "rating": rating, "refusal": refusal,
+        # the number in the heading never breaks at its hyphens (a phone's width)
+        "number_html": format_html('<span class="nowrap">{}</span>', ticket.number),
         "ticket_url": ticket_page_url(ticket)}, status=200 if form.is_valid() or not form.is_bound else 400)
 
 
