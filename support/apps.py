@@ -37,3 +37,8 @@ class SupportConfig(AppConfig):
         shipping_hooks.delivery_reported.register(open_ticket_for_delivery_report)
         shipping_hooks.tracking_event_applied.register(open_ticket_for_tracking_event)
         documents.register_access(ATTACHMENT, can_read_attachment)
+
+        # The desk's cached counts and rows hang on a version every ticket, team, dealer or user write bumps.
+        from .signals import connect_desk_version_signals
+
+        connect_desk_version_signals()

@@ -180,21 +180,66 @@ def desk_queue_counts(*, user, queues: dict | None = None) -> dict:
 
 
 DESK_COUNTS_SECONDS = 5
+DESK_ROWS_SECONDS = 60
+DESK_VERSION_KEY = "support:desk:version"
+# Queues whose members change only when a ticket is written (not as time passes, as the SLA queues' do): their
+# counts and pages are exact under the desk version.
+DESK_TIMELESS_QUEUES = ("open", "mine", "unassigned", "waiting", "all")
 
 
-def desk_queue_counts_cached(*, user, queues: dict | None = None) -> tuple[dict, bool]:
-    """desk_queue_counts, kept DESK_COUNTS_SECONDS in the cache per user (the badges of a page an agent keeps open
-    all day; counting every open ticket's clocks costs tens of milliseconds at 100,000 tickets). Answers (counts,
-    fresh): fresh when counted by this call."""
+def desk_version() -> int:
+    """A number every write of a ticket, team, dealer or staff user changes (support/signals.py): what the desk
+    keeps in the cache is keyed by it."""
     from django.core.cache import cache
 
-    key = f"support:desk:counts:{user.pk}"
+    return cache.get_or_set(DESK_VERSION_KEY, 1, None)
+
+
+def bump_desk_version() -> None:
+    """A ticket (or what its row shows) changed: at once, and again after the commit (a page read between the two
+    cached what was committed before)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump():
+        try:
+            cache.incr(DESK_VERSION_KEY)
+        except ValueError:
+            cache.set(DESK_VERSION_KEY, 2, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def desk_queue_counts_cached(*, user, version: int, queues=None) -> tuple[dict, bool]:
+    """desk_queue_counts, kept in the cache per user under the desk version for at most DESK_COUNTS_SECONDS (the
+    SLA queues change as time passes; counting every open ticket's clocks costs tens of milliseconds at 100,000
+    tickets). `queues`: desk_queue_filters' answer or a callable giving it. Answers (counts, fresh): fresh when
+    counted by this call."""
+    from django.core.cache import cache
+
+    key = f"support:desk:counts:{version}:{user.pk}"
     counts = cache.get(key)
     if counts is not None:
         return counts, False
-    counts = desk_queue_counts(user=user, queues=queues)
+    counts = desk_queue_counts(user=user, queues=queues() if callable(queues) else queues)
     cache.set(key, counts, DESK_COUNTS_SECONDS)
     return counts, True
+
+
+def desk_rows_key(*, user, version: int, queue: str, params) -> str | None:
+    """The cache key of a desk list's rendered rows (the queue, its filters, search and page, the reader's language
+    and time zone, the desk version); None for the SLA queues, whose rows change as time passes."""
+    import hashlib
+
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    if queue not in DESK_TIMELESS_QUEUES:
+        return None
+    items = sorted((key, value) for key in params for value in params.getlist(key))
+    raw = repr((queue, user.pk if queue == "mine" else None, items, get_language(), timezone.get_current_timezone_name()))
+    return f"support:desk:rows:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def desk_tickets(*, user, queue: str = "open", filters: dict | None = None, query: str = "",

@@ -126,3 +126,31 @@ def test_search_by_a_word_of_the_subject_or_part_of_the_number_finds_the_same(de
     assert found(two.number.lower()) == {two.number}
     assert found(other_dealer.code) == {two.number}
     assert found(other_dealer.legal_name[:6]) >= {two.number}
+
+
+def test_a_change_shows_at_once_though_the_rows_are_cached(desk_client, support_agent, dealer):
+    from support.services import desk
+
+    ticket = TicketFactory(dealer=dealer, status="open", subject="Eski konu")
+    url = reverse("support:desk")
+
+    def page():
+        html = desk_client.get(url, {"queue": "open"}).content.decode()
+        return html[html.index('id="desk-tickets"'):html.index("</table>")]
+
+    first = page()
+    assert "Eski konu" in first and page() == first  # the second one from the cache, the same
+    desk.assign(actor=support_agent, ticket=ticket, assignee=support_agent)
+    assert "Deniz Destek" in page()
+    dealer.trade_name = "Yeni Ticaret"
+    dealer.save()
+    assert "Yeni Ticaret" in page()
+    ticket.refresh_from_db()
+    ticket.subject = "Yeni konu"
+    ticket.save()
+    assert "Yeni konu" in page()
+    support_agent.first_name = "Ayşe"
+    support_agent.save()
+    assert "Ayşe Destek" in page()
+    TicketFactory(dealer=dealer, status="resolved", subject="Çözüldü")
+    assert "Çözüldü" not in page()

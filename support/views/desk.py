@@ -8,9 +8,13 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -62,21 +66,59 @@ def desk_queue(request):
     agents = list(selectors.support_agents())
     form = DeskFilterForm(request.GET or None, teams=teams, agents=agents)
     filters = form.cleaned_data if form.is_valid() else {}
-    queues = selectors.desk_queue_filters(user=request.user)  # the calendar read once
-    rows = selectors.desk_tickets(user=request.user, queue=queue, filters=filters, query=filters.get("q", ""),
-                                  queues=queues)
-    counts, fresh = selectors.desk_queue_counts_cached(user=request.user, queues=queues)
+    version = selectors.desk_version()
+    lazy = {}
+
+    def queues():  # the calendar read once, and only when something is counted or listed
+        if "queues" not in lazy:
+            lazy["queues"] = selectors.desk_queue_filters(user=request.user)
+        return lazy["queues"]
+
+    counts, fresh = selectors.desk_queue_counts_cached(user=request.user, version=version, queues=queues)
+    narrowed = any(filters.get(key) for key in _NARROWING)
+
+    def page():
+        rows = selectors.desk_tickets(user=request.user, queue=queue, filters=filters, query=filters.get("q", ""),
+                                      queues=queues())
+        paginator = Paginator(rows, PER_PAGE)
+        if not narrowed and queue in counts and (fresh or queue in selectors.DESK_TIMELESS_QUEUES):
+            paginator.count = counts[queue]  # counted already (exact under the desk version): not twice
+        return paginator.get_page(request.GET.get("page"))
+
+    page = SimpleLazyObject(page)
+    key = selectors.desk_rows_key(user=request.user, version=version, queue=queue, params=request.GET)
+    rows_html = cache.get(key) if key else None
+    if rows_html is None:
+        rows_html = render_to_string("support/desk_queue_rows.html", {"page": page, "query": _without_page(request)})
+        if key:
+            cache.set(key, rows_html, selectors.DESK_ROWS_SECONDS)
     query = request.GET.copy()
     query.pop("queue", None)
     query.pop("page", None)
-    paginator = Paginator(rows, PER_PAGE)
-    if fresh and queue in counts and not any(filters.get(key) for key in _NARROWING):
-        paginator.count = counts[queue]  # just counted: not twice (a cached count may be a few seconds old)
     return render(request, "support/desk_queue.html", {
         "queue": queue, "queues": [(key, label, counts.get(key)) for key, label in _queue_labels()],
-        "filter_query": query.urlencode(), "form": form, "teams": teams,
-        "categories": TicketCategory.choices, "page": paginator.get_page(request.GET.get("page")),
-        "query": _without_page(request)})
+        "filter_query": query.urlencode(), "form": form, "form_html": _filters_html(request, form, teams, agents),
+        "teams": teams,
+        "categories": TicketCategory.choices, "page": page, "rows_html": mark_safe(rows_html)})  # noqa: S308
+
+
+def _filters_html(request, form, teams, agents):
+    """The filter form's fields as the page shows them, kept in the cache: the same for the same values, choices
+    and language (seven selects cost a few milliseconds to render, every time)."""
+    import hashlib
+
+    from django.utils.html import format_html
+    from django.utils.translation import get_language
+
+    raw = repr((get_language(), form.is_bound, sorted((name, request.GET.getlist(name)) for name in form.fields),
+                [(team.pk, team.name) for team in teams], [(user.pk, user.get_full_name() or user.email)
+                                                           for user in agents]))
+    key = f"support:desk:filters:{hashlib.sha256(raw.encode()).hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = "".join(format_html("<label>{} {}{}</label>", field.label, field, field.errors) for field in form)
+        cache.set(key, html, 600)
+    return mark_safe(html)  # noqa: S308 - built by format_html above
 
 
 _NARROWING = ("q", "status", "priority", "tier", "team", "category", "assignee")
