@@ -163,7 +163,7 @@ class Ticket(models.Model):
             # The desk (support/selectors.py desk_*): its queues are open tickets newest first (by assignee for
             # "mine" and "unassigned"), the SLA queues running tickets by resolution due time; the counts read
             # the open tickets' index alone (INCLUDE); the search finds a word of the subject or the number by
-            # trigrams (icontains is UPPER(...) LIKE).
+            # trigrams (icontains is UPPER(...) LIKE), a waybill number or tracking code by its UPPER (iexact).
             models.Index(fields=["-created_at", "-id"], name="ticket_open_recent",
                          condition=~Q(status__in=["resolved", "closed"]),
                          include=["status", "assignee", "paused_at", "first_responded_at", "first_response_due",
@@ -174,6 +174,8 @@ class Ticket(models.Model):
                          condition=Q(paused_at__isnull=True) & ~Q(status__in=["resolved", "closed"])),
             GinIndex(OpClass(Upper("subject"), name="gin_trgm_ops"), name="ticket_subject_trgm"),
             GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="ticket_number_trgm"),
+            models.Index(Upper("waybill_number"), name="ticket_waybill_upper"),
+            models.Index(Upper("tracking_code"), name="ticket_tracking_upper"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["shipment", "source"], condition=Q(source="tracking"),

@@ -247,7 +247,6 @@ def desk_tickets(*, user, queue: str = "open", filters: dict | None = None, quer
     """The desk's list: a queue, the filters (status, priority, tier, team, category, assignee: "none" for
     unassigned) and a search over the number, subject, dealer (name, code), order, shipment, invoice, waybill and
     tracking code. One query for the rows, whatever their number (dealer, team and assignee read along)."""
-    from django.db.models import Q
 
     from .models import Ticket
 
@@ -266,11 +265,7 @@ def desk_tickets(*, user, queue: str = "open", filters: dict | None = None, quer
             rows = rows.filter(**{f"{key}_id": int(value)})
     query = (query or "").strip()
     if query:
-        rows = rows.filter(
-            Q(number__icontains=query) | Q(subject__icontains=query) | Q(dealer__legal_name__icontains=query)
-            | Q(dealer__trade_name__icontains=query) | Q(dealer__code__iexact=query)
-            | Q(order__number__iexact=query) | Q(shipment__number__iexact=query) | Q(invoice__number__iexact=query)
-            | Q(waybill_number__iexact=query) | Q(tracking_code__iexact=query))
+        rows = rows.filter(_desk_search(query))
     order = "resolution_due" if queue in ("breaching", "breached") else "-created_at"
     return (rows.select_related("dealer", "team", "assignee")
             .only("number", "subject", "status", "priority", "category", "created_at", "updated_at",
@@ -278,6 +273,32 @@ def desk_tickets(*, user, queue: str = "open", filters: dict | None = None, quer
                   "dealer__legal_name", "dealer__trade_name", "dealer__code", "dealer__tier",
                   "team__name", "assignee__first_name", "assignee__last_name", "assignee__email")
             .order_by(order, "-pk"))
+
+
+def _desk_search(query: str):
+    """The desk's search as a Q every arm of which an index of the ticket answers (so PostgreSQL ORs bitmaps instead
+    of reading every ticket joined to four tables): the number and subject by trigrams (support_ticket
+    *_trgm), the waybill and tracking code by UPPER, and the dealers, orders, shipments and invoices that match read
+    first (one small query each) as lists of ids. The same tickets as matching through the joins."""
+    from django.db.models import Q
+
+    from dealers.models import Dealer
+    from orders.models import Order
+    from payments.models import Invoice
+    from shipping.models import Shipment
+
+    dealers = list(Dealer.objects.filter(Q(legal_name__icontains=query) | Q(trade_name__icontains=query)
+                                         | Q(code__iexact=query)).values_list("pk", flat=True))
+    linked = Q()
+    for field, model in (("order_id", Order), ("shipment_id", Shipment), ("invoice_id", Invoice)):
+        ids = list(model.objects.filter(number__iexact=query).values_list("pk", flat=True))
+        if ids:
+            linked |= Q(**{f"{field}__in": ids})
+    found = (Q(number__icontains=query) | Q(subject__icontains=query) | Q(waybill_number__iexact=query)
+             | Q(tracking_code__iexact=query))
+    if dealers:
+        found |= Q(dealer_id__in=dealers)
+    return found | linked
 
 
 def get_desk_ticket(*, number):

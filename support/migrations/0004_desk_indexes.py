@@ -33,4 +33,12 @@ class Migration(migrations.Migration):
             model_name='ticket',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('number'), name='gin_trgm_ops'), name='ticket_number_trgm'),
         ),
+        migrations.AddIndex(
+            model_name='ticket',
+            index=models.Index(django.db.models.functions.text.Upper('waybill_number'), name='ticket_waybill_upper'),
+        ),
+        migrations.AddIndex(
+            model_name='ticket',
+            index=models.Index(django.db.models.functions.text.Upper('tracking_code'), name='ticket_tracking_upper'),
+        ),
     ]

@@ -126,6 +126,11 @@ def test_search_by_a_word_of_the_subject_or_part_of_the_number_finds_the_same(de
     assert found(two.number.lower()) == {two.number}
     assert found(other_dealer.code) == {two.number}
     assert found(other_dealer.legal_name[:6]) >= {two.number}
+    three = TicketFactory(dealer=dealer, subject="Koli eksik", waybill_number="IRS-2026-000123",
+                          tracking_code="YK123ABC")
+    assert found("irs-2026-000123") == {three.number}
+    assert found("yk123abc") == {three.number}
+    assert found("yk123") == set()  # waybill and tracking code: the whole code, as before
 
 
 def test_a_change_shows_at_once_though_the_rows_are_cached(desk_client, support_agent, dealer):
