@@ -195,6 +195,10 @@ class Dealer(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.APPLIED, db_index=True)
     segment = models.ForeignKey(Segment, verbose_name=_("segment"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="dealers")
+    # The support tier staff set: which SLA targets the dealer's tickets get (support's SLA policies).
+    tier = models.CharField(_("support tier"), max_length=20, default="standard", choices=[
+        ("standard", pgettext_lazy("support tier", "Standard")), ("silver", _("Silver")), ("gold", _("Gold")),
+        ("key_account", _("Key account"))])
     account_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account manager"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="managed_dealers", limit_choices_to={"is_staff": True},

@@ -14,6 +14,8 @@ from shipping.api import dealer as shipping_dealer_api
 from shipping.api import documents as shipping_documents_api
 from shipping.api import erp as shipping_erp_api
 from shipping.api import tracking as shipping_tracking_api
+from support.api import faq as support_faq_api
+from support.api import tickets as support_tickets_api
 
 app_name = "api"
 
@@ -70,4 +72,11 @@ urlpatterns = [
     path("products/", catalog_api.ProductListView.as_view(), name="products"),
     path("products/<str:sku>/", catalog_api.ProductDetailView.as_view(), name="product"),
     path("prices/calculate/", pricing_api.PriceCalculatorView.as_view(), name="price-calculator"),
+    path("faq/", support_faq_api.FaqListView.as_view(), name="faq"),
+    path("faq/<slug:slug>/", support_faq_api.FaqDetailView.as_view(), name="faq-article"),
+    path("me/tickets/", support_tickets_api.TicketListView.as_view(), name="me-tickets"),
+    path("me/tickets/<str:number>/", support_tickets_api.TicketDetailView.as_view(), name="me-ticket"),
+    path("me/tickets/<str:number>/reply/", support_tickets_api.TicketReplyView.as_view(), name="me-ticket-reply"),
+    path("me/tickets/<str:number>/close/", support_tickets_api.TicketCloseView.as_view(), name="me-ticket-close"),
+    path("me/tickets/<str:number>/rate/", support_tickets_api.TicketRateView.as_view(), name="me-ticket-rate"),
 ]

@@ -1,7 +1,8 @@
 """The one module that takes row locks for the portal's services, and the one order they are taken in.
 
     dealer → dealer users → addresses → credit account → cart → quote → order → payments, credit notes, invoices
-           → shipment → stock rows (product primary-key order) → number counters
+           → shipment → support tickets (primary-key order) → stock rows (product primary-key order)
+           → number counters
 
 A transaction takes only locks that come later in this list than every lock it already holds (re-locking a row it
 holds is free). Two transactions that obey one order can wait for each other but never crosswise, so no deadlock.
@@ -144,6 +145,21 @@ def shipment(value, *, related=("order", "carrier")):
     before stock rows. Every writer of a shipment locks its order first, so the order serialises them."""
     Shipment = apps.get_model("shipping", "Shipment")
     return Shipment.objects.select_for_update(of=("self",)).select_related(*related).get(pk=_pk(value))
+
+
+def tickets(values, *, related=("dealer", "opened_by")) -> dict:
+    """Ticket rows in primary-key order ({pk: ticket}): two tickets at once (the desk's merge)."""
+    Ticket = apps.get_model("support", "Ticket")
+    rows = (Ticket.objects.select_for_update(of=("self",)).select_related(*related)
+            .filter(pk__in=[_pk(v) for v in values]).order_by("pk"))
+    return {row.pk: row for row in rows}
+
+
+def ticket(value, *, related=("dealer",)):
+    """A support ticket row only (its dealer is read along, not locked): after the order and shipment it is about
+    (a tracking event opens one holding both), before the stock rows and the number counters."""
+    Ticket = apps.get_model("support", "Ticket")
+    return Ticket.objects.select_for_update(of=("self",)).select_related(*related).get(pk=_pk(value))
 
 
 # --- 4. stock ------------------------------------------------------------------------------------------------------

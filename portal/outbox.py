@@ -20,21 +20,25 @@ DELIVER_TASK = signature("portal.tasks.deliver_notification_task")
 log = logging.getLogger(__name__)
 
 
-def notify(*, to, template, context=None, language=None, user=None) -> Notification:
+def notify(*, to, template, context=None, language=None, user=None, reply_to: str = "") -> Notification:
     """Write one outbox row; its delivery is enqueued when the surrounding transaction commits.
 
     `to` is an e-mail address or a user (whose address and language are used). Call it inside the
-    service's transaction so the mail exists exactly when the change does.
+    service's transaction so the mail exists exactly when the change does. `reply_to`: the mail's Reply-To address
+    (support's signed ticket address). The mail's Message-ID is `message_id(row)`, known as soon as the row exists.
     """
     if hasattr(to, "email"):
         user = to
         to = user.email
         language = language or getattr(user, "language", None)
+    context = dict(context or {})
+    if reply_to:
+        context[REPLY_TO_KEY] = reply_to
     row = Notification.objects.create(
         recipient=to,
         user=user,
         template=template,
-        context=context or {},
+        context=context,
         language=language or settings.LANGUAGE_CODE,
     )
     enqueue_on_commit(DELIVER_TASK, row.pk)
@@ -120,8 +124,10 @@ def deliver_notification(*, notification_id) -> bool:
         return False
     try:
         subject, text, html = render_notification(row)
+        reply_to = (row.context or {}).get(REPLY_TO_KEY)
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [row.recipient],
-                                         headers={"Message-ID": message_id(row)})
+                                         headers={"Message-ID": message_id(row)},
+                                         reply_to=[reply_to] if reply_to else None)
         if html:
             message.attach_alternative(html, "text/html")
         message.send()
@@ -189,6 +195,7 @@ def message_id(row: Notification) -> str:
 
 
 RESEND_KEY = "_resends"
+REPLY_TO_KEY = "_reply_to"  # the Reply-To address a row was written with (notify(reply_to=...))
 
 
 def resend(*, notification: Notification, actor=None) -> Notification:

@@ -238,6 +238,12 @@ RETURN_ADDRESS = env("RETURN_ADDRESS", default="")
 SHIPPING_RETURN_CARRIER = env("SHIPPING_RETURN_CARRIER", default="")
 PORTAL_NAME = env("PORTAL_NAME", default="Dealer Portal")
 
+# Support (issue 15): a dealer's reply to a resolved ticket within this many days reopens it; later (or to a closed
+# ticket) it opens a new ticket that follows the old one. Ticket mails carry a Reply-To address
+# support+<signed ticket token>@SUPPORT_REPLY_DOMAIN (the host of SITE_URL when empty) for mail intake to thread.
+SUPPORT_REOPEN_DAYS = env.int("SUPPORT_REOPEN_DAYS", default=7)
+SUPPORT_REPLY_DOMAIN = env("SUPPORT_REPLY_DOMAIN", default="")
+
 # Celery: Redis as broker; tasks acknowledge late and are safe to run twice.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -318,6 +324,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shipping.tasks.apply_pending_tracking_events_task",
         "schedule": env.float("TRACKING_REQUEUE_EVERY_SECONDS", default=30.0),
         "kwargs": {"older_than_seconds": env.int("TRACKING_REQUEUE_AFTER_SECONDS", default=30)},
+    },
+    # Support's SLA clocks: warn at 80 % of a target and escalate a breach, once each (due times are stored when a
+    # ticket changes; this only announces them).
+    "check-sla": {
+        "task": "support.tasks.check_sla_task",
+        "schedule": env.float("SUPPORT_SLA_CHECK_EVERY_SECONDS", default=180.0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))

@@ -260,8 +260,10 @@ def _reference_data_after_flush(request):
     if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         from dealers.reference import ensure_reference_data
+        from support.reference import ensure_sla_reference
 
         ensure_reference_data()
+        ensure_sla_reference()  # the support calendar and SLA policies
 
 
 # --- the flush after a transactional test ---------------------------------------------------------------------------

@@ -1,1 +1,125 @@
-"""Error codes of support (DomainError subclasses)."""
+"""Error codes of support (DomainError subclasses): one stable code and one HTTP status each."""
+from portal.errors import DomainError
+
+
+class SupportError(DomainError):
+    code = "support.invalid"
+
+
+class TicketMoveNotAllowed(SupportError):
+    """A move the ticket's transitions table does not allow."""
+
+    code = "support.move_not_allowed"
+    conflict = True
+
+
+# --- Satisfaction (H-METRICS) ---------------------------------------------------------------------------------------
+
+class AlreadyRated(SupportError):
+    """A ticket is rated once: a second rating is refused."""
+
+    code = "support.already_rated"
+    conflict = True
+
+
+class NotRateable(SupportError):
+    """Only a resolved or closed ticket is rated."""
+
+    code = "support.not_rateable"
+    conflict = True
+
+
+class RatingInvalid(SupportError):
+    """A rating outside 1–5."""
+
+    code = "support.rating_invalid"
+
+
+class RatingNotAllowed(SupportError):
+    """Only the dealer's users who may see the ticket rate it (not an agent acting for the dealer, not staff)."""
+
+    code = "support.rating_not_allowed"
+    forbidden = True
+
+
+# --- the desk (H-DESK) ---------------------------------------------------------------------------------------------
+
+class NotSupportAgent(SupportError):
+    """Only support agents (the "Support agents" group) and superusers work the desk."""
+
+    code = "support.not_support_agent"
+    forbidden = True
+
+
+class AssigneeNotAgent(SupportError):
+    """A ticket is assigned only to an active support agent."""
+
+    code = "support.assignee_not_agent"
+
+
+class EmptyMessage(SupportError):
+    """A reply or a note without text."""
+
+    code = "support.empty_message"
+
+
+class ReplyMoveNotAllowed(SupportError):
+    """A reply moves its ticket only to waiting on the dealer or resolved."""
+
+    code = "support.reply_move_not_allowed"
+
+
+class TicketClosed(SupportError):
+    """A closed ticket takes no reply, assignment or merge any more."""
+
+    code = "support.ticket_closed"
+    conflict = True
+
+
+class MergeNotAllowed(SupportError):
+    """A duplicate merges only into another open ticket of the same dealer."""
+
+    code = "support.merge_not_allowed"
+    conflict = True
+
+
+# --- Tickets: opening, replying, closing (H-TICKETS) ---------------------------------------------------------------
+
+class BadTicket(SupportError):
+    """A ticket or reply that cannot be taken as sent: no subject or message, an unknown category or urgency."""
+
+    code = "support.bad_ticket"
+
+
+class BadTicketLink(SupportError):
+    """An order, line, shipment or invoice the dealer does not have (another dealer's is refused as unknown)."""
+
+    code = "support.bad_link"
+
+
+class BadAttachment(SupportError):
+    """A file refused by its content (not an image or PDF: HTML, SVG, a program) or its size (over 10 MB); it is
+    kept in the quarantine for staff."""
+
+    code = "support.bad_attachment"
+
+
+class TicketNotAllowed(SupportError):
+    """The actor's role may not open, reply to or close this ticket."""
+
+    code = "support.not_allowed"
+    forbidden = True
+
+
+class TicketNotClosable(SupportError):
+    """Only an open or resolved ticket (or one waiting on the dealer) is closed by the dealer."""
+
+    code = "support.not_closable"
+    conflict = True
+
+
+class FaqNotAllowed(SupportError):
+    """The FAQ: voting needs a signed-in user who may read the article; publishing needs the right to edit it."""
+
+    code = "support.faq_not_allowed"
+    forbidden = True

@@ -1,3 +1,39 @@
 """URLs of support."""
+from django.urls import path
+
+from .views import dealer as dealer_views
+from .views import desk as desk_views
+from .views import faq as faq_views
+from .views import metrics as metrics_views
+from .views import satisfaction as satisfaction_views
+
 app_name = "support"
-urlpatterns: list = []
+urlpatterns: list = [
+    # FAQ (H-FAQ): before the tickets' <number> patterns; "suggest" is not an article's slug.
+    path("faq/", faq_views.faq, name="faq"),
+    path("faq/suggest/", faq_views.faq_suggest, name="faq_suggest"),
+    path("faq/<slug:slug>/", faq_views.faq_article, name="faq_article"),
+    path("faq/<slug:slug>/vote/", faq_views.faq_vote, name="faq_vote"),
+    # Satisfaction and metrics (H-METRICS): before the desk's and the tickets' <number> patterns.
+    path("desk/metrics/", metrics_views.metrics, name="metrics"),
+    # The desk (H-DESK): staff only, before the tickets' <number> patterns.
+    path("desk/", desk_views.desk_queue, name="desk"),
+    path("desk/<str:number>/", desk_views.desk_ticket, name="desk_ticket"),
+    path("desk/<str:number>/reply/", desk_views.desk_reply, name="desk_reply"),
+    path("desk/<str:number>/note/", desk_views.desk_note, name="desk_note"),
+    path("desk/<str:number>/assign/", desk_views.desk_assign, name="desk_assign"),
+    path("desk/<str:number>/assign-me/", desk_views.desk_assign_me, name="desk_assign_me"),
+    path("desk/<str:number>/priority/", desk_views.desk_priority, name="desk_priority"),
+    path("desk/<str:number>/move/", desk_views.desk_move, name="desk_move"),
+    path("desk/<str:number>/merge/", desk_views.desk_merge, name="desk_merge"),
+    path("desk/<str:number>/canned/", desk_views.desk_canned, name="desk_canned"),
+    path("desk/<str:number>/panel/", desk_views.desk_panel, name="desk_panel"),
+    path("rate/<str:token>/", satisfaction_views.rate_link, name="rate_link"),
+    path("<str:number>/rate/", satisfaction_views.rate, name="rate"),
+    # The dealer's tickets (H-TICKETS): last, their <number> catches what the patterns above do not.
+    path("", dealer_views.ticket_list, name="tickets"),
+    path("new/", dealer_views.ticket_new, name="new"),
+    path("files/<int:pk>/", dealer_views.attachment, name="attachment"),
+    path("<str:number>/", dealer_views.ticket_detail, name="ticket"),
+    path("<str:number>/close/", dealer_views.ticket_close, name="close"),
+]

@@ -12,6 +12,9 @@ APPS = ["portal", "dealers", "catalog", "pricing", "orders", "payments", "shippi
 # Delivery states of plumbing, not business lifecycles (the issue allows them their own writes); the idempotency
 # module's `status` is the HTTP status of a stored answer.
 PLUMBING = {"portal/outbox.py", "portal/documents.py", "portal/idempotency.py"}
+# An FAQ article's draft/published is a content flag (no history table, no hooks, like a product's `active`),
+# written and audited in one service: support.services.faq.publish_articles.
+PLUMBING |= {"support/services/faq.py"}
 STATUS_FIELDS = {"status"}
 
 

@@ -44,6 +44,17 @@ def test_delivery_renders_in_recipients_language_and_marks_sent():
     assert "text/html" in message.alternatives[0][1]
 
 
+def test_a_reply_to_address_and_the_stored_message_id_reach_the_mail():
+    row = outbox.notify(to="buyer@example.com", template="test_message", reply_to="support+abc@portal.example")
+    assert outbox.deliver_notification(notification_id=row.pk) is True
+    message = mail.outbox[0]
+    assert message.reply_to == ["support+abc@portal.example"]
+    assert message.extra_headers["Message-ID"] == outbox.message_id(row)
+    plain = outbox.notify(to="buyer@example.com", template="test_message")
+    outbox.deliver_notification(notification_id=plain.pk)
+    assert mail.outbox[1].reply_to == []
+
+
 def test_delivering_twice_sends_one_mail():
     row = NotificationFactory()
     assert outbox.deliver_notification(notification_id=row.pk) is True

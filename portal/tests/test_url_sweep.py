@@ -140,6 +140,34 @@ number_of = {
 list_pk = lambda w: {"pk": SavedListFactory(dealer=w.dealer).pk}  # noqa: E731
 made_up = lambda **kwargs: (lambda w: kwargs)  # noqa: E731
 
+
+def _owners_ticket(w, **fields):
+    """A ticket of dealer A opened by its owner about an order (not an invoice: finance users do not see it)."""
+    from support.testing import open_as
+
+    return open_as(Actor(user=w.owner, dealer=w.dealer), category="order", **fields)
+
+
+def _ticket_file(w):
+    from support.testing import png_upload
+
+    return {"pk": _owners_ticket(w, attachments=[png_upload()]).messages.get().attachments.get().pk}
+
+
+def _rate_token(w):
+    from support.services import rate_token
+
+    return rate_token(_owners_ticket(w), w.owner)
+
+
+TICKET_READERS = {"owner", "assigned", "staff"}  # the owner sees every ticket; staff here is a superuser
+
+
+def _draft_article():
+    from support.testing import ArticleFactory
+
+    return ArticleFactory(status="draft").slug
+
 RULES = {
     # --- REST API ---
     "api:me-invoice": Rule(number_of["invoice"], PAY),
@@ -219,6 +247,26 @@ RULES = {
     "shipping:waybill": Rule(shipment_on_its_way, ORDERS),
     "shipping:despatch_xml": Rule(shipment_on_its_way, STAFF),
     "shipping:webhook": Rule(made_up(carrier="no-such-carrier"), shared=True),  # signed by a carrier, no session
+    # FAQ: a draft article is for staff who edit the FAQ only (published ones are every signed-in user's).
+    "support:faq_article": Rule(lambda w: {"slug": _draft_article()}, STAFF),
+    "support:faq_vote": Rule(lambda w: {"slug": _draft_article()}, STAFF),
+    "api:faq-article": Rule(lambda w: {"slug": _draft_article()}, STAFF),
+    # The dealer's tickets API (H-API): as the pages; only the dealer's own users rate (never an agent for it).
+    **{f"api:{name}": Rule(lambda w: {"number": _owners_ticket(w).number}, {"owner", "assigned"}) for name in (
+        "me-ticket", "me-ticket-reply", "me-ticket-close")},
+    "api:me-ticket-rate": Rule(lambda w: {"number": _owners_ticket(w).number}, {"owner"}),
+    # The dealer's tickets (H-TICKETS): the owner's ticket; viewers, buyers and finance users see only their own.
+    "support:ticket": Rule(lambda w: {"number": _owners_ticket(w).number}, TICKET_READERS),
+    "support:close": Rule(lambda w: {"number": _owners_ticket(w).number}, TICKET_READERS),
+    "support:attachment": Rule(_ticket_file, TICKET_READERS),
+    # Satisfaction (H-METRICS): only the dealer's own users who see the ticket rate it (never an agent for it, nor
+    # staff); the mailed link is signed for one ticket and leads to its rating page, a 404 for anyone else.
+    "support:rate": Rule(lambda w: {"number": _owners_ticket(w).number}, {"owner"}),
+    "support:rate_link": Rule(lambda w: {"token": _rate_token(w)}, {"owner"}),
+    # The support desk (H-DESK): support agents and superusers only; a dealer's user or a sales agent gets a 404.
+    **{f"support:{name}": Rule(lambda w: {"number": _owners_ticket(w).number}, STAFF) for name in (
+        "desk_ticket", "desk_reply", "desk_note", "desk_assign", "desk_assign_me", "desk_priority", "desk_move",
+        "desk_merge", "desk_canned", "desk_panel")},
 }
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from portal import audit, locks, outbox, uploads
 from portal.lifecycle import acting_user
 
+from .. import hooks as shipping_hooks
 from ..errors import BadDeliveryPhoto, BadDeliveryReport, DeliveryAlreadyReported, DeliveryNotReportable
 from ..models import (
     DeliveryOutcome,
@@ -178,6 +179,7 @@ def report_delivery(*, actor, shipment, outcome, note: str = "", problems=(), ph
                                                              quantity=quantity) for line, kind, quantity in checked])
         for photo in photos:
             DeliveryPhoto.objects.create(report=report, file=photo)
+        shipping_hooks.delivery_reported.run(report=report, actor=actor)
         audit.record(actor=user, action=f"shipping.delivery.{outcome}", target=shipment, dealer=shipment.dealer,
                      data={"number": shipment.number, "order": shipment.order.number, "moved": moved_by_report,
                            "problems": [{"sku": line.order_line.sku, "kind": kind, "quantity": str(quantity)}

@@ -46,6 +46,7 @@ from portal import audit, locks
 from portal.errors import Busy, DomainError
 from portal.lifecycle import acting_user
 
+from .. import hooks as shipping_hooks
 from ..errors import BadTrackingEvent, EventNotAssignable, ShipmentNotAllowed
 from ..models import (
     SHIPMENT,
@@ -421,6 +422,8 @@ def _apply_locked(event, shipment, *, actor) -> Applied:
         if SS.DELIVERED in moves and event.signed_by:
             locks.shipment(shipment)  # held already by the move
             Shipment.objects.filter(pk=shipment.pk).update(received_by=event.signed_by[:100])
+        event.state = state
+        shipping_hooks.tracking_event_applied.run(event=event, shipment=shipment, actor=actor)
     return Applied(state=state, moves=tuple(moves))
 
 

@@ -8,10 +8,11 @@ from payments import demo as payments_demo
 from portal import demo as portal_demo
 from pricing import demo as pricing_demo
 from shipping import demo as shipping_demo
+from support import demo as support_demo
 
 # Each app with demo data exposes demo.load() -> list of (role, e-mail, password[, dealer code]).
 LOADERS = [portal_demo.load, dealers_demo.load, catalog_demo.load, pricing_demo.load, payments_demo.load, orders_demo.load,
-           shipping_demo.load]
+           shipping_demo.load, support_demo.load]
 
 
 class Command(BaseCommand):

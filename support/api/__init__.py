@@ -1,0 +1,1 @@
+"""REST API of support: tickets.py (/api/v1/me/tickets/), faq.py."""

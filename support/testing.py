@@ -1,0 +1,128 @@
+"""Test factories of support (issue 15), shared by support's tests: tickets, teams, SLA policies and the calendar.
+Extend it (append factories), do not import another app's tests."""
+import datetime
+
+import factory
+
+from support.models import Holiday, SlaPolicy, Team, Ticket, WorkingHours
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """A new ticket of a dealer (a fresh approved dealer unless given). Its SLA due times are not computed: call
+    `support.services.recompute_due(ticket=...)`, or build it through the ticket services."""
+
+    class Meta:
+        model = Ticket
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(lambda n: f"TCK-2026-{900000 + n:06d}")
+    dealer = factory.SubFactory("dealers.testing.DealerFactory")
+    subject = factory.Sequence(lambda n: f"Problem {n}")
+    priority = "normal"
+    urgency = "normal"
+    status = "new"
+
+    @factory.post_generation
+    def created_at(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object built
+        """`TicketFactory(created_at=...)`: auto_now_add ignores a value given at creation, so it is set after."""
+        if create and extracted:
+            Ticket.objects.filter(pk=obj.pk).update(created_at=extracted)
+            obj.created_at = extracted
+
+
+def office_hours(opens=datetime.time(9), closes=datetime.time(18), weekdays=range(5)):
+    """The calendar's working hours (replacing any), Monday–Friday 09:00–18:00 by default."""
+    WorkingHours.objects.all().delete()
+    return [WorkingHours.objects.create(weekday=day, opens=opens, closes=closes) for day in weekdays]
+
+
+def sla_policy(*, priority="normal", tier="standard", first_response_minutes=480, resolution_minutes=1620):
+    """Set (create or replace) the targets of one (priority, tier)."""
+    policy, _ = SlaPolicy.objects.update_or_create(
+        priority=priority, tier=tier,
+        defaults={"first_response_minutes": first_response_minutes, "resolution_minutes": resolution_minutes})
+    return policy
+
+
+def holiday(date, name="Holiday", closes_at=None):
+    return Holiday.objects.update_or_create(date=date, defaults={"name": name, "closes_at": closes_at})[0]
+
+
+# --- FAQ (H-FAQ) ----------------------------------------------------------------------------------------------------
+
+class ArticleCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support.ArticleCategory"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"faq-category-{n}")
+    name_en = factory.Sequence(lambda n: f"FAQ category {n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published FAQ article in English only (give `title_tr=`, `body_tr=`… for its translations)."""
+
+    class Meta:
+        model = "support.Article"
+
+    category = factory.SubFactory(ArticleCategoryFactory)
+    slug = factory.Sequence(lambda n: f"faq-article-{n}")
+    status = "published"
+    title_en = factory.Sequence(lambda n: f"Question {n}")
+    body_en = "An answer."
+
+
+# --- the dealer's side of tickets (H-TICKETS) ------------------------------------------------------------------------
+
+def png_upload(name="photo.png", size=(40, 30)):
+    """A small real PNG as an uploaded file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.testing import png_bytes
+
+    return SimpleUploadedFile(name, png_bytes(size), content_type="image/png")
+
+
+def pdf_upload(name="invoice.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+
+
+def file_upload(name, content: bytes, content_type="application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def shipped(actor, product, staff, *, status="shipped", carrier=None, parcels=(("YK123", "2.5"),)):
+    """A confirmed order of `product` × 3 for the actor's dealer with one shipment moved along to `status`."""
+    from shipping.services import move_shipment
+    from shipping.testing import CarrierFactory, confirmed_order, ship
+
+    order = confirmed_order(actor, product, 3, staff=staff)
+    shipment = ship(order, staff=staff, carrier=carrier or CarrierFactory(name="Yurtiçi Kargo"), parcels=parcels)
+    path = ["shipped", "in_transit", "out_for_delivery", "delivered"]
+    if status != "preparing":
+        for to in path[:path.index(status) + 1]:
+            shipment = move_shipment(actor=staff, shipment=shipment, to=to)
+    return shipment
+
+
+def open_as(actor, **fields):
+    """A ticket opened through the service (subject, body, category, urgency defaulted)."""
+    from support.services import open_ticket
+
+    fields.setdefault("subject", "Panels flicker")
+    fields.setdefault("body", "Two panels flicker after an hour.")
+    fields.setdefault("category", "product")
+    fields.setdefault("urgency", "normal")
+    return open_ticket(actor=actor, **fields)

@@ -1,0 +1,74 @@
+"""The support demo: agents and a team lead who can sign in, teams, tiers, and tickets of the demo dealers in every
+state (paused, breached, rated, merged), with internal notes the dealer never sees; loading twice creates nothing."""
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dealers import demo as dealers_demo
+from dealers.models import Dealer, User
+from portal.demo import DEMO_PASSWORD
+from support import demo
+from support.models import Message, Satisfaction, Team, Ticket, TicketStatus, TicketStatusChange
+from support.permissions import is_support_agent, is_team_lead
+from support.selectors import desk_tickets
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (User.objects.count(), Team.objects.count(), Ticket.objects.count(), Message.objects.count(),
+            TicketStatusChange.objects.count(), Satisfaction.objects.count())
+
+
+def test_the_support_demo_loads_agents_teams_and_tickets_in_every_state_and_loads_twice(client):
+    dealers_demo.load()
+    logins = demo.load()
+    assert [(role, email) for role, email, _password, _code in logins] == [
+        ("support team lead", "support.lead@example.com"), ("support agent", "support.emre@example.com"),
+        ("support agent", "support.maria@example.com")]
+    counts = _counts()
+    assert demo.load() == logins and _counts() == counts
+
+    lead = User.objects.get(email="support.lead@example.com")
+    agents = [User.objects.get(email=email) for _role, email, _p, _c in logins]
+    assert all(is_support_agent(user) and user.check_password(DEMO_PASSWORD) for user in agents)
+    assert is_team_lead(lead) and not is_team_lead(agents[1])
+    teams = {team.name: team for team in Team.objects.all()}
+    assert set(teams) == {"Orders & delivery", "Invoices & payments", "Products & technical"}
+    assert "invoice" in teams["Invoices & payments"].categories and teams["Orders & delivery"].lead == lead
+    assert Dealer.objects.get(code="KAYA36").tier == "gold"
+    assert Dealer.objects.get(code="ANKR34").tier == "key_account"
+
+    tickets = {ticket.subject: ticket for ticket in Ticket.objects.all()}
+    assert {ticket.status for ticket in tickets.values()} == set(TicketStatus.values)
+    assert tickets["LED panel flickers after an hour"].status == "new"
+    opened = tickets["Two boxes missing from my order"]
+    assert opened.status == "open" and opened.assignee.email == "support.emre@example.com"
+    assert opened.team.name == "Orders & delivery" and opened.first_responded_at is not None
+    waiting = tickets["Our payment is not shown on the invoice"]
+    assert waiting.status == "waiting_on_dealer" and waiting.paused_at is not None
+    rated = tickets["Carton damaged on arrival"]
+    assert rated.status == "resolved" and rated.satisfaction.rating == 5
+    assert tickets["How do I add a second approver?"].status == "closed"
+    breached = tickets["Cable reel: insulation cracks in the cold"]
+    assert breached.first_responded_at is None and breached.first_response_due < timezone.now()
+    assert breached.resolution_due < timezone.now() and breached.dealer.tier == "key_account"
+    assert breached in desk_tickets(user=lead, queue="breached")
+    assert waiting not in desk_tickets(user=lead, queue="breached")  # paused: its clocks do not run
+    duplicate = tickets["Copy of last month's invoices (again)"]
+    original = tickets["Copy of last month's invoices"]
+    assert duplicate.status == "closed" and duplicate.merged_into == original
+    assert original.messages.filter(body__startswith="Writing again").exists()
+
+    # Dated over the last days, in order; notes where agents worked, never on the dealer's page.
+    assert breached.created_at < timezone.now() - timedelta(days=11)
+    times = list(opened.messages.order_by("pk").values_list("created_at", flat=True))
+    assert times == sorted(times) and times[0] == opened.created_at and times[-1] < timezone.now()
+    assert list(opened.history.order_by("pk").values_list("created_at", flat=True)) == sorted(
+        opened.history.values_list("created_at", flat=True))
+    note = opened.messages.get(kind="note")
+    client.force_login(opened.opened_by)
+    page = client.get(reverse("support:ticket", args=[opened.number])).content.decode()
+    assert "The rest ships tomorrow" in page and note.body not in page
