@@ -41,19 +41,15 @@ def may_be_assigned(user) -> bool:
 # --- Satisfaction and metrics (H-METRICS) ---------------------------------------------------------------------------
 
 def may_rate_ticket(actor, ticket) -> bool:
-    """Rate a ticket (1–5 and a comment): a user of the ticket's own dealer who may see it (the owner any ticket, the
-    opener their own, finance users the invoice tickets); never an agent acting for the dealer nor staff. Whether the
-    ticket can be rated now (resolved or closed, not yet rated) is the service's to say."""
-    from dealers.models import Role
+    """Rate a ticket (1–5 and a comment): a user of the ticket's own dealer who may see it (can_see_ticket's dealer
+    rule: the owner any ticket, the opener their own, finance users the invoice tickets); never an agent acting for
+    the dealer nor staff. Whether the ticket can be rated now (resolved or closed, not yet rated) is the service's to
+    say."""
+    from portal.actors import Actor
 
-    dealer = getattr(actor, "dealer", None)
-    if ticket is None or dealer is None or getattr(actor, "on_behalf", True) or dealer.pk != ticket.dealer_id:
+    if not isinstance(actor, Actor) or actor.on_behalf:
         return False
-    user = actor.user
-    if not getattr(user, "is_active", False) or user.dealer_id != ticket.dealer_id:
-        return False
-    return (user.role == Role.OWNER or ticket.opened_by_id == user.pk
-            or (user.role == Role.FINANCE and ticket.category == "invoice"))
+    return bool(_dealer_reader(actor, ticket))
 
 
 def may_see_metrics(user) -> bool:
