@@ -265,3 +265,24 @@ def test_an_internal_note_never_reaches_the_dealers_pages_mails_or_api(support_a
     answer = api.get(f"/api/v1/me/tickets/{ticket.number}/")
     if answer.status_code != 404:  # the dealer's API (H-TICKETS) answers the ticket with its conversation
         assert answer.status_code == 200 and "SECRET" not in answer.content.decode()
+
+
+def test_a_support_agent_finds_the_desk_in_the_header_and_a_dealer_its_tickets(desk_client, client, owner):
+    page = desk_client.get(reverse("support:desk")).content.decode()
+    assert f'href="{reverse("support:desk")}" class="nav-support-desk">Support desk</a>' in page
+    client.force_login(owner)
+    page = client.get(reverse("dealers:dashboard")).content.decode()
+    assert f'href="{reverse("support:tickets")}" class="nav-support">Support</a>' in page
+    assert "nav-support-desk" not in page
+
+
+def test_a_resolved_ticket_in_the_queue_has_no_due_time(desk_client, ticket):
+    import datetime
+
+    from django.utils import timezone
+
+    due = timezone.now() + datetime.timedelta(days=2)
+    Ticket.objects.filter(pk=ticket.pk).update(status="resolved", resolution_due=due, first_response_due=due)
+    page = desk_client.get(reverse("support:desk"), {"queue": "all"}).content.decode()
+    row = page.split(ticket.number, 1)[1].split("</tr>", 1)[0]
+    assert "<time" not in row and "—" in row
