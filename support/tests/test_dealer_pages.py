@@ -30,8 +30,11 @@ def test_report_a_problem_on_an_order_line_prefills_the_new_ticket_and_opens_it(
     order_page = signed_in.get(reverse("orders:order", args=[order.number])).content.decode()
     link = f'{reverse("support:new")}?order={order.number}&amp;line={line.pk}'
     assert link in order_page
-    assert f'{reverse("support:new")}?shipment={shipment.number}' in signed_in.get(
-        reverse("shipping:shipment", args=[shipment.number])).content.decode()
+    shipment_page = signed_in.get(reverse("shipping:shipment", args=[shipment.number])).content.decode()
+    assert f'{reverse("support:new")}?shipment={shipment.number}"' in shipment_page
+    # Each line of the shipment (its waybill's lines) has its own link, naming the order, the line and the shipment.
+    assert (f'{reverse("support:new")}?order={order.number}&amp;line={line.pk}&amp;shipment={shipment.number}'
+            in shipment_page)
     form = signed_in.get(reverse("support:new"), {"order": order.number, "line": line.pk}).content.decode()
     assert f'value="{order.number}"' in form and "LED-600" in form and 'id="faq-suggestions"' in form
     answer = signed_in.post(reverse("support:new"), {
