@@ -179,4 +179,4 @@ def test_the_orders_history_note_is_in_the_dealers_language_whoever_moved_it(act
     shipment = ship(order, staff=staff)
     move_shipment(actor=staff, shipment=shipment, to=SS.SHIPPED)  # staff in English, the dealer reads Turkish
     note = order.history.order_by("-pk").values_list("note", flat=True).first()
-    assert note == f"Sevkiyat {shipment.number}: Yola çıktı"
+    assert shipment.number in note and "Yola çıktı" in note and "Shipped" not in note
