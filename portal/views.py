@@ -17,7 +17,8 @@ DOCUMENT_URL_KIND = "portal.document"
 def home(request):
     """The portal's front page for visitors; a signed-in user goes to where its work is (also right after login,
     LOGIN_REDIRECT_URL): a dealer's users and an agent acting for a dealer to the dealer's dashboard, a sales agent
-    to its dealers, staff who prepare quotes to their work list, other staff to the admin."""
+    to its dealers, support agents to the support desk, staff who prepare quotes to their work list, other staff to
+    the admin."""
     user = request.user
     if user.is_authenticated:
         actor = getattr(request, "actor", None)
@@ -25,9 +26,12 @@ def home(request):
             return redirect("dealers:dashboard")
         if user.is_staff:
             from pricing.permissions import can_edit_quotes
+            from support.permissions import is_support_agent
 
             if user.is_sales_agent:
                 return redirect("dealers:agent_dealers")
+            if is_support_agent(user) and not user.is_superuser:
+                return redirect("support:desk")
             if can_edit_quotes(user):
                 return redirect("quotes:work")
             return redirect("admin:index")

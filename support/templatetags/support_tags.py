@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from ..permissions import is_support_agent, may_open_ticket
+from ..permissions import may_open_ticket
 
 register = template.Library()
 
@@ -21,13 +21,9 @@ def _actor(context):
 
 @register.simple_tag(takes_context=True)
 def support_nav_link(context):
-    """"Support" in the header for whoever acts for a dealer, "Support desk" for support agents; nothing for anyone
-    else."""
+    """"Support" in the header for whoever acts for a dealer; nothing for anyone else (no row read: a support agent's
+    "Home" is the desk, portal.views.home)."""
     if _actor(context) is None:
-        user = getattr(context.get("request"), "user", None)
-        if user is not None and getattr(user, "is_staff", False) and is_support_agent(user):
-            return format_html('<a href="{}" class="nav-support-desk">{}</a>', reverse("support:desk"),
-                               _("Support desk"))
         return ""
     return format_html('<a href="{}" class="nav-support">{}</a>', reverse("support:tickets"), _("Support"))
 
