@@ -246,6 +246,8 @@ def _backdate(shipment, times):
     first = {str(status): moment for status, moment in reversed(times)}
     Shipment.objects.filter(pk=shipment.pk).update(
         created_at=first["preparing"], shipped_at=first.get("shipped"), delivered_at=first.get("delivered"))
+    if first.get("shipped"):  # the waybill is issued when the goods leave
+        Shipment.objects.filter(pk=shipment.pk, waybill_number__isnull=False).update(waybill_issued_at=first["shipped"])
     for event in TrackingEvent.objects.filter(shipment=shipment):
         TrackingEvent.objects.filter(pk=event.pk).update(received_at=event.occurred_at + timedelta(minutes=1),
                                                          applied_at=event.occurred_at + timedelta(minutes=2))

@@ -59,6 +59,8 @@ def test_the_demo_ships_orders_into_every_state_with_events_and_loads_twice(owne
     assert truck.carrier is None and truck.vehicle_plate == "34 DMO 481"
     delivered = Shipment.objects.get(order=orders["ship-demo-1"])
     assert delivered.received_by == "Ayşe K." and delivered.delivered_at < timezone.now()
+    # Its waybill was issued when it left, not when the demo ran.
+    assert delivered.waybill_issued_at == delivered.shipped_at
     # Carriers' parcels have tracking codes; their events were applied and lead to the status, in time order.
     assert not Parcel.objects.filter(shipment__carrier__isnull=False, tracking_code="").exists()
     assert set(TrackingEvent.objects.values_list("state", flat=True)) == {EventState.APPLIED}
