@@ -99,3 +99,15 @@ def test_files_are_served_to_who_sees_the_ticket_and_another_dealers_ticket_is_a
         assert client.post(reverse("support:close", args=[ticket.number])).status_code == 404
     ticket.refresh_from_db()
     assert ticket.status == "new"
+
+
+def test_report_a_problem_links_that_do_not_belong_together_drop_the_odd_one_instead_of_failing(
+        signed_in, actor, addresses, panel, staff):
+    from shipping.testing import confirmed_order
+
+    first = confirmed_order(actor, panel, 1, staff=staff)
+    second = confirmed_order(actor, panel, 1, staff=staff)
+    line = second.lines.get()
+    answer = signed_in.get(reverse("support:new"), {"order": first.number, "line": line.pk})
+    assert answer.status_code == 200
+    assert f'value="{first.number}"' in answer.content.decode()

@@ -39,15 +39,16 @@ def ticket_list(request):
 
 
 def _prefill(request) -> tuple[dict, dict]:
-    """The links of "Report a problem" (?order=&line=&shipment=&invoice=), only those of the actor's dealer (a link
-    that is not is dropped, never shown), with a subject and category to start from."""
+    """The links of "Report a problem" (?order=&line=&shipment=&invoice=), only those of the actor's dealer that go
+    together (a link that does not, such as another order's line, is dropped, never shown), with a subject and
+    category to start from."""
     wanted = {name: request.GET.get(name, "").strip() for name in ("order", "line", "shipment", "invoice")}
     links = {}
     for name, value in wanted.items():
         if not value:
             continue
         try:
-            resolve_links(actor=request.actor, links={name: value})
+            resolve_links(actor=request.actor, links={**links, name: value})
         except DomainError:
             continue
         links[name] = value
