@@ -81,9 +81,10 @@ def check_photos(photos) -> list:
 def _quantity(value) -> Decimal | None:
     try:
         quantity = Decimal(str(value).strip().replace(",", "."))
+        # quantize raises InvalidOperation for a finite number too long for the context ("1e30")
+        if not quantity.is_finite() or quantity <= 0 or quantity != quantity.quantize(QUANTUM):
+            return None
     except (InvalidOperation, ValueError):
-        return None
-    if not quantity.is_finite() or quantity <= 0 or quantity != quantity.quantize(QUANTUM):
         return None
     return quantity
 

@@ -159,3 +159,11 @@ def test_the_schema_documents_the_dealer_shipment_endpoints(staff_client):
         assert path in schema["paths"], path
     content = schema["paths"]["/api/v1/me/shipments/{number}/delivery/"]["post"]["requestBody"]["content"]
     assert {"application/json", "multipart/form-data"} <= set(content)
+
+
+def test_a_huge_problem_quantity_is_refused_not_a_500(api, actor, addresses, panel, staff):
+    shipment = _shipped(actor, panel, staff)
+    answer = api.post(reverse("api:me-shipment-delivery", args=[shipment.number]), {
+        "outcome": "problems", "note": "Broken", "problems": [{"sku": "led-600", "kind": "damaged",
+                                                               "quantity": "1e30"}]}, format="json")
+    assert answer.status_code == 400 and answer.json()["code"] == "shipping.bad_delivery_report"
