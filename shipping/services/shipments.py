@@ -61,6 +61,7 @@ from ..permissions import may_ship, require_may_ship
 SS = ShipmentStatus
 SHIPPABLE_ORDER_STATUSES = ("confirmed", "processing", "partially_shipped")
 QUANTUM = Decimal("0.001")
+MAX_PARCEL_KG = Decimal(10) ** 7  # Parcel.weight_kg holds 10 digits, 3 of them decimals
 # A Turkish plate: province code 01–81, one to three letters, two to four digits ("34 ABC 123", "06 A 1234").
 PLATE = re.compile(r"^(0[1-9]|[1-7][0-9]|8[01])([A-Z]{1,3})(\d{2,4})$")
 
@@ -180,9 +181,11 @@ def not_shippable_reason(order) -> str:
 def _quantity(value, line) -> Decimal:
     try:
         quantity = Decimal(str(value).strip().replace(",", "."))
+        if quantity.is_finite() and quantity != quantity.quantize(QUANTUM):  # quantize raises for "1e30"
+            quantity = None
     except (InvalidOperation, ValueError):
         quantity = None
-    if quantity is None or not quantity.is_finite() or quantity < 0 or quantity != quantity.quantize(QUANTUM):
+    if quantity is None or not quantity.is_finite() or quantity < 0:
         raise BadShipmentLine(_("%(sku)s: the quantity must be a number of at most three decimals, not below zero.")
                               % {"sku": line.sku}, field="lines")
     return quantity
@@ -194,9 +197,11 @@ def _parcels(parcels, *, by_carrier) -> list[tuple[str, Decimal]]:
         code = str(tracking_code or "").strip()
         try:
             kg = Decimal(str(weight).strip().replace(",", "."))
+            if kg.is_finite() and (kg != kg.quantize(QUANTUM) or kg >= MAX_PARCEL_KG):  # quantize raises for "1e30"
+                kg = None
         except (InvalidOperation, ValueError):
             kg = None
-        if kg is None or not kg.is_finite() or kg <= 0 or kg != kg.quantize(QUANTUM):
+        if kg is None or not kg.is_finite() or kg <= 0:
             raise BadParcel(_("A parcel's weight must be a positive number of kilograms."), field="parcels")
         if by_carrier and not code:
             raise BadParcel(_("A parcel sent by a carrier needs its tracking code."), field="parcels")
