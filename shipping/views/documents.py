@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal import uploads
@@ -26,14 +26,11 @@ def shipment_for(user, number, *, allowed=may_see_shipment) -> Shipment:
 
 def back_to(request, shipment) -> str:
     """Where a reader goes back to when the file is not there yet: the admin's shipment page for staff, the
-    shipment's page (else its order's) for the dealer."""
+    shipment's page for the dealer."""
     actor = getattr(request, "actor", None)
     if getattr(actor, "dealer", None) is None and request.user.is_staff:
         return reverse("admin:shipping_shipment_change", args=[shipment.pk])
-    try:
-        return reverse("shipping:shipment", args=[shipment.number])
-    except NoReverseMatch:
-        return reverse("orders:order", args=[shipment.order.number])
+    return reverse("shipping:shipment", args=[shipment.number])
 
 
 @login_required
