@@ -58,6 +58,8 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # `phone` in E.164 (+905321234567), kept by dealers.phones on save: WhatsApp matches a sender by it.
+    phone_e164 = models.CharField(_("phone (E.164)"), max_length=16, blank=True, db_index=True, editable=False)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en",
         help_text=_("Language of mails and PDFs."),
@@ -94,6 +96,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        from .phones import to_e164
+
+        self.phone_e164 = to_e164(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_e164"}
+        super().save(*args, **kwargs)
 
     @property
     def is_dealer_user(self):

@@ -78,6 +78,14 @@ class TicketSource(models.TextChoices):
     DELIVERY_REPORT = "delivery_report", _("Delivery report")
     TRACKING = "tracking", _("Tracking event")
     STAFF = "staff", _("Staff")
+    CHAT = "chat", pgettext_lazy("support channel", "Live chat")
+    WHATSAPP = "whatsapp", pgettext_lazy("support channel", "WhatsApp")
+    PHONE = "phone", pgettext_lazy("support channel", "Phone")
+
+
+# The channels a conversation comes in by (issue 16): a ticket's `source` and a message's `via` are one of these. A
+# reply goes back by the channel of the dealer's last message (support/channels/).
+Channel = TicketSource
 
 
 T = TicketStatus
@@ -95,8 +103,11 @@ class Ticket(models.Model):
     and its SLA clocks (due times stored when the ticket changes: support/sla.py)."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
-    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
-                               related_name="tickets")
+    # Empty only for a visitor's chat from the public pages (no dealer yet): then `visitor_name`/`visitor_email`.
+    dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="tickets")
+    visitor_name = models.CharField(_("visitor's name"), max_length=100, blank=True)
+    visitor_email = models.EmailField(_("visitor's e-mail"), blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="opened_tickets")
     on_behalf = models.BooleanField(_("by an agent for the dealer"), default=False)
@@ -185,6 +196,13 @@ class Ticket(models.Model):
     def __str__(self):
         return f"{self.number} {self.subject}"
 
+    @property
+    def requester_name(self) -> str:
+        """Who asks: the dealer's trade name, or a visitor's name (a chat from the public pages)."""
+        if self.dealer_id is not None:
+            return self.dealer.trade_name or self.dealer.legal_name
+        return self.visitor_name or self.visitor_email
+
 
 class TicketStatusChange(StatusChange):
     """One move of a ticket, when and by whom."""
@@ -206,6 +224,17 @@ TICKET = Lifecycle(
 class MessageKind(models.TextChoices):
     REPLY = "reply", _("Reply")
     NOTE = "note", _("Internal note")
+    CALL = "call", _("Phone call")
+
+
+class DeliveryStatus(models.TextChoices):
+    """How far a reply sent through a messaging channel got (the provider's receipts)."""
+
+    PENDING = "pending", pgettext_lazy("delivery status", "Sending")
+    SENT = "sent", pgettext_lazy("delivery status", "Sent")
+    DELIVERED = "delivered", pgettext_lazy("delivery status", "Delivered")
+    READ = "read", pgettext_lazy("delivery status", "Read")
+    FAILED = "failed", pgettext_lazy("delivery status", "Not delivered")
 
 
 class Message(models.Model):
@@ -224,12 +253,23 @@ class Message(models.Model):
                                 on_delete=models.SET_NULL, related_name="+")
     # The Message-ID of the mail that carried it (sent by the outbox, or received by mail intake): threads replies.
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    # A mail's whole text (quoted history and signature included) when `body` shows the stripped part.
+    full_body = models.TextField(_("full text"), blank=True)
+    # A messaging channel's own id of the message (WhatsApp's wamid, …) and how far a reply got (receipts).
+    external_id = models.CharField(_("channel's message id"), max_length=255, blank=True)
+    delivery_status = models.CharField(_("delivery"), max_length=10, choices=DeliveryStatus.choices, blank=True)
+    delivery_status_at = models.DateTimeField(_("delivery status at"), null=True, blank=True)
+    delivery_error = models.CharField(_("delivery error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["via", "external_id"], condition=~Q(external_id=""),
+                                    name="message_external_id_once"),
+        ]
 
     def __str__(self):
         return f"{self.ticket.number} {self.get_kind_display()}"
@@ -300,6 +340,166 @@ class CannedReply(models.Model):
 
     def body(self, language=None) -> str:
         return in_language(self, "body", language)
+
+
+# --- Channels (issue 16) --------------------------------------------------------------------------------------------
+
+class CallDirection(models.TextChoices):
+    INBOUND = "inbound", pgettext_lazy("phone call", "Incoming")
+    OUTBOUND = "outbound", pgettext_lazy("phone call", "Outgoing")
+
+
+class Call(models.Model):
+    """A phone call logged on a ticket by an agent. Its message (kind "call") puts it in the conversation, so the SLA
+    counts an outgoing call or an answered incoming one as a response; the notes are staff-only."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="calls")
+    message = models.OneToOneField(Message, verbose_name=_("message"), on_delete=models.CASCADE,
+                                   related_name="call")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    direction = models.CharField(_("direction"), max_length=10, choices=CallDirection.choices)
+    phone_number = models.CharField(_("phone number"), max_length=40, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"))
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+
+    class Meta:
+        verbose_name = _("phone call")
+        verbose_name_plural = _("phone calls")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.ticket.number} {self.get_direction_display()} {self.duration_seconds}s"
+
+
+class InboundStatus(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("inbound message", "Received")
+    THREADED = "threaded", pgettext_lazy("inbound message", "Added to a ticket")
+    OPENED = "opened", pgettext_lazy("inbound message", "Opened a ticket")
+    IGNORED = "ignored", pgettext_lazy("inbound message", "Ignored (auto-reply or loop)")
+    QUARANTINED = "quarantined", pgettext_lazy("inbound message", "In quarantine")
+    RELEASED = "released", pgettext_lazy("inbound message", "Released")
+    DROPPED = "dropped", pgettext_lazy("inbound message", "Dropped")
+
+
+class InboundMessage(models.Model):
+    """One message that came in by mail or a messaging channel, taken exactly once (unique IMAP UID per mailbox and
+    UIDVALIDITY; unique Message-ID or channel message id), with the raw message kept for staff. What became of it:
+    threaded onto a ticket, opened one, ignored (auto-replies, loops), or held in quarantine (an unknown sender)
+    until staff release it (to a ticket or as a new dealer contact) or drop it."""
+
+    channel = models.CharField(_("channel"), max_length=20, choices=TicketSource.choices)
+    mailbox = models.CharField(_("mailbox"), max_length=100, blank=True)
+    uidvalidity = models.BigIntegerField(_("IMAP UIDVALIDITY"), null=True, blank=True)
+    uid = models.BigIntegerField(_("IMAP UID"), null=True, blank=True)
+    external_id = models.CharField(_("message id"), max_length=255, blank=True,
+                                   help_text=_("The mail's Message-ID or the channel's message id."))
+    sender = models.CharField(_("from"), max_length=255, blank=True, help_text=_("E-mail address or phone number."))
+    sender_name = models.CharField(_("sender's name"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    raw = models.FileField(_("raw message"), upload_to="support/inbound/%Y/%m/", blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=InboundStatus.choices,
+                              default=InboundStatus.RECEIVED)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="inbound")
+    message = models.ForeignKey(Message, verbose_name=_("message"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mailbox", "uidvalidity", "uid"], condition=Q(uid__isnull=False),
+                                    name="inbound_imap_uid_once"),
+            models.UniqueConstraint(fields=["channel", "external_id"], condition=~Q(external_id=""),
+                                    name="inbound_external_id_once"),
+        ]
+        indexes = [models.Index(fields=["status", "-received_at"], name="inbound_status_recent")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.sender} {self.subject}"[:200]
+
+
+class MailboxState(models.Model):
+    """Where polling of one configured mailbox (SUPPORT_MAILBOXES) stands and whether it works: the last UID taken
+    under the folder's UIDVALIDITY, and the last error (shown on /healthz/ and in the admin)."""
+
+    name = models.CharField(_("mailbox"), max_length=100, unique=True)
+    uidvalidity = models.BigIntegerField(_("IMAP UIDVALIDITY"), null=True, blank=True)
+    last_uid = models.BigIntegerField(_("last UID taken"), default=0)
+    last_polled_at = models.DateTimeField(_("last polled at"), null=True, blank=True)
+    last_ok_at = models.DateTimeField(_("last worked at"), null=True, blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    taken = models.PositiveIntegerField(_("messages taken"), default=0)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ChatStatus(models.TextChoices):
+    WAITING = "waiting", pgettext_lazy("chat", "Waiting for an agent")
+    ACTIVE = "active", pgettext_lazy("chat", "In conversation")
+    ENDED = "ended", pgettext_lazy("chat", "Ended")
+
+
+class ChatSession(models.Model):
+    """A live chat: its ticket (channel "chat") holds the transcript as messages; this row holds who talks
+    (the dealer user or a visitor from the public pages, the agent), in which language, and since when."""
+
+    ticket = models.OneToOneField(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="chat")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    # A visitor's browser holds this key (signed in its cookie) to come back to its chat.
+    visitor_key = models.CharField(_("visitor key"), max_length=64, blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    status = models.CharField(_("status"), max_length=10, choices=ChatStatus.choices, default=ChatStatus.WAITING)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handed over by"), null=True,
+                                       blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("live chat")
+        verbose_name_plural = _("live chats")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["status", "started_at"], name="chat_status_started")]
+
+    def __str__(self):
+        return f"{self.ticket.number} {self.get_status_display()}"
+
+
+class AgentPresence(models.Model):
+    """Whether a support agent takes live chats now (on duty) and when the desk last heard from them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE,
+                                related_name="support_presence")
+    on_duty = models.BooleanField(_("takes chats"), default=False)
+    last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agent presence")
+        verbose_name_plural = _("agent presence")
+
+    def __str__(self):
+        return f"{self.user} {self.on_duty}"
 
 
 # --- SLA -------------------------------------------------------------------------------------------------------------

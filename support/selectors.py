@@ -343,6 +343,8 @@ def dealer_panel(*, ticket, recent: int = 5) -> dict:
     from .models import Ticket, TicketStatus
 
     dealer = ticket.dealer
+    if dealer is None:  # a visitor's chat from the public pages: nothing of a dealer to show
+        return {"dealer": None, "visitor_name": ticket.visitor_name, "visitor_email": ticket.visitor_email}
     invoices = list(Invoice.objects.filter(dealer=dealer, status__in=OPEN_STATUSES, settled__lt=F("total_gross"))
                     .order_by("due_date", "pk")[:10])
     return {

@@ -50,7 +50,7 @@ def running() -> Q:
 
 def recompute_due(*, ticket: Ticket, cal: sla.Calendar | None = None, save: bool = True) -> Ticket:
     """Set the ticket's due times from its opening, its pauses, its priority and its dealer's tier."""
-    goal = targets(priority=ticket.priority, tier=ticket.dealer.tier)
+    goal = targets(priority=ticket.priority, tier=ticket.dealer.tier if ticket.dealer_id else "standard")
     if goal is None or ticket.created_at is None:
         ticket.first_response_due = ticket.resolution_due = None
     else:
@@ -161,7 +161,7 @@ def _staff_url(ticket) -> str:
 
 
 def _mail(ticket, *, to, template, clock, due):
-    context = {"number": ticket.number, "subject": ticket.subject, "dealer_name": str(ticket.dealer),
+    context = {"number": ticket.number, "subject": ticket.subject, "dealer_name": ticket.requester_name,
                "clock": clock, "due_at": due.isoformat(), "ticket_url": _staff_url(ticket),
                "assignee": ticket.assignee.get_full_name() if ticket.assignee_id else ""}
     if to is None:  # no team lead: the portal's staff addresses

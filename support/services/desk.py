@@ -53,6 +53,8 @@ def _require_agent(actor, ticket=None) -> None:
 def dealer_recipients(ticket) -> list:
     """Who of the dealer hears about the ticket: its opener when a user of the dealer, else the dealer's active
     owners (a ticket opened by a tracking event or by staff)."""
+    if ticket.dealer_id is None:  # a visitor's chat: the chat itself answers (support/channels/)
+        return []
     opener = ticket.opened_by
     if opener is not None and opener.dealer_id == ticket.dealer_id and opener.is_active:
         return [opener]
@@ -62,6 +64,9 @@ def dealer_recipients(ticket) -> list:
 def dealer_language(ticket) -> str:
     """The language the dealer reads the ticket in: its opener's (the first owner's when staff or a task opened
     it), English when none is known."""
+    chat = getattr(ticket, "chat", None) if ticket.source == "chat" else None
+    if chat is not None and (ticket.dealer_id is None or not ticket.opened_by_id):
+        return (chat.language or "en").lower()
     people = dealer_recipients(ticket)
     opener = ticket.opened_by if ticket.opened_by_id else (people[0] if people else None)
     return (getattr(opener, "language", "") or "en").lower()
@@ -77,7 +82,7 @@ def canned_context(*, ticket, agent) -> dict:
         opener = people[0] if people else None
     shipment = ticket.shipment if ticket.shipment_id else None
     return {
-        "dealer": ticket.dealer.trade_name or ticket.dealer.legal_name,
+        "dealer": ticket.requester_name,
         "first_name": getattr(opener, "first_name", "") or "",
         "ticket": ticket.number,
         "order": ticket.order.number if ticket.order_id else "",
@@ -185,7 +190,9 @@ def staff_reply(*, actor, ticket, body, attachments=(), canned=None, article=Non
                 _moved(ticket, to=then, actor=actor)
         elif ticket.status == S.NEW:
             _moved(ticket, to=S.OPEN, actor=actor)
-        notify_dealer_of_reply(ticket=ticket, message=message)
+        from .. import channels
+
+        channels.deliver_reply(ticket=ticket, message=message)
     return message
 
 

@@ -205,7 +205,7 @@ def _staff_recipients(ticket) -> list:
 
 def _mail_staff(*, ticket, message, template) -> None:
     author = message.author
-    context = {"dealer_name": str(ticket.dealer), "body": message.body, "ticket_url": ticket_url(ticket, staff=True),
+    context = {"dealer_name": ticket.requester_name, "body": message.body, "ticket_url": ticket_url(ticket, staff=True),
                "author": (author.get_full_name() or author.email) if author is not None else "",
                "category": ticket.category, "urgency": ticket.urgency,
                "attachments": message.attachments.count()}

@@ -1,0 +1,21 @@
+"""Phone numbers in E.164 (+905321234567): what a messaging channel (WhatsApp) sends as the sender, so a dealer user
+is found by the number it typed in any common form ("0532 123 45 67", "+90 532 123 4567"). Numbers without a country
+code are read as Turkish (PHONE_REGION)."""
+import phonenumbers
+from django.conf import settings
+
+
+def to_e164(raw: str, region: str | None = None) -> str:
+    """`raw` in E.164, or "" when it is no valid number."""
+    raw = (raw or "").strip()
+    if not raw or len(raw) > 40:
+        return ""
+    if raw.isdigit() and not raw.startswith("0") and len(raw) > 10:
+        raw = "+" + raw  # WhatsApp sends the number without its "+".
+    try:
+        number = phonenumbers.parse(raw, region or getattr(settings, "PHONE_REGION", "TR"))
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
