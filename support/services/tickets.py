@@ -302,15 +302,16 @@ def _recompute_due(ticket) -> None:
 
 
 def _create(*, dealer, user, on_behalf, subject, body, category, urgency, source, fields, files, actor,
-            assignee=None, author=None) -> Ticket:
-    """Inside the caller's transaction: the ticket, its first message and files, its due times, the team's mail."""
+            assignee=None, author=None, message_fields=None) -> Ticket:
+    """Inside the caller's transaction: the ticket, its first message and files, its due times, the team's mail.
+    `message_fields`: more fields of the first message (a mail's Message-ID and full text, a channel's id)."""
     author = user if author is None else author
     ticket = Ticket.objects.create(
         number=numbering.next_number("TCK"), dealer=dealer, opened_by=user, on_behalf=on_behalf, source=source,
         subject=subject, category=category, urgency=urgency, priority=urgency, team=team_for(category),
         assignee=assignee, last_dealer_reply_at=timezone.now() if user is not None else None, **fields)
     message = Message.objects.create(ticket=ticket, kind=MessageKind.REPLY, author=author, on_behalf=on_behalf,
-                                     from_staff=False, via=_via(source), body=body)
+                                     from_staff=False, via=_via(source), body=body, **(message_fields or {}))
     if files:
         save_attachments(message=message, files=files, actor=actor)
     _recompute_due(ticket)
@@ -327,7 +328,7 @@ def _via(source) -> str:
 
 @locks.retry_when_busy
 def open_ticket(*, actor, subject, body, category, urgency=Priority.NORMAL, links=None, attachments=(),
-                source=TicketSource.WEB) -> Ticket:
+                source=TicketSource.WEB, message_fields=None) -> Ticket:
     """Open a ticket for the actor's dealer (module doc). Refuses a role that may not (403), a missing subject or
     message, an unknown category or urgency (400 support.bad_ticket), a link that is not the dealer's (400
     support.bad_link), a file that is not an image or PDF or is too large (400 support.bad_attachment)."""
@@ -339,7 +340,8 @@ def open_ticket(*, actor, subject, body, category, urgency=Priority.NORMAL, link
     user, on_behalf = acting_user(actor)
     with transaction.atomic():
         return _create(dealer=actor.dealer, user=user, on_behalf=on_behalf, subject=subject, body=body,
-                       category=category, urgency=urgency, source=source, fields=fields, files=files, actor=actor)
+                       category=category, urgency=urgency, source=source, fields=fields, files=files, actor=actor,
+                       message_fields=message_fields)
 
 
 # --- replying and closing ------------------------------------------------------------------------------------------
@@ -354,9 +356,10 @@ def _reopen_window_over(ticket, now) -> bool:
 
 
 @locks.retry_when_busy
-def reply(*, actor, ticket, body, attachments=(), via=TicketSource.WEB) -> Message:
+def reply(*, actor, ticket, body, attachments=(), via=TicketSource.WEB, message_fields=None) -> Message:
     """The dealer's reply (module doc). Returns the message; its `ticket` is the new follow-up ticket when the reply
-    came after the reopen window (or to a closed ticket)."""
+    came after the reopen window (or to a closed ticket). `message_fields`: more fields of the message (a mail's
+    Message-ID and full text, a channel's message id)."""
     if ticket.merged_into_id:
         ticket = ticket.merged_into
     if not permissions.may_reply(actor, ticket):
@@ -377,10 +380,11 @@ def reply(*, actor, ticket, body, attachments=(), via=TicketSource.WEB) -> Messa
                 "tracking_code", "invoice")}
             new = _create(dealer=ticket.dealer, user=user, on_behalf=on_behalf, subject=ticket.subject, body=body,
                           category=ticket.category, urgency=ticket.urgency, source=via,
-                          fields={**fields, "follows": ticket}, files=files, actor=actor)
+                          fields={**fields, "follows": ticket}, files=files, actor=actor,
+                          message_fields=message_fields)
             return new.messages.get()
         message = Message.objects.create(ticket=ticket, kind=MessageKind.REPLY, author=user, on_behalf=on_behalf,
-                                         from_staff=False, via=_via(via), body=body)
+                                         from_staff=False, via=_via(via), body=body, **(message_fields or {}))
         if files:
             save_attachments(message=message, files=files, actor=actor)
         ticket.last_dealer_reply_at = now
