@@ -116,6 +116,12 @@ def notify_dealer_of_reply(*, ticket, message) -> list:
     from . import tickets
 
     rows = []
+    if ticket.dealer_id is None and ticket.visitor_email:  # a visitor's chat from the public pages
+        return [tickets.mail_ticket(ticket=ticket, to=ticket.visitor_email, template="support/staff_reply",
+                                    message=message, language=dealer_language(ticket), context={
+            "first_name": ticket.visitor_name, "body": message.body, "status": str(TicketStatus(ticket.status).label),
+            "article_title": message.article.title(dealer_language(ticket)) if message.article_id else "",
+            "ticket_url": ""})]
     for person in dealer_recipients(ticket):
         rows.append(tickets.mail_ticket(ticket=ticket, to=person, template="support/staff_reply", message=message,
                                         context={

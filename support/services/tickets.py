@@ -176,14 +176,14 @@ def ticket_url(ticket, *, staff=False) -> str:
         return settings.SITE_URL + (f"/admin/support/ticket/{ticket.pk}/change/" if staff else "/support/")
 
 
-def mail_ticket(*, ticket, to, template, context=None, message=None):
+def mail_ticket(*, ticket, to, template, context=None, message=None, language=None):
     """One ticket mail through the outbox: to a user (in their language) or an address, with the ticket's reply
     address; the Message-ID of the first mail carrying `message` is stored on it. Refuses an internal note."""
     if message is not None and message.kind != MessageKind.REPLY:
         raise ValueError("An internal note is never mailed.")
     row = outbox.notify(to=to, template=template, context={"number": ticket.number, "subject": ticket.subject,
                                                            **(context or {})},
-                        reply_to=reply_address(ticket))
+                        reply_to=reply_address(ticket), language=language)
     if message is not None and not message.message_id:
         message.message_id = outbox.message_id(row)
         Message.objects.filter(pk=message.pk).update(message_id=message.message_id)
