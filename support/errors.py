@@ -123,3 +123,12 @@ class FaqNotAllowed(SupportError):
 
     code = "support.faq_not_allowed"
     forbidden = True
+
+
+# --- Phone calls (issue 16, H6) ------------------------------------------------------------------------------------
+
+class BadCall(SupportError):
+    """A phone call that cannot be logged as given: an unknown direction, a duration outside 0–24 hours, a start in
+    the future or before the ticket, notes too long; a caller who is not a user of the dealer."""
+
+    code = "support.bad_call"
