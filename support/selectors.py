@@ -106,12 +106,14 @@ def get_ticket(*, actor, number):
 
 
 def dealer_conversation(*, ticket):
-    """The replies of a ticket the dealer reads, oldest first, with their files: never an internal note."""
+    """The replies of a ticket the dealer reads, oldest first, with their files: never an internal note. A phone
+    call is shown as who of support spoke and how long (`calls.dealer_summary`): its notes are not even read."""
     from django.db.models import Prefetch
 
     from .models import Attachment, MessageKind
 
-    return (ticket.messages.filter(kind=MessageKind.REPLY).select_related("author")
+    return (ticket.messages.filter(kind__in=[MessageKind.REPLY, MessageKind.CALL])
+            .select_related("author", "call", "call__agent").defer("call__notes")
             .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
             .order_by("created_at", "pk"))
 
@@ -244,7 +246,7 @@ def desk_rows_key(*, user, version: int, queue: str, params) -> str | None:
 
 def desk_tickets(*, user, queue: str = "open", filters: dict | None = None, query: str = "",
                  queues: dict | None = None):
-    """The desk's list: a queue, the filters (status, priority, tier, team, category, assignee: "none" for
+    """The desk's list: a queue, the filters (status, priority, tier, team, category, channel, assignee: "none" for
     unassigned) and a search over the number, subject, dealer (name, code), order, shipment, invoice, waybill and
     tracking code. One query for the rows, whatever their number (dealer, team and assignee read along)."""
 
@@ -254,7 +256,7 @@ def desk_tickets(*, user, queue: str = "open", filters: dict | None = None, quer
     rows = Ticket.objects.filter(queues.get(queue, queues["open"]))
     filters = filters or {}
     for key, lookup in (("status", "status"), ("priority", "priority"), ("tier", "dealer__tier"),
-                        ("category", "category")):
+                        ("category", "category"), ("channel", "source")):
         if filters.get(key):
             rows = rows.filter(**{lookup: filters[key]})
     for key in ("team", "assignee"):
@@ -268,7 +270,7 @@ def desk_tickets(*, user, queue: str = "open", filters: dict | None = None, quer
         rows = rows.filter(_desk_search(query))
     order = "resolution_due" if queue in ("breaching", "breached") else "-created_at"
     return (rows.select_related("dealer", "team", "assignee")
-            .only("number", "subject", "status", "priority", "category", "created_at", "updated_at",
+            .only("number", "subject", "status", "priority", "category", "source", "created_at", "updated_at",
                   "first_response_due", "resolution_due", "first_responded_at", "paused_at",
                   "dealer__legal_name", "dealer__trade_name", "dealer__code", "dealer__tier",
                   "team__name", "assignee__first_name", "assignee__last_name", "assignee__email")
@@ -314,8 +316,10 @@ def get_desk_ticket(*, number):
 
 
 def desk_conversation(*, ticket) -> list:
-    """Every message of the ticket, replies and internal notes, with their authors and files (staff only)."""
-    return list(ticket.messages.select_related("author", "article").prefetch_related("attachments"))
+    """Every message of the ticket, replies, internal notes and phone calls (with their notes), with their authors
+    and files (staff only)."""
+    return list(ticket.messages.select_related("author", "article", "call", "call__agent")
+                .prefetch_related("attachments"))
 
 
 def support_agents():
