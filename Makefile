@@ -37,13 +37,15 @@ setup: system-deps deps db messages static
 	@mkdir -p var
 
 # Debian packages the portal needs on this machine kind: fonts for PDFs in every language,
-# gettext for translations, Chromium for the browser tests. Installed only when missing and root.
+# gettext for translations, Chromium for the browser tests, dovecot (a real IMAP server) for the mail intake
+# tests. Installed only when missing and root.
 system-deps:
 	@missing=""; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	fc-list 2>/dev/null | grep -q "DejaVu Sans" || missing="$$missing fonts-dejavu-core"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v dovecot >/dev/null || missing="$$missing dovecot-imapd"; \
 	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -147,6 +147,17 @@ def private_broker(monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def imap_server():
+    """A real IMAP server (Debian's dovecot, portal/imap_testing.py) for the session on a spare port. Each test
+    makes its own mailbox users (`imap_server.add_mailbox()` gives a fresh one) so it sees no other test's mail."""
+    from portal.imap_testing import ImapServer
+
+    server = ImapServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def mail_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("mail")
 
