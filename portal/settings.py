@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    # Live chat (issue 16): WebSockets through Django Channels (no daphne: gunicorn runs uvicorn workers).
+    "channels",
     # The trade, in the order its stages depend on each other.
     "portal",
     "dealers",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
+# The portal runs as one ASGI application (HTTP through Django, /ws/ through Channels): portal/asgi.py.
+ASGI_APPLICATION = "portal.asgi.application"
 
 TEMPLATES = [
     {
@@ -243,6 +247,26 @@ PORTAL_NAME = env("PORTAL_NAME", default="Dealer Portal")
 # support+<signed ticket token>@SUPPORT_REPLY_DOMAIN (the host of SITE_URL when empty) for mail intake to thread.
 SUPPORT_REOPEN_DAYS = env.int("SUPPORT_REOPEN_DAYS", default=7)
 SUPPORT_REPLY_DOMAIN = env("SUPPORT_REPLY_DOMAIN", default="")
+# Live chat (issue 16): the channel layer carries chat frames between the ASGI processes (Redis, REDIS_URL unless
+# CHANNEL_LAYER_URL says otherwise). A frame not read within `expiry` seconds, or beyond `capacity` waiting for one
+# socket, is dropped: the browser catches up by "resume" from the database, which holds every message.
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+    "hosts": [env("CHANNEL_LAYER_URL", default=REDIS_URL)], "prefix": env("CHANNEL_LAYER_PREFIX", default="portal:ws"),
+    "capacity": 200, "expiry": 30, "group_expiry": 86400}}}
+# An agent on duty counts as present for live chat while the desk heard from them within this many seconds.
+SUPPORT_CHAT_PRESENCE_SECONDS = env.int("SUPPORT_CHAT_PRESENCE_SECONDS", default=120)
+# Chats a browser (session or address) may start within 10 minutes.
+SUPPORT_CHAT_STARTS_PER_10_MIN = env.int("SUPPORT_CHAT_STARTS_PER_10_MIN", default=5)
+# WhatsApp Business Cloud API (issue 16, support/channels/whatsapp.py, docs/channels.md): the app's secret signs the
+# webhook's calls (X-Hub-Signature-256), the verify token answers Meta's subscription handshake, the system user's
+# access token and the business number's id send replies. The channel is off (webhook 404, replies by mail) unless
+# all four are set. WHATSAPP_CLIENT: the class that talks to the provider (the tests put a double there).
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET", default="")
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN", default="")
+WHATSAPP_ACCESS_TOKEN = env("WHATSAPP_ACCESS_TOKEN", default="")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", default="https://graph.facebook.com/v21.0")
+WHATSAPP_CLIENT = env("WHATSAPP_CLIENT", default="support.channels.whatsapp_client.CloudApiClient")
 
 # Celery: Redis as broker; tasks acknowledge late and are safe to run twice.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -330,6 +354,13 @@ CELERY_BEAT_SCHEDULE = {
     "check-sla": {
         "task": "support.tasks.check_sla_task",
         "schedule": env.float("SUPPORT_SLA_CHECK_EVERY_SECONDS", default=180.0),
+    },
+    # WhatsApp (issue 16): staff replies whose send task a broker outage never published (still "Sending" after a
+    # minute) are sent again; dealers' messages stored but not yet handled (a crash mid-way) are handled.
+    "send-pending-whatsapp": {
+        "task": "support.tasks.send_pending_whatsapp_task",
+        "schedule": env.float("WHATSAPP_REQUEUE_EVERY_SECONDS", default=30.0),
+        "kwargs": {"older_than_seconds": env.int("WHATSAPP_REQUEUE_AFTER_SECONDS", default=60)},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))

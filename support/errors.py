@@ -132,3 +132,49 @@ class BadCall(SupportError):
     the future or before the ticket, notes too long; a caller who is not a user of the dealer."""
 
     code = "support.bad_call"
+
+
+# --- Live chat (issue 16, H3) -------------------------------------------------------------------------------------
+
+class ChatUnavailable(SupportError):
+    """Chat starts only within business hours while an agent is on duty; `reason`: "out_of_hours" or "no_agent"."""
+
+    code = "support.chat_unavailable"
+    conflict = True
+
+    def __init__(self, message, *, reason="", **kwargs):
+        super().__init__(message, **kwargs)
+        self.reason = reason
+
+
+class ChatNotAllowed(SupportError):
+    """A chat is its dealer user's, its visitor's and support agents'; sales agents and other staff do not chat."""
+
+    code = "support.chat_not_allowed"
+    forbidden = True
+
+
+class ChatEnded(SupportError):
+    """An ended chat takes no more messages."""
+
+    code = "support.chat_ended"
+    conflict = True
+
+
+class ChatTaken(SupportError):
+    """Another agent accepted the chat first."""
+
+    code = "support.chat_taken"
+    conflict = True
+
+
+class ChatHandoverRefused(SupportError):
+    """A chat is handed over only to another support agent on duty."""
+
+    code = "support.chat_handover_refused"
+
+
+class ChatRateLimited(SupportError):
+    """Too many chats started from one browser or address in a short time."""
+
+    code = "support.chat_rate_limited"

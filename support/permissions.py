@@ -172,3 +172,29 @@ def can_read_attachment(user, attachment) -> bool:
     if message.kind == "note":
         return is_support_agent(user)
     return can_see_ticket(user, message.ticket)
+
+
+# --- Live chat (issue 16, H3) -------------------------------------------------------------------------------------
+
+def may_chat(actor) -> bool:
+    """Start a live chat as the dealer: a user of an approved dealer for their own dealer (who may open a ticket);
+    never a sales agent acting for a dealer or staff (they use the desk or the phone). Visitors from the public
+    pages chat without an actor (support.services.chat.start_chat)."""
+    from portal.actors import Actor
+
+    return isinstance(actor, Actor) and not actor.on_behalf and may_open_ticket(actor)
+
+
+def may_join_chat(user, session, *, visitor_key: str = "") -> bool:
+    """Read and write a live chat (its socket and HTTP fallback): support agents; the dealer user who started it
+    (still a user of the chat's dealer); the visitor holding its key (the signed `support_chat` cookie)."""
+    from django.utils.crypto import constant_time_compare
+
+    if session is None:
+        return False
+    if is_support_agent(user):
+        return True
+    if session.user_id is not None:
+        return bool(getattr(user, "is_authenticated", False) and user.is_active and user.pk == session.user_id
+                    and user.dealer_id is not None and user.dealer_id == session.ticket.dealer_id)
+    return bool(visitor_key and session.visitor_key and constant_time_compare(str(visitor_key), session.visitor_key))
