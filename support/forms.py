@@ -1,6 +1,7 @@
 """HTML forms of support: field validation only, then a service."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # --- Satisfaction and metrics (H-METRICS) ---------------------------------------------------------------------------
 
@@ -57,10 +58,11 @@ class DeskFilterForm(forms.Form):
     tier = forms.ChoiceField(label=_("Tier"), required=False)
     team = forms.ChoiceField(label=_("Team"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
+    channel = forms.ChoiceField(label=pgettext_lazy("support channel", "Channel"), required=False)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
 
     def __init__(self, *args, teams=(), agents=(), **kwargs):
-        from .models import Priority, TicketCategory, Tier
+        from .models import Priority, TicketCategory, TicketSource, Tier
 
         super().__init__(*args, **kwargs)
         every = ("", _("All"))
@@ -68,6 +70,7 @@ class DeskFilterForm(forms.Form):
         self.fields["priority"].choices = [every, *Priority.choices]
         self.fields["tier"].choices = [every, *Tier.choices]
         self.fields["category"].choices = [every, *TicketCategory.choices]
+        self.fields["channel"].choices = [every, *TicketSource.choices]
         self.fields["team"].choices = [every, ("none", _("No team")), *[(str(t.pk), t.name) for t in teams]]
         self.fields["assignee"].choices = [every, ("none", _("Nobody")),
                                            *[(str(u.pk), u.get_full_name() or u.email) for u in agents]]
@@ -178,3 +181,64 @@ class DealerReplyForm(forms.Form):
     attachments = _Files(label=_("Files (images or PDF, at most 10 MB each)"), required=False,
                          widget=_FilesInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,"
                                                              "application/pdf"}))
+
+
+# --- Phone calls (issue 16, H6) --------------------------------------------------------------------------------------
+
+class CallForm(forms.Form):
+    """"Log a call" on the desk's ticket page (support.services.calls.log_call checks it all again)."""
+
+    direction = forms.ChoiceField(label=_("Who called"), widget=forms.RadioSelect)
+    started_at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=24 * 60,
+                                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    notes = forms.CharField(label=_("Notes (staff only: the dealer never sees them)"), required=False,
+                            max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    phone_number = forms.CharField(label=_("Phone number"), required=False, max_length=40,
+                                   widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs):
+        from django.utils import timezone
+
+        from .models import CallDirection
+
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("direction", CallDirection.INBOUND)
+        kwargs["initial"].setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].choices = [(CallDirection.INBOUND, _("The dealer called us")),
+                                            (CallDirection.OUTBOUND, _("We called the dealer"))]
+
+    def call_fields(self) -> dict:
+        data = self.cleaned_data
+        return {"direction": data["direction"], "started_at": data["started_at"],
+                "duration_seconds": data["minutes"] * 60, "notes": data["notes"],
+                "phone_number": data["phone_number"]}
+
+
+class NewCallTicketForm(CallForm):
+    """"New ticket from a call": the dealer chosen first (its id), then the caller among its users, the ticket's
+    subject, category and priority, and the call."""
+
+    dealer = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    caller = forms.ChoiceField(label=_("Caller"), required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"))
+    priority = forms.ChoiceField(label=_("Priority"))
+    assign_to_me = forms.BooleanField(label=_("Assign it to me"), required=False, initial=True)
+
+    field_order = ["dealer", "caller", "subject", "category", "priority", "direction", "started_at", "minutes",
+                   "phone_number", "notes", "assign_to_me"]
+
+    def __init__(self, *args, callers=(), **kwargs):
+        from .models import Priority, TicketCategory
+
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("priority", Priority.NORMAL)
+        super().__init__(*args, **kwargs)
+        self.fields["caller"].choices = [("", _("Not a user of the portal")), *[
+            (str(user.pk), " · ".join(part for part in (user.get_full_name() or user.email, user.phone) if part))
+            for user in callers]]
+        self.fields["category"].choices = TicketCategory.choices
+        self.fields["priority"].choices = Priority.choices

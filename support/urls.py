@@ -1,6 +1,7 @@
 """URLs of support."""
 from django.urls import path
 
+from .views import calls as call_views
 from .views import dealer as dealer_views
 from .views import desk as desk_views
 from .views import faq as faq_views
@@ -18,6 +19,9 @@ urlpatterns: list = [
     path("desk/metrics/", metrics_views.metrics, name="metrics"),
     # The desk (H-DESK): staff only, before the tickets' <number> patterns.
     path("desk/", desk_views.desk_queue, name="desk"),
+    # Phone calls (issue 16, H6): "new-call" before the desk's <number> patterns.
+    path("desk/new-call/", call_views.desk_new_call, name="desk_new_call"),
+    path("desk/<str:number>/call/", call_views.desk_call, name="desk_call"),
     path("desk/<str:number>/", desk_views.desk_ticket, name="desk_ticket"),
     path("desk/<str:number>/reply/", desk_views.desk_reply, name="desk_reply"),
     path("desk/<str:number>/note/", desk_views.desk_note, name="desk_note"),

@@ -24,6 +24,7 @@ from portal.paging import PER_PAGE
 from .. import permissions, selectors
 from ..forms import (
     AssignForm,
+    CallForm,
     DeskFilterForm,
     MergeForm,
     MoveForm,
@@ -121,7 +122,7 @@ def _filters_html(request, form, teams, agents):
     return mark_safe(html)  # noqa: S308 - built by format_html above
 
 
-_NARROWING = ("q", "status", "priority", "tier", "team", "category", "assignee")
+_NARROWING = ("q", "status", "priority", "tier", "team", "category", "channel", "assignee")
 
 
 def _without_page(request) -> str:
@@ -142,13 +143,24 @@ def _ticket_page(request, ticket, *, status=200, **forms):
         "priority_form": PriorityForm(initial={"priority": ticket.priority}),
         "move_form": MoveForm(),
         "merge_form": MergeForm(),
+        "call_form": CallForm(prefix="call"),  # phone calls (issue 16): support/views/calls.py
     }
     ticket_forms.update(forms)
     return render(request, "support/desk_ticket.html", {
         "ticket": ticket, "conversation": selectors.desk_conversation(ticket=ticket),
         "targets": [{"value": s, "label": desk_status_label(s)} for s in TICKET.targets(ticket.status)],
-        "history": ticket.history.select_related("by"), "note_kind": MessageKind.NOTE, **ticket_forms},
+        "history": ticket.history.select_related("by"), "note_kind": MessageKind.NOTE,
+        "call_kind": MessageKind.CALL, "reply_channel": _reply_channel_label(ticket), **ticket_forms},
         status=status)
+
+
+def _reply_channel_label(ticket) -> str:
+    """The channel staff's reply goes out by (support.channels.reply_channel), as the desk names it."""
+    from .. import channels
+    from ..models import TicketSource
+
+    channel = channels.reply_channel(ticket)
+    return str(TicketSource(channel).label) if channel in TicketSource.values else channel
 
 
 @require_GET
