@@ -17,4 +17,5 @@ RUN DEBUG=False SECRET_KEY=build-only python manage.py compilemessages -v 0 \
 RUN useradd --create-home portal && mkdir -p /app/media /app/var && chown -R portal /app/media /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# One ASGI application: the pages over HTTP and the live chat over WebSockets (portal/asgi.py).
+CMD ["gunicorn", "portal.asgi:application", "-k", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

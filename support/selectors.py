@@ -363,3 +363,31 @@ def dealer_panel(*, ticket, recent: int = 5) -> dict:
         "other_tickets": list(Ticket.objects.filter(dealer=dealer).exclude(pk=ticket.pk)
                               .exclude(status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED]).order_by("-created_at")[:10]),
     }
+
+
+# --- Live chat (issue 16, H3) -------------------------------------------------------------------------------------
+
+def desk_chats(user) -> dict:
+    """The desk's chat panel for a support agent: the chats waiting for an agent (oldest first), the agent's own
+    active chats, whether the agent is on duty, and the colleagues on duty a chat can be handed over to. A fixed
+    number of queries whatever the number of chats."""
+    from .models import AgentPresence, ChatSession, ChatStatus
+    from .services.chat import agents_present
+
+    rows = ChatSession.objects.select_related("ticket__dealer", "agent", "user").order_by("started_at", "pk")
+    presence = AgentPresence.objects.filter(user_id=user.pk).first()
+    return {
+        "waiting": list(rows.filter(status=ChatStatus.WAITING)),
+        "mine": list(rows.filter(status=ChatStatus.ACTIVE, agent_id=user.pk)),
+        "on_duty": bool(presence and presence.on_duty),
+        "colleagues": [p.user for p in agents_present().exclude(user_id=user.pk).select_related("user")
+                       .order_by("user__first_name", "user__email")],
+    }
+
+
+def get_chat(*, number):
+    """A chat by its ticket's number (None when there is none); who may see it is permissions.may_join_chat."""
+    from .models import ChatSession
+
+    number = str(number or "")[:40]
+    return ChatSession.objects.select_related("ticket__dealer", "agent", "user").filter(ticket__number=number).first()

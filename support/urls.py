@@ -2,6 +2,7 @@
 from django.urls import path
 
 from .views import calls as call_views
+from .views import chat as chat_views
 from .views import dealer as dealer_views
 from .views import desk as desk_views
 from .views import faq as faq_views
@@ -17,6 +18,18 @@ urlpatterns: list = [
     path("faq/<slug:slug>/vote/", faq_views.faq_vote, name="faq_vote"),
     # Satisfaction and metrics (H-METRICS): before the desk's and the tickets' <number> patterns.
     path("desk/metrics/", metrics_views.metrics, name="metrics"),
+    # Live chat (issue 16, H3; protocol in support/consumers.py): before the desk's and the tickets' <number>.
+    path("chat/", chat_views.chat_state, name="chat_state"),
+    path("chat/start/", chat_views.chat_start, name="chat_start"),
+    path("chat/<str:number>/messages/", chat_views.chat_messages, name="chat_messages"),
+    path("chat/<str:number>/send/", chat_views.chat_send, name="chat_send"),
+    path("chat/<str:number>/end/", chat_views.chat_end, name="chat_end"),
+    path("desk/chats/", chat_views.desk_chats, name="desk_chats"),
+    path("desk/chats/duty/", chat_views.desk_duty, name="desk_chat_duty"),
+    path("desk/<str:number>/chat/accept/", chat_views.desk_chat_accept, name="desk_chat_accept"),
+    path("desk/<str:number>/chat/handover/", chat_views.desk_chat_handover, name="desk_chat_handover"),
+    path("desk/<str:number>/chat/end/", chat_views.desk_chat_end, name="desk_chat_end"),
+    path("desk/<str:number>/chat/follow-up/", chat_views.desk_chat_follow_up, name="desk_chat_follow_up"),
     # The desk (H-DESK): staff only, before the tickets' <number> patterns.
     path("desk/", desk_views.desk_queue, name="desk"),
     # Phone calls (issue 16, H6): "new-call" before the desk's <number> patterns.
