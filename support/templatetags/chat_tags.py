@@ -1,0 +1,72 @@
+"""`{% load chat_tags %}`: the live chat's browser side (issue 16).
+
+`{% chat_widget %}` (templates/base.html): the "Chat with us" button and its panel (static/js/chat.js) for a signed-in
+dealer user and for a visitor of the public pages; nothing for staff (an agent acting for a dealer included). It reads
+no row: every portal page carries it, and the chat's state comes from `support:chat_state` when the button is opened
+(or when the browser remembers an ongoing chat).
+
+`{% desk_chat_panel ticket %}` (templates/support/desk_ticket.html, a chat's ticket only): the agent's live panel
+(static/js/desk_chat.js) with accept, hand over, end and follow-up."""
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+
+def _url(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # the chat's server side is not installed: no widget rather than a broken page
+        return ""
+
+
+def _shows_widget(request) -> tuple[bool, bool]:
+    """(shown, for a visitor)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return True, True
+    actor = getattr(request, "actor", None)
+    dealer = getattr(actor, "dealer", None)
+    return bool(dealer is not None and not user.is_staff and not getattr(actor, "on_behalf", False)), False
+
+
+@register.inclusion_tag("support/_chat_widget.html", takes_context=True)
+def chat_widget(context):
+    request = context.get("request")
+    shown, visitor = _shows_widget(request)
+    state_url, start_url = _url("support:chat_state"), _url("support:chat_start")
+    return {
+        "shown": bool(shown and state_url and start_url),
+        "visitor": visitor,
+        "state_url": state_url,
+        "start_url": start_url,
+        "company": context.get("company"),
+    }
+
+
+@register.inclusion_tag("support/_desk_chat_panel.html", takes_context=True)
+def desk_chat_panel(context, ticket):
+    from ..models import AgentPresence, ChatSession
+
+    request = context.get("request")
+    chat = ChatSession.objects.select_related("agent").filter(ticket=ticket).first()
+    me = getattr(request, "user", None)
+    colleagues = []
+    if chat is not None:
+        colleagues = [presence.user for presence in AgentPresence.objects.select_related("user")
+                      .filter(on_duty=True, user__is_active=True).exclude(user=me)
+                      .order_by("user__first_name", "user__last_name", "user__email")]
+    base = _url("support:desk_ticket", ticket.number)
+    return {
+        "ticket": ticket,
+        "chat": chat,
+        "mine": chat is not None and me is not None and chat.agent_id == me.pk,
+        "colleagues": colleagues,
+        "ws_url": f"/ws/support/chat/{ticket.number}/",
+        "accept_url": _url("support:desk_chat_accept", ticket.number) or f"{base}chat/accept/",
+        "handover_url": _url("support:desk_chat_handover", ticket.number) or f"{base}chat/handover/",
+        "end_url": _url("support:desk_chat_end", ticket.number) or f"{base}chat/end/",
+        "follow_up_url": _url("support:desk_chat_follow_up", ticket.number) or f"{base}chat/follow-up/",
+        "http_base": f"{_url('support:chat_state') or '/support/chat/'}{ticket.number}/",
+        "csrf_token": context.get("csrf_token"),
+    }
