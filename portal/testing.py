@@ -432,3 +432,46 @@ def token_client_for(user, scopes, *, name="ERP", created_by=None):
     client = api_client(key)
     client.token = token
     return client
+
+
+# --- the ASGI server (issue 16: live chat) ------------------------------------------------------------------------
+
+def _close_connections_of_async_threads():
+    """Close the database connections that sync_to_async's shared thread opened for the server (CONN_MAX_AGE would
+    keep them, and an open connection stops the test database from being dropped)."""
+    import gc
+
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
+    gc.collect()
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """The portal's ASGI application (pages, static files, the live chat's WebSockets) served by uvicorn in a thread
+    of the test process, so it reads the test database; yields its base URL ("http://127.0.0.1:<port>"), like
+    pytest-django's live_server."""
+    import threading
+
+    import uvicorn
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from portal.asgi import application
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(ASGIStaticFilesHandler(application), host="127.0.0.1", port=port, lifespan="off",
+                            ws="websockets", log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="asgi-server", daemon=True)
+    thread.start()
+    _wait_for(lambda: server.started, 20, "the ASGI server")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(20)
+        _close_connections_of_async_threads()
