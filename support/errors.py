@@ -178,3 +178,11 @@ class ChatRateLimited(SupportError):
     """Too many chats started from one browser or address in a short time."""
 
     code = "support.chat_rate_limited"
+
+
+# --- WhatsApp (issue 16, H5) ------------------------------------------------------------------------------------------
+
+class BadWhatsAppPayload(SupportError):
+    """A signed WhatsApp webhook call whose body is not a JSON object (NUL bytes, bad UTF-8, nesting too deep)."""
+
+    code = "support.bad_whatsapp_payload"

@@ -8,6 +8,7 @@ from .views import desk as desk_views
 from .views import faq as faq_views
 from .views import metrics as metrics_views
 from .views import satisfaction as satisfaction_views
+from .views import whatsapp as whatsapp_views
 
 app_name = "support"
 urlpatterns: list = [
@@ -47,6 +48,8 @@ urlpatterns: list = [
     path("desk/<str:number>/panel/", desk_views.desk_panel, name="desk_panel"),
     path("rate/<str:token>/", satisfaction_views.rate_link, name="rate_link"),
     path("<str:number>/rate/", satisfaction_views.rate, name="rate"),
+    # WhatsApp's signed webhook (issue 16, H5): no session, before the tickets' <number> patterns.
+    path("webhooks/whatsapp/", whatsapp_views.whatsapp_webhook, name="whatsapp_webhook"),
     # The dealer's tickets (H-TICKETS): last, their <number> catches what the patterns above do not.
     path("", dealer_views.ticket_list, name="tickets"),
     path("new/", dealer_views.ticket_new, name="new"),

@@ -16,6 +16,12 @@ staff's public replies through `support.channels.deliver_reply`:
 
 `send_reply` must not call the outside inside the transaction: it enqueues a task (`portal.queue`) or uses
 `transaction.on_commit`, and records delivery receipts on the message (`Message.delivery_status`).
+
+A channel whose messages are stored before they are handled (WhatsApp; mail has its own intake) also implements
+`process_inbound(inbound)`: it (re-)runs the matching of a stored InboundMessage (its sender to a dealer user, then
+thread or open a ticket, else quarantine) and returns the row. Staff's "release as new contact" calls it through
+`support.channels.adapter(inbound.channel).process_inbound(inbound)` after creating the user. Optional: the base
+class raises NotImplementedError.
 """
 from __future__ import annotations
 
@@ -31,4 +37,8 @@ class Adapter:
         raise NotImplementedError
 
     def send_reply(self, *, ticket, message) -> None:
+        raise NotImplementedError
+
+    def process_inbound(self, inbound):
+        """Handle a stored InboundMessage of this channel again (optional; see the module doc)."""
         raise NotImplementedError
