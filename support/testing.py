@@ -126,3 +126,105 @@ def open_as(actor, **fields):
     fields.setdefault("category", "product")
     fields.setdefault("urgency", "normal")
     return open_ticket(actor=actor, **fields)
+
+
+# --- WhatsApp (issue 16, H5) -----------------------------------------------------------------------------------------
+
+class RecordingClient:
+    """A stand-in for support.channels.whatsapp_client.CloudApiClient (settings.WHATSAPP_CLIENT =
+    "support.testing.RecordingClient"): records what would be sent and answers with made-up wamids; serves the media
+    given to it (`RecordingClient.media[media_id] = (bytes, mime, filename)`); raises the errors queued in
+    `RecordingClient.failures` first. In a Celery worker (another process) it appends each send to the JSON-lines
+    file named by the environment's WHATSAPP_RECORDING_FILE, which the test reads (`recorded_sends`)."""
+
+    sent: list = []
+    media: dict = {}
+    failures: list = []
+
+    @classmethod
+    def reset(cls):
+        cls.sent, cls.media, cls.failures = [], {}, []
+
+    def send_text(self, to_e164, body):
+        import json
+        import os
+        import uuid
+
+        if RecordingClient.failures:
+            raise RecordingClient.failures.pop(0)
+        wamid = f"wamid.TEST{uuid.uuid4().hex}"
+        RecordingClient.sent.append({"to": to_e164, "body": body, "wamid": wamid})
+        path = os.environ.get("WHATSAPP_RECORDING_FILE")
+        if path:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps({"to": to_e164, "body": body, "wamid": wamid}) + "\n")
+        return wamid
+
+    def download_media(self, media_id):
+        from support.channels.whatsapp_client import WhatsAppError
+
+        if media_id not in RecordingClient.media:
+            raise WhatsAppError("No such medium.", retryable=False)
+        return RecordingClient.media[media_id]
+
+
+def recorded_sends(path) -> list[dict]:
+    """What a worker's RecordingClient sent (its WHATSAPP_RECORDING_FILE)."""
+    import json
+    from pathlib import Path
+
+    if not Path(path).exists():
+        return []
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def whatsapp_payload(*messages, statuses=(), names=None) -> dict:
+    """A webhook body shaped like WhatsApp's: `messages` and `statuses` of one change of one business account."""
+    contacts = [{"profile": {"name": name}, "wa_id": number} for number, name in (names or {}).items()]
+    value = {"messaging_product": "whatsapp",
+             "metadata": {"display_phone_number": "902125550000", "phone_number_id": "1234567890"}}
+    if contacts:
+        value["contacts"] = contacts
+    if messages:
+        value["messages"] = list(messages)
+    if statuses:
+        value["statuses"] = list(statuses)
+    return {"object": "whatsapp_business_account",
+            "entry": [{"id": "WABA-1", "changes": [{"field": "messages", "value": value}]}]}
+
+
+def whatsapp_text(number, body, wamid, *, timestamp="1767225600", context=None) -> dict:
+    """One incoming text message as WhatsApp sends it (`number` without "+")."""
+    message = {"from": number, "id": wamid, "timestamp": timestamp, "type": "text", "text": {"body": body}}
+    if context:
+        message["context"] = {"from": "902125550000", "id": context}
+    return message
+
+
+# --- Live chat (issue 16, H3) -------------------------------------------------------------------------------------
+
+def support_agent_user(**fields):
+    """A staff user in the "Support agents" group."""
+    from django.contrib.auth.models import Group
+
+    from dealers.testing import UserFactory
+
+    from .permissions import SUPPORT_AGENTS_GROUP
+
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get_or_create(name=SUPPORT_AGENTS_GROUP)[0])
+    return user
+
+
+def open_for_chat(*agents):
+    """Live chat available now: working hours round the clock every day, no holidays, `agents` on duty and seen
+    now."""
+    from django.utils import timezone
+
+    from .models import AgentPresence
+
+    office_hours(opens=datetime.time(0), closes=datetime.time(23, 59, 59, 999999), weekdays=range(7))
+    Holiday.objects.all().delete()
+    for agent in agents:
+        AgentPresence.objects.update_or_create(user=agent, defaults={"on_duty": True,
+                                                                     "last_seen_at": timezone.now()})
