@@ -203,7 +203,7 @@ class CallForm(forms.Form):
 
         from .models import CallDirection
 
-        kwargs.setdefault("initial", {})
+        kwargs["initial"] = dict(kwargs.get("initial") or {})
         kwargs["initial"].setdefault("direction", CallDirection.INBOUND)
         kwargs["initial"].setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
         super().__init__(*args, **kwargs)
@@ -234,7 +234,7 @@ class NewCallTicketForm(CallForm):
     def __init__(self, *args, callers=(), **kwargs):
         from .models import Priority, TicketCategory
 
-        kwargs.setdefault("initial", {})
+        kwargs["initial"] = dict(kwargs.get("initial") or {})
         kwargs["initial"].setdefault("priority", Priority.NORMAL)
         super().__init__(*args, **kwargs)
         self.fields["caller"].choices = [("", _("Not a user of the portal")), *[

@@ -266,7 +266,7 @@ RULES = {
     # The support desk (H-DESK): support agents and superusers only; a dealer's user or a sales agent gets a 404.
     **{f"support:{name}": Rule(lambda w: {"number": _owners_ticket(w).number}, STAFF) for name in (
         "desk_ticket", "desk_reply", "desk_note", "desk_assign", "desk_assign_me", "desk_priority", "desk_move",
-        "desk_merge", "desk_canned", "desk_panel")},
+        "desk_merge", "desk_canned", "desk_panel", "desk_call")},
 }
 
 

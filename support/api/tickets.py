@@ -26,7 +26,7 @@ from portal.api_parsers import JSONParser
 
 from .. import permissions, selectors
 from ..errors import BadTicketLink
-from ..models import Priority, Satisfaction, TicketCategory, TicketSource, TicketStatus
+from ..models import MessageKind, Priority, Satisfaction, TicketCategory, TicketSource, TicketStatus
 from ..services import close_ticket, open_ticket, rate_ticket, rateable_refusal, reply
 
 STATUSES = ", ".join(TicketStatus.values)
@@ -64,9 +64,20 @@ class TicketMessageSerializer(serializers.Serializer):
     from_staff = serializers.BooleanField(help_text="An answer of our support team (else your company's message).")
     author = serializers.SerializerMethodField(help_text="Who wrote it: a name (for our staff, their first name).")
     on_behalf = serializers.BooleanField(help_text="Written by your sales agent for your company.")
-    via = serializers.CharField(help_text="web, api, mail, delivery_report, tracking or staff.")
-    body = serializers.CharField()
+    kind = serializers.CharField(
+        help_text="reply, or call: a phone call with our support team (`body` says who and how long).")
+    via = serializers.CharField(
+        help_text="The channel it came or went by: web, api, mail, chat, whatsapp, phone, delivery_report, tracking "
+                  "or staff.")
+    body = serializers.SerializerMethodField()
     attachments = TicketAttachmentSerializer(many=True, source="attachments.all")
+
+    def get_body(self, message) -> str:
+        if message.kind == MessageKind.CALL:  # who of support spoke and how long: never the agent's notes
+            from ..templatetags.call_tags import dealer_call_summary
+
+            return dealer_call_summary(message)
+        return message.body
 
     def get_author(self, message) -> str:
         author = message.author
@@ -92,7 +103,10 @@ class TicketSerializer(serializers.Serializer):
     category_label = serializers.CharField(source="get_category_display")
     urgency = serializers.CharField(help_text=f"Yours, when you opened it: {URGENCIES}.")
     priority = serializers.CharField(help_text="Set by our support team (it starts as your urgency).")
-    source = serializers.CharField(help_text="How it was opened: web, api, mail, delivery_report or tracking.")
+    source = serializers.CharField(help_text="How it was opened: web, api, mail, chat, whatsapp, phone, "
+                                             "delivery_report, tracking or staff.")
+    channel = serializers.CharField(source="source", help_text="The channel it came in by (the same as `source`).")
+    channel_label = serializers.CharField(source="get_source_display", help_text="The channel in your language.")
     opened_at = serializers.DateTimeField(source="created_at")
     updated_at = serializers.DateTimeField()
     resolved_at = serializers.DateTimeField(allow_null=True)
