@@ -143,7 +143,7 @@
       if (self.stopped) {
         return;
       }
-      if (event.code === 4404) {
+      if (event.code === 4404 || event.code === 4403) {
         self.stop();
         if (self.options.onGone) {
           self.options.onGone();

@@ -46,27 +46,22 @@ def chat_widget(context):
 
 @register.inclusion_tag("support/_desk_chat_panel.html", takes_context=True)
 def desk_chat_panel(context, ticket):
-    from ..models import AgentPresence, ChatSession
+    from .. import selectors
+    from ..services.chat import agents_present
 
     request = context.get("request")
-    chat = ChatSession.objects.select_related("agent").filter(ticket=ticket).first()
     me = getattr(request, "user", None)
+    chat = selectors.get_chat(number=ticket.number)
     colleagues = []
-    if chat is not None:
-        colleagues = [presence.user for presence in AgentPresence.objects.select_related("user")
-                      .filter(on_duty=True, user__is_active=True).exclude(user=me)
-                      .order_by("user__first_name", "user__last_name", "user__email")]
-    base = _url("support:desk_ticket", ticket.number)
+    if chat is not None and chat.status != "ended":
+        colleagues = [presence.user for presence in agents_present().exclude(user_id=getattr(me, "pk", None))
+                      .select_related("user").order_by("user__first_name", "user__email")]
     return {
         "ticket": ticket,
         "chat": chat,
         "mine": chat is not None and me is not None and chat.agent_id == me.pk,
         "colleagues": colleagues,
         "ws_url": f"/ws/support/chat/{ticket.number}/",
-        "accept_url": _url("support:desk_chat_accept", ticket.number) or f"{base}chat/accept/",
-        "handover_url": _url("support:desk_chat_handover", ticket.number) or f"{base}chat/handover/",
-        "end_url": _url("support:desk_chat_end", ticket.number) or f"{base}chat/end/",
-        "follow_up_url": _url("support:desk_chat_follow_up", ticket.number) or f"{base}chat/follow-up/",
-        "http_base": f"{_url('support:chat_state') or '/support/chat/'}{ticket.number}/",
+        "http_base": reverse("support:chat_messages", args=[ticket.number]).removesuffix("messages/"),
         "csrf_token": context.get("csrf_token"),
     }
