@@ -462,7 +462,7 @@ def _files(mail, *, actor, ticket) -> tuple[list, list[str]]:
         try:
             check_attachments([upload], actor=actor, ticket=ticket)
         except BadAttachment as exc:
-            refused.append(str(exc.message))
+            refused.append(_("“%(name)s” was not taken: %(reason)s") % {"name": name, "reason": exc.message})
             continue
         upload.seek(0)
         taken.append(upload)
@@ -474,7 +474,8 @@ def _texts(mail, refused) -> tuple[str, str]:
     body = shown_text(full) or _("(The mail had no text.)")
     if refused:
         body = body + "\n\n" + "\n".join(f"[{line}]" for line in refused)
-    return _shorten(body, MAX_BODY), full if full != body else ""
+    body = _shorten(body, MAX_BODY)
+    return body, full if full != body else ""
 
 
 def _deliver(inbound, mail, *, category) -> None:
