@@ -186,3 +186,19 @@ class BadWhatsAppPayload(SupportError):
     """A signed WhatsApp webhook call whose body is not a JSON object (NUL bytes, bad UTF-8, nesting too deep)."""
 
     code = "support.bad_whatsapp_payload"
+
+
+# --- Quarantine of inbound messages (issue 16, H2) -----------------------------------------------------------------
+
+class InboundNotHeld(SupportError):
+    """The inbound message is no longer in quarantine (released or dropped already, maybe a moment ago)."""
+
+    code = "support.inbound_not_held"
+    conflict = True
+
+
+class BadRelease(SupportError):
+    """A release that cannot be done as asked: an unknown or closed ticket, an unknown dealer, a missing name, an
+    address or phone number that is a user already, or a message that would land in quarantine again."""
+
+    code = "support.bad_release"
