@@ -11,18 +11,21 @@ left out:
   day is the longest working day of the calendar, 9 hours for 09:00–18:00): 0–1, 1–3, 3–7, 7 and more.
 - tickets by category, tier, team and agent; satisfaction: average, distribution of 1–5, response rate (rated of
   asked).
+- by channel (issue 16: the ticket's `source`: portal, API, mail, live chat, WhatsApp, phone, …): one row per
+  channel with the tickets opened, first-response and resolution time (median and 90th percentile in business
+  hours, as above) and satisfaction (average, how many rated).
 """
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ..models import Satisfaction, Ticket, TicketCategory, TicketStatus, Tier
+from ..models import Satisfaction, Ticket, TicketCategory, TicketSource, TicketStatus, Tier
 from . import sla
 
 OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.WAITING_ON_DEALER)
@@ -77,6 +80,19 @@ class Clock:
 
 
 @dataclass
+class ChannelFigures:
+    """One channel's row: tickets opened, the two clocks' business hours (median, p90), satisfaction."""
+
+    channel: str
+    label: str
+    tickets: int = 0
+    first_response: Clock = field(default_factory=Clock)
+    resolution: Clock = field(default_factory=Clock)
+    rated: int = 0
+    satisfaction_average: Decimal | None = None
+
+
+@dataclass
 class Metrics:
     tickets: int = 0
     first_response: Clock = field(default_factory=Clock)
@@ -90,6 +106,7 @@ class Metrics:
     satisfaction_rated: int = 0
     satisfaction_average: Decimal | None = None
     satisfaction_distribution: list = field(default_factory=list)  # [(rating, count)] 5..1
+    by_channel: list = field(default_factory=list)  # [ChannelFigures], one per channel (TicketSource's order)
 
     @property
     def satisfaction_response_rate(self) -> Decimal | None:
@@ -134,13 +151,22 @@ def support_metrics(*, opened_from=None, opened_to=None, tier=None, now=None, ca
     day = business_day_seconds(calendar)
     backlog = [0] * len(BACKLOG_BUCKETS)
     fr, rs = result.first_response, result.resolution
+    channels = {value: ChannelFigures(channel=value, label=str(label)) for value, label in TicketSource.choices}
+    per_channel = {value: ([], []) for value in channels}  # channel -> (first-response seconds, resolution seconds)
     rows = tickets.values_list("created_at", "first_responded_at", "first_response_due", "resolved_at",
-                               "resolution_due", "paused_seconds", "status")
-    for opened, responded, response_due, resolved, resolution_due, paused, status in rows.iterator(chunk_size=2000):
+                               "resolution_due", "paused_seconds", "status", "source")
+    for opened, responded, response_due, resolved, resolution_due, paused, status, source in rows.iterator(
+            chunk_size=2000):
+        if source not in channels:  # a channel no longer offered: its own row, named by its value
+            channels[source] = ChannelFigures(channel=source, label=source)
+            per_channel[source] = ([], [])
+        channels[source].tickets += 1
         if responded:
             first.append(sla.business_seconds_between(opened, responded, calendar))
+            per_channel[source][0].append(first[-1])
         if resolved and status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
             resolution.append(max(0, sla.business_seconds_between(opened, resolved, calendar) - (paused or 0)))
+            per_channel[source][1].append(resolution[-1])
         for clock, done, due in ((fr, responded, response_due), (rs, resolved, resolution_due)):
             if due is None:
                 continue
@@ -174,6 +200,18 @@ def support_metrics(*, opened_from=None, opened_to=None, tier=None, now=None, ca
         total = sum(rating * n for rating, n in distribution.items())
         result.satisfaction_average = _round(Decimal(total) / result.satisfaction_rated, "0.01")
     result.satisfaction_distribution = [(rating, distribution.get(rating, 0)) for rating in (5, 4, 3, 2, 1)]
+    for source, (first_seconds, resolution_seconds) in per_channel.items():
+        row = channels[source]
+        for clock, values in ((row.first_response, first_seconds), (row.resolution, resolution_seconds)):
+            clock.count = len(values)
+            median, p90 = median_and_p90(sorted(values))
+            clock.median_hours, clock.p90_hours = hours(median), hours(p90)
+    for source, n, total in (ratings.values("ticket__source").annotate(n=Count("pk"), total=Sum("rating"))
+                             .values_list("ticket__source", "n", "total")):
+        if source in channels and n:
+            channels[source].rated = n
+            channels[source].satisfaction_average = _round(Decimal(total) / n, "0.01")
+    result.by_channel = list(channels.values())
     return result
 
 
@@ -197,4 +235,16 @@ def metrics_rows(metrics: Metrics) -> list[tuple]:
              (title, _("Average rating"),
               metrics.satisfaction_average if metrics.satisfaction_average is not None else "")]
     rows += [(title, _("Rated %(n)s") % {"n": rating}, n) for rating, n in metrics.satisfaction_distribution]
+    for row in metrics.by_channel:
+        title = _("By channel: %(channel)s") % {"channel": row.label}
+        rows += [(title, _("Tickets opened"), row.tickets),
+                 (title, _("First response, median (business hours)"), _blank(row.first_response.median_hours)),
+                 (title, _("First response, 90th percentile (business hours)"), _blank(row.first_response.p90_hours)),
+                 (title, _("Resolution, median (business hours)"), _blank(row.resolution.median_hours)),
+                 (title, _("Resolution, 90th percentile (business hours)"), _blank(row.resolution.p90_hours)),
+                 (title, _("Rated"), row.rated), (title, _("Average rating"), _blank(row.satisfaction_average))]
     return rows
+
+
+def _blank(value):
+    return "" if value is None else value
