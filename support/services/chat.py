@@ -346,6 +346,7 @@ def post_message(*, session, user, body, client_id="", visitor_key="", origin=""
     """A message in the chat by its dealer user, its visitor (`visitor_key`) or a support agent (module doc).
     The same `client_id` twice is taken once (the second call returns the first message, created=False)."""
     client_id = clean_client_id(client_id)
+    session = ChatSession.objects.select_related("ticket").filter(pk=getattr(session, "pk", None)).first()
     if not permissions.may_join_chat(user, session, visitor_key=visitor_key):
         raise ChatNotAllowed(_("This chat is not yours."))
     body = _clean_body(body)
@@ -452,7 +453,7 @@ def _take(chat, user, *, ticket) -> None:
 
 def _locked_chat(session):
     ticket = locks.ticket(session.ticket_id)
-    chat = ChatSession.objects.select_for_update().select_related("agent").get(pk=session.pk)
+    chat = ChatSession.objects.select_for_update(of=("self",)).select_related("agent").get(pk=session.pk)
     return ticket, chat
 
 
