@@ -7,6 +7,7 @@ from .views import dealer as dealer_views
 from .views import desk as desk_views
 from .views import faq as faq_views
 from .views import metrics as metrics_views
+from .views import quarantine as quarantine_views
 from .views import satisfaction as satisfaction_views
 from .views import whatsapp as whatsapp_views
 
@@ -31,6 +32,12 @@ urlpatterns: list = [
     path("desk/<str:number>/chat/handover/", chat_views.desk_chat_handover, name="desk_chat_handover"),
     path("desk/<str:number>/chat/end/", chat_views.desk_chat_end, name="desk_chat_end"),
     path("desk/<str:number>/chat/follow-up/", chat_views.desk_chat_follow_up, name="desk_chat_follow_up"),
+    # Quarantine of inbound messages (issue 16, H2): before the desk's <number> patterns.
+    path("desk/quarantine/", quarantine_views.quarantine_list, name="quarantine"),
+    path("desk/quarantine/<int:pk>/release/", quarantine_views.release_to_ticket, name="quarantine_release"),
+    path("desk/quarantine/<int:pk>/contact/", quarantine_views.release_as_contact, name="quarantine_contact"),
+    path("desk/quarantine/<int:pk>/drop/", quarantine_views.drop, name="quarantine_drop"),
+    path("desk/inbound/<int:pk>/raw/", quarantine_views.inbound_raw, name="inbound_raw"),
     # The desk (H-DESK): staff only, before the tickets' <number> patterns.
     path("desk/", desk_views.desk_queue, name="desk"),
     # Phone calls (issue 16, H6): "new-call" before the desk's <number> patterns.

@@ -168,6 +168,17 @@ def _draft_article():
 
     return ArticleFactory(status="draft").slug
 
+def _held_mail(w):
+    """A stranger's mail to support, held in quarantine (support.services.mail_intake)."""
+    import uuid
+
+    from support.services import mail_intake
+
+    raw = (b"From: stranger@elsewhere.example\r\nTo: support@portal.example\r\nSubject: Hello\r\n"
+           b"Message-ID: <sweep-%s@elsewhere.example>\r\n\r\nWho reads this?\r\n" % uuid.uuid4().hex.encode())
+    return mail_intake.take(raw, mailbox="INBOX", uidvalidity=None, uid=None).pk
+
+
 RULES = {
     # --- REST API ---
     "api:me-invoice": Rule(number_of["invoice"], PAY),
@@ -267,6 +278,9 @@ RULES = {
     **{f"support:{name}": Rule(lambda w: {"number": _owners_ticket(w).number}, STAFF) for name in (
         "desk_ticket", "desk_reply", "desk_note", "desk_assign", "desk_assign_me", "desk_priority", "desk_move",
         "desk_merge", "desk_canned", "desk_panel", "desk_call")},
+    # The desk's quarantine (issue 16, H2): a stranger's mail held; its raw mail and actions are support agents' only.
+    **{f"support:{name}": Rule(lambda w: {"pk": _held_mail(w)}, STAFF) for name in (
+        "inbound_raw", "quarantine_release", "quarantine_contact", "quarantine_drop")},
 }
 
 

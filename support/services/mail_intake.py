@@ -48,7 +48,8 @@ from .. import permissions
 from ..errors import BadAttachment
 from ..models import InboundMessage, InboundStatus, Message, MessageKind, Ticket, TicketCategory, TicketSource
 
-__all__ = ["MAX_RAW_BYTES", "ParsedMail", "is_own_message_id", "parse", "process", "shown_text", "take"]
+__all__ = ["MAX_RAW_BYTES", "ParsedMail", "attachments_of", "html_to_text", "is_own_message_id", "parse", "process",
+           "shown_text", "take", "texts_of"]
 
 log = logging.getLogger(__name__)
 
@@ -447,7 +448,7 @@ def _thread(mail, *, may_see) -> tuple[Ticket | None, str]:
     return None, ""
 
 
-def _files(mail, *, actor, ticket) -> tuple[list, list[str]]:
+def attachments_of(mail, *, actor, ticket) -> tuple[list, list[str]]:
     """The mail's files that pass the content check (a refused one is kept in the files' quarantine), and a line
     for each one refused."""
     from .tickets import MAX_ATTACHMENTS, check_attachments
@@ -469,7 +470,9 @@ def _files(mail, *, actor, ticket) -> tuple[list, list[str]]:
     return taken, refused
 
 
-def _texts(mail, refused) -> tuple[str, str]:
+def texts_of(mail, refused) -> tuple[str, str]:
+    """The message's shown `body` (quotes and signature cut, the refused files named, shortened to 20000
+    characters) and its `full_body` ("" when the same)."""
     full = mail.text
     body = shown_text(full) or _("(The mail had no text.)")
     if refused:
@@ -495,8 +498,8 @@ def _deliver(inbound, mail, *, category) -> None:
             raise _Hold(_("a support agent's mail that answers no ticket"))
         if ticket.merged_into_id:
             ticket = ticket.merged_into
-        files, refused = _files(mail, actor=user, ticket=ticket)
-        body, _full = _texts(mail, refused)
+        files, refused = attachments_of(mail, actor=user, ticket=ticket)
+        body, _full = texts_of(mail, refused)
         message = desk.staff_reply(actor=user, ticket=ticket, body=body, attachments=files)
         return _finish(inbound, status=InboundStatus.THREADED, ticket=ticket, message=message)
     if user.dealer_id is None:
@@ -509,16 +512,16 @@ def _deliver(inbound, mail, *, category) -> None:
         target = ticket.merged_into if ticket.merged_into_id else ticket
         if not permissions.may_reply(actor, target):
             raise _Hold(_("the sender may not write to ticket %(number)s") % {"number": target.number})
-        files, refused = _files(mail, actor=actor, ticket=target)
-        body, full = _texts(mail, refused)
+        files, refused = attachments_of(mail, actor=actor, ticket=target)
+        body, full = texts_of(mail, refused)
         message = tickets.reply(actor=actor, ticket=target, body=body, attachments=files, via=TicketSource.MAIL,
                                 message_fields={"message_id": mail.message_id, "full_body": full})
         status = InboundStatus.THREADED if message.ticket_id == target.pk else InboundStatus.OPENED
         return _finish(inbound, status=status, ticket=message.ticket, message=message)
     if not permissions.may_open_ticket(actor):
         raise _Hold(_("the sender may not open tickets"))
-    files, refused = _files(mail, actor=actor, ticket=None)
-    body, full = _texts(mail, refused)
+    files, refused = attachments_of(mail, actor=actor, ticket=None)
+    body, full = texts_of(mail, refused)
     subject = _SUBJECT_PREFIX.sub("", mail.subject).strip() or _first_line(body) or _("(no subject)")
     category = category if category in TicketCategory.values else TicketCategory.OTHER
     ticket = tickets.open_ticket(actor=actor, source=TicketSource.MAIL, category=category, subject=subject[:200],
