@@ -13,6 +13,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from . import hooks
+
+# A later stage's own check (support's mail intake): a function answering (name, {"status": "ok" | …, …}); any status
+# but "ok" makes the report "degraded" (still 200: pages can be served).
+extra_checks = hooks.point("portal.health_checks", args=("database_ok",),
+                           doc="/healthz/: answer (name, {'status': 'ok' | …}) for one more entry of the report.")
+
 
 def record_worker_heartbeat(name=None) -> None:
     from .models import Heartbeat
@@ -79,6 +86,12 @@ def report() -> tuple[int, dict]:
     checks["cache"] = check_cache()
     checks["broker"] = check_broker()
     checks["workers"] = check_workers(database_ok)
+    for check in extra_checks.functions:
+        try:
+            name, answer = check(database_ok=database_ok)
+        except Exception as exc:  # noqa: BLE001 - a broken check is reported, never a 500
+            name, answer = check.__name__, {"status": "unknown", "error": type(exc).__name__}
+        checks[name] = answer
     if not database_ok:
         status = "down"
     elif all(check["status"] == "ok" for check in checks.values()):

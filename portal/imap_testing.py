@@ -83,6 +83,7 @@ class ImapServer:
     `mailbox_url` is the SUPPORT_MAILBOXES entry that polls it."""
 
     host = "127.0.0.1"
+    pool_size = 200  # users written before dovecot starts: add_mailbox() hands them out without waiting
 
     def __init__(self, root=None, port=None):
         # Not under pytest's tmp dirs: those are 0700 root, and dovecot's mail processes run as `dovecot`.
@@ -91,6 +92,7 @@ class ImapServer:
         self.config = self.root / "dovecot.conf"
         self.users = self.root / "users"
         self.passwords: dict[str, str] = {}
+        self._pool: list[tuple[str, str]] = []
 
     # --- life -----------------------------------------------------------------------------------------------------
 
@@ -102,6 +104,9 @@ class ImapServer:
         shutil.chown(self.root / "mail", "dovecot", "dovecot")
         self.users.touch()
         os.chmod(self.users, 0o644)
+        self._pool = [(f"box{next(_serial)}-{uuid.uuid4().hex[:8]}@example.com", uuid.uuid4().hex)
+                      for _ in range(self.pool_size)]
+        self._write_users(self._pool)
         self.config.write_text(CONFIG.format(root=self.root, port=self.port))
         # The daemon keeps stdout/stderr: no pipes, or run() would wait for it to exit.
         subprocess.run([exe, "-c", str(self.config)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -121,13 +126,29 @@ class ImapServer:
 
     # --- mailboxes ------------------------------------------------------------------------------------------------
 
+    def _write_users(self, pairs) -> None:
+        with open(self.users, "a") as users:
+            users.writelines(f"{user}:{{PLAIN}}{password}\n" for user, password in pairs)
+        self.passwords.update(pairs)
+
     def add_mailbox(self, user=None, password=None) -> tuple[str, str]:
-        """A mailbox user that can log in at once; a fresh unique one when `user` is not given."""
+        """A mailbox user that can log in at once: a fresh unique one when `user` is not given (from users written
+        at start), else `user` added to the passwd-file, waiting until dovecot read it again (it looks at the file
+        at most once a second)."""
+        if user is None and password is None and self._pool:
+            return self._pool.pop(0)
         user = user or f"box{next(_serial)}-{uuid.uuid4().hex[:8]}@example.com"
         password = password or uuid.uuid4().hex
-        with open(self.users, "a") as users:
-            users.write(f"{user}:{{PLAIN}}{password}\n")
-        self.passwords[user] = password
+        self._write_users([(user, password)])
+
+        def can_log_in():
+            try:
+                self.connect(user).logout()
+            except imaplib.IMAP4.error:
+                return False
+            return True
+
+        _wait(can_log_in, 10, f"dovecot to know {user}")
         return user, password
 
     def connect(self, user) -> imaplib.IMAP4:

@@ -267,6 +267,18 @@ WHATSAPP_ACCESS_TOKEN = env("WHATSAPP_ACCESS_TOKEN", default="")
 WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID", default="")
 WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", default="https://graph.facebook.com/v21.0")
 WHATSAPP_CLIENT = env("WHATSAPP_CLIENT", default="support.channels.whatsapp_client.CloudApiClient")
+# Mail intake (issue 16, support/services/mail_poll.py): the IMAP mailboxes beat polls every
+# SUPPORT_MAIL_POLL_EVERY_SECONDS, one URL each, comma-separated: imap://user:password@host:143/INBOX (plain; add
+# ?starttls=1 for STARTTLS) or imaps://user:password@host:993/INBOX (TLS); user and password URL-quoted; parameters
+# name= (how /healthz/ and the admin call it; user@host/folder when absent) and category= (the TicketCategory of the
+# tickets its mail opens). Each poll takes at most SUPPORT_MAIL_BATCH messages per mailbox; a message bigger than
+# SUPPORT_MAIL_MAX_BYTES is not fetched but put in quarantine with its size; every IMAP call gives up after
+# SUPPORT_MAIL_TIMEOUT_SECONDS.
+SUPPORT_MAILBOXES = env.list("SUPPORT_MAILBOXES", default=[])
+SUPPORT_MAIL_POLL_EVERY_SECONDS = env.float("SUPPORT_MAIL_POLL_EVERY_SECONDS", default=60.0)
+SUPPORT_MAIL_TIMEOUT_SECONDS = env.int("SUPPORT_MAIL_TIMEOUT_SECONDS", default=20)
+SUPPORT_MAIL_BATCH = env.int("SUPPORT_MAIL_BATCH", default=50)
+SUPPORT_MAIL_MAX_BYTES = env.int("SUPPORT_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
 
 # Celery: Redis as broker; tasks acknowledge late and are safe to run twice.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -361,6 +373,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.tasks.send_pending_whatsapp_task",
         "schedule": env.float("WHATSAPP_REQUEUE_EVERY_SECONDS", default=30.0),
         "kwargs": {"older_than_seconds": env.int("WHATSAPP_REQUEUE_AFTER_SECONDS", default=60)},
+    },
+    # Mail intake (issue 16): every configured support mailbox is polled; a second poller at once skips a mailbox
+    # the first is working (an advisory lock per mailbox).
+    "poll-support-mailboxes": {
+        "task": "support.tasks.poll_mailboxes_task",
+        "schedule": SUPPORT_MAIL_POLL_EVERY_SECONDS,
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))

@@ -12,6 +12,7 @@ from .models import (
     ArticleCategory,
     CannedReply,
     Holiday,
+    MailboxState,
     Message,
     Quarantine,
     SlaPolicy,
@@ -270,4 +271,26 @@ class QuarantineAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MailboxState)
+class MailboxStateAdmin(admin.ModelAdmin):
+    """Where polling of each support mailbox (SUPPORT_MAILBOXES) stands and whether it works; written by the poller
+    only (support/services/mail_poll.py), read here."""
+
+    list_display = ("name", "last_ok_at", "failing_since", "last_error", "taken", "last_polled_at")
+    list_filter = (("failing_since", admin.EmptyFieldListFilter),)
+    search_fields = ("name",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -42,3 +42,10 @@ class SupportConfig(AppConfig):
         from .signals import connect_desk_version_signals
 
         connect_desk_version_signals()
+
+        # Mail intake (issue 16): /healthz/ reports each support mailbox's polling (services/mail_poll.py).
+        from portal import health
+
+        from .services.mail_poll import health_check
+
+        health.extra_checks.register(health_check)

@@ -38,3 +38,15 @@ def send_pending_whatsapp_task(older_than_seconds=60):
     from .services import whatsapp
 
     return whatsapp.send_pending(older_than_seconds=older_than_seconds)
+
+
+# --- Mail intake (issue 16, support/services/mail_poll.py) ----------------------------------------------------------
+
+@shared_task
+def poll_mailboxes_task():
+    """Beat, every SUPPORT_MAIL_POLL_EVERY_SECONDS: take new mail of every configured support mailbox. Safe to run
+    twice at once: a mailbox another poller is working is skipped (advisory lock), and taking a message is
+    idempotent."""
+    from .services import mail_poll
+
+    return mail_poll.poll_all()
