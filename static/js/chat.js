@@ -70,11 +70,7 @@
   }
 
   function timeOf(iso) {
-    var date = iso ? new Date(iso) : new Date();
-    if (isNaN(date.getTime())) {
-      return "";
-    }
-    return date.toLocaleTimeString(document.documentElement.lang || undefined, {hour: "2-digit", minute: "2-digit"});
+    return PortalChat.formatDate(iso, root.dataset.timeFormat, root.dataset.timeZone);
   }
 
   /* --- what the panel shows --------------------------------------------------------------------------------- */
@@ -87,6 +83,7 @@
     show($("chat-visitor"), view === "start" && visitor);
     show($("chat-again"), view === "ended");
     show(transcript, view === "chat" || view === "ended");
+    show($("chat-end"), view === "chat");
     if (view !== "chat") {
       show(typingLine, false);
       show(connectionLine, false);
@@ -450,6 +447,25 @@
     if (socket) {
       socket.typing();
     }
+  });
+  $("chat-end").addEventListener("click", function () {
+    if (!chat) {
+      return;
+    }
+    var button = $("chat-end");
+    button.disabled = true;
+    PortalChat.postForm(root.dataset.stateUrl + encodeURIComponent(chat.number) + "/end/", {})
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        chat.status = "ended";
+        showStatus("ended");
+        endChat();
+        $("chat-new").focus();
+      })
+      .catch(function () { showError(T.tFailed); })
+      .then(function () { button.disabled = false; });
   });
   $("chat-new").addEventListener("click", function () {
     chat = null;

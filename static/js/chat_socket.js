@@ -325,5 +325,41 @@
       .catch(function () { self.flushing = false; });
   };
 
-  window.PortalChat = {ChatSocket: ChatSocket, postForm: postForm, getJson: getJson};
+  /* An ISO 8601 time in a Django date format (the page's SHORT_DATETIME_FORMAT or its time part: d j m n Y y H G
+     i s; a backslash escapes) in the portal's time zone, as the server writes it on the page. */
+  function formatDate(iso, pattern, timeZone) {
+    var date = iso ? new Date(iso) : new Date();
+    if (isNaN(date.getTime())) {
+      return "";
+    }
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", {timeZone: timeZone || undefined, year: "numeric", month: "numeric",
+                                        day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
+                                        hourCycle: "h23"})
+        .formatToParts(date).forEach(function (part) { parts[part.type] = part.value; });
+    } catch (e) {
+      return date.toLocaleString();
+    }
+    function two(value) { return ("0" + parseInt(value, 10)).slice(-2); }
+    var codes = {
+      d: two(parts.day), j: String(parseInt(parts.day, 10)), m: two(parts.month), n: String(parseInt(parts.month, 10)),
+      Y: parts.year, y: String(parts.year).slice(-2), H: two(parts.hour), G: String(parseInt(parts.hour, 10)),
+      i: two(parts.minute), s: two(parts.second)
+    };
+    var out = "";
+    pattern = pattern || "Y-m-d H:i";
+    for (var index = 0; index < pattern.length; index += 1) {
+      var code = pattern.charAt(index);
+      if (code === "\\" && index + 1 < pattern.length) {
+        index += 1;
+        out += pattern.charAt(index);
+      } else {
+        out += Object.prototype.hasOwnProperty.call(codes, code) ? codes[code] : code;
+      }
+    }
+    return out;
+  }
+
+  window.PortalChat = {ChatSocket: ChatSocket, postForm: postForm, getJson: getJson, formatDate: formatDate};
 })();

@@ -26,12 +26,7 @@
   }
 
   function timeOf(iso) {
-    var date = iso ? new Date(iso) : new Date();
-    if (isNaN(date.getTime())) {
-      return "";
-    }
-    return date.toLocaleString(document.documentElement.lang || undefined,
-                               {dateStyle: "short", timeStyle: "short"});
+    return window.PortalChat.formatDate(iso, panel.dataset.datetimeFormat, panel.dataset.timeZone);
   }
 
   function showError(text) {
@@ -66,7 +61,12 @@
       when.dateTime = message.at;
     }
     when.textContent = timeOf(message.at);
+    var channel = document.createElement("span");
+    channel.className = "badge channel channel-chat";
+    channel.textContent = T.tChannel;
     head.appendChild(who);
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(channel);
     head.appendChild(document.createTextNode(" · "));
     head.appendChild(when);
     item.appendChild(head);

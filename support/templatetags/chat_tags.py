@@ -9,6 +9,7 @@ no row: every portal page carries it, and the chat's state comes from `support:c
 (static/js/desk_chat.js) with accept, hand over, end and follow-up."""
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
 
 register = template.Library()
 
@@ -18,6 +19,14 @@ def _url(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:  # the chat's server side is not installed: no widget rather than a broken page
         return ""
+
+
+def _date_formats() -> dict:
+    """How the page writes a time (the language's SHORT_DATETIME_FORMAT, in the portal's time zone), for the
+    scripts that add messages to it."""
+    datetime_format = formats.get_format("SHORT_DATETIME_FORMAT")
+    return {"datetime_format": datetime_format, "time_format": datetime_format.rpartition(" ")[2] or "H:i",
+            "time_zone": timezone.get_current_timezone_name()}
 
 
 def _shows_widget(request) -> tuple[bool, bool]:
@@ -41,6 +50,7 @@ def chat_widget(context):
         "state_url": state_url,
         "start_url": start_url,
         "company": context.get("company"),
+        **_date_formats(),
     }
 
 
@@ -64,4 +74,5 @@ def desk_chat_panel(context, ticket):
         "ws_url": f"/ws/support/chat/{ticket.number}/",
         "http_base": reverse("support:chat_messages", args=[ticket.number]).removesuffix("messages/"),
         "csrf_token": context.get("csrf_token"),
+        **_date_formats(),
     }
