@@ -44,7 +44,7 @@ def _page(request, *, failed=None, status=200):
     """The page; `failed`: (inbound pk, form name, the bound form with its error) to show on its row."""
     paginator = Paginator(quarantine.held(), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = []
+    rows, error = [], ""
     for inbound in page.object_list:
         row = {"inbound": inbound, "is_mail": inbound.channel == TicketSource.MAIL,
                "to_ticket": ReleaseToTicketForm(auto_id=f"id_t{inbound.pk}_%s"),
@@ -56,7 +56,10 @@ def _page(request, *, failed=None, status=200):
                 row[failed[1]] = failed[2]
             row["open"] = failed[1]
         rows.append(row)
-    return render(request, "support/desk_quarantine.html", {"page": page, "rows": rows, "query": ""},
+    if failed and not any(row["inbound"].pk == failed[0] for row in rows):  # handled meanwhile: no row to show it on
+        form = failed[2]
+        error = " ".join(failed[2]) if isinstance(form, list) else " ".join(str(e) for e in form.non_field_errors())
+    return render(request, "support/desk_quarantine.html", {"page": page, "rows": rows, "query": "", "error": error},
                   status=status)
 
 
