@@ -296,6 +296,7 @@ def load_support() -> list:
                 dealer.tier = tier
                 dealer.save(update_fields=["tier"])  # the SLA clocks of its open tickets follow
     load_tickets(agents=list(agents.values()))
+    load_channel_tickets(agents=list(agents.values()))
     return logins
 
 
@@ -456,3 +457,57 @@ def _at(moment, step):
     TicketStatusChange.objects.filter(created_at__gte=mark).update(created_at=moment)
     Satisfaction.objects.filter(rated_at__gte=mark).update(rated_at=moment)
     return result
+
+
+# --- tickets of the other channels (issue 16, H6): a mail and phone calls ------------------------------------------
+
+MAIL_SUBJECT = "Price list for next quarter"
+PHONE_SUBJECT = "Delivery address change by phone"
+
+
+def load_channel_tickets(*, agents=()) -> None:
+    """A ticket that came by mail (answered by mail), and one opened from a phone call with a second, outgoing call
+    (the agent's notes staff-only), so the desk shows those channels; through the services, dated in the past."""
+    from portal.actors import Actor
+    from portal.errors import DomainError
+
+    from . import services
+    from .models import Ticket, TicketSource
+    from .services import calls
+
+    by_email = {agent.email: agent for agent in agents}
+    if EMRE not in by_email:
+        return
+    emre = by_email[EMRE]
+    dealer, user = _dealer_user("KAYA36", "owner")
+    if user is not None and not Ticket.objects.filter(dealer=dealer, subject=MAIL_SUBJECT).exists():
+        opened = timezone.now() - timedelta(days=1, hours=3)
+        try:
+            with transaction.atomic():
+                ticket = _at(opened, lambda: services.open_ticket(
+                    actor=Actor(user=user, dealer=dealer), subject=MAIL_SUBJECT, category="order",
+                    body="Good morning, could you send us the price list for the next quarter? Regards, Kaya "
+                         "Elektrik", source=TicketSource.MAIL))
+                _at(opened + timedelta(hours=2), lambda: services.staff_reply(
+                    actor=emre, ticket=ticket, then="resolved",
+                    body="Good morning, the new price list is in the portal under Catalog from the first of the "
+                         "month; your prices are shown when you sign in."))
+        except DomainError as exc:
+            log.warning("Demo tickets: %s left out: %s", MAIL_SUBJECT, exc.message)
+    dealer, user = _dealer_user("ANKR34", "owner")
+    if user is not None and not Ticket.objects.filter(dealer=dealer, subject=PHONE_SUBJECT).exists():
+        opened = timezone.now() - timedelta(hours=26)
+        try:
+            with transaction.atomic():
+                ticket = _at(opened, lambda: calls.open_ticket_from_call(
+                    actor=emre, dealer=dealer, caller=user, subject=PHONE_SUBJECT, category="delivery",
+                    priority="normal", direction="inbound", started_at=opened, duration_seconds=240,
+                    notes="Wants this week's delivery at the new site in Sincan; will send the address by mail.",
+                    phone_number=user.phone, assignee=emre))
+                called = opened + timedelta(hours=3)
+                _at(called, lambda: calls.log_call(
+                    actor=emre, ticket=Ticket.objects.get(pk=ticket.pk), direction="outbound", started_at=called,
+                    duration_seconds=120, phone_number=user.phone,
+                    notes="Confirmed the Sincan address with the site manager; told the warehouse."))
+        except DomainError as exc:
+            log.warning("Demo tickets: %s left out: %s", PHONE_SUBJECT, exc.message)

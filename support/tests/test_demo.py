@@ -72,3 +72,20 @@ def test_the_support_demo_loads_agents_teams_and_tickets_in_every_state_and_load
     client.force_login(opened.opened_by)
     page = client.get(reverse("support:ticket", args=[opened.number])).content.decode()
     assert "The rest ships tomorrow" in page and note.body not in page
+
+
+def test_the_demo_has_tickets_by_mail_and_by_phone_with_calls_whose_notes_stay_on_the_desk(client):
+    from support.models import Call
+
+    dealers_demo.load()
+    demo.load()
+    mail = Ticket.objects.get(subject=demo.MAIL_SUBJECT)
+    assert mail.source == "mail" and mail.messages.first().via == "mail" and mail.status == "resolved"
+    phone = Ticket.objects.get(subject=demo.PHONE_SUBJECT)
+    assert phone.source == "phone" and phone.status == "open" and phone.first_responded_at == phone.created_at
+    calls = list(Call.objects.filter(ticket=phone).order_by("started_at"))
+    assert [call.direction for call in calls] == ["inbound", "outbound"]
+    assert phone.created_at < timezone.now() - timedelta(hours=25)
+    client.force_login(phone.opened_by)
+    page = client.get(reverse("support:ticket", args=[phone.number])).content.decode()
+    assert "Phone call with Emre" in page and calls[1].notes not in page and calls[0].notes not in page
