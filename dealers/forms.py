@@ -151,10 +151,28 @@ class AddressForm(forms.ModelForm):
                   "country", "is_default"]
 
 
+class PhoneField(forms.CharField):
+    """A user's phone (optional): a valid number, with its country code unless Turkish (dealers.phones)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mobile phone"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("help_text", _("With its country code, e.g. +90 532 123 45 67. Support answers WhatsApp "
+                                         "messages from this number."))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from .phones import clean_phone
+
+        return clean_phone(super().clean(value))
+
+
 class InviteForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"))
+    phone = PhoneField()
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     order_limit = forms.DecimalField(label=_("Order limit"), required=False, min_value=0, max_digits=14,
                                      decimal_places=2, help_text=_("Buyers only: orders above it need approval."))
@@ -162,6 +180,7 @@ class InviteForm(forms.Form):
 
 class UserEditForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    phone = PhoneField()
     order_limit = forms.DecimalField(label=_("Order limit"), required=False, min_value=0, max_digits=14,
                                      decimal_places=2, help_text=_("Buyers only: orders above it need approval."))
     is_active = forms.BooleanField(label=_("Active"), required=False)

@@ -129,6 +129,11 @@ class AdminUserChangeForm(UserChangeForm):
         model = User
         fields = "__all__"
 
+    def clean_phone(self):
+        from .phones import clean_phone
+
+        return clean_phone(self.cleaned_data.get("phone", ""))
+
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():

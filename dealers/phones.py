@@ -19,3 +19,20 @@ def to_e164(raw: str, region: str | None = None) -> str:
     if not phonenumbers.is_valid_number(number):
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_refusal():
+    """What a form says under a phone number that is not valid (issue 16: WhatsApp finds users by it)."""
+    from django.utils.translation import gettext as _
+
+    return _("Enter a phone number with its country code, e.g. +90 532 123 45 67.")
+
+
+def clean_phone(raw: str) -> str:
+    """`raw` stripped ("" stays ""), or ValidationError when it is no valid number."""
+    from django.core.exceptions import ValidationError
+
+    raw = (raw or "").strip()
+    if raw and not to_e164(raw):
+        raise ValidationError(phone_refusal())
+    return raw

@@ -212,7 +212,7 @@ def user_invite(request):
         try:
             services.invite_user(actor=request.actor, email=data["email"], first_name=data["first_name"],
                                  last_name=data["last_name"], role=data["role"], order_limit=data["order_limit"],
-                                 language=request.LANGUAGE_CODE)
+                                 language=request.LANGUAGE_CODE, phone=data["phone"])
         except DomainError as exc:
             add_to_form(form, exc)
         else:
@@ -225,12 +225,13 @@ def user_invite(request):
 def user_edit(request, pk):
     target = selectors.get_user(actor=request.actor, pk=pk)
     form = UserEditForm(request.POST or None, initial={
-        "role": target.role, "order_limit": target.order_limit, "is_active": target.is_active})
+        "role": target.role, "order_limit": target.order_limit, "is_active": target.is_active, "phone": target.phone})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.change_user(actor=request.actor, user=target, role=data["role"], order_limit=data["order_limit"],
-                                 clear_order_limit=data["order_limit"] is None, is_active=data["is_active"])
+                                 clear_order_limit=data["order_limit"] is None, is_active=data["is_active"],
+                                 phone=data["phone"])
         except DomainError as exc:
             add_to_form(form, exc)
         else:

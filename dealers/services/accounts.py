@@ -84,6 +84,16 @@ def delete_address(*, actor: Actor, address: Address) -> None:
                 successor.save(update_fields=["is_default"])
 
 
+def _check_phone(phone) -> str:
+    """A user's phone stripped, or InvalidUserSettings (WhatsApp finds the user by it: dealers.phones)."""
+    from .. import phones
+
+    phone = str(phone or "").strip()
+    if phone and not phones.to_e164(phone):
+        raise InvalidUserSettings(phones.phone_refusal(), field="phone")
+    return phone
+
+
 def _check_role(role, order_limit):
     if role not in Role.values:
         raise InvalidUserSettings(_("Unknown role."), field="role")
@@ -96,14 +106,17 @@ def invitation_url(user) -> str:
     return settings.SITE_URL + reverse("dealers:invitation", args=[uid, default_token_generator.make_token(user)])
 
 
-def invite_user(*, actor: Actor, email, first_name, last_name, role, order_limit=None, language=None) -> User:
+def invite_user(*, actor: Actor, email, first_name, last_name, role, order_limit=None, language=None,
+                phone="") -> User:
     """The owner invites a colleague: a user without a password and a mail with a link to set one."""
     permissions.require(permissions.can_manage_users(actor))
     _check_role(role, order_limit)
+    phone = _check_phone(phone)
     email = email.strip().lower()
     try:
         with transaction.atomic():
             user = User(email=email, first_name=first_name, last_name=last_name, dealer=actor.dealer, role=role,
+                        phone=phone,
                         order_limit=order_limit if role == Role.BUYER else None,
                         language=language or actor.user.language, invited_by=actor.user, invited_at=timezone.now())
             user.set_unusable_password()
@@ -121,11 +134,14 @@ def invite_user(*, actor: Actor, email, first_name, last_name, role, order_limit
 
 @locks.retry_when_busy
 def change_user(*, actor: Actor, user: User, role=None, order_limit=None, is_active=None,
-                clear_order_limit=False) -> User:
-    """The owner (or staff) changes a dealer user's role, order limit or deactivates it; the last active owner stays."""
+                clear_order_limit=False, phone=None) -> User:
+    """The owner (or staff) changes a dealer user's role, order limit or phone, or deactivates it; the last active
+    owner stays."""
     permissions.require(permissions.may_change_user(actor, user))
     if role is not None or order_limit is not None:
         _check_role(role or user.role, order_limit)
+    if phone is not None:
+        phone = _check_phone(phone)
     with transaction.atomic():
         # The lock order (portal/locks.py): the dealer first, as the address paths do, then its user rows.
         locks.dealer(actor.dealer)
@@ -133,7 +149,8 @@ def change_user(*, actor: Actor, user: User, role=None, order_limit=None, is_act
         owners = list(User.objects.select_for_update(no_key=True)
                       .filter(dealer=actor.dealer, role=Role.OWNER, is_active=True).order_by("pk"))
         target = locks.user(user)
-        before = {"role": target.role, "order_limit": str(target.order_limit), "is_active": target.is_active}
+        before = {"role": target.role, "order_limit": str(target.order_limit), "is_active": target.is_active,
+                  "phone": target.phone}
         if role is not None:
             target.role = role
         if order_limit is not None or clear_order_limit:
@@ -142,11 +159,13 @@ def change_user(*, actor: Actor, user: User, role=None, order_limit=None, is_act
             target.order_limit = None
         if is_active is not None:
             target.is_active = is_active
+        if phone is not None:
+            target.phone = phone
         check_keeps_an_owner(user=target, role=target.role, is_active=target.is_active, owners=owners)
-        target.save(update_fields=["role", "order_limit", "is_active"])
+        target.save(update_fields=["role", "order_limit", "is_active", "phone"])
         audit.record(actor=actor.user, action="user.changed", target=target, dealer=actor.dealer,
                      data={"before": before, "after": {"role": target.role, "order_limit": str(target.order_limit),
-                                                       "is_active": target.is_active}})
+                                                       "is_active": target.is_active, "phone": target.phone}})
     return target
 
 

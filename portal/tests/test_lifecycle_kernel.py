@@ -15,6 +15,9 @@ PLUMBING = {"portal/outbox.py", "portal/documents.py", "portal/idempotency.py"}
 # An FAQ article's draft/published is a content flag (no history table, no hooks, like a product's `active`),
 # written and audited in one service: support.services.faq.publish_articles.
 PLUMBING |= {"support/services/faq.py"}
+# What became of a WhatsApp message that came in (received → opened/threaded/quarantined: InboundMessage.status) is
+# the intake's bookkeeping, like the outbox's delivery states (issue 16).
+PLUMBING |= {"support/services/whatsapp.py"}
 STATUS_FIELDS = {"status"}
 
 
