@@ -12,6 +12,7 @@ from .models import (
     ArticleCategory,
     CannedReply,
     Holiday,
+    InboundMessage,
     MailboxState,
     Message,
     Quarantine,
@@ -294,3 +295,51 @@ class MailboxStateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    """Every message that came in by mail or a messaging channel and what became of it (read only: the desk's
+    quarantine page releases held ones); the raw message is a download for support agents. "Drop" drops held ones
+    through support.services.quarantine (support agents only)."""
+
+    list_display = ("received_at", "channel", "status", "sender", "subject", "reason", "ticket", "raw_link")
+    list_filter = ("channel", "status")
+    list_select_related = ("ticket",)
+    search_fields = ("sender", "sender_name", "subject", "external_id")
+    date_hierarchy = "received_at"
+    actions = ["drop_held"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + ["raw_link"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("raw message"))
+    def raw_link(self, obj):
+        if not obj.raw:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("support:inbound_raw", args=[obj.pk]), _("Download"))
+
+    @admin.action(description=_("Drop the selected messages held in quarantine"))
+    def drop_held(self, request, queryset):
+        from .services import quarantine
+
+        done = 0
+        for inbound in queryset.order_by("pk"):
+            try:
+                quarantine.drop(actor=request.user, inbound=inbound)
+            except DomainError as exc:
+                self.message_user(request, f"{inbound.pk}: {exc.message}", messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, ngettext("%(count)s message dropped.", "%(count)s messages dropped.", done)
+                              % {"count": done}, messages.SUCCESS)

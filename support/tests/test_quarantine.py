@@ -219,3 +219,15 @@ def test_the_page_creates_a_contact(client, held, dealer, owner, support_agent):
         "dealer": dealer.code, "first_name": "Mehmet", "last_name": "Yeni", "role": "buyer", "email": ""})
     assert response.status_code == 302
     assert User.objects.get(email="mehmet@new-colleague.example").dealer == dealer
+
+
+def test_the_admin_lists_inbound_messages_and_drops_held_ones(staff_client, held, owner):
+    done = take(mail(sender=owner.email, body="Fine"))
+    url = reverse("admin:support_inboundmessage_changelist")
+    page = staff_client.get(url, {"status__exact": "quarantined", "q": "new-colleague"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "mehmet@new-colleague.example" in text
+    assert reverse("support:inbound_raw", args=[held.pk]) in text
+    response = staff_client.post(url, {"action": "drop_held", "_selected_action": [held.pk, done.pk]})
+    assert response.status_code == 302
+    assert _state(held)[0] == "dropped" and _state(done)[0] == "opened"
