@@ -436,16 +436,24 @@ def token_client_for(user, scopes, *, name="ERP", created_by=None):
 
 # --- the ASGI server (issue 16: live chat) ------------------------------------------------------------------------
 
-def _close_connections_of_async_threads():
-    """Close the database connections that sync_to_async's shared thread opened for the server (CONN_MAX_AGE would
-    keep them, and an open connection stops the test database from being dropped)."""
-    import gc
+def database_sessions() -> set:
+    """The other sessions connected to the test database now (their backend pids)."""
+    from django.db import connection
 
-    from asgiref.sync import SyncToAsync
-    from django.db import connections
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        return {row[0] for row in cursor.fetchall()}
 
-    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
-    gc.collect()
+
+def end_database_sessions(pids) -> None:
+    """End the database connections the server's request threads left open (CONN_MAX_AGE keeps them, in threads
+    that are gone): an open connection would stop the flush and the test database's removal."""
+    from django.db import connection
+
+    if pids:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY(%s)", [list(pids)])
 
 
 @pytest.fixture
@@ -466,6 +474,7 @@ def asgi_server(transactional_db):
     config = uvicorn.Config(ASGIStaticFilesHandler(application), host="127.0.0.1", port=port, lifespan="off",
                             ws="websockets", log_level="warning")
     server = uvicorn.Server(config)
+    before = database_sessions()
     thread = threading.Thread(target=server.run, name="asgi-server", daemon=True)
     thread.start()
     _wait_for(lambda: server.started, 20, "the ASGI server")
@@ -474,4 +483,4 @@ def asgi_server(transactional_db):
     finally:
         server.should_exit = True
         thread.join(20)
-        _close_connections_of_async_threads()
+        end_database_sessions(database_sessions() - before)
