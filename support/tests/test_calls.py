@@ -218,3 +218,19 @@ def test_only_support_agents_reach_the_call_pages(owner, ticket, client, agent):
         assert client.get(reverse("support:desk_new_call")).status_code == 404
         assert client.post(reverse("support:desk_call", args=[ticket.number]), {}).status_code == 404
     assert not Call.objects.exists()
+
+
+def test_the_queue_shows_each_tickets_channel_and_filters_by_it(support_agent, owner, client):
+    web = TicketFactory(dealer=owner.dealer, subject="From the portal")
+    phone = TicketFactory(dealer=owner.dealer, subject="From a call", source="phone",
+                          created_at=timezone.now() - dt.timedelta(hours=1))
+    client.force_login(support_agent)
+    page = client.get(reverse("support:desk")).content.decode()
+    assert 'data-channel="phone">Phone</span>' in page and 'data-channel="web">Portal</span>' in page
+    filtered = client.get(reverse("support:desk"), {"channel": "phone"}).content.decode()
+    assert phone.number in filtered and web.number not in filtered
+    assert client.get(reverse("support:desk"), {"channel": "pigeon"}).status_code == 200  # an unknown one: ignored
+    _log(support_agent, phone)
+    ticket_page = client.get(reverse("support:desk_ticket", args=[phone.number])).content.decode()
+    assert 'id="ticket-channel">Phone</span>' in ticket_page
+    assert '<span class="badge channel channel-phone">Phone</span>' in ticket_page  # the call's own channel
