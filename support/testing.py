@@ -133,7 +133,7 @@ def open_as(actor, **fields):
 class RecordingClient:
     """A stand-in for support.channels.whatsapp_client.CloudApiClient (settings.WHATSAPP_CLIENT =
     "support.testing.RecordingClient"): records what would be sent and answers with made-up wamids; serves the media
-    given to it (`RecordingClient.media[media_id] = (bytes, mime, filename)`); raises the errors queued in
+    given to it (`RecordingClient.media[media_id] = (bytes, mime, filename)`, or a WhatsAppError to raise); raises the errors queued in
     `RecordingClient.failures` first. In a Celery worker (another process) it appends each send to the JSON-lines
     file named by the environment's WHATSAPP_RECORDING_FILE, which the test reads (`recorded_sends`)."""
 
@@ -163,9 +163,12 @@ class RecordingClient:
     def download_media(self, media_id):
         from support.channels.whatsapp_client import WhatsAppError
 
-        if media_id not in RecordingClient.media:
+        found = RecordingClient.media.get(media_id)
+        if found is None:
             raise WhatsAppError("No such medium.", retryable=False)
-        return RecordingClient.media[media_id]
+        if isinstance(found, Exception):  # a medium WhatsApp cannot hand over now
+            raise found
+        return found
 
 
 def recorded_sends(path) -> list[dict]:

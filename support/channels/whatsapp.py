@@ -25,4 +25,4 @@ class WhatsAppAdapter(Adapter):
     def process_inbound(self, inbound):
         from ..services import whatsapp
 
-        return whatsapp.process_inbound(inbound)
+        return whatsapp.process_inbound(inbound, patient=False)  # staff wait for it: no "try later"

@@ -339,7 +339,7 @@ def _ticket_for(actor, message) -> Ticket | None:
     return next((ticket for ticket in candidates if permissions.may_reply(actor, ticket)), None)
 
 
-def _media_files(message, inbound, actor) -> tuple[list, list[str]]:
+def _media_files(message, inbound, actor, *, patient) -> tuple[list, list[str]]:
     """The message's photo or document, downloaded and checked (each file alone: a refused one is kept in the file
     quarantine and named in the text); a medium WhatsApp cannot give is named too."""
     from .tickets import check_attachments
@@ -351,7 +351,7 @@ def _media_files(message, inbound, actor) -> tuple[list, list[str]]:
     try:
         content, mime, filename = client().download_media(str(part["id"])[:200])
     except WhatsAppError as exc:
-        if exc.retryable and inbound.received_at > timezone.now() - MEDIA_PATIENCE:
+        if patient and exc.retryable and inbound.received_at > timezone.now() - MEDIA_PATIENCE:
             raise  # the message stays "received": beat tries again
         return [], [_("[The file could not be fetched from WhatsApp: %(reason)s]") % {"reason": exc.message}]
     name = filename or str(part.get("filename") or "") or f"whatsapp-{kind}"
@@ -364,10 +364,11 @@ def _media_files(message, inbound, actor) -> tuple[list, list[str]]:
     return [upload], []
 
 
-def process_inbound(inbound: InboundMessage) -> InboundMessage:
+def process_inbound(inbound: InboundMessage, *, patient=True) -> InboundMessage:
     """Handle a stored WhatsApp message (again, after staff released it from quarantine): match its sender, thread it
     onto their ticket or open one; unknown or ambiguous senders are quarantined with the reason. Safe to run twice:
-    the message's wamid is unique on Message, so it lands once."""
+    the message's wamid is unique on Message, so it lands once. `patient`: a medium WhatsApp cannot hand over now
+    raises WhatsAppError (the message stays "received" for beat); otherwise the message lands without it."""
     from . import tickets
 
     inbound = InboundMessage.objects.get(pk=inbound.pk)
@@ -383,7 +384,7 @@ def process_inbound(inbound: InboundMessage) -> InboundMessage:
     actor = Actor(user=user, dealer=user.dealer)
     with translation.override(user.language or settings.LANGUAGE_CODE):
         body = _text_of(message) if message else inbound.text
-        files, notes = _media_files(message, inbound, actor)
+        files, notes = _media_files(message, inbound, actor, patient=patient)
         body = "\n\n".join(part for part in (body, *notes) if part)[:tickets.MAX_BODY] or _("[Empty message]")
         subject = _subject(body)
     fields = {"external_id": inbound.external_id}
@@ -440,7 +441,7 @@ def apply_status(status: dict) -> int:
     wamid, name = str(status.get("id") or "")[:255], status.get("status")
     if not wamid or name not in _RECEIPT_FROM:
         return 0
-    error = _error_text(status.get("errors")) if name == D.FAILED else ""
+    error = _mailed(_error_text(status.get("errors"))) if name == D.FAILED else ""
     with transaction.atomic():
         moved = (Message.objects.filter(via=W, external_id=wamid, from_staff=True, kind=MessageKind.REPLY,
                                         delivery_status__in=_RECEIPT_FROM[name])
@@ -517,6 +518,12 @@ def _outgoing_text(message) -> str:
     return text
 
 
+def _mailed(error) -> str:
+    """The delivery error shown on the desk, saying the reply went by mail instead."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{error} {_('The reply was mailed instead.')}"[:300]
+
+
 def _mail_instead(message) -> None:
     """A reply WhatsApp could not deliver is mailed (inside the caller's transaction, through the outbox)."""
     from .desk import notify_dealer_of_reply
@@ -526,7 +533,7 @@ def _mail_instead(message) -> None:
 
 def _failed(message, error) -> str:
     message.delivery_status, message.delivery_status_at = D.FAILED, timezone.now()
-    message.delivery_error = str(error)[:300]
+    message.delivery_error = _mailed(error)
     message.save(update_fields=["delivery_status", "delivery_status_at", "delivery_error"])
     _mail_instead(message)
     return D.FAILED
@@ -544,9 +551,9 @@ def send_message(*, message_id, final=True) -> str:
             return ""
         to = recipient(message.ticket)
         if not to:
-            return _failed(message, _("The dealer user has no WhatsApp number any more; the reply was mailed."))
+            return _failed(message, _("The dealer user has no WhatsApp number any more."))
         if message.created_at < timezone.now() - SEND_PATIENCE:
-            return _failed(message, _("Not sent within a day; the reply was mailed."))
+            return _failed(message, _("Not sent within a day."))
         try:
             wamid = client().send_text(to, _outgoing_text(message))
         except WhatsAppError as exc:

@@ -364,3 +364,34 @@ def test_the_admin_refuses_an_invalid_phone(staff_client, owner):
                                                      "dealer": owner.dealer_id, "role": "owner", "language": "en",
                                                      "is_active": "on", "date_joined": "2026-01-01 00:00"})
     assert not form.is_valid() and "Enter a phone number with its country code" in str(form.errors["phone"])
+
+
+def test_a_failed_receipt_marks_the_reply_not_delivered_and_mails_it(client, dealer_user, support_agent,
+                                                                     django_capture_on_commit_callbacks):
+    ticket = _whatsapp_ticket(client)
+    with django_capture_on_commit_callbacks(execute=False):
+        reply = desk.staff_reply(actor=support_agent, ticket=ticket, body="Call us")
+    whatsapp.send_message(message_id=reply.pk)
+    reply.refresh_from_db()
+    failed = _status(reply.external_id, "failed", timezone.now(),
+                     errors=[{"code": 131047, "title": "Re-engagement message"}])
+    assert post(client, whatsapp_payload(statuses=[failed])).json()["statuses"] == 1
+    reply.refresh_from_db()
+    assert reply.delivery_status == "failed" and "131047" in reply.delivery_error
+    assert Notification.objects.filter(recipient=dealer_user.email, template="support/staff_reply").exists()
+    client.force_login(support_agent)
+    page = client.get(reverse("support:desk_ticket", args=[ticket.number])).content.decode()
+    assert "<strong>Not delivered</strong>" in page and 'title="131047 Re-engagement message' in page
+
+
+def test_a_photo_whatsapp_cannot_hand_over_yet_is_taken_later_by_beat(client, dealer_user):
+    from catalog.testing import png_bytes
+
+    RecordingClient.media["MEDIA-LATE"] = WhatsAppError("WhatsApp could not be reached: timed out", retryable=True)
+    post(client, _image("MEDIA-LATE", "wamid.LATE", caption="See the photo"))
+    inbound = InboundMessage.objects.get()
+    assert inbound.status == InboundStatus.RECEIVED and not Message.objects.exists()
+    RecordingClient.media["MEDIA-LATE"] = (png_bytes((10, 10)), "image/png", "")
+    assert whatsapp.send_pending(older_than_seconds=0)["handled"] == 1
+    inbound.refresh_from_db()
+    assert inbound.status == InboundStatus.OPENED and inbound.message.attachments.count() == 1
