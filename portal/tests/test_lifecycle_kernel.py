@@ -18,6 +18,9 @@ PLUMBING |= {"support/services/faq.py"}
 # What became of a WhatsApp message that came in (received → opened/threaded/quarantined: InboundMessage.status) is
 # the intake's bookkeeping, like the outbox's delivery states (issue 16).
 PLUMBING |= {"support/services/whatsapp.py"}
+# The same bookkeeping for a mail (mail intake) and staff's release or drop of a held message (quarantine): an
+# audited service each, under the inbound row's lock (issue 16).
+PLUMBING |= {"support/services/mail_intake.py", "support/services/quarantine.py"}
 STATUS_FIELDS = {"status"}
 
 

@@ -254,10 +254,15 @@ def _own_addresses() -> set[str]:
         address = parseaddr(value or "")[1].lower()
         if address:
             own.add(address)
-    for box in getattr(settings, "SUPPORT_MAILBOXES", None) or ():
-        address = str((box.get("address") or box.get("user") or "") if isinstance(box, dict) else "").lower()
-        if "@" in address:
-            own.add(address)
+    from .mail_poll import BadMailboxURL, parse_mailbox
+
+    for url in getattr(settings, "SUPPORT_MAILBOXES", None) or ():  # a mailbox's log-in is often its address
+        try:
+            user = parse_mailbox(str(url)).user.lower()
+        except (BadMailboxURL, ValueError):
+            continue
+        if "@" in user:
+            own.add(user)
     return own
 
 

@@ -353,3 +353,40 @@ def test_a_dealers_answer_to_a_ticket_waiting_on_it_resumes_the_sla_with_the_pau
     ticket.refresh_from_db()
     assert inbound.status == "threaded" and ticket.status == "open" and ticket.paused_at is None
     assert ticket.paused_seconds >= 4 * 3600 and ticket.resolution_due > due_before
+
+
+# --- through a real IMAP server (dovecot) and the poller ---------------------------------------------------------
+
+@pytest.fixture
+def support_mailbox(imap_server, settings):
+    user, _password = imap_server.add_mailbox()
+    name = f"intake-{user.split('@')[0]}"
+    settings.SUPPORT_MAILBOXES = [imap_server.mailbox_url(user, name=name)]
+    return user, name
+
+
+def test_polled_mail_lands_on_its_ticket_in_quarantine_or_is_ignored(imap_server, support_mailbox, owner, ticket,
+                                                                        support_agent):
+    from support.services import mail_poll
+
+    user, name = support_mailbox
+    answer = staff_answer(support_agent, ticket, then="waiting_on_dealer")
+    imap_server.deliver_many(user, [
+        mail(sender=owner.email, to=user, subject="Re: Panels flicker", body="Photo attached soon.\n\n> Did you try",
+             headers={"In-Reply-To": answer.message_id}),
+        mail(sender="stranger@elsewhere.example", to=user, subject="Offer", body="Cheap panels!"),
+        mail(sender=owner.email, to=user, subject="Out of office", body="I am away.",
+             headers={"Auto-Submitted": "auto-replied"}),
+        mail(sender=f"Support <{user}>", to=user, subject="Loop", body="Our own mailbox writing to itself."),
+    ])
+    outcome = mail_poll.poll_all()
+    assert outcome[name] == {"taken": 4}
+    rows = list(InboundMessage.objects.filter(mailbox=name).order_by("uid"))
+    assert [r.status for r in rows] == ["threaded", "quarantined", "ignored", "ignored"]
+    assert rows[0].ticket == ticket and rows[0].message.body == "Photo attached soon."
+    assert rows[1].sender == "stranger@elsewhere.example" and rows[1].ticket is None
+    ticket.refresh_from_db()
+    assert ticket.status == "open" and ticket.messages.filter(from_staff=False).count() == 2
+    # Polling again takes nothing twice.
+    assert mail_poll.poll_all()[name] == {"taken": 0}
+    assert InboundMessage.objects.filter(mailbox=name).count() == 4
