@@ -160,6 +160,15 @@ def _rate_token(w):
     return rate_token(_owners_ticket(w), w.owner)
 
 
+def _owners_chat(w):
+    """A live chat of dealer A's owner (its ticket opened by the owner)."""
+    from support.models import ChatSession
+
+    ticket = _owners_ticket(w)
+    ChatSession.objects.create(ticket=ticket, user=w.owner)
+    return {"number": ticket.number}
+
+
 TICKET_READERS = {"owner", "assigned", "staff"}  # the owner sees every ticket; staff here is a superuser
 
 
@@ -278,6 +287,12 @@ RULES = {
     **{f"support:{name}": Rule(lambda w: {"number": _owners_ticket(w).number}, STAFF) for name in (
         "desk_ticket", "desk_reply", "desk_note", "desk_assign", "desk_assign_me", "desk_priority", "desk_move",
         "desk_merge", "desk_canned", "desk_panel", "desk_call")},
+    # Live chat (issue 16, H3): the chat's own dealer user and support agents (a superuser here); its colleagues,
+    # another dealer and a sales agent acting for the dealer get a 404. The desk's chat actions: agents only.
+    **{f"support:{name}": Rule(_owners_chat, {"owner", "staff"}) for name in (
+        "chat_messages", "chat_send", "chat_end")},
+    **{f"support:{name}": Rule(_owners_chat, STAFF) for name in (
+        "desk_chat_accept", "desk_chat_handover", "desk_chat_end", "desk_chat_follow_up")},
     # The desk's quarantine (issue 16, H2): a stranger's mail held; its raw mail and actions are support agents' only.
     **{f"support:{name}": Rule(lambda w: {"pk": _held_mail(w)}, STAFF) for name in (
         "inbound_raw", "quarantine_release", "quarantine_contact", "quarantine_drop")},
