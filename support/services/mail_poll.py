@@ -198,8 +198,12 @@ def _unlock(mailbox) -> None:
         return  # the connection was closed (and the lock with it)
     if connection.needs_rollback or (connection.in_atomic_block and connection.errors_occurred):
         return  # an enclosing transaction failed: no statement works until it ends (a test's, never a task's)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [mailbox.lock_key])
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [mailbox.lock_key])
+    except Exception:  # noqa: BLE001 - a broken connection: closing it releases the lock
+        log.warning("Support mailbox %s: its lock is released by closing the connection", mailbox.name)
+        connection.close()
 
 
 def _poll_locked(mailbox: Mailbox, batch: int) -> dict:

@@ -241,6 +241,21 @@ def test_a_broken_mailbox_is_reported_on_healthz_and_the_next_is_still_polled(
 
 
 @pytest.mark.django_db
+def test_staff_read_each_mailboxs_state_in_the_admin_and_cannot_change_it(admin_client, settings):
+    settings.SUPPORT_MAILBOXES = ["imap://u:Secret-3@127.0.0.1:1/INBOX?name=unreachable"]
+    mail_poll.poll_all()
+    page = admin_client.get("/admin/support/mailboxstate/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "unreachable" in html and "connection refused" in html and "Secret-3" not in html
+    assert "/admin/support/mailboxstate/add/" not in html
+    state = MailboxState.objects.get(name="unreachable")
+    change = admin_client.post(f"/admin/support/mailboxstate/{state.pk}/change/", {"last_uid": 99, "name": "x"})
+    assert change.status_code == 403
+    assert MailboxState.objects.get(pk=state.pk).last_uid == 0
+
+
+@pytest.mark.django_db
 def test_healthz_says_a_mailbox_not_polled_yet_and_is_ok_without_mailboxes(client, settings):
     settings.SUPPORT_MAILBOXES = []
     assert client.get("/healthz/").json()["checks"]["mail_intake"] == {"status": "ok", "mailboxes": []}
