@@ -367,7 +367,7 @@ def dealer_panel(*, ticket, recent: int = 5) -> dict:
 
 # --- Live chat (issue 16, H3) -------------------------------------------------------------------------------------
 
-def desk_chats(user) -> dict:
+def desk_chats(*, user) -> dict:
     """The desk's chat panel for a support agent: the chats waiting for an agent (oldest first), the agent's own
     active chats, whether the agent is on duty, and the colleagues on duty a chat can be handed over to. A fixed
     number of queries whatever the number of chats."""

@@ -21,6 +21,9 @@ PLUMBING |= {"support/services/whatsapp.py"}
 # The same bookkeeping for a mail (mail intake) and staff's release or drop of a held message (quarantine): an
 # audited service each, under the inbound row's lock (issue 16).
 PLUMBING |= {"support/services/mail_intake.py", "support/services/quarantine.py"}
+# A live chat's waiting/active/ended (ChatSession.status) is who talks now, like an agent's presence: no history table
+# or hooks; its ticket's status moves through TICKET (issue 16, support.services.chat).
+PLUMBING |= {"support/services/chat.py"}
 STATUS_FIELDS = {"status"}
 
 

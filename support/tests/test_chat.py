@@ -225,7 +225,7 @@ def test_desk_chats_lists_waiting_and_my_chats_and_is_a_heartbeat(client, owner,
     AgentPresence.objects.update(last_seen_at=timezone.now() - dt.timedelta(hours=1))
     from support import selectors
 
-    panel = selectors.desk_chats(chat_open)
+    panel = selectors.desk_chats(user=chat_open)
     assert [c.pk for c in panel["waiting"]] == [waiting.pk] and [c.pk for c in panel["mine"]] == [mine.pk]
     client.force_login(chat_open)
     client.post(reverse("support:desk_chat_duty"), {"on": "1"})

@@ -209,7 +209,7 @@ def _desk_answer(request, *, ok_message="", error=None, then=None):
 @agents_only
 def desk_chats(request):
     """The chat panel: waiting chats and mine, duty on/off (polled by the desk: the agent's heartbeat)."""
-    context = selectors.desk_chats(request.user)
+    context = selectors.desk_chats(user=request.user)
     return render(request, "support/desk_chats.html", {**context, "fragment": bool(request.headers.get("HX-Request"))})
 
 
