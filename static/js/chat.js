@@ -34,10 +34,16 @@
   var typingTimer = null;
   var starting = false;
 
+  var isOpen = false;
+  var waiting = [];       // the outbox: messages not yet echoed by the server, kept for the next page
+
   function remember(open) {
+    if (open !== undefined) {
+      isOpen = open;
+    }
     try {
       if (chat && chat.status !== "ended") {
-        localStorage.setItem(STORE, JSON.stringify({number: chat.number, open: open}));
+        localStorage.setItem(STORE, JSON.stringify({number: chat.number, open: isOpen, outbox: waiting}));
       } else {
         localStorage.removeItem(STORE);
       }
@@ -220,6 +226,8 @@
   /* --- the chat itself ------------------------------------------------------------------------------------- */
 
   function startChat(data) {
+    var previous = remembered();
+    waiting = [];
     chat = {number: data.number, status: data.status || "waiting", ws_url: data.ws_url};
     transcript.textContent = "";
     showView(chat.status === "ended" ? "ended" : "chat");
@@ -265,6 +273,10 @@
           show(connectionLine, chat && chat.status !== "ended");
         }
       },
+      onOutbox: function (items) {
+        waiting = items;
+        remember();
+      },
       onGone: function () {
         chat = null;
         socket = null;
@@ -276,6 +288,15 @@
       }
     });
     (data.messages || []).forEach(function (message) { socket.know(message.id); });
+    if (previous && previous.number === chat.number && previous.outbox && previous.outbox.length) {
+      var known = {};
+      (data.messages || []).forEach(function (message) { known[message.client_id] = true; });
+      var unsent = previous.outbox.filter(function (item) { return item && !known[item.client_id]; });
+      unsent.forEach(function (item) { addPending(item.body, item.client_id); });
+      socket.requeue(unsent);
+      waiting = unsent;
+      remember();
+    }
     socket.start();
   }
 

@@ -68,8 +68,9 @@
   }
 
   /* options: wsUrl, httpBase (".../chat/<number>/", for the fallback; optional), lastId, and callbacks
-     onMessage(frame), onTyping(frame), onStatus(frame), onError(frame), onConnection(state: "open" | "retrying" |
-     "polling"), onGone() (close code 4404: no such chat for this user). */
+     onMessage(frame, known), onTyping(frame), onStatus(frame), onError(frame), onConnection(state: "open" |
+     "retrying" | "polling"), onGone() (close code 4404/4403: no such chat for this user), onOutbox(items) (what waits
+     to be sent changed). */
   function ChatSocket(options) {
     this.options = options;
     this.lastId = options.lastId || 0;
@@ -184,10 +185,30 @@
     }
   };
 
+  ChatSocket.prototype.outboxChanged = function () {
+    if (this.options.onOutbox) {
+      this.options.onOutbox(this.outbox.slice());
+    }
+  };
+
+  /* Messages a previous page queued and never saw echoed: sent again (the server stores a client_id once). */
+  ChatSocket.prototype.requeue = function (items) {
+    var self = this;
+    (items || []).forEach(function (item) {
+      if (item && typeof item.body === "string" && item.client_id) {
+        self.outbox.push({body: item.body, client_id: String(item.client_id)});
+      }
+    });
+  };
+
   ChatSocket.prototype.receive = function (frame) {
     var options = this.options;
     if (frame.type === "message") {
+      var before = this.outbox.length;
       this.outbox = this.outbox.filter(function (item) { return !frame.client_id || item.client_id !== frame.client_id; });
+      if (this.outbox.length !== before) {
+        this.outboxChanged();
+      }
       if (typeof frame.id === "number" && frame.id > this.lastId) {
         this.lastId = frame.id;
       }
@@ -232,6 +253,7 @@
   ChatSocket.prototype.send = function (body) {
     var item = {body: body, client_id: newClientId()};
     this.outbox.push(item);
+    this.outboxChanged();
     if (this.isOpen()) {
       this.ws.send(JSON.stringify({type: "message", body: item.body, client_id: item.client_id}));
     } else if (this.pollTimer) {
@@ -316,6 +338,7 @@
           self.receive(message);
         } else {
           self.outbox = self.outbox.filter(function (other) { return other !== item; });
+          self.outboxChanged();
         }
         self.flushing = false;
         if (self.outbox.length && !self.isOpen()) {

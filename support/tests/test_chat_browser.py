@@ -172,13 +172,22 @@ def test_a_dealer_and_an_agent_chat_live_and_a_dropped_connection_loses_nothing(
     expect(shop.locator("#chat-transcript li", has_text="Tracking code is TR123456.")).to_have_count(1)
     expect(desk.locator("#conversation li", has_text="Are you still there?")).to_have_count(1)
 
-    # The chat follows the dealer to the next page, panel open, the whole conversation in it.
+    # The chat follows the dealer to the next page, panel open, the whole conversation in it; a message written
+    # while the connection was down, and the dealer left the page at once, is sent from the next page.
+    shop.evaluate("window.__blockChat = true; window.__chatSockets.forEach(s => s.close());")
+    shop.locator("#chat-message").fill("One more thing: the invoice address.")
+    shop.keyboard.press("Enter")
+    expect(shop.locator("#chat-transcript .is-pending")).to_contain_text("One more thing")
     shop.goto(f"{base}/orders/")
     expect(shop.locator("#chat-panel")).to_be_visible(timeout=LIVE)
     transcript = shop.locator("#chat-transcript")
     for text in ("Hello, order 1042", "It left our warehouse", "Great, thank you!", "Tracking code is TR123456.",
-                 "Are you still there?"):
+                 "Are you still there?", "One more thing: the invoice address."):
         expect(transcript).to_contain_text(text, timeout=LIVE)
+    expect(shop.locator("#chat-transcript .is-pending")).to_have_count(0, timeout=LIVE)
+    expect(desk.locator("#conversation")).to_contain_text("One more thing: the invoice address.", timeout=LIVE)
+    expect(desk.locator("#conversation li", has_text="One more thing")).to_have_count(1)
+    assert Message.objects.filter(ticket=chat.ticket, body="One more thing: the invoice address.").count() == 1
     expect(shop.locator("#chat-status")).to_contain_text("You are talking to Deniz", timeout=LIVE)
     # Escape closes the panel and gives the focus back to the button.
     shop.locator("#chat-message").focus()
