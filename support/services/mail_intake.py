@@ -267,12 +267,12 @@ def _own_addresses() -> set[str]:
 
 
 def _is_own_address(address: str) -> bool:
-    from .tickets import _reply_domain
+    from .tickets import reply_domain
 
     if address in _own_addresses():
         return True
     local, _at, domain = address.rpartition("@")
-    return domain == _reply_domain().lower() and local.startswith("support")
+    return domain == reply_domain().lower() and local.startswith("support")
 
 
 def parse(raw: bytes) -> ParsedMail:

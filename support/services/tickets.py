@@ -149,13 +149,13 @@ def _signature(pk) -> str:
     return salted_hmac(_REPLY_SALT, str(pk), algorithm="sha256").hexdigest()[:20]
 
 
-def _reply_domain() -> str:
+def reply_domain() -> str:
     return settings.SUPPORT_REPLY_DOMAIN or urlparse(settings.SITE_URL).hostname or "portal.invalid"
 
 
 def reply_address(ticket) -> str:
     """The Reply-To of the ticket's mails: `support+t<id>-<signature>@<domain>`, signed with the SECRET_KEY."""
-    return f"support+t{ticket.pk}-{_signature(ticket.pk)}@{_reply_domain()}"
+    return f"support+t{ticket.pk}-{_signature(ticket.pk)}@{reply_domain()}"
 
 
 def ticket_from_reply_address(address) -> Ticket | None:

@@ -14,7 +14,7 @@ from portal.errors import DomainError, add_to_form
 
 from ..forms import CallForm, NewCallTicketForm
 from ..services import calls
-from .desk import _ticket, _ticket_page, desk_only
+from .desk import desk_only, desk_ticket_of, desk_ticket_page
 
 MAX_FOUND = 20
 
@@ -22,15 +22,15 @@ MAX_FOUND = 20
 @require_POST
 @desk_only
 def desk_call(request, number):
-    ticket = _ticket(number)
+    ticket = desk_ticket_of(number)
     form = CallForm(request.POST, prefix="call")
     if not form.is_valid():
-        return _ticket_page(request, ticket, status=400, call_form=form)
+        return desk_ticket_page(request, ticket, status=400, call_form=form)
     try:
         calls.log_call(actor=request.user, ticket=ticket, **form.call_fields())
     except DomainError as exc:
         add_to_form(form, exc, fields={"duration_seconds": "minutes"})
-        return _ticket_page(request, ticket, status=exc.http_status, call_form=form)
+        return desk_ticket_page(request, ticket, status=exc.http_status, call_form=form)
     messages.success(request, _("Phone call logged."))
     return redirect("support:desk_ticket", ticket.number)
 

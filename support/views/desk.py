@@ -131,11 +131,11 @@ def _without_page(request) -> str:
     return query.urlencode()
 
 
-def _ticket(number) -> Ticket:
+def desk_ticket_of(number) -> Ticket:
     return selectors.get_desk_ticket(number=number)
 
 
-def _ticket_page(request, ticket, *, status=200, **forms):
+def desk_ticket_page(request, ticket, *, status=200, **forms):
     ticket_forms = {
         "reply_form": StaffReplyForm(),
         "note_form": NoteForm(),
@@ -166,19 +166,19 @@ def _reply_channel_label(ticket) -> str:
 @require_GET
 @desk_only
 def desk_ticket(request, number):
-    return _ticket_page(request, _ticket(number))
+    return desk_ticket_page(request, desk_ticket_of(number))
 
 
 def _act(request, ticket, form_name, form, action, done):
     """Validate `form`, run `action(cleaned_data)`; a refusal is shown on the form with its status (409 for a
     forbidden move), a success redirects back to the ticket with `done`."""
     if not form.is_valid():
-        return _ticket_page(request, ticket, status=400, **{form_name: form})
+        return desk_ticket_page(request, ticket, status=400, **{form_name: form})
     try:
         action(form.cleaned_data)
     except DomainError as exc:
         add_to_form(form, exc)
-        return _ticket_page(request, ticket, status=exc.http_status, **{form_name: form})
+        return desk_ticket_page(request, ticket, status=exc.http_status, **{form_name: form})
     messages.success(request, done)
     return redirect("support:desk_ticket", ticket.number)
 
@@ -186,7 +186,7 @@ def _act(request, ticket, form_name, form, action, done):
 @require_POST
 @desk_only
 def desk_reply(request, number):
-    ticket = _ticket(number)
+    ticket = desk_ticket_of(number)
     form = StaffReplyForm(request.POST, request.FILES)
     return _act(request, ticket, "reply_form", form, lambda data: desk.staff_reply(
         actor=request.user, ticket=ticket, body=data["body"], attachments=request.FILES.getlist("attachments"),
@@ -196,7 +196,7 @@ def desk_reply(request, number):
 @require_POST
 @desk_only
 def desk_note(request, number):
-    ticket = _ticket(number)
+    ticket = desk_ticket_of(number)
     return _act(request, ticket, "note_form", NoteForm(request.POST), lambda data: desk.add_note(
         actor=request.user, ticket=ticket, body=data["body"]), _("Internal note added."))
 
@@ -204,7 +204,7 @@ def desk_note(request, number):
 @require_POST
 @desk_only
 def desk_assign(request, number):
-    ticket = _ticket(number)
+    ticket = desk_ticket_of(number)
     return _act(request, ticket, "assign_form", AssignForm(request.POST), lambda data: desk.assign(
         actor=request.user, ticket=ticket, assignee=data["assignee"], team=data["team"]), _("Assignment saved."))
 
@@ -212,13 +212,13 @@ def desk_assign(request, number):
 @require_POST
 @desk_only
 def desk_assign_me(request, number):
-    ticket = _ticket(number)
+    ticket = desk_ticket_of(number)
     try:
         desk.assign(actor=request.user, ticket=ticket, assignee=request.user, team=ticket.team)
     except DomainError as exc:
         form = AssignForm(initial={"assignee": ticket.assignee_id, "team": ticket.team_id})
         add_to_form(form, exc)
-        return _ticket_page(request, ticket, status=exc.http_status, assign_form=form)
+        return desk_ticket_page(request, ticket, status=exc.http_status, assign_form=form)
     messages.success(request, _("The ticket is yours."))
     return redirect("support:desk_ticket", ticket.number)
 
@@ -226,7 +226,7 @@ def desk_assign_me(request, number):
 @require_POST
 @desk_only
 def desk_priority(request, number):
-    ticket = _ticket(number)
+    ticket = desk_ticket_of(number)
     return _act(request, ticket, "priority_form", PriorityForm(request.POST), lambda data: desk.set_priority(
         actor=request.user, ticket=ticket, priority=data["priority"]), _("Priority changed; due times updated."))
 
@@ -234,7 +234,7 @@ def desk_priority(request, number):
 @require_POST
 @desk_only
 def desk_move(request, number):
-    ticket = _ticket(number)
+    ticket = desk_ticket_of(number)
     return _act(request, ticket, "move_form", MoveForm(request.POST), lambda data: desk.move(
         actor=request.user, ticket=ticket, to=data["to"], note=data["note"]), _("Status changed."))
 
@@ -242,7 +242,7 @@ def desk_move(request, number):
 @require_POST
 @desk_only
 def desk_merge(request, number):
-    ticket = _ticket(number)
+    ticket = desk_ticket_of(number)
     form = MergeForm(request.POST)
 
     def merge(data):
@@ -255,7 +255,7 @@ def desk_merge(request, number):
     try:
         return _act(request, ticket, "merge_form", form, merge, _("Merged."))
     except _FormInvalid:
-        return _ticket_page(request, ticket, status=400, merge_form=form)
+        return desk_ticket_page(request, ticket, status=400, merge_form=form)
 
 
 class _FormInvalid(Exception):
@@ -266,7 +266,7 @@ class _FormInvalid(Exception):
 @desk_only
 def desk_canned(request, number):
     """htmx: the reply box filled with the chosen canned reply, rendered for this ticket in the dealer's language."""
-    ticket = _ticket(number)
+    ticket = desk_ticket_of(number)
     pk = request.GET.get("canned", "")
     canned = get_object_or_404(CannedReply, pk=pk, active=True) if pk.isdecimal() else None
     text = desk.render_canned(canned=canned, ticket=ticket, agent=request.user) if canned else ""
@@ -278,5 +278,5 @@ def desk_canned(request, number):
 @desk_only
 def desk_panel(request, number):
     """htmx: the side panel about the ticket's dealer."""
-    ticket = _ticket(number)
+    ticket = desk_ticket_of(number)
     return render(request, "support/desk_panel.html", {"ticket": ticket, **selectors.dealer_panel(ticket=ticket)})
