@@ -40,13 +40,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+def default_workers():
+    return (os.cpu_count() or 2) * 2
+
+
 @contextmanager
-def gunicorn(workers=None):
-    """The production server as `make run` starts it, on a free loopback port."""
+def gunicorn(workers=None, *, asgi=False):
+    """The production server on a free loopback port: WSGI (portal.wsgi, sync workers) by default; `asgi=True` runs
+    it as the Procfile does, the ASGI application (HTTP and the live chat's WebSockets) under uvicorn workers."""
     port = free_port()
-    workers = workers or (os.cpu_count() or 2) * 2
+    workers = workers or default_workers()
+    app = ["portal.asgi:application", "-k", "uvicorn_worker.UvicornWorker"] if asgi else ["portal.wsgi"]
     proc = subprocess.Popen(
-        [PY, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        [PY, "-m", "gunicorn", *app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--log-level", "warning"],
         cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )

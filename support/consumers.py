@@ -24,7 +24,8 @@ Frames are JSON objects.
 - client → server: `{"type": "message", "body": str, "client_id": str}` (client_id unique per message in the
   browser, [A-Za-z0-9_.:-]{1,100}: a resend after a reconnect is stored once and answered with the stored frame);
   `{"type": "typing"}`; `{"type": "resume", "after": int}` (the server sends every message with id > after, in
-  order; live frames may overlap it: the client drops ids it has).
+  order; live frames may overlap it: the client drops ids it has); `{"type": "ping"}` every 30 s (answered with
+  `{"type": "pong"}`; an agent's ping, like an agent's connect, keeps the agent present for chat routing).
 - server → client: `{"type": "message", "id": int, "body": str, "from_staff": bool, "author": str, "at": iso8601,
   "client_id": str | ""}`; `{"type": "typing", "from_staff": bool, "name": str}`; `{"type": "status", "status":
   "waiting" | "active" | "ended", "agent": str}` (sent on connect and on every change); `{"type": "error", "error":
@@ -143,12 +144,18 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.visitor_key = visitor_key
         language = (getattr(user, "language", "") if signed_in else "") or session.language or "en"
         if agent:
+            chat.heartbeat(user=user)
             name = user.first_name or user.get_full_name() or ""
         elif signed_in:
             name = user.first_name or user.get_full_name() or ""
         else:
             name = session.ticket.visitor_name
         return 0, (session.pk, language, agent, name, chat.status_frame(session))
+
+    def _heartbeat(self):
+        from .services import chat
+
+        chat.heartbeat(user=self.user)
 
     async def disconnect(self, code):
         if self.group and self.in_group and self.channel_layer is not None:
@@ -187,6 +194,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             frames = await database_sync_to_async(self._since)(content.get("after"))
             for frame in frames:
                 await self.send_json(frame)
+        elif kind == "ping":
+            if self.from_staff:  # an agent on a chat's page is still at the desk
+                await database_sync_to_async(self._heartbeat)()
+            await self.send_json({"type": "pong"})
         else:
             await self._error(None)
 
@@ -242,6 +253,15 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "error": str(message)})
 
     # --- frames from the channel layer --------------------------------------------------------------------------
+
+    async def dispatch(self, message):
+        # The other side's frame needs no database: Channels' dispatch would first close old connections in the
+        # worker's one database thread, so the frame waited behind every other chat's writes in this process
+        # (bench/bench_chat.py: deliveries came all at once, when the burst's last message was written).
+        if message.get("type") == "chat.frame":
+            await self.chat_frame(message)
+            return
+        await super().dispatch(message)
 
     async def chat_frame(self, event):
         frame = event.get("frame") or {}
