@@ -14,6 +14,8 @@
   var POLL_MS = 2000;
   var MAX_BACKOFF_MS = 15000;
   var TYPING_EVERY_MS = 2000;
+  // A ping keeps an idle connection alive through proxies, and tells the desk an agent is still there.
+  var PING_EVERY_MS = 30000;
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -92,6 +94,7 @@
   ChatSocket.prototype.stop = function () {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.pingTimer);
     this.stopPolling();
     if (this.ws) {
       this.ws.onclose = null;
@@ -123,6 +126,12 @@
       self.failures = 0;
       self.stopPolling();
       ws.send(JSON.stringify({type: "resume", after: self.lastId}));
+      clearInterval(self.pingTimer);
+      self.pingTimer = setInterval(function () {
+        if (self.ws === ws && ws.readyState === WebSocket.OPEN) {
+          ws.send(JSON.stringify({type: "ping"}));
+        }
+      }, PING_EVERY_MS);
       self.outbox.forEach(function (item) {
         ws.send(JSON.stringify({type: "message", body: item.body, client_id: item.client_id}));
       });

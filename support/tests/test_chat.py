@@ -248,6 +248,16 @@ def test_desk_duty_toggle(client, support_agent):
     assert not AgentPresence.objects.get(user=support_agent).on_duty
 
 
+def test_desk_duty_toggle_through_htmx_answers_the_chats_panel(client, support_agent):
+    """The chats page's duty switch posts with htmx: the answer is the refreshed panel (it was a 405: the panel's
+    view takes GET only)."""
+    client.force_login(support_agent)
+    response = client.post(reverse("support:desk_chat_duty"), {"on": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert AgentPresence.objects.get(user=support_agent).on_duty
+    assert "support/desk_chats.html" in [template.name for template in response.templates]
+
+
 # --- the HTTP fallback --------------------------------------------------------------------------------------------
 
 def test_fallback_reads_and_sends_with_the_sockets_permissions(client, owner, other_owner, chat_open):

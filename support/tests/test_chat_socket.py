@@ -265,3 +265,34 @@ def test_through_the_asgi_server_pages_static_files_and_the_chat(asgi_server, ow
     assert (heard["body"], heard["from_staff"]) == ("Hello, Deniz here.", True)
     assert (answer["body"], answer["from_staff"]) == ("Thanks!", False)
     assert code == 4403
+
+
+def test_an_agent_on_a_chat_page_stays_present_by_its_pings_and_a_dealer_ping_changes_nothing(
+        owner, support_agent, session):
+    """The desk's chat panel pings every 30 s: an agent who only sits on a chat's page still counts as on duty
+    (chat routing asks for a recent `last_seen_at`); a dealer's ping is answered and touches no presence."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from support.models import AgentPresence
+
+    long_ago = timezone.now() - timedelta(hours=1)
+    AgentPresence.objects.filter(user=support_agent).update(last_seen_at=long_ago)
+
+    async def scenario():
+        agent, _ = await _open(session.ticket.number, _cookie(support_agent))
+        await database_sync_to_async(AgentPresence.objects.filter(user=support_agent).update)(last_seen_at=long_ago)
+        dealer, _ = await _open(session.ticket.number, _cookie(owner))
+        await dealer.send_json_to({"type": "ping"})
+        assert (await _next(dealer, "pong")) == {"type": "pong"}
+        seen = await database_sync_to_async(lambda: AgentPresence.objects.get(user=support_agent).last_seen_at)()
+        assert seen == long_ago
+        await agent.send_json_to({"type": "ping"})
+        assert (await _next(agent, "pong")) == {"type": "pong"}
+        await dealer.disconnect()
+        await agent.disconnect()
+
+    async_to_sync(scenario)()
+    assert AgentPresence.objects.get(user=support_agent).last_seen_at > timezone.now() - timedelta(minutes=1)
+    assert chat.availability() == chat.Availability(True, "")

@@ -201,7 +201,7 @@ def _desk_answer(request, *, ok_message="", error=None, then=None):
     elif ok_message:
         messages.success(request, ok_message)
     if request.headers.get("HX-Request") and error is None and then is None:
-        return desk_chats(request)
+        return _desk_chats_page(request)
     return redirect(then or reverse("support:desk_chats"))
 
 
@@ -209,6 +209,10 @@ def _desk_answer(request, *, ok_message="", error=None, then=None):
 @agents_only
 def desk_chats(request):
     """The chat panel: waiting chats and mine, duty on/off (polled by the desk: the agent's heartbeat)."""
+    return _desk_chats_page(request)
+
+
+def _desk_chats_page(request):
     context = selectors.desk_chats(user=request.user)
     return render(request, "support/desk_chats.html", {**context, "fragment": bool(request.headers.get("HX-Request"))})
 
