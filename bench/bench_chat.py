@@ -135,7 +135,7 @@ async def chat_rounds(base, agent_cookie, dealers):
     figures = {"dealer_to_agent": ([], [], 0), "agent_to_dealer": ([], [], 0)}
     busy = 0.0
 
-    async def burst(label, rnd, sender, receiver):
+    async def burst(rnd, sender, receiver):
         """Every chat's `sender` writes at once; waits until every message reached the `receiver` side (or WAIT)."""
         import json
 
@@ -162,7 +162,7 @@ async def chat_rounds(base, agent_cookie, dealers):
 
     for rnd in range(ROUNDS + 1):
         for sender, receiver, label in (("dealer", "agent", "dealer_to_agent"), ("agent", "dealer", "agent_to_dealer")):
-            delivered, echoes, sent, seconds = await burst(label, rnd, sender, receiver)
+            delivered, echoes, sent, seconds = await burst(rnd, sender, receiver)
             if rnd == 0:
                 continue  # warm-up: the agent takes each chat, every worker's first queries
             lat, echo, count = figures[label]
