@@ -13,7 +13,7 @@ def to_e164(raw: str, region: str | None = None) -> str:
     if raw.isdigit() and not raw.startswith("0") and len(raw) > 10:
         raw = "+" + raw  # WhatsApp sends the number without its "+".
     try:
-        number = phonenumbers.parse(raw, region or getattr(settings, "PHONE_REGION", "TR"))
+        number = phonenumbers.parse(raw, region or settings.PHONE_REGION)
     except phonenumbers.NumberParseException:
         return ""
     if not phonenumbers.is_valid_number(number):

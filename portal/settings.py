@@ -247,6 +247,9 @@ PORTAL_NAME = env("PORTAL_NAME", default="Dealer Portal")
 # support+<signed ticket token>@SUPPORT_REPLY_DOMAIN (the host of SITE_URL when empty) for mail intake to thread.
 SUPPORT_REOPEN_DAYS = env.int("SUPPORT_REOPEN_DAYS", default=7)
 SUPPORT_REPLY_DOMAIN = env("SUPPORT_REPLY_DOMAIN", default="")
+# The country of a phone number typed without its country code (dealers/phones.py: users' phones in E.164, which
+# WhatsApp matches a sender by).
+PHONE_REGION = env("PHONE_REGION", default="TR")
 # Live chat (issue 16): the channel layer carries chat frames between the ASGI processes (Redis, REDIS_URL unless
 # CHANNEL_LAYER_URL says otherwise). A frame not read within `expiry` seconds, or beyond `capacity` waiting for one
 # socket, is dropped: the browser catches up by "resume" from the database, which holds every message.
