@@ -393,7 +393,8 @@ def reply(*, actor, ticket, body, attachments=(), via=TicketSource.WEB, message_
             TICKET.move(ticket, to=S.OPEN, actor=actor, note=note, fields=["last_dealer_reply_at"])
         else:
             ticket.save(update_fields=["last_dealer_reply_at", "updated_at"])
-        _mail_staff(ticket=ticket, message=message, template="support/dealer_replied")
+        if message.via != TicketSource.CHAT:  # a live chat's lines are read in the desk as they come, not mailed
+            _mail_staff(ticket=ticket, message=message, template="support/dealer_replied")
     return message
 
 

@@ -298,3 +298,17 @@ def test_start_chat_with_nobody_on_duty_is_refused_with_its_reason(owner, suppor
         _start(owner)
     assert refused.value.reason == "no_agent" and refused.value.http_status == 409
     assert not Ticket.objects.exists()
+
+
+def test_a_dealers_chat_lines_are_not_mailed_to_staff_one_by_one(owner, chat_open):
+    """The agents read a live chat in the desk as it comes: each dealer line is not also a "the dealer replied" mail
+    to the team (the bench found one mail per line); a reply on the portal still is."""
+    from portal.models import Notification
+
+    session = _start(owner)
+    desk.assign(actor=actor_of(chat_open), ticket=session.ticket, assignee=chat_open)
+    before = Notification.objects.filter(template="support/dealer_replied").count()
+    for n in range(3):
+        chat.post_message(user=owner, session=session, body=f"Line {n}", client_id=f"line-{n}")
+    assert Notification.objects.filter(template="support/dealer_replied").count() == before
+    assert session.ticket.messages.filter(body__startswith="Line ").count() == 3
