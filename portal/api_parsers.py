@@ -11,3 +11,26 @@ class JSONParser(parsers.JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(_("The body is nested too deep.")) from None
+
+
+def unstorable(value, *, max_depth: int) -> bool:
+    """Whether a parsed JSON value cannot be kept as it came (a webhook stores its raw payload): a NUL character
+    (PostgreSQL stores none), a lone surrogate (not UTF-8) or nesting deeper than `max_depth` anywhere in it. Walked
+    without recursion, so no body can exhaust the stack."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > max_depth:
+            return True
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend((part, depth + 1) for pair in item.items() for part in pair)
+        elif isinstance(item, list):
+            stack.extend((part, depth + 1) for part in item)
+    return False

@@ -43,6 +43,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from portal import audit, locks
+from portal.api_parsers import unstorable
 from portal.errors import Busy, DomainError
 from portal.lifecycle import acting_user
 
@@ -139,28 +140,6 @@ def check_signature(*, carrier: Carrier | None, body: bytes, signature: str, tim
 MAX_DEPTH = 20  # nesting of a call's JSON (an event is an object with a few flat fields; a payload may nest a little)
 
 
-def _unstorable(value) -> bool:
-    """A NUL character (PostgreSQL stores none), a lone surrogate (not UTF-8) or nesting deeper than MAX_DEPTH anywhere
-    in the value. Walked without recursion, so no body can exhaust the stack."""
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return True
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
-        elif isinstance(item, dict):
-            stack.extend((part, depth + 1) for pair in item.items() for part in pair)
-        elif isinstance(item, list):
-            stack.extend((part, depth + 1) for part in item)
-    return False
-
-
 def read_body(body: bytes):
     """The JSON of a call's body, or BadTrackingEvent."""
     if b"\x00" in body:
@@ -188,7 +167,7 @@ def parse_events(data, *, tracking_code_required=True) -> list[dict]:
     if len(events) > MAX_EVENTS_PER_CALL:
         raise BadTrackingEvent(_("Send at most %(count)d events in one call.") % {"count": MAX_EVENTS_PER_CALL},
                                field="events")
-    if _unstorable(data):
+    if unstorable(data, max_depth=MAX_DEPTH):
         raise BadTrackingEvent(_("The events contain a NUL character, text that is not UTF-8 or nesting too deep."))
     return [_parse_event(event, f"{prefix}[{i}]." if prefix else "", tracking_code_required)
             for i, event in enumerate(events)]

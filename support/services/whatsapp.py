@@ -40,6 +40,7 @@ from django.utils.translation import ngettext
 
 from portal import queue
 from portal.actors import Actor
+from portal.api_parsers import unstorable
 from portal.errors import DomainError
 
 from .. import permissions
@@ -121,27 +122,6 @@ def check_signature(*, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(body).encode(), str(signature).strip().encode("utf-8", "replace"))
 
 
-def _unstorable(value) -> bool:
-    """A NUL, a lone surrogate or nesting deeper than MAX_DEPTH anywhere in the value (walked without recursion)."""
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return True
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
-        elif isinstance(item, dict):
-            stack.extend((part, depth + 1) for pair in item.items() for part in pair)
-        elif isinstance(item, list):
-            stack.extend((part, depth + 1) for part in item)
-    return False
-
-
 def read_payload(body: bytes) -> dict:
     """The JSON object of a signed call, or BadWhatsAppPayload (400)."""
     if len(body) > MAX_BODY_BYTES:
@@ -154,7 +134,7 @@ def read_payload(body: bytes) -> dict:
         raise BadWhatsAppPayload(_("The body is not JSON (UTF-8).")) from None
     if not isinstance(data, dict):
         raise BadWhatsAppPayload(_("The body must be a JSON object."))
-    if _unstorable(data):
+    if unstorable(data, max_depth=MAX_DEPTH):
         raise BadWhatsAppPayload(_("The body contains a NUL character, text that is not UTF-8 or nesting too deep."))
     return data
 

@@ -5,7 +5,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from .. import permissions, selectors
 from ..errors import ChatUnavailable
 from ..models import ChatSession, ChatStatus
 from ..services import chat
+from .desk import desk_only
 
 START_WINDOW = 600  # seconds
 
@@ -173,16 +173,13 @@ def chat_end(request, number):
 # --- the desk --------------------------------------------------------------------------------------------------------
 
 def agents_only(view):
-    """Support agents only (signed out → sign in, anyone else → 404); each request is the agent's heartbeat."""
+    """The desk's rule (`desk_only`: support agents; signed out → sign in, anyone else → 404), and each request is
+    the agent's heartbeat."""
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not permissions.is_support_agent(request.user):
-            raise Http404
+    def heard(request, *args, **kwargs):
         chat.heartbeat(user=request.user)
         return view(request, *args, **kwargs)
-    return wrapper
+    return desk_only(heard)
 
 
 def _wants_json(request) -> bool:
