@@ -8,10 +8,15 @@ portal/wsgi.py stays for WSGI-only hosting; the live chat then needs this applic
 proxy at /ws/.
 """
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# Files (static files from whitenoise, PDFs, attachments, exports) are sync iterators, which Django's ASGI handler
+# reads in a thread before sending: that is how they are served here, and it says so once per process and location.
+# The portal's files are bounded (uploads ≤ 25 MB), so the notice is only noise in the web log.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 # Django first: the routing below imports models.
 django_application = get_asgi_application()
 
