@@ -9,7 +9,12 @@ in every state, made through the services (open, reply, the desk's assign, notes
 and then dated over the last days like the shipping demo: new, open, waiting on the dealer (its clocks paused),
 resolved and rated, closed, one breached (opened 12 days ago, never answered) and a duplicate merged into its
 original; each with an internal note where an agent worked it. Each ticket is keyed by its dealer and subject:
-loading again creates nothing."""
+loading again creates nothing.
+
+`load_channel_extras()` (issue 16): the other channels in the desk, through their intake services: two messages held
+in quarantine (a stranger's mail, a WhatsApp message from an unknown number), a dealer's mail reply threaded by its
+In-Reply-To, an ignored auto-reply, a WhatsApp conversation with its receipts and a finished live chat; keyed by fixed
+Message-IDs, wamids and first lines."""
 import logging
 from datetime import timedelta
 
@@ -297,6 +302,7 @@ def load_support() -> list:
                 dealer.save(update_fields=["tier"])  # the SLA clocks of its open tickets follow
     load_tickets(agents=list(agents.values()))
     load_channel_tickets(agents=list(agents.values()))
+    load_channel_extras(agents=list(agents.values()))
     return logins
 
 
@@ -511,3 +517,295 @@ def load_channel_tickets(*, agents=()) -> None:
                     notes="Confirmed the Sincan address with the site manager; told the warehouse."))
         except DomainError as exc:
             log.warning("Demo tickets: %s left out: %s", PHONE_SUBJECT, exc.message)
+
+
+# --- the other channels in the desk (issue 16, H8): quarantine, mail threading, WhatsApp, live chat ----------------
+#
+# Everything goes through the services the real channels use: mail through `mail_intake.take` (what the IMAP poller
+# calls), WhatsApp through `whatsapp.receive` (what the webhook calls after the signature check: messages and
+# receipts), the live chat through `chat.start_chat` / `accept` / `post_message` / `end_chat`. Each item is keyed by a
+# fixed Message-ID, wamid or first line, so loading again creates nothing.
+
+DEMO_MAILBOX = "demo"
+STRANGER_MESSAGE_ID = "<demo-stranger-0001@arslan-yapi.example.com>"
+MAIL_REPLY_MESSAGE_ID = "<demo-mail-reply-0001@ankara.example.com>"
+AUTO_REPLY_MESSAGE_ID = "<demo-auto-reply-0001@kaya.example.com>"
+WHATSAPP_USER = ("KAYA36", "buyer")
+WHATSAPP_PHONE = "+90 532 000 00 36"
+WHATSAPP_STRANGER = "905330000099"
+WHATSAPP_STRANGER_WAMID = "wamid.HBgMOTA1MzMwMDAwMDk5FQIAEhgWREVNTy1RVUFSQU5USU5FLTAwMDEA"
+WHATSAPP_INBOUND_WAMID = "wamid.HBgMOTA1MzIwMDAwMDM2FQIAEhgWREVNTy1JTkJPVU5ELTAwMDEA"
+WHATSAPP_REPLY_WAMID = "wamid.HBgMOTA1MzIwMDAwMDM2FQIAERgWREVNTy1SRVBMWS0wMDAxAA=="
+WHATSAPP_TEXT = ("Hello, the tracking code of our last shipment does not work on the MNG Kargo site. "
+                 "Can you check it?")
+WHATSAPP_REPLY = ("Hello! MNG Kargo shows a new code a few hours after pickup. Your parcels are on the way and "
+                  "arrive tomorrow; the tracking link on the shipment page works now.")
+CHAT_USER = ("KAYA36", "approver")
+# (from staff?, text): the dealer's first line starts the chat.
+CHAT_LINES = [
+    (False, "Hello, do you have the 60x60 LED panel 40 W in stock? We need 120 pieces this week."),
+    (True, "Hello! Yes, 340 pieces are in stock in our Istanbul warehouse."),
+    (False, "Great. Can they reach our Ümraniye shop by Thursday?"),
+    (True, "If you order before 15:00 today they leave tomorrow with MNG Kargo and arrive on Thursday."),
+    (False, "Perfect, I am placing the order now. Thank you!"),
+    (True, "You are welcome. Have a good day!"),
+]
+
+
+def _dated(moment, step):
+    """`_at`, and also date what the channels wrote: inbound messages and chat sessions."""
+    from .models import ChatSession, InboundMessage
+
+    mark = timezone.now()
+    result = _at(moment, step)
+    InboundMessage.objects.filter(received_at__gte=mark).update(received_at=moment)
+    InboundMessage.objects.filter(handled_at__gte=mark).update(handled_at=moment)
+    for field in ("started_at", "accepted_at", "ended_at", "last_activity_at"):
+        ChatSession.objects.filter(**{f"{field}__gte": mark}).update(**{field: moment})
+    return result
+
+
+def load_channel_extras(*, agents=()) -> None:
+    """Two held messages in quarantine (a stranger's mail, a WhatsApp message from an unknown number), a dealer's mail
+    reply threaded onto its ticket by In-Reply-To (its quoted history kept as the full text), an auto-reply ignored,
+    a WhatsApp conversation with its receipts and a finished live chat. A part that cannot be made is left out."""
+    from portal.errors import DomainError
+
+    by_email = {agent.email: agent for agent in agents}
+    if EMRE not in by_email:
+        return
+    emre = by_email[EMRE]
+    for part in (_demo_quarantine, _demo_mail_reply, _demo_auto_reply, _demo_whatsapp, _demo_chat):
+        try:
+            with transaction.atomic():
+                part(emre)
+        except DomainError as exc:
+            log.warning("Demo channels: %s left out: %s", part.__name__, exc.message)
+
+
+def _mail(*, sender, to, subject, body, message_id, moment, headers=()) -> bytes:
+    """A raw RFC 5322 mail, as a mailbox would hold it."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import format_datetime
+
+    msg = EmailMessage(policy=SMTP)
+    msg["From"], msg["To"], msg["Subject"] = sender, to, subject
+    msg["Date"], msg["Message-ID"] = format_datetime(moment), message_id
+    for name, value in headers:
+        msg[name] = value
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+def _support_address() -> str:
+    from .services.tickets import reply_domain
+
+    return f"support@{reply_domain()}"
+
+
+def _whatsapp_call(value) -> dict:
+    """A webhook call as WhatsApp's Cloud API sends it, with `value` (messages or statuses)."""
+    return {"object": "whatsapp_business_account", "entry": [{"id": "0", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "902125550000", "phone_number_id": "0"}, **value}}]}]}
+
+
+def _whatsapp_message(*, number, name, wamid, text, moment) -> dict:
+    return _whatsapp_call({
+        "contacts": [{"profile": {"name": name}, "wa_id": number}],
+        "messages": [{"from": number, "id": wamid, "timestamp": str(int(moment.timestamp())), "type": "text",
+                      "text": {"body": text}}]})
+
+
+def _demo_quarantine(emre) -> None:
+    """A mail from a stranger and a WhatsApp message from an unknown number: both wait in quarantine."""
+    from .models import InboundMessage, TicketSource
+    from .services import mail_intake, whatsapp
+
+    if not InboundMessage.objects.filter(channel=TicketSource.MAIL, external_id=STRANGER_MESSAGE_ID).exists():
+        moment = timezone.now() - timedelta(hours=3)
+        raw = _mail(sender="Deniz Arslan <deniz.arslan@arslan-yapi.example.com>", to=_support_address(),
+                    subject="Becoming a dealer: LED lighting for our three shops", message_id=STRANGER_MESSAGE_ID,
+                    moment=moment,
+                    body="Hello,\n\nwe run three building supply shops in Bursa and would like to sell your LED "
+                         "panels and cables. How do we become a dealer, and what are your payment terms?\n\n"
+                         "Kind regards,\nDeniz Arslan\nArslan Yapı Market")
+        _dated(moment, lambda: mail_intake.take(raw, mailbox=DEMO_MAILBOX, uidvalidity=None, uid=None))
+    if not InboundMessage.objects.filter(channel=TicketSource.WHATSAPP, external_id=WHATSAPP_STRANGER_WAMID).exists():
+        moment = timezone.now() - timedelta(hours=2)
+        call = _whatsapp_message(number=WHATSAPP_STRANGER, name="Murat Yıldız", wamid=WHATSAPP_STRANGER_WAMID,
+                                 moment=moment, text="Hi, I am the new buyer at Kaya Elektrik. Can I order cable "
+                                                     "reels by WhatsApp?")
+        _dated(moment, lambda: whatsapp.receive(call))
+
+
+def _staff_mail(subject, code):
+    """The first staff reply of the demo ticket `subject` of dealer `code` that was mailed (its Message-ID)."""
+    from .models import Message, MessageKind, Ticket
+
+    ticket = Ticket.objects.filter(dealer__code=code, subject=subject).first()
+    return ticket and (Message.objects.filter(ticket=ticket, from_staff=True, kind=MessageKind.REPLY)
+                       .exclude(message_id="").order_by("pk").first())
+
+
+def _demo_mail_reply(emre) -> None:
+    """The dealer answers staff's mail with their mail program's Reply: it lands on the ticket by its In-Reply-To,
+    shown without the quoted history, which stays in the message's full text."""
+    from .models import InboundMessage, TicketSource
+    from .services import mail_intake
+
+    if InboundMessage.objects.filter(channel=TicketSource.MAIL, external_id=MAIL_REPLY_MESSAGE_ID).exists():
+        return
+    staff = _staff_mail("Copy of last month's invoices", "ANKR34")
+    _dealer, user = _dealer_user("ANKR34", "owner")
+    if staff is None or user is None:
+        return
+    from .services.tickets import reply_address
+
+    moment = min(staff.created_at + timedelta(hours=20), timezone.now() - timedelta(hours=1))
+    agent = staff.author.get_full_name() if staff.author else "Support"
+    quoted = "\n".join(f"> {line}" for line in staff.body.splitlines())
+    raw = _mail(sender=f"{user.get_full_name()} <{user.email}>", to=reply_address(staff.ticket),
+                subject=f"Re: [{staff.ticket.number}] {staff.ticket.subject}", message_id=MAIL_REPLY_MESSAGE_ID,
+                moment=moment, headers=[("In-Reply-To", staff.message_id), ("References", staff.message_id)],
+                body="Yes please, send us the statement for last month as well: our accountant needs it by "
+                     f"Friday.\n\n-- \n{user.get_full_name()}\n\n"
+                     f"On {timezone.localtime(staff.created_at):%d.%m.%Y %H:%M}, {agent} wrote:\n{quoted}\n")
+    _dated(moment, lambda: mail_intake.take(raw, mailbox=DEMO_MAILBOX, uidvalidity=None, uid=None))
+
+
+def _demo_auto_reply(emre) -> None:
+    """An out-of-office answer to staff's mail: ignored (on no ticket), listed in the admin's inbound messages."""
+    from .models import InboundMessage, TicketSource
+    from .services import mail_intake
+
+    if InboundMessage.objects.filter(channel=TicketSource.MAIL, external_id=AUTO_REPLY_MESSAGE_ID).exists():
+        return
+    staff = _staff_mail("Our payment is not shown on the invoice", "KAYA36")
+    _dealer, user = _dealer_user("KAYA36", "finance")
+    if staff is None or user is None:
+        return
+    moment = staff.created_at + timedelta(minutes=1)
+    raw = _mail(sender=f"{user.get_full_name()} <{user.email}>", to=_support_address(),
+                subject=f"Automatic reply: [{staff.ticket.number}] {staff.ticket.subject}",
+                message_id=AUTO_REPLY_MESSAGE_ID, moment=moment,
+                headers=[("In-Reply-To", staff.message_id), ("Auto-Submitted", "auto-replied"),
+                         ("X-Autoreply", "yes")],
+                body="I am out of the office until Monday and read no mail. For urgent matters please call our "
+                     "office on +90 212 555 10 00.")
+    _dated(moment, lambda: mail_intake.take(raw, mailbox=DEMO_MAILBOX, uidvalidity=None, uid=None))
+
+
+class DemoWhatsAppClient:
+    """Stands in for WhatsApp's Cloud API while the demo sends its one reply (the demo has no WhatsApp account and
+    must never reach a real number): it accepts the text and answers with the demo reply's fixed wamid."""
+
+    def send_text(self, to_e164, body) -> str:
+        return WHATSAPP_REPLY_WAMID
+
+    def download_media(self, media_id):
+        from .channels.whatsapp_client import WhatsAppError
+
+        raise WhatsAppError("The demo has no WhatsApp account.", retryable=False)
+
+
+def _demo_whatsapp(emre) -> None:
+    """A KAYA36 buyer with a WhatsApp number writes (the webhook's `receive`: a new WhatsApp ticket); Emre answers on
+    the desk and the reply goes the way a real one does: `desk.staff_reply` hands it to the WhatsApp adapter (the
+    channel is switched on for that moment with DemoWhatsAppClient as its provider, so `can_reach` holds and the
+    reply is "Sending"), the send task's body (`whatsapp.send_message`) runs at once with that client (its wamid
+    stored, "Sent"; the task queued on commit finds it sent and does nothing), and WhatsApp's receipts come in
+    through `receive` like a webhook call: delivered, then read."""
+    from django.test.utils import override_settings
+
+    from dealers.models import User
+    from dealers.phones import to_e164
+
+    from . import services
+    from .models import Message, Ticket, TicketSource
+    from .services import whatsapp
+
+    if Message.objects.filter(via=TicketSource.WHATSAPP, external_id=WHATSAPP_INBOUND_WAMID).exists():
+        return
+    _dealer, user = _dealer_user(*WHATSAPP_USER)
+    if user is None:
+        return
+    phone = user.phone_e164 or to_e164(WHATSAPP_PHONE)  # a number staff gave the user stays
+    if User.objects.filter(phone_e164=phone).exclude(pk=user.pk).exists():
+        return  # WhatsApp would find two users: the message would be held
+    if not user.phone_e164:
+        user.phone = WHATSAPP_PHONE
+        user.save(update_fields=["phone"])
+    opened = timezone.now() - timedelta(hours=5)
+    number = phone.lstrip("+")
+    call = _whatsapp_message(number=number, name=user.get_full_name(), wamid=WHATSAPP_INBOUND_WAMID,
+                             text=WHATSAPP_TEXT, moment=opened)
+    _dated(opened, lambda: whatsapp.receive(call))
+    inbound = Message.objects.filter(via=TicketSource.WHATSAPP, external_id=WHATSAPP_INBOUND_WAMID).first()
+    if inbound is None:  # held or not handled: nothing to answer
+        return
+    ticket = inbound.ticket
+    _at(opened + timedelta(minutes=10), lambda: services.assign(actor=emre, ticket=ticket, assignee=emre,
+                                                                team=ticket.team))
+    replied = opened + timedelta(minutes=25)
+    on = {"WHATSAPP_APP_SECRET": "demo", "WHATSAPP_VERIFY_TOKEN": "demo", "WHATSAPP_ACCESS_TOKEN": "demo",
+          "WHATSAPP_PHONE_NUMBER_ID": "demo", "WHATSAPP_CLIENT": "support.demo.DemoWhatsAppClient"}
+
+    def reply():
+        with override_settings(**on):
+            message = services.staff_reply(actor=emre, ticket=Ticket.objects.get(pk=ticket.pk), body=WHATSAPP_REPLY)
+            whatsapp.send_message(message_id=message.pk)
+        return message
+
+    message = _at(replied, reply)
+    Message.objects.filter(pk=message.pk).update(delivery_status_at=replied)
+    for status, after in (("delivered", timedelta(seconds=20)), ("read", timedelta(minutes=7))):
+        whatsapp.receive(_whatsapp_call({"statuses": [{
+            "id": WHATSAPP_REPLY_WAMID, "status": status, "timestamp": str(int((replied + after).timestamp())),
+            "recipient_id": number}]}))
+
+
+def _business_moment():
+    """A moment in the desk's business hours on an earlier working day (None without working hours)."""
+    from .services import clocks
+
+    cal = clocks.calendar()
+    day = cal.local_day(timezone.now())
+    for back in range(1, 15):
+        spans = cal.intervals(day - timedelta(days=back))
+        if spans:
+            start, end = spans[0]
+            return start + min(timedelta(hours=2), (end - start) / 2)
+    return None
+
+
+def _demo_chat(emre) -> None:
+    """A KAYA36 approver's live chat with Emre, earlier in business hours: started, accepted, six lines, ended by
+    Emre and resolved. A chat starts only while an agent is on duty, so Emre is on duty for the chat's transaction
+    only (nobody else sees it) and `start_chat` is given the chat's own moment (its `now`): the service's rules stay
+    as they are. No agent is left on duty and no chat left waiting."""
+    from portal.actors import Actor
+
+    from .models import ChatSession, Message, TicketSource, TicketStatus
+    from .services import chat, desk
+
+    dealer, user = _dealer_user(*CHAT_USER)
+    moment = _business_moment()
+    if user is None or moment is None or Message.objects.filter(
+            ticket__dealer=dealer, ticket__source=TicketSource.CHAT, body=CHAT_LINES[0][1]).exists():
+        return
+    actor = Actor(user=user, dealer=dealer)
+    chat.set_on_duty(actor=emre, on=True)
+    session = _dated(moment, lambda: chat.start_chat(actor=actor, body=CHAT_LINES[0][1], language=user.language,
+                                                     now=moment))
+    _dated(moment + timedelta(minutes=1), lambda: chat.accept(actor=emre, session=session))
+    for index, (staff, text) in enumerate(CHAT_LINES[1:], start=1):
+        _dated(moment + timedelta(minutes=1 + 2 * index), lambda s=staff, t=text, i=index: chat.post_message(
+            session=ChatSession.objects.get(pk=session.pk), user=emre if s else user, body=t,
+            client_id=f"demo-chat-{i}"))
+    ended = moment + timedelta(minutes=2 * len(CHAT_LINES) + 1)
+    _dated(ended, lambda: chat.end_chat(actor=emre, session=session))
+    _dated(ended + timedelta(minutes=1), lambda: desk.move(actor=emre, ticket=session.ticket,
+                                                             to=TicketStatus.RESOLVED))
+    chat.set_on_duty(actor=emre, on=False)

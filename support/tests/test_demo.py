@@ -75,7 +75,10 @@ def test_the_support_demo_loads_agents_teams_and_tickets_in_every_state_and_load
 
 
 def test_the_demo_has_tickets_by_mail_and_by_phone_with_calls_whose_notes_stay_on_the_desk(client):
+    from django.utils import translation
+
     from support.models import Call
+    from support.services import calls as calls_service
 
     dealers_demo.load()
     demo.load()
@@ -88,4 +91,60 @@ def test_the_demo_has_tickets_by_mail_and_by_phone_with_calls_whose_notes_stay_o
     assert phone.created_at < timezone.now() - timedelta(hours=25)
     client.force_login(phone.opened_by)
     page = client.get(reverse("support:ticket", args=[phone.number])).content.decode()
-    assert "Phone call with Emre" in page and calls[1].notes not in page and calls[0].notes not in page
+    with translation.override(phone.opened_by.language):  # the page reads in the dealer user's language
+        summary = calls_service.dealer_summary(calls[1])
+    assert "Emre" in summary and summary in page and calls[1].notes not in page and calls[0].notes not in page
+
+
+def test_the_demo_shows_every_channel_in_the_desk_and_two_held_messages_and_loads_twice(client):
+    from support.models import AgentPresence, ChatSession, ChatStatus, InboundMessage
+    from support.services import chat, quarantine
+
+    def counts():
+        return (*_counts(), InboundMessage.objects.count(), ChatSession.objects.count())
+
+    dealers_demo.load()
+    demo.load()
+    before = counts()
+    demo.load()
+    assert counts() == before
+
+    assert {"web", "mail", "phone", "chat", "whatsapp"} <= set(Ticket.objects.values_list("source", flat=True))
+    held = list(quarantine.held())
+    assert sorted(row.channel for row in held) == ["mail", "whatsapp"]
+    assert {row.sender for row in held} == {"deniz.arslan@arslan-yapi.example.com", "+905330000099"}
+    assert all(row.reason and row.ticket is None for row in held)
+
+    # The dealer's mail reply landed on its ticket by In-Reply-To; the quoted history is kept as the full text.
+    reply = Message.objects.get(message_id=demo.MAIL_REPLY_MESSAGE_ID)
+    assert reply.ticket.subject == "Copy of last month's invoices" and reply.via == "mail"
+    assert "wrote:" in reply.full_body and "wrote:" not in reply.body and reply.body.startswith("Yes please")
+    ignored = InboundMessage.objects.get(external_id=demo.AUTO_REPLY_MESSAGE_ID)
+    assert ignored.status == "ignored" and ignored.ticket is None and "auto-replied" in ignored.reason
+
+    # WhatsApp: the buyer's number, the ticket it opened, staff's reply delivered and read.
+    whatsapp = Ticket.objects.get(source="whatsapp")
+    assert whatsapp.opened_by.phone_e164 == "+905320000036" and whatsapp.dealer.code == "KAYA36"
+    answer = whatsapp.messages.get(from_staff=True, kind="reply")
+    assert answer.via == "whatsapp" and answer.delivery_status == "read"
+    assert answer.external_id == demo.WHATSAPP_REPLY_WAMID and not answer.delivery_error
+
+    # A finished live chat; nobody left on duty and no chat waiting, so the chat button offers no chat.
+    chatted = Ticket.objects.get(source="chat")
+    assert chatted.status == "resolved" and chatted.chat.status == ChatStatus.ENDED
+    assert list(chatted.messages.order_by("pk").values_list("body", flat=True)) == [
+        line for _staff, line in demo.CHAT_LINES]
+    assert chatted.chat.started_at < chatted.chat.accepted_at < chatted.chat.ended_at < timezone.now()
+    assert not ChatSession.objects.exclude(status=ChatStatus.ENDED).exists()
+    assert not AgentPresence.objects.filter(on_duty=True).exists() and not chat.availability().available
+
+    lead = User.objects.get(email="support.lead@example.com")
+    client.force_login(lead)
+    page = client.get(reverse("support:desk_ticket", args=[reply.ticket.number])).content.decode()
+    assert "channel-mail" in page and "Yes please, send us the statement" in page
+    page = client.get(reverse("support:desk_ticket", args=[whatsapp.number])).content.decode()
+    assert "delivery-read" in page and demo.WHATSAPP_REPLY in page.replace("&#x27;", "'")
+    page = client.get(reverse("support:desk_ticket", args=[chatted.number])).content.decode()
+    assert "Perfect, I am placing the order now." in page
+    page = client.get(reverse("support:quarantine")).content.decode()
+    assert "deniz.arslan@arslan-yapi.example.com" in page and "Murat" in page
