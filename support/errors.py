@@ -202,3 +202,10 @@ class BadRelease(SupportError):
     address or phone number that is a user already, or a message that would land in quarantine again."""
 
     code = "support.bad_release"
+
+
+class MailHeld(SupportError):
+    """Mail intake: this mail goes to quarantine, with the message as the reason (an unknown or inactive sender, a
+    ticket the sender may not write to). Raised and caught inside support.services.mail_intake; never an answer."""
+
+    code = "support.mail_held"

@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 from portal.errors import Busy, DomainError
 
 from .. import permissions
-from ..errors import BadAttachment
+from ..errors import BadAttachment, MailHeld
 from ..models import InboundMessage, InboundStatus, Message, MessageKind, Ticket, TicketCategory, TicketSource
 
 __all__ = ["MAX_RAW_BYTES", "ParsedMail", "attachments_of", "html_to_text", "is_own_message_id", "parse", "process",
@@ -405,10 +405,6 @@ def _handle(inbound, mail: ParsedMail, *, category="", loops=True) -> None:
         _finish(inbound, status=InboundStatus.QUARANTINED, reason=_("the mail could not be processed"))
 
 
-class _Hold(DomainError):
-    """The mail goes to quarantine with this reason."""
-
-
 def _sender_user(address):
     from dealers.models import User
 
@@ -434,7 +430,7 @@ def _thread_by_ids(ids) -> Ticket | None:
 
 
 def _thread(mail, *, may_see) -> tuple[Ticket | None, str]:
-    """The ticket the mail answers and how it was found; raises _Hold for a reply address the sender may not use."""
+    """The ticket the mail answers and how it was found; raises MailHeld for a reply address the sender may not use."""
     from .tickets import ticket_from_reply_address
 
     ticket = _thread_by_ids(mail.in_reply_to) or _thread_by_ids(mail.references)
@@ -444,7 +440,7 @@ def _thread(mail, *, may_see) -> tuple[Ticket | None, str]:
         ticket = ticket_from_reply_address(address)
         if ticket is not None:
             if not may_see(ticket):
-                raise _Hold(_("the sender may not write to ticket %(number)s") % {"number": ticket.number})
+                raise MailHeld(_("the sender may not write to ticket %(number)s") % {"number": ticket.number})
             return ticket, "address"
     for number in _TICKET_NUMBER.findall(mail.subject):
         ticket = Ticket.objects.filter(number__iexact=number).first()
@@ -487,20 +483,20 @@ def texts_of(mail, refused) -> tuple[str, str]:
 
 
 def _deliver(inbound, mail, *, category) -> None:
-    """Inside a savepoint: thread the mail or open a ticket, as the sender; _Hold (or any refusal) quarantines."""
+    """Inside a savepoint: thread the mail or open a ticket, as the sender; MailHeld (or any refusal) quarantines."""
     from portal.actors import Actor
 
     from . import desk, tickets
 
     user = _sender_user(mail.sender)
     if user is None:
-        raise _Hold(_("unknown sender %(address)s") % {"address": mail.sender})
+        raise MailHeld(_("unknown sender %(address)s") % {"address": mail.sender})
     if not user.is_active:
-        raise _Hold(_("the sender's account %(address)s is not active") % {"address": mail.sender})
+        raise MailHeld(_("the sender's account %(address)s is not active") % {"address": mail.sender})
     if permissions.is_support_agent(user):
         ticket, _how = _thread(mail, may_see=lambda t: True)
         if ticket is None:
-            raise _Hold(_("a support agent's mail that answers no ticket"))
+            raise MailHeld(_("a support agent's mail that answers no ticket"))
         if ticket.merged_into_id:
             ticket = ticket.merged_into
         files, refused = attachments_of(mail, actor=user, ticket=ticket)
@@ -508,15 +504,15 @@ def _deliver(inbound, mail, *, category) -> None:
         message = desk.staff_reply(actor=user, ticket=ticket, body=body, attachments=files)
         return _finish(inbound, status=InboundStatus.THREADED, ticket=ticket, message=message)
     if user.dealer_id is None:
-        raise _Hold(_("%(address)s is not a user of a dealer") % {"address": mail.sender})
+        raise MailHeld(_("%(address)s is not a user of a dealer") % {"address": mail.sender})
     if not user.dealer.is_approved:
-        raise _Hold(_("the sender's dealer is not approved"))
+        raise MailHeld(_("the sender's dealer is not approved"))
     actor = Actor(user=user, dealer=user.dealer)
     ticket, _how = _thread(mail, may_see=lambda t: permissions.may_reply(actor, t))
     if ticket is not None:
         target = ticket.merged_into if ticket.merged_into_id else ticket
         if not permissions.may_reply(actor, target):
-            raise _Hold(_("the sender may not write to ticket %(number)s") % {"number": target.number})
+            raise MailHeld(_("the sender may not write to ticket %(number)s") % {"number": target.number})
         files, refused = attachments_of(mail, actor=actor, ticket=target)
         body, full = texts_of(mail, refused)
         message = tickets.reply(actor=actor, ticket=target, body=body, attachments=files, via=TicketSource.MAIL,
@@ -524,7 +520,7 @@ def _deliver(inbound, mail, *, category) -> None:
         status = InboundStatus.THREADED if message.ticket_id == target.pk else InboundStatus.OPENED
         return _finish(inbound, status=status, ticket=message.ticket, message=message)
     if not permissions.may_open_ticket(actor):
-        raise _Hold(_("the sender may not open tickets"))
+        raise MailHeld(_("the sender may not open tickets"))
     files, refused = attachments_of(mail, actor=actor, ticket=None)
     body, full = texts_of(mail, refused)
     subject = _SUBJECT_PREFIX.sub("", mail.subject).strip() or _first_line(body) or _("(no subject)")
