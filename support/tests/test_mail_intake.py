@@ -7,6 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import timezone
 
 from dealers.testing import DealerFactory, DealerUserFactory, UserFactory
@@ -85,6 +86,20 @@ def test_a_reply_threads_by_in_reply_to_with_quotes_cut_and_the_whole_text_kept(
     assert message.message_id == inbound.external_id
     ticket.refresh_from_db()
     assert ticket.status == "open"
+
+
+def test_the_desk_shows_the_cut_text_and_opens_the_whole_mail_on_demand(client, owner, ticket, support_agent):
+    answer = staff_answer(support_agent, ticket)
+    body = ("Yes, it still flickers.\n\nOn Mon, 5 Jan 2026 at 10:00, Support <support@portal.example> wrote:\n"
+            "> Did you try the other driver?\n")
+    take(mail(sender=owner.email, subject="Re: Panels flicker", body=body, headers={"In-Reply-To": answer.message_id}))
+    client.force_login(support_agent)
+    page = client.get(reverse("support:desk_ticket", args=[ticket.number])).content.decode()
+    whole = page.split('class="desk-full-mail"', 1)[1].split("</details>", 1)[0]
+    assert "The whole mail" in whole and "On Mon, 5 Jan 2026 at 10:00" in whole
+    client.force_login(owner)
+    dealer_page = client.get(reverse("support:ticket", args=[ticket.number])).content.decode()
+    assert "Yes, it still flickers." in dealer_page and "desk-full-mail" not in dealer_page
 
 
 def test_a_reply_threads_by_references_and_by_an_outbox_message_id(owner, ticket, support_agent):
