@@ -247,6 +247,12 @@ PORTAL_NAME = env("PORTAL_NAME", default="Dealer Portal")
 # support+<signed ticket token>@SUPPORT_REPLY_DOMAIN (the host of SITE_URL when empty) for mail intake to thread.
 SUPPORT_REOPEN_DAYS = env.int("SUPPORT_REOPEN_DAYS", default=7)
 SUPPORT_REPLY_DOMAIN = env("SUPPORT_REPLY_DOMAIN", default="")
+# Feedback (issue 17): an NPS invitation goes out NPS_DELAY_DAYS after a delivery, at most once per dealer per
+# NPS_WINDOW_DAYS, its link valid for NPS_LINK_DAYS; these are the defaults of the survey settings staff edit in the
+# admin (feedback.SurveySettings).
+NPS_DELAY_DAYS = env.int("NPS_DELAY_DAYS", default=7)
+NPS_WINDOW_DAYS = env.int("NPS_WINDOW_DAYS", default=90)
+NPS_LINK_DAYS = env.int("NPS_LINK_DAYS", default=14)
 # The country of a phone number typed without its country code (dealers/phones.py: users' phones in E.164, which
 # WhatsApp matches a sender by).
 PHONE_REGION = env("PHONE_REGION", default="TR")

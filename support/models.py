@@ -81,6 +81,7 @@ class TicketSource(models.TextChoices):
     CHAT = "chat", pgettext_lazy("support channel", "Live chat")
     WHATSAPP = "whatsapp", pgettext_lazy("support channel", "WhatsApp")
     PHONE = "phone", pgettext_lazy("support channel", "Phone")
+    NPS = "nps", _("Survey answer")
 
 
 # The channels a conversation comes in by (issue 16): a ticket's `source` and a message's `via` are one of these. A

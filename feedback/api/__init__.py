@@ -1,0 +1,1 @@
+"""DRF views of feedback, one module per part (nps, reviews, exports)."""

@@ -1,1 +1,0 @@
-"""Every write and every rule of feedback."""

@@ -1,0 +1,7 @@
+"""Every write and every rule of feedback (issue 17), one module per part:
+- `nps`: the one scoring rule (kind_of, score), invitations after a delivery, answering through the signed link;
+- `loop`: closing the loop (a detractor's ticket for the sales agent, thank-you and review/story invitations);
+- `reviews`: verified-buyer reviews, moderation, photos, replies, helpful votes, the review reward;
+- `stories`: success stories with the dealer's recorded consent;
+- `survey`: the survey's settings row.
+"""

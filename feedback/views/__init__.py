@@ -1,0 +1,1 @@
+"""HTML views of feedback, one module per part (nps, reviews, stories, dashboard)."""
