@@ -5,3 +5,5 @@
 - `stories`: success stories with the dealer's recorded consent;
 - `survey`: the survey's settings row.
 """
+
+__all__: list[str] = []  # each part adds its public functions here: `from .nps import ...` and `__all__ += [...]`
