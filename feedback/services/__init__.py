@@ -7,3 +7,7 @@
 """
 
 __all__: list[str] = []  # each part adds its public functions here: `from .nps import ...` and `__all__ += [...]`
+
+from .nps import NpsResult, kind_of, score  # noqa: E402
+
+__all__ += ["NpsResult", "kind_of", "score"]
