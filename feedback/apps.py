@@ -6,3 +6,22 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback")
+
+    def ready(self):
+        self._ready_reviews()
+
+    def _ready_reviews(self):
+        """Product reviews (F3): a deleted user's reviews lose the company's name (they stay, anonymous); a placed
+        order uses up the dealer's review reward; a review's photos are served with the review's visibility."""
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_delete
+
+        from orders import hooks as order_hooks
+        from portal import documents
+
+        from .permissions import REVIEW_PHOTO, can_read_review_photo
+        from .services.reviews import anonymise_on_user_delete, end_reward_after_order
+
+        pre_delete.connect(anonymise_on_user_delete, sender=get_user_model(), dispatch_uid="feedback-review-anon")
+        order_hooks.commitment.register(end_reward_after_order)
+        documents.register_access(REVIEW_PHOTO, can_read_review_photo)

@@ -1,1 +1,67 @@
 """Who may do what in feedback."""
+
+
+# --- Product reviews (F3) --------------------------------------------------------------------------------------------
+
+# The dealer roles that write reviews (those who buy and use the goods); finance and viewers read them.
+REVIEWER_ROLES = ("owner", "buyer", "approver")
+
+
+def _user(actor):
+    return getattr(actor, "user", actor)
+
+
+def may_moderate(user) -> bool:
+    """Approve, reject and reply to reviews, see the moderation queue and every review's photos: active staff
+    holding the admin's right to change reviews (superusers, staff given `feedback.change_review`)."""
+    user = _user(user)
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff
+                and user.has_perm("feedback.change_review"))
+
+
+def is_reviewer_role(actor) -> bool:
+    """A dealer user acting for its own dealer (never an agent for it, never staff) in a role that writes reviews."""
+    from portal.actors import Actor
+
+    if not isinstance(actor, Actor) or actor.on_behalf or actor.dealer is None:
+        return False
+    user = actor.user
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and not user.is_staff
+                and user.dealer_id == actor.dealer.pk and user.role in REVIEWER_ROLES)
+
+
+def may_edit_review(actor, review) -> bool:
+    """Only the review's author edits it (as the dealer user it is)."""
+    from portal.actors import Actor
+
+    if not isinstance(actor, Actor) or actor.on_behalf:
+        return False
+    return review.user_id is not None and review.user_id == getattr(actor.user, "pk", None)
+
+
+def may_see_review_photo(user, review) -> bool:
+    """A review's photo: everyone signed in once the review is published; before that its author and moderators."""
+    user = _user(user)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if review.status == "published":
+        return True
+    return review.user_id == user.pk or may_moderate(user)
+
+
+def may_vote(actor, review) -> bool:
+    """A helpful vote: a signed-in dealer user (not an agent for it, not staff), on someone else's published
+    review."""
+    from portal.actors import Actor
+
+    if not isinstance(actor, Actor) or actor.on_behalf or actor.dealer is None:
+        return False
+    return review.status == "published" and review.user_id != actor.user.pk
+
+
+REVIEW_PHOTO = "feedback.review_photo"  # the download kind of a review's photo (portal.documents), registered in apps
+
+
+def can_read_review_photo(user, photo) -> bool:
+    """portal.documents access of a ReviewPhoto: the review's visibility (may_see_review_photo)."""
+    return may_see_review_photo(user, photo.review)

@@ -11,3 +11,24 @@ __all__: list[str] = []  # each part adds its public functions here: `from .nps 
 from .nps import NpsResult, kind_of, score  # noqa: E402
 
 __all__ += ["NpsResult", "kind_of", "score"]
+
+from .reviews import (  # noqa: E402
+    anonymise_reviews_of,
+    approve,
+    check_photos,
+    edit_review,
+    end_reward_after_order,
+    may_review,
+    own_review,
+    reject,
+    reply,
+    submit_review,
+    unvote,
+    verified_purchase,
+    vote_helpful,
+    why_not_review,
+)
+
+__all__ += ["anonymise_reviews_of", "approve", "check_photos", "edit_review", "end_reward_after_order", "may_review",
+            "own_review", "reject", "reply", "submit_review", "unvote", "verified_purchase", "vote_helpful",
+            "why_not_review"]
