@@ -65,3 +65,33 @@ REVIEW_PHOTO = "feedback.review_photo"  # the download kind of a review's photo 
 def can_read_review_photo(user, photo) -> bool:
     """portal.documents access of a ReviewPhoto: the review's visibility (may_see_review_photo)."""
     return may_see_review_photo(user, photo.review)
+
+
+# --- Closing the loop and stories (F2) ----------------------------------------------------------------------------------
+
+def may_move_loop(user) -> bool:
+    """Move a detractor follow-up by hand (open, contacted, resolved): active staff holding
+    `feedback.change_detractorloop` (superusers included)."""
+    user = _user(user)
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff
+                and user.has_perm("feedback.change_detractorloop"))
+
+
+def may_edit_stories(user) -> bool:
+    """Edit a story's published title and text, publish and withdraw it: active staff holding
+    `feedback.change_story`."""
+    user = _user(user)
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff
+                and user.has_perm("feedback.change_story"))
+
+
+def may_write_story(actor, story) -> bool:
+    """Write, consent to and withdraw a story: the owner of the story's dealer, acting for itself (never an agent
+    for the dealer, never staff)."""
+    from portal.actors import Actor
+
+    if not isinstance(actor, Actor) or actor.on_behalf or actor.dealer is None:
+        return False
+    user = actor.user
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and not user.is_staff
+                and user.dealer_id == actor.dealer.pk == story.dealer_id and user.role == "owner")

@@ -32,3 +32,7 @@ from .reviews import (  # noqa: E402
 __all__ += ["anonymise_reviews_of", "approve", "check_photos", "edit_review", "end_reward_after_order", "may_review",
             "own_review", "reject", "reply", "submit_review", "unvote", "verified_purchase", "vote_helpful",
             "why_not_review"]
+
+from .loop import after_answer, loop_sales_agent, move_loop, ticket_body_for  # noqa: E402
+
+__all__ += ["after_answer", "loop_sales_agent", "move_loop", "ticket_body_for"]

@@ -56,7 +56,7 @@ from ..models import (
 )
 
 __all__ = ["ATTACHMENT_TYPES", "MAX_ATTACHMENT_BYTES", "MAX_ATTACHMENTS", "check_attachments", "close_ticket",
-           "mail_ticket", "open_ticket", "reply", "reply_address", "save_attachments", "team_for",
+           "mail_ticket", "open_ticket", "open_ticket_for_survey_answer", "reply", "reply_address", "save_attachments", "team_for",
            "ticket_from_reply_address"]
 
 S = TicketStatus
@@ -492,3 +492,21 @@ def open_ticket_for_tracking_event(*, event, shipment, actor) -> Ticket | None:
                            fields=fields, files=(), actor=actor, assignee=agent)
     except IntegrityError:
         return None
+
+
+def open_ticket_for_survey_answer(*, response, assignee, subject, body, actor=None) -> Ticket:
+    """A detractor's NPS answer (feedback closes the loop, issue 17 §2): a high-priority ticket of the "other"
+    category for the answer's dealer, opened by the portal (no opener, no author: the dealer did not write it), about
+    the order and shipment the survey asked after, with `body` as its first message. `assignee` (the dealer's sales
+    agent) gets it only when support may assign them (`permissions.may_be_assigned`: a support agent); else it
+    stays with the team its category routes to, and the caller tells the sales agent itself. Inside the answer's
+    transaction; the team or the assignee is mailed like for every new ticket."""
+    if assignee is not None and not permissions.may_be_assigned(assignee):
+        assignee = None
+    invitation = response.invitation
+    fields = {"order": invitation.order, "shipment": invitation.shipment}
+    if invitation.shipment_id:
+        fields["waybill_number"] = invitation.shipment.waybill_number or ""
+    return _create(dealer=response.dealer, user=None, on_behalf=False, subject=(subject or "").strip()[:MAX_SUBJECT],
+                   body=(body or "").strip()[:MAX_BODY], category=TicketCategory.OTHER, urgency=Priority.HIGH,
+                   source=TicketSource.NPS, fields=fields, files=(), actor=actor, assignee=assignee)
