@@ -95,3 +95,13 @@ def may_write_story(actor, story) -> bool:
     user = actor.user
     return bool(getattr(user, "is_authenticated", False) and user.is_active and not user.is_staff
                 and user.dealer_id == actor.dealer.pk == story.dealer_id and user.role == "owner")
+
+
+# --- The "voice of the dealer" dashboard and the staff exports (F5) --------------------------------------------------
+
+def may_see_dashboard(user) -> bool:
+    """The dashboard (`feedback:dashboard`), its CSV and the staff exports API: active staff holding
+    `feedback.view_npsresponse` (superusers included)."""
+    user = _user(user)
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff
+                and user.has_perm("feedback.view_npsresponse"))
