@@ -9,6 +9,7 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         self._ready_reviews()
+        self._ready_loop()
 
     def _ready_reviews(self):
         """Product reviews (F3): a deleted user's reviews lose the company's name (they stay, anonymous); a placed
@@ -25,3 +26,15 @@ class FeedbackConfig(AppConfig):
         pre_delete.connect(anonymise_on_user_delete, sender=get_user_model(), dispatch_uid="feedback-review-anon")
         order_hooks.commitment.register(end_reward_after_order)
         documents.register_access(REVIEW_PHOTO, can_read_review_photo)
+
+    def _ready_loop(self):
+        """Closing the loop (F2): a survey ticket's moves and staff replies move its detractor follow-up (contacted,
+        resolved, open again)."""
+        from django.db.models.signals import post_save
+
+        from support.models import TICKET, Message
+
+        from .services.loop import on_staff_message, on_ticket_moved
+
+        TICKET.moved.register(on_ticket_moved)
+        post_save.connect(on_staff_message, sender=Message, dispatch_uid="feedback-loop-staff-reply")
