@@ -389,6 +389,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.tasks.poll_mailboxes_task",
         "schedule": SUPPORT_MAIL_POLL_EVERY_SECONDS,
     },
+    # Feedback (issue 17): NPS invitations due NPS_DELAY_DAYS after a delivery, checked every hour (idempotent: a
+    # dealer invited within its window, or under another beat's lock, is skipped).
+    "invite-nps": {
+        "task": "feedback.tasks.invite_nps_task",
+        "schedule": crontab(minute=20),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule"))
 
