@@ -350,3 +350,25 @@ def anonymise_on_user_delete(sender, instance, **kwargs) -> None:
     """pre_delete receiver of the user model (connected in FeedbackConfig.ready())."""
     if instance.pk:
         anonymise_reviews_of(instance)
+
+
+# --- How a published review names its author --------------------------------------------------------------------------
+
+def tier_label(tier: str) -> str:
+    """The dealer tier's name in the active language ("gold" → "Gold")."""
+    from dealers.models import Dealer
+
+    return str(dict(Dealer._meta.get_field("tier").choices).get(tier, tier or ""))
+
+
+def author_label(review) -> str:
+    """Who wrote a published review, as readers see it: the company's name only when the dealer opted in (and the
+    user was not deleted since), else anonymised ("A dealer in İzmir, gold tier")."""
+    if review.show_company and review.company_name:
+        return review.company_name
+    tier = tier_label(review.tier).lower()
+    if review.city and tier:
+        return _("A dealer in %(city)s, %(tier)s tier") % {"city": review.city, "tier": tier}
+    if review.city:
+        return _("A dealer in %(city)s") % {"city": review.city}
+    return _("A dealer")
