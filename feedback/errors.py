@@ -110,3 +110,17 @@ class StoryNoConsent(FeedbackError):
 
     code = "feedback.story_no_consent"
     conflict = True
+
+
+class StoryClosed(FeedbackError):
+    """Write a story no longer invited or submitted, edit one not submitted or published, consent with no text."""
+
+    code = "feedback.story_closed"
+    conflict = True
+
+
+class StoryChanged(FeedbackError):
+    """Consent to a text staff changed since the page showed it: the dealer reads the new one first."""
+
+    code = "feedback.story_changed"
+    conflict = True

@@ -58,3 +58,42 @@ class DashboardFilterForm(forms.Form):
         except PeriodError as exc:
             self.add_error(exc.field if exc.field in self.fields else None, exc.message)
         return data
+
+
+# --- NPS (F1) --------------------------------------------------------------------------------------------------------
+
+from feedback.models import NpsReason  # noqa: E402
+
+NPS_SCORE_CHOICES = [(n, str(n)) for n in range(0, 11)]  # 0 included: the scale is 0–10
+
+
+class NpsAnswerForm(forms.Form):
+    """The NPS question: 0–10 as a scale of radio buttons, a comment, optional reason tags."""
+
+    score = forms.TypedChoiceField(label=_("How likely are you to recommend us to a colleague?"),
+                                   choices=NPS_SCORE_CHOICES, coerce=int, widget=forms.RadioSelect,
+                                   error_messages={"required": _("Choose a score from 0 to 10."),
+                                                   "invalid_choice": _("Choose a score from 0 to 10.")})
+    reasons = forms.MultipleChoiceField(label=_("What is your answer mostly about? (optional)"),
+                                        choices=NpsReason.choices, required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    comment = forms.CharField(label=_("Anything you would like to tell us? (optional)"), max_length=2000,
+                              required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+# --- Success stories (F2) ----------------------------------------------------------------------------------------------
+
+class StoryForm(forms.Form):
+    """The dealer's success story: a title and at most 4000 characters."""
+
+    title = forms.CharField(label=pgettext_lazy("story", "Title"), max_length=150)
+    body = forms.CharField(label=_("Your story"), max_length=4000, widget=forms.Textarea(attrs={"rows": 10}),
+                           help_text=_("How our products served your business, in a few paragraphs."))
+
+
+class StoryConsentForm(forms.Form):
+    """The dealer agrees to the published text shown (`text`: the page's copy, so a later edit is not agreed to)."""
+
+    text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=10000)
+    agree = forms.BooleanField(label=_("I agree that this text is published with our company's name on the public "
+                                       "home page."))

@@ -15,3 +15,18 @@ urlpatterns += [
     path("moderation/", review_views.moderation, name="moderation"),
     path("moderation/<int:pk>/<str:action>/", review_views.moderate, name="moderate"),
 ]
+
+# NPS (F1): the answer page of the invitation mail's link (no login; the signed token is the credential).
+from .views import nps as nps_views  # noqa: E402
+
+urlpatterns += [
+    path("nps/<str:token>/", nps_views.nps_answer, name="nps_answer"),
+]
+
+# Closing the loop and stories (F2): the dealer's story page; staff move a detractor follow-up by hand.
+from .views import stories as story_views  # noqa: E402
+
+urlpatterns += [
+    path("stories/<int:pk>/", story_views.story, name="story"),
+    path("loops/<int:pk>/move/", story_views.loop_move, name="loop_move"),
+]

@@ -4,6 +4,8 @@ from rest_framework.routers import SimpleRouter
 
 from catalog import api as catalog_api
 from dealers import api as dealers_api
+from feedback.api import nps as feedback_nps_api
+from feedback.api import reviews as feedback_reviews_api
 from orders import api as orders_api
 from payments import api as payments_api
 from payments.api_credit import CreditStatusView
@@ -72,6 +74,7 @@ urlpatterns = [
     path("products/", catalog_api.ProductListView.as_view(), name="products"),
     path("products/<str:sku>/", catalog_api.ProductDetailView.as_view(), name="product"),
     path("prices/calculate/", pricing_api.PriceCalculatorView.as_view(), name="price-calculator"),
+    path("nps/<str:token>/", feedback_nps_api.NpsAnswerView.as_view(), name="nps-answer"),
     path("faq/", support_faq_api.FaqListView.as_view(), name="faq"),
     path("faq/<slug:slug>/", support_faq_api.FaqDetailView.as_view(), name="faq-article"),
     path("me/tickets/", support_tickets_api.TicketListView.as_view(), name="me-tickets"),
@@ -79,4 +82,8 @@ urlpatterns = [
     path("me/tickets/<str:number>/reply/", support_tickets_api.TicketReplyView.as_view(), name="me-ticket-reply"),
     path("me/tickets/<str:number>/close/", support_tickets_api.TicketCloseView.as_view(), name="me-ticket-close"),
     path("me/tickets/<str:number>/rate/", support_tickets_api.TicketRateView.as_view(), name="me-ticket-rate"),
+    path("me/reviews/", feedback_reviews_api.MyReviewListView.as_view(), name="me-reviews"),
+    path("me/reviews/<int:pk>/", feedback_reviews_api.MyReviewDetailView.as_view(), name="me-review"),
+    path("products/<int:product_id>/reviews/", feedback_reviews_api.ProductReviewsView.as_view(),
+         name="product-reviews"),
 ]

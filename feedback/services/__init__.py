@@ -8,13 +8,27 @@
 
 __all__: list[str] = []  # each part adds its public functions here: `from .nps import ...` and `__all__ += [...]`
 
-from .nps import NpsResult, kind_of, score  # noqa: E402
+from .nps import (  # noqa: E402
+    NpsResult,
+    answer,
+    answer_url,
+    invitation_of_token,
+    invitation_token,
+    invite_due,
+    kind_of,
+    link_state,
+    mark_opened,
+    score,
+)
+from .survey import settings as survey_settings  # noqa: E402
 
-__all__ += ["NpsResult", "kind_of", "score"]
+__all__ += ["NpsResult", "answer", "answer_url", "invitation_of_token", "invitation_token", "invite_due", "kind_of",
+            "link_state", "mark_opened", "score", "survey_settings"]
 
 from .reviews import (  # noqa: E402
     anonymise_reviews_of,
     approve,
+    author_label,
     check_photos,
     edit_review,
     end_reward_after_order,
@@ -29,8 +43,8 @@ from .reviews import (  # noqa: E402
     why_not_review,
 )
 
-__all__ += ["anonymise_reviews_of", "approve", "check_photos", "edit_review", "end_reward_after_order", "may_review",
-            "own_review", "reject", "reply", "submit_review", "unvote", "verified_purchase", "vote_helpful",
+__all__ += ["anonymise_reviews_of", "approve", "author_label", "check_photos", "edit_review", "end_reward_after_order",
+            "may_review", "own_review", "reject", "reply", "submit_review", "unvote", "verified_purchase", "vote_helpful",
             "why_not_review"]
 
 from .loop import after_answer, loop_sales_agent, move_loop, ticket_body_for  # noqa: E402
