@@ -15,7 +15,7 @@ SECRET_BYTES = 32  # token_urlsafe(32) → 43 url-safe characters
 
 # Scopes that reach every dealer: only a staff user (an integration's user or an admin) may carry them.
 STAFF_SCOPES = {ApiToken.Scope.DEALERS_READ, ApiToken.Scope.DEALERS_WRITE, ApiToken.Scope.DEALERS_APPROVE,
-                ApiToken.Scope.CATALOG_WRITE, ApiToken.Scope.SHIPPING_WRITE}
+                ApiToken.Scope.CATALOG_WRITE, ApiToken.Scope.SHIPPING_WRITE, ApiToken.Scope.FEEDBACK_READ}
 # Scopes that act for the user's own dealer: only a dealer user may carry them.
 DEALER_SCOPES = {ApiToken.Scope.ACCOUNT}
 # A token carries no more than its user may do: each staff scope needs the Django permission its endpoints ask of a
@@ -27,6 +27,7 @@ SCOPE_PERMISSIONS = {
     ApiToken.Scope.CATALOG_WRITE: "catalog.change_product",
     ApiToken.Scope.PAYMENTS_WRITE: "payments.add_payment",
     ApiToken.Scope.SHIPPING_WRITE: "shipping.add_shipment",
+    ApiToken.Scope.FEEDBACK_READ: "feedback.view_npsresponse",
 }
 
 

@@ -141,6 +141,7 @@ class ApiToken(models.Model):
         CATALOG_READ = "catalog:read", _("Read products, categories and prices")
         PAYMENTS_WRITE = "payments:write", _("Record payments and allocate them to invoices (accounting system)")
         SHIPPING_WRITE = "shipping:write", _("Create shipments, add parcels and report tracking events (ERP)")
+        FEEDBACK_READ = "feedback:read", _("Read NPS answers and the voice-of-the-dealer figures (staff)")
 
     name = models.CharField(_("name"), max_length=100, help_text=_("Who uses it, e.g. 'ERP production'."))
     user = models.ForeignKey(
