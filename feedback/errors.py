@@ -124,3 +124,9 @@ class StoryChanged(FeedbackError):
 
     code = "feedback.story_changed"
     conflict = True
+
+
+class BadPeriod(FeedbackError):
+    """The dashboard's or the staff exports' period: an unreadable month, from after until, too long, a bad tier."""
+
+    code = "feedback.bad_period"
