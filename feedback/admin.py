@@ -109,3 +109,164 @@ class NpsResponseAdmin(ReadOnlyAdmin):
     @admin.display(description=_("city"), ordering="invitation__city")
     def city(self, obj):
         return obj.invitation.city
+
+
+# --- Closing the loop and stories (F2) ------------------------------------------------------------------------------
+
+from django.contrib import messages  # noqa: E402
+from django.urls import NoReverseMatch  # noqa: E402
+from django.utils.html import format_html  # noqa: E402
+from django.utils.translation import gettext  # noqa: E402
+
+from portal.errors import DomainError  # noqa: E402
+
+from .models import DetractorLoop, LoopStatus, Story  # noqa: E402
+from .services import loop as loop_service  # noqa: E402
+from .services import stories as story_service  # noqa: E402
+
+
+def _moved_loops(modeladmin, request, queryset, to):
+    done = 0
+    for loop in queryset.order_by("pk"):
+        try:
+            loop_service.move_loop(actor=request.user, loop=loop, to=to)
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{loop}: {exc.message}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, gettext("%(n)s follow-ups moved to “%(status)s”.")
+                                % {"n": done, "status": LoopStatus(to).label}, messages.SUCCESS)
+
+
+@admin.register(DetractorLoop)
+class DetractorLoopAdmin(admin.ModelAdmin):
+    """Detractor follow-ups: who follows up, the ticket, the status (moved by the actions, through LOOP)."""
+
+    list_display = ("created_at", "dealer", "score", "owner", "status", "ticket_link", "contacted_at", "resolved_at")
+    list_filter = ("status",)
+    list_select_related = ("response__dealer", "owner", "ticket")
+    search_fields = ("response__dealer__legal_name", "response__dealer__trade_name", "ticket__number")
+    date_hierarchy = "created_at"
+    fields = ("response", "score", "comment", "ticket_link", "owner", "status", "contacted_at", "resolved_at", "note",
+              "created_at")
+    readonly_fields = ("response", "score", "comment", "ticket_link", "owner", "status", "contacted_at",
+                       "resolved_at", "created_at")
+    actions = ["mark_contacted", "mark_resolved", "mark_open"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("dealer"))
+    def dealer(self, loop):
+        return loop.response.dealer
+
+    @admin.display(description=_("score"))
+    def score(self, loop):
+        return loop.response.score
+
+    @admin.display(description=_("comment"))
+    def comment(self, loop):
+        return loop.response.comment
+
+    @admin.display(description=_("ticket"))
+    def ticket_link(self, loop):
+        if loop.ticket_id is None:
+            return "—"
+        try:
+            url = reverse("support:desk_ticket", args=[loop.ticket.number])
+        except NoReverseMatch:
+            url = reverse("admin:support_ticket_change", args=[loop.ticket_id])
+        return format_html('<a href="{}">{}</a> ({})', url, loop.ticket.number, loop.ticket.get_status_display())
+
+    @admin.action(description=_("Mark as contacted"), permissions=["change"])
+    def mark_contacted(self, request, queryset):
+        _moved_loops(self, request, queryset, LoopStatus.CONTACTED)
+
+    @admin.action(description=_("Mark as resolved"), permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        _moved_loops(self, request, queryset, LoopStatus.RESOLVED)
+
+    @admin.action(description=_("Open again"), permissions=["change"])
+    def mark_open(self, request, queryset):
+        _moved_loops(self, request, queryset, LoopStatus.OPEN)
+
+
+class StoryAdminForm(forms.ModelForm):
+    """Staff edit only the published title and text; the service checks them and voids a consent they change."""
+
+    class Meta:
+        model = Story
+        fields = ("edited_title", "edited_body")
+        widgets = {"edited_body": forms.Textarea(attrs={"rows": 12})}
+
+    def clean(self):
+        data = super().clean()
+        try:
+            story_service.check_text(data.get("edited_title"), data.get("edited_body"))
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from None
+        return data
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    """Success stories: the dealer's text, the published text staff edit, the recorded consent; publish and withdraw
+    through the services (publish only with a consent to the current text)."""
+
+    form = StoryAdminForm
+    list_display = ("invited_at", "dealer", "language", "status", "edited_title", "consent_current", "published_at")
+    list_filter = ("status", "language")
+    list_select_related = ("dealer",)
+    search_fields = ("dealer__legal_name", "dealer__trade_name", "title", "edited_title")
+    fields = ("dealer", "status", "language", "user", "title", "body", "edited_title", "edited_body",
+              "consent_current", "consent_by", "consent_at", "consent_text", "published_at", "published_by")
+    readonly_fields = ("dealer", "status", "language", "user", "title", "body", "consent_current", "consent_by",
+                       "consent_at", "consent_text", "published_at", "published_by")
+    actions = ["publish", "withdraw"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("consent to the current text"), boolean=True)
+    def consent_current(self, story):
+        return story_service.consent_is_current(story)
+
+    def save_model(self, request, obj, form, change):
+        if not form.has_changed():
+            return
+        try:
+            story_service.edit_story(actor=request.user, story=obj, title=form.cleaned_data["edited_title"],
+                                     body=form.cleaned_data["edited_body"])
+        except DomainError as exc:
+            self.message_user(request, str(exc.message), messages.ERROR)
+        else:
+            if not story_service.consent_is_current(Story.objects.get(pk=obj.pk)):
+                self.message_user(request, gettext("The dealer is asked to agree to the new text before it is "
+                                                   "published."), messages.WARNING)
+
+    def _each(self, request, queryset, fn, done_message):
+        done = 0
+        for story in queryset.order_by("pk"):
+            try:
+                fn(actor=request.user, story=story)
+            except DomainError as exc:
+                self.message_user(request, f"{story}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish on the home page"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._each(request, queryset, story_service.publish_story, gettext("%(n)s stories published."))
+
+    @admin.action(description=_("Withdraw"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._each(request, queryset, story_service.withdraw_story, gettext("%(n)s stories withdrawn."))

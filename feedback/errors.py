@@ -82,7 +82,7 @@ class NpsLinkExpired(FeedbackError):
         return 410
 
 
-# --- Closing the loop and stories (F2) ----------------------------------------------------------------------------------
+# --- Closing the loop and stories (F2) ------------------------------------------------------------------------------
 
 class LoopNotAllowed(FeedbackError):
     """Move a detractor follow-up by hand: staff with the right to change follow-ups only."""

@@ -81,7 +81,7 @@ class NpsAnswerForm(forms.Form):
                               required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-# --- Success stories (F2) ----------------------------------------------------------------------------------------------
+# --- Success stories (F2) -------------------------------------------------------------------------------------------
 
 class StoryForm(forms.Form):
     """The dealer's success story: a title and at most 4000 characters."""

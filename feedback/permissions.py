@@ -67,7 +67,7 @@ def can_read_review_photo(user, photo) -> bool:
     return may_see_review_photo(user, photo.review)
 
 
-# --- Closing the loop and stories (F2) ----------------------------------------------------------------------------------
+# --- Closing the loop and stories (F2) ------------------------------------------------------------------------------
 
 def may_move_loop(user) -> bool:
     """Move a detractor follow-up by hand (open, contacted, resolved): active staff holding
