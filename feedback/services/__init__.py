@@ -50,3 +50,14 @@ __all__ += ["anonymise_reviews_of", "approve", "author_label", "check_photos", "
 from .loop import after_answer, loop_sales_agent, move_loop, ticket_body_for  # noqa: E402
 
 __all__ += ["after_answer", "loop_sales_agent", "move_loop", "ticket_body_for"]
+
+from .stories import (  # noqa: E402
+    consent_is_current,
+    consent_to_story,
+    edit_story,
+    publish_story,
+    withdraw_story,
+    write_story,
+)
+
+__all__ += ["consent_is_current", "consent_to_story", "edit_story", "publish_story", "withdraw_story", "write_story"]
