@@ -140,8 +140,9 @@ TOKEN_SALT = "feedback.nps"
 
 def invitation_token(invitation) -> str:
     """The credential of the answer link: the invitation's pk signed (salt "feedback.nps"). Expiry is the
-    invitation's `expires_at`, single use is its one response."""
-    return signing.dumps(invitation.pk, salt=TOKEN_SALT)
+    invitation's `expires_at`, single use is its one response; no timestamp inside, so one invitation has one
+    link."""
+    return signing.Signer(salt=TOKEN_SALT).sign_object(invitation.pk)
 
 
 def invitation_of_token(token) -> NpsInvitation | None:
@@ -149,8 +150,8 @@ def invitation_of_token(token) -> NpsInvitation | None:
     if not isinstance(token, str) or not token or len(token) > 200 or "\x00" in token:
         return None
     try:
-        pk = signing.loads(token, salt=TOKEN_SALT)
-    except signing.BadSignature:
+        pk = signing.Signer(salt=TOKEN_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
         return None
     if isinstance(pk, bool) or not isinstance(pk, int) or pk <= 0:
         return None
