@@ -10,6 +10,10 @@
   `catalog.imports.service.add_error`, writes nothing when there is any, counts created / updated / unchanged rows on
   `result` and calls `progress("writing", done)`. It runs inside the import's transaction; the import bumps the
   catalog version and writes the audit row.
+- `catalog.card_extras(request, products)` (collect): {product id: HTML} shown on each product's card (feedback: the
+  average stars and count); the product page asks for its own product too and shows it under the name.
+- `catalog.product_panel(request, product)` (collect): HTML sections at the foot of the product page (feedback: its
+  reviews).
 """
 from portal import hooks
 
@@ -33,3 +37,12 @@ price_context_key = hooks.point(
 import_writer = hooks.point(
     "catalog.import_writer", args=("kind",),
     doc="The writer(parsed, errors, result, progress) of an import kind a later stage owns (prices), else None.")
+
+card_extras = hooks.point(
+    "catalog.card_extras", args=("request", "products"),
+    doc="{product id: HTML} on each product's card (feedback: average stars and count), in the cached list (keyed "
+        "by language, user and prices): it may change only with the catalog version (bump it when it changes).")
+
+product_panel = hooks.point(
+    "catalog.product_panel", args=("request", "product"),
+    doc="HTML (or \"\") of a section at the foot of the product page (feedback: the product's reviews).")

@@ -17,7 +17,7 @@ from dealers.views import dealer_page
 from portal import uploads
 from portal.errors import DomainError
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .availability import EXACT, availability
 from .forms import ATTR_PREFIX, parse_list_params
 from .permissions import can_browse_catalog, can_see_prices
@@ -147,6 +147,8 @@ def _results_context(request, category, view_mode, per_page) -> dict:
             product.typed = typed.get(str(product.pk))
 
     # Links that keep the other filters: toggles of facet values, sorting, view mode, pages.
+    if view_mode != "dense":
+        _card_extras(request, page.object_list)
     for facet in facets.attributes:
         key = ATTR_PREFIX + facet.attribute.code
         chosen = get.getlist(key)
@@ -200,6 +202,19 @@ def _active_filter_count(filters) -> int:
             + bool(filters["on_campaign"]) + (filters["price_min"] is not None) + (filters["price_max"] is not None))
 
 
+def _card_extras(request, products) -> None:
+    """What later stages show on each card (hook point catalog.card_extras: feedback's stars), as `product.extras`."""
+    products = list(products)
+    for product in products:
+        product.extras = []
+    if not products:
+        return
+    for answer in hooks.card_extras.collect(request=request, products=products):
+        for product in products:
+            if (answer or {}).get(product.pk):
+                product.extras.append(answer[product.pk])
+
+
 def _cart_add_url(actor) -> str | None:
     """Where a card's or the product page's "Add to cart" posts (the orders app serves it): computed once per page,
     never per card, and only for those who may fill a cart."""
@@ -238,6 +253,7 @@ def product_detail(request, sku):
     price = prices.get(product.pk)
     images = list(product.images.all())
     stock = availability(product, display=EXACT if actor.is_staff else None)
+    _card_extras(request, [product, *related])  # the page's own product too: shown under its name
     return render(request, "catalog/product.html", {
         "product": product,
         "images": images,
@@ -254,6 +270,8 @@ def product_detail(request, sku):
         "show_prices": show_prices,
         "quantity": product.min_order_quantity,
         "cart_add_url": _cart_add_url(actor),
+        # Sections of later stages (hook point catalog.product_panel): feedback's reviews.
+        "panels": [html for html in hooks.product_panel.collect(request=request, product=product) if html],
     })
 
 

@@ -10,6 +10,23 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         self._ready_reviews()
         self._ready_loop()
+        # Reviews on the catalog (F4): the average stars and count on product cards and the "Reviews" section of
+        # the product page (catalog's hook points); a review that starts or stops counting bumps the catalog version
+        # (the cached cards hang on it).
+        from django.db.models.signals import post_delete, post_save
+
+        from catalog import hooks as catalog_hooks
+
+        from .models import REVIEW, Review
+        from .signals import bump_on_published_review_deleted, bump_on_published_review_saved, bump_on_review_move
+        from .views.display import card_ratings, product_panel
+
+        catalog_hooks.card_extras.register(card_ratings)
+        catalog_hooks.product_panel.register(product_panel)
+        REVIEW.moved.register(bump_on_review_move)
+        post_save.connect(bump_on_published_review_saved, sender=Review, dispatch_uid="feedback-review-version-save")
+        post_delete.connect(bump_on_published_review_deleted, sender=Review,
+                            dispatch_uid="feedback-review-version-delete")
 
     def _ready_reviews(self):
         """Product reviews (F3): a deleted user's reviews lose the company's name (they stay, anonymous); a placed

@@ -178,7 +178,7 @@ def review_page(*, product, actor=None, sort="newest", stars=None, page=1, total
     voted = (Exists(ReviewVote.objects.filter(review_id=OuterRef("pk"), user_id=user.pk))
              if getattr(user, "pk", None) else Value(False))
     reviews = reviews.annotate(
-        photo_ids=ArrayAgg("photos__pk", filter=Q(photos__isnull=False), ordering="photos__pk"), voted=voted)
+        photo_ids=ArrayAgg("photos__pk", filter=Q(photos__isnull=False), order_by="photos__pk"), voted=voted)
     start = (page - 1) * per_page
     found = list(reviews[start:start + per_page]) if total else []
     for review in found:

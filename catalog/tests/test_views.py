@@ -154,8 +154,9 @@ def _fill(n, category, fake_prices):
 def test_list_page_query_count_is_fixed(signed_in, fake_prices, django_assert_max_num_queries, n):
     category = CategoryFactory(parent=CategoryFactory())
     _fill(n, category, fake_prices)
-    # 3 for the session user, dealer and terms gate; 9 for tree, attributes, counts, facets, ids, page, images.
-    with django_assert_max_num_queries(13):  # + the session row (sessions in PostgreSQL)
+    # 3 for the session user, dealer and terms gate; 9 for tree, attributes, counts, facets, ids, page, images; 1 for
+    # what later stages show on the cards (hook catalog.card_extras: feedback's stars of the page's products).
+    with django_assert_max_num_queries(14):  # + the session row (sessions in PostgreSQL)
         response = signed_in.get(reverse("catalog:list"), {"q": "panel", "attr_colour": "C0", "sort": "price"})
     assert response.status_code == 200 and response.context["total"] == (n + 3) // 4
     html = response.content.decode()
@@ -171,7 +172,9 @@ def test_product_page_query_count_is_fixed(signed_in, product, fake_prices, djan
         ProductImageFactory(product=product)
         ProductDocumentFactory(product=product)
         ProductFactory(variant_of=product, variant_label=f"V{i}", category=product.category)
-    with django_assert_max_num_queries(12):  # + the session row (sessions in PostgreSQL)
+    # + 2 for later stages' parts (catalog.card_extras and catalog.product_panel): feedback's figures of the product
+    # and its related cards, and one page of its reviews.
+    with django_assert_max_num_queries(14):  # + the session row (sessions in PostgreSQL)
         response = signed_in.get(reverse("catalog:product", args=[product.sku]))
     html = response.content.decode()
     assert response.status_code == 200 and product.name in html and "120.00" in html  # its name and price
