@@ -92,7 +92,7 @@ def test_every_app_registers_its_document_kinds_in_ready_and_manage_hooks_lists_
                      "pricing.quote": "pdf/quote.html", "shipping.waybill": "pdf/waybill.html"}
     files = set(documents.registered_access())
     assert files == set(kinds) | {"dealers.document", "orders.return_photo", "payments.statement",
-                                  "shipping.delivery_photo", "support.attachment"}
+                                  "shipping.delivery_photo", "support.attachment", "feedback.review_photo"}
 
     out = StringIO()
     call_command("hooks", stdout=out)

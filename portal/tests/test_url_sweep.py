@@ -188,6 +188,37 @@ def _held_mail(w):
     return mail_intake.take(raw, mailbox="INBOX", uidvalidity=None, uid=None).pk
 
 
+def _owners_review(w, *, photo=False):
+    """A pending review of dealer A's owner (written straight into the table: the sweep is about who sees it)."""
+    from django.utils import timezone as tz
+
+    from feedback.models import Review, ReviewPhoto
+
+    review = Review.objects.create(product=w.product, user=w.owner, dealer=w.dealer, stars=4, title="Sweep",
+                                   body="Swept.", submitted_at=tz.now())
+    if photo:
+        from support.testing import png_upload
+
+        upload = png_upload()
+        return ReviewPhoto.objects.create(review=review, file=upload, content_type="image/png", size=upload.size)
+    return review
+
+
+def _dealers_story(w):
+    """A success story of dealer A, invited (written straight into the table: the sweep is about who sees it)."""
+    from feedback.models import Story
+
+    return Story.objects.create(dealer=w.dealer, language="en")
+
+
+def _dealers_loop(w):
+    """A detractor follow-up of dealer A's answer (straight into the tables)."""
+    from feedback.models import DetractorLoop
+    from feedback.testing import NpsResponseFactory
+
+    return DetractorLoop.objects.create(response=NpsResponseFactory(invitation__dealer=w.dealer, score=2))
+
+
 RULES = {
     # --- REST API ---
     "api:me-invoice": Rule(number_of["invoice"], PAY),
@@ -296,6 +327,27 @@ RULES = {
     # The desk's quarantine (issue 16, H2): a stranger's mail held; its raw mail and actions are support agents' only.
     **{f"support:{name}": Rule(lambda w: {"pk": _held_mail(w)}, STAFF) for name in (
         "inbound_raw", "quarantine_release", "quarantine_contact", "quarantine_drop")},
+    # Product reviews (issue 17, F3): a review is its author's to edit; a pending review's photo is its author's and
+    # moderators' (a superuser here); moderation is staff's; the form and a product's reviews are the catalog's.
+    "feedback:review_edit": Rule(lambda w: {"pk": _owners_review(w).pk}, {"owner"}),
+    "api:me-review": Rule(lambda w: {"pk": _owners_review(w).pk}, {"owner"}),
+    "feedback:review_photo": Rule(lambda w: {"pk": _owners_review(w, photo=True).pk}, {"owner", "staff"}),
+    "feedback:moderate": Rule(lambda w: {"pk": _owners_review(w).pk, "action": "reply"}, STAFF),
+    "feedback:review_new": Rule(made_up(product_id=2**31 - 1), shared=True),
+    "api:product-reviews": Rule(made_up(product_id=2**31 - 1), shared=True),
+    # Reviews on the catalog (issue 17, F4): a product's reviews section, its "Write a review" box and a published
+    # review's "Helpful" are the catalog's (shared): a made-up product or review is a 404 to everyone.
+    "feedback:product_reviews": Rule(made_up(product_id=2**31 - 1), shared=True),
+    "feedback:review_action": Rule(made_up(product_id=2**31 - 1), shared=True),
+    "feedback:review_helpful": Rule(made_up(pk=2**31 - 1), shared=True),
+    # NPS (issue 17, F1): the invitation mail's link needs no login, its signed token is the credential (whoever
+    # holds it answers, as with a mailed invitation); a made-up token is a 404 to everyone.
+    "feedback:nps_answer": Rule(made_up(token="made-up-token"), shared=True),
+    "api:nps-answer": Rule(made_up(token="made-up-token"), shared=True),
+    # Stories and follow-ups (issue 17, F2): a story is its dealer's owner's; a follow-up is moved by staff holding
+    # feedback.change_detractorloop (a superuser here), a 404 for anyone else.
+    "feedback:story": Rule(lambda w: {"pk": _dealers_story(w).pk}, {"owner"}),
+    "feedback:loop_move": Rule(lambda w: {"pk": _dealers_loop(w).pk}, STAFF),
 }
 
 
