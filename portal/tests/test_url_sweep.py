@@ -219,21 +219,6 @@ def _dealers_loop(w):
     return DetractorLoop.objects.create(response=NpsResponseFactory(invitation__dealer=w.dealer, score=2))
 
 
-def _dealers_story(w):
-    """A success story of dealer A, invited (written straight into the table: the sweep is about who sees it)."""
-    from feedback.models import Story
-
-    return Story.objects.create(dealer=w.dealer, language="en")
-
-
-def _dealers_loop(w):
-    """A detractor follow-up of dealer A's answer (straight into the tables)."""
-    from feedback.models import DetractorLoop
-    from feedback.testing import NpsResponseFactory
-
-    return DetractorLoop.objects.create(response=NpsResponseFactory(invitation__dealer=w.dealer, score=2))
-
-
 RULES = {
     # --- REST API ---
     "api:me-invoice": Rule(number_of["invoice"], PAY),
@@ -359,10 +344,6 @@ RULES = {
     # holds it answers, as with a mailed invitation); a made-up token is a 404 to everyone.
     "feedback:nps_answer": Rule(made_up(token="made-up-token"), shared=True),
     "api:nps-answer": Rule(made_up(token="made-up-token"), shared=True),
-    # Stories and follow-ups (issue 17, F2): a story is its dealer's owner's; a follow-up is moved by staff holding
-    # feedback.change_detractorloop (a superuser here), a 404 for anyone else.
-    "feedback:story": Rule(lambda w: {"pk": _dealers_story(w).pk}, {"owner"}),
-    "feedback:loop_move": Rule(lambda w: {"pk": _dealers_loop(w).pk}, STAFF),
     # Stories and follow-ups (issue 17, F2): a story is its dealer's owner's; a follow-up is moved by staff holding
     # feedback.change_detractorloop (a superuser here), a 404 for anyone else.
     "feedback:story": Rule(lambda w: {"pk": _dealers_story(w).pk}, {"owner"}),
