@@ -30,3 +30,21 @@ urlpatterns += [
     path("stories/<int:pk>/", story_views.story, name="story"),
     path("loops/<int:pk>/move/", story_views.loop_move, name="loop_move"),
 ]
+
+# The "voice of the dealer" dashboard (F5): managers' figures and their CSV.
+from .views import dashboard as dashboard_views  # noqa: E402
+
+urlpatterns += [
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/csv/", dashboard_views.dashboard, {"export": "csv"}, name="dashboard_csv"),
+]
+
+# Reviews on the catalog (F4): the product page's reviews section again (sort, stars, page), the "Write a review" box,
+# the "Helpful" toggle.
+from .views import display as display_views  # noqa: E402
+
+urlpatterns += [
+    path("products/<int:product_id>/reviews/", display_views.product_reviews, name="product_reviews"),
+    path("products/<int:product_id>/review-action/", display_views.review_action, name="review_action"),
+    path("reviews/<int:pk>/helpful/", display_views.review_helpful, name="review_helpful"),
+]

@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from catalog import api as catalog_api
 from dealers import api as dealers_api
+from feedback.api import exports as feedback_exports_api
 from feedback.api import nps as feedback_nps_api
 from feedback.api import reviews as feedback_reviews_api
 from orders import api as orders_api
@@ -82,6 +83,8 @@ urlpatterns = [
     path("me/tickets/<str:number>/reply/", support_tickets_api.TicketReplyView.as_view(), name="me-ticket-reply"),
     path("me/tickets/<str:number>/close/", support_tickets_api.TicketCloseView.as_view(), name="me-ticket-close"),
     path("me/tickets/<str:number>/rate/", support_tickets_api.TicketRateView.as_view(), name="me-ticket-rate"),
+    path("feedback/responses/", feedback_exports_api.ResponseListView.as_view(), name="feedback-responses"),
+    path("feedback/summary/", feedback_exports_api.SummaryView.as_view(), name="feedback-summary"),
     path("me/reviews/", feedback_reviews_api.MyReviewListView.as_view(), name="me-reviews"),
     path("me/reviews/<int:pk>/", feedback_reviews_api.MyReviewDetailView.as_view(), name="me-review"),
     path("products/<int:product_id>/reviews/", feedback_reviews_api.ProductReviewsView.as_view(),
