@@ -116,7 +116,7 @@ class NpsResponseAdmin(ReadOnlyAdmin):
 from django.contrib import messages  # noqa: E402
 from django.urls import NoReverseMatch  # noqa: E402
 from django.utils.html import format_html  # noqa: E402
-from django.utils.translation import gettext  # noqa: E402
+from django.utils.translation import gettext, ngettext  # noqa: E402
 
 from portal.errors import DomainError  # noqa: E402
 
@@ -135,7 +135,8 @@ def _moved_loops(modeladmin, request, queryset, to):
         else:
             done += 1
     if done:
-        modeladmin.message_user(request, gettext("%(n)s follow-ups moved to “%(status)s”.")
+        modeladmin.message_user(request, ngettext("%(n)s follow-up moved to “%(status)s”.",
+                                                  "%(n)s follow-ups moved to “%(status)s”.", done)
                                 % {"n": done, "status": LoopStatus(to).label}, messages.SUCCESS)
 
 
@@ -252,6 +253,7 @@ class StoryAdmin(admin.ModelAdmin):
                                                    "published."), messages.WARNING)
 
     def _each(self, request, queryset, fn, done_message):
+        """`done_message(n)`: the success line for n stories."""
         done = 0
         for story in queryset.order_by("pk"):
             try:
@@ -261,12 +263,14 @@ class StoryAdmin(admin.ModelAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+            self.message_user(request, done_message(done) % {"n": done}, messages.SUCCESS)
 
     @admin.action(description=_("Publish on the home page"), permissions=["change"])
     def publish(self, request, queryset):
-        self._each(request, queryset, story_service.publish_story, gettext("%(n)s stories published."))
+        self._each(request, queryset, story_service.publish_story, lambda n: ngettext(
+            "%(n)s story published.", "%(n)s stories published.", n))
 
     @admin.action(description=_("Withdraw"), permissions=["change"])
     def withdraw(self, request, queryset):
-        self._each(request, queryset, story_service.withdraw_story, gettext("%(n)s stories withdrawn."))
+        self._each(request, queryset, story_service.withdraw_story, lambda n: ngettext(
+            "%(n)s story withdrawn.", "%(n)s stories withdrawn.", n))
