@@ -7,6 +7,8 @@ The product page pays two queries for its reviews: the figures of the product an
 the reader may write a review (who it is, whether it wrote one, whether its dealer received the product) is asked by
 the box itself after the page has loaded (htmx), so the page stays within its pinned query count.
 """
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -56,7 +58,7 @@ def star_parts(average) -> list[str]:
     """The five drawn stars of an average, to the nearest half: "full", "half" or "empty" each."""
     if average is None:
         return ["empty"] * 5
-    halves = int((average * 2).to_integral_value(rounding="ROUND_HALF_UP"))
+    halves = int((Decimal(average) * 2).to_integral_value(rounding=ROUND_HALF_UP))
     return ["full" if 2 * i + 2 <= halves else "half" if 2 * i + 1 == halves else "empty" for i in range(5)]
 
 
