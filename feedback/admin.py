@@ -274,3 +274,145 @@ class StoryAdmin(admin.ModelAdmin):
     def withdraw(self, request, queryset):
         self._each(request, queryset, story_service.withdraw_story, lambda n: ngettext(
             "%(n)s story withdrawn.", "%(n)s stories withdrawn.", n))
+
+
+# --- Product reviews: the moderation queue (F6) ------------------------------------------------------------------------
+
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME  # noqa: E402
+from django.template.response import TemplateResponse  # noqa: E402
+
+from .models import Review  # noqa: E402
+from .services import reviews as review_service  # noqa: E402
+
+
+class ReviewAdminForm(forms.ModelForm):
+    """Staff write only the seller's reply here (saved through feedback.services.reviews.reply); everything else
+    belongs to the author or to moderation (the actions)."""
+
+    class Meta:
+        model = Review
+        fields = ("reply",)
+        widgets = {"reply": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_reply(self):
+        value = (self.cleaned_data.get("reply") or "").replace("\x00", "").strip()
+        if not value and self.initial.get("reply"):
+            raise forms.ValidationError(_("A reply cannot be taken back by emptying it; write the new reply."))
+        return value
+
+
+class RejectReviewsForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the rejection"), max_length=review_service.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The author reads it in the mail and on their reviews page."))
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """The moderation queue: approve and reject (with a reason the author reads) through the services, and the
+    seller's reply; everything else is read-only (the author's text, what moderation and the reward wrote)."""
+
+    form = ReviewAdminForm
+    list_display = ("product", "stars", "title", "status", "city", "tier", "rewarded", "helpful_votes",
+                    "submitted_at")
+    list_filter = ("status", "stars", "rewarded")
+    search_fields = ("title", "product__sku", "product__name")
+    list_select_related = ("product",)
+    date_hierarchy = "submitted_at"
+    ordering = ("-submitted_at", "-pk")
+    fields = ("product", "status", "stars", "title", "body", "photos_list", "author", "city", "tier",
+              "show_company", "language", "submitted_at", "updated_at", "rejection_reason", "moderated_by",
+              "moderated_at", "published_at", "rewarded", "reward_campaign", "helpful_votes", "reply", "replied_by",
+              "replied_at")
+    readonly_fields = ("product", "status", "stars", "title", "body", "photos_list", "author", "city", "tier",
+                       "show_company", "language", "submitted_at", "updated_at", "rejection_reason", "moderated_by",
+                       "moderated_at", "published_at", "rewarded", "reward_campaign", "helpful_votes", "replied_by",
+                       "replied_at")
+    actions = ["approve_reviews", "reject_reviews"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("helpful votes"), ordering="helpful_count")
+    def helpful_votes(self, review):
+        return review.helpful_count
+
+    @admin.display(description=_("written by"))
+    def author(self, review):
+        """The company and the user staff see (readers see the anonymised label)."""
+        who = review.user.email if review.user_id else gettext("deleted user")
+        return f"{review.company_name or '—'} · {who}"
+
+    @admin.display(description=_("photos"))
+    def photos_list(self, review):
+        photos = list(review.photos.all())
+        if not photos:
+            return "—"
+        links = []
+        for photo in photos:
+            try:
+                url = reverse("feedback:review_photo", args=[photo.pk])
+            except NoReverseMatch:
+                url = ""
+            links.append(format_html('<a href="{}">{}</a>', url, photo.file.name.rsplit("/", 1)[-1]) if url
+                         else photo.file.name)
+        return format_html(" · ".join(["{}"] * len(links)), *links)
+
+    def save_model(self, request, obj, form, change):
+        if "reply" not in form.changed_data:
+            return
+        try:
+            review_service.reply(actor=request.user, review=obj, body=form.cleaned_data["reply"])
+        except DomainError as exc:
+            self.message_user(request, str(exc.message), messages.ERROR)
+
+    def _done(self, request, done, text):
+        if done:
+            self.message_user(request, text % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve and publish"), permissions=["change"])
+    def approve_reviews(self, request, queryset):
+        done = 0
+        for review in queryset.order_by("pk"):
+            try:
+                review_service.approve(actor=request.user, review=review)
+            except DomainError as exc:
+                self.message_user(request, f"{review.title}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        self._done(request, done, ngettext("%(n)s review published; its author was told.",
+                                           "%(n)s reviews published; their authors were told.", done))
+
+    @admin.action(description=_("Reject with a reason"), permissions=["change"])
+    def reject_reviews(self, request, queryset):
+        """First an intermediate page asks for the reason; its submit (with "apply") rejects them."""
+        form = RejectReviewsForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done = 0
+            for review in queryset.order_by("pk"):
+                try:
+                    review_service.reject(actor=request.user, review=review, reason=form.cleaned_data["reason"])
+                except DomainError as exc:
+                    self.message_user(request, f"{review.title}: {exc.message}", messages.ERROR)
+                else:
+                    done += 1
+            self._done(request, done, ngettext("%(n)s review rejected; its author was told the reason.",
+                                               "%(n)s reviews rejected; their authors were told the reason.", done))
+            return None
+        reviews = list(queryset.select_related("product").order_by("pk"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": gettext("Reject reviews"), "form": form, "reviews": reviews,
+            "intro": ngettext("Reject this review? Its author is told the reason.",
+                              "Reject these %(n)s reviews? Their authors are told the reason.", len(reviews))
+            % {"n": len(reviews)},
+            "submit": gettext("Reject"), "action": "reject_reviews", "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/feedback/review/reject.html", context)
