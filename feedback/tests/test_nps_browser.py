@@ -1,0 +1,40 @@
+"""The NPS link on a phone (390 × 844) in a real Chromium, without logging in: the 0–10 scale fits without sideways
+scrolling, 0 is selectable, a dealer answers 3 with a reason and a comment and sees the thank-you page."""
+import pytest
+from django.urls import reverse
+
+from feedback.models import NpsInvitation, NpsResponse
+from feedback.services import nps
+from support.testing import shipped
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_dealer_answers_from_the_mail_link_on_a_phone(live_server, browser, actor, addresses, panel, staff):
+    import datetime
+
+    shipment = shipped(actor, panel, staff, status="delivered")
+    nps.invite_due(now=shipment.delivered_at + datetime.timedelta(days=7, minutes=1))
+    invitation = NpsInvitation.objects.get()
+    link = live_server.url + reverse("feedback:nps_answer", args=[nps.invitation_token(invitation)])
+    context = browser.new_context(viewport=PHONE)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    try:
+        response = page.goto(link)
+        assert response.status == 200
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        box = page.locator("label[for=id_score_0]").bounding_box()
+        last = page.locator("label[for=id_score_10]").bounding_box()
+        assert box["width"] >= 24 and last["x"] + last["width"] <= PHONE["width"]
+        page.click("label[for=id_score_3]")
+        page.check("input[name=reasons][value=delivery]")
+        page.fill("textarea[name=comment]", "Two deliveries came late.")
+        page.click("#send-nps")
+        page.wait_for_selector("#nps-answered")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+    answer = NpsResponse.objects.get(invitation=invitation)
+    assert (answer.score, answer.kind, answer.reasons) == (3, "detractor", ["delivery"])
