@@ -72,3 +72,33 @@ def test_the_loop_and_story_tables_are_the_issues():
     assert STORY.targets(StoryStatus.SUBMITTED) == [StoryStatus.PUBLISHED, StoryStatus.WITHDRAWN]
     assert STORY.targets(StoryStatus.PUBLISHED) == [StoryStatus.WITHDRAWN]
     assert STORY.targets(StoryStatus.WITHDRAWN) == []
+
+
+# --- REVIEW (F6) -------------------------------------------------------------------------------------------------------
+
+from feedback.models import REVIEW as _REVIEW  # noqa: E402
+
+
+def _review_row():
+    from feedback.testing import ReviewFactory
+
+    return ReviewFactory()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("current", "to"), _REVIEW.pairs() + [(s, s) for s in _REVIEW.statuses],
+                         ids=lambda s: str(s))
+def test_every_pair_of_the_review_lifecycle(current, to, staff):
+    """Every distinct pair is allowed by the table; a "move" to the same status is refused and changes nothing."""
+    _check_pair(_REVIEW, _review_row(), current, to, staff)
+
+
+def test_the_review_table_is_the_issues():
+    """Moderation publishes or rejects a waiting review (either way round later); an edit sends a published or
+    rejected review back to moderation; nothing stays where it is (an edit of a waiting review is no move)."""
+    from feedback.models import REVIEW, ReviewStatus
+
+    assert REVIEW.targets(ReviewStatus.PENDING) == [ReviewStatus.PUBLISHED, ReviewStatus.REJECTED]
+    assert REVIEW.targets(ReviewStatus.PUBLISHED) == [ReviewStatus.PENDING, ReviewStatus.REJECTED]
+    assert REVIEW.targets(ReviewStatus.REJECTED) == [ReviewStatus.PENDING, ReviewStatus.PUBLISHED]
+    assert not any(REVIEW.allowed(s, s) for s in ReviewStatus.values)  # refused: the pairs above include them
