@@ -327,3 +327,31 @@ def test_the_api_answers_410_when_expired_and_404_for_a_forged_token(invitation)
         gone = client.post(api_url(invitation), {"score": 9}, format="json")
     assert gone.status_code == 410 and gone.json()["code"] == "feedback.nps_link_expired"
     assert client.get(api_url("forged:token")).status_code == 404
+
+
+# --- the admin ---------------------------------------------------------------------------------------------------------
+
+def test_the_admin_edits_the_one_settings_row_and_lists_invitations_and_answers_read_only(staff_client, invitation,
+                                                                                          start):
+    listing = staff_client.get(reverse("admin:feedback_surveysettings_changelist"))
+    assert listing.status_code == 302 and listing.url == reverse("admin:feedback_surveysettings_change", args=[1])
+    assert staff_client.get(reverse("admin:feedback_surveysettings_add")).status_code == 403
+    assert staff_client.get(reverse("admin:feedback_surveysettings_delete", args=[1])).status_code == 403
+    saved = staff_client.post(reverse("admin:feedback_surveysettings_change", args=[1]), {
+        "active": "on", "delay_days": "5", "window_days": "60", "link_days": "10", "extra_roles": ["buyer"],
+        "reward_percent": "2", "reward_days": "30"})
+    assert saved.status_code == 302
+    config = survey.settings()
+    assert (config.delay_days, config.window_days, config.extra_roles) == (5, 60, ["buyer"])
+    refused = staff_client.post(reverse("admin:feedback_surveysettings_change", args=[1]), {
+        "delay_days": "0", "window_days": "60", "link_days": "10", "extra_roles": ["owner"],
+        "reward_percent": "50", "reward_days": "30"})
+    assert refused.status_code == 200 and survey.settings().delay_days == 5
+    with at(start + 8 * DAY):
+        nps.answer(invitation=invitation, score=9)
+    for name in ("npsinvitation", "npsresponse"):
+        page = staff_client.get(reverse(f"admin:feedback_{name}_changelist"), {"q": invitation.dealer.legal_name})
+        assert page.status_code == 200 and str(invitation.dealer) in page.content.decode()
+    kinds = staff_client.get(reverse("admin:feedback_npsresponse_changelist"), {"kind__exact": "detractor"})
+    assert "0 NPS responses" in kinds.content.decode() or "0 results" in kinds.content.decode()
+    assert staff_client.get(reverse("admin:feedback_npsresponse_add")).status_code == 403
