@@ -1,5 +1,6 @@
 """The NPS link on a phone (390 × 844) in a real Chromium, without logging in: the 0–10 scale fits without sideways
-scrolling, 0 is selectable, a dealer answers 3 with a reason and a comment and sees the thank-you page."""
+scrolling, 0 is selectable, a dealer answers 3 with a reason and a comment and sees the thank-you page; a support
+agent then finds the ticket the answer opened in the desk, with the answer in it."""
 import pytest
 from django.urls import reverse
 
@@ -11,7 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
-def test_a_dealer_answers_from_the_mail_link_on_a_phone(live_server, browser, actor, addresses, panel, staff):
+def test_a_dealer_answers_from_the_mail_link_on_a_phone(live_server, browser, browser_log_in, actor, addresses, panel,
+                                                        staff):
     import datetime
 
     shipment = shipped(actor, panel, staff, status="delivered")
@@ -38,3 +40,16 @@ def test_a_dealer_answers_from_the_mail_link_on_a_phone(live_server, browser, ac
         context.close()
     answer = NpsResponse.objects.get(invitation=invitation)
     assert (answer.score, answer.kind, answer.reasons) == (3, "detractor", ["delivery"])
+
+    # The agent's side: the detractor's ticket is in the desk, and its page carries the answer.
+    from support.testing import support_agent_user
+
+    ticket = answer.loop.ticket
+    agent = browser_log_in(support_agent_user(first_name="Deniz"))
+    agent.goto(live_server.url + reverse("support:desk"))
+    row = agent.locator(f"a[href$='/support/desk/{ticket.number}/']").first
+    row.wait_for()
+    row.click()
+    agent.wait_for_load_state()
+    conversation = agent.locator("#conversation").inner_text()
+    assert "Two deliveries came late." in conversation and "3" in conversation
