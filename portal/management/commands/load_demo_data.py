@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from catalog import demo as catalog_demo
 from dealers import demo as dealers_demo
+from feedback import demo as feedback_demo
 from orders import demo as orders_demo
 from payments import demo as payments_demo
 from portal import demo as portal_demo
@@ -12,7 +13,7 @@ from support import demo as support_demo
 
 # Each app with demo data exposes demo.load() -> list of (role, e-mail, password[, dealer code]).
 LOADERS = [portal_demo.load, dealers_demo.load, catalog_demo.load, pricing_demo.load, payments_demo.load, orders_demo.load,
-           shipping_demo.load, support_demo.load]
+           shipping_demo.load, support_demo.load, feedback_demo.load]
 
 
 class Command(BaseCommand):
