@@ -285,14 +285,23 @@ STORY = {
 
 
 def _dated(moment, step):
-    """Run `step` and date at `moment` what it wrote: support's rows (support.demo._at) and feedback's (answers,
-    follow-ups and their history, stories and their history). The services write the present."""
-    from support.demo import _at
+    """Run `step` and date at `moment` what it wrote: support's rows (tickets' times, messages, status history, as
+    support's demo dates its own) and feedback's (answers, follow-ups and their history, stories and their history).
+    The services write the present."""
+    from django.db.models import Q
+
+    from support.models import Message, Ticket, TicketStatusChange
 
     from .models import DetractorLoop, DetractorLoopStatusChange, NpsResponse, Story, StoryStatusChange
 
     mark = timezone.now()
-    result = _at(moment, step)
+    result = step()
+    for field in ("created_at", "first_responded_at", "resolved_at", "closed_at", "paused_at", "last_dealer_reply_at",
+                  "satisfaction_asked_at"):
+        Ticket.objects.filter(**{f"{field}__gte": mark}).update(**{field: moment})
+    Ticket.objects.filter(Q(created_at__gte=mark) | Q(updated_at__gte=mark)).update(updated_at=moment)
+    Message.objects.filter(created_at__gte=mark).update(created_at=moment)
+    TicketStatusChange.objects.filter(created_at__gte=mark).update(created_at=moment)
     NpsResponse.objects.filter(responded_at__gte=mark).update(responded_at=moment)
     for field in ("created_at", "contacted_at", "resolved_at"):
         DetractorLoop.objects.filter(**{f"{field}__gte": mark}).update(**{field: moment})
@@ -459,7 +468,6 @@ def _delivered_orders(staff) -> None:
     from orders.services import ordering, set_status
     from portal.actors import Actor
     from portal.errors import DomainError
-    from shipping.demo import _backdate, _backdate_order, _fit
     from shipping.models import Carrier
     from shipping.services import create_shipment, move_shipment
 
@@ -496,10 +504,33 @@ def _delivered_orders(staff) -> None:
                 times = [("preparing", delivered - timedelta(days=3)), ("shipped", delivered - timedelta(days=2)),
                          ("in_transit", delivered - timedelta(days=1)),
                          ("out_for_delivery", delivered - timedelta(hours=5)), ("delivered", delivered)]
-                _backdate(shipment, times)
-                _backdate_order(order, [delivered - timedelta(days=4)] * order.history.count())
+                _backdate(shipment, order, times, placed=delivered - timedelta(days=4))
         except DomainError as exc:  # e.g. over the credit limit: left out, the reviews of it too
             log.warning("Demo feedback: the order %s of %s left out: %s", key, dealer, exc.message)
+
+
+def _fit(product, quantity):
+    """A quantity that obeys the product's minimum and multiples."""
+    multiple = product.order_multiple or Decimal(1)
+    steps = (quantity / multiple).to_integral_value(rounding="ROUND_CEILING")
+    return max(steps * multiple, product.min_order_quantity)
+
+
+def _backdate(shipment, order, times, *, placed) -> None:
+    """The order was placed, and its shipment moved, weeks ago (the services wrote the present): the shipment's
+    history rows, its times and its waybill's, and the order's placing and history take the plan's moments."""
+    from orders.models import Order
+    from shipping.models import Shipment, ShipmentStatusChange
+
+    moments = dict(times)
+    for row in ShipmentStatusChange.objects.filter(shipment=shipment):
+        if row.to_status in moments:
+            ShipmentStatusChange.objects.filter(pk=row.pk).update(created_at=moments[row.to_status])
+    Shipment.objects.filter(pk=shipment.pk).update(created_at=moments["preparing"], shipped_at=moments["shipped"],
+                                                   delivered_at=moments["delivered"])
+    Shipment.objects.filter(pk=shipment.pk, waybill_number__isnull=False).update(waybill_issued_at=moments["shipped"])
+    Order.objects.filter(pk=order.pk).update(created_at=placed)
+    order.history.all().update(created_at=placed)
 
 
 def _product(dealer, which):
