@@ -10,6 +10,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils.translation import gettext_lazy as _  # noqa: E402
 
 from dealers.models import Role  # noqa: E402
+from portal.admin import ReadOnlyAdmin  # noqa: E402
 
 from .models import NpsInvitation, NpsResponse, SurveySettings  # noqa: E402
 from .services import survey  # noqa: E402
@@ -51,20 +52,6 @@ class SurveySettingsAdmin(admin.ModelAdmin):
         return redirect(reverse("admin:feedback_surveysettings_change", args=[row.pk]))
 
     def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
