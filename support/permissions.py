@@ -29,13 +29,32 @@ def is_team_lead(user, team=None) -> bool:
 
 
 def may_work_ticket(actor, ticket) -> bool:
-    """Reply, write notes, assign, prioritise, move and merge on the desk: support agents (every ticket)."""
-    return is_support_agent(actor)
+    """Reply, write notes, assign, prioritise, move and merge on the desk: support agents (every ticket), and the
+    staff user a ticket is assigned to (a dealer's sales agent given a ticket about its dealer: a detractor's survey
+    answer, a failed delivery) — that ticket only."""
+    return is_support_agent(actor) or (ticket is not None and is_ticket_assignee(actor, ticket))
 
 
-def may_be_assigned(user) -> bool:
-    """Only support agents (or superusers) are given tickets."""
-    return is_support_agent(user)
+def is_ticket_assignee(user, ticket) -> bool:
+    """An active staff user the ticket (or the ticket numbered `ticket`) is assigned to."""
+    user = getattr(user, "user", user)
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return False
+    if isinstance(ticket, str):
+        from .models import Ticket
+
+        return Ticket.objects.filter(number=ticket, assignee=user).exists()
+    return ticket.assignee_id == user.pk
+
+
+def may_be_assigned(user, *, dealer=None) -> bool:
+    """Who may be given a ticket: support agents (or superusers) any; a sales agent (the account manager or one of
+    the sales agents) of the ticket's `dealer` a ticket of that dealer, which it then works on the desk."""
+    if is_support_agent(user):
+        return True
+    if dealer is None or not getattr(user, "is_active", False) or not getattr(user, "is_staff", False):
+        return False
+    return dealer.account_manager_id == user.pk or dealer.agents.filter(pk=user.pk).exists()
 
 
 # --- Satisfaction and metrics (H-METRICS) ---------------------------------------------------------------------------

@@ -5,10 +5,11 @@
   the portal (no author: the dealer did not write it). Its first message lists the answer (score, comment,
   reasons), the dealer's last 5 orders and shipments, its open tickets and its overdue invoices (numbers and
   amounts) — only that dealer's. It goes to the dealer's sales agent: the account manager, else the first of its
-  sales agents. Support assigns tickets only to support agents (`support.permissions.may_be_assigned`): a sales
-  agent who is one is the ticket's assignee (and is mailed by support like for every new ticket); one who is not
-  is the loop's owner, is mailed the ticket and the answer by us, and the ticket stays with the support team its
-  category routes to. No sales agent at all: the support team.
+  sales agents, who is the ticket's assignee (`support.permissions.may_be_assigned`: a sales agent of the ticket's
+  dealer may be), is mailed by support like for every new ticket and works it on the desk's ticket page
+  (`may_work_ticket`: the ticket assigned to it). Should support refuse the assignee (an inactive agent), the loop's
+  owner is mailed the ticket and the answer by us and the ticket stays with the support team its category routes
+  to. No sales agent at all: the support team.
 - **Passive (7–8).** A thank-you mail in the user's language.
 - **Promoter (9–10).** A mail inviting to review the products of the delivered order (a link to each product's
   page, where the review form is) and to share a success story (a `Story`, invited, with the link to write it).
@@ -182,7 +183,7 @@ def _open_loop(response) -> DetractorLoop:
     loop.ticket = ticket
     loop.save(update_fields=["ticket"])
     if agent is not None and ticket.assignee_id != agent.pk:
-        # Support did not take the sales agent as the assignee (not a support agent): we tell them ourselves.
+        # Support did not take the sales agent as the assignee: we tell them ourselves.
         outbox.notify(to=agent, template="feedback/detractor_for_agent", context={
             "dealer_name": str(dealer), "score": response.score, "comment": response.comment,
             "number": ticket.number, "ticket_url": ticket_url(ticket, staff=True),

@@ -92,18 +92,37 @@ def test_without_an_account_manager_the_first_sales_agent_follows_up(owner, deli
     assert loop.owner == first and loop.ticket.assignee == first
 
 
-def test_a_sales_agent_who_is_not_a_support_agent_is_mailed_and_the_team_holds_the_ticket(owner, delivered, dealer):
-    """Support assigns tickets to support agents only: the sales agent owns the follow-up and gets our mail, the
-    ticket waits in the team whose categories take "other"."""
-    team, member = _team_for_other()
+def test_a_sales_agent_who_is_not_a_support_agent_gets_the_ticket_and_works_it_on_the_desk(
+        owner, delivered, dealer, other_owner, client):
+    """The ticket is assigned to the dealer's sales agent even when the agent does not work the support desk: the
+    agent is mailed (in its language), opens the ticket's desk page and answers the dealer there; the rest of the
+    desk (the queue, another dealer's ticket) stays closed to it."""
+    from django.urls import reverse
+
+    from portal.testing import actor_of
+    from support.services import tickets as support_tickets
+
+    _team_for_other()
     agent = _sales_agent(dealer, email="sales@example.com", language="tr")
 
     loop = DetractorLoop.objects.get(response=_answer(owner, delivered, 5))
+    ticket = loop.ticket
 
-    assert loop.owner == agent and loop.ticket.assignee is None and loop.ticket.team == team
-    mail = Notification.objects.get(recipient="sales@example.com", template="feedback/detractor_for_agent")
-    assert mail.language == "tr" and mail.context["number"] == loop.ticket.number
-    assert Notification.objects.filter(recipient=member.email, template="support/ticket_opened").exists()
+    assert loop.owner == agent and ticket.assignee == agent
+    assert Notification.objects.get(recipient="sales@example.com", template="support/ticket_opened").language == "tr"
+    client.force_login(agent)
+    assert client.get(reverse("support:desk_ticket", args=[ticket.number])).status_code == 200
+    answered = client.post(reverse("support:desk_reply", args=[ticket.number]),
+                           {"body": "I will call you today about the late deliveries."})
+    assert answered.status_code in (200, 302)
+    assert ticket.messages.filter(from_staff=True, author=agent).exists()
+    loop.refresh_from_db()
+    assert loop.status == LoopStatus.CONTACTED
+    assert client.get(reverse("support:desk")).status_code == 404
+    elsewhere = support_tickets.open_ticket(actor=actor_of(other_owner), subject="Other", body="x",
+                                            category="other")
+    assert client.get(reverse("support:desk_ticket", args=[elsewhere.number])).status_code == 404
+    assert client.post(reverse("support:desk_reply", args=[elsewhere.number]), {"body": "x"}).status_code == 404
 
 
 def test_with_no_sales_agent_the_support_team_gets_the_ticket(owner, delivered, dealer):

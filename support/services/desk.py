@@ -217,11 +217,12 @@ def add_note(*, actor, ticket, body, attachments=()) -> Message:
 
 @locks.retry_when_busy
 def assign(*, actor, ticket, assignee=None, team=None) -> Ticket:
-    """Give the ticket to a support agent and/or a team (None leaves it unassigned / without a team). An assignee
-    who is not a support agent is refused."""
+    """Give the ticket to a support agent (or a sales agent of its dealer) and/or a team (None leaves it unassigned /
+    without a team). Anyone else as the assignee is refused."""
     _require_agent(actor, ticket)
-    if assignee is not None and not permissions.may_be_assigned(assignee):
-        raise AssigneeNotAgent(_("Tickets are assigned only to support agents."), field="assignee")
+    if assignee is not None and not permissions.may_be_assigned(assignee, dealer=ticket.dealer):
+        raise AssigneeNotAgent(_("Tickets are assigned only to support agents or to a sales agent of the ticket’s "
+                                 "dealer."), field="assignee")
     if team is not None and not isinstance(team, Team):
         team = Team.objects.get(pk=team)
     with transaction.atomic():

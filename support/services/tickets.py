@@ -501,7 +501,7 @@ def open_ticket_for_survey_answer(*, response, assignee, subject, body, actor=No
     agent) gets it only when support may assign them (`permissions.may_be_assigned`: a support agent); else it
     stays with the team its category routes to, and the caller tells the sales agent itself. Inside the answer's
     transaction; the team or the assignee is mailed like for every new ticket."""
-    if assignee is not None and not permissions.may_be_assigned(assignee):
+    if assignee is not None and not permissions.may_be_assigned(assignee, dealer=response.dealer):
         assignee = None
     invitation = response.invitation
     fields = {"order": invitation.order, "shipment": invitation.shipment}

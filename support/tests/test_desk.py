@@ -66,13 +66,24 @@ def test_someone_not_a_support_agent_cannot_work_the_desk(ticket, agent):
         desk.add_note(actor=agent, ticket=ticket, body="hello")
 
 
-def test_tickets_are_assigned_only_to_support_agents(support_agent, ticket, agent):
+def test_tickets_are_assigned_to_support_agents_or_a_sales_agent_of_the_tickets_dealer(
+        support_agent, ticket, agent, other_dealer, owner):
+    from dealers.testing import AgentFactory
+
     team = TeamFactory()
     desk.assign(actor=support_agent, ticket=ticket, assignee=support_agent, team=team)
     ticket.refresh_from_db()
     assert ticket.assignee == support_agent and ticket.team == team
-    with pytest.raises(AssigneeNotAgent):
-        desk.assign(actor=support_agent, ticket=ticket, assignee=agent)
+    assert ticket.dealer in agent.agent_dealers.all()
+    desk.assign(actor=support_agent, ticket=ticket, assignee=agent)
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+    stranger = AgentFactory(dealers=[other_dealer])
+    for refused in (stranger, owner):
+        with pytest.raises(AssigneeNotAgent):
+            desk.assign(actor=support_agent, ticket=ticket, assignee=refused)
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
 
 
 def test_canned_reply_in_the_dealers_language_with_placeholders(support_agent, ticket, owner):

@@ -49,6 +49,19 @@ def desk_only(view):
     return wrapper
 
 
+def ticket_workers_only(view):
+    """A ticket's own desk page and actions (`view(request, number)`): support agents, and the staff user the ticket
+    is assigned to (a dealer's sales agent: permissions.may_work_ticket); signed out → sign in; anyone else → 404."""
+    @wraps(view)
+    def wrapper(request, number, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (permissions.is_support_agent(request.user) or permissions.is_ticket_assignee(request.user, number)):
+            raise Http404
+        return view(request, number, *args, **kwargs)
+    return wrapper
+
+
 def _queue_labels():
     # Translated per request (the module is imported once, in the site's language).
     return [("open", _("All open")), ("mine", _("Mine")), ("unassigned", _("Unassigned")),
@@ -164,7 +177,7 @@ def _reply_channel_label(ticket) -> str:
 
 
 @require_GET
-@desk_only
+@ticket_workers_only
 def desk_ticket(request, number):
     return desk_ticket_page(request, desk_ticket_of(number))
 
@@ -184,7 +197,7 @@ def _act(request, ticket, form_name, form, action, done):
 
 
 @require_POST
-@desk_only
+@ticket_workers_only
 def desk_reply(request, number):
     ticket = desk_ticket_of(number)
     form = StaffReplyForm(request.POST, request.FILES)
@@ -194,7 +207,7 @@ def desk_reply(request, number):
 
 
 @require_POST
-@desk_only
+@ticket_workers_only
 def desk_note(request, number):
     ticket = desk_ticket_of(number)
     return _act(request, ticket, "note_form", NoteForm(request.POST), lambda data: desk.add_note(
@@ -202,7 +215,7 @@ def desk_note(request, number):
 
 
 @require_POST
-@desk_only
+@ticket_workers_only
 def desk_assign(request, number):
     ticket = desk_ticket_of(number)
     return _act(request, ticket, "assign_form", AssignForm(request.POST), lambda data: desk.assign(
@@ -224,7 +237,7 @@ def desk_assign_me(request, number):
 
 
 @require_POST
-@desk_only
+@ticket_workers_only
 def desk_priority(request, number):
     ticket = desk_ticket_of(number)
     return _act(request, ticket, "priority_form", PriorityForm(request.POST), lambda data: desk.set_priority(
@@ -232,7 +245,7 @@ def desk_priority(request, number):
 
 
 @require_POST
-@desk_only
+@ticket_workers_only
 def desk_move(request, number):
     ticket = desk_ticket_of(number)
     return _act(request, ticket, "move_form", MoveForm(request.POST), lambda data: desk.move(
@@ -263,7 +276,7 @@ class _FormInvalid(Exception):
 
 
 @require_GET
-@desk_only
+@ticket_workers_only
 def desk_canned(request, number):
     """htmx: the reply box filled with the chosen canned reply, rendered for this ticket in the dealer's language."""
     ticket = desk_ticket_of(number)
@@ -275,7 +288,7 @@ def desk_canned(request, number):
 
 
 @require_GET
-@desk_only
+@ticket_workers_only
 def desk_panel(request, number):
     """htmx: the side panel about the ticket's dealer."""
     ticket = desk_ticket_of(number)
