@@ -1,6 +1,7 @@
 """The NPS link on a phone (390 × 844) in a real Chromium, without logging in: the 0–10 scale fits without sideways
-scrolling, 0 is selectable, a dealer answers 3 with a reason and a comment and sees the thank-you page; a support
-agent (the dealer's sales agent, whom the ticket is assigned to) opens it from the mail's link and reads the answer."""
+scrolling, 0 is selectable, a dealer answers 3 with a reason and a comment and sees the thank-you page; the
+dealer's sales agent, whom the ticket the answer opened is assigned to, opens it from the mail's link and reads the
+answer."""
 from urllib.parse import urlsplit
 
 import pytest
