@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.admin import ReadOnlyAdmin
 from portal.errors import DomainError
 
 from .models import (
@@ -276,25 +277,13 @@ class QuarantineAdmin(admin.ModelAdmin):
 
 
 @admin.register(MailboxState)
-class MailboxStateAdmin(admin.ModelAdmin):
+class MailboxStateAdmin(ReadOnlyAdmin):
     """Where polling of each support mailbox (SUPPORT_MAILBOXES) stands and whether it works; written by the poller
     only (support/services/mail_poll.py), read here."""
 
     list_display = ("name", "last_ok_at", "failing_since", "last_error", "taken", "last_polled_at")
     list_filter = (("failing_since", admin.EmptyFieldListFilter),)
     search_fields = ("name",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(InboundMessage)
