@@ -183,12 +183,24 @@ def worker_env(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def celery_worker(worker_env, tmp_path_factory, redis_broker):
-    """One real worker for the session. Tests that use it need `transactional_db` so it sees their rows."""
-    log = tmp_path_factory.mktemp("celery") / "worker.log"
-    worker = CeleryProcess("worker", worker_env, log)
-    yield worker
-    worker.stop()
+def _session_celery_worker(worker_env, tmp_path_factory, redis_broker):
+    """The session's worker, in a holder: `celery_worker` starts a new one when this one has died."""
+    holder = {"worker": CeleryProcess("worker", worker_env, tmp_path_factory.mktemp("celery") / "worker.log")}
+    yield holder
+    holder["worker"].stop()
+
+
+@pytest.fixture
+def celery_worker(_session_celery_worker, worker_env, tmp_path_factory):
+    """One real worker for the session. Tests that use it need `transactional_db` so it sees their rows. A worker
+    that died (Celery's consumer can exit on a broker outage a test provokes) is replaced before the next test, so one
+    test's outage is not every later test's failure."""
+    worker = _session_celery_worker["worker"]
+    if worker.proc.poll() is not None:
+        worker.stop()
+        worker = CeleryProcess("worker", worker_env, tmp_path_factory.mktemp("celery") / "worker.log")
+        _session_celery_worker["worker"] = worker
+    return worker
 
 
 @pytest.fixture
