@@ -25,3 +25,11 @@ def can_import(user) -> bool:
     catalog.change_product. Staff alone is not enough: a sales agent is staff but must not rewrite the catalog."""
     user = getattr(user, "user", user)
     return bool(getattr(user, "is_staff", False) and user.is_active and user.has_perm(IMPORT_PERMISSION))
+
+
+def stock_display_for(user) -> str | None:
+    """How a reader sees stock on cards and pages: staff (admins, agents acting for a dealer) the exact figure
+    (catalog.availability.EXACT); dealers what STOCK_DISPLAY allows (None)."""
+    from .availability import EXACT
+
+    return EXACT if getattr(user, "is_staff", False) else None

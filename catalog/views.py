@@ -19,8 +19,9 @@ from portal.errors import DomainError
 
 from . import hooks, selectors, services
 from .availability import EXACT, availability
+from .cards import render_cards, render_dense_rows
 from .forms import ATTR_PREFIX, parse_list_params
-from .permissions import can_browse_catalog, can_see_prices
+from .permissions import can_browse_catalog, can_see_prices, stock_display_for
 from .prices import price_context_key, prices_for
 from .search import catalog_version
 
@@ -163,6 +164,10 @@ def _results_context(request, category, view_mode, per_page) -> dict:
     if not params["query"]:
         sorts = [s for s in sorts if s[0] != "relevance"]
     active_sort = params["sort"] if params["sort"] != "relevance" or params["query"] else "name"
+    show_prices, cart_add_url = can_see_prices(actor), _cart_add_url(actor)
+    render = render_dense_rows if view_mode == "dense" else render_cards
+    items = render(page.object_list, show_prices=show_prices, cart_add_url=cart_add_url,
+                   display=stock_display_for(request.user))
     return {
         "category": category,
         "language": get_language(),
@@ -189,8 +194,9 @@ def _results_context(request, category, view_mode, per_page) -> dict:
         "clear_url": _url(get, **{k: None for k in get if k not in ("q", "view", "sort", "per_page")}),
         "prev_url": _url(get, page=str(page.previous_page_number())) if page.has_previous() else None,
         "next_url": _url(get, page=str(page.next_page_number())) if page.has_next() else None,
-        "show_prices": can_see_prices(actor),
-        "cart_add_url": _cart_add_url(actor),
+        "show_prices": show_prices,
+        "cart_add_url": cart_add_url,
+        "rows" if view_mode == "dense" else "cards": items,
         "hidden_params": [(k, v) for k in get for v in get.getlist(k) if k not in ("q", "page", "price_min",
                                                                                   "price_max")],
     }
@@ -254,6 +260,7 @@ def product_detail(request, sku):
     images = list(product.images.all())
     stock = availability(product, display=EXACT if actor.is_staff else None)
     _card_extras(request, [product, *related])  # the page's own product too: shown under its name
+    cart_add_url = _cart_add_url(actor)
     return render(request, "catalog/product.html", {
         "product": product,
         "images": images,
@@ -263,13 +270,15 @@ def product_detail(request, sku):
         "specifications": list(product.attributes.all()),
         "variants": variants,
         "related": related,
+        "related_cards": render_cards(related, show_prices=show_prices, cart_add_url=cart_add_url,
+                                      display=stock_display_for(request.user)),
         "ancestors": selectors.list_ancestors(category=product.category),
         "price": price,
         "price_box": _price_box(product, price),
         "availability": stock,
         "show_prices": show_prices,
         "quantity": product.min_order_quantity,
-        "cart_add_url": _cart_add_url(actor),
+        "cart_add_url": cart_add_url,
         # Sections of later stages (hook point catalog.product_panel): feedback's reviews.
         "panels": [html for html in hooks.product_panel.collect(request=request, product=product) if html],
     })

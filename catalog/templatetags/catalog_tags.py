@@ -2,7 +2,8 @@
 `{% availability_badge product quantity %}` → the one availability badge (catalog.availability)."""
 from django import template
 
-from catalog.availability import EXACT, availability
+from catalog.availability import availability
+from catalog.permissions import stock_display_for
 from catalog.units import quantity_with_unit
 from catalog.units import unit_name as _unit_name
 from catalog.units import unit_word as _unit_word
@@ -24,10 +25,8 @@ def unit_name(unit):
 
 
 def display_for(context) -> str | None:
-    """Staff (admins, agents acting for a dealer) see the stock figure; dealers see what STOCK_DISPLAY allows."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    return EXACT if getattr(user, "is_staff", False) else None
+    """How the reader of the page sees stock (catalog.permissions.stock_display_for)."""
+    return stock_display_for(getattr(context.get("request"), "user", None))
 
 
 @register.simple_tag(takes_context=True)

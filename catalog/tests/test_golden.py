@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
@@ -106,5 +107,8 @@ def test_catalog_list_pages_are_byte_identical_to_the_golden_files():
             expected = path.read_text()
             if html != expected or again != expected:
                 failures.append(path.name)
+                actual = Path(settings.BASE_DIR) / "test-artifacts" / "golden" / path.name
+                actual.parent.mkdir(parents=True, exist_ok=True)
+                actual.write_text(html if html != expected else again)
     translation.activate("en")
-    assert not failures, f"pages differ from their golden files: {failures}"
+    assert not failures, f"pages differ from their golden files (the pages are in test-artifacts/golden/): {failures}"
