@@ -20,7 +20,12 @@ class FeedbackConfig(AppConfig):
         from .permissions import REVIEW_PHOTO, can_read_review_photo
         from .services.loop import on_staff_message, on_ticket_moved
         from .services.reviews import anonymise_on_user_delete, end_reward_after_order
-        from .signals import bump_on_published_review_deleted, bump_on_published_review_saved, bump_on_review_move
+        from .signals import (
+            bump_on_published_review_deleted,
+            bump_on_published_review_saved,
+            bump_on_review_move,
+            connect_figures_version_signals,
+        )
         from .views.display import card_ratings, product_panel
 
         # Product reviews: a deleted user's reviews lose the company's name (they stay, anonymous); a placed order
@@ -41,3 +46,6 @@ class FeedbackConfig(AppConfig):
         post_save.connect(bump_on_published_review_saved, sender=Review, dispatch_uid="feedback-review-version-save")
         post_delete.connect(bump_on_published_review_deleted, sender=Review,
                             dispatch_uid="feedback-review-version-delete")
+        # The dashboard's figures are cached under the figures version: every write of what they count or show
+        # bumps it.
+        connect_figures_version_signals()

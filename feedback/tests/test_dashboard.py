@@ -2,9 +2,11 @@
 March 2025: January has 30 answers of gold dealers in İzmir (agent Ayşe, lighting), February 29 of standard dealers
 in Ankara (no agent, cables), March none; every NPS with its n, thin under 30."""
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils import timezone
 from catalog.testing import CategoryFactory, ProductFactory
 from dealers.testing import AgentFactory, DealerFactory, UserFactory
 from feedback import reports
-from feedback.models import DetractorLoop, LoopStatus, ReviewStatus
+from feedback.models import DetractorLoop, LoopStatus, Review, ReviewStatus
 from feedback.testing import NpsInvitationFactory, NpsResponseFactory, ReviewFactory
 from portal.models import ApiToken
 from support.models import Satisfaction
@@ -21,6 +23,7 @@ from support.testing import TicketFactory
 pytestmark = pytest.mark.django_db
 PERIOD = {"from": "2025-01", "until": "2025-03"}
 NOW = None  # set per test through `at`
+HIT_QUERIES = 5  # session, user, its permissions (two), the header's sales agent check
 
 
 def at(month, day, hour=12):
@@ -175,14 +178,71 @@ def test_the_page_with_charts_n_and_thin_flags(client, world, django_assert_max_
 
 
 def test_the_page_takes_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    """Computed: 16 queries whatever the number of answers; kept in the cache until feedback changes: the
+    session, the user and the page's own checks only."""
     client.force_login(manager())
     url = reverse("feedback:dashboard")
-    client.get(url, PERIOD)
+    client.get(reverse("feedback:dashboard"), {"from": "2024-01"})  # the session and permissions are warm
     with django_assert_num_queries(16):
+        assert client.get(url, PERIOD).status_code == 200
+    with django_assert_num_queries(HIT_QUERIES):
         assert client.get(url, PERIOD).status_code == 200
     answers(40, 10, month=3, dealer=world["gold"], family=world["cables"])
     with django_assert_num_queries(16):
         assert client.get(url, PERIOD).status_code == 200
+    with django_assert_num_queries(HIT_QUERIES):
+        assert client.get(url, PERIOD).status_code == 200
+
+
+def overall_n(page):
+    return int(re.search(r'id="vod-nps">.*?<span class="nps-n">n = (\d+)</span>', page.content.decode(), re.S)[1])
+
+
+def loop_count(page, status):
+    return int(re.search(rf'<dd data-status="{status}">(\d+)</dd>', page.content.decode())[1])
+
+
+def ratings(page):
+    return int(re.search(r"Ratings</dt><dd>(\d+)</dd>", page.content.decode())[1])
+
+
+def test_every_change_of_feedback_shows_on_the_page_at_once(client, world):
+    """The figures are kept in the cache, but a new answer, a follow-up moved, a review published and a support
+    rating given show on the next page view (never stale figures)."""
+    client.force_login(manager())
+    url = reverse("feedback:dashboard")
+    page = client.get(url, PERIOD)
+    assert overall_n(page) == 59 and loop_count(page, "open") == 2 and "59.0 %" in page.content.decode()
+    NpsResponseFactory(score=10, invitation__dealer=world["gold"], invitation__sent_at=at(3, 1),
+                       responded_at=at(3, 2))
+    page = client.get(url, PERIOD)
+    assert overall_n(page) == 60 and "59.4 %" in page.content.decode()  # 60 of 101 invitations answered
+    loop = world["loops"][1]
+    loop.status = LoopStatus.RESOLVED
+    loop.save()
+    page = client.get(url, PERIOD)
+    assert loop_count(page, "open") == 1 and loop_count(page, "resolved") == 2
+    pending = Review.objects.get(status=ReviewStatus.PENDING)
+    pending.status = ReviewStatus.PUBLISHED
+    pending.save()
+    assert "3.00" in client.get(url, PERIOD).content.decode()  # lighting: 5, 3 and 1 stars published
+    assert ratings(client.get(url)) == 0  # the last 12 months
+    Satisfaction.objects.create(ticket=TicketFactory(dealer=world["gold"]), rating=1)
+    assert ratings(client.get(url)) == 1
+    world["agent"].first_name = "Ayten"
+    world["agent"].save()
+    assert "Ayten Agent" in client.get(url, PERIOD).content.decode()
+
+
+def test_the_open_follow_ups_age_as_the_days_pass_on_a_kept_page(client, world):
+    client.force_login(manager())
+    url = reverse("feedback:dashboard")
+    with time_machine.travel(at(3, 31), tick=False):
+        body = client.get(url, PERIOD).content.decode()
+        assert ">30 days<" in body and ">11 days<" in body
+    with time_machine.travel(at(4, 2), tick=False):
+        body = client.get(url, PERIOD).content.decode()
+        assert ">32 days<" in body and ">13 days<" in body and ">30 days<" not in body
 
 
 def test_a_bad_filter_shows_its_error_and_the_default_figures(client, world):

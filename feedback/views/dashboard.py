@@ -1,7 +1,7 @@
 """The "voice of the dealer" dashboard (`feedback:dashboard`, /feedback/dashboard/; issue 17 §5) for managers: active
 staff holding `feedback.view_npsresponse` (superusers), a 404 for everyone else. Filters: whole months from … until
 (default the last 12) and a dealer tier; `?format=csv` (or `feedback:dashboard_csv`) exports the same figures.
-The figures come from feedback.reports; the charts are SVG drawn here and in templates/feedback/_nps_*.html."""
+The figures come from feedback.reports (kept in the cache until what they count changes: dashboard_cached); the charts are SVG drawn here and in templates/feedback/_nps_*.html."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -101,7 +101,8 @@ def dashboard(request, export=None):
         raise Http404
     form = DashboardFilterForm(request.GET or None)
     period = form.cleaned_data["period"] if form.is_bound and form.is_valid() else reports.period()
-    figures = reports.dashboard(period=period)
+    key = reports.figures_key(period)
+    figures = reports.dashboard_cached(period=period, key=key)
     if export == "csv" or request.GET.get("format") == "csv":
         return csv_response(figures)
     query = request.GET.copy()
@@ -114,10 +115,12 @@ def dashboard(request, export=None):
                     for month, one in figures.satisfaction_by_month]
     movable, open_loops = loop_moves(request.user, figures.open_loops)
     return render(request, "feedback/dashboard.html", {
-        "form": form, "f": figures, "period_from": reports.month_label(period.month_from),
+        "form": form, "f": figures, "figures_key": key, "figures_seconds": reports.FIGURES_SECONDS, "period_from": reports.month_label(period.month_from),
         "period_until": reports.month_label(period.month_until), "trend": trend_chart(figures.by_month),
         "breakdowns": breakdowns, "stars": star_bars(figures.reviews_by_family), "satisfaction": satisfaction,
-        "moves": movable, "open_loops": open_loops, "csv_query": query.urlencode(),
+        "moves": movable, "open_loops": open_loops,
+        # The open follow-ups' rows are kept in the cache by their ages too (an age grows as the days pass).
+        "loop_ages": ",".join(str(loop.age_days) for loop in figures.open_loops), "csv_query": query.urlencode(),
         "tier_label": reports.tier_label(period.tier) if period.tier else "",
         "thin_note": _("n < 30: few answers"),
         "loop_statuses": [(value, label, figures.loops.get(value, 0)) for value, label in LoopStatus.choices]})
