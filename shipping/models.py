@@ -300,8 +300,9 @@ class Shipment(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,
                               related_name="shipments")
+    # No index of its own: shipment_dealer_newest (below) starts with the dealer.
     dealer = models.ForeignKey("dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT,
-                               related_name="shipments")
+                               related_name="shipments", db_index=False)
     carrier = models.ForeignKey(Carrier, verbose_name=_("carrier"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="shipments")
     driver_name = models.CharField(_("driver name"), max_length=100, blank=True)
@@ -332,6 +333,13 @@ class Shipment(models.Model):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The dealer's shipments page and API, newest first (shipping.selectors.list_shipments): a page is read
+            # straight from the index, and its count from the index alone; it serves every `dealer` lookup too.
+            models.Index(fields=["dealer", "-created_at", "-id"], name="shipment_dealer_newest"),
+            # The same list filtered by a status (the page's and the API's status filter).
+            models.Index(fields=["dealer", "status", "-created_at", "-id"], name="shipment_dealer_status_newest"),
+        ]
 
     def __str__(self):
         return self.number
