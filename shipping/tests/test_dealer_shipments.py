@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,6 +116,36 @@ def test_the_shipments_page_reads_a_fixed_number_of_queries_whatever_its_length(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = signed_in.get(reverse("shipping:shipments"))
     assert page.content.decode().count('class="tracking-link"') == 14
+
+
+def test_the_shipments_page_reads_as_many_queries_for_many_shipments_as_for_one(
+        signed_in, actor, addresses, panel, staff):
+    """Pinned: the page's own reads are the count, the rows (with their orders and carriers) and their parcels, and
+    the whole page reads the same number of queries for one shipment as for many of every sort (carriers, the own
+    truck, a return, parcels with and without tracking links): a read per row (its order, carrier, parcels or
+    tracking link) fails it."""
+    _shipped(actor, panel, staff, parcels=(("P1", "1"), ("P2", "1")))
+    signed_in.get(reverse("shipping:shipments"))  # the session's first-request work is not the page's
+
+    def reads():
+        with CaptureQueriesContext(connection) as queries:
+            page = signed_in.get(reverse("shipping:shipments"))
+        assert page.status_code == 200
+        return page.content.decode(), [q["sql"] for q in queries.captured_queries]
+
+    _html, one = reads()
+    assert len([sql for sql in one if 'FROM "shipping_' in sql]) == 3
+    other_carrier = CarrierFactory(name="Aras Kargo", tracking_url_template="https://aras.example/{code}")
+    for n in range(3):
+        _shipped(actor, panel, staff, parcels=((f"Q{n}A", "1"), (f"Q{n}B", "1")), status=SS.IN_TRANSIT,
+                 carrier=other_carrier)
+    _shipped(actor, panel, staff, truck=TRUCK, parcels=(("", "4"),), status=SS.DELIVERED)
+    back = _shipped(actor, panel, staff, parcels=(("R1", "1"),), status=SS.PREPARING)
+    Shipment.objects.filter(pk=back.pk).update(kind="return")
+    html, many = reads()
+    assert len(many) == len(one)
+    assert html.count('class="tracking-link"') == 2 + 6 + 1
+    assert "Own truck" in html and "Return from the dealer" in html and 'href="https://aras.example/Q2B"' in html
 
 
 def test_every_role_of_the_dealer_sees_the_shipments_page_and_the_header_links_it(
