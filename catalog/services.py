@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 import nh3
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import F, Value
+from django.db.models import Case, F, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
@@ -284,7 +284,13 @@ def take_stock(*, quantities: dict) -> dict:
     for product in products:
         # What a backorder takes beyond the stock is not in the warehouse: the stock stops at zero.
         taken[product.pk] = min(wanted[product.pk], max(product.stock_quantity, Decimal(0)))
-        Product.objects.filter(pk=product.pk).update(stock_quantity=F("stock_quantity") - taken[product.pk])
+    moved = {pk: quantity for pk, quantity in taken.items() if quantity}
+    if moved:
+        # One UPDATE for every product (their rows are locked above, so the order it writes them in is free).
+        stock = Product._meta.get_field("stock_quantity")
+        Product.objects.filter(pk__in=moved).update(stock_quantity=F("stock_quantity") - Case(
+            *[When(pk=pk, then=Value(quantity, output_field=stock)) for pk, quantity in moved.items()],
+            output_field=stock))
     bump_catalog_version()
     return taken
 

@@ -122,6 +122,27 @@ def nothing_added_body(problems) -> dict:
             "problems": LineProblemSerializer(problems, many=True).data}
 
 
+def products_of(items) -> list[Product]:
+    """The products a list of CartLineInSerializer data names, in order: every SKU in one query and every id in
+    another (not one query per line); the first line naming no product refuses as `product_of` does."""
+    skus = [item["sku"] for item in items if item.get("sku")]
+    by_sku = sku_lines.find_products(skus, fields=PRODUCT_FIELDS) if skus else {}
+    ids = [item["product"] for item in items if not item.get("sku")]
+    by_id = Product.objects.only(*PRODUCT_FIELDS).in_bulk(ids) if ids else {}
+    products = []
+    for item in items:
+        if item.get("sku"):
+            product = by_sku.get(item["sku"].strip().upper())
+            if product is None:
+                raise UnknownSku(_("Unknown SKU: %(skus)s") % {"skus": item["sku"]}, field="sku")
+        else:
+            product = by_id.get(item["product"])
+            if product is None:
+                raise UnknownProduct(_("No such product."), field="product")
+        products.append(product)
+    return products
+
+
 def product_of(data) -> Product:
     """The product a CartLineInSerializer names: by id, or by SKU whatever its case."""
     if data.get("sku"):

@@ -16,7 +16,7 @@ from .. import selectors
 from ..models import Order, OrderLine, OrderStatus, PaymentMethod, ReturnRequest, ShippingMethod
 from ..services import changes, ordering, returns
 from ..services.payment_options import payment_options
-from .common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, CartLineInSerializer, QuantityField, product_of
+from .common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, CartLineInSerializer, QuantityField, products_of
 
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
                                description="Up to 255 characters, yours (token or user) for 24 hours. The same key "
@@ -184,7 +184,7 @@ class OrdersView(OrderAccessMixin, APIView):
         else:
             order, created = ordering.place_order_or_find(
                 actor=self.actor, checkout=checkout, idempotency_key=key,
-                lines=[(product_of(line), line["quantity"]) for line in lines])
+                lines=list(zip(products_of(lines), [line["quantity"] for line in lines], strict=True)))
         order = self.get_order(order.number)
         # The service says whether this request placed the order: a retry that found it (in parallel too) is 200.
         return Response(OrderDetailSerializer(order).data,

@@ -13,16 +13,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
-from catalog.services import quantity_value, validate_quantity
+from catalog.services import quantity_value, take_stock, validate_quantity
 from dealers import permissions
 from dealers.models import Address
 from portal import audit, locks, outbox
 from portal.money import quantize, vat_amount
-from portal.numbering import next_number
+from portal.numbering import number_into
 from pricing.engine import price_lines
 
 from .. import hooks
@@ -127,6 +128,28 @@ def _dealer_address(actor, value, kind) -> Address:
     return address
 
 
+def _dealer_addresses(actor, wanted: dict) -> dict:
+    """{kind: address} of the dealer's addresses `wanted` ({kind: id, Address or None for the default}), in one
+    query; a kind whose address is not the dealer's is missing from the answer."""
+    condition = Q()
+    for kind, value in wanted.items():
+        if isinstance(value, Address):
+            value = value.pk
+        if value in (None, ""):
+            condition |= Q(kind=kind, is_default=True)
+        else:
+            try:
+                condition |= Q(kind=kind, pk=int(value))
+            except (TypeError, ValueError):
+                pass
+    if not condition:
+        return {}
+    found = {}
+    for address in Address.objects.filter(condition, dealer=actor.dealer):
+        found.setdefault(address.kind, address)
+    return found
+
+
 def _new_address_text(values: dict) -> str:
     values = {key: str(values.get(key) or "").strip() for key in NEW_ADDRESS_FIELDS}
     for key in ("line1", "city"):
@@ -196,10 +219,12 @@ def shipping_method_name(code, *, label="", language=None) -> str:
     return hooks.method_name(code, label=label, language=language)
 
 
-def priced_shipping(actor, checkout: Checkout, rows) -> hooks.ShippingOption:
+def priced_shipping(actor, checkout: Checkout, rows, *, address: Address | None = None) -> hooks.ShippingOption:
     """The chosen method's charge for the priced rows (with cargo insurance when the checkout asks for it),
-    checked against the charge the dealer saw (if given)."""
-    option = shipping_charge(actor, address=shipping_address_of(actor, checkout), lines=rows,
+    checked against the charge the dealer saw (if given). `address`: the delivery address when the caller has read
+    it already (else shipping_address_of)."""
+    address = address if address is not None else shipping_address_of(actor, checkout)
+    option = shipping_charge(actor, address=address, lines=rows,
                              method_code=checkout.shipping_method, insured=checkout.insured)
     seen = checkout.shipping_charge_seen
     if seen is not None and quantize(seen) != quantize(option.charge_gross):
@@ -212,7 +237,9 @@ def priced_shipping(actor, checkout: Checkout, rows) -> hooks.ShippingOption:
     return option
 
 
-def _clean_checkout(actor, checkout: Checkout) -> dict:
+def _clean_checkout(actor, checkout: Checkout) -> tuple[dict, Address]:
+    """The order's checked header values, and the delivery address (for pricing the shipping): the dealer's
+    addresses are read once, both in one query."""
     installments = check_choice(actor.dealer, checkout.payment_method, checkout.installments)
     if checkout.requested_delivery_date and checkout.requested_delivery_date < timezone.localdate():
         raise InvalidCheckout(_("The requested delivery date is in the past."), field="requested_delivery_date")
@@ -222,13 +249,29 @@ def _clean_checkout(actor, checkout: Checkout) -> dict:
     notes = (checkout.notes or "").strip()
     if len(notes) > 2000:
         raise InvalidCheckout(_("Notes have at most 2000 characters."), field="notes")
+    wanted = {Address.Kind.BILLING: checkout.billing_address}
+    if not checkout.new_shipping_address:
+        wanted[Address.Kind.SHIPPING] = checkout.shipping_address
+    found = _dealer_addresses(actor, wanted)
+    # The same checks, in the same order, as describe_shipping and describe_billing.
+    if checkout.new_shipping_address:
+        shipping_text = _new_address_text(checkout.new_shipping_address)
+        shipping = shipping_address_of(actor, checkout)  # the one-off address, unsaved: no query
+    else:
+        shipping = found.get(Address.Kind.SHIPPING)
+        if shipping is None:
+            raise InvalidCheckout(_("Choose one of your company's addresses."), field="shipping_address")
+        shipping_text = _address_text(shipping)
+    billing = found.get(Address.Kind.BILLING)
+    if billing is None:
+        raise InvalidCheckout(_("Choose one of your company's addresses."), field="billing_address")
     return {
-        "shipping_address": describe_shipping(actor, checkout),
-        "billing_address": describe_billing(actor, checkout),
+        "shipping_address": shipping_text,
+        "billing_address": _address_text(billing),
         "shipping_method": checkout.shipping_method, "payment_method": checkout.payment_method,
         "installments": installments, "po_number": po_number,
         "requested_delivery_date": checkout.requested_delivery_date, "notes": notes,
-    }
+    }, shipping
 
 
 # --- lines and prices ------------------------------------------------------------------------------
@@ -337,13 +380,15 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
         existing = Order.objects.filter(dealer=actor.dealer, idempotency_key=key).first()
         if existing is not None:
             return existing, False
-    values = _clean_checkout(actor, checkout)
+    # Everything that needs no lock is done before the first one: checks, addresses, prices, shipping, mails' words.
+    values, address = _clean_checkout(actor, checkout)
     checked = _checked_lines(lines)
     rows = priced_rows(actor, checked, payment_method=values["payment_method"], installments=values["installments"],
                        fixed=fixed_prices)
     # The charge of the chosen method, priced now (checkout_cart holds the credit account's and the cart's locks):
     # what the dealer saw on the review page, or a refusal saying what it costs now.
-    shipping = fixed_shipping if fixed_shipping is not None else priced_shipping(actor, checkout, rows)
+    shipping = fixed_shipping if fixed_shipping is not None else priced_shipping(actor, checkout, rows,
+                                                                                 address=address)
     net, vat, gross = order_totals(rows, shipping)
     values.update(shipping_method=shipping.code, shipping_label=str(shipping.label)[:100],
                   shipping_net=shipping.charge_net, shipping_vat_rate=shipping.vat_rate,
@@ -352,6 +397,11 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
     waiting = needs_approval(actor, gross)
     if waiting:
         _stock_check_unlocked(rows)
+    note = _("From quote %(number)s") % {"number": quote_number} if quote_number else ""
+    recipients = _placed_recipients(actor, waiting)
+    # Between the credit account's lock and the commit every order of this dealer waits (and from the stock rows'
+    # lock on, every order of those products; from the counter's, every order): only writes happen in there, few
+    # statements each, none of them rendering or reading what could be read before.
     try:
         with transaction.atomic():
             if not waiting:
@@ -363,24 +413,25 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
                 number=f"TMP-{uuid.uuid4().hex[:16]}", dealer=actor.dealer, placed_by=actor.user, on_behalf=actor.on_behalf,
                 status=S.PENDING_APPROVAL if waiting else S.PLACED, quote_number=quote_number,
                 total_net=net, total_vat=vat, total_gross=gross, idempotency_key=key, **values)
-            OrderLine.objects.bulk_create([
+            # A placed order's lines are written as taking their whole quantity from stock; take_stock below says
+            # what it took (less only for a backorder beyond the stock), and only such lines are written again.
+            order_lines = OrderLine.objects.bulk_create([
                 OrderLine(order=order, ordering=i, product=r["product"], sku=r["sku"], name=r["name"], unit=r["unit"],
                           quantity=r["quantity"], unit_price=r["unit_price"], market_price=r["market_price"],
-                          vat_rate=r["vat_rate"], line_net=r["line_net"], line_vat=r["line_vat"], rules=r["rules"])
+                          vat_rate=r["vat_rate"], line_net=r["line_net"], line_vat=r["line_vat"], rules=r["rules"],
+                          stock_taken=Decimal(0) if waiting else r["quantity"])
                 for i, r in enumerate(rows)])
+            # The first row of the order's history: it is created in its status, not moved (ORDER.move is for moves).
+            OrderStatusChange.objects.create(order=order, from_status="", to_status=order.status, by=actor.user,
+                                             on_behalf=actor.on_behalf, note=note)
             if not waiting:
                 hooks.commitment.run(order=order, actor=actor, previous_total=Decimal("0.00"))
                 # Stock rows are shared by every dealer's orders: locked as late as possible.
-                take_order_stock(order)
-            order.number = next_number("ORD")
-            order.save(update_fields=["number"])
-            # The first row of the order's history: it is created in its status, not moved (ORDER.move is for moves).
-            OrderStatusChange.objects.create(
-                order=order, from_status="", to_status=order.status, by=actor.user, on_behalf=actor.on_behalf,
-                note=_("From quote %(number)s") % {"number": quote_number} if quote_number else "")
+                _take_stock(order_lines)
+            number_into(order, "ORD")
             audit.record(actor=actor.user, action="order.placed", target=order, dealer=actor.dealer,
                          data=actor.audit_data(number=order.number, total=str(gross), status=order.status))
-            _notify_placed(order, actor)
+            _notify_placed(order, recipients)
     except IntegrityError:
         # The same key placed in parallel: the other transaction won; this submit is that order.
         if key:
@@ -419,18 +470,37 @@ def checkout_cart_or_find(*, actor, checkout: Checkout, idempotency_key: str | N
     return order, created
 
 
-def _notify_placed(order, actor):
+def _take_stock(order_lines) -> None:
+    """Take a new order's lines from stock (catalog.services.take_stock: the stock rows locked in product order);
+    the lines were written taking their whole quantity, so only a backorder beyond the stock is written again."""
+    taken = take_stock(quantities={line.product_id: line.quantity for line in order_lines})
+    short = [line for line in order_lines if taken.get(line.product_id, Decimal(0)) != line.stock_taken]
+    for line in short:
+        line.stock_taken = taken.get(line.product_id, Decimal(0))
+    if short:
+        OrderLine.objects.bulk_update(short, ["stock_taken"])
+
+
+def _placed_recipients(actor, waiting) -> dict:
+    """Who hears of a new order (read before the locks): {template: [users]}, and the staff's addresses."""
+    placer = actor.user
+    approvers = dealer_users_who(actor.dealer, permissions.APPROVE_ORDERS) \
+        if waiting or actor.on_behalf or not placer.email else []
+    return {"orders/awaiting_approval": approvers if waiting else [],
+            "orders/received": [placer] if not actor.on_behalf and placer.email else approvers}
+
+
+def _notify_placed(order, recipients):
+    """The new order's mails, all outbox rows in one INSERT (outbox.notify_many)."""
     placer = order.placed_by
-    if order.status == S.PENDING_APPROVAL:
-        for user in dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
-            outbox.notify(to=user, template="orders/awaiting_approval",
-                          context=mail_context(order, buyer=str(placer), first_name=user.first_name))
-    if not actor.on_behalf and placer.email:
-        outbox.notify(to=placer, template="orders/received", context=mail_context(order, first_name=placer.first_name))
-    else:
-        for user in dealer_users_who(order.dealer, permissions.APPROVE_ORDERS):
-            outbox.notify(to=user, template="orders/received", context=mail_context(order, first_name=user.first_name))
-    outbox.notify_staff(template="orders/staff_new_order", context=mail_context(order))
+    common = mail_context(order)
+    messages = [{"to": user, "template": "orders/awaiting_approval",
+                 "context": {**common, "buyer": str(placer), "first_name": user.first_name}}
+                for user in recipients["orders/awaiting_approval"]]
+    messages += [{"to": user, "template": "orders/received", "context": {**common, "first_name": user.first_name}}
+                 for user in recipients["orders/received"]]
+    messages += outbox.staff_messages(template="orders/staff_new_order", context=common)
+    outbox.notify_many(messages)
 
 
 # --- approval ------------------------------------------------------------------------------------------

@@ -126,6 +126,8 @@ def check_choice(dealer, method: str, installments) -> int:
         installments = int(installments)
     except (TypeError, ValueError):
         raise InvalidCheckout(_("Enter a whole number of installments."), field="installments") from None
+    if installments == 1 and (method != PaymentMethod.CARD or card_enabled()):
+        return 1  # every method offered at all is offered at once (payment_options): no need to read the plans
     offered = {(o.method, o.installments) for o in payment_options(dealer, narrowed=False)}
     if (method, installments) in offered:
         return installments

@@ -19,7 +19,7 @@ from orders.errors import (
     StatusNotAllowed,
     UnpricedProduct,
 )
-from orders.models import CartLine, Order, OrderStatus, ReturnStatus, SubStatus
+from orders.models import CartLine, Order, OrderLine, OrderStatus, ReturnStatus, SubStatus
 from orders.services import changes, ordering, returns
 from orders.testing import CartFactory, CartLineFactory, OrdersProductFactory, actor_of, priced, with_addresses
 from portal.models import AuditEntry, Notification
@@ -177,6 +177,38 @@ def test_parallel_orders_for_the_last_units_never_drive_stock_negative(market):
         t.join()
     assert len(placed) == 5 and len(refused) == 5 and len(set(placed)) == 5
     assert stock_of(product) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_orders_of_several_products_in_any_line_order_take_exactly_what_is_in_stock(market):
+    # Three products taken together (one statement for all of them), the lines in a different order per dealer:
+    # no deadlock, no product below zero, and what the lines say they took is what left the stock.
+    products = [priced(market, "10.00", sku=f"MULTI-{i}", stock_quantity=6) for i in range(3)]
+    actors = [actor_of(DealerUserFactory(dealer=with_addresses(DealerFactory()), role=Role.OWNER)) for _ in range(8)]
+    barrier, placed, refused, errors = threading.Barrier(len(actors)), [], [], []
+
+    def order(i, actor):
+        lines = [(p.pk, 2) for p in (products if i % 2 else products[::-1])]
+        try:
+            barrier.wait()
+            placed.append(place(actor, lines).number)
+        except OutOfStock:
+            refused.append(actor)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=order, args=(i, a)) for i, a in enumerate(actors)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(placed) == 3 and len(refused) == 5
+    assert [stock_of(p) for p in products] == [0, 0, 0]
+    taken = OrderLine.objects.filter(order__number__in=placed).values_list("product_id", "stock_taken")
+    assert sorted(taken) == sorted((p.pk, 2) for p in products for _ in range(3))
 
 
 # --- idempotency ----------------------------------------------------------------------------------------------

@@ -18,11 +18,12 @@ finance adding one in the admin).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Round
 from django.utils.translation import gettext as _
@@ -142,8 +143,11 @@ def allowed_methods(dealer) -> list | None:
 def lock_account(dealer) -> CreditAccount:
     """The dealer's credit account, locked until the transaction ends (created first when missing). Its place in the
     one lock order (portal/locks.py): after the dealer, before any cart, quote, order or stock row."""
-    open_account(dealer)
-    return locks.credit_account(dealer)
+    account = locks.credit_account(dealer)  # the caller locked it already (the lock order): a free re-lock
+    if account is None:
+        open_account(dealer)
+        account = locks.credit_account(dealer)
+    return account
 
 
 # --- what an order still owes without an invoice -----------------------------------------------------------------
@@ -198,18 +202,53 @@ def _uninvoiced_rest_expression():
         Value(ZERO), output_field=_MONEY)
 
 
-def exposure(dealer, *, exclude_order=None) -> Decimal:
-    """Open invoice balances + the uninvoiced rest of on-account orders (two queries)."""
+def _exposure_query(dealer_pk, exclude_pk=None):
+    """The one statement of `exposure`: (open invoice balances, uninvoiced rest of on-account orders)."""
+    from dealers.models import Dealer
     from orders.models import Order
 
-    invoices = Invoice.objects.filter(dealer=dealer, status__in=OPEN_STATUSES).aggregate(
-        owed=Sum(F("total_gross") - F("settled")))["owed"] or ZERO
-    orders = Order.objects.filter(dealer=dealer, payment_method=PaymentMethod.ON_ACCOUNT,
+    owed = (Invoice.objects.filter(dealer=OuterRef("pk"), status__in=OPEN_STATUSES).order_by()
+            .values("dealer").annotate(owed=Sum(F("total_gross") - F("settled"))).values("owed"))
+    orders = Order.objects.filter(dealer=OuterRef("pk"), payment_method=PaymentMethod.ON_ACCOUNT,
                                   status__in=COUNTING_STATUSES)
-    if exclude_order is not None:
-        orders = orders.exclude(pk=exclude_order.pk)
-    uninvoiced = orders.aggregate(total=Sum(_uninvoiced_rest_expression()))["total"] or ZERO
-    return quantize(invoices + uninvoiced)
+    if exclude_pk is not None:
+        orders = orders.exclude(pk=exclude_pk)
+    uninvoiced = orders.order_by().values("dealer").annotate(total=Sum(_uninvoiced_rest_expression())).values("total")
+    return Dealer.objects.filter(pk=dealer_pk).order_by().values_list(
+        Subquery(owed, output_field=_MONEY), Subquery(uninvoiced, output_field=_MONEY))
+
+
+# Stand-ins for the dealer's and the excluded order's ids in the statement compiled once per process.
+_DEALER, _ORDER = -918_273_645_001, -918_273_645_002
+
+
+@functools.cache
+def _exposure_statement(excluding: bool) -> tuple[str, tuple] | None:
+    """`_exposure_query` as SQL and parameters, compiled once per process: building and compiling its subqueries
+    costs several times what PostgreSQL takes to run it, and the credit check runs it while every order of the
+    dealer waits. None when the ids do not come out as parameters (then the query is built each time)."""
+    sql, params = _exposure_query(_DEALER, _ORDER if excluding else None).query.sql_with_params()
+    if params.count(_DEALER) != 1 or params.count(_ORDER) != (1 if excluding else 0):
+        return None
+    return sql, params
+
+
+def exposure(dealer, *, exclude_order=None) -> Decimal:
+    """Open invoice balances + the uninvoiced rest of on-account orders: one query (one statement, so both sums
+    are read at one moment), which the credit check runs while it holds the dealer's credit account."""
+    dealer_pk = getattr(dealer, "pk", dealer)
+    exclude_pk = exclude_order.pk if exclude_order is not None else None
+    statement = _exposure_statement(exclude_pk is not None)
+    if statement is None:
+        sums = _exposure_query(dealer_pk, exclude_pk).first()
+    else:
+        sql, params = statement
+        ids = {_DEALER: dealer_pk, _ORDER: exclude_pk}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ids.get(p, p) if type(p) is int else p for p in params])
+            sums = cursor.fetchone()
+    invoices, uninvoiced = sums if sums is not None else (None, None)
+    return quantize((invoices or ZERO) + (uninvoiced or ZERO))
 
 
 def with_exposure(accounts):
