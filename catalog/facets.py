@@ -18,7 +18,7 @@ MAX_ATTRIBUTE_NUMBER = Decimal("1e10")
 class FacetValue:
     value: str
     label: str
-    count: int
+    count: int | None         # None: not counted (a search with more matches than it counts)
     selected: bool = False
 
 
@@ -36,6 +36,9 @@ class Facets:
     on_campaign: int | None   # None when prices are not available
     prices_available: bool
     price_range: tuple | None = None  # (lowest, highest) unit price among the candidates, when known
+    # A search that matched more products than it counts (search.SEARCH_CANDIDATES): the counts above are of the
+    # closest `more_than` of them, so the page shows "more than" and no counts (attribute values: count None).
+    more_than: int | None = None
 
 
 def attribute_value_q(attribute: Attribute, values: list[str]) -> Q | None:

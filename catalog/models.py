@@ -2,16 +2,16 @@
 import uuid
 from pathlib import Path
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Left, Upper
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .search import HEAD_CHARS, product_url
+from .search import product_url
 
 
 class Unit(models.TextChoices):
@@ -135,6 +135,8 @@ class Product(models.Model):
     # Turkish-folded text of name, SKU, codes and descriptions, and its tsvector: see services.fold().
     search_text = models.TextField(_("search text"), editable=False, default="")
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+    # Folded SKU, barcode, name and codes (search.name_text): typo matching and ranking (search.best_matches).
+    search_name = models.TextField(_("search name"), editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -147,7 +149,7 @@ class Product(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="product_search_vector"),
             GinIndex(fields=["search_text"], name="product_search_trgm", opclasses=["gin_trgm_ops"]),
-            GinIndex(OpClass(Left("search_text", HEAD_CHARS), name="gin_trgm_ops"), name="product_search_head_trgm"),
+            GinIndex(fields=["search_name"], name="product_search_name_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["category", "active"]),
             models.Index(fields=["name", "id"], name="product_name_order"),  # the list's default order
             models.Index(Upper("sku"), name="product_sku_upper"),  # SKUs typed in any case (quick order)

@@ -15,16 +15,69 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-# The head of the search text: SKU, barcode, name and codes come first (catalog.services._search_parts), so
-# typo matching and ranking look at these characters only, through their own trigram index
-# (Product.Meta.indexes "product_search_head_trgm" is this same expression).
-HEAD_CHARS = 160
+# --- Bounded search ----------------------------------------------------------------------------------------
+# `search_name` is the folded SKU, barcode, name and codes of a card (name_text below), short and with its own
+# trigram GIN index: typo matching (`%>`, `%>>`) looks at it only. A search never counts, facets or ranks more
+# than SEARCH_CANDIDATES matches: it reads at most SEARCH_SCAN of them (the first found, with their distance to
+# the query by name and code), keeps the closest SEARCH_CANDIDATES, and when more matched the page says "more
+# than" (Facets.more_than) instead of a count it did not make. Up to SEARCH_SCAN matches, the kept ones are exactly
+# the closest; beyond, the closest among the first SEARCH_SCAN found.
+SEARCH_CANDIDATES = 1000
+SCAN_FACTOR = 3  # SEARCH_SCAN = SCAN_FACTOR × SEARCH_CANDIDATES
 
 
-def search_head():
-    from django.db.models.functions import Left
+def name_text(*, sku, barcode="", name="", manufacturer_code="", erp_code="") -> str:
+    """`Product.search_name`: what typo matching and ranking look at."""
+    return fold(" ".join(filter(None, [sku, barcode, name, manufacturer_code, erp_code])))
 
-    return Left("search_text", HEAD_CHARS)
+
+def search_match(folded: str):
+    """Q of the products a folded query finds: a whole word (tsvector), a substring of the text (partial SKUs;
+    the trigram GIN index of search_text serves LIKE), or, for a query without digits, a typo of a word of the
+    name or a code (trigram word and strict word similarity over `search_name`)."""
+    from django.contrib.postgres.search import SearchQuery
+    from django.db.models import Q
+
+    match = Q(search_vector=SearchQuery(folded, config="simple", search_type="plain")) | Q(
+        search_text__contains=folded)
+    if not any(ch.isdigit() for ch in folded):
+        # `<%` (word similarity above pg_trgm.word_similarity_threshold, 0.6): typos. Not for codes: "AB-0012"
+        # must not bring every "AB-001x". `<<%` (strict word similarity over whole words, above
+        # pg_trgm.strict_word_similarity_threshold, 0.5) also takes a letter missing inside a word ("prjektör"
+        # for "projektör"), which `<%` misses because the query's trigrams cover only part of the word.
+        match |= Q(search_name__trigram_word_similar=folded) | Q(search_name__trigram_strict_word_similar=folded)
+    return match
+
+
+def relevance(folded: str):
+    """The ranking of a search's candidates: the weighted tsvector rank plus the word similarity to the name."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+    from django.db.models import F, Value
+    from django.db.models.functions import Coalesce
+
+    ts_query = SearchQuery(folded, config="simple", search_type="plain")
+    return Coalesce(SearchRank(F("search_vector"), ts_query), Value(0.0)) + TrigramWordSimilarity(
+        folded, "search_name")
+
+
+def _name_distance(folded: str):
+    """`search_name <->> query`: 1 - the word similarity of the query to the name and codes."""
+    from django.db.models import F, FloatField, Func, Value
+
+    return Func(F("search_name"), Value(folded), function="", arg_joiner=" <->> ", output_field=FloatField())
+
+
+def best_matches(products, folded: str, *, limit: int | None = None) -> tuple[list[int], bool]:
+    """(ids, more): the ids of the products of `products` that `folded` matches, all of them when there are at
+    most `limit` (default SEARCH_CANDIDATES), else the `limit` closest by name and code among the first
+    SCAN_FACTOR × limit found (more = True). One query, bounded: it stops after SCAN_FACTOR × limit + 1 matches."""
+    limit = SEARCH_CANDIDATES if limit is None else limit
+    rows = list(products.filter(search_match(folded)).order_by().annotate(name_distance=_name_distance(folded))
+                .values_list("pk", "name_distance")[:SCAN_FACTOR * limit + 1])
+    if len(rows) <= limit:
+        return [pk for pk, _distance in rows], False
+    rows.sort(key=lambda row: (row[1], row[0]))
+    return [pk for pk, _distance in rows[:limit]], True
 
 
 # Facet counts of the unsearched catalog are the same for every dealer and change only when products

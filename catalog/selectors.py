@@ -2,15 +2,17 @@
 
 Search folds the query like the stored text (catalog.search.fold) and matches a product by its weighted
 tsvector, by a substring of its text (partial SKUs; the trigram GIN index serves LIKE) or by trigram word
-and strict word similarity (typos, a missing letter); the facet counts are in facets.py. Every read here runs a
+and strict word similarity (typos, a missing letter) over the name and codes (catalog.search); it counts and ranks
+at most search.SEARCH_CANDIDATES matches. The facet counts are in facets.py. Every read here runs a
 fixed number of queries, whatever the number of products."""
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import CharField, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import CharField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
@@ -18,7 +20,7 @@ from .facets import FACET_CACHE_SECONDS, Facets, attribute_value_q, count_facets
 from .models import IN_STOCK, Category, Product, ProductAttribute, ProductImage
 from .permissions import can_see_prices
 from .prices import prices_for
-from .search import catalog_version, fold, search_head
+from .search import best_matches, catalog_version, fold, relevance
 
 _IMAGE_STORAGE = ProductImage._meta.get_field("image").storage
 SORTS = ("relevance", "name", "price", "price_desc", "newest")
@@ -122,23 +124,6 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     products = Product.objects.active().filter(category__active=True)
     if category is not None:
         products = products.in_category(category)
-    ts_query = None
-    if folded:
-        ts_query = SearchQuery(folded, config="simple", search_type="plain")
-        match = Q(search_vector=ts_query) | Q(search_text__contains=folded)
-        if not any(ch.isdigit() for ch in folded):
-            # Typos in words: `<%` (word similarity above pg_trgm.word_similarity_threshold, 0.6) uses the GIN
-            # index. Not for codes: "AB-0012" must not bring every "AB-001x".
-            # Over the head of the text only (its own trigram index): a typo should match a name or code, and
-            # rechecking whole descriptions made a word found in every product take seconds.
-            # `<<%` (strict word similarity over whole words, above pg_trgm.strict_word_similarity_threshold,
-            # 0.5) also takes a letter missing inside a word ("prjektör" for "projektör"), which `<%` misses
-            # because the query's trigrams cover only part of the word; the same GIN index serves both.
-            match |= (Q(search_head__trigram_word_similar=folded)
-                      | Q(search_head__trigram_strict_word_similar=folded))
-            products = products.alias(search_head=search_head())
-        products = products.filter(match)
-
     # Attribute filters: only filterable attributes named in the URL (one query reads them).
     selected = {code: [v for v in values if v] for code, values in (filters.get("attrs") or {}).items()}
     selected = {code: values for code, values in selected.items() if values}
@@ -153,6 +138,18 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     without_attrs = products
     for attribute, value_q in attr_values.values():
         products = products.filter(has_attribute(attribute, value_q))
+
+    # A search counts, facets and ranks at most SEARCH_CANDIDATES matches: all of them, or when more match the
+    # closest by name and code, and the page says "more than" (search.best_matches). Bounded, whatever the query.
+    more_than = attribute_counts_capped = None
+    if folded:
+        in_stock = filters.get("in_stock")
+        ids, more = best_matches(without_attrs.in_stock() if in_stock else without_attrs, folded)
+        without_attrs, attribute_counts_capped = without_attrs.filter(pk__in=ids), more
+        if more and attr_values:  # the attribute filters may keep matches beyond the closest: their own candidates
+            ids, more = best_matches(products.in_stock() if in_stock else products, folded)
+        products = products.filter(pk__in=ids)
+        more_than = len(ids) if more else None
 
     # Counts and facets do not depend on the dealer (no prices in them): without a search text they are cached per
     # catalog version and language (their labels, "yes" / "no", and their order are the reader's language's).
@@ -170,6 +167,8 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
         if cache_key:
             cache.set(cache_key, cached, FACET_CACHE_SECONDS)
     total, in_stock_count, category_facets, attribute_facets = cached
+    if attribute_counts_capped:  # counted over the closest matches only: the values are shown without counts
+        attribute_facets = [replace(f, values=[replace(v, count=None) for v in f.values]) for f in attribute_facets]
     if filters.get("in_stock"):
         products = products.in_stock()
 
@@ -184,16 +183,13 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
         "price": ["name", "pk"], "price_desc": ["name", "pk"],
     }[sort]
     if sort == "relevance":
-        # Ranked only here, so the counting queries above do not compute it for every match.
-        # Similarity over the head of the text (SKU, barcode, name and codes come first): as good for ranking
-        # typos and several times cheaper than over whole descriptions when a word matches every product.
-        products = products.annotate(relevance=Coalesce(SearchRank(F("search_vector"), ts_query), Value(0.0))
-                                     + TrigramWordSimilarity(folded, search_head()))
+        # Ranked only here, over the candidates (search.best_matches), so counting does not compute it.
+        products = products.annotate(relevance=relevance(folded))
     products = products.order_by(*order)
     prices = {}
-    if show_prices and (wants_prices or total <= PRICE_ALL_LIMIT) and total:
+    if show_prices and (wants_prices or (total <= PRICE_ALL_LIMIT and not more_than)) and total:
         ids = list(products.values_list("pk", flat=True))
-        prices = prices_for(actor=actor, products=ids) or {}
+        prices, complete = _prices_of_all(actor, ids)
         prices_available = bool(prices)
         if prices_available:
             priced = [line.unit_price for line in prices.values() if getattr(line, "priced", True)
@@ -209,14 +205,17 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
         page_ids = list(page_obj.object_list)
         found = {p.pk: p for p in _with_thumbs(Product.objects.filter(pk__in=page_ids))}
         page_obj.object_list = [found[pk] for pk in page_ids if pk in found]
+        if not complete and page_obj.object_list:  # the cards show the whole price: ask again for the page's
+            prices = prices_for(actor=actor, products=page_obj.object_list) or {}
     else:
         # The page's ids first, then its cards: PostgreSQL would compute the thumbnail subqueries of every
         # match before sorting them.
         paginator = _CountedPaginator(products.values_list("pk", flat=True), per_page, count=total)
         page_obj = paginator.get_page(page)
-        page_ids = list(page_obj.object_list)
-        found = {p.pk: p for p in _with_thumbs(Product.objects.filter(pk__in=page_ids))}
-        page_obj.object_list = [found[pk] for pk in page_ids if pk in found]
+        # The page's cards do not depend on the dealer (prices are added below): without a search text they are
+        # shared by every dealer under the facets' key (catalog version, category, filters) and the page.
+        cards_key = f"{cache_key}:cards:{sort}:{per_page}:{page_obj.number}" if cache_key else None
+        page_obj.object_list = _page_cards(page_obj.object_list, cards_key)
         if show_prices and page_obj.object_list:
             prices = prices_for(actor=actor, products=page_obj.object_list) or {}
             prices_available = bool(prices)
@@ -225,8 +224,46 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
         _set_thumb(product)
 
     facets = Facets(categories=category_facets, attributes=attribute_facets, in_stock=in_stock_count,
-                    on_campaign=on_campaign, prices_available=prices_available, price_range=price_range)
+                    on_campaign=on_campaign, prices_available=prices_available, price_range=price_range,
+                    more_than=more_than)
     return page_obj, facets, total
+
+
+def _page_cards(page_ids, key) -> list:
+    """The cards (CARD_FIELDS and the thumbnail) of `page_ids` in their order: from the cache under `key` when
+    given and there, else read (and kept there for FACET_CACHE_SECONDS: the key holds the catalog version)."""
+    cards = cache.get(key) if key else None
+    if cards is None:
+        page_ids = list(page_ids)
+        found = {p.pk: p for p in _with_thumbs(Product.objects.filter(pk__in=page_ids))}
+        cards = [found[pk] for pk in page_ids if pk in found]
+        if key:
+            cache.set(key, cards, FACET_CACHE_SECONDS)
+    return cards
+
+
+# A price sort or filter prices every product of the set. Over more than PRICE_CHUNK products it asks a chunk at a
+# time and keeps of each price only what sorting, filtering and the facets need (then prices the page's cards in
+# full): the whole priced lines of 100,000 products held 200 MB at once in the worker, which kept the memory.
+# (So such a list runs 3 price queries per chunk, not a fixed number.)
+PRICE_CHUNK = 5000
+
+
+class _PriceBrief(NamedTuple):
+    unit_price: Decimal | None
+    priced: bool
+    campaign: object
+
+
+def _prices_of_all(actor, ids) -> tuple[dict, bool]:
+    """({id: price}, complete): the whole lines when the set fits in one chunk, else _PriceBrief (complete False)."""
+    if len(ids) <= PRICE_CHUNK:
+        return prices_for(actor=actor, products=ids) or {}, True
+    brief = {}
+    for start in range(0, len(ids), PRICE_CHUNK):
+        for pk, line in (prices_for(actor=actor, products=ids[start:start + PRICE_CHUNK]) or {}).items():
+            brief[pk] = _PriceBrief(line.unit_price, getattr(line, "priced", True), getattr(line, "campaign", None))
+    return brief, False
 
 
 def _filter_by_price(ids, prices, filters):

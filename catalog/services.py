@@ -22,7 +22,7 @@ from .errors import (
     OutOfStock,
 )
 from .models import Category, Product, ProductImage, Unit
-from .search import bump_catalog_version, fold
+from .search import bump_catalog_version, fold, name_text
 from .units import quantity_with_unit
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h3", "h4", "table", "thead", "tbody", "tr",
@@ -95,15 +95,16 @@ def save_product(*, product: Product, actor=None) -> Product:
     return product
 
 
-def _search_parts(product) -> tuple[str, str, str, str]:
-    """(full folded text, weight A, weight B, weight C) of one card."""
+def _search_parts(product) -> tuple[str, str, str, str, str]:
+    """(full folded text, weight A, weight B, weight C, search name) of one card."""
     description = plain_text(product.description)
     full = fold(" ".join(filter(None, [product.sku, product.barcode, product.name, product.manufacturer_code,
                                         product.erp_code, product.short_description, description])))
     a = fold(f"{product.sku} {product.name}")
     b = fold(" ".join(filter(None, [product.barcode, product.manufacturer_code, product.erp_code])))
     c = fold(f"{product.short_description} {description}")
-    return full, a, b, c
+    return full, a, b, c, name_text(sku=product.sku, barcode=product.barcode, name=product.name,
+                                    manufacturer_code=product.manufacturer_code, erp_code=product.erp_code)
 
 
 def refresh_search(*, products) -> int:
@@ -133,16 +134,16 @@ def refresh_search(*, products) -> int:
 def _update_search_batch(products) -> int:
     params = []
     for product in products:
-        full, a, b, c = _search_parts(product)
-        params += [product.pk, full, a, b, c]
-        product.search_text = full
-    rows = ", ".join(["(%s::bigint, %s, %s, %s, %s)"] * len(products))
+        full, a, b, c, name = _search_parts(product)
+        params += [product.pk, full, a, b, c, name]
+        product.search_text, product.search_name = full, name
+    rows = ", ".join(["(%s::bigint, %s, %s, %s, %s, %s)"] * len(products))
     table = Product._meta.db_table
     sql = (
-        f"UPDATE {table} AS p SET search_text = v.full_text, search_vector = "
+        f"UPDATE {table} AS p SET search_text = v.full_text, search_name = v.name, search_vector = "
         "setweight(to_tsvector('simple', v.a), 'A') || setweight(to_tsvector('simple', v.b), 'B') || "
         "setweight(to_tsvector('simple', v.c), 'C') "
-        f"FROM (VALUES {rows}) AS v(id, full_text, a, b, c) WHERE p.id = v.id"
+        f"FROM (VALUES {rows}) AS v(id, full_text, a, b, c, name) WHERE p.id = v.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -135,15 +135,16 @@ def _rebuild_category_paths():
 # --- products ----------------------------------------------------------------------------------------------------
 
 def _search_parts(sku, values):
-    """(search_text, weight A, weight B, weight C) exactly as catalog.services.refresh_search builds them,
-    folding each field once (fold works character by character, so folding the pieces equals folding the whole)."""
+    """(search_text, search_name, weight A, weight B, weight C) exactly as catalog.services.refresh_search builds
+    them, folding each field once (fold works character by character, so folding the pieces equals folding the whole)."""
     description = plain_text(values["description"]) if values["description"] else ""
     f_sku, f_name = fold(sku), fold(values["name"])
     f_codes = [fold(values[k]) if values[k] else "" for k in ("barcode", "manufacturer_code", "erp_code")]
     f_short = fold(values["short_description"]) if values["short_description"] else ""
     f_desc = fold(description) if description else ""
     full = " ".join(filter(None, [f_sku, f_codes[0], f_name, f_codes[1], f_codes[2], f_short, f_desc]))
-    return full, f"{f_sku} {f_name}", " ".join(filter(None, f_codes)), f"{f_short} {f_desc}"
+    name = " ".join(filter(None, [f_sku, f_codes[0], f_name, f_codes[1], f_codes[2]]))  # search.name_text
+    return full, name, f"{f_sku} {f_name}", " ".join(filter(None, f_codes)), f"{f_short} {f_desc}"
 
 
 def _bool(value):
@@ -192,8 +193,8 @@ def _import_products(parsed, errors, result, progress):
             result.unchanged += 1
     if errors:
         return
-    columns = ["sku", *PRODUCT_FIELDS, "search_text", "search_a", "search_b", "search_c"]
-    data_columns = ["sku", *PRODUCT_FIELDS, "search_text"]
+    columns = ["sku", *PRODUCT_FIELDS, "search_text", "search_name", "search_a", "search_b", "search_c"]
+    data_columns = ["sku", *PRODUCT_FIELDS, "search_text", "search_name"]
     now = timezone.now()
     done = 0
     with connection.cursor() as cursor:
@@ -201,8 +202,8 @@ def _import_products(parsed, errors, result, progress):
         cursor.execute(
             f"CREATE TEMP TABLE _import_product ON COMMIT DROP AS SELECT {', '.join(data_columns)}, "
             "''::text AS search_a, ''::text AS search_b, ''::text AS search_c FROM catalog_product WITH NO DATA")
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*PRODUCT_FIELDS, "search_text", "search_vector",
-                                                               "updated_at"])
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*PRODUCT_FIELDS, "search_text", "search_name",
+                                                               "search_vector", "updated_at"])
         insert = (
             f"INSERT INTO catalog_product ({', '.join(data_columns)}, search_vector, highlights, variant_label, "
             "stock_quantity, created_at, updated_at) "

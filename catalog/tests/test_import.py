@@ -21,6 +21,7 @@ from catalog.imports import service
 from catalog.imports.schema import ean13_valid
 from catalog.imports.service import ImportInvalid, import_file
 from catalog.models import Category, Product
+from catalog.search import name_text
 from dealers.testing import StaffFactory, UserFactory
 from portal.models import AuditEntry
 
@@ -75,6 +76,8 @@ def test_csv_products_file_creates_products_with_search_text(products):
     assert cable.unit == "metre" and cable.min_order_quantity == Decimal("12.5")
     assert cable.order_multiple == Decimal("0.5") and cable.allow_backorder is True
     assert "celik iletken" in cable.search_text and "nym-3x2.5" in cable.search_text
+    assert cable.search_name == name_text(sku=cable.sku, barcode=cable.barcode, name=cable.name,
+                                          manufacturer_code=cable.manufacturer_code, erp_code=cable.erp_code)
     assert Product.objects.filter(search_vector__isnull=True).count() == 0
     assert Product.objects.get(sku="LED-9W-E27").barcode == "8690000000012"
     assert AuditEntry.objects.filter(action="catalog.import", data__kind="products").count() == 1

@@ -272,3 +272,77 @@ def test_a_missing_letter_does_not_bring_unrelated_words(actor):
     ProductFactory(category=category, sku="KB-300", name="NYM kablo 3x2.5")
     assert skus(search(actor, query="prjektör")[0]) == ["PR-050"]
     assert skus(search(actor, query="kablolr")[0]) == ["KB-300"]
+
+
+# --- Bounded search: at most search.SEARCH_CANDIDATES matches are counted, faceted and ranked ----------------------
+
+@pytest.fixture
+def few_candidates(monkeypatch):
+    """A candidate limit of 5, so a handful of products stands for a word every product contains."""
+    monkeypatch.setattr("catalog.search.SEARCH_CANDIDATES", 5)
+    return 5
+
+
+def _many_cables(category):
+    """Three cables by name and six screws that only mention cables in their description (the weaker matches)."""
+    names = [ProductFactory(category=category, sku=f"KB-{i}", name=f"Kablo kanalı {i}") for i in range(3)]
+    for i in range(6):
+        ProductFactory(category=category, sku=f"VD-{i}", name=f"Vida {i}", short_description="kablo ile kullanılır")
+    return [p.sku for p in names]
+
+
+def test_a_search_matching_more_than_it_ranks_keeps_the_closest_and_says_more_than(actor, few_candidates):
+    cables = _many_cables(CategoryFactory())
+    page, facets, total = search(actor, query="kablo")
+    assert facets.more_than == few_candidates and total == few_candidates
+    assert sorted(skus(page)[:3]) == sorted(cables)  # the names first, then two of the descriptions
+
+
+def test_a_misspelt_word_matching_more_than_the_limit_is_bounded_too(actor, few_candidates):
+    category = CategoryFactory()
+    for i in range(7):
+        ProductFactory(category=category, sku=f"KB-{i}", name=f"Kablo kanalı {i}")
+    ProductFactory(category=category, sku="VD-1", name="Vida")
+    page, facets, total = search(actor, query="kabllo")
+    assert facets.more_than == few_candidates and len(skus(page)) == few_candidates
+    assert all(sku.startswith("KB-") for sku in skus(page))
+
+
+def test_a_search_matching_no_more_than_the_limit_counts_exactly(actor, few_candidates):
+    _many_cables(CategoryFactory())
+    page, facets, total = search(actor, query="kanalı")
+    assert facets.more_than is None and total == 3 and facets.in_stock == 3
+
+
+def test_filters_on_a_large_search_still_find_matches_beyond_the_closest(actor, few_candidates):
+    colour = AttributeFactory(code="colour")
+    category = CategoryFactory()
+    _many_cables(category)
+    red = ProductFactory(category=category, sku="VD-RED", name="Vida kırmızı", short_description="kablo için")
+    ProductAttributeFactory(product=red, attribute=colour, value_text="Red")
+    page, facets, total = search(actor, query="kablo", filters={"attrs": {"colour": ["Red"]}})
+    assert skus(page) == ["VD-RED"] and total == 1 and facets.more_than is None
+    # The colour's other values were counted over the closest matches only: shown without a count.
+    assert [(v.value, v.count) for f in facets.attributes for v in f.values] == [("Red", None)]
+
+
+def test_the_page_says_more_than_and_shows_no_counts_it_did_not_make(signed_in, few_candidates):
+    _many_cables(CategoryFactory(name="Elektrik"))
+    html = signed_in.get("/catalog/", {"q": "kablo"}).content.decode()
+    assert "More than 5 products" in html
+    assert '<span class="count">' not in html
+    html = signed_in.get("/catalog/", {"q": "kanalı"}).content.decode()
+    assert "3 products" in html and "More than" not in html and '<span class="count">(3)</span>' in html
+
+
+def test_a_large_search_runs_a_fixed_number_of_queries(actor, fake_prices, few_candidates,
+                                                       django_assert_max_num_queries):
+    """One bounded query finds the candidates (it stops after 3 × the limit + 1 matches), then the page as for any
+    search; with attribute filters on a large search, the filtered set has its own candidates (one more)."""
+    category = _catalog(12, fake_prices)
+    with django_assert_max_num_queries(8):
+        page, facets, total = search(actor, query="kablo", category=category.parent)
+    assert facets.more_than == 5 and len(page.object_list) == 5
+    with django_assert_max_num_queries(9):
+        page, facets, total = search(actor, query="kablo", filters={"attrs": {"colour": ["C0"]}}, sort="price")
+    assert total == 4 and facets.more_than is None  # 4 of the 12 are C0: fewer than the limit, all found

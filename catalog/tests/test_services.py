@@ -74,6 +74,23 @@ def test_saving_fills_search_text_and_vector():
     assert "celik dubel" in product.search_text and "isikli kablo" in product.search_text
     assert "ab-1234" in product.search_text and "erp-9" in product.search_text and "<p>" not in product.search_text
     assert product.search_vector
+    # The name and codes alone: what typo matching and ranking look at, never the descriptions.
+    assert product.search_name.startswith("ab-1234 ") and product.search_name.endswith("celik dubel erp-9")
+    assert "kablo" not in product.search_name
+
+
+def test_the_migration_fills_the_search_name_of_existing_products():
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("catalog.migrations.0006_search_name").fill_search_name
+    product = ProductFactory(category=CategoryFactory(), sku="LD-6060", name="IŞIK Panel", barcode="",
+                             manufacturer_code="", erp_code="E-1")
+    Product.objects.update(search_name="")
+    with connection.schema_editor() as editor:
+        fill(apps, editor)
+    assert Product.objects.get(pk=product.pk).search_name == "ld-6060 isik panel e-1"
 
 
 def test_refresh_search_updates_many_products_in_one_statement_per_batch():

@@ -156,7 +156,8 @@ def test_list_page_query_count_is_fixed(signed_in, fake_prices, django_assert_ma
     _fill(n, category, fake_prices)
     # 3 for the session user, dealer and terms gate; 9 for tree, attributes, counts, facets, ids, page, images; 1 for
     # what later stages show on the cards (hook catalog.card_extras: feedback's stars of the page's products).
-    with django_assert_max_num_queries(14):  # + the session row (sessions in PostgreSQL)
+    # + 1 for a search's candidates (catalog.search.best_matches: at most SEARCH_CANDIDATES are counted and ranked).
+    with django_assert_max_num_queries(15):  # + the session row (sessions in PostgreSQL)
         response = signed_in.get(reverse("catalog:list"), {"q": "panel", "attr_colour": "C0", "sort": "price"})
     assert response.status_code == 200 and response.context["total"] == (n + 3) // 4
     html = response.content.decode()
