@@ -9,7 +9,8 @@ The markup is the one `catalog/_card.html` and `catalog/_dense.html` had, byte f
 compares the pages with files written from those templates). Change the card here, not in a template: the page's
 sidebar, toolbar and pagination stay in templates/catalog/_results.html. Escaping follows the template engine's:
 every value and `{% translate %}` output is escaped; a `{% blocktranslate %}` text is not, its values are."""
-from django.utils.html import conditional_escape as esc
+from html import escape as _escape
+
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -17,6 +18,15 @@ from portal.money import format_money
 
 from .availability import availability
 from .units import unit_word
+
+
+def esc(value) -> str:
+    """The template engine's escaping (django.utils.html.conditional_escape: safe HTML as it is, anything else with
+    & < > " ' escaped), without its lazy-string wrapper, which cost more than the escaping on a 100-row page."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape(str(value))
+
 
 # --- The card (list and grid views) ----------------------------------------------------------------------------------
 

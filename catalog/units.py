@@ -2,31 +2,48 @@
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
-from django.utils.translation import npgettext
+from django.utils.translation import get_language, npgettext
 
 from .models import UNIT_LABELS, Unit
 
 
-def _forms(unit, count, n):
+def _pattern(unit, count):
     # One npgettext call per unit so makemessages sees every form; the context keeps "set" (unit) apart from
     # "set" (verb) and "box" (unit) apart from a form's box.
     if unit == Unit.PIECE:
-        return npgettext("unit", "%(n)s piece", "%(n)s pieces", count) % {"n": n}
+        return npgettext("unit", "%(n)s piece", "%(n)s pieces", count)
     if unit == Unit.BOX:
-        return npgettext("unit", "%(n)s box", "%(n)s boxes", count) % {"n": n}
+        return npgettext("unit", "%(n)s box", "%(n)s boxes", count)
     if unit == Unit.PACK:
-        return npgettext("unit", "%(n)s pack", "%(n)s packs", count) % {"n": n}
+        return npgettext("unit", "%(n)s pack", "%(n)s packs", count)
     if unit == Unit.SET:
-        return npgettext("unit", "%(n)s set", "%(n)s sets", count) % {"n": n}
+        return npgettext("unit", "%(n)s set", "%(n)s sets", count)
     if unit == Unit.LITRE:
-        return npgettext("unit", "%(n)s litre", "%(n)s litres", count) % {"n": n}
+        return npgettext("unit", "%(n)s litre", "%(n)s litres", count)
     if unit == Unit.KG:
-        return npgettext("unit", "%(n)s kg", "%(n)s kg", count) % {"n": n}
+        return npgettext("unit", "%(n)s kg", "%(n)s kg", count)
     if unit == Unit.METRE:
-        return npgettext("unit", "%(n)s metre", "%(n)s metres", count) % {"n": n}
+        return npgettext("unit", "%(n)s metre", "%(n)s metres", count)
     if unit == Unit.SQUARE_METRE:
-        return npgettext("unit", "%(n)s square metre", "%(n)s square metres", count) % {"n": n}
+        return npgettext("unit", "%(n)s square metre", "%(n)s square metres", count)
     return None
+
+
+# The translated patterns by (language, unit, 1 or 2): a catalog page words a unit for every card, and each
+# npgettext call walks the translation machinery. Bounded: languages × units × 2 (unknown codes are not kept).
+_PATTERNS = {}
+
+
+def _forms(unit, count, n):
+    key = (get_language(), unit, count)
+    pattern = _PATTERNS.get(key)
+    if pattern is None:
+        pattern = _pattern(unit, count)
+        if pattern is None:
+            return None
+        if unit in Unit.values:
+            _PATTERNS[key] = pattern
+    return pattern % {"n": n}
 
 
 def format_quantity(quantity) -> str:

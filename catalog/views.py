@@ -77,10 +77,11 @@ def product_list(request, slug=None):
     # catalog version (every product and price write bumps it) and the price context (dealer, segment, day,
     # next campaign edge). Per user: the fragment may hold forms with the user's CSRF token.
     view_mode, per_page = _view_choice(request)
-    key = _results_cache_key(request, category, view_mode, per_page)
+    version = catalog_version()  # read once: the key, the sidebar tree's fragment
+    key = _results_cache_key(request, category, view_mode, per_page, version)
     results = cache.get(key) if key else None
     if results is None:
-        context = _results_context(request, category, view_mode, per_page)
+        context = _results_context(request, category, view_mode, per_page, version)
         results = render_to_string("catalog/_results.html", context, request=request)
         if key:
             cache.set(key, results, RESULTS_CACHE_SECONDS)
@@ -120,9 +121,8 @@ def _view_choice(request) -> tuple[str, int]:
 RESULTS_CACHE_SECONDS = 300
 
 
-def _results_cache_key(request, category, view_mode, per_page) -> str | None:
+def _results_cache_key(request, category, view_mode, per_page, version) -> str | None:
     actor = request.actor
-    version = catalog_version()
     prices = price_context_key(actor=actor, version=version) if can_see_prices(actor) else "-"
     if prices is None:
         return None
@@ -133,7 +133,7 @@ def _results_cache_key(request, category, view_mode, per_page) -> str | None:
         get_language(), category.pk if category else "-", view_mode, per_page, query)
 
 
-def _results_context(request, category, view_mode, per_page) -> dict:
+def _results_context(request, category, view_mode, per_page, version) -> dict:
     actor = request.actor
     params = parse_list_params(request.GET)
     page, facets, total = selectors.search_products(actor=actor, category=category, per_page=per_page, **params)
@@ -173,7 +173,7 @@ def _results_context(request, category, view_mode, per_page) -> dict:
         "language": get_language(),
         # The sidebar tree is a cached fragment: read only when the cache misses (the template calls it).
         "tree": lambda: selectors.list_category_tree(current=category),
-        "tree_version": catalog_version(),
+        "tree_version": version,
         "tree_current": category.pk if category else "-",
         "page": page,
         "products": page.object_list,
