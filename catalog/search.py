@@ -85,10 +85,17 @@ def best_matches(products, folded: str, *, limit: int | None = None) -> tuple[li
 VERSION_KEY = "catalog:version"
 
 
-def catalog_version() -> int:
+def catalog_version(request=None) -> int:
+    """The catalog version. With `request`: read once per request and kept on it (a page asks for it for its
+    results, its cards and its sidebar; a bump during the request shows on the next one)."""
     from django.core.cache import cache
 
-    return cache.get_or_set(VERSION_KEY, 1, None)
+    if request is None:
+        return cache.get_or_set(VERSION_KEY, 1, None)
+    version = getattr(request, "_catalog_version", None)
+    if version is None:
+        version = request._catalog_version = cache.get_or_set(VERSION_KEY, 1, None)
+    return version
 
 
 def bump_catalog_version() -> None:

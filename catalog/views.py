@@ -77,7 +77,7 @@ def product_list(request, slug=None):
     # catalog version (every product and price write bumps it) and the price context (dealer, segment, day,
     # next campaign edge). Per user: the fragment may hold forms with the user's CSRF token.
     view_mode, per_page = _view_choice(request)
-    version = catalog_version()  # read once: the key, the sidebar tree's fragment
+    version = catalog_version(request)  # once a request: the key, the sidebar's fragment, the cards' figures
     key = _results_cache_key(request, category, view_mode, per_page, version)
     results = cache.get(key) if key else None
     if results is None:

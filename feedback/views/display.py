@@ -3,14 +3,16 @@ product's name (hook point catalog.card_extras), the "Reviews" section of the pr
 with its histogram, sorting, star filter and pages, the "Helpful" button, and the "Write a review" box.
 
 The product page pays two queries for its reviews: the figures of the product and its related cards together
-(`ratings_for`, kept on the request), and one page of reviews with their photo ids and the reader's votes. Whether
+(`ratings_for`, kept on the request and, under the catalog version, in the cache), and one page of reviews with their photo ids and the reader's votes. Whether
 the reader may write a review (who it is, whether it wrote one, whether its dealer received the product) is asked by
 the box itself after the page has loaded (htmx), so the page stays within its pinned query count.
 """
+import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from catalog.search import product_url
+from catalog.search import catalog_version, product_url
 from catalog.views import catalog_page
 from portal.errors import DomainError
 from support.models import Tier
@@ -39,6 +41,9 @@ def _sort_labels():
 
 # --- The figures of products, once per request --------------------------------------------------------------------
 
+RATINGS_CACHE_SECONDS = 300
+
+
 def ratings_for(request, product_ids) -> dict:
     """{product id: Ratings} of the products that have published reviews. The figures of a product asked once in a
     request are kept on it (the product page asks for its cards and then for its own section)."""
@@ -48,7 +53,14 @@ def ratings_for(request, product_ids) -> dict:
         request.feedback_ratings = memo
     missing = [pk for pk in product_ids if pk not in memo]
     if missing:
-        found = selectors.review_ratings(product_ids=missing)
+        # The same for every dealer: kept under the catalog version, which a review that starts or stops counting
+        # bumps (feedback.signals); a catalog page's cards ask for the same products on every visit.
+        key = "feedback:ratings:{}:{}".format(catalog_version(request), hashlib.sha1(
+            ",".join(map(str, sorted(missing))).encode()).hexdigest())
+        found = cache.get(key)
+        if found is None:
+            found = selectors.review_ratings(product_ids=missing)
+            cache.set(key, found, RATINGS_CACHE_SECONDS)
         for pk in missing:
             memo[pk] = found.get(pk) or selectors.Ratings()
     return {pk: memo[pk] for pk in product_ids if memo[pk].count}
