@@ -57,3 +57,22 @@ def test_a_product_change_shows_on_the_next_page(client, owner, two_dealers_pric
         bump_catalog_version()  # what every product write does (on commit)
     html = client.get(reverse("catalog:list"), {"r": "2"}).content.decode()
     assert "Renamed card" in html and "Shared card 0" not in html
+
+
+@pytest.mark.parametrize("n", [3, 40])
+def test_a_page_missing_the_dealers_results_cache_runs_a_fixed_few_queries(client, owner, two_dealers_priced, n,
+                                                                           django_assert_num_queries):
+    """The miss path dealers feel (issue 18): another page or filter of a list whose cards another visit read. The
+    session, the user and its dealer; the page's ids; the dealer's prices. The facets, the
+    sidebar, the cards and their review figures come from the shared cache, whatever the number of products."""
+    from catalog.testing import ProductFactory
+
+    category = two_dealers_priced[0].category
+    for i in range(n):
+        ProductFactory(category=category, name=f"More {i}")
+    client.force_login(owner)
+    client.get(reverse("catalog:list"), {"r": "warm"})
+    with django_assert_num_queries(5):
+        response = client.get(reverse("catalog:list"), {"r": "miss"})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="product-card"') == min(24, n + 3)
