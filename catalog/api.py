@@ -163,7 +163,10 @@ class ProductListView(CatalogView):
                     ("q", "category", "sort", "in_stock", "on_campaign", "price_min", "price_max", "page")],
         operation_id="v1_products_list",  # a page object, not a list: name it as the list it is
         responses={200: inline_serializer("ProductPage", fields={
-            "count": serializers.IntegerField(help_text="Products matching, on every page."),
+            "count": serializers.IntegerField(help_text="Products matching, on every page; for a search matching more "
+                                                        "than the candidate limit, the closest that many."),
+            "more": serializers.BooleanField(help_text="True when a search matched more products than `count` (the "
+                                                       "closest are listed): narrow the search to see the others."),
             "page": serializers.IntegerField(help_text="This page's number (50 products a page)."),
             "results": ProductListSerializer(many=True),
         })},
@@ -180,10 +183,10 @@ class ProductListView(CatalogView):
             page_number = max(1, int(params.get("page", 1)))
         except ValueError:
             raise serializers.ValidationError({"page": [_("Not a page number.")]}) from None
-        page, _facets, total = selectors.search_products(
+        page, facets, total = selectors.search_products(
             actor=actor, query=wanted["query"], category=category, filters=wanted["filters"], sort=wanted["sort"],
             page=page_number, per_page=50)
-        return Response({"count": total, "page": page_number,
+        return Response({"count": total, "more": facets.more_than is not None, "page": page_number,
                          "results": ProductListSerializer(list(page), many=True,
                                                           context={"display": api_stock_display(actor)}).data})
 

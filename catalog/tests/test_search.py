@@ -346,3 +346,13 @@ def test_a_large_search_runs_a_fixed_number_of_queries(actor, fake_prices, few_c
     with django_assert_max_num_queries(9):
         page, facets, total = search(actor, query="kablo", filters={"attrs": {"colour": ["C0"]}}, sort="price")
     assert total == 4 and facets.more_than is None  # 4 of the 12 are C0: fewer than the limit, all found
+
+
+def test_the_api_says_when_a_search_matched_more_than_it_lists(session_api_client, owner, few_candidates):
+    """An integration reading `count` must know it is the closest ones, not all matches (issue 18)."""
+    _many_cables(CategoryFactory())
+    client = session_api_client(owner)
+    capped = client.get("/api/v1/products/", {"q": "kablo"}).json()
+    assert capped["count"] == few_candidates and capped["more"] is True
+    exact = client.get("/api/v1/products/", {"q": "kanalı"}).json()
+    assert exact["count"] == 3 and exact["more"] is False
