@@ -5,6 +5,10 @@ The cached things (grep cache.get / cache.set / get_or_set / {% cache %}):
 - catalog:facets (catalog/selectors.py): counts and labels ("yes" / "no"): language; no prices, no dealer.
 - catalog:results (catalog/views.py): the rendered list: language, user, dealer and its price context.
 - catalog_tree ({% cache %} in catalog/_results.html): category names and links: language.
+- catalog:facets:…:cards (catalog/selectors.py _page_cards): a page's product rows without prices, shared by every
+  dealer (catalog/tests/test_shared_cards.py: each dealer still reads its own price on them); under the facets' key.
+- feedback:ratings (feedback/views/display.py): review counts per star of a page's products: numbers only.
+- feedback dashboard figures (feedback/reports.py, {% cache %} in feedback/dashboard.html): language and time zone.
 - orders:cart-count: a number per user and dealer (an agent has one per dealer it acts for).
 - catalog:version, pricing:campaign-edges, dealers:current-terms, catalog:import:<job>, the offline card provider's
   state and orders:cart-owner hold no translated text and no prices (an import job's report is written in the
