@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch
+from django.db.models import F, OuterRef, Prefetch
 from django.http import Http404
 
 from portal.dates import day_or_none
@@ -72,14 +72,16 @@ def list_shipments(*, actor, filters: dict | None = None):
 
 
 def list_shipment_rows(*, actor, filters: dict | None = None):
-    """The shipments page's read of `list_shipments` (same rows, filters and order) in one query for a page: only the
-    columns the page prints (the shipment's, its order's number, its carrier's name and tracking page) and each
-    shipment's parcels' tracking codes in `tracking_codes`, in parcel order, instead of the parcels themselves."""
+    """The shipments page's read of `list_shipments` (same rows, filters and order) in one query for a page, as
+    dicts of what the page prints: the shipment's number, kind, status and when it left, its order's number
+    (`order_number`), its carrier (`carrier_id`, None for the own truck; `carrier_name`, `carrier_tracking_template`)
+    and its parcels' tracking codes in parcel order (`tracking_codes`)."""
     codes = Parcel.objects.filter(shipment=OuterRef("pk")).order_by("pk").values("tracking_code")
     return (list_shipments(actor=actor, filters=filters).prefetch_related(None)
-            .only("number", "kind", "status", "shipped_at", "order__number", "carrier__name",
-                  "carrier__tracking_url_template")
-            .annotate(tracking_codes=ArraySubquery(codes)))
+            .annotate(tracking_codes=ArraySubquery(codes))
+            .values("number", "kind", "status", "shipped_at", "carrier_id", "tracking_codes",
+                    order_number=F("order__number"), carrier_name=F("carrier__name"),
+                    carrier_tracking_template=F("carrier__tracking_url_template")))
 
 
 def _detail(queryset):

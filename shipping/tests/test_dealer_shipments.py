@@ -123,7 +123,7 @@ def test_the_shipments_page_reads_as_many_queries_for_many_shipments_as_for_one(
     """Pinned: the page's own reads are the count and the rows (with their orders, carriers and parcels' tracking
     codes), and the whole page reads the same number of queries for one shipment as for many of every sort
     (carriers, the own truck, a return, parcels with and without tracking links): a read per row (its order,
-    carrier, parcels or a column the page left out) fails it."""
+    carrier or parcels) fails it."""
     _shipped(actor, panel, staff, parcels=(("P1", "1"), ("P2", "1")))
     signed_in.get(reverse("shipping:shipments"))  # the session's first-request work is not the page's
 

@@ -27,7 +27,7 @@ from portal.paging import paginate
 
 from .. import permissions, selectors
 from ..forms import DeliveryReportForm, ShipmentFilterForm
-from ..models import ShipmentKind, ShipmentStatus
+from ..models import Carrier, ShipmentKind, ShipmentStatus
 from ..services import is_reportable, report_delivery
 
 shipments_page = dealer_page(ability=BROWSE)
@@ -63,29 +63,34 @@ def url_of_number(name: str):
 
 
 def shipment_rows(shipments) -> list[ShipmentRow]:
-    """The page's shipments (selectors.list_shipment_rows: with the order's number, the carrier and the parcels'
-    tracking codes) as rows, with the text the template used to work out per cell: the status and kind in the
-    reader's language, the moment as the `date` filter writes it, the shipment's and the order's pages
-    (Order.get_absolute_url) as `reverse` gives them."""
+    """The page's shipments (selectors.list_shipment_rows) as rows, with the text the template used to work out per
+    cell: the status and kind in the reader's language, the moment as the `date` filter writes it, the shipment's and
+    the order's pages (Order.get_absolute_url) as `reverse` gives them, each parcel's Parcel.tracking_url."""
     status_labels = {value: str(label) for value, label in ShipmentStatus.choices}
     return_label = str(ShipmentKind.RETURN.label)
     own_truck = _("Own truck")
     shipment_url, order_url = url_of_number("shipping:shipment"), url_of_number("orders:order")
     shown_format = get_format("SHORT_DATETIME_FORMAT")
+    carriers = {}  # a page's few carriers' tracking pages (Carrier.tracking_url), by template
     rows = []
     for shipment in shipments:
-        shipped_at = template_localtime(shipment.shipped_at)
+        shipped_at = template_localtime(shipment["shipped_at"])
+        if shipment["carrier_id"] is None:
+            carrier, parcels = own_truck, [(code, "") for code in shipment["tracking_codes"]]
+        else:
+            template = shipment["carrier_tracking_template"]
+            if template not in carriers:
+                carriers[template] = Carrier(tracking_url_template=template)
+            carrier = shipment["carrier_name"]
+            parcels = [(code, carriers[template].tracking_url(code)) for code in shipment["tracking_codes"]]
         rows.append(ShipmentRow(
-            number=shipment.number, url=shipment_url(shipment.number),
-            kind_label=return_label if shipment.kind == ShipmentKind.RETURN else "",
-            order_number=shipment.order.number, order_url=order_url(shipment.order.number),
-            status=shipment.status, status_label=status_labels.get(shipment.status, shipment.status),
+            number=shipment["number"], url=shipment_url(shipment["number"]),
+            kind_label=return_label if shipment["kind"] == ShipmentKind.RETURN else "",
+            order_number=shipment["order_number"], order_url=order_url(shipment["order_number"]),
+            status=shipment["status"], status_label=status_labels.get(shipment["status"], shipment["status"]),
             shipped_at=dateformat.format(shipped_at, "c") if shipped_at else "",
             shipped_at_shown=dateformat.format(shipped_at, shown_format) if shipped_at else "",
-            carrier=shipment.carrier.name if shipment.carrier is not None else own_truck,
-            # Parcel.tracking_url of each parcel: the carrier's page for its code, none by the own truck.
-            parcels=[(code, shipment.carrier.tracking_url(code) if shipment.carrier is not None else "")
-                     for code in shipment.tracking_codes]))
+            carrier=carrier, parcels=parcels))
     return rows
 
 
