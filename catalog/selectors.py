@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import CharField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
+
+from portal.paging import CountedPaginator
 
 from .facets import FACET_CACHE_SECONDS, Facets, attribute_value_q, count_facets, filterable_attributes, has_attribute
 from .models import IN_STOCK, Category, Product, ProductAttribute, ProductImage
@@ -69,14 +70,6 @@ def list_ancestors(*, category: Category) -> list[Category]:
 
 
 # --- Search -------------------------------------------------------------------------------------
-
-class _CountedPaginator(Paginator):
-    """A paginator told the count it would otherwise ask the database for."""
-
-    def __init__(self, object_list, per_page, *, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.__dict__["count"] = count
-
 
 @dataclass(frozen=True)
 class Thumb:
@@ -200,7 +193,7 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
             if sort in ("price", "price_desc"):
                 ids = _sort_by_price(ids, prices, descending=sort == "price_desc")
             total = len(ids)
-        paginator = _CountedPaginator(ids, per_page, count=total)
+        paginator = CountedPaginator(ids, per_page, count=total)
         page_obj = paginator.get_page(page)
         page_ids = list(page_obj.object_list)
         found = {p.pk: p for p in _with_thumbs(Product.objects.filter(pk__in=page_ids))}
@@ -210,7 +203,7 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     else:
         # The page's ids first, then its cards: PostgreSQL would compute the thumbnail subqueries of every
         # match before sorting them.
-        paginator = _CountedPaginator(products.values_list("pk", flat=True), per_page, count=total)
+        paginator = CountedPaginator(products.values_list("pk", flat=True), per_page, count=total)
         page_obj = paginator.get_page(page)
         # The page's cards do not depend on the dealer (prices are added below): without a search text they are
         # shared by every dealer under the facets' key (catalog version, category, filters) and the page.
