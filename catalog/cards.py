@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from portal.money import format_money
+from portal.templatetags.portal_tags import qty as _qty  # the `qty` filter: a quantity as a form value
 
 from .availability import availability
 from .units import unit_word
@@ -76,16 +77,6 @@ def _badge(av) -> str:
 
 def _disabled(av) -> str:
     return "" if av.orderable else f' disabled title="{esc(av.label)}"'
-
-
-def _qty(value) -> str:
-    """What the `qty` filter writes: a quantity as a form value."""
-    if value is None or value == "":
-        return ""
-    try:
-        return f"{value.normalize():f}"
-    except AttributeError:
-        return str(value)
 
 
 def _money(price) -> str | None:
