@@ -24,6 +24,7 @@ from .ordering import (
     lock_order,
     place_order,
     place_order_or_find,
+    placed_parts,
     reject_order,
     shipping_address_of,
     shipping_charge,
@@ -65,7 +66,7 @@ __all__ = [
     # placing, approving, moving and changing orders
     "Checkout", "FixedPrice", "approve_order", "cancel_order", "change_order_quantities", "checkout_cart",
     "checkout_cart_or_find", "describe_billing", "describe_shipping", "lock_order", "place_order",
-    "place_order_or_find", "reject_order", "set_status", "shipping_address_of", "shipping_charge",
+    "place_order_or_find", "placed_parts", "reject_order", "set_status", "shipping_address_of", "shipping_charge",
     "shipping_method_label", "shipping_method_name", "shipping_options", "staff_moves",
     # payment choices, quotes, returns
     "PaymentOption", "approve_return", "cancel_rest", "card_enabled", "check_choice", "order_from_quote", "parse_choice",

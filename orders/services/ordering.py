@@ -422,8 +422,8 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
                           stock_taken=Decimal(0) if waiting else r["quantity"])
                 for i, r in enumerate(rows)])
             # The first row of the order's history: it is created in its status, not moved (ORDER.move is for moves).
-            OrderStatusChange.objects.create(order=order, from_status="", to_status=order.status, by=actor.user,
-                                             on_behalf=actor.on_behalf, note=note)
+            first_change = OrderStatusChange.objects.create(order=order, from_status="", to_status=order.status,
+                                                            by=actor.user, on_behalf=actor.on_behalf, note=note)
             if not waiting:
                 hooks.commitment.run(order=order, actor=actor, previous_total=Decimal("0.00"))
                 # Stock rows are shared by every dealer's orders: locked as late as possible.
@@ -439,7 +439,15 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
             if existing is not None:
                 return existing, False
         raise
+    # What was written, as written (the lines with what they took from stock): the API answers from it.
+    order._placed_parts = (order_lines, [first_change])
     return order, True
+
+
+def placed_parts(order) -> tuple[list[OrderLine], list[OrderStatusChange]] | None:
+    """The lines and the history of an order this process has just placed (place_order_or_find, checkout_cart_or_find
+    with created True), as they were written; None for an order read from the database."""
+    return getattr(order, "_placed_parts", None)
 
 
 def checkout_cart(*, actor, checkout: Checkout, idempotency_key: str | None = None) -> Order:
