@@ -32,7 +32,7 @@ class AttributeFacet:
 class Facets:
     categories: list          # [(Category, count)] children of the current category (roots without one)
     attributes: list          # [AttributeFacet]
-    in_stock: int
+    in_stock: int | None      # None: not counted (a search with more matches than it counts)
     on_campaign: int | None   # None when prices are not available
     prices_available: bool
     price_range: tuple | None = None  # (lowest, highest) unit price among the candidates, when known
@@ -127,15 +127,23 @@ def attribute_facets(*, base, attr_values, attributes, selected):
     return facets
 
 
-def count_facets(*, products, without_attrs, category, filters, attr_values, attributes, selected):
-    """(total, in stock, category facets, attribute facets) of a filtered product set: four queries."""
-    # Counts: all matches, and in stock, before the stock filter (one query).
-    counts = products.aggregate(total=Count("pk"), in_stock=Count("pk", filter=IN_STOCK))
-    in_stock_count = counts["in_stock"]
+def count_facets(*, products, without_attrs, category, filters, attr_values, attributes, selected, known_total=None):
+    """(total, in stock, category facets, attribute facets) of a filtered product set: four queries.
+
+    `known_total`: the set's size when the caller knows it already (a capped search: its candidates, each one
+    product of the set, in stock too under the stock filter); then the counting query is not run, and the in-stock
+    count is None unless the stock filter makes it the total (the page shows neither for a capped search)."""
+    if known_total is not None:
+        total = known_total
+        in_stock_count = known_total if filters.get("in_stock") else None
+    else:
+        # Counts: all matches, and in stock, before the stock filter (one query).
+        counts = products.aggregate(total=Count("pk"), in_stock=Count("pk", filter=IN_STOCK))
+        in_stock_count = counts["in_stock"]
+        total = in_stock_count if filters.get("in_stock") else counts["total"]
     if filters.get("in_stock"):
         products = products.in_stock()
         without_attrs = without_attrs.in_stock()
-    total = in_stock_count if filters.get("in_stock") else counts["total"]
 
     # Category facet: children of the current category (roots without one), counted over their subtrees.
     by_path = dict(products.values_list("category__path").annotate(n=Count("pk")).order_by())

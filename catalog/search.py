@@ -23,7 +23,7 @@ def fold(text: str) -> str:
 # than" (Facets.more_than) instead of a count it did not make. Up to SEARCH_SCAN matches, the kept ones are exactly
 # the closest; beyond, the closest among the first SEARCH_SCAN found.
 SEARCH_CANDIDATES = 1000
-SCAN_FACTOR = 3  # SEARCH_SCAN = SCAN_FACTOR × SEARCH_CANDIDATES
+SCAN_FACTOR = 2  # SEARCH_SCAN = SCAN_FACTOR × SEARCH_CANDIDATES (3 read 50 % more rows for the same 1,000 kept)
 
 
 def name_text(*, sku, barcode="", name="", manufacturer_code="", erp_code="") -> str:

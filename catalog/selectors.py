@@ -155,8 +155,11 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     cached = cache.get(cache_key) if cache_key else None
     if cached is None:
         attributes = attributes if attributes is not None else filterable_attributes()
+        # A capped search's set is its candidates (`ids`, each in the set, in stock under the stock filter):
+        # its size is known without counting.
         cached = count_facets(products=products, without_attrs=without_attrs, category=category,
-                               filters=filters, attr_values=attr_values, attributes=attributes, selected=selected)
+                               filters=filters, attr_values=attr_values, attributes=attributes, selected=selected,
+                               known_total=more_than)
         if cache_key:
             cache.set(cache_key, cached, FACET_CACHE_SECONDS)
     total, in_stock_count, category_facets, attribute_facets = cached
