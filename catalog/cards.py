@@ -11,13 +11,16 @@ sidebar, toolbar and pagination stay in templates/catalog/_results.html. Escapin
 every value and `{% translate %}` output is escaped; a `{% blocktranslate %}` text is not, its values are."""
 from html import escape as _escape
 
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from portal.money import format_money
+from portal.money import quantize
 from portal.templatetags.portal_tags import qty as _qty  # the `qty` filter: a quantity as a form value
 
-from .availability import availability
+from .availability import availability, stock_display
+from .models import UNIT_LABELS
 from .units import unit_word
 
 
@@ -79,11 +82,55 @@ def _disabled(av) -> str:
     return "" if av.orderable else f' disabled title="{esc(av.label)}"'
 
 
-def _money(price) -> str | None:
-    """The card's unit price (`money` filter), or None when the product has none for this dealer."""
-    if price and price.unit_price is not None:
-        return esc(format_money(price.unit_price, price.currency))
-    return None
+# A product's badge and its add button's `disabled` part by everything they depend on: the language, the display
+# mode and the product's stock fields (catalog.availability reads nothing else). Equal Decimals word alike (quantities
+# are normalised before they are written). The same few stock figures recur on every page, and wording a badge
+# walks the translation machinery two or three times (about 20 µs a row). Bounded: emptied at _STOCK_PARTS_MAX.
+_STOCK_PARTS = {}
+_STOCK_PARTS_MAX = 20_000
+
+
+def _stock_parts(product, language, display) -> tuple[str, str]:
+    """(badge, disabled) of `product`: _badge(av) and _disabled(av) of its availability."""
+    key = (language, display, product.stock_quantity, product.min_order_quantity, product.order_multiple,
+           product.allow_backorder, product.lead_time_days, product.unit)
+    parts = _STOCK_PARTS.get(key)
+    if parts is None:
+        av = availability(product, display=display)
+        parts = (_badge(av), _disabled(av))
+        if len(_STOCK_PARTS) >= _STOCK_PARTS_MAX:
+            _STOCK_PARTS.clear()
+        _STOCK_PARTS[key] = parts
+    return parts
+
+
+class _PageFormats:
+    """What a page of cards or rows words the same way on every row, worked out once per page in the active language:
+    amounts (portal.money.format_money: the language's separators and grouping, read once instead of per amount)
+    and unit names (escaped)."""
+
+    def __init__(self):
+        self.language = get_language()
+        self.decimal_sep = get_format("DECIMAL_SEPARATOR", self.language)
+        self.grouping = get_format("NUMBER_GROUPING", self.language)
+        self.thousand_sep = get_format("THOUSAND_SEPARATOR", self.language)
+        self.units = {}
+
+    def money(self, price) -> str | None:
+        """The unit price as the `money` filter writes it (format_money, escaped), or None when the product has
+        none for this dealer."""
+        if price and price.unit_price is not None:
+            text = numberformat.format(quantize(price.unit_price), self.decimal_sep, 2, self.grouping,
+                                       self.thousand_sep, force_grouping=True)
+            return esc(f"{text} {price.currency}")
+        return None
+
+    def unit(self, unit) -> str:
+        """`esc(product.unit_label)`."""
+        text = self.units.get(unit)
+        if text is None:
+            text = self.units[unit] = esc(UNIT_LABELS.get(unit, unit))
+        return text
 
 
 def render_cards(products, *, show_prices: bool, cart_add_url: str | None, display=None) -> str:
@@ -91,31 +138,33 @@ def render_cards(products, *, show_prices: bool, cart_add_url: str | None, displ
     labels = {"campaign": esc(gettext("Campaign")), "your_price": esc(gettext("Your price")),
               "quantity": esc(gettext("Quantity")), "add": esc(gettext("Add to cart"))}
     cart_add = esc(cart_add_url) if cart_add_url else None
+    page = _PageFormats()
+    display = stock_display(display)
     out = []
     for product in products:
         url = esc(product.get_absolute_url())
         sku, name = esc(product.sku), esc(product.name)
         thumb = product.thumb
-        av = availability(product, display=display)
+        badge, disabled = _stock_parts(product, page.language, display)
         price = product.price
         campaign = getattr(price, "campaign", None) if price else None
         if show_prices:
-            money = _money(price)
-            amount = _AMOUNT.format(money=money, unit=esc(product.unit_label)) if money else "<strong>—</strong>"
+            money = page.money(price)
+            amount = _AMOUNT.format(money=money, unit=page.unit(product.unit)) if money else "<strong>—</strong>"
             price_html = _PRICE.format(your_price=labels["your_price"], amount=amount)
         else:
             price_html = ""
         out.append(_CARD.format(
             sku=sku, url=url, name=name,
             thumb=_THUMB.format(src=esc(thumb.url), alt=esc(thumb.alt or product.name)) if thumb else _NO_IMAGE,
-            availability=_badge(av),
+            availability=badge,
             campaign=_CAMPAIGN.format(name=esc(campaign.name), label=labels["campaign"]) if campaign else "",
             extras="".join(str(esc(extra)) for extra in getattr(product, "extras", ())),
             price=price_html,
             add=_ADD.format(url=url, cart_add_url=cart_add, sku=sku, pk=product.pk, quantity_label=labels["quantity"],
                             quantity=esc(_qty(product.min_order_quantity)),
                             unit_word=esc(unit_word(product.min_order_quantity, product.unit)),
-                            disabled=_disabled(av), add_label=labels["add"]) if cart_add else "",
+                            disabled=disabled, add_label=labels["add"]) if cart_add else "",
         ))
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
 
@@ -145,25 +194,27 @@ def render_dense_rows(products, *, show_prices: bool, cart_add_url: str | None, 
               "your_price": esc(gettext("Your price")), "quantity": esc(gettext("Quantity")),
               "add": esc(gettext("Add"))}
     quantity_of = gettext("Quantity of %(sku)s")
+    page = _PageFormats()
+    display = stock_display(display)
     out = []
     for product in products:
         sku = esc(product.sku)
         typed = getattr(product, "typed", None)
-        av = availability(product, display=display)
+        badge, disabled = _stock_parts(product, page.language, display)
         if show_prices:
-            price_html = _ROW_PRICE.format(label=labels["your_price"], money=_money(product.price) or "—")
+            price_html = _ROW_PRICE.format(label=labels["your_price"], money=page.money(product.price) or "—")
         else:
             price_html = ""
         if cart_add_url:
             add_html = _ROW_ADD.format(
                 quantity_label=labels["quantity"], pk=product.pk, quantity_of=quantity_of % {"sku": sku},
                 placeholder=esc(_qty(product.min_order_quantity)),
-                typed=f' value="{esc(typed)}" aria-invalid="true"' if typed else "", disabled=_disabled(av),
+                typed=f' value="{esc(typed)}" aria-invalid="true"' if typed else "", disabled=disabled,
                 add_label=labels["add"])
         else:
             add_html = ""
         out.append(_ROW.format(
             sku=sku, problem_class=' class="has-problem"' if typed else "", url=esc(product.get_absolute_url()),
-            name=esc(product.name), unit_label=labels["unit"], unit=esc(product.unit_label),
-            availability_label=labels["availability"], availability=_badge(av), price=price_html, add=add_html))
+            name=esc(product.name), unit_label=labels["unit"], unit=page.unit(product.unit),
+            availability_label=labels["availability"], availability=badge, price=price_html, add=add_html))
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)

@@ -1,0 +1,63 @@
+"""The catalog cards' shortcuts (issue 18) write what the slow paths write: an amount as portal.money.format_money
+does in every language, and a product's badge as catalog.availability words it in every display mode, whichever
+product with the same stock fields asked first."""
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from catalog import cards
+from catalog.availability import DISPLAY_MODES, availability
+from catalog.models import Unit
+from portal.money import format_money
+
+AMOUNTS = ["0", "0.004", "0.005", "1", "12.5", "999.995", "1000", "1234567.891", "-5.5", "-1234.5"]
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_amounts_read_as_format_money_writes_them(language):
+    with translation.override(language):
+        page = cards._PageFormats()
+        for amount in AMOUNTS:
+            for currency in ("TRY", "EUR"):
+                price = SimpleNamespace(unit_price=Decimal(amount), currency=currency)
+                assert page.money(price) == cards.esc(format_money(Decimal(amount), currency))
+        assert page.money(SimpleNamespace(unit_price=None, currency="TRY")) is None
+        assert page.money(None) is None
+
+
+def _product(**fields):
+    base = {"stock_quantity": Decimal(12), "min_order_quantity": Decimal(1), "order_multiple": Decimal(1),
+            "allow_backorder": False, "lead_time_days": 0, "unit": Unit.PIECE}
+    return SimpleNamespace(**{**base, **fields})
+
+
+STOCKS = [
+    {}, {"stock_quantity": Decimal(3)}, {"stock_quantity": Decimal("3.000")}, {"stock_quantity": Decimal(0)},
+    {"stock_quantity": Decimal(0), "allow_backorder": True, "lead_time_days": 14},
+    {"stock_quantity": Decimal(0), "allow_backorder": True}, {"stock_quantity": Decimal("2.5"), "unit": Unit.METRE},
+    {"stock_quantity": Decimal(4), "min_order_quantity": Decimal(5)}, {"stock_quantity": None},
+    {"stock_quantity": Decimal(1), "unit": Unit.BOX}, {"order_multiple": Decimal(10), "stock_quantity": Decimal(25)},
+]
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_the_kept_badges_are_the_ones_availability_words(language):
+    cards._STOCK_PARTS.clear()
+    with translation.override(language):
+        for display in DISPLAY_MODES:
+            for _round in range(2):  # the second round reads them back
+                for fields in STOCKS:
+                    product = _product(**fields)
+                    av = availability(product, display=display)
+                    assert cards._stock_parts(product, language, display) == (cards._badge(av), cards._disabled(av))
+
+
+def test_the_kept_badges_are_bounded(monkeypatch):
+    monkeypatch.setattr(cards, "_STOCK_PARTS_MAX", 3)
+    cards._STOCK_PARTS.clear()
+    for n in range(10):
+        cards._stock_parts(_product(stock_quantity=Decimal(n)), "en", "exact")
+    assert len(cards._STOCK_PARTS) <= 3
