@@ -41,7 +41,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         parts = split_key(key)
         token = None
         if parts is not None:
-            token = ApiToken.objects.select_related("user").filter(prefix=parts[0]).first()
+            # The user's dealer with it: every dealer API call acts for it (dealers.api.api_actor), one query less.
+            token = ApiToken.objects.select_related("user__dealer").filter(prefix=parts[0]).first()
         if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if token.revoked_at is not None:

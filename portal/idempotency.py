@@ -19,7 +19,9 @@ with a session, the user) and the dealer acted for; another user's same key is a
    IDEMPOTENCY_LOCK_SECONDS; the services' own unique keys (one order or payment per key) still make one object.
 
 Views use it as a decorator on `post`; the claimed row's `service_key` is passed to the service as its
-idempotency key, so the database's one-object-per-key constraint holds per scope too."""
+idempotency key, so the database's one-object-per-key constraint holds per scope too; `request.idempotency_key_is_new`
+says the row was claimed just now (not taken over), so no object can carry its key yet and the service may skip
+looking for one (the constraint still holds)."""
 import functools
 import hashlib
 import json
@@ -79,8 +81,10 @@ def fingerprint_of(request) -> str:
 class Outcome:
     """What claiming a key gave: `row` to run the request under, or a ready `answer` (status, body, replayed)."""
 
-    def __init__(self, *, row=None, status=None, body=None, replayed=False):
+    def __init__(self, *, row=None, status=None, body=None, replayed=False, fresh=False):
         self.row, self.status, self.body, self.replayed = row, status, body, replayed
+        # The row was inserted by this claim (not taken over after a lease): nothing ran under its key before.
+        self.fresh = fresh
 
     @property
     def service_key(self) -> str | None:
@@ -97,10 +101,9 @@ def claim(*, scope, key, fingerprint, method, path) -> Outcome:
     for _attempt in range(3):
         now = timezone.now()
         try:
-            with transaction.atomic():
-                row = IdempotencyKey.objects.create(scope=scope, key=key, fingerprint=fingerprint, method=method,
-                                                    path=path[:255], locked_at=now, created_at=now)
-            return Outcome(row=row)
+            row = _insert_committed(IdempotencyKey(scope=scope, key=key, fingerprint=fingerprint, method=method,
+                                                   path=path[:255], locked_at=now, created_at=now))
+            return Outcome(row=row, fresh=True)
         except IntegrityError:
             pass
         row = IdempotencyKey.objects.filter(scope=scope, key=key).first()
@@ -128,6 +131,17 @@ def claim(*, scope, key, fingerprint, method, path) -> Outcome:
     return _error(409, "idempotency_key_in_progress",
                   _("A request with this Idempotency-Key is still being processed. Retry in a moment to get its "
                     "answer."))
+
+
+def _insert_committed(row):
+    """INSERT `row` in its own transaction: outside any transaction one autocommitted statement (no BEGIN and COMMIT
+    round trips), inside a caller's a savepoint, so a unique violation leaves the caller's transaction usable."""
+    if transaction.get_autocommit() and not transaction.get_connection().in_atomic_block:
+        row.save(force_insert=True)
+        return row
+    with transaction.atomic():
+        row.save(force_insert=True)
+    return row
 
 
 def claim_for_page(request, *, key, dealer=None, wait_seconds=None) -> Outcome:
@@ -200,6 +214,7 @@ def idempotent(dealer_of=None):
             from rest_framework.response import Response
 
             request.idempotency_key = None
+            request.idempotency_key_is_new = False
             raw = request.headers.get(HEADER)
             key = (raw or "").strip()
             if not key:
@@ -219,6 +234,7 @@ def idempotent(dealer_of=None):
                     response["Retry-After"] = "1"
                 return response
             request.idempotency_key = outcome.service_key
+            request.idempotency_key_is_new = outcome.fresh
             try:
                 try:
                     response = method(view, request, *args, **kwargs)

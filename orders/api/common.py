@@ -124,11 +124,12 @@ def nothing_added_body(problems) -> dict:
 
 def products_of(items) -> list[Product]:
     """The products a list of CartLineInSerializer data names, in order: every SKU in one query and every id in
-    another (not one query per line); the first line naming no product refuses as `product_of` does."""
+    another (not one query per line); the first line naming no product refuses as `product_of` does. Whole rows:
+    placing the order checks and prices these (ordering._checked_lines reads no product again)."""
     skus = [item["sku"] for item in items if item.get("sku")]
-    by_sku = sku_lines.find_products(skus, fields=PRODUCT_FIELDS) if skus else {}
+    by_sku = sku_lines.find_products(skus) if skus else {}
     ids = [item["product"] for item in items if not item.get("sku")]
-    by_id = Product.objects.only(*PRODUCT_FIELDS).in_bulk(ids) if ids else {}
+    by_id = Product.objects.in_bulk(ids) if ids else {}
     products = []
     for item in items:
         if item.get("sku"):

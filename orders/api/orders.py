@@ -198,11 +198,13 @@ class OrdersView(OrderAccessMixin, APIView):
         lines = values.pop("lines", None)
         checkout = ordering.Checkout(**values)
         key = request.idempotency_key  # one per claimed Idempotency-Key (portal/idempotency.py)
+        new = request.idempotency_key_is_new  # claimed just now: no order can carry it yet
         if lines is None:
-            order, created = ordering.checkout_cart_or_find(actor=self.actor, checkout=checkout, idempotency_key=key)
+            order, created = ordering.checkout_cart_or_find(actor=self.actor, checkout=checkout, idempotency_key=key,
+                                                            key_is_new=new)
         else:
             order, created = ordering.place_order_or_find(
-                actor=self.actor, checkout=checkout, idempotency_key=key,
+                actor=self.actor, checkout=checkout, idempotency_key=key, key_is_new=new,
                 lines=list(zip(products_of(lines), [line["quantity"] for line in lines], strict=True)))
         # The service says whether this request placed the order: a retry that found it (in parallel too) is 200.
         # A placed order is answered from what was written; a found one is read.

@@ -277,11 +277,15 @@ def _clean_checkout(actor, checkout: Checkout) -> tuple[dict, Address]:
 # --- lines and prices ------------------------------------------------------------------------------
 
 def _checked_lines(lines) -> list[tuple[Product, Decimal]]:
-    """[(product or id, quantity)] → [(product, quantity)] obeying each product's rules; merged by product."""
+    """[(product or id, quantity)] → [(product, quantity)] obeying each product's rules; merged by product. Products
+    given as whole rows (read by the caller in this request, none of their fields deferred) are not read again."""
     if not lines:
         raise NoLines(_("There is nothing to order."))
     ids = [item.pk if isinstance(item, Product) else item for item, _q in lines]
-    products = Product.objects.in_bulk(ids)
+    if all(isinstance(item, Product) and not item.get_deferred_fields() for item, _q in lines):
+        products = {item.pk: item for item, _q in lines}
+    else:
+        products = Product.objects.in_bulk(ids)
     merged: dict[int, Decimal] = {}
     for pk, (_item, quantity) in zip(ids, lines, strict=True):
         product = products.get(pk)
@@ -370,13 +374,17 @@ def place_order(*, actor, lines, checkout: Checkout, idempotency_key: str | None
 @locks.retry_when_busy
 def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: str | None = None,
                         fixed_prices: dict | None = None, quote_number: str = "",
-                        fixed_shipping: hooks.ShippingOption | None = None) -> tuple[Order, bool]:
+                        fixed_shipping: hooks.ShippingOption | None = None,
+                        key_is_new: bool = False) -> tuple[Order, bool]:
     """`place_order`, saying whether this call placed the order: (order, True), or (the order the same idempotency
     key placed before or in parallel, False). The API answers 201 or 200 from it. `fixed_shipping`: a shipping
-    charge agreed outside checkout (an accepted quote's), kept as it is instead of pricing the method now."""
+    charge agreed outside checkout (an accepted quote's), kept as it is instead of pricing the method now.
+    `key_is_new`: the caller knows no order carries the key yet (an Idempotency-Key claimed just now, or a look-up
+    the caller made under the cart's lock), so it is not looked up first; the unique constraint still finds an
+    order placed with it in parallel."""
     _require(actor, permissions.ORDER, _("Your role does not allow placing orders."))
     key = (idempotency_key or "").strip()[:100] or None
-    if key:
+    if key and not key_is_new:
         existing = Order.objects.filter(dealer=actor.dealer, idempotency_key=key).first()
         if existing is not None:
             return existing, False
@@ -457,8 +465,10 @@ def checkout_cart(*, actor, checkout: Checkout, idempotency_key: str | None = No
 
 
 @locks.retry_when_busy
-def checkout_cart_or_find(*, actor, checkout: Checkout, idempotency_key: str | None = None) -> tuple[Order, bool]:
-    """`checkout_cart`, saying whether this call placed the order (see place_order_or_find)."""
+def checkout_cart_or_find(*, actor, checkout: Checkout, idempotency_key: str | None = None,
+                          key_is_new: bool = False) -> tuple[Order, bool]:
+    """`checkout_cart`, saying whether this call placed the order (see place_order_or_find, also for
+    `key_is_new`)."""
     from ..models import CartLine
 
     _require(actor, permissions.ORDER, _("Your role does not allow placing orders."))
@@ -467,13 +477,15 @@ def checkout_cart_or_find(*, actor, checkout: Checkout, idempotency_key: str | N
         # The lock order (portal/locks.py): credit account, then the cart, then what place_order locks.
         locks.credit_account(actor.dealer)
         cart = locks.cart(user=actor.user, dealer=actor.dealer)
-        if key:
+        if key and not key_is_new:
             existing = Order.objects.filter(dealer=actor.dealer, idempotency_key=key).first()
             if existing is not None:
                 return existing, False
         lines = list(CartLine.objects.filter(cart=cart).order_by("pk").values_list("product_id", "quantity")) \
             if cart else []
-        order, created = place_order_or_find(actor=actor, lines=lines, checkout=checkout, idempotency_key=key)
+        # Looked up above, under the cart's lock: no order carries the key.
+        order, created = place_order_or_find(actor=actor, lines=lines, checkout=checkout, idempotency_key=key,
+                                             key_is_new=True)
         CartLine.objects.filter(cart=cart).delete()
     return order, created
 

@@ -25,6 +25,17 @@ def test_a_retry_that_finds_the_order_its_key_placed_is_200(db, owner, addresses
     assert Order.objects.count() == 1
 
 
+def test_a_key_said_to_be_new_still_finds_the_order_it_placed(db, owner, addresses, panel):
+    # key_is_new skips the look-up (an Idempotency-Key claimed just now); were it wrong, the unique constraint still
+    # makes one order, and the call says it found it.
+    first = ordering.place_order_or_find(actor=_actor(owner), lines=[(panel, 2)], checkout=ordering.Checkout(),
+                                         idempotency_key="k-2")
+    again = ordering.place_order_or_find(actor=_actor(owner), lines=[(panel, 2)], checkout=ordering.Checkout(),
+                                         idempotency_key="k-2", key_is_new=True)
+    assert first[1] is True and again == (first[0], False)
+    assert Order.objects.count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_parallel_retries_with_one_key_answer_exactly_one_201(owner, addresses, panel, settings, monkeypatch):
     # The second request takes the key over at once, as after its lease ran out: both run the service with the one
