@@ -173,8 +173,9 @@ def shipment_list(request):
     filters, filters_html = shipment_filters(request.GET)
     # Counted without the rows' joins (order number, carrier): a dealer with thousands of shipments pays the count on
     # every page, and the joined count took 16 ms of the database's time where the plain one takes 1 ms.
-    paging = paginate(request, selectors.list_shipment_rows(actor=request.actor, filters=filters),
-                      count=selectors.list_shipments(actor=request.actor, filters=filters).count)
+    # Both through SQL compiled once for these filters (selectors.ShipmentPageRows).
+    shipments = selectors.ShipmentPageRows(actor=request.actor, filters=filters)
+    paging = paginate(request, shipments, count=shipments.count)
     rows = shipment_rows(paging["page"].object_list)
     return render(request, "shipping/shipment_list.html", {
         "filters_html": filters_html, **paging, "rows": rows, "table": shipment_table(rows) if rows else ""})
