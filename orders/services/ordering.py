@@ -310,8 +310,9 @@ def priced_rows(actor, lines, *, payment_method, installments=1, fixed=None) -> 
     prices."""
     rows = []
     if fixed is None:
-        priced = price_lines(dealer=actor.dealer, lines=[(p.pk, q) for p, q in lines], payment_method=payment_method,
-                             installments=installments)
+        # The products were read by _checked_lines (or the API view) in this request: the engine reads them no more.
+        priced = price_lines(dealer=actor.dealer, lines=list(lines), payment_method=payment_method,
+                             installments=installments, fresh_products=True)
         for (product, quantity), line in zip(lines, priced, strict=True):
             if not line.priced or line.unit_price is None:
                 raise UnpricedProduct(_("%(sku)s has no price for your company yet; ask for a quote.")

@@ -13,7 +13,7 @@ from payments.models import CreditAccount
 
 URL = "/api/v1/me/orders/"
 # Queries of one order placement, without the savepoints a test's transaction turns each atomic block into.
-TOTAL = 21
+TOTAL = 20
 # From locking the credit account up to the commit: the serial section of one dealer's orders.
 WHILE_LOCKED = 12
 

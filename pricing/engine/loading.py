@@ -60,18 +60,24 @@ def load_products(ids):
     return found
 
 
-def products_from_cards(items):
+def products_from_cards(items, *, need_paths=True):
     """Engine products from catalog Product instances that already carry what pricing needs (the catalog list
-    loads its cards with CARD_FIELDS), so pricing a page does not read the products again; None otherwise."""
+    loads its cards with CARD_FIELDS), so pricing a page does not read the products again; None otherwise.
+    `need_paths=False`: no campaign covers a category (the category path decides nothing), so a product whose
+    category was not read along is taken too."""
     found = {}
     for item in items:
         if not isinstance(item, Product):
             return None
         values = item.__dict__
-        category = item._state.fields_cache.get("category") if item.category_id else None
-        if any(name not in values for name in ("sku", "name", "vat_rate", "min_order_quantity")) or (
-                item.category_id and (category is None or "path" not in category.__dict__)):
+        # Read from __dict__ only: a deferred field would be read from the database, one query per product.
+        if any(name not in values for name in ("sku", "name", "vat_rate", "min_order_quantity", "category_id")):
             return None
+        category = item._state.fields_cache.get("category") if item.category_id else None
+        if item.category_id and (category is None or "path" not in category.__dict__):
+            if need_paths:
+                return None
+            category = None
         found[item.pk] = _Product(item.pk, item.sku, item.name, item.vat_rate, item.min_order_quantity,
                                   category.path if category is not None else "")
     return found

@@ -8,7 +8,7 @@ from .loading import load_adjustment, load_campaigns, load_products, load_rows, 
 from .rules import Words, price_one
 
 
-def _price(*, dealer, lines, on, payment_method, installments, products=None):
+def _price(*, dealer, lines, on, payment_method, installments, products=None, fresh_products=False):
     on = on or timezone.now()
     if timezone.is_naive(on):
         on = timezone.make_aware(on)
@@ -17,9 +17,14 @@ def _price(*, dealer, lines, on, payment_method, installments, products=None):
     if not wanted:
         return []
     ids = list(dict.fromkeys(pk for pk, _q in wanted))
-    products = products if products is not None else load_products(ids)
     by_product, plists = load_rows(dealer=dealer, ids=ids, day=timezone.localdate(on))
     campaigns = load_campaigns(dealer=dealer, ids=ids, on=on)
+    if products is None and fresh_products:
+        # The caller's product rows, read in this request, are not read again; their category paths only matter to
+        # a campaign that covers categories.
+        products = products_from_cards([item for item, _q in lines],
+                                       need_paths=any(campaign.scope_paths for campaign in campaigns))
+    products = products if products is not None else load_products(ids)
     words = Words(campaigns, adjustment)
     priced = []
     for pk, quantity in wanted:
@@ -31,14 +36,18 @@ def _price(*, dealer, lines, on, payment_method, installments, products=None):
     return priced
 
 
-def price_lines(*, dealer, lines, on=None, payment_method=None, installments=1) -> list[PricedLine]:
+def price_lines(*, dealer, lines, on=None, payment_method=None, installments=1,
+                fresh_products=False) -> list[PricedLine]:
     """Price `lines` [(product or product id, quantity), …] for `dealer` (None: market price only) at `on`.
+    `fresh_products`: the lines' Product instances were read in this request; those carrying their SKU, name, VAT
+    rate and minimum (and their category, when a running campaign covers categories) are not read again.
 
     Returns one PricedLine per input line, in the same order. Raises UnknownProduct, InvalidQuantity
     (also for a float) or InvalidPaymentMethod; a product without any price comes back with priced=False.
     """
     lines = [(item, to_quantity(quantity)) for item, quantity in lines]
-    return _price(dealer=dealer, lines=lines, on=on, payment_method=payment_method, installments=installments)
+    return _price(dealer=dealer, lines=lines, on=on, payment_method=payment_method, installments=installments,
+                  fresh_products=fresh_products)
 
 
 def price_products(*, actor, products, quantities=None, on=None) -> dict:
