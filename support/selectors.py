@@ -194,7 +194,15 @@ def desk_version() -> int:
     keeps in the cache is keyed by it."""
     from django.core.cache import cache
 
-    return cache.get_or_set(DESK_VERSION_KEY, 1, None)
+    return cache.get_or_set(DESK_VERSION_KEY, _first_desk_version, None)
+
+
+def _first_desk_version() -> int:
+    """A version no process has seen: after the cache was emptied, what a process kept under an earlier version
+    (support.views.desk._desk_filters_of) is not taken for the new one's."""
+    import time
+
+    return time.time_ns() // 1000
 
 
 def bump_desk_version() -> None:
@@ -207,7 +215,7 @@ def bump_desk_version() -> None:
         try:
             cache.incr(DESK_VERSION_KEY)
         except ValueError:
-            cache.set(DESK_VERSION_KEY, 2, None)
+            cache.set(DESK_VERSION_KEY, _first_desk_version(), None)
 
     bump()
     transaction.on_commit(bump)
