@@ -108,10 +108,30 @@ def desk_queue(request):
     query = request.GET.copy()
     query.pop("queue", None)
     query.pop("page", None)
+    queues = [(key, label, counts.get(key)) for key, label in _queue_labels()]
     return render(request, "support/desk_queue.html", {
-        "queue": queue, "queues": [(key, label, counts.get(key)) for key, label in _queue_labels()],
-        "filter_query": query.urlencode(), "form_html": form_html,
+        "queue": queue, "queues": queues, "queue_links": _queue_links(queues, queue, query.urlencode()),
+        "held": selectors.quarantine_count(), "form_html": form_html,
         "page": page, "rows_html": mark_safe(rows_html)})  # noqa: S308
+
+
+_QUEUE_LINK = ('<a href="?queue={key}{query}" class="desk-queue{current}" data-queue="{key}"{aria}>{label}{count}'
+               '</a>')
+
+
+def _queue_links(queues, queue: str, filter_query: str) -> str:
+    """The queues' links with their counts, as templates/support/desk_queue.html wrote them (a loop of tags and
+    escapes per link), escaped as the template engine escapes."""
+    from html import escape
+
+    from django.utils.formats import localize
+
+    query = f"&amp;{escape(filter_query)}" if filter_query else ""
+    return mark_safe("".join(_QUEUE_LINK.format(  # noqa: S308 - every value escaped
+        key=escape(key), query=query, current=" current" if key == queue else "",
+        aria=' aria-current="page"' if key == queue else "", label=escape(str(label)),
+        count="" if count is None else f' <span class="badge">{escape(str(localize(count)))}</span>')
+        for key, label, count in queues))
 
 
 def _desk_filters(params, version: int) -> tuple:
