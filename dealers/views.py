@@ -255,7 +255,7 @@ def invitation(request, uidb64, token):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="dealers.backends.DealerUserBackend")
             messages.success(request, _("Welcome! Your password is set."))
             return redirect("dealers:dashboard")
     return render(request, "dealers/invitation.html", {"form": form, "invitee": user})
