@@ -10,6 +10,10 @@ The cached things (grep cache.get / cache.set / get_or_set / {% cache %}):
 - feedback:ratings (feedback/views/display.py): review counts per star of a page's products: numbers only.
 - feedback dashboard figures (feedback/reports.py, {% cache %} in feedback/dashboard.html): language and time zone.
 - orders:cart-count: a number per user and dealer (an agent has one per dealer it acts for).
+- Kept in each process, not in the shared cache (bounded, nothing per user): catalog.cards._STOCK_PARTS (a card's
+  availability badge: language, display mode and the product's stock fields) and portal_tags._KEPT (the header's
+  links, templates/includes/nav.html: language, URL prefix and conf, actor profile; no cart count, no CSRF token;
+  portal/tests/test_kept_nav.py).
 - catalog:version, pricing:campaign-edges, dealers:current-terms, catalog:import:<job>, the offline card provider's
   state and orders:cart-owner hold no translated text and no prices (an import job's report is written in the
   language of the person who started it, for that person).
