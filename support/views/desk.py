@@ -37,6 +37,7 @@ from ..forms import (
 )
 from ..models import TICKET, CannedReply, MessageKind, Team, Ticket
 from ..services import desk
+from .desk_rows import desk_rows
 
 
 def desk_only(view):
@@ -102,15 +103,16 @@ def desk_queue(request):
     key = selectors.desk_rows_key(user=request.user, version=version, queue=queue, params=request.GET)
     rows_html = cache.get(key) if key else None
     if rows_html is None:
-        rows_html = render_to_string("support/desk_queue_rows.html", {"page": page, "query": _without_page(request)})
+        rows_html = render_to_string("support/desk_queue_rows.html", {
+            "page": page, "rows": desk_rows(page.object_list), "query": _without_page(request)})
         if key:
             cache.set(key, rows_html, selectors.DESK_ROWS_SECONDS)
     query = request.GET.copy()
     query.pop("queue", None)
     query.pop("page", None)
-    queues = [(key, label, counts.get(key)) for key, label in _queue_labels()]
+    shown = [(key, label, counts.get(key)) for key, label in _queue_labels()]
     return render(request, "support/desk_queue.html", {
-        "queue": queue, "queues": queues, "queue_links": _queue_links(queues, queue, query.urlencode()),
+        "queue": queue, "queues": shown, "queue_links": _queue_links(shown, queue, query.urlencode()),
         "held": selectors.quarantine_count(), "form_html": form_html,
         "page": page, "rows_html": mark_safe(rows_html)})  # noqa: S308
 
