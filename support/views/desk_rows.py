@@ -7,13 +7,12 @@ one format string filled with escaped values; labels are translated once per pag
 The markup is the one the template's loop had, byte for byte (support/tests/test_desk_golden.py)."""
 from html import escape
 
-from django.utils.dateformat import DateFormat
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
-from shipping.views.shipments import url_of_number
+from shipping.views.shipments import moment_writer, url_of_number
 
 from ..forms import desk_status_choices, desk_status_label
 
@@ -60,11 +59,10 @@ def desk_rows(tickets) -> str:
     labels = {"dealer_label": esc(_("Dealer")), "status_label": esc(_("Status")), "priority_label": esc(_("Priority")),
               "team_label": esc(_("Team")), "assignee_label": esc(_("Assigned to")), "due_label": esc(_("Due"))}
     visitor, paused, first_response = esc(_("visitor")), esc(_("Paused")), esc(_("first response"))
-    shown_format = get_format("SHORT_DATETIME_FORMAT")
+    shown = moment_writer(get_format("SHORT_DATETIME_FORMAT"))
 
     def due(moment) -> str:
-        moment = template_localtime(moment)
-        return _DUE.format(iso=esc(moment.isoformat()), shown=esc(DateFormat(moment).format(shown_format)))
+        return _DUE.format(iso=esc(template_localtime(moment).isoformat()), shown=esc(shown(moment)))
 
     html = []
     for ticket in tickets:
