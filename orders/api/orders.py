@@ -84,7 +84,7 @@ class OrderDetailSerializer(OrderSerializer):
         fields = OrderSerializer.Meta.fields + ["lines", "history", "shipping_address", "billing_address"]
 
     def get_history(self, order) -> list:
-        return HistorySerializer(selectors.dealer_history(order=order), many=True).data
+        return _history_serializer().to_representation(selectors.dealer_history(order=order))
 
 
 def placed_order_body(order, lines, history) -> dict:
@@ -92,6 +92,14 @@ def placed_order_body(order, lines, history) -> dict:
     (ordering.placed_parts: its lines and history) instead of reading the order back."""
     order._prefetched_objects_cache = {"lines": lines, "history": history}
     return _detail_serializer().to_representation(order)
+
+
+@functools.cache
+def _history_serializer() -> serializers.ListSerializer:
+    """HistorySerializer(many=True), its fields built once per process (see _detail_serializer)."""
+    serializer = HistorySerializer(many=True)
+    serializer.child.fields  # noqa: B018
+    return serializer
 
 
 @functools.cache

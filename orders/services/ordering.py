@@ -131,21 +131,31 @@ def _dealer_address(actor, value, kind) -> Address:
 def _dealer_addresses(actor, wanted: dict) -> dict:
     """{kind: address} of the dealer's addresses `wanted` ({kind: id, Address or None for the default}), in one
     query; a kind whose address is not the dealer's is missing from the answer."""
-    condition = Q()
+    defaults, chosen = [], {}
     for kind, value in wanted.items():
         if isinstance(value, Address):
             value = value.pk
         if value in (None, ""):
-            condition |= Q(kind=kind, is_default=True)
+            defaults.append(kind)
         else:
             try:
-                condition |= Q(kind=kind, pk=int(value))
+                chosen[kind] = int(value)
             except (TypeError, ValueError):
                 pass
-    if not condition:
+    if chosen:
+        condition = Q()
+        for kind in defaults:
+            condition |= Q(kind=kind, is_default=True)
+        for kind, pk in chosen.items():
+            condition |= Q(kind=kind, pk=pk)
+        addresses = Address.objects.filter(condition, dealer=actor.dealer)
+    elif defaults:
+        # The usual case, the default addresses: a plain filter (cheaper to build than the ORed conditions).
+        addresses = Address.objects.filter(dealer=actor.dealer, is_default=True, kind__in=defaults)
+    else:
         return {}
     found = {}
-    for address in Address.objects.filter(condition, dealer=actor.dealer):
+    for address in addresses:
         found.setdefault(address.kind, address)
     return found
 
