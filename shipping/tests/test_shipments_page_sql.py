@@ -81,13 +81,18 @@ def test_another_dealers_shipments_and_a_user_without_a_dealer_read_nothing_more
     assert nobody.count() == 0 and nobody[0:25] == []
 
 
-def test_the_shipments_page_reads_five_queries(signed_in, owner, dealer, other_owner, django_assert_num_queries):
-    """The session, the user, the dealer; the count and the page's rows (issue 18: pinned)."""
+def test_the_shipments_page_reads_its_count_and_its_rows_only(signed_in, owner, dealer, other_owner,
+                                                            django_assert_max_num_queries):
+    """The page's own reads are two: the count and the page's rows (issue 18: pinned); the rest (at most three:
+    the session, the user, the dealer) is the site's."""
     _shipments(dealer, owner, other_owner)
     signed_in.get(reverse("shipping:shipments"))
     for query in ({}, {"status": "returned", "page": "1"}, {"page": "2", "order": "ORD"}):
-        with django_assert_num_queries(5):
+        with django_assert_max_num_queries(5) as reads:
             page = signed_in.get(reverse("shipping:shipments"), query)
         assert page.status_code == 200
-    with django_assert_num_queries(4):  # nothing matches: no rows to read
+        own = [q["sql"] for q in reads.captured_queries if 'FROM "shipping_shipment"' in q["sql"]]
+        assert len(own) == 2 and "COUNT(" in own[0] and "LIMIT" in own[1]
+    with django_assert_max_num_queries(4) as reads:  # nothing matches: no rows to read
         assert signed_in.get(reverse("shipping:shipments"), {"tracking": "nothing"}).status_code == 200
+    assert len([q for q in reads.captured_queries if 'FROM "shipping_shipment"' in q["sql"]]) == 1
