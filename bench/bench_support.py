@@ -97,7 +97,8 @@ def main():
         figures["ratio_to_bare"] = round(figures["requests_per_s"] / bare["requests_per_s"], 3)
     emit(f"support_desk_queue_{TICKETS // 1000}k", {"tickets": TICKETS, "seed": seeded, "bare_view": bare,
                                      "desk_open_queue": open_queue, "desk_unassigned_queue": unassigned,
-                                     "goal_ratio": 0.05, "meets_goal": open_queue["ratio_to_bare"] >= 0.05})
+                                     "goal_ratio": 0.05,
+                                     "meets_goal": min(open_queue["ratio_to_bare"], unassigned["ratio_to_bare"]) >= 0.05})
 
 
 if __name__ == "__main__":

@@ -13,7 +13,13 @@ The cached things (grep cache.get / cache.set / get_or_set / {% cache %}):
 - Kept in each process, not in the shared cache (bounded, nothing per user): catalog.cards._STOCK_PARTS (a card's
   availability badge: language, display mode and the product's stock fields) and portal_tags._KEPT (the header's
   links, templates/includes/nav.html: language, URL prefix and conf, actor profile; no cart count, no CSRF token;
-  portal/tests/test_kept_nav.py).
+  portal/tests/test_kept_nav.py); shipping.views.shipments._filters_of (the shipments page's filters and their
+  fields' HTML: language and the filter values; no dealer, no CSRF token) and support.views.desk._desk_filters_of
+  (the desk queue's filters and their fields' HTML: desk version, language and the filter values; teams and agents
+  are the same for every agent); shipping.selectors._PAGE_SQL (the shipments page's compiled SQL per combination of
+  filters, without values).
+- support:desk:version, support:desk:counts:<version>:<user> (numbers) and support:desk:rows:<version>:<hash> (the
+  desk's rendered rows: queue, filters, page, language, time zone, the user for "mine"; staff only).
 - catalog:version, pricing:campaign-edges, dealers:current-terms, catalog:import:<job>, the offline card provider's
   state and orders:cart-owner hold no translated text and no prices (an import job's report is written in the
   language of the person who started it, for that person).

@@ -96,3 +96,21 @@ def test_the_shipments_page_reads_its_count_and_its_rows_only(signed_in, owner, 
     with django_assert_max_num_queries(4) as reads:  # nothing matches: no rows to read
         assert signed_in.get(reverse("shipping:shipments"), {"tracking": "nothing"}).status_code == 200
     assert len([q for q in reads.captured_queries if 'FROM "shipping_shipment"' in q["sql"]]) == 1
+
+
+def test_the_kept_filter_fields_follow_the_language_and_the_values(signed_in, owner, dealer, other_owner):
+    """shipping.views.shipments keeps the filter fields by language and values (issue 18): each reads its own."""
+    _shipments(dealer, owner, other_owner)
+
+    def filters(language, **query):
+        signed_in.cookies["django_language"] = language
+        html = signed_in.get(reverse("shipping:shipments"), query).content.decode()
+        return html[html.index('id="shipment-filters"'):html.index("</form>", html.index('id="shipment-filters"'))]
+
+    assert "Durum" in filters("tr", status="returned") and "Status" in filters("en", status="returned")
+    assert '<option value="returned" selected>' in filters("en", status="returned")
+    assert '<option value="returned" selected>' not in filters("en", status="delivered")
+    assert "Enter a valid date." in filters("en", date_from="not-a-date")
+    assert "Enter a valid date." not in filters("en", date_from="2026-06-01")
+    assert "Enter a valid date." not in filters("tr", date_from="not-a-date")
+    assert 'value="ORD-SQL"' in filters("en", order="ORD-SQL") and 'value="ORD-SQL"' not in filters("en")
