@@ -76,3 +76,22 @@ def test_a_page_missing_the_dealers_results_cache_runs_a_fixed_few_queries(clien
         response = client.get(reverse("catalog:list"), {"r": "miss"})
     assert response.status_code == 200
     assert response.content.decode().count('class="product-card"') == min(24, n + 3)
+
+
+def test_cards_from_the_shared_cache_are_the_cards_read_from_the_database(two_dealers_priced):
+    """The shared entry holds plain values (not pickled model instances): the cards rebuilt from it carry the same
+    loaded fields, thumbnail columns and category path, and nothing more is read from them."""
+    from catalog.selectors import _page_cards
+
+    ids = [product.pk for product in reversed(two_dealers_priced)]
+    read = _page_cards(ids, "test:shared-cards")
+    kept = _page_cards(ids, "test:shared-cards")
+
+    def loaded(card):
+        category = card._state.fields_cache["category"]
+        return ({k: v for k, v in card.__dict__.items() if k != "_state"}, card._state.adding, card._state.db,
+                {k: v for k, v in category.__dict__.items() if k != "_state"}, card.get_deferred_fields())
+
+    assert [card.pk for card in kept] == ids
+    assert [loaded(card) for card in kept] == [loaded(card) for card in read]
+    assert kept[0].category.path == two_dealers_priced[-1].category.path
