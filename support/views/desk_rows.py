@@ -9,7 +9,6 @@ from html import escape
 
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from shipping.views.shipments import moment_writer, url_of_number
@@ -62,7 +61,8 @@ def desk_rows(tickets) -> str:
     shown = moment_writer(get_format("SHORT_DATETIME_FORMAT"))
 
     def due(moment) -> str:
-        return _DUE.format(iso=esc(template_localtime(moment).isoformat()), shown=esc(shown(moment)))
+        iso, written = shown(moment)
+        return _DUE.format(iso=esc(iso), shown=esc(written))
 
     html = []
     for ticket in tickets:
