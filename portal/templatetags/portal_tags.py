@@ -1,5 +1,7 @@
 """Small template helpers shared by every app."""
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from portal.money import format_money
 
@@ -56,18 +58,25 @@ def actor_profile(request):
 
 
 class KeptForActorNode(template.Node):
-    def __init__(self, nodelist, name):
-        self.nodelist, self.name = nodelist, name
+    """`per_actor`: kept per actor profile (None: rendered each time); else the same for every reader. `values`:
+    context variables whose values (their repr) are part of the key as well (settings the page shows)."""
+
+    def __init__(self, nodelist, name, per_actor=True, values=()):
+        self.nodelist, self.name, self.per_actor, self.values = nodelist, name, per_actor, values
 
     def render(self, context):
         from django.conf import settings
         from django.urls import get_script_prefix, get_urlconf
         from django.utils.translation import get_language
 
-        profile = actor_profile(context.get("request"))
-        if profile is None:
-            return self.nodelist.render(context)
-        key = (self.name, get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, profile)
+        if self.per_actor:
+            profile = actor_profile(context.get("request"))
+            if profile is None:
+                return self.nodelist.render(context)
+        else:
+            profile = None
+        key = (self.name, get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, profile,
+               *(repr(value.resolve(context)) for value in self.values))
         html = _KEPT.get(key)
         if html is None:
             html = self.nodelist.render(context)
@@ -77,13 +86,33 @@ class KeptForActorNode(template.Node):
         return html
 
 
+def _kept_tag(parser, token, end, per_actor):
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or (per_actor and len(bits) != 2):
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one quoted name" + ("" if per_actor else
+                                                                                  " and variables"))
+    nodelist = parser.parse((end,))
+    parser.delete_first_token()
+    return KeptForActorNode(nodelist, bits[1][1:-1], per_actor=per_actor,
+                            values=[parser.compile_filter(bit) for bit in bits[2:]])
+
+
 @register.tag
 def kept_for_actor(parser, token):
     """`{% kept_for_actor "name" %}…{% endkept_for_actor %}`: the part's HTML kept per name, language and actor profile
     (`actor_profile`). Only for parts that show nothing per user: no CSRF token, no counts, no names."""
-    bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'":
-        raise template.TemplateSyntaxError("kept_for_actor takes one quoted name")
-    nodelist = parser.parse(("endkept_for_actor",))
-    parser.delete_first_token()
-    return KeptForActorNode(nodelist, bits[1][1:-1])
+    return _kept_tag(parser, token, "endkept_for_actor", per_actor=True)
+
+
+@register.tag
+def kept(parser, token):
+    """`{% kept "name" var … %}…{% endkept %}`: the part's HTML kept per name, language, URL prefix and conf, and the
+    values of the variables named (the page chrome of templates/base.html: static links, the language list, the
+    footer). Only for parts that show nothing per user or request: no CSRF token, no user, no path."""
+    return _kept_tag(parser, token, "endkept", per_actor=False)
+
+
+@receiver(setting_changed)
+def _forget_kept(**kwargs):
+    """A test that changes a setting (static files, languages, URLs) does not read parts kept before."""
+    _KEPT.clear()
