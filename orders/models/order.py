@@ -223,6 +223,11 @@ class OrderLine(models.Model):
                                    & Q(short_shipped_quantity__lte=F("quantity")),
                                    name="order_line_short_shipped_within_quantity"),
         ]
+        # The credit check (payments' exposure, under the dealer's credit account lock on every order) looks up each
+        # counting order's short-shipped lines: few lines ever are, so this index is small and each look-up is one
+        # probe instead of reading every line of the order (issue 18).
+        indexes = [models.Index(fields=["order"], condition=Q(short_shipped_quantity__gt=0),
+                                name="orderline_short_shipped")]
 
     def __str__(self):
         return f"{self.sku} × {self.quantity.normalize():f}"  # "× 1", not the stored "× 1.000"
