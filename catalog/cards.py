@@ -7,7 +7,7 @@ format string filled with escaped values; labels are translated once per page, n
 
 The markup is the one `catalog/_card.html` and `catalog/_dense.html` had, byte for byte (catalog/tests/test_golden.py
 compares the pages with files written from those templates). Change the card here, not in a template: the page's
-sidebar, toolbar and pagination stay in templates/catalog/_results.html. Escaping follows the template engine's:
+sidebar, toolbar and pagination are built in catalog/results.py the same way. Escaping follows the template engine's:
 every value and `{% translate %}` output is escaped; a `{% blocktranslate %}` text is not, its values are."""
 from html import escape as _escape
 

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -23,6 +22,7 @@ from .cards import render_cards, render_dense_rows
 from .forms import ATTR_PREFIX, parse_list_params
 from .permissions import can_browse_catalog, can_see_prices, stock_display_for
 from .prices import price_context_key, prices_for
+from .results import render_results
 from .search import catalog_version
 
 VIEW_MODES = ("list", "grid", "dense")
@@ -80,13 +80,16 @@ def product_list(request, slug=None):
     version = catalog_version(request)  # once a request: the key, the sidebar's fragment, the cards' figures
     key = _results_cache_key(request, category, view_mode, per_page, version)
     results = cache.get(key) if key else None
+    made = {}
     if results is None:
         context = _results_context(request, category, view_mode, per_page, version)
-        results = render_to_string("catalog/_results.html", context, request=request)
+        results = render_results(context)  # catalog/results.py: the fragment built in Python
         if key:
             cache.set(key, results, RESULTS_CACHE_SECONDS)
+        made = {"products": context["products"], "total": context["total"]}  # for tests reading response.context
     cart_add_url = _cart_add_url(request.actor)
     response = render(request, "catalog/list.html", {
+        **made,
         "category": category,
         "ancestors": selectors.list_ancestors(category=category) if category else [],
         "results": mark_safe(results),  # noqa: S308 (rendered by our own template above)
@@ -171,7 +174,7 @@ def _results_context(request, category, view_mode, per_page, version) -> dict:
     return {
         "category": category,
         "language": get_language(),
-        # The sidebar tree is a cached fragment: read only when the cache misses (the template calls it).
+        # The sidebar tree is a cached fragment: read only when the cache misses (catalog.results calls it).
         "tree": lambda: selectors.list_category_tree(current=category),
         "tree_version": version,
         "tree_current": category.pk if category else "-",
