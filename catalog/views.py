@@ -1,6 +1,7 @@
 """HTML views of catalog: the list with search and facets, the product card, the quantity check (htmx)."""
 import hashlib
 from functools import wraps
+from urllib.parse import quote_plus
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -50,20 +51,36 @@ def catalog_page(fn):
     return wrapper
 
 
-def _url(params, **changes) -> str:
-    """The current query string with `changes` (None removes a key; a list sets several values)."""
-    query = params.copy()
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        elif isinstance(value, list):
-            query.setlist(key, value)
-        else:
-            query[key] = value
-    if "page" not in changes:
-        query.pop("page", None)  # a new filter or sort starts at the first page
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
+class _Links:
+    """The current query string with changes, for the page's links (facet toggles, sorts, views, pages): what
+    QueryDict.copy(), setting or popping keys and urlencode() wrote (keys keep their place, a new one goes last;
+    values quoted as urlencode quotes them), without copying the QueryDict for each of the page's 15 to 30 links."""
+
+    def __init__(self, params):
+        self.quoted = {key: [quote_plus(value) for value in values] for key, values in params.lists()}
+
+    def url(self, **changes) -> str:
+        """`changes`: None removes a key; a list sets several values. A change other than the page starts at the
+        first page."""
+        query = dict(self.quoted)
+        for key, value in changes.items():
+            if value is None:
+                query.pop(key, None)
+            elif isinstance(value, list):
+                query[key] = [quote_plus(str(item)) for item in value]
+            else:
+                query[key] = [quote_plus(str(value))]
+        if "page" not in changes:
+            query.pop("page", None)  # a new filter or sort starts at the first page
+        return "?" + self.encode(query)
+
+    def without(self, drop) -> str:
+        """The query string without the keys `drop(key)` is true of."""
+        return self.encode({key: values for key, values in self.quoted.items() if not drop(key)})
+
+    @staticmethod
+    def encode(query) -> str:
+        return "&".join(f"{quote_plus(key)}={value}" for key, values in query.items() for value in values)
 
 
 @catalog_page
@@ -151,6 +168,7 @@ def _results_context(request, category, view_mode, per_page, version) -> dict:
             product.typed = typed.get(str(product.pk))
 
     # Links that keep the other filters: toggles of facet values, sorting, view mode, pages.
+    links = _Links(get)
     if view_mode != "dense":
         _card_extras(request, page.object_list)
     for facet in facets.attributes:
@@ -158,8 +176,10 @@ def _results_context(request, category, view_mode, per_page, version) -> dict:
         chosen = get.getlist(key)
         for value in facet.values:
             values = [v for v in chosen if v != value.value] if value.selected else chosen + [value.value]
-            value.url = _url(get, **{key: values or None})
-    facets_categories = [(child, count, _category_url(child, get)) for child, count in facets.categories]
+            value.url = links.url(**{key: values or None})
+    # A subcategory keeps the search and stock filters; attribute values belong to the old category.
+    kept = links.without(lambda key: key.startswith(ATTR_PREFIX) or key == "page")
+    facets_categories = [(child, count, _category_url(child, kept)) for child, count in facets.categories]
     sorts = [("relevance", _("Relevance")), ("name", _("Name")), ("price", _("Price: low to high")),
              ("price_desc", _("Price: high to low")), ("newest", _("Newest"))]
     if not facets.prices_available:
@@ -186,17 +206,17 @@ def _results_context(request, category, view_mode, per_page, version) -> dict:
         "query": params["query"],
         "filters": params["filters"],
         "filters_active": _active_filter_count(params["filters"]),
-        "sorts": [(key, label, _url(get, sort=key), key == active_sort) for key, label in sorts],
+        "sorts": [(key, label, links.url(sort=key), key == active_sort) for key, label in sorts],
         "view_mode": view_mode,
-        "grid_url": _url(get, view="grid", per_page=None),
-        "list_url": _url(get, view="list", per_page=None),
-        "dense_url": _url(get, view="dense"),
-        "per_page_choices": [(n, _url(get, view="dense", per_page=str(n)), n == per_page) for n in DENSE_PER_PAGE],
-        "in_stock_url": _url(get, in_stock=None if params["filters"]["in_stock"] else "1"),
-        "on_campaign_url": _url(get, on_campaign=None if params["filters"]["on_campaign"] else "1"),
-        "clear_url": _url(get, **{k: None for k in get if k not in ("q", "view", "sort", "per_page")}),
-        "prev_url": _url(get, page=str(page.previous_page_number())) if page.has_previous() else None,
-        "next_url": _url(get, page=str(page.next_page_number())) if page.has_next() else None,
+        "grid_url": links.url(view="grid", per_page=None),
+        "list_url": links.url(view="list", per_page=None),
+        "dense_url": links.url(view="dense"),
+        "per_page_choices": [(n, links.url(view="dense", per_page=str(n)), n == per_page) for n in DENSE_PER_PAGE],
+        "in_stock_url": links.url(in_stock=None if params["filters"]["in_stock"] else "1"),
+        "on_campaign_url": links.url(on_campaign=None if params["filters"]["on_campaign"] else "1"),
+        "clear_url": links.url(**{k: None for k in get if k not in ("q", "view", "sort", "per_page")}),
+        "prev_url": links.url(page=str(page.previous_page_number())) if page.has_previous() else None,
+        "next_url": links.url(page=str(page.next_page_number())) if page.has_next() else None,
         "show_prices": show_prices,
         "cart_add_url": cart_add_url,
         "rows" if view_mode == "dense" else "cards": items,
@@ -230,14 +250,9 @@ def _cart_add_url(actor) -> str | None:
     return reverse("orders:cart_add") if dealer_permissions.can(actor, dealer_permissions.CART) else None
 
 
-def _category_url(category, get) -> str:
-    """A subcategory keeps the search and stock filters; attribute values belong to the old category."""
-    query = get.copy()
-    for key in list(query):
-        if key.startswith(ATTR_PREFIX) or key == "page":
-            query.pop(key)
-    encoded = query.urlencode()
-    return reverse("catalog:category", args=[category.slug]) + (f"?{encoded}" if encoded else "")
+def _category_url(category, query) -> str:
+    """A subcategory's link with `query` (the page's, without attribute values and page: _Links.without)."""
+    return reverse("catalog:category", args=[category.slug]) + (f"?{query}" if query else "")
 
 
 def _get_product_or_404(sku):
