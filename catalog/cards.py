@@ -11,6 +11,7 @@ sidebar, toolbar and pagination are built in catalog/results.py the same way. Es
 every value and `{% translate %}` output is escaped; a `{% blocktranslate %}` text is not, its values are."""
 from html import escape as _escape
 
+from django.urls import get_script_prefix
 from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
@@ -171,21 +172,29 @@ def render_cards(products, *, show_prices: bool, cart_add_url: str | None, displ
 
 # --- The dense list's rows ---------------------------------------------------------------------------------------------
 
-_ROW = ('<tr data-sku="{sku}"{problem_class}>\n'
-        '    <td class="sku">{sku}</td>\n'
-        '    \n'  # where the template had a comment
-        '    <td class="dense-name"><a href="{url}" tabindex="-1">{name}</a></td>\n'
-        '    <td data-label="{unit_label}">{unit}</td>\n'
-        '    <td data-label="{availability_label}">{availability}</td>\n'
-        '    {price}\n'
-        '    {add}\n'
-        '  </tr>')
+# A row is its head (up to the price cell), the price cell and its tail (the quantity field and the add button).
+_ROW_HEAD = ('<tr data-sku="{sku}"{problem_class}>\n'
+             '    <td class="sku">{sku}</td>\n'
+             '    \n'  # where the template had a comment
+             '    <td class="dense-name"><a href="{url}" tabindex="-1">{name}</a></td>\n'
+             '    <td data-label="{unit_label}">{unit}</td>\n'
+             '    <td data-label="{availability_label}">{availability}</td>\n'
+             '    ')
+_ROW_TAIL = '\n    {add}\n  </tr>'
 _ROW_PRICE = '<td class="num dense-price" data-label="{label}">{money}</td>'
 _ROW_ADD = ('<td class="num" data-label="{quantity_label}"><label class="visually-hidden" for="dq-{pk}">{quantity_of}'
             '</label><input type="text" inputmode="decimal" autocomplete="off" class="qty dense-qty" id="dq-{pk}" '
             'name="q-{pk}" form="dense-form" placeholder="{placeholder}"{typed}{disabled}></td>\n'
             '    <td><button type="submit" form="dense-form" name="only" value="{pk}" class="small dense-add" '
             'tabindex="-1"{disabled}>{add_label}</button></td>')
+
+
+# A dense row's head and tail (everything but the dealer's price) by everything they depend on: the language, the
+# display mode, whether prices and the add fields show, the URL prefix and the product's fields the row shows. The
+# same products recur on every dense page a process serves (100 rows, 17 µs each to write). Not for a row with a
+# quantity sent back (typed). Bounded: emptied at _ROW_PARTS_MAX (about 1.5 KB an entry).
+_ROW_PARTS = {}
+_ROW_PARTS_MAX = 5_000
 
 
 def render_dense_rows(products, *, show_prices: bool, cart_add_url: str | None, display=None) -> str:
@@ -196,25 +205,42 @@ def render_dense_rows(products, *, show_prices: bool, cart_add_url: str | None, 
     quantity_of = gettext("Quantity of %(sku)s")
     page = _PageFormats()
     display = stock_display(display)
+    page_key = (page.language, display, bool(show_prices), bool(cart_add_url), get_script_prefix())
     out = []
     for product in products:
-        sku = esc(product.sku)
         typed = getattr(product, "typed", None)
-        badge, disabled = _stock_parts(product, page.language, display)
+        key = None if typed else (page_key, product.pk, product.sku, product.name, product.unit,
+                                  product.stock_quantity, product.min_order_quantity, product.order_multiple,
+                                  product.allow_backorder, product.lead_time_days)
+        parts = _ROW_PARTS.get(key) if key else None
+        if parts is None:
+            parts = _row_parts(product, typed, labels, quantity_of, page, display, cart_add_url)
+            if key:
+                if len(_ROW_PARTS) >= _ROW_PARTS_MAX:
+                    _ROW_PARTS.clear()
+                _ROW_PARTS[key] = parts
         if show_prices:
-            price_html = _ROW_PRICE.format(label=labels["your_price"], money=page.money(product.price) or "—")
+            out.append(f'{parts[0]}{_ROW_PRICE.format(label=labels["your_price"], money=page.money(product.price) or "—")}'
+                       f'{parts[1]}')
         else:
-            price_html = ""
-        if cart_add_url:
-            add_html = _ROW_ADD.format(
-                quantity_label=labels["quantity"], pk=product.pk, quantity_of=quantity_of % {"sku": sku},
-                placeholder=esc(_qty(product.min_order_quantity)),
-                typed=f' value="{esc(typed)}" aria-invalid="true"' if typed else "", disabled=disabled,
-                add_label=labels["add"])
-        else:
-            add_html = ""
-        out.append(_ROW.format(
-            sku=sku, problem_class=' class="has-problem"' if typed else "", url=esc(product.get_absolute_url()),
-            name=esc(product.name), unit_label=labels["unit"], unit=page.unit(product.unit),
-            availability_label=labels["availability"], availability=badge, price=price_html, add=add_html))
+            out.append(f"{parts[0]}{parts[1]}")
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
+
+
+def _row_parts(product, typed, labels, quantity_of, page, display, cart_add_url) -> tuple[str, str]:
+    """(head, tail) of a product's dense row."""
+    sku = esc(product.sku)
+    badge, disabled = _stock_parts(product, page.language, display)
+    if cart_add_url:
+        add_html = _ROW_ADD.format(
+            quantity_label=labels["quantity"], pk=product.pk, quantity_of=quantity_of % {"sku": sku},
+            placeholder=esc(_qty(product.min_order_quantity)),
+            typed=f' value="{esc(typed)}" aria-invalid="true"' if typed else "", disabled=disabled,
+            add_label=labels["add"])
+    else:
+        add_html = ""
+    head = _ROW_HEAD.format(
+        sku=sku, problem_class=' class="has-problem"' if typed else "", url=esc(product.get_absolute_url()),
+        name=esc(product.name), unit_label=labels["unit"], unit=page.unit(product.unit),
+        availability_label=labels["availability"], availability=badge)
+    return head, _ROW_TAIL.format(add=add_html)

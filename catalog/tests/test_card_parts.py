@@ -61,3 +61,49 @@ def test_the_kept_badges_are_bounded(monkeypatch):
     for n in range(10):
         cards._stock_parts(_product(stock_quantity=Decimal(n)), "en", "exact")
     assert len(cards._STOCK_PARTS) <= 3
+
+
+def _dense_product(pk, price, typed=None, **fields):
+    from catalog.search import product_url
+
+    product = _product(pk=pk, sku=f"KP-{pk}<&>", name=f"Kept \"row\" {pk}", **fields)
+    product.get_absolute_url = lambda: product_url(product.sku)
+    product.price = SimpleNamespace(unit_price=Decimal(price), currency="TRY") if price is not None else None
+    if typed:
+        product.typed = typed
+    return product
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+@pytest.mark.parametrize(("show_prices", "cart_add_url"), [(True, "/cart/add/"), (True, None), (False, "/cart/add/")])
+def test_kept_dense_rows_are_the_rows_written_afresh_with_each_readers_price(language, show_prices, cart_add_url):
+    """The kept part of a dense row never holds the price (each dealer's own) nor a quantity sent back."""
+    def rows(prices, typed=None):
+        products = [_dense_product(i, price, typed if i == 1 else None, **STOCKS[i % len(STOCKS)])
+                    for i, price in enumerate(prices)]
+        return str(cards.render_dense_rows(products, show_prices=show_prices, cart_add_url=cart_add_url))
+
+    with translation.override(language):
+        for prices in (["10", "2500.5", None, "7"], ["11", "99", "3", None]):
+            cards._ROW_PARTS.clear()
+            fresh = rows(prices)
+            assert rows(prices) == fresh  # from the kept parts
+            cards._ROW_PARTS.clear()
+            typed_fresh = rows(prices, typed="12x")
+            rows(prices)
+            assert rows(prices, typed="12x") == typed_fresh and 'class="has-problem"' in typed_fresh
+            assert ('value="12x" aria-invalid="true"' in typed_fresh) == bool(cart_add_url)
+        for prices in (["10", "2500.5", None, "7"], ["11", "99", "3", None]):
+            kept = rows(prices)
+            cards._ROW_PARTS.clear()
+            assert kept == rows(prices)
+    if show_prices:
+        assert ("99.00 TRY" in fresh or "99,00 TRY" in fresh) and "11" in fresh
+
+
+def test_the_kept_dense_rows_are_bounded(monkeypatch):
+    monkeypatch.setattr(cards, "_ROW_PARTS_MAX", 3)
+    cards._ROW_PARTS.clear()
+    products = [_dense_product(i, "5") for i in range(10)]
+    cards.render_dense_rows(products, show_prices=True, cart_add_url="/cart/add/")
+    assert len(cards._ROW_PARTS) <= 3

@@ -4,17 +4,22 @@ one with prices by the dealer's price context. Each test fills the cache one way
 The cached things (grep cache.get / cache.set / get_or_set / {% cache %}):
 - catalog:facets (catalog/selectors.py): counts and labels ("yes" / "no"): language; no prices, no dealer.
 - catalog:results (catalog/views.py): the rendered list: language, user, dealer and its price context.
-- catalog_tree ({% cache %} in catalog/_results.html): category names and links: language.
-- catalog:facets:…:cards (catalog/selectors.py _page_cards): a page's product rows without prices, shared by every
-  dealer (catalog/tests/test_shared_cards.py: each dealer still reads its own price on them); under the facets' key.
+- catalog_tree (catalog/results.py, under the key {% cache %} gave it): category names and links: language.
+- catalog:facets:…:cards:v2 (catalog/selectors.py _page_cards): a page's product rows without prices (plain values),
+  shared by every dealer (catalog/tests/test_shared_cards.py: each dealer still reads its own price on them); under
+  the facets' key.
 - feedback:ratings (feedback/views/display.py): review counts per star of a page's products: numbers only.
 - feedback dashboard figures (feedback/reports.py, {% cache %} in feedback/dashboard.html): language and time zone.
 - orders:cart-count: a number per user and dealer (an agent has one per dealer it acts for).
 - Kept in each process, not in the shared cache (bounded, nothing per user): catalog.cards._STOCK_PARTS (a card's
   availability badge: language, display mode and the product's stock fields) and portal_tags._KEPT (the header's
   links, templates/includes/nav.html: language, URL prefix and conf, actor profile; no cart count, no CSRF token;
-  portal/tests/test_kept_nav.py); shipping.views.shipments._filters_of (the shipments page's filters and their
-  fields' HTML: language and the filter values; no dealer, no CSRF token) and support.views.desk._desk_filters_of
+  portal/tests/test_kept_nav.py) and the page chrome of base.html ({% kept %}: language, URL prefix and conf, the
+  settings shown; no CSRF token, user or path; portal/tests/test_kept_base.py); catalog.cards._ROW_PARTS (a dense
+  row without its price: language, display mode, URL prefix and the product's fields; catalog/tests/
+  test_card_parts.py); catalog.results._LABELS (the list's fixed labels: language);
+  shipping.views.shipments._filters_of (the shipments page's filters and their fields' HTML: language and the filter
+  values; no dealer, no CSRF token) and support.views.desk._desk_filters_of
   (the desk queue's filters and their fields' HTML: desk version, language and the filter values; teams and agents
   are the same for every agent); shipping.selectors._PAGE_SQL (the shipments page's compiled SQL per combination of
   filters, without values).
