@@ -423,15 +423,19 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
     # statements each, none of them rendering or reading what could be read before.
     try:
         with transaction.atomic():
+            account = None
             if not waiting:
                 # The lock order (portal/locks.py): the credit account before the order and its stock rows.
-                locks.credit_account(actor.dealer)
+                account = locks.credit_account(actor.dealer)
             # The number is taken last: its counter row is locked until commit, so it is held for a moment
             # rather than for the whole order (every order of every dealer waits on that row).
             order = Order.objects.create(
                 number=f"TMP-{uuid.uuid4().hex[:16]}", dealer=actor.dealer, placed_by=actor.user, on_behalf=actor.on_behalf,
                 status=S.PENDING_APPROVAL if waiting else S.PLACED, quote_number=quote_number,
                 total_net=net, total_vat=vat, total_gross=gross, idempotency_key=key, **values)
+            # The credit account row this transaction locked for the new order (or None: it has none yet): the
+            # credit check (orders.commitment) takes it instead of reading and locking it again under the lock.
+            order.locked_credit_account = account
             # A placed order's lines are written as taking their whole quantity from stock; take_stock below says
             # what it took (less only for a backorder beyond the stock), and only such lines are written again.
             order_lines = OrderLine.objects.bulk_create([
@@ -458,6 +462,7 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
             if existing is not None:
                 return existing, False
         raise
+    order.locked_credit_account = None  # held no longer (or only by a caller's transaction): a later check locks it
     # What was written, as written (the lines with what they took from stock): the API answers from it.
     order._placed_parts = (order_lines, [first_change])
     return order, True

@@ -283,8 +283,12 @@ def credit_status(dealer) -> CreditStatus:
 
 def check_order_credit(*, order, actor, previous_total) -> None:
     """Refuse, with a message in the dealer's language, an on-account order that would take the dealer past
-    its limit or that comes while the account is on hold. Runs inside the order's transaction (orders' hook)."""
-    account = lock_account(order.dealer)
+    its limit or that comes while the account is on hold. Runs inside the order's transaction (orders' hook).
+    A new order carries the credit account row its transaction locked first (`locked_credit_account`, set by
+    orders' place_order_or_find): taken as it is, not read and locked again while every order of the dealer waits."""
+    account = getattr(order, "locked_credit_account", None)
+    if account is None or account.dealer_id != order.dealer_id:
+        account = lock_account(order.dealer)
     if not account.allows(order.payment_method):
         raise MethodNotAllowed(_("Your company cannot pay by %(method)s; choose another payment method.")
                                % {"method": order.get_payment_method_display()}, field="payment_method")
