@@ -121,8 +121,14 @@ class _PageFormats:
         """The unit price as the `money` filter writes it (format_money, escaped), or None when the product has
         none for this dealer."""
         if price and price.unit_price is not None:
-            text = numberformat.format(quantize(price.unit_price), self.decimal_sep, 2, self.grouping,
-                                       self.thousand_sep, force_grouping=True)
+            amount = quantize(price.unit_price)
+            if self.grouping == 3 and not amount.is_signed():
+                # What numberformat.format writes for a positive amount grouped by threes, in one C call.
+                whole, _point, cents = f"{amount:,.2f}".partition(".")
+                text = f"{whole.replace(',', self.thousand_sep)}{self.decimal_sep}{cents}"
+            else:
+                text = numberformat.format(amount, self.decimal_sep, 2, self.grouping, self.thousand_sep,
+                                           force_grouping=True)
             return esc(f"{text} {price.currency}")
         return None
 

@@ -13,7 +13,8 @@ from catalog.availability import DISPLAY_MODES, availability
 from catalog.models import Unit
 from portal.money import format_money
 
-AMOUNTS = ["0", "0.004", "0.005", "1", "12.5", "999.995", "1000", "1234567.891", "-5.5", "-1234.5"]
+AMOUNTS = ["0", "0.004", "0.005", "1", "12.5", "999.995", "1000", "1234567.891", "-5.5", "-1234.5", "-0.001",
+           "100000", "999999.999", "12345678901.25", "1E+3", "0.10", "7.00"]
 
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
