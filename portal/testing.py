@@ -496,3 +496,30 @@ def asgi_server(transactional_db):
         server.should_exit = True
         thread.join(20)
         end_database_sessions(database_sessions() - before)
+
+
+def golden_mismatches(golden_dir, prefix, pages, render, *, languages=("en", "tr")):
+    """Compares pages byte for byte with their golden files (`golden_dir/{prefix}_{name}_{language}.html`): each page
+    is rendered twice in each language (`render(url, language)`; the second from whatever the first kept) and both
+    must equal the file. `GOLDEN_UPDATE=1` rewrites the files from the first rendering (read their diff before
+    committing). Returns the names of the files that differ; the page as rendered is written beside the test run's
+    other artifacts (test-artifacts/golden/) to compare."""
+    from django.utils import translation
+
+    golden_dir.mkdir(exist_ok=True)
+    failures = []
+    for language in languages:
+        for name, url in pages:
+            html = render(url, language)
+            again = render(url, language)
+            path = golden_dir / f"{prefix}_{name}_{language}.html"
+            if os.environ.get("GOLDEN_UPDATE"):
+                path.write_text(html)
+            expected = path.read_text()
+            if html != expected or again != expected:
+                failures.append(path.name)
+                actual = Path(settings.BASE_DIR) / "test-artifacts" / "golden" / path.name
+                actual.parent.mkdir(parents=True, exist_ok=True)
+                actual.write_text(html if html != expected else again)
+    translation.activate("en")
+    return failures

@@ -7,14 +7,13 @@ A deliberate change of the page rewrites the files:
 `GOLDEN_UPDATE=1 make test PYTEST_ARGS=shipping/tests/test_golden.py`, then read the diff of the files before
 committing it."""
 import datetime
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import translation
+
+from portal.testing import golden_mismatches
 
 GOLDEN = Path(__file__).with_name("golden")
 PAGES = [
@@ -87,20 +86,6 @@ def test_the_shipments_pages_are_byte_identical_to_the_golden_files(dealer, owne
         _dataset(dealer, owner, other_owner)
         client = Client()
         client.force_login(owner)
-        GOLDEN.mkdir(exist_ok=True)
-        failures = []
-        for language in ("en", "tr"):
-            for name, url in PAGES:
-                html = _main(client, url, language)
-                again = _main(client, url, language)  # anything kept from the first must give the same bytes
-                path = GOLDEN / f"shipments_{name}_{language}.html"
-                if os.environ.get("GOLDEN_UPDATE"):
-                    path.write_text(html)
-                expected = path.read_text()
-                if html != expected or again != expected:
-                    failures.append(path.name)
-                    actual = Path(settings.BASE_DIR) / "test-artifacts" / "golden" / path.name
-                    actual.parent.mkdir(parents=True, exist_ok=True)
-                    actual.write_text(html if html != expected else again)
-    translation.activate("en")
+        # The second rendering of a page comes from what the first kept (caches): the same bytes.
+        failures = golden_mismatches(GOLDEN, "shipments", PAGES, lambda url, language: _main(client, url, language))
     assert not failures, f"pages differ from their golden files (the pages are in test-artifacts/golden/): {failures}"
