@@ -88,7 +88,7 @@ def _disabled(av) -> str:
 # are normalised before they are written). The same few stock figures recur on every page, and wording a badge
 # walks the translation machinery two or three times (about 20 µs a row). Bounded: emptied at _STOCK_PARTS_MAX.
 _STOCK_PARTS = {}
-_STOCK_PARTS_MAX = 20_000
+_STOCK_PARTS_MAX = 4_000  # about 1.5 MB kept at the most (bench_memory watches it)
 
 
 def _stock_parts(product, language, display) -> tuple[str, str]:
@@ -198,9 +198,10 @@ _ROW_ADD = ('<td class="num" data-label="{quantity_label}"><label class="visuall
 # A dense row's head and tail (everything but the dealer's price) by everything they depend on: the language, the
 # display mode, whether prices and the add fields show, the URL prefix and the product's fields the row shows. The
 # same products recur on every dense page a process serves (100 rows, 17 µs each to write). Not for a row with a
-# quantity sent back (typed). Bounded: emptied at _ROW_PARTS_MAX (about 1.5 KB an entry).
+# quantity sent back (typed). Bounded: emptied at _ROW_PARTS_MAX (about 1.5 KB an entry: 4 MB at the most, 25
+# dense pages; more made a worker's memory grow for the first 10,000 requests, bench_memory).
 _ROW_PARTS = {}
-_ROW_PARTS_MAX = 5_000
+_ROW_PARTS_MAX = 2_500
 
 
 def render_dense_rows(products, *, show_prices: bool, cart_add_url: str | None, display=None) -> str:
