@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 import nh3
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
@@ -263,35 +263,60 @@ def save_category(*, category: Category) -> Category:
 
 # --- Stock ------------------------------------------------------------------------------------------
 
+# take_stock's one statement: lock the wanted product rows in primary-key order (LockRows above the sort), refuse
+# when any product that does not allow backorders has less than asked, else take from each what it has (a backorder
+# stops at zero). The same text for any number of products (arrays), so it is built once per process. Under READ
+# COMMITTED a row changed by a parallel order after this statement's snapshot is re-read when locked (and again by
+# the UPDATE), so what is checked and taken is the row as it is once locked, as with SELECT ... FOR UPDATE before.
+# The UPDATE in WITH runs to its end whether or not the last SELECT reads it, and only when nothing is refused.
+_TAKE_STOCK_SQL = None
+
+
+def _take_stock_sql() -> str:
+    global _TAKE_STOCK_SQL
+    if _TAKE_STOCK_SQL is None:
+        table = connection.ops.quote_name(Product._meta.db_table)
+        _TAKE_STOCK_SQL = f"""
+WITH wanted AS (SELECT * FROM unnest(%s::bigint[], %s::numeric[]) AS w(id, quantity)),
+locked AS (
+  SELECT p.id, p.sku, p.unit, p.stock_quantity, p.allow_backorder, w.quantity,
+         LEAST(w.quantity, GREATEST(p.stock_quantity, 0)) AS taken
+  FROM {table} p JOIN wanted w ON w.id = p.id
+  ORDER BY p.id FOR UPDATE OF p),
+refused AS (SELECT EXISTS (SELECT 1 FROM locked WHERE NOT allow_backorder AND stock_quantity < quantity) AS any),
+moved AS (
+  UPDATE {table} p SET stock_quantity = p.stock_quantity - l.taken
+  FROM locked l, refused r
+  WHERE NOT r.any AND p.id = l.id AND l.taken > 0
+  RETURNING p.id)
+SELECT l.id, l.sku, l.unit, l.stock_quantity, l.allow_backorder FROM locked l ORDER BY l.id"""
+    return _TAKE_STOCK_SQL
+
+
 def take_stock(*, quantities: dict) -> dict:
     """Take `{product_id: quantity}` from stock, all or nothing, inside the caller's transaction; returns what was
     taken of each (less than asked for a backorder: the rest was not in stock).
 
     The products are locked in primary-key order (so two orders never wait on each other crosswise) and
     checked after the lock: stock never goes below zero for a product that does not allow backorders,
-    whatever the number of parallel orders. Raises OutOfStock naming every short product."""
+    whatever the number of parallel orders. Raises OutOfStock naming every short product.
+    One plain SQL statement (_take_stock_sql): locks, checks and takes; nothing is taken when any product is short."""
     wanted = {pk: Decimal(q) for pk, q in quantities.items() if Decimal(q) > 0}
     if not wanted:
         return {}
-    products = list(Product.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
-                    .only("pk", "sku", "name", "stock_quantity", "allow_backorder", "unit"))
-    short = [p for p in products if not p.allow_backorder and p.stock_quantity < wanted[p.pk]]
+    ids = list(wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(_take_stock_sql(), [ids, [wanted[pk] for pk in ids]])
+        rows = cursor.fetchall()
+    short = [(sku, unit, stock) for pk, sku, unit, stock, backorder in rows if not backorder and stock < wanted[pk]]
     if short:
         raise OutOfStock(_("Not enough stock: %(items)s.") % {"items": "; ".join(
             _("%(sku)s (%(available)s available)") % {
-                "sku": p.sku, "available": quantity_with_unit(max(p.stock_quantity, Decimal(0)), p.unit)}
-            for p in short)}, field="lines", params={"skus": [p.sku for p in short]})
-    taken = {}
-    for product in products:
-        # What a backorder takes beyond the stock is not in the warehouse: the stock stops at zero.
-        taken[product.pk] = min(wanted[product.pk], max(product.stock_quantity, Decimal(0)))
-    moved = {pk: quantity for pk, quantity in taken.items() if quantity}
-    if moved:
-        # One UPDATE for every product (their rows are locked above, so the order it writes them in is free).
-        stock = Product._meta.get_field("stock_quantity")
-        Product.objects.filter(pk__in=moved).update(stock_quantity=F("stock_quantity") - Case(
-            *[When(pk=pk, then=Value(quantity, output_field=stock)) for pk, quantity in moved.items()],
-            output_field=stock))
+                "sku": sku, "available": quantity_with_unit(max(stock, Decimal(0)), unit)}
+            for sku, unit, stock in short)}, field="lines", params={"skus": [sku for sku, _unit, _stock in short]})
+    # What a backorder takes beyond the stock is not in the warehouse: the stock stops at zero. The same figure the
+    # statement took, computed here from the Decimals asked for (so the caller gets its own quantities back).
+    taken = {pk: min(wanted[pk], max(stock, Decimal(0))) for pk, _sku, _unit, stock, _backorder in rows}
     bump_catalog_version()
     return taken
 
