@@ -168,8 +168,14 @@ def _grant_reward(review) -> None:
 def end_reward_after_order(*, order, actor=None, previous_total=None) -> int:
     """Listener of `orders.commitment`: a newly placed order of a dealer (previous total 0) uses up the dealer's
     running review rewards, which end now ("on the next order"). Runs inside the order's transaction, after its
-    prices were taken, so this order still gets the discount. Returns how many rewards ended."""
+    prices were taken, so this order still gets the discount. Returns how many rewards ended.
+
+    An order placed at engine prices says which campaigns were running for its dealer when it was priced
+    (`order.campaigns_open_to_dealer`, orders' place_order): none, so no reward either, and nothing is read."""
     if previous_total is None or Decimal(previous_total) != 0 or not order.dealer_id:
+        return 0
+    open_campaigns = getattr(order, "campaigns_open_to_dealer", None)
+    if open_campaigns is not None and not open_campaigns:
         return 0
     from pricing.models import Campaign
 

@@ -267,6 +267,35 @@ def test_the_reward_prices_the_dealers_next_order_and_ends_with_it(reward, recei
     assert price_products(actor=actor, products=[received])[received.pk].unit_price == Decimal("100.00")
 
 
+def test_the_reward_is_looked_for_only_when_a_campaign_ran_for_the_dealer(reward, received, actor,
+                                                                            django_assert_num_queries):
+    # Issue 18: an order priced by the engine carries the campaigns running for its dealer; none, so no reward can
+    # run and nothing is read. An order without them (fixed, quoted prices) looks as before and ends the reward.
+    from orders.models import Order
+    from pricing.models import Campaign
+
+    campaign = review_of(actor, received).reward_campaign
+    order = Order(dealer=actor.dealer)
+    order.campaigns_open_to_dealer = frozenset()
+    with django_assert_num_queries(0):
+        assert services.end_reward_after_order(order=order, previous_total=Decimal("0.00")) == 0
+    assert Campaign.objects.get(pk=campaign.pk).active
+    order.campaigns_open_to_dealer = frozenset({campaign.pk})
+    assert services.end_reward_after_order(order=order, previous_total=Decimal("10.00")) == 0  # not a new order
+    assert services.end_reward_after_order(order=Order(dealer=actor.dealer), previous_total=Decimal("0.00")) == 1
+    assert not Campaign.objects.get(pk=campaign.pk).active
+
+
+def test_an_order_priced_with_the_reward_carries_it_and_ends_it(reward, received, actor):
+    from orders.services import ordering
+
+    campaign = review_of(actor, received).reward_campaign
+    order = ordering.place_order(actor=actor, lines=[(received, 1)], checkout=ordering.Checkout())
+    assert campaign.pk in order.campaigns_open_to_dealer
+    campaign.refresh_from_db()
+    assert not campaign.active
+
+
 def test_no_reward_at_zero_percent(received, actor):
     assert review_of(actor, received).rewarded is False
 

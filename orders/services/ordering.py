@@ -314,15 +314,16 @@ def _rule_dicts(rules) -> list[dict]:
             for r in rules]
 
 
-def priced_rows(actor, lines, *, payment_method, installments=1, fixed=None) -> list[dict]:
+def priced_rows(actor, lines, *, payment_method, installments=1, fixed=None, seen_campaigns=None) -> list[dict]:
     """Order line values: from the engine for these quantities, this dealer, today and the payment method with
     its installments (pricing's adjustment: wire discount, installment surcharge), or the fixed (quoted) unit
-    prices."""
+    prices. `seen_campaigns`: extended with the campaigns the engine found running for the dealer (pricing's
+    price_lines); left as it is for fixed prices."""
     rows = []
     if fixed is None:
         # The products were read by _checked_lines (or the API view) in this request: the engine reads them no more.
         priced = price_lines(dealer=actor.dealer, lines=list(lines), payment_method=payment_method,
-                             installments=installments, fresh_products=True)
+                             installments=installments, fresh_products=True, seen_campaigns=seen_campaigns)
         for (product, quantity), line in zip(lines, priced, strict=True):
             if not line.priced or line.unit_price is None:
                 raise UnpricedProduct(_("%(sku)s has no price for your company yet; ask for a quote.")
@@ -402,8 +403,11 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
     # Everything that needs no lock is done before the first one: checks, addresses, prices, shipping, mails' words.
     values, address = _clean_checkout(actor, checkout)
     checked = _checked_lines(lines)
+    # The campaigns running for the dealer as the engine priced the lines (None for fixed, quoted prices): the order
+    # carries them (order.campaigns_open_to_dealer) for the commitment listeners (feedback's review reward).
+    seen_campaigns = [] if fixed_prices is None else None
     rows = priced_rows(actor, checked, payment_method=values["payment_method"], installments=values["installments"],
-                       fixed=fixed_prices)
+                       fixed=fixed_prices, seen_campaigns=seen_campaigns)
     # The charge of the chosen method, priced now (checkout_cart holds the credit account's and the cart's locks):
     # what the dealer saw on the review page, or a refusal saying what it costs now.
     shipping = fixed_shipping if fixed_shipping is not None else priced_shipping(actor, checkout, rows,
@@ -436,6 +440,8 @@ def place_order_or_find(*, actor, lines, checkout: Checkout, idempotency_key: st
             # The credit account row this transaction locked for the new order (or None: it has none yet): the
             # credit check (orders.commitment) takes it instead of reading and locking it again under the lock.
             order.locked_credit_account = account
+            order.campaigns_open_to_dealer = (None if seen_campaigns is None
+                                              else frozenset(campaign.pk for campaign in seen_campaigns))
             # A placed order's lines are written as taking their whole quantity from stock; take_stock below says
             # what it took (less only for a backorder beyond the stock), and only such lines are written again.
             order_lines = OrderLine.objects.bulk_create([

@@ -8,7 +8,8 @@ from .loading import load_adjustment, load_campaigns, load_products, load_rows, 
 from .rules import Words, price_one
 
 
-def _price(*, dealer, lines, on, payment_method, installments, products=None, fresh_products=False):
+def _price(*, dealer, lines, on, payment_method, installments, products=None, fresh_products=False,
+           seen_campaigns=None):
     on = on or timezone.now()
     if timezone.is_naive(on):
         on = timezone.make_aware(on)
@@ -19,6 +20,8 @@ def _price(*, dealer, lines, on, payment_method, installments, products=None, fr
     ids = list(dict.fromkeys(pk for pk, _q in wanted))
     by_product, plists = load_rows(dealer=dealer, ids=ids, day=timezone.localdate(on))
     campaigns = load_campaigns(dealer=dealer, ids=ids, on=on)
+    if seen_campaigns is not None:
+        seen_campaigns.extend(campaigns)
     if products is None and fresh_products:
         # The caller's product rows, read in this request, are not read again; their category paths only matter to
         # a campaign that covers categories.
@@ -37,17 +40,19 @@ def _price(*, dealer, lines, on, payment_method, installments, products=None, fr
 
 
 def price_lines(*, dealer, lines, on=None, payment_method=None, installments=1,
-                fresh_products=False) -> list[PricedLine]:
+                fresh_products=False, seen_campaigns: list | None = None) -> list[PricedLine]:
     """Price `lines` [(product or product id, quantity), …] for `dealer` (None: market price only) at `on`.
     `fresh_products`: the lines' Product instances were read in this request; those carrying their SKU, name, VAT
     rate and minimum (and their category, when a running campaign covers categories) are not read again.
+    `seen_campaigns`: a list the engine extends with every campaign running at `on` and open to `dealer` (whether
+    or not it priced a line; none for no lines), so a caller knows which campaigns could apply without asking again.
 
     Returns one PricedLine per input line, in the same order. Raises UnknownProduct, InvalidQuantity
     (also for a float) or InvalidPaymentMethod; a product without any price comes back with priced=False.
     """
     lines = [(item, to_quantity(quantity)) for item, quantity in lines]
     return _price(dealer=dealer, lines=lines, on=on, payment_method=payment_method, installments=installments,
-                  fresh_products=fresh_products)
+                  fresh_products=fresh_products, seen_campaigns=seen_campaigns)
 
 
 def price_products(*, actor, products, quantities=None, on=None) -> dict:
