@@ -10,7 +10,9 @@ settings.AUTHENTICATION_BACKENDS after this one so that those users stay signed 
 that checks a password (see `authenticate`)."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from portal.compiled import CompiledQuery
 
 
 def _users():
@@ -21,15 +23,19 @@ def _login_of(username, kwargs):
     return username if username is not None else kwargs.get(get_user_model().USERNAME_FIELD)
 
 
+# Built once per process: the ORM spends ~0.5 ms building this join, PostgreSQL ~0.1 ms answering it.
+_USER_WITH_DEALER = CompiledQuery(lambda pk: _users().filter(pk=pk), sample=(-73_019,))
+
+
 class DealerUserBackend(ModelBackend):
     # (aget_user is BaseBackend's: this get_user in a thread.)
     def get_user(self, user_id):
-        users = _users()
         try:
-            user = users.get(pk=user_id)
-        except users.model.DoesNotExist:
+            pk = get_user_model()._meta.pk.to_python(user_id)
+        except ValidationError:
             return None
-        return user if self.user_can_authenticate(user) else None
+        user = _USER_WITH_DEALER.first(pk)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         """ModelBackend's check (the e-mail found case-insensitively by the user manager). A failed one ends the

@@ -119,8 +119,9 @@ CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": RE
 CACHE_RETRY_AFTER_SECONDS = env.float("CACHE_RETRY_AFTER_SECONDS", default=5.0)
 CACHE_OUTAGE_LOG_SECONDS = env.float("CACHE_OUTAGE_LOG_SECONDS", default=60.0)
 # Sessions live in the database only: signed-in users stay signed in while Redis is down, and a sign-out during an
-# outage cannot be undone by a cached copy coming back with Redis (which cached_db would allow).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# outage cannot be undone by a cached copy coming back with Redis (which cached_db would allow). portal.sessions is
+# Django's database store with its read built once per process.
+SESSION_ENGINE = "portal.sessions"
 
 AUTH_USER_MODEL = "dealers.User"
 AUTHENTICATION_BACKENDS = [
