@@ -61,6 +61,46 @@ def _ancestor_paths(path):
     return prefixes
 
 
+def best_campaign(campaigns, product, quantity, price):
+    """(unit price after it, campaign) of the campaign that gives the lowest unit price (tie: the one ending first,
+    then the older), or None when none applies. Campaigns never stack."""
+    best = None
+    for campaign in campaigns:
+        if not _campaign_applies(campaign, product, quantity):
+            continue
+        key = (_campaign_price(campaign, price), campaign.ends_at, campaign.pk)
+        if best is None or key < best[0]:
+            best = (key, campaign)
+    return None if best is None else (best[0][0], best[1])
+
+
+def ranked_lists(plists) -> list:
+    """The lists of one call, the highest precedence first. Ranking is a total order on the lists (their ids
+    differ), so a product's own lists come in this order as price_one sorts them."""
+    return sorted(plists.values(), key=_list_rank, reverse=True)
+
+
+def list_price(*, product, quantity, per_list, ranked, campaigns):
+    """(base list, unit price, campaign or None) of one line as price_one finds them without a payment method;
+    (None, None, None) when no list prices the product at this quantity. What a catalog card or dense row shows,
+    without the rules, breaks, market price and amounts price_one also builds (and translates) for every line."""
+    for plist in ranked:
+        rows = per_list.get(plist.pk)
+        if rows is None:
+            continue
+        row = _row_for(rows, quantity)
+        if row is not None:
+            break
+    else:
+        return None, None, None
+    price = row.unit_price
+    if campaigns:
+        best = best_campaign(campaigns, product, quantity, price)
+        if best is not None:
+            return plist, best[0], best[1]
+    return plist, price, None
+
+
 class Words:
     """Translated labels and details, made once per call rather than once per line."""
 
@@ -116,17 +156,9 @@ def price_one(*, product, quantity, per_list, plists, campaigns, adjustment, wor
         rules.append(Rule("break", words.break_, price, detail))
 
     applied = None
-    best = None
-    for campaign in campaigns:
-        if not _campaign_applies(campaign, product, quantity):
-            continue
-        candidate = _campaign_price(campaign, price)
-        key = (candidate, campaign.ends_at, campaign.pk)
-        if best is None or key < best[0]:
-            best = (key, campaign)
+    best = best_campaign(campaigns, product, quantity, price)
     if best is not None:
-        campaign = best[1]
-        price = best[0][0]
+        price, campaign = best
         rules.append(Rule("campaign", words.campaign, price, words.campaign_detail[campaign.pk]))
         applied = AppliedCampaign(campaign.name, campaign.ends_at)
 
