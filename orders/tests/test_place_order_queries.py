@@ -47,3 +47,24 @@ def test_placing_an_order_runs_a_fixed_number_of_queries(token_client, owner, de
     assert all(line.stock_taken == Decimal(2) for line in order.lines.all())
     assert len(sqls) == TOTAL, "\n".join(sqls)
     assert len(locked) == WHILE_LOCKED, "\n".join(locked)
+
+
+def test_an_orders_mails_go_to_the_broker_as_one_message(token_client, owner, dealer, addresses, market, monkeypatch,
+                                                         django_capture_on_commit_callbacks, settings):
+    from portal import outbox
+    from portal.models import Notification
+
+    settings.STAFF_NOTIFY_EMAILS = ["sales@example.com", "ops@example.com"]
+    CreditAccount.objects.create(dealer=dealer, credit_limit=Decimal("1000000.00"))
+    product = priced(market, "10.00", stock_quantity=100)
+    sent = []
+    monkeypatch.setattr(outbox, "enqueue", lambda task, *args: sent.append((task.name, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = token_client(owner, "account").post(URL, {"lines": [{"sku": product.sku, "quantity": "2"}]},
+                                                       format="json", HTTP_IDEMPOTENCY_KEY="one-message")
+    assert response.status_code == 201, response.content
+    rows = Notification.objects.order_by("pk")
+    assert sorted(rows.values_list("recipient", flat=True)) == sorted([owner.email, "sales@example.com",
+                                                                       "ops@example.com"])
+    # One broker message for the placer's and the staff's mails (each costs a round trip in the request).
+    assert sent == [("portal.outbox.deliver_notifications_task", ([row.pk for row in rows],))]
