@@ -91,11 +91,20 @@ def catalog_version(request=None) -> int:
     from django.core.cache import cache
 
     if request is None:
-        return cache.get_or_set(VERSION_KEY, 1, None)
+        return cache.get_or_set(VERSION_KEY, _first_catalog_version, None)
     version = getattr(request, "_catalog_version", None)
     if version is None:
-        version = request._catalog_version = cache.get_or_set(VERSION_KEY, 1, None)
+        version = request._catalog_version = cache.get_or_set(VERSION_KEY, _first_catalog_version, None)
     return version
+
+
+def _first_catalog_version() -> int:
+    """A version no process has seen: after Redis lost its data (it keeps none on disk) the count starts from the
+    clock, so what a process keeps under an earlier version (portal.cache.KeptValues) is never taken for the new
+    one's."""
+    import time
+
+    return time.time_ns() // 1000
 
 
 def bump_catalog_version() -> None:
@@ -106,7 +115,7 @@ def bump_catalog_version() -> None:
         try:
             cache.incr(VERSION_KEY)
         except ValueError:
-            cache.set(VERSION_KEY, 2, None)
+            cache.set(VERSION_KEY, _first_catalog_version(), None)
 
     transaction.on_commit(bump)
 

@@ -146,3 +146,60 @@ class PortalRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", lambda: super(PortalRedisCache, self).clear(), lambda: False)
+
+
+class KeptValues:
+    """Values that never change under their key, kept in the process in front of the cache (issue 18).
+
+    For keys that hold a version every write bumps (catalog.search.catalog_version, which starts from the clock
+    when Redis lost it, so an old number never comes back): the value under such a key is the same for its whole
+    life, so a process may keep it and skip the Redis round trip and the unpickling. Only immutable values (plain
+    tuples, strings, numbers): every reader gets the same object. Bounded: emptied at `max_entries`. While the
+    cache is unreachable nothing is kept or served from here (versions are then made up per request)."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._values = {}
+        _ALL_KEPT.append(self)
+
+    def get(self, key):
+        from django.core.cache import cache
+
+        value = self._values.get(key)
+        if value is not None:
+            if not _down(cache):
+                return value
+            self._values.clear()
+        value = cache.get(key)
+        if value is not None and not _down(cache):
+            self._keep(key, value)
+        return value
+
+    def set(self, key, value, timeout) -> None:
+        from django.core.cache import cache
+
+        cache.set(key, value, timeout)
+        if not _down(cache):
+            self._keep(key, value)
+
+    def _keep(self, key, value) -> None:
+        if len(self._values) >= self.max_entries:
+            self._values.clear()
+        self._values[key] = value
+
+    def clear(self) -> None:
+        self._values.clear()
+
+
+_ALL_KEPT: list[KeptValues] = []
+
+
+def _down(cache) -> bool:
+    skip = getattr(cache, "_skip", None)
+    return bool(skip and skip())
+
+
+def forget_kept_values(**kwargs) -> None:
+    """Tests that change settings or empty the cache start without values kept in the process."""
+    for kept in _ALL_KEPT:
+        kept.clear()

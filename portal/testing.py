@@ -270,10 +270,14 @@ def page(browser, request):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (the suite's own Redis database): no counts leak between tests."""
+    """Each test starts with an empty cache (the suite's own Redis database) and nothing kept in the process in front
+    of it (portal.cache.KeptValues): no counts leak between tests."""
     from django.core.cache import cache
 
+    from portal.cache import forget_kept_values
+
     cache.clear()
+    forget_kept_values()
 
 
 @pytest.fixture(autouse=True)
