@@ -24,7 +24,7 @@ from .forms import ATTR_PREFIX, parse_list_params
 from .permissions import can_browse_catalog, can_see_prices, stock_display_for
 from .prices import price_context_key, prices_for
 from .results import render_results
-from .search import catalog_version
+from .search import catalog_version, category_url
 
 VIEW_MODES = ("list", "grid", "dense")
 # The dense list is an order pad: many rows a page, the reader's choice; grid and list keep their 24 cards.
@@ -252,7 +252,7 @@ def _cart_add_url(actor) -> str | None:
 
 def _category_url(category, query) -> str:
     """A subcategory's link with `query` (the page's, without attribute values and page: _Links.without)."""
-    return reverse("catalog:category", args=[category.slug]) + (f"?{query}" if query else "")
+    return category_url(category.slug) + (f"?{query}" if query else "")
 
 
 def _get_product_or_404(sku):

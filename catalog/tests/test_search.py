@@ -253,6 +253,15 @@ def test_product_links_equal_reverse(sku):
     assert product_url(sku) == reverse("catalog:product", args=[sku])
 
 
+@pytest.mark.parametrize("slug", ["kablolar", "led-aydinlatma", "grup_2-1", "A1"])
+def test_category_links_equal_reverse(slug):
+    from django.urls import reverse
+
+    from catalog.search import category_url
+
+    assert category_url(slug) == reverse("catalog:category", args=[slug])
+
+
 @pytest.mark.parametrize("query", ["prjektör", "projektr", "PROJEKTÖR", "projektor", "led prjektör"])
 def test_a_missing_letter_inside_a_turkish_word_still_finds_the_product(actor, query):
     """A buyer who drops a letter ("prjektör") finds the projector first, as "kablolr" finds cables."""
