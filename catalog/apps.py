@@ -14,3 +14,10 @@ class CatalogConfig(AppConfig):
         from .signals import connect_version_signals
 
         connect_version_signals()
+
+        # The catalog's pages read the catalog version with the rest of what a page reads (portal.cache).
+        from portal.cache import request_reads
+
+        from .search import version_read_ahead
+
+        request_reads.register(version_read_ahead)

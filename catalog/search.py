@@ -90,12 +90,29 @@ def catalog_version(request=None) -> int:
     results, its cards and its sidebar; a bump during the request shows on the next one)."""
     from django.core.cache import cache
 
+    from portal.cache import request_value
+
     if request is None:
         return cache.get_or_set(VERSION_KEY, _first_catalog_version, None)
     version = getattr(request, "_catalog_version", None)
     if version is None:
-        version = request._catalog_version = cache.get_or_set(VERSION_KEY, _first_catalog_version, None)
+        version = request_value(request, VERSION_KEY)
+        if version is None:
+            version = cache.get_or_set(VERSION_KEY, _first_catalog_version, None)
+        request._catalog_version = version
     return version
+
+
+_CATALOG_PATHS = []
+
+
+def version_read_ahead(request) -> list[str]:
+    """Hook portal.request_reads: the catalog's pages (list, product, quantity check) read the catalog version."""
+    if not _CATALOG_PATHS:
+        from django.urls import reverse
+
+        _CATALOG_PATHS.append(reverse("catalog:list"))
+    return [VERSION_KEY] if request.path.startswith(_CATALOG_PATHS[0]) else []
 
 
 def _first_catalog_version() -> int:

@@ -18,6 +18,6 @@ class ActorMiddleware:
         user = request.user
         if (user.is_authenticated and user.dealer_id is not None
                 and not request.path.startswith(TERMS_EXEMPT_PREFIXES)
-                and needs_terms_acceptance(user) is not None):
+                and needs_terms_acceptance(user, request) is not None):
             return redirect(f"{reverse('dealers:terms')}?next={request.get_full_path()}")
         return self.get_response(request)

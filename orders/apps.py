@@ -29,3 +29,10 @@ class OrdersConfig(AppConfig):
 
         post_save.connect(forget_cart_count, sender=CartLine, dispatch_uid="orders-forget-cart-count-save")
         post_delete.connect(forget_cart_count, sender=CartLine, dispatch_uid="orders-forget-cart-count-delete")
+
+        # The header's cart count is read with the rest of what a page reads (portal.cache).
+        from portal.cache import request_reads
+
+        from .templatetags.orders_tags import cart_count_read_ahead
+
+        request_reads.register(cart_count_read_ahead)

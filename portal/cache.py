@@ -203,3 +203,49 @@ def forget_kept_values(**kwargs) -> None:
     """Tests that change settings or empty the cache start without values kept in the process."""
     for kept in _ALL_KEPT:
         kept.clear()
+
+
+# --- What every page reads, in one round trip ---------------------------------------------------------------------
+
+def _declare_request_reads():
+    from . import hooks
+
+    return hooks.point(
+        "portal.request_reads", args=("request",),
+        doc="Cache keys a GET of this request will read (a list): read together at its first such read "
+            "(portal.cache.request_value).")
+
+
+request_reads = _declare_request_reads()
+_SAFE_METHODS = ("GET", "HEAD")
+
+
+def request_value(request, key):
+    """The cached value under `key` (None when there is none) for this request (issue 18).
+
+    A page of a signed-in dealer user reads a few keys every time (the current terms, the cart's line count, the
+    catalog version): the apps name them on the point portal.request_reads, and the first of them a GET asks for
+    reads them all in one round trip (as they were when the request began; a GET writes none of them). Other
+    methods, and keys no app named, are read when asked."""
+    from django.core.cache import cache
+
+    if request is None:
+        return cache.get(key)
+    ahead = request.__dict__.get("_read_ahead")
+    if ahead is None:
+        ahead = request._read_ahead = _read_ahead(request)
+    if key in ahead:
+        return ahead[key]
+    return cache.get(key)
+
+
+def _read_ahead(request) -> dict:
+    from django.core.cache import cache
+
+    if request.method not in _SAFE_METHODS:
+        return {}
+    keys = list(dict.fromkeys(key for answer in request_reads.collect(request=request) for key in answer or ()))
+    if len(keys) < 2:  # no round trip to save
+        return {}
+    found = cache.get_many(keys)
+    return {key: found.get(key) for key in keys}

@@ -240,11 +240,12 @@ def accept_invitation(*, user: User, password: str, accept_terms_version=None, i
     return user
 
 
-def needs_terms_acceptance(user) -> TermsVersion | None:
-    """The current terms, if this dealer user has not accepted them yet (staff never need to)."""
+def needs_terms_acceptance(user, request=None) -> TermsVersion | None:
+    """The current terms, if this dealer user has not accepted them yet (staff never need to). `request`: the
+    terms are read with what else the page reads (portal.cache.request_value)."""
     if not user.is_authenticated or user.dealer_id is None:
         return None
-    terms = current_terms()
+    terms = current_terms(request)
     if terms is None or TermsAcceptance.objects.filter(user=user, terms=terms).exists():
         return None
     return terms
@@ -253,17 +254,25 @@ def needs_terms_acceptance(user) -> TermsVersion | None:
 CURRENT_TERMS_KEY = "dealers:current-terms"
 
 
-def current_terms() -> TermsVersion | None:
+def current_terms(request=None) -> TermsVersion | None:
     """The newest published terms, from the cache (every request of every dealer user asks): saving or deleting
     any terms version forgets it (dealers.apps connects the signals)."""
     from django.core.cache import cache
 
-    cached = cache.get(CURRENT_TERMS_KEY)
+    from portal.cache import request_value
+
+    cached = request_value(request, CURRENT_TERMS_KEY)
     if cached is None:
         terms = TermsVersion.objects.current()
         cached = terms if terms is not None else False
         cache.set(CURRENT_TERMS_KEY, cached, 3600)
     return cached or None
+
+
+def terms_read_ahead(request) -> list[str]:
+    """Hook portal.request_reads: a dealer user's page asks for the current terms."""
+    user = getattr(request, "user", None)
+    return [CURRENT_TERMS_KEY] if user is not None and user.is_authenticated and user.dealer_id is not None else []
 
 
 def forget_current_terms(**kwargs) -> None:

@@ -1,10 +1,11 @@
 """The header's cart link: the line count for those who may fill a cart, no query for anyone else."""
 from django import template
 
+from portal.cache import request_value
 from portal.templatetags.portal_tags import qty as portal_qty
 
 from ..permissions import can_use_cart
-from ..selectors import count_cart_lines
+from ..selectors import cart_count_key, count_cart_lines
 
 register = template.Library()
 
@@ -18,8 +19,19 @@ def cart_line_count(context):
         return None
     count = getattr(request, "_cart_line_count", None)
     if count is None:
-        count = request._cart_line_count = count_cart_lines(actor=actor)
+        count = request_value(request, cart_count_key(user_id=actor.user.pk, dealer_id=actor.dealer.pk))
+        if count is None:
+            count = count_cart_lines(actor=actor)
+        request._cart_line_count = count
     return count
+
+
+def cart_count_read_ahead(request) -> list[str]:
+    """Hook portal.request_reads: the header shows the cart count to whoever may fill a cart."""
+    actor = getattr(request, "actor", None)
+    if actor is None or getattr(actor, "dealer", None) is None or not can_use_cart(actor):
+        return []
+    return [cart_count_key(user_id=actor.user.pk, dealer_id=actor.dealer.pk)]
 
 
 @register.simple_tag
