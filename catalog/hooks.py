@@ -1,7 +1,9 @@
 """The catalog's hook points: how later stages (pricing) plug into the catalog without the catalog importing them.
 
-- `catalog.price_provider(actor, products, quantities, on)`: one provider (pricing's engine) answers
-  {product id: priced line} for the actor's dealer; with none registered the catalog shows no prices.
+- `catalog.price_provider(actor, products, quantities, on, version)`: one provider (pricing's engine) answers
+  {product id: priced line} for the actor's dealer; with none registered the catalog shows no prices. `version`:
+  the catalog version the caller read in this request (None: it did not), so the provider may use what it keeps per
+  version.
 - `catalog.price_context_key(actor, version)`: one provider says what a cached page of prices depends on besides the
   catalog version; with none registered prices are not cached.
 - `catalog.import_writer(kind)`: every registered function answers the writer of an import kind its stage owns (prices:
@@ -18,7 +20,7 @@
 from portal import hooks
 
 
-def _no_prices(*, actor, products, quantities, on):
+def _no_prices(*, actor, products, quantities, on, version):
     return {}
 
 
@@ -27,7 +29,8 @@ def _not_cached(*, actor, version):
 
 
 price_provider = hooks.point(
-    "catalog.price_provider", args=("actor", "products", "quantities", "on"), single=True, default=_no_prices,
+    "catalog.price_provider", args=("actor", "products", "quantities", "on", "version"), single=True,
+    default=_no_prices,
     doc="Prices of products for the actor's dealer: {product id: priced line} (pricing's engine).")
 
 price_context_key = hooks.point(

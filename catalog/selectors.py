@@ -148,11 +148,12 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
 
     # Counts and facets do not depend on the dealer (no prices in them): without a search text they are cached per
     # catalog version and language (their labels, "yes" / "no", and their order are the reader's language's).
-    cache_key = None
+    cache_key = version = None
     if not folded:
+        version = catalog_version()  # also tells the prices when no campaign runs (catalog.prices.prices_for)
         wanted = repr(sorted((code, sorted(values)) for code, values in selected.items()))
         cache_key = "catalog:facets:{}:{}:{}:{}:{}".format(
-            catalog_version(), get_language() or "-", category.pk if category else "-",
+            version, get_language() or "-", category.pk if category else "-",
             int(bool(filters.get("in_stock"))), hashlib.sha1(wanted.encode()).hexdigest())
     cached = cache.get(cache_key) if cache_key else None
     if cached is None:
@@ -187,7 +188,7 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
     prices = {}
     if show_prices and (wants_prices or (total <= PRICE_ALL_LIMIT and not more_than)) and total:
         ids = list(products.values_list("pk", flat=True))
-        prices, complete = _prices_of_all(actor, ids)
+        prices, complete = _prices_of_all(actor, ids, version)
         prices_available = bool(prices)
         if prices_available:
             priced = [line.unit_price for line in prices.values() if getattr(line, "priced", True)
@@ -204,7 +205,7 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
         found = {p.pk: p for p in _with_thumbs(Product.objects.filter(pk__in=page_ids))}
         page_obj.object_list = [found[pk] for pk in page_ids if pk in found]
         if not complete and page_obj.object_list:  # the cards show the whole price: ask again for the page's
-            prices = prices_for(actor=actor, products=page_obj.object_list) or {}
+            prices = prices_for(actor=actor, products=page_obj.object_list, version=version) or {}
     else:
         # The page's ids first, then its cards: PostgreSQL would compute the thumbnail subqueries of every
         # match before sorting them.
@@ -215,7 +216,7 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
         cards_key = f"{cache_key}:cards:v2:{sort}:{per_page}:{page_obj.number}" if cache_key else None
         page_obj.object_list = _page_cards(page_obj.object_list, cards_key)
         if show_prices and page_obj.object_list:
-            prices = prices_for(actor=actor, products=page_obj.object_list) or {}
+            prices = prices_for(actor=actor, products=page_obj.object_list, version=version) or {}
             prices_available = bool(prices)
     for product in page_obj.object_list:
         product.price = prices.get(product.pk)
@@ -295,13 +296,14 @@ class _PriceBrief(NamedTuple):
     campaign: object
 
 
-def _prices_of_all(actor, ids) -> tuple[dict, bool]:
+def _prices_of_all(actor, ids, version=None) -> tuple[dict, bool]:
     """({id: price}, complete): the whole lines when the set fits in one chunk, else _PriceBrief (complete False)."""
     if len(ids) <= PRICE_CHUNK:
-        return prices_for(actor=actor, products=ids) or {}, True
+        return prices_for(actor=actor, products=ids, version=version) or {}, True
     brief = {}
     for start in range(0, len(ids), PRICE_CHUNK):
-        for pk, line in (prices_for(actor=actor, products=ids[start:start + PRICE_CHUNK]) or {}).items():
+        for pk, line in (prices_for(actor=actor, products=ids[start:start + PRICE_CHUNK], version=version)
+                         or {}).items():
             brief[pk] = _PriceBrief(line.unit_price, getattr(line, "priced", True), getattr(line, "campaign", None))
     return brief, False
 

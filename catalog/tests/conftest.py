@@ -51,7 +51,7 @@ class FakeProvider:
     def set(self, product, unit_price, market_price=None, campaign=None):
         self.table[product.pk] = (Decimal(unit_price), Decimal(market_price) if market_price else None, campaign)
 
-    def __call__(self, *, actor, products, quantities=None, on=None):
+    def __call__(self, *, actor, products, quantities=None, on=None, version=None):
         self.calls += 1
         quantities = quantities or {}
         result = {}

@@ -3,13 +3,15 @@
 Every write to prices (lists, rows, campaigns and their scopes, payment adjustments) bumps the catalog version,
 like product writes do (pricing/signals.py); bulk imports bump it themselves. Campaigns start and end at any moment:
 the key holds the next start or end after now, so it changes the moment a campaign begins or ends. Price lists are
-valid by day: the key holds the date.
+valid by day: the key holds the date. The same campaign windows tell the engine when no campaign runs at all
+(campaign_may_run): a catalog page then does not ask for the dealer's campaigns.
 """
 from __future__ import annotations
 
 import bisect
 
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from catalog.search import catalog_version
@@ -19,24 +21,50 @@ from ..models import Campaign
 EDGES_SECONDS = 3600
 
 
-_edges_memo: dict = {}
+# {version: (windows, edges)} of the newest catalog version seen (one entry).
+_windows_memo: dict = {}
+
+
+def _campaign_windows(version) -> tuple[tuple, list[float]]:
+    """((starts_at, ends_at) of each active campaign, sorted; the sorted start and end moments as timestamps) under
+    this catalog version: kept in the process and in the cache, read from the database once per version."""
+    memo = _windows_memo.get(version)
+    if memo is not None:
+        return memo
+    key = f"pricing:campaign-windows:{version}"
+    windows = cache.get(key)
+    if windows is None:
+        windows = tuple(sorted(Campaign.objects.filter(active=True).values_list("starts_at", "ends_at")))
+        cache.set(key, windows, EDGES_SECONDS)
+    memo = (windows, sorted({moment.timestamp() for pair in windows for moment in pair}))
+    _windows_memo.clear()  # only the newest version is worth keeping
+    _windows_memo[version] = memo
+    return memo
 
 
 def _campaign_edges(version) -> list[float]:
-    """Sorted start and end moments (timestamps) of active campaigns under this catalog version: kept in the
-    process and in the cache, read from the database once per version."""
-    edges = _edges_memo.get(version)
-    if edges is not None:
-        return edges
-    key = f"pricing:campaign-edges:{version}"
-    edges = cache.get(key)
-    if edges is None:
-        edges = sorted({moment.timestamp() for pair in Campaign.objects.filter(active=True).values_list(
-            "starts_at", "ends_at") for moment in pair})
-        cache.set(key, edges, EDGES_SECONDS)
-    _edges_memo.clear()  # only the newest version is worth keeping
-    _edges_memo[version] = edges
-    return edges
+    return _campaign_windows(version)[1]
+
+
+def campaign_may_run(*, on, version) -> bool:
+    """False when no active campaign runs at `on` under this catalog version (the version the caller read in this
+    request): then no campaign can price a line and the engine need not ask for the dealer's campaigns. Every
+    campaign write bumps the version when it commits, and a campaign that starts or ends later is in the windows,
+    so this never misses a running campaign nor keeps an ended one (pricing/tests/test_campaign_windows.py)."""
+    return any(starts_at <= on < ends_at for starts_at, ends_at in _campaign_windows(version)[0])
+
+
+def forget_campaign_windows(sender=None, **kwargs) -> None:
+    """A campaign saved or deleted in this process: its windows are read again at once, not only once the
+    version is bumped after the commit (a transaction that writes a campaign and then prices sees its campaign;
+    tests, whose transactions never commit, too)."""
+    _windows_memo.clear()
+    cache.delete(f"pricing:campaign-windows:{catalog_version()}")
+
+
+# Connected when the engine is first imported (PricingConfig.ready), next to pricing/signals.py's version bump.
+post_save.connect(forget_campaign_windows, sender=Campaign, weak=False, dispatch_uid="pricing-campaign-windows-save")
+post_delete.connect(forget_campaign_windows, sender=Campaign, weak=False, dispatch_uid="pricing-campaign-windows-del")
 
 
 def price_context_key(*, actor, on=None, version=None) -> str:

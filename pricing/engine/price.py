@@ -5,19 +5,21 @@ from django.utils import timezone, translation
 
 from portal.money import DEFAULT_CURRENCY
 
+from .context import campaign_may_run
 from .lines import AppliedCampaign, PricedLine, to_product_id, to_quantity
 from .loading import load_adjustment, load_campaigns, load_products, load_rows, products_from_cards
 from .rules import Words, list_price, price_one, ranked_lists
 
 
-def _load(*, dealer, lines, on, products=None, fresh_products=False, seen_campaigns=None):
-    """What pricing `lines` needs: (wanted [(id, quantity or None)], products, rows by product, lists, campaigns)."""
+def _load(*, dealer, lines, on, products=None, fresh_products=False, seen_campaigns=None, campaigns_may_run=True):
+    """What pricing `lines` needs: (wanted [(id, quantity or None)], products, rows by product, lists, campaigns).
+    `campaigns_may_run=False`: no campaign runs at `on` (context.campaign_may_run), so none is asked for."""
     wanted = [(to_product_id(item), None if quantity is None else to_quantity(quantity)) for item, quantity in lines]
     if not wanted:
         return wanted, {}, {}, {}, []
     ids = list(dict.fromkeys(pk for pk, _q in wanted))
     by_product, plists = load_rows(dealer=dealer, ids=ids, day=timezone.localdate(on))
-    campaigns = load_campaigns(dealer=dealer, ids=ids, on=on)
+    campaigns = load_campaigns(dealer=dealer, ids=ids, on=on) if campaigns_may_run else []
     if seen_campaigns is not None:
         seen_campaigns.extend(campaigns)
     if products is None and fresh_products:
@@ -128,10 +130,11 @@ class ListPrice:
         return f"ListPrice(product_id={self.product_id}, unit_price={self.unit_price!r}, currency={self.currency!r})"
 
 
-def price_products(*, actor, products, quantities=None, on=None) -> dict:
+def price_products(*, actor, products, quantities=None, on=None, version=None) -> dict:
     """{product_id: ListPrice} of `products` for the actor's dealer; each at `quantities[product_id]`, else at
     the product's minimum order quantity. The catalog's price hook (catalog.prices) calls this. A ListPrice has
-    every field of a PricedLine (it builds the ones a list does not show when first read).
+    every field of a PricedLine (it builds the ones a list does not show when first read). `version`: the catalog
+    version the caller read in this request, if it did: when no campaign runs under it, none is asked for.
 
     A dealer user whose role or dealer status does not allow browsing gets no prices ({}).
     """
@@ -146,8 +149,10 @@ def price_products(*, actor, products, quantities=None, on=None) -> dict:
         pk = to_product_id(item)
         lines.append((pk, quantities.get(pk)))
     on = _moment(on)
+    may_run = version is None or dealer is None or campaign_may_run(on=on, version=version)
     wanted, found, by_product, plists, campaigns = _load(dealer=dealer, lines=lines, on=on,
-                                                         products=products_from_cards(products))
+                                                         products=products_from_cards(products),
+                                                         campaigns_may_run=may_run)
     facts = _Facts(plists, campaigns)
     ranked = ranked_lists(plists)
     prices = {}

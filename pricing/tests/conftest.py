@@ -2,7 +2,15 @@
 import pytest
 
 from dealers.testing import DealerFactory, SegmentFactory
+from pricing.engine.context import forget_campaign_windows
 from pricing.testing import CatalogCategoryFactory, CatalogProductFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_campaign_windows_kept():
+    """Each test starts without the campaign windows an earlier test's rolled-back campaigns left in the process
+    (kept per catalog version, which a test's writes never bump): the queries a test counts are its own."""
+    forget_campaign_windows()
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 dense row shows, worked out at once, equal those of price_lines' PricedLine, and the rest of the line, built when
 read, is that PricedLine, over the engine's cases (docs/pricing.md: precedence of lists, validity by day, quantity
 breaks, campaigns of every kind and scope and their window, rounding, currency, a payment adjustment that only
-applies with a method) for dealers of several kinds and staff without a dealer."""
+applies with a method) for dealers of several kinds and staff without a dealer; also when the caller passes the
+catalog version and the engine does not ask for campaigns at moments none runs (pricing.engine.context)."""
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ import pytest
 from django.utils import timezone, translation
 
 from catalog.models import Product
+from catalog.search import catalog_version
 from dealers.testing import DealerFactory, DealerUserFactory, UserFactory
 from portal.actors import Actor
 from pricing.engine import price_lines, price_products
@@ -165,6 +167,9 @@ def test_list_prices_are_the_engines_lines(quantity, catalog, dealer, other_deal
             on = NOW + offset
             quantities = {p.pk: D(quantity) for p in products} if quantity else None
             prices = price_products(actor=actor, products=products, quantities=quantities, on=on)
+            # With the version a catalog page passes: campaigns are not asked for when none runs at `on`.
+            versioned = price_products(actor=actor, products=products, quantities=quantities, on=on,
+                                       version=catalog_version())
             lines = price_lines(dealer=actor.dealer, on=on,
                                 lines=[(p, D(quantity) if quantity else p.min_order_quantity) for p in products])
             for product, line in zip(products, lines, strict=True):
@@ -173,6 +178,9 @@ def test_list_prices_are_the_engines_lines(quantity, catalog, dealer, other_deal
                 assert tuple(getattr(price, name) for name in SHOWN) == tuple(
                     getattr(line, name) for name in SHOWN), case
                 assert price.line() == line, case  # the rest, built when read, is the engine's line
+                assert tuple(getattr(versioned[product.pk], name) for name in SHOWN) == tuple(
+                    getattr(line, name) for name in SHOWN), case
+                assert versioned[product.pk].line() == line, case
 
 
 def test_the_table_covers_each_kind_of_answer(catalog, dealer):
