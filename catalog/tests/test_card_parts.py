@@ -67,7 +67,7 @@ def test_the_kept_badges_are_bounded(monkeypatch):
 def _dense_product(pk, price, typed=None, **fields):
     from catalog.search import product_url
 
-    product = _product(pk=pk, sku=f"KP-{pk}<&>", name=f"Kept \"row\" {pk}", **fields)
+    product = _product(pk=pk, **{"sku": f"KP-{pk}<&>", "name": f"Kept \"row\" {pk}", **fields})
     product.get_absolute_url = lambda: product_url(product.sku)
     product.price = SimpleNamespace(unit_price=Decimal(price), currency="TRY") if price is not None else None
     if typed:
@@ -108,3 +108,76 @@ def test_the_kept_dense_rows_are_bounded(monkeypatch):
     products = [_dense_product(i, "5") for i in range(10)]
     cards.render_dense_rows(products, show_prices=True, cart_add_url="/cart/add/")
     assert len(cards._ROW_PARTS) <= 3
+
+
+def _card_product(pk, price, campaign=None, extras=(), **fields):
+    from catalog.selectors import Thumb
+
+    product = _dense_product(pk, price, **fields)
+    product.thumb = Thumb(url=f"/media/products/{pk}.jpg", alt=f"Photo <{pk}>" if pk % 2 else "") if pk % 3 else None
+    if campaign and product.price is not None:
+        product.price.campaign = SimpleNamespace(name=campaign)
+    product.extras = list(extras)
+    return product
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+@pytest.mark.parametrize(("show_prices", "cart_add_url"), [(True, "/cart/add/"), (True, None), (False, "/cart/add/")])
+def test_kept_cards_are_the_cards_written_afresh_with_each_readers_price(language, show_prices, cart_add_url):
+    """The kept parts of a card never hold the price, the campaign badge or the extras (each reader's own)."""
+    from django.utils.safestring import mark_safe
+
+    def html(prices, campaign, stars):
+        products = [_card_product(i, price, campaign if i % 2 else None,
+                                  [mark_safe(f'<p class="card-rating">{stars}</p>')] if i == 2 else [],
+                                  **STOCKS[i % len(STOCKS)])
+                    for i, price in enumerate(prices)]
+        return str(cards.render_cards(products, show_prices=show_prices, cart_add_url=cart_add_url))
+
+    readers = [(["10", "2500.5", None, "7", "8"], "Spring <sale>", "4.5 (2)"), (["11", "99", "3", None, "8"], None, "")]
+    with translation.override(language):
+        fresh = []
+        for prices, campaign, stars in readers:
+            cards._CARD_PARTS.clear()
+            fresh.append(html(prices, campaign, stars))
+        for (prices, campaign, stars), written in zip(readers * 2, fresh * 2, strict=True):
+            assert html(prices, campaign, stars) == written  # from the parts kept for the other reader
+    assert "Spring &lt;sale&gt;" in fresh[0] and "Spring" not in fresh[1]
+    assert ("4.5 (2)" in fresh[0]) and ("4.5 (2)" not in fresh[1])
+    if show_prices:
+        assert "99.00 TRY" in fresh[1] or "99,00 TRY" in fresh[1]
+
+
+def test_the_kept_cards_are_bounded(monkeypatch):
+    monkeypatch.setattr(cards, "_CARD_PARTS_MAX", 3)
+    cards._CARD_PARTS.clear()
+    cards.render_cards([_card_product(i, "5") for i in range(10)], show_prices=True, cart_add_url="/cart/add/")
+    assert len(cards._CARD_PARTS) <= 3
+
+
+@pytest.mark.parametrize("change", [
+    {"name": "Renamed <card>"}, {"sku": "KP-NEW"}, {"stock_quantity": Decimal(0)}, {"unit": Unit.METRE},
+    {"min_order_quantity": Decimal(3)}, {"order_multiple": Decimal(5)}, {"allow_backorder": True},
+    {"lead_time_days": 9}, {"thumb": None}, {"thumb_alt": "Other photo"},
+])
+def test_a_changed_product_is_not_written_from_its_kept_card(change):
+    """Whatever field of a product its card shows changes, the card is written afresh (the key holds them all)."""
+    from catalog.selectors import Thumb
+
+    def html(**fields):
+        product = _card_product(4, "5", **{k: v for k, v in fields.items() if not k.startswith("thumb")})
+        if "thumb" in fields:
+            product.thumb = fields["thumb"]
+        if "thumb_alt" in fields:
+            product.thumb = Thumb(url=product.thumb.url, alt=fields["thumb_alt"])
+        return str(cards.render_cards([product], show_prices=True, cart_add_url="/cart/add/"))
+
+    cards._CARD_PARTS.clear()
+    before = html()
+    cards._CARD_PARTS.clear()
+    fresh = html(**change)
+    cards._CARD_PARTS.clear()
+    assert html() == before
+    assert html(**change) == fresh  # not the kept card of the product before its change
+    shown = not {"order_multiple", "allow_backorder", "lead_time_days"} & change.keys()  # at 12 in stock: not shown
+    assert (fresh != before) is shown
