@@ -2,6 +2,7 @@
 from django import template
 
 from portal.cache import request_value
+from portal.templatetags.portal_tags import kept_html, kept_key
 from portal.templatetags.portal_tags import qty as portal_qty
 
 from ..permissions import can_use_cart
@@ -24,6 +25,21 @@ def cart_line_count(context):
             count = count_cart_lines(actor=actor)
         request._cart_line_count = count
     return count
+
+
+@register.simple_tag(takes_context=True)
+def nav_cart_links(context):
+    """The header's quick order and cart links (templates/orders/_nav_cart_links.html) for whoever may fill a cart,
+    kept per language, URL conf and count (issue 18: two URL tags, an include and a plural a page)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    count = cart_line_count(context)
+    if count is None:
+        return ""
+    html = kept_html(kept_key("nav-cart-links", count),
+                     lambda: render_to_string("orders/_nav_cart_links.html", {"count": count}))
+    return mark_safe(html)  # noqa: S308 (our template's output)
 
 
 def cart_count_read_ahead(request) -> list[str]:

@@ -61,3 +61,25 @@ def _company():
     from django.conf import settings
 
     return dict(settings.COMPANY)
+
+
+def test_the_user_menu_is_each_readers_and_as_its_template_renders_it(client, owner, staff):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context
+    from django.template.loader import render_to_string
+
+    owner.first_name, owner.last_name = 'Ayşe <b>"&', "Kaya"
+    owner.save()
+    for user in (staff, owner, staff):  # the staff variant kept first, then the dealer user's, then again
+        client.force_login(user)
+        html = client.get("/", follow=True).content.decode()
+        token = re.search(r'csrfmiddlewaretoken" value="([A-Za-z0-9]{64})', html).group(1)
+        expected = render_to_string("includes/_user_menu.html", {"user": user, "csrf_token": token})
+        assert expected in html
+        assert (reverse("admin:index") in html) == user.is_staff
+    assert '<span class="user-name">Ayşe &lt;b&gt;&quot;&amp; Kaya</span>' in _page(client, owner)
+    anonymous = portal_tags.user_menu(Context({"user": AnonymousUser(), "csrf_token": "x" * 64}))
+    assert anonymous == render_to_string("includes/_user_menu.html", {"user": AnonymousUser()})
+    assert reverse("account_login") in anonymous and "csrfmiddlewaretoken" not in anonymous
+    # No token (a page rendered without the CSRF context): as the template says, no hidden field.
+    assert "csrfmiddlewaretoken" not in portal_tags.user_menu(Context({"user": owner, "csrf_token": "NOTPROVIDED"}))
