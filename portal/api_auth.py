@@ -11,7 +11,7 @@ from rest_framework import authentication, exceptions, throttling
 from rest_framework.permissions import BasePermission
 from rest_framework.settings import api_settings
 
-from .api_tokens import hash_key, split_key, user_may_carry
+from .api_tokens import hash_key, split_key, token_of_prefix, user_may_carry
 from .models import ApiToken
 
 KEYWORD = "Token"
@@ -42,7 +42,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = None
         if parts is not None:
             # The user's dealer with it: every dealer API call acts for it (dealers.api.api_actor), one query less.
-            token = ApiToken.objects.select_related("user__dealer").filter(prefix=parts[0]).first()
+            token = token_of_prefix(parts[0])
         if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if token.revoked_at is not None:
