@@ -1,4 +1,7 @@
 """What the orders API views share: who may use them, and the serializers of priced lines, totals and line problems."""
+import functools
+
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -9,6 +12,7 @@ from catalog.errors import UnknownSku
 from catalog.models import Product
 from dealers.api import DealerAccountMixin
 from dealers.api.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND  # noqa: F401  (re-exported for the views)
+from portal.compiled import CompiledQuery
 
 from ..errors import UnknownProduct
 from ..permissions import can_use_cart
@@ -127,7 +131,7 @@ def products_of(items) -> list[Product]:
     another (not one query per line); the first line naming no product refuses as `product_of` does. Whole rows:
     placing the order checks and prices these (ordering._checked_lines reads no product again)."""
     skus = [item["sku"] for item in items if item.get("sku")]
-    by_sku = sku_lines.find_products(skus) if skus else {}
+    by_sku = _find_products(skus) if skus else {}
     ids = [item["product"] for item in items if not item.get("sku")]
     by_id = Product.objects.in_bulk(ids) if ids else {}
     products = []
@@ -142,6 +146,34 @@ def products_of(items) -> list[Product]:
                 raise UnknownProduct(_("No such product."), field="product")
         products.append(product)
     return products
+
+
+# An order of up to this many different SKUs reads its products with a query built once per process for that many.
+COMPILED_SKUS = 20
+
+
+@functools.cache
+def _products_of_upper_skus(count: int) -> CompiledQuery:
+    """catalog.skus.find_products's query for `count` SKUs (in upper case), built once per process (portal.compiled):
+    the ORM spent ~0.6 ms of every API order building it, three times what PostgreSQL takes to answer."""
+    return CompiledQuery(lambda *wanted: Product.objects.annotate(sku_upper=Upper("sku"))
+                         .filter(sku_upper__in=wanted).order_by("pk"),
+                         sample=tuple(f"~compiled-sample-sku-{n}~" for n in range(count)))
+
+
+def _find_products(skus) -> dict[str, Product]:
+    """catalog.skus.find_products(skus): the same rows and the same choice (when two SKUs differ only in case, the one
+    spelt exactly as asked wins), its query built once per process for orders of up to COMPILED_SKUS SKUs."""
+    wanted = list(dict.fromkeys(str(sku).strip().upper() for sku in skus if str(sku).strip()))
+    if not wanted or len(wanted) > COMPILED_SKUS:
+        return sku_lines.find_products(skus)
+    exact = {str(sku).strip() for sku in skus}
+    found: dict[str, Product] = {}
+    for product in _products_of_upper_skus(len(wanted)).all(*wanted):
+        key = product.sku.upper()
+        if key not in found or product.sku in exact:
+            found[key] = product
+    return found
 
 
 def product_of(data) -> Product:
