@@ -60,6 +60,10 @@ def load_products(ids):
     return found
 
 
+# What products_from_cards reads from a Product's loaded values.
+_CARD_VALUES = frozenset(("sku", "name", "vat_rate", "min_order_quantity", "category_id"))
+
+
 def products_from_cards(items, *, need_paths=True):
     """Engine products from catalog Product instances that already carry what pricing needs (the catalog list
     loads its cards with CARD_FIELDS), so pricing a page does not read the products again; None otherwise.
@@ -71,15 +75,15 @@ def products_from_cards(items, *, need_paths=True):
             return None
         values = item.__dict__
         # Read from __dict__ only: a deferred field would be read from the database, one query per product.
-        if any(name not in values for name in ("sku", "name", "vat_rate", "min_order_quantity", "category_id")):
+        if not values.keys() >= _CARD_VALUES:
             return None
-        category = item._state.fields_cache.get("category") if item.category_id else None
-        if item.category_id and (category is None or "path" not in category.__dict__):
+        category = item._state.fields_cache.get("category") if values["category_id"] else None
+        if values["category_id"] and (category is None or "path" not in category.__dict__):
             if need_paths:
                 return None
             category = None
-        found[item.pk] = _Product(item.pk, item.sku, item.name, item.vat_rate, item.min_order_quantity,
-                                  category.path if category is not None else "")
+        found[item.pk] = _Product(item.pk, values["sku"], values["name"], values["vat_rate"],
+                                  values["min_order_quantity"], category.path if category is not None else "")
     return found
 
 
@@ -102,20 +106,38 @@ WHERE i.product_id = ANY(%(ids)s) AND l.active
 """
 
 
+def _min_quantity(row):
+    return row.min_quantity
+
+
 def load_rows(*, dealer, ids, day):
-    """Every price row of these products in lists that may price them for this dealer on this day."""
+    """Every price row of these products in lists that may price them for this dealer on this day:
+    ({product id: {list id: [rows by min_quantity]}}, {list id: list})."""
     rows = _fetch(ROWS_SQL, {"ids": list(ids), "day": day, "dealer": dealer.pk if dealer is not None else None,
                              "segment": dealer.segment_id if dealer is not None else None})
     by_product: dict[int, dict[int, list]] = {}
     plists: dict[int, _List] = {}
-    for product_id, min_quantity, unit_price, *list_fields in rows:
-        plist = plists.get(list_fields[0])
+    several = False
+    for product_id, min_quantity, unit_price, list_id, *list_fields in rows:
+        plist = plists.get(list_id)
         if plist is None:
-            plist = plists[list_fields[0]] = _List(*list_fields)
-        by_product.setdefault(product_id, {}).setdefault(plist.pk, []).append(_Row(min_quantity, unit_price, plist))
-    for per_list in by_product.values():
-        for list_rows in per_list.values():
-            list_rows.sort(key=lambda r: r.min_quantity)
+            plist = plists[list_id] = _List(list_id, *list_fields)
+        row = _Row(min_quantity, unit_price, plist)
+        per_list = by_product.get(product_id)
+        if per_list is None:
+            by_product[product_id] = {list_id: [row]}
+            continue
+        list_rows = per_list.get(list_id)
+        if list_rows is None:
+            per_list[list_id] = [row]
+        else:
+            list_rows.append(row)
+            several = True
+    if several:  # a list with quantity breaks for a product: its rows from the smallest quantity up
+        for per_list in by_product.values():
+            for list_rows in per_list.values():
+                if len(list_rows) > 1:
+                    list_rows.sort(key=_min_quantity)
     return by_product, plists
 
 
