@@ -23,6 +23,21 @@ def _url(name, *args):
         return ""
 
 
+_URLS = {}
+
+
+def _chat_urls() -> tuple[str, str]:
+    """(state URL, start URL): reversed once per URL prefix and conf (every page carries the widget)."""
+    from django.conf import settings
+    from django.urls import get_script_prefix, get_urlconf
+
+    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    urls = _URLS.get(key)
+    if urls is None:
+        urls = _URLS[key] = (_url("support:chat_state"), _url("support:chat_start"))
+    return urls
+
+
 def _date_formats() -> dict:
     """How the page writes a time (the language's SHORT_DATETIME_FORMAT, in the portal's time zone), for the
     scripts that add messages to it."""
@@ -51,7 +66,7 @@ _RENDERED = {}
 def chat_widget(context):
     request = context.get("request")
     shown, visitor = _shows_widget(request)
-    state_url, start_url = _url("support:chat_state"), _url("support:chat_start")
+    state_url, start_url = _chat_urls()
     company = context.get("company")
     data = {
         "shown": bool(shown and state_url and start_url),
