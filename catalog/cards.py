@@ -113,6 +113,9 @@ class _PageFormats:
         self.decimal_sep = get_format("DECIMAL_SEPARATOR", self.language)
         self.grouping = get_format("NUMBER_GROUPING", self.language)
         self.thousand_sep = get_format("THOUSAND_SEPARATOR", self.language)
+        # Escaping is character by character, so an amount grouped by threes is its escaped parts put together.
+        self.escaped_seps = (esc(self.thousand_sep), esc(self.decimal_sep))
+        self.currencies = {}
         self.units = {}
 
     def money(self, price) -> str | None:
@@ -121,12 +124,16 @@ class _PageFormats:
         if price and price.unit_price is not None:
             amount = quantize(price.unit_price)
             if self.grouping == 3 and not amount.is_signed():
-                # What numberformat.format writes for a positive amount grouped by threes, in one C call.
+                # What numberformat.format writes for a positive amount grouped by threes, in one C call (digits
+                # and commas need no escaping).
                 whole, _point, cents = f"{amount:,.2f}".partition(".")
-                text = f"{whole.replace(',', self.thousand_sep)}{self.decimal_sep}{cents}"
-            else:
-                text = numberformat.format(amount, self.decimal_sep, 2, self.grouping, self.thousand_sep,
-                                           force_grouping=True)
+                currency = self.currencies.get(price.currency)
+                if currency is None:
+                    currency = self.currencies[price.currency] = esc(price.currency)
+                thousands, point = self.escaped_seps
+                return f"{whole.replace(',', thousands)}{point}{cents} {currency}"
+            text = numberformat.format(amount, self.decimal_sep, 2, self.grouping, self.thousand_sep,
+                                       force_grouping=True)
             return esc(f"{text} {price.currency}")
         return None
 

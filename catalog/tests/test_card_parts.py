@@ -22,7 +22,7 @@ def test_amounts_read_as_format_money_writes_them(language):
     with translation.override(language):
         page = cards._PageFormats()
         for amount in AMOUNTS:
-            for currency in ("TRY", "EUR"):
+            for currency in ("TRY", "EUR", "<A&B>"):
                 price = SimpleNamespace(unit_price=Decimal(amount), currency=currency)
                 assert page.money(price) == cards.esc(format_money(Decimal(amount), currency))
         assert page.money(SimpleNamespace(unit_price=None, currency="TRY")) is None
