@@ -1,5 +1,6 @@
 """Orders through the API: place (from the cart or from lines) with an `Idempotency-Key`, list with the page's
 filters, read one, approve or reject, change quantities, cancel, ask for a return. The same services as the pages."""
+import copy
 import functools
 
 from django.http import Http404
@@ -145,6 +146,12 @@ class PlaceOrderSerializer(serializers.Serializer):
     po_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     requested_delivery_date = serializers.DateField(required=False, allow_null=True, default=None)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def get_fields(self):
+        """The declared fields copied, not deep-copied as DRF does for every instance (it runs each field's
+        constructor again, the lines' nested fields included: 0.2 ms of every API order). A field keeps nothing of a
+        request (values and errors are what validation returns) and none of these reads the context."""
+        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
 
 class NoteSerializer(serializers.Serializer):
