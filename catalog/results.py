@@ -10,12 +10,13 @@ context), 0.9 ms of a 7 ms page (issue 18). Here the page's labels are translate
 The markup is the one templates/catalog/_results.html and _dense.html had (removed; see git history), byte for byte:
 catalog/tests/test_golden.py compares the pages with files written from those templates. Change the markup here. The category tree stays a template (catalog/_tree.html), rendered
 when its shared fragment misses, under the key `{% cache 3600 catalog_tree … %}` gave it."""
-from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.template.loader import render_to_string
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop, ngettext, pgettext
+
+from portal.cache import KeptValues
 
 from .cards import esc
 
@@ -86,11 +87,15 @@ def _active(flag) -> str:
 def _tree(context) -> str:
     key = make_template_fragment_key("catalog_tree", [context["tree_version"], context["tree_current"],
                                                       context["language"]])
-    html = cache.get(key)
+    html = _TREES.get(key)
     if html is None:
         html = render_to_string("catalog/_tree.html", {"nodes": context["tree"]()})
-        cache.set(key, html, TREE_CACHE_SECONDS)
+        _TREES.set(key, html, TREE_CACHE_SECONDS)
     return html
+
+
+# The sidebar's tree by catalog version, current category and language (in its key): kept in the process as well.
+_TREES = KeptValues(max_entries=200)
 
 
 def render_results(context) -> str:

@@ -17,6 +17,7 @@ from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
+from portal.cache import KeptValues
 from portal.paging import CountedPaginator
 
 from .facets import FACET_CACHE_SECONDS, Facets, attribute_value_q, count_facets, filterable_attributes, has_attribute
@@ -102,12 +103,13 @@ def _set_thumb(product) -> None:
 
 
 def search_products(*, actor, query: str = "", category: Category | None = None, filters: dict | None = None,
-                    sort: str = "relevance", page=1, per_page: int = 24):
+                    sort: str = "relevance", page=1, per_page: int = 24, version: int | None = None):
     """(page of products, facets, total) for the catalog list.
 
     `filters`: {"attrs": {code: [value, …]}, "in_stock": bool, "on_campaign": bool, "price_min": Decimal|None,
     "price_max": Decimal|None}. Each product of the page carries `.price` (PricedLine or None) and `.thumb`
     (its first image or None). Price filters and sorting by price price the whole filtered set in one engine call.
+    `version`: the catalog version the caller read for this request (catalog.search.catalog_version), else read here.
     """
     filters = filters or {}
     folded = fold(query or "").strip()
@@ -148,9 +150,10 @@ def search_products(*, actor, query: str = "", category: Category | None = None,
 
     # Counts and facets do not depend on the dealer (no prices in them): without a search text they are cached per
     # catalog version and language (their labels, "yes" / "no", and their order are the reader's language's).
-    cache_key = version = None
+    cache_key, read_version, version = None, version, None
     if not folded:
-        version = catalog_version()  # also tells the prices when no campaign runs (catalog.prices.prices_for)
+        # Also tells the prices when no campaign runs (catalog.prices.prices_for).
+        version = read_version if read_version is not None else catalog_version()
         wanted = repr(sorted((code, sorted(values)) for code, values in selected.items()))
         cache_key = "catalog:facets:{}:{}:{}:{}:{}".format(
             version, get_language() or "-", category.pk if category else "-",
@@ -234,15 +237,21 @@ def _page_cards(page_ids, key) -> list:
 
     Kept as plain values (_card_values), not pickled model instances: unpickling 24 to 100 products with their
     categories cost about 5 µs a product (a model lookup and a state object each), more than rebuilding them."""
-    stored = cache.get(key) if key else None
+    stored = _SHARED_CARDS.get(key) if key else None
     if stored is not None:
         return _cards_from_values(stored)
     page_ids = list(page_ids)
     found = {p.pk: p for p in _with_thumbs(Product.objects.filter(pk__in=page_ids))}
     cards = [found[pk] for pk in page_ids if pk in found]
     if key:
-        cache.set(key, _card_values(cards), FACET_CACHE_SECONDS)
+        _SHARED_CARDS.set(key, _card_values(cards), FACET_CACHE_SECONDS)
     return cards
+
+
+# The shared cards' plain values (tuples of numbers, strings, dates) are the same for the whole life of their key,
+# which holds the catalog version: kept in the process too (portal.cache.KeptValues), so the pages dealers open most
+# skip a Redis round trip and the unpickling (issue 18). 24 to 100 cards a page, a few KB each: 300 pages ~ 5 MB.
+_SHARED_CARDS = KeptValues(max_entries=300)
 
 
 def _card_values(cards) -> tuple:

@@ -156,7 +156,8 @@ def _results_cache_key(request, category, view_mode, per_page, version) -> str |
 def _results_context(request, category, view_mode, per_page, version) -> dict:
     actor = request.actor
     params = parse_list_params(request.GET)
-    page, facets, total = selectors.search_products(actor=actor, category=category, per_page=per_page, **params)
+    page, facets, total = selectors.search_products(actor=actor, category=category, per_page=per_page,
+                                                    version=version, **params)
     # Quantities a bulk add refused come back as `q-<product id>` (orders.views.cart.cart_add_many): the dense rows
     # show them again; the page's links leave them out.
     get = request.GET.copy()

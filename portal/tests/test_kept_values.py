@@ -56,3 +56,29 @@ def test_the_catalog_version_never_comes_back_after_redis_lost_it():
     cache.clear()  # Redis restarted without its data
     again = catalog_version()
     assert again not in (first, bumped) and again > bumped
+
+
+def test_a_catalog_page_is_served_its_shared_cards_and_tree_from_the_process(client, staff):
+    from django.urls import reverse
+
+    from catalog.testing import CategoryFactory, ProductFactory
+
+    category = CategoryFactory(name="Kablolar")
+    ProductFactory(category=category, sku="KB-1", name="Kablo 3x2.5")
+    client.force_login(staff)  # no prices: the page's cards are the shared ones (a dealer's small catalog prices all)
+    first = client.get(reverse("catalog:list"), {"r": "1"}).content.decode()
+    assert "Kablo 3x2.5" in first and "Kablolar" in first
+    shared = _shared_keys()
+    assert len(shared) == 2
+    cache._cache.get_client().delete(*shared)  # gone from Redis: this process still has them, under the same catalog version
+    again = client.get(reverse("catalog:list"), {"r": "2"}).content.decode()
+    assert "Kablo 3x2.5" in again and "Kablolar" in again
+    assert not _shared_keys()
+    with transaction.atomic():
+        ProductFactory(category=category, sku="KB-2", name="Kablo 3x4")  # a write bumps the version
+    assert "Kablo 3x4" in client.get(reverse("catalog:list"), {"r": "3"}).content.decode()
+
+
+def _shared_keys():
+    """The Redis keys of the shared cards and the sidebar tree."""
+    return [key for key in cache._cache.get_client().keys("*") if b":cards:" in key or b"catalog_tree" in key]
