@@ -250,8 +250,9 @@ def _page_cards(page_ids, key) -> list:
 
 # The shared cards' plain values (tuples of numbers, strings, dates) are the same for the whole life of their key,
 # which holds the catalog version: kept in the process too (portal.cache.KeptValues), so the pages dealers open most
-# skip a Redis round trip and the unpickling (issue 18). 24 to 100 cards a page, a few KB each: 300 pages ~ 5 MB.
-_SHARED_CARDS = KeptValues(max_entries=300)
+# skip a Redis round trip and the unpickling (issue 18). Bounded by pages and by cards (24 to 100 a page, about
+# 1.5 KB each kept: 6,000 cards ~ 9 MB).
+_SHARED_CARDS = KeptValues(max_entries=300, weigh=lambda values: len(values[2]), max_weight=6_000)
 
 
 def _card_values(cards) -> tuple:

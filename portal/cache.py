@@ -157,9 +157,11 @@ class KeptValues:
     tuples, strings, numbers): every reader gets the same object. Bounded: emptied at `max_entries`. While the
     cache is unreachable nothing is kept or served from here (versions are then made up per request)."""
 
-    def __init__(self, max_entries: int):
-        self.max_entries = max_entries
+    def __init__(self, max_entries: int, *, weigh=None, max_weight: int | None = None):
+        """`weigh(value)` and `max_weight`: bounded by the values' total weight as well (e.g. the number of rows)."""
+        self.max_entries, self.weigh, self.max_weight = max_entries, weigh, max_weight
         self._values = {}
+        self._weight = 0
         _ALL_KEPT.append(self)
 
     def get(self, key):
@@ -169,7 +171,7 @@ class KeptValues:
         if value is not None:
             if not _down(cache):
                 return value
-            self._values.clear()
+            self.clear()
         value = cache.get(key)
         if value is not None and not _down(cache):
             self._keep(key, value)
@@ -183,12 +185,16 @@ class KeptValues:
             self._keep(key, value)
 
     def _keep(self, key, value) -> None:
-        if len(self._values) >= self.max_entries:
-            self._values.clear()
+        weight = self.weigh(value) if self.weigh is not None else 0
+        if len(self._values) >= self.max_entries or (
+                self.max_weight is not None and self._weight + weight > self.max_weight):
+            self.clear()
         self._values[key] = value
+        self._weight += weight
 
     def clear(self) -> None:
         self._values.clear()
+        self._weight = 0
 
 
 _ALL_KEPT: list[KeptValues] = []

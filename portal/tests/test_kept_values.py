@@ -34,6 +34,16 @@ def test_it_is_bounded():
     assert kept.get("kept-test:0") is None and kept.get("kept-test:3") == 4
 
 
+def test_it_is_bounded_by_weight_too():
+    kept = KeptValues(max_entries=10, weigh=len, max_weight=5)
+    kept.set("kept-test:a", (1, 2, 3), 60)
+    kept.set("kept-test:b", (4, 5), 60)
+    cache.clear()
+    assert kept.get("kept-test:a") == (1, 2, 3) and kept.get("kept-test:b") == (4, 5)
+    kept.set("kept-test:c", (6,), 60)  # 6 > 5: what was kept goes
+    assert kept.get("kept-test:a") is None and kept.get("kept-test:c") == (6,)
+
+
 def test_nothing_is_served_or_kept_while_the_cache_is_away():
     kept = KeptValues(max_entries=10)
     kept.set("kept-test:v:a", "old", 60)
