@@ -24,9 +24,10 @@ def setup_database():
     manage("ensure_database")
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
-    # Each benchmark has its own database but they share Redis (and so may a demo on this machine): what another
-    # database left there (its current terms, its catalog version, sessions' caches) must not answer for this one.
-    manage("shell", "-c", "from django.core.cache import cache; cache.clear()")
+    # Each benchmark has its own database and its own keys in the shared Redis (bench/settings.py: KEY_PREFIX): it
+    # starts without what an earlier run of it left there, and leaves other databases' keys (and a demo's) alone.
+    manage("shell", "-c", "from django.core.cache import cache; client = cache._cache.get_client(write=True); "
+           "[client.delete(key) for key in client.scan_iter(cache.make_key('*'))]")
 
 
 def django():

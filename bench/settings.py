@@ -13,3 +13,6 @@ os.environ.setdefault("DEFAULT_CREDIT_LIMIT", "1000000000")
 from portal.settings import *  # noqa: E402,F401,F403
 
 ROOT_URLCONF = "bench.urls"
+# Each bench database has its own keys in the shared Redis: a benchmark that writes (the checkout takes stock, which
+# bumps the catalog version) must not empty the catalog benchmark's cache while it runs, nor a demo's.
+CACHES["default"]["KEY_PREFIX"] = f"bench-{DATABASES['default']['NAME']}"  # noqa: F405
