@@ -246,9 +246,22 @@ def needs_terms_acceptance(user, request=None) -> TermsVersion | None:
     if not user.is_authenticated or user.dealer_id is None:
         return None
     terms = current_terms(request)
-    if terms is None or TermsAcceptance.objects.filter(user=user, terms=terms).exists():
+    if terms is None:
+        return None
+    # An acceptance is never withdrawn: once found, the session remembers it (for this user and these terms), so
+    # the pages after the first do not ask the database again (issue 18). New terms have another id.
+    session = getattr(request, "session", None)
+    seen = (user.pk, terms.pk)
+    if session is not None and session.get(_ACCEPTED_SESSION_KEY) == list(seen):
+        return None
+    if TermsAcceptance.objects.filter(user=user, terms=terms).exists():
+        if session is not None:
+            session[_ACCEPTED_SESSION_KEY] = list(seen)
         return None
     return terms
+
+
+_ACCEPTED_SESSION_KEY = "dealers_terms_accepted"
 
 
 CURRENT_TERMS_KEY = "dealers:current-terms"

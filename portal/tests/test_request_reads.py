@@ -66,3 +66,27 @@ def test_a_page_outside_the_catalog_does_not_read_the_catalog_version(client, ow
     client.force_login(owner)
     assert client.get(reverse("dealers:dashboard")).status_code == 200
     assert all(VERSION_KEY not in keys for kind, keys in reads if kind == "get_many")
+
+
+def test_accepted_terms_are_asked_of_the_database_once_per_session(client, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dealers.models import TermsAcceptance
+
+    terms = TermsVersion.objects.create(version=3, title="Terms", body="Read me", published_at=timezone.now())
+    TermsAcceptance.objects.create(user=owner, terms=terms)
+    client.force_login(owner)
+
+    def acceptance_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("catalog:list"), {"r": str(len(acceptance_queries.seen))}).status_code == 200
+        acceptance_queries.seen.append(1)
+        return [q for q in queries.captured_queries if "dealers_termsacceptance" in q["sql"]]
+
+    acceptance_queries.seen = []
+    assert len(acceptance_queries()) == 1
+    assert acceptance_queries() == []  # the session remembers it
+    TermsVersion.objects.create(version=4, title="New terms", body="Read me again", published_at=timezone.now())
+    response = client.get(reverse("catalog:list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("dealers:terms"))
