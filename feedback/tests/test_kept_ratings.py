@@ -1,14 +1,17 @@
 """The review figures of a list page's cards are kept in each process under the catalog version (feedback.views.display
 ._KEPT_RATINGS, issue 18): the next visit of the page reads no cache and no database for them, and shows the figures
-the database gives; a review that starts counting bumps the version and shows at once."""
+the database gives; a review that starts counting bumps the version and shows at once. A card's stars are written
+once per language, link and figures (_CARD_HTML), as the template writes them."""
 from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from catalog.search import catalog_version
+from catalog.search import catalog_version, product_url
 from catalog.testing import CategoryFactory, ProductFactory
 from feedback import selectors, services
 from feedback.models import ReviewStatus
@@ -63,3 +66,29 @@ def test_the_kept_figures_are_bounded(products, monkeypatch):
     for i in range(6):
         display.ratings_for(_request(), [products[i % 4].pk, products[(i + 1) % 4].pk + i * 1000])
     assert len(display._KEPT_RATINGS._values) <= 2
+
+
+def test_kept_card_stars_are_the_templates(products):
+    """A card's stars written once in a process are the template's, for each figure and language."""
+    def fresh(product, figures):
+        return render_to_string("feedback/_card_rating.html", {
+            "ratings": figures, "stars": display.star_parts(figures.average), "url": product_url(product.sku)})
+
+    display._CARD_HTML.clear()
+    expected = selectors.review_ratings(product_ids=[p.pk for p in products])
+    for _round in range(2):  # the second round reads the kept ones
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                answer = display.card_ratings(request=_request(), products=products)
+                assert sorted(answer) == sorted(expected)
+                for product in products:
+                    if product.pk in expected:
+                        assert answer[product.pk] == fresh(product, expected[product.pk]), language
+    assert len(display._CARD_HTML) == 2 * len(settings.LANGUAGES)
+
+
+def test_the_kept_card_stars_are_bounded(products, monkeypatch):
+    monkeypatch.setattr(display, "_CARD_HTML_MAX", 1)
+    display._CARD_HTML.clear()
+    display.card_ratings(request=_request(), products=products)
+    assert len(display._CARD_HTML) <= 1
