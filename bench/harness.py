@@ -12,7 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+# MALLOC_ARENA_MAX as the Procfile and the image set it: glibc gives each thread that allocates (uvicorn's threads for
+# sync views) an arena of its own, up to 8 a core, and memory freed in one is not reused by another, so a worker's
+# RSS creeps up although nothing it keeps grows (bench_memory).
+ENV = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
 PY = sys.executable
 
 
