@@ -4,11 +4,13 @@ one with prices by the dealer's price context. Each test fills the cache one way
 The cached things (grep cache.get / cache.set / get_or_set / {% cache %}):
 - catalog:facets (catalog/selectors.py): counts and labels ("yes" / "no"): language; no prices, no dealer.
 - catalog:results (catalog/views.py): the rendered list: language, user, dealer and its price context.
-- catalog_tree (catalog/results.py, under the key {% cache %} gave it): category names and links: language.
+- catalog_tree (catalog/results.py, under the key {% cache %} gave it): category names and links: language; kept in
+  each process too (catalog.results._TREES, portal.cache.KeptValues: the key holds the catalog version).
 - catalog:facets:…:cards:v2 (catalog/selectors.py _page_cards): a page's product rows without prices (plain values),
   shared by every dealer (catalog/tests/test_shared_cards.py: each dealer still reads its own price on them); under
-  the facets' key.
-- feedback:ratings (feedback/views/display.py): review counts per star of a page's products: numbers only.
+  the facets' key; kept in each process too (catalog.selectors._SHARED_CARDS, KeptValues).
+- feedback:ratings:v2 (feedback/views/display.py): review counts per star of a page's products: numbers only; kept in
+  each process too (_KEPT_RATINGS, KeptValues).
 - feedback dashboard figures (feedback/reports.py, {% cache %} in feedback/dashboard.html): language and time zone.
 - orders:cart-count: a number per user and dealer (an agent has one per dealer it acts for).
 - Kept in each process, not in the shared cache (bounded, nothing per user): catalog.cards._STOCK_PARTS (a card's
@@ -22,10 +24,16 @@ The cached things (grep cache.get / cache.set / get_or_set / {% cache %}):
   values; no dealer, no CSRF token) and support.views.desk._desk_filters_of
   (the desk queue's filters and their fields' HTML: desk version, language and the filter values; teams and agents
   are the same for every agent); shipping.selectors._PAGE_SQL (the shipments page's compiled SQL per combination of
-  filters, without values).
+  filters, without values); catalog.cards._CARD_PARTS (a card's head and add form without the reader's campaign
+  badge, stars and price: language, display mode, add URL, URL prefix and the product's fields it shows);
+  feedback.views.display._CARD_HTML (a card's stars: language, URL prefix, SKU, average and count); the user menu
+  and the header's cart links (portal_tags.user_menu, orders_tags.nav_cart_links, in portal_tags._KEPT: language,
+  URL prefix and conf, staff or not, the count; the name and the CSRF token are put in per request);
+  portal.compiled.CompiledQuery (SQL without values) and pricing.engine.context._windows_memo (the active
+  campaigns' windows under the newest catalog version: moments only).
 - support:desk:version, support:desk:counts:<version>:<user> (numbers) and support:desk:rows:<version>:<hash> (the
   desk's rendered rows: queue, filters, page, language, time zone, the user for "mine"; staff only).
-- catalog:version, pricing:campaign-edges, dealers:current-terms, catalog:import:<job>, the offline card provider's
+- catalog:version, pricing:campaign-windows:<version>, dealers:current-terms, catalog:import:<job>, the offline card provider's
   state and orders:cart-owner hold no translated text and no prices (an import job's report is written in the
   language of the person who started it, for that person).
 """
