@@ -118,6 +118,8 @@ CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": RE
                                   "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0)}}}
 CACHE_RETRY_AFTER_SECONDS = env.float("CACHE_RETRY_AFTER_SECONDS", default=5.0)
 CACHE_OUTAGE_LOG_SECONDS = env.float("CACHE_OUTAGE_LOG_SECONDS", default=60.0)
+# A worker gives its free memory back to the system after a request that took longer than this (portal/memory.py).
+MALLOC_TRIM_AFTER_SECONDS = env.float("MALLOC_TRIM_AFTER_SECONDS", default=1.0)
 # Sessions live in the database only: signed-in users stay signed in while Redis is down, and a sign-out during an
 # outage cannot be undone by a cached copy coming back with Redis (which cached_db would allow). portal.sessions is
 # Django's database store with its read built once per process.
