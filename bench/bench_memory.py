@@ -104,6 +104,15 @@ def request_paths(n, *, categories, products, seed=2026):
             path = f"/catalog/p/BN-{rnd.randrange(products):07d}/"
             params = {}
         paths.append(f"{path}?{urlencode(params)}" if params else path)
+    # The warm-up holds the heaviest request too, three whole-catalog price sorts per worker (spread over its first
+    # requests; the connections reach every worker): a worker's first few of them raise its resident set to where
+    # it stays (glibc and Python keep the freed space for later; portal/memory.py hands back what it can), which is
+    # not growth per request. Before this, a worker that happened to meet its first sorts late showed that one-time
+    # rise as a trend (2026-12-07: +32 MB for one worker of three, the other two flat).
+    for n in range(3 * WORKERS):
+        at = min(WARM - 1, (n + 1) * WARM // (3 * WORKERS + 1))
+        if at < len(paths):
+            paths[at] = f"/catalog/?{urlencode({'sort': rnd.choice(('price', 'price_desc')), 'page': n + 1})}"
     return paths
 
 
