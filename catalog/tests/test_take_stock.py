@@ -1,15 +1,15 @@
 """take_stock (issue 18: one plain SQL statement): several products at once, backorder or not, all or nothing,
 one query, and parallel callers never take more than the stock of a product that does not allow backorders."""
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from catalog.errors import OutOfStock
 from catalog.models import Product
 from catalog.services import take_stock
 from catalog.testing import ProductFactory
+from portal.testing import run_together
 
 
 def stock(product):
@@ -47,27 +47,14 @@ def test_a_short_product_refuses_the_whole_take_naming_every_short_sku():
 def test_parallel_takes_never_oversell_and_backorders_stop_at_zero():
     plain = ProductFactory(stock_quantity=4)
     backorder = ProductFactory(stock_quantity=3, allow_backorder=True)
-    barrier, results, errors = threading.Barrier(8), [], []
 
     def take(i):
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                quantities = {plain.pk: 1, backorder.pk: 1}
-                results.append(take_stock(quantities=dict(reversed(quantities.items())) if i % 2 else quantities))
-        except OutOfStock:
-            results.append(None)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion
-            errors.append(repr(exc))
-        finally:
-            connection.close()
+        quantities = {plain.pk: 1, backorder.pk: 1}
+        with transaction.atomic():  # half of them in the other order: locks still in product order
+            return take_stock(quantities=dict(reversed(quantities.items())) if i % 2 else quantities)
 
-    threads = [threading.Thread(target=take, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    placed = [r for r in results if r is not None]
+    outcomes = run_together([lambda i=i: take(i) for i in range(8)])
+    assert [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, OutOfStock)] == []
+    placed = [o for o in outcomes if not isinstance(o, Exception)]
     assert len(placed) == 4 and stock(plain) == 0
     assert sum(r[backorder.pk] for r in placed) == 3 and stock(backorder) == 0
