@@ -84,14 +84,8 @@ def list_price(*, product, quantity, per_list, ranked, campaigns):
     """(base list, unit price, campaign or None) of one line as price_one finds them without a payment method;
     (None, None, None) when no list prices the product at this quantity. What a catalog card or dense row shows,
     without the rules, breaks, market price and amounts price_one also builds (and translates) for every line."""
-    for plist in ranked:
-        rows = per_list.get(plist.pk)
-        if rows is None:
-            continue
-        row = _row_for(rows, quantity)
-        if row is not None:
-            break
-    else:
+    plist, row = base_row_of(ranked, per_list, quantity)
+    if row is None:
         return None, None, None
     price = row.unit_price
     if campaigns:
@@ -99,6 +93,20 @@ def list_price(*, product, quantity, per_list, ranked, campaigns):
         if best is not None:
             return plist, best[0], best[1]
     return plist, price, None
+
+
+def base_row_of(ranked, per_list, quantity):
+    """(list, row) that prices a line: the first of the `ranked` lists with a row of this product for this
+    quantity (a list that prices it only from a larger quantity on is passed over); (None, None) when none does.
+    The one rule for both price_one and list_price."""
+    for plist in ranked:
+        rows = per_list.get(plist.pk)
+        if rows is None:
+            continue
+        row = _row_for(rows, quantity)
+        if row is not None:
+            return plist, row
+    return None, None
 
 
 class Words:
@@ -126,17 +134,8 @@ class Words:
 
 def price_one(*, product, quantity, per_list, plists, campaigns, adjustment, words):
     ranked = sorted((plists[list_id] for list_id in per_list), key=_list_rank, reverse=True)
-    base_list = base_row = market_row = None
-    for plist in ranked:
-        row = _row_for(per_list[plist.pk], quantity)
-        if row is None:
-            continue  # this list has prices for the product only from a larger quantity on
-        if base_row is None:
-            base_list, base_row = plist, row
-        if plist.kind == PriceList.Kind.MARKET and market_row is None:
-            market_row = row
-        if base_row is not None and market_row is not None:
-            break
+    base_list, base_row = base_row_of(ranked, per_list, quantity)
+    _market, market_row = base_row_of([p for p in ranked if p.kind == PriceList.Kind.MARKET], per_list, quantity)
     vat_rate = product.vat_rate
     market_price = market_row.unit_price if market_row is not None else None
     if base_row is None:
