@@ -33,6 +33,6 @@ class OrdersConfig(AppConfig):
         # The header's cart count is read with the rest of what a page reads (portal.cache).
         from portal.cache import request_reads
 
-        from .templatetags.orders_tags import cart_count_read_ahead
+        from .selectors import cart_count_read_ahead
 
         request_reads.register(cart_count_read_ahead)

@@ -112,6 +112,16 @@ def cart_count_key(*, user_id, dealer_id) -> str:
     return f"orders:cart-count:{user_id}:{dealer_id}"
 
 
+def cart_count_read_ahead(*, request) -> list[str]:
+    """Hook portal.request_reads: the header shows the cart count to whoever may fill a cart."""
+    from .permissions import can_use_cart
+
+    actor = getattr(request, "actor", None)
+    if actor is None or getattr(actor, "dealer", None) is None or not can_use_cart(actor):
+        return []
+    return [cart_count_key(user_id=actor.user.pk, dealer_id=actor.dealer.pk)]
+
+
 def count_cart_lines(*, actor) -> int:
     """The number of lines in the actor's cart: the header shows it on every page, so it is kept in the cache
     and forgotten whenever a line of that cart is saved or deleted (orders.apps connects the signals)."""

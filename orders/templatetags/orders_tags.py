@@ -42,14 +42,6 @@ def nav_cart_links(context):
     return mark_safe(html)  # noqa: S308 (our template's output)
 
 
-def cart_count_read_ahead(request) -> list[str]:
-    """Hook portal.request_reads: the header shows the cart count to whoever may fill a cart."""
-    actor = getattr(request, "actor", None)
-    if actor is None or getattr(actor, "dealer", None) is None or not can_use_cart(actor):
-        return []
-    return [cart_count_key(user_id=actor.user.pk, dealer_id=actor.dealer.pk)]
-
-
 @register.simple_tag
 def shipping_method_name(code, label=""):
     """A shipping method's name in the active language (a page's reader, a mail's recipient), through
